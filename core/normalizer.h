@@ -1,0 +1,23 @@
+#pragma once
+// Row-wise normalisers A = norm(L) (attention-math.md, "Normalisers"). Masked cells of L are −∞
+// and get weight exactly 0; a row with no visible key is all zeros.
+
+#include "options.h"
+#include "types.h"
+
+#include <vector>
+
+namespace attnlab::core {
+
+/// Normalises each row of `logits`. `flaggedRows` receives the rows without a defined
+/// distribution: every key masked, or (relu) no positive logit. Never produces NaN.
+Matrix normalizeRows(Normalizer normalizer, const Eigen::Ref<const Matrix>& logits,
+                     std::vector<int>& flaggedRows);
+
+/// Sparsemax of one vector (Martins & Astudillo 2016); −∞ entries get 0. Exposed for tests.
+RowVector sparsemax(const Eigen::Ref<const RowVector>& z);
+
+/// −Σ A ln A per row, with 0·ln 0 = 0.
+Vector rowEntropy(const Eigen::Ref<const Matrix>& weights);
+
+} // namespace attnlab::core

@@ -1,0 +1,30 @@
+#pragma once
+// Splits UTF-8 text into tokens with ICU (attention-math.md: one row of X per token).
+
+#include "options.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attnlab::core {
+
+struct TokenizerConfig {
+    TokenizerMode mode = TokenizerMode::Word; ///< word (ICU word breaks, default) | char | whitespace
+    bool keepPunctuation = true; ///< keep punctuation marks as tokens (default true)
+    int maxTokens = 4096;        ///< error beyond this many tokens; range 1 … 1 000 000, default 4096
+};
+
+struct Token {
+    std::string text;     ///< the token's UTF-8 text, exactly as in the input
+    std::size_t begin = 0; ///< byte offset of the first byte in the input
+    std::size_t end = 0;   ///< byte offset one past the last byte in the input
+};
+
+/// Tokenise `text` (UTF-8). Whitespace never becomes a token. Empty or whitespace-only input
+/// gives an empty vector. Throws InputError when the text is not valid UTF-8 or has more than
+/// config.maxTokens tokens (the message says how many were found and what the limit is).
+std::vector<Token> tokenize(std::string_view text, const TokenizerConfig& config = {});
+
+} // namespace attnlab::core
