@@ -1,7 +1,5 @@
 #include "gui.h"
 
-#include "core/attention.h"
-
 #include <QApplication>
 #include <QLabel>
 #include <QMainWindow>
