@@ -16,8 +16,9 @@ float rowMaximum(const Eigen::Ref<const RowVector>& row) { return row.maxCoeff()
 
 void softmaxRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out) {
     const float top = rowMaximum(logits);
-    // exp(−∞ − top) = 0 for masked cells, and every visible cell is ≤ 1: no overflow.
-    out = (logits.array() - top).exp().matrix();
+    // Every visible cell is exp(≤ 0): no overflow. Eigen's vectorised exp clamps −∞ to a tiny
+    // denormal, so masked cells are set to exactly 0 by hand.
+    out = (logits.array() == kMinusInfinity).select(0.0f, (logits.array() - top).exp()).matrix();
     out /= out.sum();
 }
 
