@@ -1,0 +1,217 @@
+// DetailsPanel: the bars are the selected row's weights, the summary names entropy and argmax,
+// and the arithmetic of the selected cell follows the chosen scoring function step by step.
+
+#include "ui/details_panel.h"
+#include "ui/heatmap_view.h"
+
+#include <gtest/gtest.h>
+#include <qcustomplot.h>
+
+#include <QDir>
+#include <QTest>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+using namespace attnlab;
+using attnlab::ui::DetailsPanel;
+using attnlab::ui::HeatmapView;
+
+namespace {
+
+// "the cat sat on the mat" split on whitespace, with hand-made embeddings (d_model 4): no
+// dependence on the built-in lexicon.
+core::Config catConfig(int heads = 2) {
+    core::Config config;
+    config.sentence = "the cat sat on the mat";
+    config.tokenizer.mode = core::TokenizerMode::Whitespace;
+    config.embeddings = core::EmbeddingSource::Manual;
+    config.manualQueryEmbeddings = core::Matrix(6, 4);
+    for (int i = 0; i < 6; ++i)
+        for (int j = 0; j < 4; ++j)
+            config.manualQueryEmbeddings(i, j) =
+                static_cast<float>(1.5 * std::sin(0.9 * i + 1.7 * j + 0.3) + 0.2 * j);
+    config.heads = heads;
+    return config;
+}
+
+std::shared_ptr<const core::Result> run(const core::Config& config) {
+    return std::make_shared<const core::Result>(core::compute(config));
+}
+
+QString fmt(double value) { return HeatmapView::formatNumber(value); }
+
+bool contains(const QString& text, const QString& part) { return text.contains(part); }
+
+#define EXPECT_CONTAINS(text, part)                                                              \
+    EXPECT_TRUE(contains(text, part)) << "\"" << (text).toStdString() << "\" lacks \""             \
+                                      << QString(part).toStdString() << "\""
+
+} // namespace
+
+TEST(DetailsPanel, BarsAreTheRowWeights) {
+    const auto result = run(catConfig());
+    DetailsPanel panel;
+    panel.setRow(result, 1, 2, -1);
+    const QVector<double> bars = panel.barValues();
+    ASSERT_EQ(bars.size(), 6);
+    for (int key = 0; key < 6; ++key)
+        EXPECT_DOUBLE_EQ(bars[key], result->heads[1].weights(2, key));
+    EXPECT_TRUE(panel.arithmeticText().isEmpty()) << "no cell selected";
+
+    panel.setRow(result, HeatmapView::MeanOfHeads, 4, -1);
+    for (int key = 0; key < 6; ++key)
+        EXPECT_DOUBLE_EQ(panel.barValues()[key], result->meanWeights(4, key));
+
+    // The bar chart holds the same numbers.
+    auto* bars1 = qobject_cast<QCPBars*>(panel.plot()->plottable(1));
+    ASSERT_NE(bars1, nullptr);
+    ASSERT_EQ(bars1->data()->size(), 6);
+    EXPECT_DOUBLE_EQ(bars1->data()->at(3)->value, result->meanWeights(4, 3));
+}
+
+TEST(DetailsPanel, SummaryNamesEntropyAndArgmax) {
+    const auto result = run(catConfig());
+    DetailsPanel panel;
+    panel.setRow(result, 0, 1, -1);
+    const core::HeadResult& head = result->heads[0];
+    const int argmax = head.argmax[1];
+    const QString summary = panel.summaryText();
+    EXPECT_CONTAINS(summary, QStringLiteral("'cat'"));
+    EXPECT_CONTAINS(summary, QStringLiteral("head 1"));
+    EXPECT_CONTAINS(summary, QStringLiteral("entropy ") + fmt(head.entropy(1)));
+    EXPECT_CONTAINS(summary, QStringLiteral("argmax → '") +
+                                 QString::fromStdString(result->keyTokens[static_cast<std::size_t>(argmax)].text) +
+                                 QStringLiteral("' (") + fmt(head.weights(1, argmax)) + QLatin1Char(')'));
+    EXPECT_CONTAINS(summary, QStringLiteral("at most ln 6 = ") + fmt(std::log(6.0))); // uniform
+}
+
+TEST(DetailsPanel, ScaledDotArithmetic) {
+    const auto result = run(catConfig());
+    DetailsPanel panel;
+    panel.setRow(result, 1, 1, 2);
+    const core::HeadResult& head = result->heads[1];
+    const double dot = head.q.row(1).dot(head.k.row(2));
+    const QString text = panel.arithmeticText();
+    EXPECT_EQ(text, QStringLiteral("q·k = %1, /√2 = %2, /T = %3, softmax → %4")
+                        .arg(fmt(dot), fmt(head.scores(1, 2)), fmt(head.logits(1, 2)),
+                             fmt(head.weights(1, 2))));
+    EXPECT_NEAR(dot / std::sqrt(2.0), head.scores(1, 2), 1e-5);
+}
+
+TEST(DetailsPanel, TemperatureIsShown) {
+    core::Config config = catConfig();
+    config.temperature = 2.0f;
+    const auto result = run(config);
+    DetailsPanel panel;
+    panel.setRow(result, 0, 3, 0);
+    const core::HeadResult& head = result->heads[0];
+    const QString text = panel.arithmeticText();
+    EXPECT_CONTAINS(text, QStringLiteral("/T = ") + fmt(head.scores(3, 0) / 2.0) + QStringLiteral(" (T = 2)"));
+    EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(head.weights(3, 0)));
+}
+
+TEST(DetailsPanel, EachScoringFunctionHasItsFormula) {
+    struct Case {
+        core::ScoringFunction scoring;
+        QString formula;
+    };
+    const Case cases[] = {
+        {core::ScoringFunction::Dot, QStringLiteral("q·k = ")},
+        {core::ScoringFunction::General, QStringLiteral("qᵀW_a k = ")},
+        {core::ScoringFunction::Additive, QStringLiteral("vᵀ tanh(W₁q + W₂k) = ")},
+        {core::ScoringFunction::Cosine, QStringLiteral("s·cos(q,k) = 10 × ")},
+    };
+    for (const Case& c : cases) {
+        core::Config config = catConfig();
+        config.scoring = c.scoring;
+        const auto result = run(config);
+        DetailsPanel panel;
+        panel.setRow(result, 0, 2, 4);
+        const QString text = panel.arithmeticText();
+        EXPECT_TRUE(text.startsWith(c.formula)) << text.toStdString();
+        EXPECT_FALSE(text.contains(QStringLiteral("/√"))) << text.toStdString();
+        EXPECT_CONTAINS(text, fmt(result->heads[0].scores(2, 4)));
+        EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(result->heads[0].weights(2, 4)));
+    }
+}
+
+TEST(DetailsPanel, NormaliserAndAlibiAppear) {
+    core::Config config = catConfig();
+    config.normalizer = core::Normalizer::Sparsemax;
+    config.positional = core::PositionalEncoding::Alibi;
+    const auto result = run(config);
+    DetailsPanel panel;
+    panel.setRow(result, 0, 4, 1);
+    const core::HeadResult& head = result->heads[0];
+    const QString text = panel.arithmeticText();
+    EXPECT_CONTAINS(text, QStringLiteral("+ ALiBi ") + fmt(head.logits(4, 1) - head.scores(4, 1)) +
+                              QStringLiteral(" = ") + fmt(head.logits(4, 1)));
+    EXPECT_CONTAINS(text, QStringLiteral("sparsemax → ") + fmt(head.weights(4, 1)));
+}
+
+TEST(DetailsPanel, MaskedCellAndFullyMaskedRow) {
+    core::Config config = catConfig();
+    config.mask.kind = core::MaskKind::Custom;
+    config.mask.blocked = {{1, 4}};
+    for (int key = 0; key < 6; ++key)
+        config.mask.blocked.emplace_back(3, key);
+    const auto result = run(config);
+    DetailsPanel panel;
+    panel.setRow(result, 0, 1, 4);
+    EXPECT_TRUE(panel.arithmeticText().endsWith(QStringLiteral("masked → 0"))) << panel.arithmeticText().toStdString();
+    EXPECT_DOUBLE_EQ(panel.barValues()[4], result->heads[0].weights(1, 4));
+    EXPECT_EQ(panel.barValues()[4], 0.0);
+
+    panel.setRow(result, 0, 3, -1);
+    EXPECT_CONTAINS(panel.summaryText(), QStringLiteral("Every key is masked"));
+    for (double value : panel.barValues())
+        EXPECT_EQ(value, 0.0);
+}
+
+TEST(DetailsPanel, MeanArithmeticListsTheHeads) {
+    const auto result = run(catConfig());
+    DetailsPanel panel;
+    panel.setRow(result, HeatmapView::MeanOfHeads, 2, 3);
+    auto precise = [](double value) { return QString::number(value, 'f', 3); };
+    EXPECT_EQ(panel.arithmeticText(),
+              QStringLiteral("mean of 2 heads: (%1 + %2) / 2 = %3")
+                  .arg(precise(result->heads[0].weights(2, 3)), precise(result->heads[1].weights(2, 3)),
+                       precise(result->meanWeights(2, 3))));
+    EXPECT_CONTAINS(panel.summaryText(), QStringLiteral("mean over 2 heads"));
+}
+
+TEST(DetailsPanel, InvalidSelectionClears) {
+    const auto result = run(catConfig());
+    DetailsPanel panel;
+    panel.setRow(result, 0, 2, 1);
+    EXPECT_FALSE(panel.barValues().isEmpty());
+    panel.setRow(result, 0, 17, 1);
+    EXPECT_TRUE(panel.barValues().isEmpty());
+    EXPECT_TRUE(panel.arithmeticText().isEmpty());
+    panel.setRow(nullptr, 0, 0, 0);
+    EXPECT_TRUE(panel.summaryText().isEmpty());
+    panel.setRow(result, 5, 0, 0); // no head 6
+    EXPECT_TRUE(panel.barValues().isEmpty());
+}
+
+TEST(DetailsPanel, Renders) {
+    const auto result = run(catConfig());
+    DetailsPanel panel;
+    panel.resize(460, 360);
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
+    panel.setRow(result, 0, 1, 2);
+    panel.plot()->replot();
+    const QImage image = panel.grab().toImage();
+    image.save(QDir(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR)).filePath(QStringLiteral("details_cat.png")));
+    // The selected key's bar is orange at its middle.
+    QCustomPlot* plot = panel.plot();
+    const QPoint bar(qRound(plot->xAxis->coordToPixel(2)),
+                     qRound(plot->yAxis->coordToPixel(result->heads[0].weights(1, 2) / 2)));
+    const QColor pixel = plot->toPixmap().toImage().pixelColor(bar);
+    EXPECT_GT(pixel.red(), 200);
+    EXPECT_GT(pixel.green(), 100);
+    EXPECT_LT(pixel.blue(), 60);
+}

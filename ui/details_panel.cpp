@@ -1,0 +1,374 @@
+#include "details_panel.h"
+
+#include "color_maps.h"
+#include "heatmap_view.h"
+
+#include <qcustomplot.h>
+
+#include <QFontMetricsF>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnlab::ui {
+
+namespace {
+
+constexpr int kMaxLabelChars = 14;    // longer tokens are elided under the bars
+constexpr int kMaxValueLabels = 16;   // print each bar's value above it up to this many keys
+constexpr int kMaxHeadsSpelledOut = 6; // the mean's arithmetic lists the heads up to this many
+
+const QColor kBarColor(0x31, 0x68, 0x8e);      // viridis at 0.35: dark enough for white text
+const QColor kSelectedBarColor(0xff, 0x8c, 0x00);
+const QColor kTextColor(0x26, 0x26, 0x26);
+
+QString fmt(double value) { return HeatmapView::formatNumber(value); }
+
+// Parameters (d_k, T, s) print as typed: "16", "0.5", "10".
+QString param(double value) { return QString::number(value, 'g', 4); }
+
+QString token(const std::vector<core::TokenInfo>& tokens, int index) {
+    if (index < 0 || index >= static_cast<int>(tokens.size()))
+        return {};
+    return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
+}
+
+bool masked(const core::Result& result, int query, int key) {
+    const auto& allowed = result.allowed;
+    if (query < 0 || key < 0 || query >= allowed.rows() || key >= allowed.cols())
+        return false;
+    return !allowed(query, key);
+}
+
+const core::Matrix* weightsOf(const core::Result& result, int head) {
+    const core::Matrix* matrix = nullptr;
+    if (head >= 0 && head < static_cast<int>(result.heads.size()))
+        matrix = &result.heads[static_cast<std::size_t>(head)].weights;
+    else if (head == HeatmapView::MeanOfHeads)
+        matrix = &result.meanWeights;
+    else if (head == HeatmapView::MaxOfHeads)
+        matrix = &result.maxWeights;
+    return matrix && matrix->size() > 0 ? matrix : nullptr;
+}
+
+} // namespace
+
+DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(4);
+
+    const QFont font = HeatmapView::tokenFont(this->font());
+    m_summaryLabel = new QLabel(this);
+    m_cellLabel = new QLabel(this);
+    for (QLabel* label : {m_summaryLabel, m_cellLabel}) {
+        label->setTextFormat(Qt::PlainText); // token text is never markup
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setFont(font);
+    }
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumHeight(140);
+    m_plot->setFont(font);
+    m_plot->axisRect()->setMinimumMargins(QMargins(4, 8, 8, 4));
+    QCPAxis* x = m_plot->xAxis;
+    QCPAxis* y = m_plot->yAxis;
+    x->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+    x->setSubTicks(false);
+    x->setTickLength(0, 4);
+    x->grid()->setVisible(false);
+    x->setLabel(tr("Key"));
+    y->setLabel(tr("weight"));
+    y->grid()->setSubGridVisible(false);
+    y->setRange(0, 1);
+    for (QCPAxis* axis : {x, y}) {
+        axis->setLabelFont(font);
+        axis->setTickLabelFont(font);
+        axis->setLabelColor(kTextColor);
+        axis->setTickLabelColor(kTextColor);
+    }
+
+    // Masked keys get a hatched column behind the (zero) bar, like the hatched heatmap cells.
+    m_maskedBars = new QCPBars(x, y);
+    m_maskedBars->setWidth(0.9);
+    m_maskedBars->setPen(Qt::NoPen);
+    m_maskedBars->setBrush(QBrush(maskedHatchColor(ColorMap::Viridis), Qt::BDiagPattern));
+    m_bars = new QCPBars(x, y);
+    m_bars->setWidth(0.7);
+    m_bars->setPen(Qt::NoPen);
+    m_bars->setBrush(kBarColor);
+    m_selectedBar = new QCPBars(x, y);
+    m_selectedBar->setWidth(0.7);
+    m_selectedBar->setPen(QPen(kSelectedBarColor.darker(130), 1));
+    m_selectedBar->setBrush(kSelectedBarColor);
+
+    layout->addWidget(m_summaryLabel);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_cellLabel);
+    connect(m_plot, &QCustomPlot::beforeReplot, this, &DetailsPanel::updateTicks);
+    clear();
+}
+
+DetailsPanel::~DetailsPanel() = default;
+
+void DetailsPanel::clear() {
+    m_result.reset();
+    m_query = -1;
+    m_key = -1;
+    m_values.clear();
+    m_summary.clear();
+    m_arithmetic.clear();
+    m_summaryLabel->setText(tr("Click a row of a heatmap to see its weights here."));
+    m_cellLabel->clear();
+    updateBars();
+}
+
+void DetailsPanel::setRow(std::shared_ptr<const core::Result> result, int head, int query,
+                          int selectedKey) {
+    const core::Matrix* weights = result ? weightsOf(*result, head) : nullptr;
+    if (!weights || query < 0 || query >= weights->rows()) {
+        clear();
+        return;
+    }
+    m_result = std::move(result);
+    m_head = head;
+    m_query = query;
+    m_key = selectedKey >= 0 && selectedKey < weights->cols() ? selectedKey : -1;
+    m_values.resize(static_cast<int>(weights->cols()));
+    for (int key = 0; key < m_values.size(); ++key)
+        m_values[key] = (*weights)(query, key);
+
+    m_summary = buildSummary();
+    m_arithmetic = buildArithmetic();
+    m_summaryLabel->setText(m_summary);
+    if (m_key < 0) {
+        m_cellLabel->setText(tr("Click a cell to see how its weight is computed."));
+    } else {
+        m_cellLabel->setText(tr("query '%1' → key '%2':\n%3")
+                                 .arg(token(m_result->queryTokens, m_query),
+                                      token(m_result->keyTokens, m_key), m_arithmetic));
+    }
+    updateBars();
+}
+
+void DetailsPanel::updateBars() {
+    for (QCPItemText* item : std::as_const(m_valueItems))
+        m_plot->removeItem(item);
+    m_valueItems.clear();
+
+    QVector<double> keys, maskedKeys, maskedHeights;
+    double top = 0;
+    for (int key = 0; key < m_values.size(); ++key) {
+        keys.append(key);
+        top = std::max(top, m_values[key]);
+    }
+    // Small weights of a long row would be invisible on [0, 1]: scale to the largest one, with
+    // room for the value labels.
+    top = top > 0 ? std::min(1.0, top * 1.18) : 1.0;
+    if (m_values.size() <= kMaxValueLabels)
+        top = std::max(top, 0.1);
+    for (int key = 0; key < m_values.size(); ++key)
+        if (m_result && masked(*m_result, m_query, key)) {
+            maskedKeys.append(key);
+            maskedHeights.append(top * 2);
+        }
+    m_maskedBars->setData(maskedKeys, maskedHeights, true);
+    m_bars->setData(keys, m_values, true);
+    if (m_key >= 0)
+        m_selectedBar->setData({static_cast<double>(m_key)}, {m_values.value(m_key)}, true);
+    else
+        m_selectedBar->data()->clear();
+
+    if (m_values.size() <= kMaxValueLabels) {
+        QFont font = HeatmapView::tokenFont(this->font());
+        font.setPointSizeF(std::max(6.5, font.pointSizeF() - 1));
+        for (int key = 0; key < m_values.size(); ++key) {
+            if (m_result && masked(*m_result, m_query, key))
+                continue;
+            auto* item = new QCPItemText(m_plot);
+            item->setClipToAxisRect(true);
+            item->setSelectable(false);
+            item->position->setCoords(key, m_values[key]);
+            item->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+            item->setPadding(QMargins(0, 0, 0, 2));
+            item->setFont(font);
+            item->setColor(kTextColor);
+            item->setText(QString::number(m_values[key], 'f', 2));
+            m_valueItems.append(item);
+        }
+    }
+
+    const double n = std::max<qsizetype>(1, m_values.size());
+    m_plot->xAxis->setRange(-0.6, n - 0.4);
+    m_plot->yAxis->setRange(0, top);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void DetailsPanel::updateTicks() {
+    auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(m_plot->xAxis->ticker());
+    if (!ticker)
+        return;
+    ticker->clear();
+    if (!m_result || m_values.isEmpty())
+        return;
+    const QFont font = m_plot->xAxis->tickLabelFont();
+    const QFontMetricsF metrics(font);
+    const double maxWidth = metrics.averageCharWidth() * kMaxLabelChars;
+    QStringList labels;
+    double widest = 0;
+    for (int key = 0; key < m_values.size(); ++key) {
+        const core::TokenInfo& info = m_result->keyTokens.at(static_cast<std::size_t>(key));
+        QString text = metrics.elidedText(QString::fromStdString(info.text), Qt::ElideRight, maxWidth);
+        if (info.unknown)
+            text += QLatin1Char('?');
+        widest = std::max(widest, metrics.horizontalAdvance(text));
+        labels.append(text);
+    }
+    // The axis rect of the previous layout is a good estimate of this one.
+    const double width = m_plot->axisRect()->width() > 10 ? m_plot->axisRect()->width()
+                                                          : std::max(50, m_plot->width() - 60);
+    const double cellWidth = width / m_values.size();
+    const double lineHeight = metrics.height();
+    int stride = 1;
+    if (widest + 6 <= cellWidth) {
+        m_plot->xAxis->setTickLabelRotation(0);
+    } else {
+        m_plot->xAxis->setTickLabelRotation(-45);
+        stride = std::max(1, static_cast<int>(std::ceil((lineHeight * 1.42 + 2) / cellWidth)));
+    }
+    for (int key = 0; key < labels.size(); key += stride)
+        ticker->addTick(key, labels[key]);
+
+    // Value labels only when each fits over its bar.
+    bool fit = true;
+    for (QCPItemText* item : std::as_const(m_valueItems))
+        fit = fit && QFontMetricsF(item->font()).horizontalAdvance(item->text()) + 2 <= cellWidth;
+    for (QCPItemText* item : std::as_const(m_valueItems))
+        item->setVisible(fit);
+}
+
+QString DetailsPanel::buildSummary() const {
+    const core::Result& result = *m_result;
+    QString where;
+    if (m_head >= 0)
+        where = tr("head %1").arg(m_head + 1);
+    else if (m_head == HeatmapView::MeanOfHeads)
+        where = result.heads.size() == 1
+                    ? tr("mean over 1 head")
+                    : tr("mean over %1 heads").arg(QString::number(result.heads.size()));
+    else
+        where = tr("max over heads");
+    const QString header = tr("Query '%1' (row %2 of %3) · %4")
+                               .arg(token(result.queryTokens, m_query), QString::number(m_query + 1),
+                                    QString::number(result.queryTokens.size()), where);
+
+    int visible = 0;
+    int argmax = -1;
+    for (int key = 0; key < m_values.size(); ++key) {
+        if (masked(result, m_query, key))
+            continue;
+        ++visible;
+        if (argmax < 0 || m_values[key] > m_values[argmax])
+            argmax = key;
+    }
+    if (visible == 0)
+        return header + QLatin1Char('\n') + tr("Every key is masked: no distribution, all weights are 0.");
+    if (m_head >= 0) {
+        const core::HeadResult& head = result.heads[static_cast<std::size_t>(m_head)];
+        if (m_query < static_cast<int>(head.argmax.size()))
+            argmax = head.argmax[static_cast<std::size_t>(m_query)];
+    }
+    const QString top = argmax >= 0 ? tr("argmax → '%1' (%2)")
+                                          .arg(token(result.keyTokens, argmax), fmt(m_values.value(argmax)))
+                                    : QString();
+    if (m_head == HeatmapView::MaxOfHeads)
+        return header + QLatin1Char('\n') + top;
+
+    double entropy = 0;
+    if (m_head >= 0 && m_query < result.heads[static_cast<std::size_t>(m_head)].entropy.size()) {
+        entropy = result.heads[static_cast<std::size_t>(m_head)].entropy(m_query);
+    } else {
+        for (double weight : m_values)
+            if (weight > 0)
+                entropy -= weight * std::log(weight);
+    }
+    return header + QLatin1Char('\n') +
+           tr("entropy %1 nats, at most ln %3 = %2")
+               .arg(fmt(entropy), fmt(std::log(static_cast<double>(visible))), QString::number(visible)) +
+           QLatin1Char('\n') + top;
+}
+
+QString DetailsPanel::buildArithmetic() const {
+    if (m_key < 0)
+        return {};
+    const core::Result& result = *m_result;
+    const bool isMasked = masked(result, m_query, m_key);
+    const double weight = m_values.value(m_key);
+
+    if (m_head < 0) {
+        if (isMasked)
+            return tr("masked → 0");
+        // Three decimals, so that the rounded terms visibly add up to the rounded mean.
+        auto precise = [](double value) { return QString::number(value, 'f', 3); };
+        QStringList terms;
+        for (const core::HeadResult& head : result.heads)
+            terms.append(precise(head.weights(m_query, m_key)));
+        const int heads = static_cast<int>(terms.size());
+        if (m_head == HeatmapView::MaxOfHeads)
+            return tr("max(%1) = %2").arg(terms.join(QStringLiteral(", ")), precise(weight));
+        if (heads <= kMaxHeadsSpelledOut)
+            return tr("mean of %1 heads: (%2) / %1 = %3")
+                .arg(QString::number(heads), terms.join(QStringLiteral(" + ")), precise(weight));
+        return tr("mean of %1 heads = %2").arg(QString::number(heads), precise(weight));
+    }
+
+    const core::HeadResult& head = result.heads[static_cast<std::size_t>(m_head)];
+    const double score = head.scores(m_query, m_key);
+    QStringList steps;
+    switch (result.config.scoring) {
+    case core::ScoringFunction::Dot:
+        steps << QStringLiteral("q·k = %1").arg(fmt(score));
+        break;
+    case core::ScoringFunction::ScaledDot: {
+        const double dot = head.q.row(m_query).dot(head.k.row(m_key));
+        steps << QStringLiteral("q·k = %1").arg(fmt(dot))
+              << QStringLiteral("/√%1 = %2").arg(param(result.dK), fmt(score));
+        break;
+    }
+    case core::ScoringFunction::General:
+        steps << QStringLiteral("qᵀW_a k = %1").arg(fmt(score));
+        break;
+    case core::ScoringFunction::Additive:
+        steps << QStringLiteral("vᵀ tanh(W₁q + W₂k) = %1").arg(fmt(score));
+        break;
+    case core::ScoringFunction::Cosine: {
+        const double scale = head.params.scale;
+        const double cosine = scale != 0 ? score / scale : 0.0;
+        steps << QStringLiteral("s·cos(q,k) = %1 × %2 = %3").arg(param(scale), fmt(cosine), fmt(score));
+        break;
+    }
+    }
+    if (isMasked) {
+        steps << tr("masked → 0");
+        return steps.join(QStringLiteral(", "));
+    }
+    const double temperature = result.config.temperature;
+    const double scaled = score / temperature;
+    QString divide = QStringLiteral("/T = %1").arg(fmt(scaled));
+    if (temperature != 1.0)
+        divide += QStringLiteral(" (T = %1)").arg(param(temperature));
+    steps << divide;
+    const double logit = head.logits(m_query, m_key);
+    if (result.config.positional == core::PositionalEncoding::Alibi)
+        steps << tr("+ ALiBi %1 = %2").arg(fmt(logit - scaled), fmt(logit));
+    const std::string_view normalizer = core::toString(result.config.normalizer);
+    steps << QStringLiteral("%1 → %2")
+                 .arg(QString::fromUtf8(normalizer.data(), static_cast<qsizetype>(normalizer.size())),
+                      fmt(weight));
+    return steps.join(QStringLiteral(", "));
+}
+
+} // namespace attnlab::ui
