@@ -1,18 +1,23 @@
 #include "gui.h"
 
+#include "main_window.h"
+
 #include <QApplication>
-#include <QLabel>
-#include <QMainWindow>
+
+#ifndef ATTNLAB_VERSION
+// The app target defines ATTNLAB_VERSION from project(); this library may be built without it.
+#define ATTNLAB_VERSION "0.1.0"
+#endif
 
 namespace attnlab::ui {
 
 int runGui(int& argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Attention Lab"));
-    QMainWindow window;
-    window.setWindowTitle(QObject::tr("Attention Lab"));
-    window.setCentralWidget(new QLabel(QObject::tr("Attention Lab"), &window));
-    window.resize(1200, 800);
+    QApplication::setApplicationDisplayName(QStringLiteral("Attention Lab"));
+    QApplication::setOrganizationName(QStringLiteral("Attention Lab"));
+    QApplication::setApplicationVersion(QStringLiteral(ATTNLAB_VERSION));
+    MainWindow window;
     window.show();
     return QApplication::exec();
 }

@@ -1,0 +1,285 @@
+// AttentionController: small inputs answer at once with the core's numbers, large ones run on
+// the worker where the newest request wins, errors name their control and keep the last result,
+// and the built-in lexicon is built once per width.
+
+#include "ui/attention_controller.h"
+
+#include "eigen_testing.h"
+
+#include <gtest/gtest.h>
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <string>
+
+using namespace attnlab;
+using attnlab::ui::AttentionController;
+
+namespace {
+
+core::Config smallConfig(const std::string& sentence = "the cat sat on the mat") {
+    core::Config config;
+    config.sentence = sentence;
+    config.dModel = 16;
+    config.heads = 2;
+    return config;
+}
+
+// Whitespace-separated words w0 … w(n−1): a long sentence that costs real time in compute().
+core::Config largeConfig(int tokens, const std::string& tag = "w") {
+    core::Config config;
+    config.sentence.clear();
+    for (int i = 0; i < tokens; ++i)
+        config.sentence += (i ? " " : "") + tag + std::to_string(i);
+    config.tokenizer.mode = core::TokenizerMode::Whitespace;
+    config.dModel = 256;
+    config.heads = 16;
+    config.scoring = core::ScoringFunction::Additive; // n² · d_a per head: slow enough to cancel
+    return config;
+}
+
+bool waitUntilIdle(AttentionController& controller, int timeoutMs = 60000) {
+    QDeadlineTimer deadline(timeoutMs);
+    while (controller.isBusy() && !deadline.hasExpired())
+        QTest::qWait(5);
+    // Let the finished (or cancelled) worker report back.
+    QTest::qWait(20);
+    QCoreApplication::processEvents();
+    return !controller.isBusy();
+}
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& contents) {
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    EXPECT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write(contents);
+    return path;
+}
+
+} // namespace
+
+TEST(AttentionController, SmallInputAnswersSynchronously) {
+    AttentionController controller;
+    QSignalSpy ready(&controller, &AttentionController::resultReady);
+    QSignalSpy busy(&controller, &AttentionController::busyChanged);
+    controller.setConfig(smallConfig());
+    ASSERT_EQ(ready.count(), 1); // before setConfig returned: no event loop needed
+    EXPECT_EQ(busy.count(), 0);
+    EXPECT_FALSE(controller.isBusy());
+    ASSERT_TRUE(controller.lastResult());
+    EXPECT_EQ(ready.at(0).at(0).value<std::shared_ptr<const core::Result>>(),
+              controller.lastResult());
+    EXPECT_GE(ready.at(0).at(1).toLongLong(), 0);
+}
+
+TEST(AttentionController, ResultHasTheCoreWeights) {
+    AttentionController controller;
+    const core::Config config = smallConfig();
+    controller.setConfig(config);
+    const core::Result expected = core::compute(config);
+    const auto result = controller.lastResult();
+    ASSERT_TRUE(result);
+    ASSERT_EQ(result->heads.size(), expected.heads.size());
+    for (std::size_t h = 0; h < expected.heads.size(); ++h)
+        EXPECT_EIGEN_NEAR(result->heads[h].weights, expected.heads[h].weights, 0.0);
+    EXPECT_EIGEN_NEAR(result->meanWeights, expected.meanWeights, 0.0);
+}
+
+TEST(AttentionController, SentenceAndSourceUpdates) {
+    AttentionController controller;
+    controller.setConfig(smallConfig());
+    controller.setSentence(QStringLiteral("I love deep learning"));
+    ASSERT_TRUE(controller.lastResult());
+    EXPECT_EQ(controller.lastResult()->queryTokens.size(), 4u);
+    EXPECT_FALSE(controller.lastResult()->cross);
+    controller.setSource(QStringLiteral("我 爱 深度 学习 ！"));
+    ASSERT_TRUE(controller.lastResult()->cross);
+    EXPECT_EQ(controller.lastResult()->config.source, std::string("我 爱 深度 学习 ！"));
+    EXPECT_EQ(controller.lastResult()->meanWeights.rows(), 4);
+}
+
+TEST(AttentionController, BuiltinLexiconIsCachedPerWidth) {
+    AttentionController controller;
+    const auto a = controller.builtinTable(32);
+    const auto b = controller.builtinTable(32);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a.get(), b.get());
+    EXPECT_EQ(a->dimension(), 32);
+    const auto c = controller.builtinTable(48);
+    EXPECT_NE(a.get(), c.get());
+    EXPECT_EQ(c->dimension(), 48);
+    EXPECT_EQ(controller.builtinTable(32).get(), a.get());
+}
+
+TEST(AttentionController, ErrorNamesTheFieldAndKeepsTheLastResult) {
+    AttentionController controller;
+    controller.setConfig(smallConfig());
+    const auto good = controller.lastResult();
+    ASSERT_TRUE(good);
+    QSignalSpy failed(&controller, &AttentionController::failed);
+    QSignalSpy ready(&controller, &AttentionController::resultReady);
+    core::Config bad = smallConfig();
+    bad.heads = 3; // 16 is not divisible by 3
+    controller.setConfig(bad);
+    ASSERT_EQ(failed.count(), 1);
+    EXPECT_EQ(failed.at(0).at(1).toString(), QStringLiteral("heads"));
+    EXPECT_TRUE(failed.at(0).at(0).toString().contains(QStringLiteral("divisible")));
+    EXPECT_EQ(ready.count(), 0);
+    EXPECT_EQ(controller.lastResult(), good);
+
+    controller.setSentence(QStringLiteral("   "));
+    ASSERT_EQ(failed.count(), 2);
+}
+
+TEST(AttentionController, FieldForErrorMessages) {
+    const auto field = [](const char* message) {
+        return AttentionController::fieldForError(QString::fromUtf8(message));
+    };
+    EXPECT_EQ(
+        field("d_model (64) is not divisible by the number of heads (5); choose a head count"),
+        QStringLiteral("heads"));
+    EXPECT_EQ(field("the causal mask applies to self-attention only; remove the source sentence"),
+              QStringLiteral("mask"));
+    EXPECT_EQ(field("padding length 3 is shorter than the sentence (6 tokens); choose at least 6"),
+              QStringLiteral("mask"));
+    EXPECT_EQ(field("d_k must be between 1 and 4096, not 0"), QStringLiteral("dK"));
+    EXPECT_EQ(field("d_model must be between 2 and 4096, not 1"), QStringLiteral("dModel"));
+    EXPECT_EQ(field("the temperature must be a number from 1e-6 to 1e6, not 0"),
+              QStringLiteral("temperature"));
+    EXPECT_EQ(field("no embeddings file is loaded"), QStringLiteral("embeddings"));
+    EXPECT_EQ(field("the source sentence has no tokens; type at least one word"),
+              QStringLiteral("source"));
+    EXPECT_EQ(field("the sentence has no tokens; type at least one word"),
+              QStringLiteral("sentence"));
+}
+
+TEST(AttentionController, InvalidEmbeddingsFileKeepsEverything) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    AttentionController controller;
+    controller.setConfig(smallConfig());
+    const auto good = controller.lastResult();
+    QSignalSpy failed(&controller, &AttentionController::failed);
+    QSignalSpy ready(&controller, &AttentionController::resultReady);
+
+    const QString bad =
+        writeFile(dir, QStringLiteral("bad.txt"), "cat 0.1 0.2 0.3\ndog 0.1 oops 0.3\n");
+    EXPECT_FALSE(controller.loadEmbeddings(bad));
+    ASSERT_EQ(failed.count(), 1);
+    EXPECT_EQ(failed.at(0).at(1).toString(), QStringLiteral("embeddings"));
+    EXPECT_FALSE(failed.at(0).at(0).toString().isEmpty());
+
+    EXPECT_FALSE(controller.loadEmbeddings(dir.filePath(QStringLiteral("missing.vec"))));
+    EXPECT_EQ(failed.count(), 2);
+
+    EXPECT_EQ(ready.count(), 0);
+    EXPECT_EQ(controller.lastResult(), good);
+    EXPECT_EQ(controller.config().embeddings, core::EmbeddingSource::Builtin);
+    EXPECT_TRUE(controller.embeddingsPath().isEmpty());
+}
+
+TEST(AttentionController, EmbeddingsFileSetsTheWidth) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString path = writeFile(dir, QStringLiteral("tiny.txt"),
+                                   "the 1 0 0 0\ncat 0 1 0 0\nsat 0 0 1 0\nmat 0 0 0 1\n");
+    AttentionController controller;
+    controller.setConfig(smallConfig("the cat sat"));
+    QSignalSpy loaded(&controller, &AttentionController::embeddingsLoaded);
+    ASSERT_TRUE(controller.loadEmbeddings(path));
+    ASSERT_EQ(loaded.count(), 1);
+    EXPECT_EQ(loaded.at(0).at(2).toInt(), 4);
+    ASSERT_TRUE(controller.lastResult());
+    EXPECT_EQ(controller.lastResult()->config.dModel, 4);
+    EXPECT_EQ(controller.lastResult()->config.embeddings, core::EmbeddingSource::File);
+    EXPECT_EQ(controller.lastResult()->queryInputs.row(1),
+              (core::RowVector(4) << 0, 1, 0, 0).finished());
+}
+
+TEST(AttentionController, LargeInputsRunOnTheWorker) {
+    AttentionController controller;
+    controller.setSyncWorkLimit(0); // everything goes to the worker
+    QSignalSpy ready(&controller, &AttentionController::resultReady);
+    QSignalSpy busy(&controller, &AttentionController::busyChanged);
+    controller.setConfig(smallConfig());
+    EXPECT_EQ(ready.count(), 0); // not yet: the worker answers through the event loop
+    EXPECT_TRUE(controller.isBusy());
+    ASSERT_TRUE(waitUntilIdle(controller));
+    ASSERT_EQ(ready.count(), 1);
+    ASSERT_GE(busy.count(), 2);
+    EXPECT_TRUE(busy.first().at(0).toBool());
+    EXPECT_FALSE(busy.last().at(0).toBool());
+    const core::Result expected = core::compute(smallConfig());
+    EXPECT_EIGEN_NEAR(controller.lastResult()->meanWeights, expected.meanWeights, 0.0);
+}
+
+TEST(AttentionController, NewestRequestWinsOnTheWorker) {
+    AttentionController controller;
+    controller.setSyncWorkLimit(0);
+    QSignalSpy ready(&controller, &AttentionController::resultReady);
+    // Typing fast: five requests before the first can finish.
+    for (int i = 1; i <= 5; ++i)
+        controller.setConfig(largeConfig(100 * i, "t" + std::to_string(i) + "_"));
+    EXPECT_EQ(controller.generation(), 5u);
+    ASSERT_TRUE(waitUntilIdle(controller));
+    ASSERT_EQ(ready.count(), 1) << "only the newest result may arrive";
+    const auto result = ready.at(0).at(0).value<std::shared_ptr<const core::Result>>();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->queryTokens.size(), 500u);
+    EXPECT_EQ(result->queryTokens.front().text, std::string("t5_0"));
+    // The first ran and was stopped; the three in between were replaced before they ran.
+    EXPECT_EQ(controller.cancelledRuns() + controller.droppedResults(), 4);
+    EXPECT_GE(controller.droppedResults(), 3);
+}
+
+TEST(AttentionController, SmallRequestCancelsLargeRunningWork) {
+    AttentionController controller;
+    const core::Config large = largeConfig(1500);
+    ASSERT_GT(AttentionController::estimateWork(large), controller.syncWorkLimit());
+    ASSERT_LT(AttentionController::estimateWork(smallConfig()), controller.syncWorkLimit());
+    QSignalSpy ready(&controller, &AttentionController::resultReady);
+    controller.setConfig(large);
+    EXPECT_TRUE(controller.isBusy());
+    QTest::qWait(20); // the worker is now inside compute()
+    controller.setConfig(smallConfig());
+    ASSERT_EQ(ready.count(), 1); // the small one, at once
+    EXPECT_FALSE(controller.isBusy());
+    const auto small = controller.lastResult();
+    EXPECT_EQ(small->queryTokens.size(), 6u);
+
+    // The stale large run stops at its next progress call and never reports.
+    QDeadlineTimer deadline(60000);
+    while (controller.cancelledRuns() + controller.droppedResults() == 0 && !deadline.hasExpired())
+        QTest::qWait(10);
+    QTest::qWait(50);
+    EXPECT_EQ(controller.cancelledRuns(), 1);
+    EXPECT_EQ(ready.count(), 1);
+    EXPECT_EQ(controller.lastResult(), small);
+}
+
+TEST(AttentionController, DestroyingWhileBusyIsSafe) {
+    auto controller = std::make_unique<AttentionController>();
+    controller->setConfig(largeConfig(1500));
+    EXPECT_TRUE(controller->isBusy());
+    QTest::qWait(10);
+    controller.reset(); // cancels and waits for the worker
+    QTest::qWait(20);   // no queued call may reach the deleted controller
+    SUCCEED();
+}
+
+TEST(AttentionController, WorkEstimateGrowsWithTokensHeadsAndWidth) {
+    core::Config config = largeConfig(100);
+    const double base = AttentionController::estimateWork(config);
+    config = largeConfig(200);
+    EXPECT_GT(AttentionController::estimateWork(config), 2.0 * base);
+    config.heads = 1;
+    config.dK = 16;
+    EXPECT_LT(AttentionController::estimateWork(config),
+              AttentionController::estimateWork(largeConfig(200)));
+}

@@ -1,0 +1,128 @@
+#pragma once
+// The one object that runs the attention core for the GUI. It owns the current core::Config,
+// computes on the UI thread when the work is small (no latency while typing) and on a worker
+// when it is large, and emits value-typed results. Newest request wins: every request gets a
+// generation number, results of older generations are dropped and a running older computation
+// is cancelled through core::compute's progress callback.
+
+#include "core/attention.h"
+#include "core/embeddings.h"
+
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+
+#include <atomic>
+#include <memory>
+
+namespace attnlab::ui {
+
+namespace detail {
+class LexiconCache;
+}
+
+class AttentionController : public QObject {
+    Q_OBJECT
+
+public:
+    /// Default limit of estimateWork() below which compute() runs on the UI thread: about
+    /// 3–7 ms on one laptop core (3–6 million estimated multiply-adds per millisecond).
+    static constexpr double kDefaultSyncWorkLimit = 2.0e7;
+
+    explicit AttentionController(QObject* parent = nullptr);
+    /// Cancels a running computation and waits for the worker to notice.
+    ~AttentionController() override;
+
+    /// The configuration of the newest request, as given (the table is filled in per run).
+    const core::Config& config() const { return m_config; }
+    /// Replaces the whole configuration and recomputes. `config.table` is ignored: the
+    /// controller supplies the cached built-in lexicon or the loaded embeddings file.
+    void setConfig(const core::Config& config);
+    void setSentence(const QString& sentence);
+    void setSource(const QString& source);
+
+    /// Loads an embeddings file and switches to it. On failure emits failed(message,
+    /// "embeddings"), keeps the previous table, configuration and result, and returns false.
+    bool loadEmbeddings(const QString& path);
+    /// Path and table of the loaded embeddings file (empty / null when none).
+    QString embeddingsPath() const { return m_embeddingsPath; }
+    std::shared_ptr<const core::EmbeddingTable> embeddingsTable() const { return m_fileTable; }
+
+    /// The last result delivered by resultReady (null before the first).
+    std::shared_ptr<const core::Result> lastResult() const { return m_lastResult; }
+    /// The configuration, as requested (d_k 0 = follow d_model / heads), that produced
+    /// lastResult(): the last one that worked, unlike config(). Its table is empty.
+    const core::Config& lastResultConfig() const { return m_lastResultConfig; }
+    qint64 lastElapsedMicroseconds() const { return m_lastElapsed; }
+    bool isBusy() const { return m_busy; }
+    /// Generation of the newest request; each request increments it.
+    quint64 generation() const { return m_generation; }
+
+    /// Work below `limit` runs synchronously; 0 sends everything to the worker (tests).
+    void setSyncWorkLimit(double limit) { m_syncWorkLimit = limit; }
+    double syncWorkLimit() const { return m_syncWorkLimit; }
+    /// Rough multiply-add count of compute(config): projections, scores, context vectors and
+    /// per-cell normalising of every head (n_q·n_k·H·(2·d_k + 40) dominates for long
+    /// sentences). Tokenises the sentences.
+    static double estimateWork(const core::Config& config);
+
+    /// Statistics for tests: results thrown away because a newer request existed, and worker
+    /// runs stopped early through the progress callback.
+    int droppedResults() const { return m_droppedResults; }
+    int cancelledRuns() const { return m_cancelledRuns.load(); }
+
+    /// The built-in lexicon at `dModel`, built once per width and shared with the worker.
+    std::shared_ptr<const core::EmbeddingTable> builtinTable(int dModel);
+
+    /// Which control a core error message is about: "sentence", "source", "heads", "dModel",
+    /// "dK", "temperature", "mask", "embeddings", "projection", "tokenizer" or "" (unknown).
+    static QString fieldForError(const QString& message);
+
+public slots:
+    /// Recomputes the current configuration (a new generation).
+    void recompute();
+
+signals:
+    /// A newer result is available. `elapsedMicroseconds` is the time spent in compute().
+    void resultReady(std::shared_ptr<const attnlab::core::Result> result,
+                     qint64 elapsedMicroseconds);
+    /// The newest request failed; the previous result stays valid. `field` as fieldForError.
+    void failed(const QString& message, const QString& field);
+    /// True while a worker computes the newest request.
+    void busyChanged(bool busy);
+    /// An embeddings file was loaded (words, vector width).
+    void embeddingsLoaded(const QString& path, int words, int dimension);
+
+private:
+    struct Job;
+    core::Config preparedConfig();
+    void startWorker(std::shared_ptr<Job> job);
+    void finishJob(std::shared_ptr<Job> job, std::shared_ptr<const core::Result> result,
+                   qint64 elapsed, const QString& error, bool cancelled);
+    void deliver(std::shared_ptr<const core::Result> result, qint64 elapsed, core::Config config);
+    void setBusy(bool busy);
+
+    core::Config m_config;
+    std::shared_ptr<detail::LexiconCache> m_lexicons;
+    std::shared_ptr<const core::EmbeddingTable> m_fileTable;
+    QString m_embeddingsPath;
+
+    std::shared_ptr<const core::Result> m_lastResult;
+    core::Config m_lastResultConfig;
+    qint64 m_lastElapsed = 0;
+    quint64 m_generation = 0;
+    double m_syncWorkLimit = kDefaultSyncWorkLimit;
+
+    // Worker state, touched on the UI thread only: at most one job runs, and at most one waits
+    // (a newer request replaces the waiting one).
+    QThreadPool m_pool;
+    std::shared_ptr<Job> m_running;
+    std::shared_ptr<Job> m_pending;
+    bool m_busy = false;
+    int m_droppedResults = 0;
+    std::atomic<int> m_cancelledRuns{0};
+};
+
+} // namespace attnlab::ui
+
+Q_DECLARE_METATYPE(std::shared_ptr<const attnlab::core::Result>)

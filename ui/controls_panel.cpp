@@ -1,0 +1,660 @@
+#include "controls_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnlab::ui {
+
+namespace {
+
+constexpr int kToolTipRole = Qt::ToolTipRole;
+constexpr int kOwnToolTipRole = Qt::UserRole + 1; // an item's tooltip while it is enabled
+constexpr int kMaxWidth = 4096;
+constexpr int kMaxSeed = 2147483647;
+
+QString scoringLabel(core::ScoringFunction value) {
+    switch (value) {
+    case core::ScoringFunction::Dot:
+        return ControlsPanel::tr("Dot  q·k");
+    case core::ScoringFunction::ScaledDot:
+        return ControlsPanel::tr("Scaled dot  q·k/√d_k");
+    case core::ScoringFunction::General:
+        return ControlsPanel::tr("General  q·W·k");
+    case core::ScoringFunction::Additive:
+        return ControlsPanel::tr("Additive (Bahdanau)");
+    case core::ScoringFunction::Cosine:
+        return ControlsPanel::tr("Cosine  s·cos(q, k)");
+    }
+    return {};
+}
+
+QString scoringToolTip(core::ScoringFunction value) {
+    switch (value) {
+    case core::ScoringFunction::Dot:
+        return ControlsPanel::tr(
+            "Score = q·k; grows with d_k, so softmax saturates for wide heads.");
+    case core::ScoringFunction::ScaledDot:
+        return ControlsPanel::tr("Score = q·k / √d_k, the Transformer's choice, which keeps the "
+                                 "variance of scores near 1.");
+    case core::ScoringFunction::General:
+        return ControlsPanel::tr("Score = q·W_a·kᵀ with a learned (here identity or seeded random) "
+                                 "matrix W_a (Luong).");
+    case core::ScoringFunction::Additive:
+        return ControlsPanel::tr("Score = vᵀ·tanh(W₁q + W₂k), a small network over each pair "
+                                 "(Bahdanau).");
+    case core::ScoringFunction::Cosine:
+        return ControlsPanel::tr("Score = s·cos(q, k) with s = 10: only the directions of q and k "
+                                 "count.");
+    }
+    return {};
+}
+
+QString normalizerLabel(core::Normalizer value) {
+    switch (value) {
+    case core::Normalizer::Softmax:
+        return ControlsPanel::tr("Softmax");
+    case core::Normalizer::Sparsemax:
+        return ControlsPanel::tr("Sparsemax");
+    case core::Normalizer::Relu:
+        return ControlsPanel::tr("ReLU, normalised");
+    case core::Normalizer::Sigmoid:
+        return ControlsPanel::tr("Sigmoid (rows need not sum to 1)");
+    case core::Normalizer::Hardmax:
+        return ControlsPanel::tr("Hardmax (one-hot)");
+    }
+    return {};
+}
+
+QString normalizerToolTip(core::Normalizer value) {
+    switch (value) {
+    case core::Normalizer::Softmax:
+        return ControlsPanel::tr("exp(L) / Σ exp(L): every visible key gets a positive weight.");
+    case core::Normalizer::Sparsemax:
+        return ControlsPanel::tr("Projects the row onto the simplex, so weak keys get exactly 0.");
+    case core::Normalizer::Relu:
+        return ControlsPanel::tr("max(L, 0) divided by its row sum; a row without a positive logit "
+                                 "is all zero.");
+    case core::Normalizer::Sigmoid:
+        return ControlsPanel::tr("σ(L) for each cell on its own, without normalising the row.");
+    case core::Normalizer::Hardmax:
+        return ControlsPanel::tr(
+            "All weight on the largest logit (hard attention); ties share it.");
+    }
+    return {};
+}
+
+QString positionalLabel(core::PositionalEncoding value) {
+    switch (value) {
+    case core::PositionalEncoding::None:
+        return ControlsPanel::tr("None");
+    case core::PositionalEncoding::Sinusoidal:
+        return ControlsPanel::tr("Sinusoidal (added to X)");
+    case core::PositionalEncoding::Rope:
+        return ControlsPanel::tr("RoPE (rotates q and k)");
+    case core::PositionalEncoding::Alibi:
+        return ControlsPanel::tr("ALiBi (distance bias)");
+    }
+    return {};
+}
+
+QString tokenizerLabel(core::TokenizerMode value) {
+    switch (value) {
+    case core::TokenizerMode::Word:
+        return ControlsPanel::tr("Words (ICU word breaks)");
+    case core::TokenizerMode::Char:
+        return ControlsPanel::tr("Characters");
+    case core::TokenizerMode::Whitespace:
+        return ControlsPanel::tr("Whitespace-separated");
+    }
+    return {};
+}
+
+// Combo boxes as narrow as a short label allows: the dock must fit beside the heatmaps on a
+// 720p projector; the open list still shows the full texts.
+void makeNarrow(QComboBox* box) {
+    box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    box->setMinimumContentsLength(12);
+}
+
+void addItem(QComboBox* box, const QString& text, int value, const QString& toolTip) {
+    box->addItem(text, value);
+    const int index = box->count() - 1;
+    box->setItemData(index, toolTip, kToolTipRole);
+    box->setItemData(index, toolTip, kOwnToolTipRole);
+}
+
+// Disables one entry of a combo box; its tooltip then gives `reason`.
+void setItemEnabled(QComboBox* box, int value, bool enabled, const QString& reason = {}) {
+    const int index = box->findData(value);
+    auto* model = qobject_cast<QStandardItemModel*>(box->model());
+    if (index < 0 || !model)
+        return;
+    QStandardItem* item = model->item(index);
+    item->setEnabled(enabled);
+    item->setToolTip(enabled ? box->itemData(index, kOwnToolTipRole).toString() : reason);
+}
+
+void selectValue(QComboBox* box, int value) {
+    const int index = box->findData(value);
+    if (index >= 0)
+        box->setCurrentIndex(index);
+}
+
+int currentValue(const QComboBox* box) {
+    return box->currentData().toInt();
+}
+
+QFormLayout* makeForm(QGroupBox* group) {
+    auto* form = new QFormLayout(group);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    form->setLabelAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    form->setContentsMargins(8, 6, 8, 6);
+    form->setVerticalSpacing(5);
+    return form;
+}
+
+QWidget* row(QWidget* parent, std::initializer_list<QWidget*> widgets, int stretchIndex = 0) {
+    auto* box = new QWidget(parent);
+    auto* layout = new QHBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(6);
+    int i = 0;
+    for (QWidget* widget : widgets)
+        layout->addWidget(widget, i++ == stretchIndex ? 1 : 0);
+    return box;
+}
+
+} // namespace
+
+ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(8);
+
+    // Scoring.
+    auto* scoringGroup = new QGroupBox(tr("Scoring"), this);
+    auto* scoringForm = makeForm(scoringGroup);
+    m_scoring = new QComboBox(scoringGroup);
+    for (core::ScoringFunction value : core::allScoringFunctions())
+        addItem(m_scoring, scoringLabel(value), static_cast<int>(value), scoringToolTip(value));
+    m_scoring->setToolTip(tr("How a query and a key are turned into a score."));
+    scoringForm->addRow(tr("&Function"), m_scoring);
+    addErrorRow(scoringForm, QStringLiteral("scoring"));
+
+    m_normalizer = new QComboBox(scoringGroup);
+    for (core::Normalizer value : core::allNormalizers())
+        addItem(m_normalizer, normalizerLabel(value), static_cast<int>(value),
+                normalizerToolTip(value));
+    m_normalizer->setToolTip(tr("How each row of logits becomes attention weights."));
+    scoringForm->addRow(tr("&Normaliser"), m_normalizer);
+    addErrorRow(scoringForm, QStringLiteral("normalizer"));
+
+    m_temperatureSlider = new QSlider(Qt::Horizontal, scoringGroup);
+    m_temperatureSlider->setRange(0, kSliderSteps);
+    m_temperatureSlider->setPageStep(kSliderSteps / 20);
+    m_temperatureSlider->setToolTip(tr("Divides every score by T (log scale): small T sharpens the "
+                                       "weights, large T flattens them."));
+    m_temperature = new QDoubleSpinBox(scoringGroup);
+    m_temperature->setRange(kMinTemperature, kMaxTemperature);
+    m_temperature->setDecimals(2);
+    m_temperature->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    m_temperature->setToolTip(m_temperatureSlider->toolTip());
+    m_temperature->setAccessibleName(tr("Temperature"));
+    auto* temperatureLabel = new QLabel(tr("&Temperature"), scoringGroup);
+    temperatureLabel->setBuddy(m_temperature);
+    scoringForm->addRow(temperatureLabel, row(scoringGroup, {m_temperatureSlider, m_temperature}));
+    addErrorRow(scoringForm, QStringLiteral("temperature"));
+    layout->addWidget(scoringGroup);
+
+    // Heads and widths.
+    auto* headsGroup = new QGroupBox(tr("Heads and widths"), this);
+    auto* headsForm = makeForm(headsGroup);
+    m_heads = new QSpinBox(headsGroup);
+    m_heads->setRange(1, 16);
+    m_heads->setToolTip(tr("Number of attention heads; each head reads its own slice of the "
+                           "embedding and draws its own heatmap."));
+    headsForm->addRow(tr("&Heads"), m_heads);
+    addErrorRow(headsForm, QStringLiteral("heads"));
+
+    m_dModel = new QSpinBox(headsGroup);
+    m_dModel->setRange(2, kMaxWidth);
+    m_dModel->setToolTip(tr("Width d_model of the token embeddings."));
+    headsForm->addRow(tr("d_&model"), m_dModel);
+    addErrorRow(headsForm, QStringLiteral("dModel"));
+
+    m_dK = new QSpinBox(headsGroup);
+    m_dK->setRange(1, kMaxWidth);
+    m_dKSet = new QCheckBox(tr("&set"), headsGroup);
+    m_dKSet->setToolTip(tr("Choose d_k yourself instead of d_model / heads."));
+    headsForm->addRow(tr("d_&k"), row(headsGroup, {m_dK, m_dKSet}));
+    addErrorRow(headsForm, QStringLiteral("dK"));
+    layout->addWidget(headsGroup);
+
+    // Mask.
+    auto* maskGroup = new QGroupBox(tr("Mask"), this);
+    auto* maskForm = makeForm(maskGroup);
+    m_mask = new QComboBox(maskGroup);
+    addItem(m_mask, tr("None"), static_cast<int>(core::MaskKind::None),
+            tr("Every query sees every key."));
+    addItem(m_mask, tr("Causal"), static_cast<int>(core::MaskKind::Causal),
+            tr("A query sees only itself and earlier tokens, as in a decoder."));
+    addItem(m_mask, tr("Padding"), static_cast<int>(core::MaskKind::Padding),
+            tr("The sentence is padded with [PAD] tokens, which no query may see."));
+    addItem(m_mask, tr("Sliding window"), static_cast<int>(core::MaskKind::Window),
+            tr("A query sees only keys at most W positions away (local attention)."));
+    m_mask->setToolTip(tr("Which keys each query is allowed to see."));
+    maskForm->addRow(tr("M&ask"), m_mask);
+    addErrorRow(maskForm, QStringLiteral("mask"));
+
+    m_padLength = new QSpinBox(maskGroup);
+    m_padLength->setRange(1, kMaxWidth);
+    m_padLength->setValue(8);
+    m_padLength->setSuffix(tr(" tokens"));
+    maskForm->addRow(tr("Pad to &length"), m_padLength);
+    m_window = new QSpinBox(maskGroup);
+    m_window->setRange(0, kMaxWidth);
+    m_window->setValue(1);
+    m_window->setPrefix(tr("±"));
+    maskForm->addRow(tr("&Window width"), m_window);
+    layout->addWidget(maskGroup);
+
+    // Positions and projections.
+    auto* projectionGroup = new QGroupBox(tr("Positions and projections"), this);
+    auto* projectionForm = makeForm(projectionGroup);
+    m_positional = new QComboBox(projectionGroup);
+    for (core::PositionalEncoding value : core::allPositionalEncodings())
+        addItem(m_positional, positionalLabel(value), static_cast<int>(value), {});
+    m_positional->setItemData(0, tr("Tokens carry no position; attention ignores word order."),
+                              kToolTipRole);
+    m_positional->setItemData(
+        1, tr("Adds sine and cosine waves of the position to each embedding."), kToolTipRole);
+    m_positional->setItemData(
+        2, tr("Rotates q and k by their position so scores depend on distance."), kToolTipRole);
+    m_positional->setItemData(3, tr("Subtracts a per-head penalty proportional to the distance."),
+                              kToolTipRole);
+    m_positional->setToolTip(tr("How the position of a token enters the computation."));
+    projectionForm->addRow(tr("&Positions"), m_positional);
+    addErrorRow(projectionForm, QStringLiteral("positional"));
+
+    m_projection = new QComboBox(projectionGroup);
+    addItem(m_projection, tr("Identity slices"), static_cast<int>(core::ProjectionInit::Identity),
+            tr("Head h reads embedding dimensions h·d_k … (h+1)·d_k unchanged."));
+    addItem(m_projection, tr("Random (seeded)"), static_cast<int>(core::ProjectionInit::Random),
+            tr("W_q, W_k, W_v drawn at random from the seed below, as at the start of training."));
+    addItem(m_projection, tr("Manual"), static_cast<int>(core::ProjectionInit::Manual),
+            tr("Type the matrices yourself."));
+    setItemEnabled(m_projection, static_cast<int>(core::ProjectionInit::Manual), false,
+                   tr("Manual matrices come with the teaching views."));
+    m_projection->setToolTip(tr("Where the projection matrices W_q, W_k and W_v come from."));
+    projectionForm->addRow(tr("P&rojection"), m_projection);
+    addErrorRow(projectionForm, QStringLiteral("projection"));
+
+    m_seed = new QSpinBox(projectionGroup);
+    m_seed->setRange(0, kMaxSeed);
+    m_newSeed = new QPushButton(tr("New s&eed"), projectionGroup);
+    m_newSeed->setToolTip(tr("Draws a new random seed, that is new random matrices."));
+    projectionForm->addRow(tr("See&d"), row(projectionGroup, {m_seed, m_newSeed}));
+    layout->addWidget(projectionGroup);
+
+    // Input.
+    auto* inputGroup = new QGroupBox(tr("Input"), this);
+    auto* inputForm = makeForm(inputGroup);
+    m_embeddings = new QComboBox(inputGroup);
+    addItem(m_embeddings, tr("Built-in lexicon"), static_cast<int>(core::EmbeddingSource::Builtin),
+            tr("The bilingual teaching lexicon: related English and Chinese words have related "
+               "vectors."));
+    addItem(m_embeddings, tr("File"), static_cast<int>(core::EmbeddingSource::File),
+            tr("The vectors of the loaded embeddings file."));
+    addItem(m_embeddings, tr("Manual"), static_cast<int>(core::EmbeddingSource::Manual),
+            tr("Type the vectors yourself."));
+    setItemEnabled(m_embeddings, static_cast<int>(core::EmbeddingSource::File), false,
+                   tr("Load a file first (Load file…)."));
+    setItemEnabled(m_embeddings, static_cast<int>(core::EmbeddingSource::Manual), false,
+                   tr("Manual vectors come with the teaching views."));
+    m_embeddings->setToolTip(tr("Where the vector of each token comes from."));
+    m_loadEmbeddings = new QPushButton(tr("&Load file…"), inputGroup);
+    m_loadEmbeddings->setToolTip(
+        tr("Loads GloVe, word2vec or fastText vectors (.txt, .vec or .bin) and uses them."));
+    auto* embeddingsLabel = new QLabel(tr("&Embeddings"), inputGroup);
+    embeddingsLabel->setBuddy(m_embeddings);
+    inputForm->addRow(embeddingsLabel, m_embeddings);
+    // The button gets a row of its own, so the dock stays narrow.
+    auto* loadRow = new QWidget(inputGroup);
+    auto* loadLayout = new QHBoxLayout(loadRow);
+    loadLayout->setContentsMargins(0, 0, 0, 0);
+    loadLayout->addWidget(m_loadEmbeddings);
+    loadLayout->addStretch(1);
+    inputForm->addRow(QString(), loadRow);
+    m_embeddingsInfo = new QLabel(inputGroup);
+    m_embeddingsInfo->setWordWrap(true);
+    m_embeddingsInfo->setTextFormat(Qt::PlainText);
+    m_embeddingsInfo->setForegroundRole(QPalette::PlaceholderText);
+    inputForm->addRow(m_embeddingsInfo);
+    inputForm->setRowVisible(m_embeddingsInfo, false);
+    addErrorRow(inputForm, QStringLiteral("embeddings"));
+
+    m_tokenizer = new QComboBox(inputGroup);
+    for (core::TokenizerMode value : core::allTokenizerModes())
+        addItem(m_tokenizer, tokenizerLabel(value), static_cast<int>(value), {});
+    m_tokenizer->setItemData(
+        0, tr("Splits at word boundaries; Chinese text is split into words by ICU."), kToolTipRole);
+    m_tokenizer->setItemData(1, tr("Every character is a token (useful for Chinese)."),
+                             kToolTipRole);
+    m_tokenizer->setItemData(2, tr("Splits only at spaces, so you decide the tokens."),
+                             kToolTipRole);
+    m_tokenizer->setToolTip(tr("How the sentence is split into tokens."));
+    inputForm->addRow(tr("T&okens"), m_tokenizer);
+    addErrorRow(inputForm, QStringLiteral("tokenizer"));
+    layout->addWidget(inputGroup);
+    layout->addStretch(1);
+    for (QComboBox* box :
+         {m_scoring, m_normalizer, m_mask, m_positional, m_projection, m_embeddings, m_tokenizer})
+        makeNarrow(box);
+
+    setConfig(core::Config{});
+
+    for (QComboBox* box :
+         {m_scoring, m_normalizer, m_mask, m_positional, m_projection, m_tokenizer})
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            updateEnabled();
+            emitChanged();
+        });
+    connect(m_mask, &QComboBox::currentIndexChanged, this, &ControlsPanel::onMaskChanged);
+    connect(m_embeddings, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_updating)
+            return;
+        const bool file =
+            currentValue(m_embeddings) == static_cast<int>(core::EmbeddingSource::File);
+        const QSignalBlocker blocker(m_dModel);
+        m_dModel->setValue(file && m_fileDimension > 0 ? m_fileDimension : m_builtinDModel);
+        updateEnabled();
+        emitChanged();
+    });
+    for (QSpinBox* box : {m_heads, m_dModel, m_dK, m_padLength, m_window, m_seed})
+        connect(box, &QSpinBox::valueChanged, this, [this, box] {
+            if (box == m_dModel && !m_updating &&
+                currentValue(m_embeddings) == static_cast<int>(core::EmbeddingSource::Builtin))
+                m_builtinDModel = m_dModel->value();
+            updateDK();
+            emitChanged();
+        });
+    connect(m_dKSet, &QCheckBox::toggled, this, [this](bool set) {
+        if (set) {
+            // Start from the nearest width that fits: d_model / heads, rounded down.
+            const QSignalBlocker blocker(m_dK);
+            m_dK->setSpecialValueText(QString());
+            m_dK->setValue(std::max(1, m_dModel->value() / std::max(1, m_heads->value())));
+        }
+        updateEnabled();
+        updateDK();
+        emitChanged();
+    });
+    connect(m_temperatureSlider, &QSlider::valueChanged, this, &ControlsPanel::onTemperatureSlider);
+    connect(m_temperature, &QDoubleSpinBox::valueChanged, this, &ControlsPanel::onTemperatureSpin);
+    connect(m_newSeed, &QPushButton::clicked, this, [this] {
+        // Small numbers are easier to read out in class than 32-bit ones.
+        int seed = m_seed->value();
+        while (seed == m_seed->value())
+            seed = static_cast<int>(QRandomGenerator::global()->bounded(1, 100000));
+        m_seed->setValue(seed);
+    });
+    connect(m_loadEmbeddings, &QPushButton::clicked, this, &ControlsPanel::loadEmbeddingsRequested);
+}
+
+ControlsPanel::~ControlsPanel() = default;
+
+QLabel* ControlsPanel::addErrorRow(QFormLayout* form, const QString& field) {
+    auto* label = new QLabel(form->parentWidget());
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setObjectName(QStringLiteral("error_") + field);
+    // Dark red on the window colour: readable in light themes and on projectors.
+    label->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(label);
+    form->setRowVisible(label, false);
+    m_errors.insert(field, {form, label});
+    return label;
+}
+
+double ControlsPanel::temperatureForSlider(int position) {
+    const double t = static_cast<double>(position) / kSliderSteps;
+    return kMinTemperature * std::pow(kMaxTemperature / kMinTemperature, t);
+}
+
+int ControlsPanel::sliderForTemperature(double temperature) {
+    const double clamped = std::clamp(temperature, kMinTemperature, kMaxTemperature);
+    const double t =
+        std::log(clamped / kMinTemperature) / std::log(kMaxTemperature / kMinTemperature);
+    return static_cast<int>(std::lround(t * kSliderSteps));
+}
+
+void ControlsPanel::onTemperatureSlider(int position) {
+    if (m_updating)
+        return;
+    {
+        const QSignalBlocker blocker(m_temperature);
+        m_temperature->setValue(temperatureForSlider(position));
+    }
+    emitChanged();
+}
+
+void ControlsPanel::onTemperatureSpin(double value) {
+    if (m_updating)
+        return;
+    {
+        const QSignalBlocker blocker(m_temperatureSlider);
+        m_temperatureSlider->setValue(sliderForTemperature(value));
+    }
+    emitChanged();
+}
+
+void ControlsPanel::onMaskChanged() {
+    if (m_updating)
+        return;
+    // Padding shorter than the sentence is an error; start a little above the token count.
+    if (currentValue(m_mask) == static_cast<int>(core::MaskKind::Padding) &&
+        m_padLength->value() < m_tokenCount) {
+        const QSignalBlocker blocker(m_padLength);
+        m_padLength->setValue(m_tokenCount + 2);
+        emitChanged();
+    }
+}
+
+core::Config ControlsPanel::config() const {
+    core::Config config = m_base;
+    config.sentence.clear();
+    config.source.clear();
+    config.table.reset();
+    config.scoring = static_cast<core::ScoringFunction>(currentValue(m_scoring));
+    config.normalizer = static_cast<core::Normalizer>(currentValue(m_normalizer));
+    config.temperature = static_cast<float>(m_temperature->value());
+    config.heads = m_heads->value();
+    config.dModel = m_dModel->value();
+    config.dK = m_dKSet->isChecked() ? m_dK->value() : 0;
+    config.mask.kind = static_cast<core::MaskKind>(currentValue(m_mask));
+    config.mask.padLength = m_padLength->value();
+    config.mask.window = m_window->value();
+    config.positional = static_cast<core::PositionalEncoding>(currentValue(m_positional));
+    config.projection = static_cast<core::ProjectionInit>(currentValue(m_projection));
+    config.seed = static_cast<std::uint64_t>(m_seed->value());
+    config.embeddings = static_cast<core::EmbeddingSource>(currentValue(m_embeddings));
+    config.tokenizer.mode = static_cast<core::TokenizerMode>(currentValue(m_tokenizer));
+    return config;
+}
+
+void ControlsPanel::setConfig(const core::Config& config) {
+    m_updating = true; // every handler returns early: no configChanged while restoring
+    m_base = config;
+    selectValue(m_scoring, static_cast<int>(config.scoring));
+    selectValue(m_normalizer, static_cast<int>(config.normalizer));
+    m_temperature->setValue(config.temperature);
+    m_temperatureSlider->setValue(sliderForTemperature(config.temperature));
+    m_heads->setValue(config.heads);
+    m_dModel->setValue(config.dModel);
+    if (config.embeddings == core::EmbeddingSource::Builtin)
+        m_builtinDModel = config.dModel;
+    m_dKSet->setChecked(config.dK > 0);
+    if (config.dK > 0)
+        m_dK->setValue(config.dK);
+    if (config.mask.kind != core::MaskKind::Custom)
+        selectValue(m_mask, static_cast<int>(config.mask.kind));
+    if (config.mask.padLength > 0)
+        m_padLength->setValue(config.mask.padLength);
+    m_window->setValue(config.mask.window);
+    selectValue(m_positional, static_cast<int>(config.positional));
+    if (config.projection != core::ProjectionInit::Manual)
+        selectValue(m_projection, static_cast<int>(config.projection));
+    m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(config.seed, kMaxSeed)));
+    if (config.embeddings == core::EmbeddingSource::Builtin ||
+        (config.embeddings == core::EmbeddingSource::File && m_fileDimension > 0))
+        selectValue(m_embeddings, static_cast<int>(config.embeddings));
+    selectValue(m_tokenizer, static_cast<int>(config.tokenizer.mode));
+    m_updating = false;
+    updateEnabled();
+    updateDK();
+}
+
+void ControlsPanel::setCrossAttention(bool cross) {
+    if (cross == m_cross)
+        return;
+    m_cross = cross;
+    updateEnabled();
+}
+
+void ControlsPanel::setTokenCount(int tokens) {
+    m_tokenCount = tokens;
+}
+
+void ControlsPanel::setEmbeddingsFile(const QString& path, int dimension) {
+    m_fileDimension = dimension;
+    const bool loaded = dimension > 0;
+    setItemEnabled(m_embeddings, static_cast<int>(core::EmbeddingSource::File), loaded,
+                   tr("Load a file first (Load file…)."));
+    const int fileIndex = m_embeddings->findData(static_cast<int>(core::EmbeddingSource::File));
+    m_embeddings->setItemText(fileIndex,
+                              loaded ? tr("File: %1").arg(QFileInfo(path).fileName()) : tr("File"));
+    m_embeddingsInfo->setText(loaded ? tr("%1 (%2 numbers per word)").arg(path).arg(dimension)
+                                     : QString());
+    m_embeddingsInfo->setToolTip(path);
+    if (auto* form = m_errors.value(QStringLiteral("embeddings")).form)
+        form->setRowVisible(m_embeddingsInfo, loaded);
+    if (loaded) {
+        m_updating = true;
+        {
+            const QSignalBlocker blockEmbeddings(m_embeddings);
+            const QSignalBlocker blockDModel(m_dModel);
+            m_embeddings->setCurrentIndex(fileIndex);
+            m_dModel->setValue(dimension);
+        }
+        m_updating = false;
+        updateEnabled();
+        updateDK();
+    }
+}
+
+bool ControlsPanel::setError(const QString& field, const QString& message) {
+    const auto it = m_errors.constFind(field);
+    if (it == m_errors.constEnd())
+        return false;
+    it->label->setText(message);
+    it->form->setRowVisible(it->label, !message.isEmpty());
+    return true;
+}
+
+void ControlsPanel::clearErrors() {
+    for (auto it = m_errors.cbegin(); it != m_errors.cend(); ++it) {
+        if (it->label->text().isEmpty())
+            continue;
+        it->label->clear();
+        it->form->setRowVisible(it->label, false);
+    }
+}
+
+QString ControlsPanel::errorText(const QString& field) const {
+    const auto it = m_errors.constFind(field);
+    return it == m_errors.constEnd() ? QString() : it->label->text();
+}
+
+QList<QWidget*> ControlsPanel::tabOrder() const {
+    return {m_scoring,     m_normalizer,     m_temperatureSlider,
+            m_temperature, m_heads,          m_dModel,
+            m_dK,          m_dKSet,          m_mask,
+            m_padLength,   m_window,         m_positional,
+            m_projection,  m_seed,           m_newSeed,
+            m_embeddings,  m_loadEmbeddings, m_tokenizer};
+}
+
+void ControlsPanel::updateEnabled() {
+    const auto mask = static_cast<core::MaskKind>(currentValue(m_mask));
+    setItemEnabled(
+        m_mask, static_cast<int>(core::MaskKind::Causal), !m_cross,
+        tr("Causal masking applies to self-attention only; clear the source sentence to use it."));
+    const bool padding = mask == core::MaskKind::Padding;
+    m_padLength->setEnabled(padding);
+    m_padLength->setToolTip(padding
+                                ? tr("Total length the sentence is padded to with [PAD] tokens.")
+                                : tr("Only used by the padding mask."));
+    const bool window = mask == core::MaskKind::Window;
+    m_window->setEnabled(window);
+    m_window->setToolTip(window ? tr("A query sees keys at most this many positions away.")
+                                : tr("Only used by the sliding-window mask."));
+
+    const bool random =
+        currentValue(m_projection) == static_cast<int>(core::ProjectionInit::Random);
+    m_seed->setEnabled(random);
+    m_newSeed->setEnabled(random);
+    m_seed->setToolTip(
+        random ? tr("Seed of the random matrices; the same seed gives the same numbers everywhere.")
+               : tr("Only used by random projections; identity slices need no seed."));
+
+    const bool file = currentValue(m_embeddings) == static_cast<int>(core::EmbeddingSource::File);
+    m_dModel->setEnabled(!file);
+    m_dModel->setToolTip(
+        file ? tr("Set by the embeddings file: its vectors have %1 numbers.").arg(m_fileDimension)
+             : tr("Width d_model of the token embeddings; the built-in lexicon "
+                  "is available at any width."));
+
+    const bool setDK = m_dKSet->isChecked();
+    m_dK->setEnabled(setDK);
+    m_dK->setToolTip(setDK ? tr("Width d_k of each head's queries and keys.")
+                           : tr("Follows d_model / heads; tick \"set\" to choose it yourself."));
+}
+
+void ControlsPanel::updateDK() {
+    const QSignalBlocker blocker(m_dK);
+    if (m_dKSet->isChecked()) {
+        m_dK->setSpecialValueText(QString());
+        return;
+    }
+    // Following d_model / heads: a dash when that is not a whole number (heads shows why).
+    const int heads = std::max(1, m_heads->value());
+    const bool divides = m_dModel->value() % heads == 0;
+    m_dK->setSpecialValueText(divides ? QString() : QStringLiteral("—"));
+    m_dK->setValue(divides ? m_dModel->value() / heads : m_dK->minimum());
+}
+
+void ControlsPanel::emitChanged() {
+    if (m_updating)
+        return;
+    emit configChanged(config());
+}
+
+} // namespace attnlab::ui

@@ -1,0 +1,1327 @@
+#include "main_window.h"
+
+#include "attention_controller.h"
+#include "controls_panel.h"
+#include "details_panel.h"
+#include "heatmap_view.h"
+
+#include "core/options.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontMetricsF>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QProgressBar>
+#include <QResizeEvent>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnlab::ui {
+
+namespace {
+
+constexpr int kSettingsVersion = 1;
+constexpr int kSaveDelayMs = 400;       // settings are written this long after the last change
+constexpr int kStripLines = 2;          // the token strips wrap to at most this many lines
+constexpr QSize kViewMinimum(200, 180); // at zoom 1; smaller views cannot fit their labels
+constexpr double kZoomStep = 1.2;
+constexpr int kTallScreen = 900; // px of available height from which the details go below
+
+const QColor kErrorBackground(0xfd, 0xec, 0xea);
+const QColor kErrorText(0x8c, 0x1d, 0x18);
+const QColor kInfoBackground(0xff, 0xf4, 0xe0);
+const QColor kInfoText(0x5c, 0x3c, 0x00);
+
+QString layoutKey(MainWindow::HeatmapLayout layout) {
+    switch (layout) {
+    case MainWindow::HeatmapLayout::AllHeads:
+        return QStringLiteral("all-heads");
+    case MainWindow::HeatmapLayout::OneHead:
+        return QStringLiteral("one-head");
+    case MainWindow::HeatmapLayout::Combined:
+        return QStringLiteral("combined");
+    }
+    return {};
+}
+
+QString cellValuesKey(MainWindow::CellValues mode) {
+    switch (mode) {
+    case MainWindow::CellValues::Automatic:
+        return QStringLiteral("auto");
+    case MainWindow::CellValues::Shown:
+        return QStringLiteral("shown");
+    case MainWindow::CellValues::Hidden:
+        return QStringLiteral("hidden");
+    }
+    return {};
+}
+
+QString colorScaleKey(MainWindow::ColorScale scale) {
+    switch (scale) {
+    case MainWindow::ColorScale::ZeroToOne:
+        return QStringLiteral("zero-to-one");
+    case MainWindow::ColorScale::Fitted:
+        return QStringLiteral("fitted");
+    case MainWindow::ColorScale::PerHead:
+        return QStringLiteral("per-head");
+    }
+    return {};
+}
+
+QString headTitle(int head, int heads) {
+    if (head == HeatmapView::MeanOfHeads)
+        return heads > 1 ? MainWindow::tr("Mean of %1 heads").arg(heads)
+                         : MainWindow::tr("Mean of heads");
+    if (head == HeatmapView::MaxOfHeads)
+        return heads > 1 ? MainWindow::tr("Max of %1 heads").arg(heads)
+                         : MainWindow::tr("Max of heads");
+    return MainWindow::tr("Head %1").arg(head + 1);
+}
+
+QString qs(std::string_view text) {
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+std::string str(const QString& text) {
+    return text.toStdString();
+}
+
+// Parses a stored choice; a value from an older or newer version falls back to the default.
+template <typename Enum, typename Parse>
+Enum parsedOr(const QSettings& settings, const QString& key, Enum fallback, Parse parse) {
+    const QString value = settings.value(key).toString();
+    if (value.isEmpty())
+        return fallback;
+    try {
+        return parse(str(value));
+    } catch (const std::exception&) {
+        return fallback;
+    }
+}
+
+} // namespace
+
+namespace detail {
+
+// The one colour bar shared by all heatmaps when they use the same scale: spares every view the
+// width of its own bar, and says at a glance that equal colours mean equal weights.
+class ColorBarWidget : public QWidget {
+public:
+    explicit ColorBarWidget(QWidget* parent) : QWidget(parent) {
+        setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
+        setToolTip(MainWindow::tr(
+            "Colour scale shared by all heatmaps: the same colour is the same weight."));
+    }
+
+    void setColorMap(ColorMap map) {
+        m_map = map;
+        update();
+    }
+    void setRange(double low, double high) {
+        m_low = low;
+        m_high = high;
+        updateGeometry(); // the labels may have become wider
+        update();
+    }
+
+    QSize sizeHint() const override {
+        const QFontMetrics metrics(font());
+        int labelWidth = metrics.horizontalAdvance(MainWindow::tr("weight")) - kBarWidth - 10;
+        for (int i = 0; i <= kTicks; ++i)
+            labelWidth = std::max(labelWidth, metrics.horizontalAdvance(tickLabel(i)));
+        return {labelWidth + kBarWidth + 22, metrics.height() * 8};
+    }
+    QSize minimumSizeHint() const override { return {sizeHint().width(), 80}; }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter painter(this);
+        const QFontMetricsF metrics(font());
+        const double lineHeight = metrics.height();
+        const QRectF bar(6, lineHeight * 1.6, kBarWidth, height() - lineHeight * 3.2);
+        if (bar.height() < 20)
+            return;
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(QRectF(0, 0, width(), lineHeight * 1.3), Qt::AlignLeft | Qt::AlignVCenter,
+                         MainWindow::tr("weight"));
+        const int steps = std::max(2, static_cast<int>(bar.height()));
+        for (int i = 0; i < steps; ++i) {
+            const double t = 1.0 - static_cast<double>(i) / (steps - 1); // high values at the top
+            painter.fillRect(QRectF(bar.left(), bar.top() + i * bar.height() / steps, bar.width(),
+                                    bar.height() / steps + 1),
+                             colorAt(m_map, t));
+        }
+        painter.setPen(QColor(0x80, 0x80, 0x80));
+        painter.drawRect(bar);
+        painter.setPen(palette().color(QPalette::WindowText));
+        for (int i = 0; i <= kTicks; ++i) {
+            const double y = bar.bottom() - static_cast<double>(i) / kTicks * bar.height();
+            painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
+            painter.drawText(QRectF(bar.right() + 6, y - lineHeight / 2, width(), lineHeight),
+                             Qt::AlignLeft | Qt::AlignVCenter, tickLabel(i));
+        }
+    }
+
+private:
+    // Enough decimals to tell neighbouring ticks apart: 0.25 … 1.00, or 0.0031 … 0.0125.
+    QString tickLabel(int i) const {
+        const double step = (m_high - m_low) / kTicks;
+        const int decimals =
+            step > 0 ? std::clamp(static_cast<int>(std::ceil(-std::log10(step))) + 1, 2, 6) : 2;
+        return QString::number(m_low + i * step, 'f', decimals);
+    }
+
+    static constexpr int kBarWidth = 14;
+    static constexpr int kTicks = 4;
+    ColorMap m_map = ColorMap::Viridis;
+    double m_low = 0.0;
+    double m_high = 1.0;
+};
+
+} // namespace detail
+
+QString MainWindow::defaultSentence() {
+    return QStringLiteral("The animal didn't cross the street because it was too tired");
+}
+
+MainWindow::MainWindow(const QString& settingsPath, QWidget* parent)
+    : QMainWindow(parent), m_settingsPath(settingsPath) {
+    setWindowTitle(tr("Attention Lab"));
+    setObjectName(QStringLiteral("MainWindow"));
+    m_controller = new AttentionController(this);
+    m_saveTimer = new QTimer(this);
+    m_saveTimer->setSingleShot(true);
+    m_saveTimer->setInterval(kSaveDelayMs);
+    connect(m_saveTimer, &QTimer::timeout, this, &MainWindow::saveSettings);
+
+    buildCentral();
+    buildDocks();
+    buildMenus();
+    buildStatusBar();
+    setUpTabOrder();
+    connectController();
+    // First start: most of the screen, since every head wants room for its token labels.
+    QSize size(1400, 900);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = screen->availableSize() * 0.94;
+    resize(size);
+    restoreSettings(); // computes the first result before the window is shown
+}
+
+MainWindow::~MainWindow() {
+    if (m_saveTimer->isActive())
+        saveSettings();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction
+
+void MainWindow::buildCentral() {
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(8, 6, 8, 4);
+    layout->setSpacing(4);
+
+    const QFont tokenFont = HeatmapView::tokenFont(font());
+    QFont inputFont = tokenFont;
+    inputFont.setPointSizeF(tokenFont.pointSizeF() * 1.15);
+
+    auto* inputs = new QGridLayout;
+    inputs->setHorizontalSpacing(8);
+    inputs->setVerticalSpacing(2);
+    inputs->setColumnStretch(1, 1);
+    auto makeField = [&](int row, const QString& label, const QString& placeholder,
+                         const QString& toolTip, QLineEdit*& edit, QLabel*& strip, QLabel*& error) {
+        edit = new QLineEdit(central);
+        edit->setFont(inputFont);
+        edit->setPlaceholderText(placeholder);
+        edit->setToolTip(toolTip);
+        edit->setClearButtonEnabled(true);
+        auto* caption = new QLabel(label, central);
+        caption->setBuddy(edit);
+        inputs->addWidget(caption, row, 0);
+        inputs->addWidget(edit, row, 1);
+        strip = new QLabel(central);
+        strip->setFont(tokenFont);
+        strip->setTextFormat(Qt::RichText);
+        strip->setWordWrap(true);
+        // As high as a line of Chinese from the start: switching languages must not shift the
+        // heatmaps by a few pixels.
+        strip->setMinimumHeight(
+            QFontMetrics(tokenFont).boundingRect(QStringLiteral("我Ag")).height() + 4);
+        strip->setToolTip(tr("The tokens as the program split them; an orange token with \"?\" is "
+                             "not in the embeddings and gets a stand-in vector."));
+        inputs->addWidget(strip, row + 1, 1);
+        error = new QLabel(central);
+        error->setTextFormat(Qt::PlainText);
+        error->setWordWrap(true);
+        error->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
+        error->hide();
+        inputs->addWidget(error, row + 2, 1);
+    };
+    makeField(0, tr("&Sentence"), tr("Type a sentence in any language, e.g. 我爱深度学习"),
+              tr("The query sentence: each of its tokens gets a row of every heatmap."), m_sentence,
+              m_sentenceTokens, m_sentenceError);
+    makeField(3, tr("So&urce sentence"),
+              tr("optional: fill in for cross-attention (keys and values from here)"),
+              tr("Leave empty for self-attention; a sentence here becomes the keys and values "
+                 "(cross-attention), e.g. the sentence being translated."),
+              m_source, m_sourceTokens, m_sourceError);
+    m_sourceTokens->hide();
+    m_sentenceTokens->installEventFilter(this);
+    m_sourceTokens->installEventFilter(this);
+    layout->addLayout(inputs);
+
+    m_messageFrame = new QFrame(central);
+    m_messageFrame->setFrameShape(QFrame::StyledPanel);
+    m_messageFrame->setAutoFillBackground(true);
+    auto* messageLayout = new QHBoxLayout(m_messageFrame);
+    messageLayout->setContentsMargins(8, 4, 8, 4);
+    m_messageLabel = new QLabel(m_messageFrame);
+    m_messageLabel->setTextFormat(Qt::PlainText);
+    m_messageLabel->setWordWrap(true);
+    m_messageLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    messageLayout->addWidget(m_messageLabel, 1);
+    m_messageFrame->hide();
+    layout->addWidget(m_messageFrame);
+
+    // The view bar: layout, head and scale, also reachable from the View menu.
+    auto* bar = new QHBoxLayout;
+    bar->setSpacing(4);
+    auto makeButton = [&](const QString& text) {
+        auto* button = new QToolButton(central);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        button->setFocusPolicy(Qt::StrongFocus);
+        button->setText(text);
+        bar->addWidget(button);
+        return button;
+    };
+    auto* showLabel = new QLabel(tr("Show:"), central);
+    bar->addWidget(showLabel);
+    m_allHeadsButton = makeButton(tr("All heads"));
+    m_oneHeadButton = makeButton(tr("One head large"));
+    m_combinedButton = makeButton(tr("Combined"));
+    bar->addSpacing(12);
+    m_headPickerLabel = new QLabel(tr("&Head:"), central);
+    m_headPicker = new QComboBox(central);
+    m_headPicker->setToolTip(tr("The head shown large."));
+    m_headPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_headPickerLabel->setBuddy(m_headPicker);
+    bar->addWidget(m_headPickerLabel);
+    bar->addWidget(m_headPicker);
+    bar->addSpacing(12);
+    auto* scaleLabel = new QLabel(tr("Colour &scale:"), central);
+    m_scaleBox = new QComboBox(central);
+    m_scaleBox->addItem(tr("0 to 1, shared"), static_cast<int>(ColorScale::ZeroToOne));
+    m_scaleBox->addItem(tr("Fitted, shared"), static_cast<int>(ColorScale::Fitted));
+    m_scaleBox->addItem(tr("Per head"), static_cast<int>(ColorScale::PerHead));
+    m_scaleBox->setItemData(0,
+                            tr("One colour bar from 0 to 1 for all heatmaps: a flatter "
+                               "distribution looks darker."),
+                            Qt::ToolTipRole);
+    m_scaleBox->setItemData(1,
+                            tr("One colour bar from 0 to the largest weight shown: for long "
+                               "sentences, whose weights are all small."),
+                            Qt::ToolTipRole);
+    m_scaleBox->setItemData(2, tr("Each heatmap stretched over its own range, with its own bar."),
+                            Qt::ToolTipRole);
+    m_scaleBox->setToolTip(tr("Which weights the colours of the heatmaps span."));
+    m_scaleBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    scaleLabel->setBuddy(m_scaleBox);
+    bar->addWidget(scaleLabel);
+    bar->addWidget(m_scaleBox);
+    bar->addStretch(1);
+    layout->addLayout(bar);
+
+    auto* heatArea = new QHBoxLayout;
+    heatArea->setSpacing(2);
+    m_scroll = new QScrollArea(central);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_grid = new QWidget(m_scroll);
+    m_gridLayout = new QGridLayout(m_grid);
+    m_gridLayout->setContentsMargins(0, 0, 0, 0);
+    m_gridLayout->setSpacing(6);
+    m_scroll->setWidget(m_grid);
+    m_scroll->viewport()->installEventFilter(this);
+    heatArea->addWidget(m_scroll, 1);
+    m_colorBar = new detail::ColorBarWidget(central);
+    m_colorBar->hide(); // until there are heatmaps to explain
+    heatArea->addWidget(m_colorBar);
+    layout->addLayout(heatArea, 1);
+    m_baseFontPointSize = m_grid->font().pointSizeF();
+
+    setCentralWidget(central);
+
+    connect(m_sentence, &QLineEdit::textChanged, this, &MainWindow::onSentenceEdited);
+    connect(m_source, &QLineEdit::textChanged, this, &MainWindow::onSourceEdited);
+    connect(m_headPicker, &QComboBox::activated, this,
+            [this](int index) { setFocusedHead(m_headPicker->itemData(index).toInt()); });
+    connect(m_scaleBox, &QComboBox::activated, this, [this](int index) {
+        setColorScale(static_cast<ColorScale>(m_scaleBox->itemData(index).toInt()));
+    });
+}
+
+void MainWindow::buildDocks() {
+    m_controls = new ControlsPanel(this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(m_controls);
+    scroll->setMinimumWidth(m_controls->minimumSizeHint().width() + 20);
+    m_controlsDock = new QDockWidget(tr("Controls"), this);
+    m_controlsDock->setObjectName(QStringLiteral("ControlsDock"));
+    m_controlsDock->setWidget(scroll);
+    addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
+
+    m_details = new DetailsPanel(this);
+    m_detailsDock = new QDockWidget(tr("Selected row"), this);
+    m_detailsDock->setObjectName(QStringLiteral("DetailsDock"));
+    m_detailsDock->setWidget(m_details);
+    // Below the heatmaps, where a bar per key reads best (wide and low) and the heads keep the
+    // width; on a short screen (a 720p projector) beside them, or the heatmaps get too flat.
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    const bool tall = !screen || screen->availableSize().height() >= kTallScreen;
+    addDockWidget(tall ? Qt::BottomDockWidgetArea : Qt::RightDockWidgetArea, m_detailsDock);
+
+    for (QDockWidget* dock : {m_controlsDock, m_detailsDock}) {
+        connect(dock, &QDockWidget::dockLocationChanged, this, &MainWindow::scheduleSave);
+        connect(dock, &QDockWidget::topLevelChanged, this, &MainWindow::scheduleSave);
+        connect(dock, &QDockWidget::visibilityChanged, this, &MainWindow::scheduleSave);
+    }
+    connect(m_controls, &ControlsPanel::configChanged, this, &MainWindow::onControlsChanged);
+    connect(m_controls, &ControlsPanel::loadEmbeddingsRequested, this,
+            &MainWindow::chooseEmbeddingsFile);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->setToolTipsVisible(true);
+    for (const QString& text : {tr("&Open Session…"), tr("&Save Session…")}) {
+        QAction* action = file->addAction(text);
+        action->setEnabled(false);
+        action->setToolTip(tr("Comes with sessions."));
+    }
+    file->addSeparator();
+    QAction* load =
+        file->addAction(tr("&Load Embeddings File…"), this, &MainWindow::chooseEmbeddingsFile);
+    load->setToolTip(tr("Use word vectors from a GloVe, word2vec or fastText file."));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setShortcutContext(Qt::ApplicationShortcut);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_layoutActions = new QActionGroup(this);
+    auto addLayout = [&](const QString& text, HeatmapLayout layout, QKeySequence key,
+                         QToolButton* button) {
+        QAction* action = view->addAction(text);
+        action->setCheckable(true);
+        action->setShortcut(key);
+        action->setData(static_cast<int>(layout));
+        m_layoutActions->addAction(action);
+        connect(action, &QAction::triggered, this, [this, layout] { setHeatmapLayout(layout); });
+        button->setDefaultAction(action);
+        return action;
+    };
+    m_allHeadsAction = addLayout(tr("&All Heads"), HeatmapLayout::AllHeads,
+                                 QKeySequence(Qt::CTRL | Qt::Key_1), m_allHeadsButton);
+    m_allHeadsAction->setToolTip(tr("One heatmap per head and their mean (Ctrl+1)."));
+    m_oneHeadAction = addLayout(tr("&One Head Large"), HeatmapLayout::OneHead,
+                                QKeySequence(Qt::CTRL | Qt::Key_2), m_oneHeadButton);
+    m_oneHeadAction->setToolTip(tr("One head, chosen on the right, filling the area (Ctrl+2)."));
+    m_combinedAction = addLayout(tr("&Combined"), HeatmapLayout::Combined,
+                                 QKeySequence(Qt::CTRL | Qt::Key_3), m_combinedButton);
+    m_combinedAction->setToolTip(tr("Only the mean over all heads (Ctrl+3)."));
+    view->addSeparator();
+
+    QMenu* maps = view->addMenu(tr("Colour &Map"));
+    m_colorMapActions = new QActionGroup(this);
+    for (ColorMap map : allColorMaps()) {
+        QAction* action = maps->addAction(colorMapName(map));
+        action->setCheckable(true);
+        action->setData(static_cast<int>(map));
+        m_colorMapActions->addAction(action);
+        connect(action, &QAction::triggered, this, [this, map] { setColorMap(map); });
+    }
+    QMenu* values = view->addMenu(tr("Cell &Values"));
+    m_cellValueActions = new QActionGroup(this);
+    const std::pair<QString, CellValues> valueModes[] = {
+        {tr("&Automatic (up to %1 tokens)").arg(kAutoValuesMaxTokens), CellValues::Automatic},
+        {tr("&Show"), CellValues::Shown},
+        {tr("&Hide"), CellValues::Hidden}};
+    for (const auto& [text, mode] : valueModes) {
+        QAction* action = values->addAction(text);
+        action->setCheckable(true);
+        action->setData(static_cast<int>(mode));
+        m_cellValueActions->addAction(action);
+        connect(action, &QAction::triggered, this, [this, mode = mode] { setCellValues(mode); });
+    }
+    QMenu* scales = view->addMenu(tr("Colour &Scale"));
+    m_scaleActions = new QActionGroup(this);
+    const std::pair<QString, ColorScale> scaleModes[] = {
+        {tr("&0 to 1, Shared"), ColorScale::ZeroToOne},
+        {tr("&Fitted, Shared"), ColorScale::Fitted},
+        {tr("&Per Head"), ColorScale::PerHead}};
+    for (const auto& [text, scale] : scaleModes) {
+        QAction* action = scales->addAction(text);
+        action->setCheckable(true);
+        action->setData(static_cast<int>(scale));
+        m_scaleActions->addAction(action);
+        connect(action, &QAction::triggered, this, [this, scale = scale] { setColorScale(scale); });
+    }
+    view->addSeparator();
+    QAction* zoomInAction = view->addAction(tr("Zoom &In"), this, &MainWindow::zoomIn);
+    zoomInAction->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction* zoomOutAction = view->addAction(tr("Zoom &Out"), this, &MainWindow::zoomOut);
+    zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    QAction* resetAction = view->addAction(tr("&Reset Zoom"), this, &MainWindow::resetZoom);
+    resetAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    QAction* controlsToggle = m_controlsDock->toggleViewAction();
+    controlsToggle->setText(tr("&Controls Panel"));
+    view->addAction(controlsToggle);
+    QAction* detailsToggle = m_detailsDock->toggleViewAction();
+    detailsToggle->setText(tr("&Selected Row Panel"));
+    view->addAction(detailsToggle);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Attention Lab"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::buildStatusBar() {
+    m_hoverLabel = new QLabel(this);
+    m_hoverLabel->setFont(HeatmapView::tokenFont(font()));
+    m_hoverLabel->setTextFormat(Qt::PlainText);
+    m_hoverLabel->setMinimumWidth(100);
+    statusBar()->addWidget(m_hoverLabel, 1);
+    m_busyBar = new QProgressBar(this);
+    m_busyBar->setRange(0, 0);
+    m_busyBar->setMaximumWidth(120);
+    m_busyBar->setMaximumHeight(14);
+    m_busyBar->setToolTip(tr("Computing a large input; the heatmaps update when it is done."));
+    m_busyBar->hide();
+    m_busyLabel = new QLabel(tr("Computing…"), this);
+    m_busyLabel->hide();
+    statusBar()->addPermanentWidget(m_busyLabel);
+    statusBar()->addPermanentWidget(m_busyBar);
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setTextFormat(Qt::PlainText);
+    statusBar()->addPermanentWidget(m_statusLabel);
+}
+
+void MainWindow::setUpTabOrder() {
+    QList<QWidget*> chain{m_sentence, m_source};
+    chain += m_controls->tabOrder();
+    chain += {m_allHeadsButton, m_oneHeadButton, m_combinedButton, m_headPicker, m_scaleBox};
+    for (qsizetype i = 1; i < chain.size(); ++i)
+        setTabOrder(chain[i - 1], chain[i]);
+    // The heatmaps follow in grid order (set when they are arranged), then the details panel.
+}
+
+void MainWindow::connectController() {
+    connect(m_controller, &AttentionController::resultReady, this, &MainWindow::onResult);
+    connect(m_controller, &AttentionController::failed, this, &MainWindow::onFailed);
+    connect(m_controller, &AttentionController::busyChanged, this, [this](bool busy) {
+        m_busyBar->setVisible(busy);
+        m_busyLabel->setVisible(busy);
+    });
+    connect(m_controller, &AttentionController::embeddingsLoaded, this,
+            [this](const QString& path, int, int dimension) {
+                m_controls->setEmbeddingsFile(path, dimension);
+                scheduleSave();
+            });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input and results
+
+void MainWindow::onSentenceEdited(const QString& text) {
+    if (m_restoring)
+        return;
+    m_controller->setSentence(text);
+    scheduleSave();
+}
+
+void MainWindow::onSourceEdited(const QString& text) {
+    if (m_restoring)
+        return;
+    // Only spaces is still self-attention: an empty source means "no cross-attention".
+    const bool cross = !text.trimmed().isEmpty();
+    m_controls->setCrossAttention(cross);
+    m_controller->setSource(cross ? text : QString());
+    scheduleSave();
+}
+
+void MainWindow::onControlsChanged(const core::Config& config) {
+    if (m_restoring)
+        return;
+    core::Config merged = config;
+    merged.sentence = m_controller->config().sentence;
+    merged.source = m_controller->config().source;
+    m_controller->setConfig(merged);
+    scheduleSave();
+}
+
+void MainWindow::onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds) {
+    m_result = std::move(result);
+    m_elapsedMicroseconds = elapsedMicroseconds;
+    clearInlineErrors();
+    // Unknown tokens are marked in the token strips already; as a message they would make the
+    // layout jump at nearly every keystroke (a half-typed word is unknown).
+    QStringList warnings;
+    for (const std::string& warning : m_result->warnings)
+        if (warning.find("not in the embeddings") == std::string::npos)
+            warnings << qs(warning);
+    showMessage(warnings.join(QStringLiteral("; ")), false);
+    m_controls->setTokenCount(static_cast<int>(m_result->queryTokens.size()));
+    updateTokenStrip(false);
+    updateTokenStrip(true);
+
+    const int heads = static_cast<int>(m_result->heads.size());
+    if (m_focusedHead >= heads)
+        m_focusedHead = 0;
+    if (m_selectedHead >= heads)
+        m_selectedHead = HeatmapView::MeanOfHeads;
+    if (!m_selectedOnce)
+        selectInitialRow();
+    updateHeadPicker();
+    rebuildViews();
+    refreshDetails();
+
+    const int nq = static_cast<int>(m_result->queryTokens.size());
+    const int nk = static_cast<int>(m_result->keyTokens.size());
+    // Spelled out rather than "%n token(s)": without a loaded translation Qt prints the "(s)".
+    const QString tokens = m_result->cross ? tr("%1 queries × %2 keys").arg(nq).arg(nk)
+                           : nq == 1       ? tr("1 token")
+                                           : tr("%1 tokens").arg(nq);
+    const QString headCount = heads == 1 ? tr("1 head") : tr("%1 heads").arg(heads);
+    const double ms = elapsedMicroseconds / 1000.0;
+    m_statusLabel->setText(tr("%1 · %2 · d_model %3 · d_k %4 · %5 ms")
+                               .arg(tokens, headCount)
+                               .arg(m_result->config.dModel)
+                               .arg(m_result->dK)
+                               .arg(QString::number(ms, 'f', ms < 10 ? 2 : 0)));
+}
+
+void MainWindow::onFailed(const QString& message, const QString& field) {
+    clearInlineErrors();
+    if (field == QLatin1String("sentence")) {
+        m_sentenceError->setText(message);
+        m_sentenceError->show();
+    } else if (field == QLatin1String("source")) {
+        m_sourceError->setText(message);
+        m_sourceError->show();
+    } else {
+        m_controls->setError(field, message);
+    }
+    QString text = message;
+    if (!text.isEmpty() && !text.back().isPunct())
+        text += QLatin1Char('.');
+    if (m_result)
+        text += tr(" The heatmaps still show the last valid result.");
+    showMessage(text, true);
+}
+
+void MainWindow::clearInlineErrors() {
+    m_controls->clearErrors();
+    for (QLabel* label : {m_sentenceError, m_sourceError}) {
+        label->clear();
+        label->hide();
+    }
+}
+
+void MainWindow::showMessage(const QString& text, bool error) {
+    m_messageIsError = error && !text.isEmpty();
+    if (text.isEmpty()) {
+        m_messageLabel->clear();
+        m_messageFrame->hide();
+        return;
+    }
+    QPalette palette = m_messageFrame->palette();
+    palette.setColor(QPalette::Window, error ? kErrorBackground : kInfoBackground);
+    palette.setColor(QPalette::WindowText, error ? kErrorText : kInfoText);
+    m_messageFrame->setPalette(palette);
+    m_messageLabel->setPalette(palette);
+    m_messageLabel->setText(text);
+    m_messageFrame->show();
+}
+
+void MainWindow::updateTokenStrip(bool source) {
+    QLabel* strip = source ? m_sourceTokens : m_sentenceTokens;
+    QStringList& tokens = source ? m_sourceStrip : m_sentenceStrip;
+    tokens.clear();
+    if (!m_result || (source && !m_result->cross)) {
+        strip->clear();
+        strip->setVisible(!source);
+        return;
+    }
+    const auto& infos = source ? m_result->keyTokens : m_result->queryTokens;
+    // At most kStripLines lines of chips: a long text must not push the heatmaps off screen.
+    const QFontMetricsF metrics(strip->font());
+    const double lineWidth = std::max(400, strip->width());
+    // Wrapping leaves the end of each line partly empty: budget for that, and for the last words.
+    const double padding = 3 * metrics.horizontalAdvance(QLatin1Char(' '));
+    const double budget =
+        lineWidth * kStripLines * 0.85 - metrics.horizontalAdvance(tr("… and 9999 more"));
+    double used = 0;
+    qsizetype shown = 0;
+    QString html;
+    for (const core::TokenInfo& token : infos) {
+        QString text = qs(token.text);
+        if (token.unknown)
+            text += QLatin1Char('?');
+        tokens << text;
+        const double width = metrics.horizontalAdvance(text) + padding;
+        if (shown < tokens.size() - 1 || used + width > budget)
+            continue; // an earlier token was left out already, or this one does not fit
+        used += width;
+        ++shown;
+        // Chips: light blue for known tokens, orange for unknown, grey for padding.
+        const char* background = token.padding ? "#ececec" : token.unknown ? "#ffd8a8" : "#dde7f3";
+        const char* foreground = token.padding ? "#777777" : token.unknown ? "#7a3b00" : "#1d2d44";
+        html +=
+            QStringLiteral("<span style=\"background-color:%1; color:%2;\">&nbsp;%3&nbsp;</span> ")
+                .arg(QLatin1String(background), QLatin1String(foreground), text.toHtmlEscaped());
+    }
+    if (shown < tokens.size())
+        html += tr("… and %1 more").arg(tokens.size() - shown);
+    strip->setText(html);
+    strip->setVisible(true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heatmaps
+
+QVector<MainWindow::Slot> MainWindow::viewSlots() const {
+    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 0;
+    QVector<Slot> result;
+    if (heads == 0)
+        return result;
+    switch (m_layout) {
+    case HeatmapLayout::AllHeads:
+        for (int head = 0; head < heads; ++head)
+            result.append({head, headTitle(head, heads)});
+        if (heads > 1)
+            result.append({HeatmapView::MeanOfHeads, headTitle(HeatmapView::MeanOfHeads, heads)});
+        break;
+    case HeatmapLayout::OneHead:
+        result.append({m_focusedHead, headTitle(m_focusedHead, heads)});
+        break;
+    case HeatmapLayout::Combined:
+        result.append({HeatmapView::MeanOfHeads, headTitle(HeatmapView::MeanOfHeads, heads)});
+        break;
+    }
+    return result;
+}
+
+void MainWindow::rebuildViews() {
+    const QVector<Slot> wanted = viewSlots();
+    QVector<int> heads;
+    for (const Slot& slot : wanted)
+        heads.append(slot.head);
+    const bool sameViews = heads == m_activeHeads;
+
+    if (!sameViews) {
+        while (m_viewPool.size() < wanted.size()) {
+            auto* view = new HeatmapView(m_grid);
+            view->setHoverToolTip(true);
+            connect(view, &HeatmapView::hoverTextChanged, m_hoverLabel, &QLabel::setText);
+            connect(view, &HeatmapView::cellClicked, this,
+                    [this, view](int query, int key) { onCellClicked(view, query, key); });
+            m_viewPool.append(view);
+        }
+        m_activeViews.clear();
+        for (int i = 0; i < m_viewPool.size(); ++i) {
+            HeatmapView* view = m_viewPool[i];
+            if (i < wanted.size()) {
+                m_activeViews.append(view);
+            } else {
+                m_gridLayout->removeWidget(view);
+                view->hide();
+                view->setData(nullptr, 0); // drop the reference to an old result
+            }
+        }
+        m_activeHeads = heads;
+        m_gridColumns = 0; // force a new arrangement
+    }
+    for (int i = 0; i < m_activeViews.size(); ++i)
+        m_activeViews[i]->setTitle(wanted[i].title);
+    // The details follow what is on screen: a row selected in a head that is no longer shown
+    // moves to the first view shown.
+    if (!m_activeHeads.isEmpty() && !m_activeHeads.contains(m_selectedHead)) {
+        m_selectedHead = m_activeHeads.front();
+        if (m_selectedQuery >= 0)
+            refreshDetails();
+    }
+    applyViewOptions();
+    refreshViewData();
+    arrangeGrid();
+}
+
+void MainWindow::arrangeGrid() {
+    const int count = static_cast<int>(m_activeViews.size());
+    if (count == 0)
+        return;
+    const QSize minimum(static_cast<int>(kViewMinimum.width() * m_zoom),
+                        static_cast<int>(kViewMinimum.height() * m_zoom));
+    const QSize area = m_scroll->viewport()->size();
+    // The column count that gives every view the largest square-ish area on screen, without
+    // squeezing views below their minimum width; when the rows do not fit even then, the views
+    // keep their minimum height and the area scrolls.
+    int columns = 1;
+    double best = -1;
+    for (int c = 1; c <= count; ++c) {
+        const int rows = (count + c - 1) / c;
+        const double width =
+            static_cast<double>(area.width() - (c - 1) * m_gridLayout->spacing()) / c;
+        const double height =
+            static_cast<double>(area.height() - (rows - 1) * m_gridLayout->spacing()) / rows;
+        if (c > 1 && width < minimum.width())
+            break;
+        // Labels take more room left of the matrix than below it: a view slightly wider than
+        // high shows square cells.
+        const double side = std::min(width, height * 1.15);
+        if (side > best + 0.5) {
+            best = side;
+            columns = c;
+        }
+    }
+    for (HeatmapView* view : std::as_const(m_activeViews))
+        view->setMinimumSize(minimum);
+    if (columns == m_gridColumns)
+        return;
+    m_gridColumns = columns;
+    for (HeatmapView* view : std::as_const(m_viewPool))
+        m_gridLayout->removeWidget(view);
+    for (int r = 0; r < m_gridLayout->rowCount(); ++r)
+        m_gridLayout->setRowStretch(r, 0);
+    for (int c = 0; c < m_gridLayout->columnCount(); ++c)
+        m_gridLayout->setColumnStretch(c, 0);
+    for (int i = 0; i < count; ++i) {
+        m_gridLayout->addWidget(m_activeViews[i], i / columns, i % columns);
+        m_activeViews[i]->show();
+    }
+    for (int r = 0; r < (count + columns - 1) / columns; ++r)
+        m_gridLayout->setRowStretch(r, 1);
+    for (int c = 0; c < columns; ++c)
+        m_gridLayout->setColumnStretch(c, 1);
+
+    QWidget* previous = m_scaleBox;
+    for (HeatmapView* view : std::as_const(m_activeViews)) {
+        setTabOrder(previous, view);
+        previous = view;
+    }
+}
+
+void MainWindow::refreshViewData() {
+    for (int i = 0; i < m_activeViews.size(); ++i)
+        m_activeViews[i]->setData(m_result, m_activeHeads[i]);
+    // The selection follows the data: same row and key while they exist.
+    for (HeatmapView* view : std::as_const(m_activeViews))
+        view->setSelection(shownQuery(), shownKey());
+}
+
+bool MainWindow::cellValuesShown() const {
+    switch (m_cellValues) {
+    case CellValues::Shown:
+        return true;
+    case CellValues::Hidden:
+        return false;
+    case CellValues::Automatic:
+        break;
+    }
+    if (!m_result)
+        return false;
+    return static_cast<int>(m_result->queryTokens.size()) <= kAutoValuesMaxTokens &&
+           static_cast<int>(m_result->keyTokens.size()) <= kAutoValuesMaxTokens;
+}
+
+void MainWindow::applyViewOptions() {
+    const bool values = cellValuesShown();
+    const bool perHead = m_colorScale == ColorScale::PerHead;
+    double high = 1.0;
+    if (m_colorScale == ColorScale::Fitted && m_result) {
+        // The largest visible weight of the maps on screen (masked cells hold 0 and never win).
+        double largest = 0.0;
+        for (int head : std::as_const(m_activeHeads)) {
+            const core::Matrix* weights =
+                head == HeatmapView::MeanOfHeads  ? &m_result->meanWeights
+                : head == HeatmapView::MaxOfHeads ? &m_result->maxWeights
+                : head >= 0 && head < static_cast<int>(m_result->heads.size())
+                    ? &m_result->heads[static_cast<std::size_t>(head)].weights
+                    : nullptr;
+            if (weights && weights->size() > 0)
+                largest = std::max(largest, static_cast<double>(weights->maxCoeff()));
+        }
+        if (largest > 0)
+            high = largest;
+    }
+    for (HeatmapView* view : std::as_const(m_activeViews)) {
+        view->setColorMap(m_colorMap);
+        view->setShowValues(values);
+        view->setColorBarVisible(perHead);
+        if (perHead)
+            view->setAutoRange();
+        else
+            view->setValueRange(0.0, high);
+    }
+    m_colorBar->setColorMap(m_colorMap);
+    m_colorBar->setRange(0.0, high);
+    m_colorBar->setVisible(!perHead && !m_activeViews.isEmpty());
+}
+
+void MainWindow::updateHeadPicker() {
+    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 0;
+    const bool oneHead = m_layout == HeatmapLayout::OneHead;
+    m_headPicker->setVisible(oneHead);
+    m_headPickerLabel->setVisible(oneHead);
+    if (m_headPicker->count() != heads + 2) {
+        m_headPicker->clear();
+        for (int head = 0; head < heads; ++head)
+            m_headPicker->addItem(headTitle(head, heads), head);
+        m_headPicker->addItem(headTitle(HeatmapView::MeanOfHeads, heads), HeatmapView::MeanOfHeads);
+        m_headPicker->addItem(headTitle(HeatmapView::MaxOfHeads, heads), HeatmapView::MaxOfHeads);
+    }
+    const int index = m_headPicker->findData(m_focusedHead);
+    if (index >= 0)
+        m_headPicker->setCurrentIndex(index);
+}
+
+void MainWindow::selectInitialRow() {
+    // The first result opens with a row in the details panel, so that a newcomer sees what a
+    // click does: the row of "it" when the sentence has one (the classic "what does it refer
+    // to" question of the default sentence), else the first row; its strongest key marked.
+    m_selectedOnce = true;
+    const auto& tokens = m_result->queryTokens;
+    int query = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        if (tokens[i].text == "it") {
+            query = static_cast<int>(i);
+            break;
+        }
+    const int heads = static_cast<int>(m_result->heads.size());
+    m_selectedHead = heads > 1 ? HeatmapView::MeanOfHeads : 0;
+    m_selectedQuery = query;
+    m_selectedKey = -1;
+    const core::Matrix& weights =
+        heads > 1 ? m_result->meanWeights : m_result->heads.front().weights;
+    if (query < weights.rows() && weights.cols() > 0 && m_result->allowed.row(query).any()) {
+        Eigen::Index key = 0;
+        weights.row(query).maxCoeff(&key);
+        m_selectedKey = static_cast<int>(key);
+    }
+}
+
+void MainWindow::onCellClicked(HeatmapView* view, int query, int key) {
+    m_selectedOnce = true;
+    m_selectedHead = view->head();
+    m_selectedQuery = query;
+    m_selectedKey = key;
+    for (HeatmapView* other : std::as_const(m_activeViews))
+        if (other != view)
+            other->setSelection(query, key);
+    if (!m_detailsDock->isVisible())
+        m_detailsDock->show();
+    refreshDetails();
+}
+
+int MainWindow::shownQuery() const {
+    if (!m_result || m_selectedQuery < 0 || m_result->queryTokens.empty())
+        return -1;
+    // While the sentence is shorter than the selected row (being retyped), the last row stands
+    // in, so the panel follows the word being typed; the selected row comes back with the words.
+    return std::min(m_selectedQuery, static_cast<int>(m_result->queryTokens.size()) - 1);
+}
+
+int MainWindow::shownKey() const {
+    if (!m_result || m_selectedKey >= static_cast<int>(m_result->keyTokens.size()))
+        return -1;
+    return m_selectedKey;
+}
+
+void MainWindow::refreshDetails() {
+    const int query = shownQuery();
+    if (query < 0) {
+        m_details->clear();
+        return;
+    }
+    m_details->setRow(m_result, m_selectedHead, query, shownKey());
+}
+
+QList<HeatmapView*> MainWindow::heatmapViews() const {
+    return QList<HeatmapView*>(m_activeViews.begin(), m_activeViews.end());
+}
+
+HeatmapView* MainWindow::viewForHead(int head) const {
+    const qsizetype index = m_activeHeads.indexOf(head);
+    return index >= 0 ? m_activeViews[index] : nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// View options
+
+void MainWindow::setHeatmapLayout(HeatmapLayout layout) {
+    m_layout = layout;
+    syncViewActions();
+    updateHeadPicker();
+    rebuildViews();
+    scheduleSave();
+}
+
+void MainWindow::setFocusedHead(int head) {
+    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 1;
+    if (head != HeatmapView::MeanOfHeads && head != HeatmapView::MaxOfHeads &&
+        (head < 0 || head >= heads))
+        head = 0;
+    m_focusedHead = head;
+    updateHeadPicker();
+    if (m_layout == HeatmapLayout::OneHead)
+        rebuildViews();
+    scheduleSave();
+}
+
+void MainWindow::setColorMap(ColorMap map) {
+    m_colorMap = map;
+    syncViewActions();
+    applyViewOptions();
+    scheduleSave();
+}
+
+void MainWindow::setColorScale(ColorScale scale) {
+    if (scale == m_colorScale)
+        return;
+    m_colorScale = scale;
+    syncViewActions();
+    applyViewOptions();
+    scheduleSave();
+}
+
+void MainWindow::setCellValues(CellValues mode) {
+    m_cellValues = mode;
+    syncViewActions();
+    applyViewOptions();
+    scheduleSave();
+}
+
+void MainWindow::setZoom(double zoom) {
+    m_zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    QFont font = m_grid->font();
+    font.setPointSizeF(m_baseFontPointSize * m_zoom);
+    m_grid->setFont(font);
+    m_colorBar->setFont(font);
+    m_gridColumns = 0;
+    arrangeGrid();
+    scheduleSave();
+}
+
+void MainWindow::zoomIn() {
+    setZoom(m_zoom * kZoomStep);
+}
+
+void MainWindow::zoomOut() {
+    setZoom(m_zoom / kZoomStep);
+}
+
+void MainWindow::resetZoom() {
+    setZoom(1.0);
+}
+
+void MainWindow::syncViewActions() {
+    for (QAction* action : m_layoutActions->actions())
+        action->setChecked(action->data().toInt() == static_cast<int>(m_layout));
+    for (QAction* action : m_colorMapActions->actions())
+        action->setChecked(action->data().toInt() == static_cast<int>(m_colorMap));
+    for (QAction* action : m_cellValueActions->actions())
+        action->setChecked(action->data().toInt() == static_cast<int>(m_cellValues));
+    for (QAction* action : m_scaleActions->actions())
+        action->setChecked(action->data().toInt() == static_cast<int>(m_colorScale));
+    m_scaleBox->setCurrentIndex(m_scaleBox->findData(static_cast<int>(m_colorScale)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files, dialogs, events
+
+bool MainWindow::loadEmbeddingsFile(const QString& path) {
+    return m_controller->loadEmbeddings(path);
+}
+
+void MainWindow::chooseEmbeddingsFile() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Load Embeddings File"), QFileInfo(m_controller->embeddingsPath()).path(),
+        tr("Word vectors (*.txt *.vec *.bin);;All files (*)"));
+    if (!path.isEmpty())
+        loadEmbeddingsFile(path);
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About Attention Lab"),
+        tr("<h3>Attention Lab %1</h3>"
+           "<p>Type a sentence and watch how attention weighs its words: scoring functions, "
+           "masks, normalisers and heads, live.</p>"
+           "<p>Licensed under the GNU General Public License, version 3 or (at your option) any "
+           "later version (GPL-3.0-or-later). It comes with no warranty.</p>"
+           "<p>Built with Qt %2, QCustomPlot, Eigen and ICU.</p>")
+            .arg(QCoreApplication::applicationVersion().toHtmlEscaped(),
+                 QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (m_stateRestored || m_dockSizesSet)
+        return;
+    // First start: docks as narrow as their contents allow, the rest for the heatmaps. Only
+    // once shown does the main window distribute sizes; earlier requests are overridden.
+    m_dockSizesSet = true;
+    if (dockWidgetArea(m_detailsDock) == Qt::BottomDockWidgetArea) {
+        resizeDocks({m_controlsDock}, {m_controlsDock->minimumSizeHint().width()}, Qt::Horizontal);
+        resizeDocks({m_detailsDock}, {m_detailsDock->minimumSizeHint().height()}, Qt::Vertical);
+    } else {
+        resizeDocks({m_controlsDock, m_detailsDock},
+                    {m_controlsDock->minimumSizeHint().width(), 280}, Qt::Horizontal);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    scheduleSave();
+}
+
+void MainWindow::moveEvent(QMoveEvent* event) {
+    QMainWindow::moveEvent(event);
+    scheduleSave();
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize)
+        arrangeGrid();
+    if (event->type() == QEvent::Resize &&
+        (watched == m_sentenceTokens || watched == m_sourceTokens)) {
+        // As many chips as the new width holds.
+        const auto* resize = static_cast<QResizeEvent*>(event);
+        if (resize->size().width() != resize->oldSize().width())
+            updateTokenStrip(watched == m_sourceTokens);
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+QString MainWindow::messageText() const {
+    return m_messageFrame->isHidden() ? QString() : m_messageLabel->text();
+}
+
+QString MainWindow::sentenceErrorText() const {
+    return m_sentenceError->text();
+}
+
+QString MainWindow::sourceErrorText() const {
+    return m_sourceError->text();
+}
+
+QString MainWindow::statusText() const {
+    return m_statusLabel->text();
+}
+
+QString MainWindow::hoverStatusText() const {
+    return m_hoverLabel->text();
+}
+
+QStringList MainWindow::tokenStrip(bool source) const {
+    return source ? m_sourceStrip : m_sentenceStrip;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+std::unique_ptr<QSettings> MainWindow::openSettings() const {
+    if (m_settingsPath.isEmpty())
+        return std::make_unique<QSettings>();
+    return std::make_unique<QSettings>(m_settingsPath, QSettings::IniFormat);
+}
+
+void MainWindow::scheduleSave() {
+    if (!m_restoring)
+        m_saveTimer->start();
+}
+
+void MainWindow::saveSettings() {
+    m_saveTimer->stop();
+    std::unique_ptr<QSettings> settings = openSettings();
+    settings->setValue(QStringLiteral("version"), kSettingsVersion);
+    settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings->setValue(QStringLiteral("window/state"), saveState(kSettingsVersion));
+
+    // The last configuration that worked: a start with the heads left at an invalid count (or
+    // an empty sentence) would open without heatmaps.
+    const bool good = m_controller->lastResult() != nullptr;
+    const core::Config config = good ? m_controller->lastResultConfig() : m_controls->config();
+    settings->setValue(QStringLiteral("input/sentence"),
+                       good ? QString::fromStdString(config.sentence) : m_sentence->text());
+    settings->setValue(QStringLiteral("input/source"),
+                       good ? QString::fromStdString(config.source) : m_source->text());
+
+    settings->beginGroup(QStringLiteral("config"));
+    settings->setValue(QStringLiteral("scoring"), qs(core::toString(config.scoring)));
+    settings->setValue(QStringLiteral("normalizer"), qs(core::toString(config.normalizer)));
+    settings->setValue(QStringLiteral("temperature"), static_cast<double>(config.temperature));
+    settings->setValue(QStringLiteral("heads"), config.heads);
+    settings->setValue(QStringLiteral("dModel"), config.dModel);
+    settings->setValue(QStringLiteral("dK"), config.dK);
+    settings->setValue(QStringLiteral("mask"), QString::fromStdString(core::toString(config.mask)));
+    settings->setValue(QStringLiteral("padLength"), config.mask.padLength);
+    settings->setValue(QStringLiteral("window"), config.mask.window);
+    settings->setValue(QStringLiteral("positional"), qs(core::toString(config.positional)));
+    settings->setValue(QStringLiteral("projection"), qs(core::toString(config.projection)));
+    settings->setValue(QStringLiteral("seed"), static_cast<qulonglong>(config.seed));
+    settings->setValue(QStringLiteral("tokenizer"), qs(core::toString(config.tokenizer.mode)));
+    settings->setValue(QStringLiteral("embeddings"),
+                       config.embeddings == core::EmbeddingSource::File
+                           ? QStringLiteral("file")
+                           : QStringLiteral("builtin"));
+    settings->setValue(QStringLiteral("embeddingsPath"), m_controller->embeddingsPath());
+    settings->endGroup();
+
+    settings->beginGroup(QStringLiteral("view"));
+    settings->setValue(QStringLiteral("layout"), layoutKey(m_layout));
+    settings->setValue(QStringLiteral("head"), m_focusedHead);
+    settings->setValue(QStringLiteral("colorMap"), colorMapKey(m_colorMap));
+    settings->setValue(QStringLiteral("cellValues"), cellValuesKey(m_cellValues));
+    settings->setValue(QStringLiteral("colorScale"), colorScaleKey(m_colorScale));
+    settings->setValue(QStringLiteral("zoom"), m_zoom);
+    settings->endGroup();
+    settings->sync();
+}
+
+core::Config MainWindow::restoreConfig(QSettings& settings) const {
+    core::Config config;
+    settings.beginGroup(QStringLiteral("config"));
+    config.scoring = parsedOr(settings, QStringLiteral("scoring"), config.scoring,
+                              [](const std::string& s) { return core::parseScoringFunction(s); });
+    config.normalizer = parsedOr(settings, QStringLiteral("normalizer"), config.normalizer,
+                                 [](const std::string& s) { return core::parseNormalizer(s); });
+    config.positional =
+        parsedOr(settings, QStringLiteral("positional"), config.positional,
+                 [](const std::string& s) { return core::parsePositionalEncoding(s); });
+    config.projection = parsedOr(settings, QStringLiteral("projection"), config.projection,
+                                 [](const std::string& s) { return core::parseProjectionInit(s); });
+    if (config.projection == core::ProjectionInit::Manual)
+        config.projection = core::ProjectionInit::Identity; // no stored matrices yet
+    config.tokenizer.mode =
+        parsedOr(settings, QStringLiteral("tokenizer"), config.tokenizer.mode,
+                 [](const std::string& s) { return core::parseTokenizerMode(s); });
+    const double temperature = settings.value(QStringLiteral("temperature"), 1.0).toDouble();
+    config.temperature = static_cast<float>(
+        std::clamp(temperature, ControlsPanel::kMinTemperature, ControlsPanel::kMaxTemperature));
+    config.heads = std::clamp(settings.value(QStringLiteral("heads"), config.heads).toInt(), 1, 16);
+    config.dModel =
+        std::clamp(settings.value(QStringLiteral("dModel"), config.dModel).toInt(), 2, 4096);
+    config.dK = std::clamp(settings.value(QStringLiteral("dK"), 0).toInt(), 0, 4096);
+    config.mask.padLength = std::max(1, settings.value(QStringLiteral("padLength"), 8).toInt());
+    config.mask.window = std::max(0, settings.value(QStringLiteral("window"), 1).toInt());
+    const QString mask = settings.value(QStringLiteral("mask")).toString();
+    if (!mask.isEmpty()) {
+        try {
+            config.mask.kind = core::parseMask(str(mask)).kind;
+        } catch (const std::exception&) {
+            config.mask.kind = core::MaskKind::None;
+        }
+    }
+    config.seed = settings.value(QStringLiteral("seed"), 42).toULongLong();
+    settings.endGroup();
+    return config;
+}
+
+void MainWindow::restoreSettings() {
+    m_restoring = true;
+    std::unique_ptr<QSettings> settings = openSettings();
+    const bool known = settings->value(QStringLiteral("version")).toInt() == kSettingsVersion;
+
+    restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
+    core::Config config = known ? restoreConfig(*settings) : core::Config{};
+    const QString sentence =
+        known ? settings->value(QStringLiteral("input/sentence"), defaultSentence()).toString()
+              : defaultSentence();
+    const QString source =
+        known ? settings->value(QStringLiteral("input/source")).toString() : QString();
+
+    settings->beginGroup(QStringLiteral("view"));
+    const QString layout = settings->value(QStringLiteral("layout")).toString();
+    for (HeatmapLayout candidate :
+         {HeatmapLayout::AllHeads, HeatmapLayout::OneHead, HeatmapLayout::Combined})
+        if (layout == layoutKey(candidate))
+            m_layout = candidate;
+    m_focusedHead = settings->value(QStringLiteral("head"), 0).toInt();
+    m_colorMap = colorMapFromKey(settings->value(QStringLiteral("colorMap")).toString())
+                     .value_or(ColorMap::Viridis);
+    const QString values = settings->value(QStringLiteral("cellValues")).toString();
+    for (CellValues candidate : {CellValues::Automatic, CellValues::Shown, CellValues::Hidden})
+        if (values == cellValuesKey(candidate))
+            m_cellValues = candidate;
+    const QString scale = settings->value(QStringLiteral("colorScale")).toString();
+    for (ColorScale candidate : {ColorScale::ZeroToOne, ColorScale::Fitted, ColorScale::PerHead})
+        if (scale == colorScaleKey(candidate))
+            m_colorScale = candidate;
+    const double zoom = settings->value(QStringLiteral("zoom"), 1.0).toDouble();
+    settings->endGroup();
+
+    m_sentence->setText(sentence);
+    m_source->setText(source);
+    const bool cross = !source.trimmed().isEmpty();
+    config.sentence = str(sentence);
+    config.source = cross ? str(source) : std::string();
+    m_controls->setCrossAttention(cross);
+    m_controls->setConfig(config);
+    syncViewActions();
+    updateHeadPicker();
+    if (!qFuzzyCompare(zoom, 1.0))
+        setZoom(zoom);
+    m_restoring = false;
+
+    m_controller->setConfig(config);
+    // A remembered embeddings file is loaded again; if it is gone, the error says so inline and
+    // the built-in lexicon stays.
+    const QString embeddingsPath =
+        settings->value(QStringLiteral("config/embeddingsPath")).toString();
+    if (known &&
+        settings->value(QStringLiteral("config/embeddings")).toString() == QLatin1String("file") &&
+        !embeddingsPath.isEmpty())
+        m_controller->loadEmbeddings(embeddingsPath);
+
+    // After the first result: the docks exist and the views have their head count.
+    m_stateRestored = restoreState(settings->value(QStringLiteral("window/state")).toByteArray(),
+                                   kSettingsVersion);
+    if (m_layout == HeatmapLayout::OneHead)
+        setFocusedHead(m_focusedHead);
+    m_saveTimer->stop();
+}
+
+} // namespace attnlab::ui

@@ -1,0 +1,245 @@
+#pragma once
+// The live workspace: sentence fields with their token strips, the controls dock, one heatmap per
+// head plus the combined map, the details dock, menus and the status line. Every keystroke and
+// every control change goes to the AttentionController; its results fill the views. Errors are
+// shown inline and in a message strip while the last good heatmaps stay on screen. Window
+// geometry, dock layout, configuration, sentence and view options are remembered in QSettings.
+
+#include "color_maps.h"
+
+#include "core/attention.h"
+
+#include <QList>
+#include <QMainWindow>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+
+class QAction;
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
+class QFrame;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QScrollArea;
+class QSettings;
+class QTimer;
+class QToolButton;
+
+namespace attnlab::ui {
+
+class AttentionController;
+class ControlsPanel;
+class DetailsPanel;
+class HeatmapView;
+
+namespace detail {
+class ColorBarWidget;
+}
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    /// Which heatmaps the central area shows.
+    enum class HeatmapLayout { AllHeads, OneHead, Combined };
+    /// Numbers inside the cells: automatic shows them up to kAutoValuesMaxTokens tokens.
+    enum class CellValues { Automatic, Shown, Hidden };
+    /// Colour scale of the heatmaps: one bar from 0 to 1 (changes such as a higher temperature
+    /// stay visible), one bar from 0 to the largest weight shown (long sentences, whose weights
+    /// are all small), or each heatmap stretched over its own range with its own bar.
+    enum class ColorScale { ZeroToOne, Fitted, PerHead };
+
+    static constexpr int kAutoValuesMaxTokens = 12;
+    static constexpr double kMinZoom = 0.5;
+    static constexpr double kMaxZoom = 3.0;
+    /// The sentence of the first start: shows the classic "it" → "animal" question.
+    static QString defaultSentence();
+
+    /// `settingsPath`: an INI file for the remembered state (tests use a temporary one); empty
+    /// uses the platform's settings of the application ("Attention Lab").
+    explicit MainWindow(const QString& settingsPath = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Views and options (menus, toolbar and tests use these).
+    HeatmapLayout heatmapLayout() const { return m_layout; }
+    void setHeatmapLayout(HeatmapLayout layout);
+    /// The head shown by the "one head large" layout: 0 … H−1, or HeatmapView::MeanOfHeads /
+    /// MaxOfHeads.
+    int focusedHead() const { return m_focusedHead; }
+    void setFocusedHead(int head);
+    ColorMap colorMap() const { return m_colorMap; }
+    void setColorMap(ColorMap map);
+    ColorScale colorScale() const { return m_colorScale; }
+    void setColorScale(ColorScale scale);
+    CellValues cellValues() const { return m_cellValues; }
+    void setCellValues(CellValues mode);
+    /// Whether the views currently print values (after the automatic rule).
+    bool cellValuesShown() const;
+    double zoom() const { return m_zoom; }
+    void setZoom(double zoom);
+    void zoomIn();
+    void zoomOut();
+    void resetZoom();
+
+    /// Loads an embeddings file through the controller; errors appear inline.
+    bool loadEmbeddingsFile(const QString& path);
+    /// Writes the remembered state now (it is also written shortly after every change).
+    void saveSettings();
+
+    // Accessors for tests.
+    QLineEdit* sentenceEdit() const { return m_sentence; }
+    QLineEdit* sourceEdit() const { return m_source; }
+    /// The heatmaps on screen, in order (heads first, then the combined map).
+    QList<HeatmapView*> heatmapViews() const;
+    /// The view of head `head` (or MeanOfHeads / MaxOfHeads) when it is on screen, else null.
+    HeatmapView* viewForHead(int head) const;
+    DetailsPanel* detailsPanel() const { return m_details; }
+    ControlsPanel* controlsPanel() const { return m_controls; }
+    AttentionController* controller() const { return m_controller; }
+    QDockWidget* controlsDock() const { return m_controlsDock; }
+    QDockWidget* detailsDock() const { return m_detailsDock; }
+    /// The result the views show (the last good one).
+    std::shared_ptr<const core::Result> currentResult() const { return m_result; }
+    /// Text of the message strip (empty when hidden) and whether it shows an error.
+    QString messageText() const;
+    bool messageIsError() const { return m_messageIsError; }
+    /// Inline error under the sentence / source field.
+    QString sentenceErrorText() const;
+    QString sourceErrorText() const;
+    /// "11 tokens · 4 heads · d_model 64 · d_k 16 · 0.4 ms"
+    QString statusText() const;
+    /// The hover text shown in the status bar.
+    QString hoverStatusText() const;
+    /// Tokens as shown in the strip under the sentence (or source) field; unknown ones end in "?".
+    QStringList tokenStrip(bool source = false) const;
+
+protected:
+    void closeEvent(class QCloseEvent* event) override;
+    void showEvent(class QShowEvent* event) override;
+    void resizeEvent(class QResizeEvent* event) override;
+    void moveEvent(class QMoveEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    struct Slot {
+        int head;
+        QString title;
+    };
+
+    void buildCentral();
+    void buildDocks();
+    void buildMenus();
+    void buildStatusBar();
+    void setUpTabOrder();
+    void connectController();
+
+    void onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds);
+    void onFailed(const QString& message, const QString& field);
+    void onSentenceEdited(const QString& text);
+    void onSourceEdited(const QString& text);
+    void onControlsChanged(const core::Config& config);
+    void onCellClicked(HeatmapView* view, int query, int key);
+    void chooseEmbeddingsFile();
+    void showAbout();
+
+    QVector<Slot> viewSlots() const;
+    void rebuildViews();
+    void arrangeGrid();
+    void refreshViewData();
+    void applyViewOptions();
+    void refreshDetails();
+    void selectInitialRow();
+    int shownQuery() const; ///< the selected row as far as the current result has it
+    int shownKey() const;
+    void updateHeadPicker();
+    void updateTokenStrip(bool source);
+    void showMessage(const QString& text, bool error);
+    void clearInlineErrors();
+    void syncViewActions();
+
+    core::Config restoreConfig(QSettings& settings) const;
+    void restoreSettings();
+    void scheduleSave();
+    std::unique_ptr<QSettings> openSettings() const;
+
+    QString m_settingsPath;
+    AttentionController* m_controller = nullptr;
+    std::shared_ptr<const core::Result> m_result;
+    qint64 m_elapsedMicroseconds = 0;
+
+    // Input.
+    QLineEdit* m_sentence = nullptr;
+    QLineEdit* m_source = nullptr;
+    QLabel* m_sentenceTokens = nullptr;
+    QLabel* m_sourceTokens = nullptr;
+    QLabel* m_sentenceError = nullptr;
+    QLabel* m_sourceError = nullptr;
+    QStringList m_sentenceStrip, m_sourceStrip;
+
+    // Message strip and heatmap area.
+    QFrame* m_messageFrame = nullptr;
+    QLabel* m_messageLabel = nullptr;
+    bool m_messageIsError = false;
+    QToolButton* m_allHeadsButton = nullptr;
+    QToolButton* m_oneHeadButton = nullptr;
+    QToolButton* m_combinedButton = nullptr;
+    QLabel* m_headPickerLabel = nullptr;
+    QComboBox* m_headPicker = nullptr;
+    QComboBox* m_scaleBox = nullptr;
+    QLabel* m_busyLabel = nullptr;
+    QScrollArea* m_scroll = nullptr;
+    QWidget* m_grid = nullptr;
+    QGridLayout* m_gridLayout = nullptr;
+    detail::ColorBarWidget* m_colorBar = nullptr;
+    QVector<HeatmapView*> m_viewPool;    ///< created on demand, reused across results
+    QVector<HeatmapView*> m_activeViews; ///< the views of slots(), in order
+    QVector<int> m_activeHeads;
+    int m_gridColumns = 0;
+
+    // Docks and status bar.
+    QDockWidget* m_controlsDock = nullptr;
+    QDockWidget* m_detailsDock = nullptr;
+    ControlsPanel* m_controls = nullptr;
+    DetailsPanel* m_details = nullptr;
+    QLabel* m_hoverLabel = nullptr;
+    QLabel* m_statusLabel = nullptr;
+    QProgressBar* m_busyBar = nullptr;
+
+    // Actions.
+    QActionGroup* m_layoutActions = nullptr;
+    QActionGroup* m_colorMapActions = nullptr;
+    QActionGroup* m_cellValueActions = nullptr;
+    QAction* m_allHeadsAction = nullptr;
+    QAction* m_oneHeadAction = nullptr;
+    QAction* m_combinedAction = nullptr;
+    QActionGroup* m_scaleActions = nullptr;
+
+    // View state.
+    HeatmapLayout m_layout = HeatmapLayout::AllHeads;
+    int m_focusedHead = 0;
+    ColorMap m_colorMap = ColorMap::Viridis;
+    ColorScale m_colorScale = ColorScale::ZeroToOne;
+    CellValues m_cellValues = CellValues::Automatic;
+    double m_zoom = 1.0;
+    double m_baseFontPointSize = 0;
+
+    // Selection (query row and key of a clicked cell, and the head of its view), kept while a
+    // shorter sentence lacks them.
+    int m_selectedHead = 0;
+    int m_selectedQuery = -1;
+    int m_selectedKey = -1;
+    bool m_selectedOnce = false; ///< a row was selected (by the first result or a click)
+
+    QTimer* m_saveTimer = nullptr;
+    bool m_restoring = false;
+    bool m_stateRestored = false; ///< dock layout came from the settings
+    bool m_dockSizesSet = false;
+};
+
+} // namespace attnlab::ui
