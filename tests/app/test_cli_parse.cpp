@@ -1,0 +1,320 @@
+// The command line's parser and headless run (app/cli.h), in process: options → Config, the two
+// value forms, every usage error naming its option, the GUI/headless decision, --help and the
+// exit codes of runCommandLine.
+
+#include "app/cli.h"
+#include "core/options.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <stdlib.h>
+
+using attnlab::app::CliOptions;
+using attnlab::app::helpText;
+using attnlab::app::kExitInputError;
+using attnlab::app::kExitSuccess;
+using attnlab::app::kExitUsageError;
+using attnlab::app::parseArguments;
+using attnlab::app::runCommandLine;
+using attnlab::app::UsageError;
+using attnlab::app::versionText;
+using attnlab::app::wantsHeadless;
+namespace core = attnlab::core;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Args = std::vector<std::string>;
+
+// The message of the UsageError that parsing `args` throws, or "" when it throws none.
+std::string usageErrorOf(const Args& args) {
+    try {
+        parseArguments(args);
+    } catch (const UsageError& error) {
+        return error.what();
+    }
+    return "";
+}
+
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "attnlab-cli-XXXXXX").string();
+        if (!::mkdtemp(pattern.data()))
+            throw std::runtime_error("mkdtemp failed");
+        m_path = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        fs::remove_all(m_path, ignored);
+    }
+    std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+private:
+    fs::path m_path;
+};
+
+} // namespace
+
+// ---- options → Config -------------------------------------------------------------------------
+
+TEST(ParseArguments, NoOptionsGiveTheCoreDefaults) {
+    const CliOptions options = parseArguments({});
+    const core::Config defaults;
+    EXPECT_EQ(options.config.sentence, defaults.sentence);
+    EXPECT_EQ(options.config.heads, defaults.heads);
+    EXPECT_EQ(options.config.dModel, defaults.dModel);
+    EXPECT_EQ(options.config.dK, 0);
+    EXPECT_EQ(options.config.scoring, defaults.scoring);
+    EXPECT_EQ(options.config.embeddings, core::EmbeddingSource::Builtin);
+    EXPECT_TRUE(options.exportDataPath.empty());
+    EXPECT_FALSE(options.hasHeadlessOutput());
+    EXPECT_FALSE(options.help);
+    EXPECT_FALSE(options.version);
+}
+
+TEST(ParseArguments, EveryOptionSetsItsField) {
+    const CliOptions options = parseArguments({"--sentence",     "我爱深度学习",
+                                               "--source",       "I love deep learning",
+                                               "--scoring",      "additive",
+                                               "--normalizer",   "sparsemax",
+                                               "--temperature",  "0.25",
+                                               "--heads",        "4",
+                                               "--d-model",      "32",
+                                               "--d-k",          "6",
+                                               "--cosine-scale", "5.5",
+                                               "--mask",         "window:2",
+                                               "--positional",   "rope",
+                                               "--projection",   "random",
+                                               "--seed",         "18446744073709551615",
+                                               "--embeddings",   "vec.txt",
+                                               "--tokenizer",    "char",
+                                               "--export-data",  "out.npy"});
+    const core::Config& c = options.config;
+    EXPECT_EQ(c.sentence, "我爱深度学习");
+    EXPECT_EQ(c.source, "I love deep learning");
+    EXPECT_EQ(c.scoring, core::ScoringFunction::Additive);
+    EXPECT_EQ(c.normalizer, core::Normalizer::Sparsemax);
+    EXPECT_FLOAT_EQ(c.temperature, 0.25f);
+    EXPECT_EQ(c.heads, 4);
+    EXPECT_EQ(c.dModel, 32);
+    EXPECT_EQ(c.dK, 6);
+    EXPECT_FLOAT_EQ(c.cosineScale, 5.5f);
+    EXPECT_EQ(c.mask.kind, core::MaskKind::Window);
+    EXPECT_EQ(c.mask.window, 2);
+    EXPECT_EQ(c.positional, core::PositionalEncoding::Rope);
+    EXPECT_EQ(c.projection, core::ProjectionInit::Random);
+    EXPECT_EQ(c.seed, 18446744073709551615ull);
+    EXPECT_EQ(c.embeddings, core::EmbeddingSource::File);
+    EXPECT_EQ(c.embeddingsPath, "vec.txt");
+    EXPECT_EQ(options.embeddingsPath, "vec.txt");
+    EXPECT_EQ(c.tokenizer.mode, core::TokenizerMode::Char);
+    EXPECT_EQ(options.exportDataPath, "out.npy");
+    EXPECT_TRUE(options.hasHeadlessOutput());
+}
+
+TEST(ParseArguments, AcceptsOptionEqualsValue) {
+    const CliOptions options = parseArguments({"--heads=3", "--sentence=a = b", "--mask=padding:9",
+                                               "--temperature=+2", "--export-data=x.json"});
+    EXPECT_EQ(options.config.heads, 3);
+    EXPECT_EQ(options.config.sentence, "a = b");
+    EXPECT_EQ(options.config.mask.kind, core::MaskKind::Padding);
+    EXPECT_EQ(options.config.mask.padLength, 9);
+    EXPECT_FLOAT_EQ(options.config.temperature, 2.0f);
+    EXPECT_EQ(options.exportDataPath, "x.json");
+}
+
+TEST(ParseArguments, ValuesMayStartWithADashUnlessTheyAreOptions) {
+    const CliOptions options =
+        parseArguments({"--temperature", "-1", "--sentence", "-- not an option --"});
+    EXPECT_FLOAT_EQ(options.config.temperature, -1.0f); // core::validate rejects it later
+    EXPECT_EQ(options.config.sentence, "-- not an option --");
+    EXPECT_EQ(parseArguments({"--sentence="}).config.sentence, "");
+}
+
+TEST(ParseArguments, FlagsAndTheShortHelp) {
+    EXPECT_TRUE(parseArguments({"--help"}).help);
+    EXPECT_TRUE(parseArguments({"-h"}).help);
+    EXPECT_TRUE(parseArguments({"--version"}).version);
+}
+
+// ---- usage errors name the option ---------------------------------------------------------------
+
+TEST(ParseArguments, NonNumericNumbersNameTheOption) {
+    EXPECT_EQ(usageErrorOf({"--heads", "x"}), "--heads: 'x' is not a whole number");
+    EXPECT_EQ(usageErrorOf({"--heads", "2.5"}), "--heads: '2.5' is not a whole number");
+    EXPECT_EQ(usageErrorOf({"--d-model="}), "--d-model: '' is not a whole number");
+    EXPECT_EQ(usageErrorOf({"--d-k", "99999999999"}), "--d-k: '99999999999' is too large");
+    EXPECT_EQ(usageErrorOf({"--temperature", "warm"}), "--temperature: 'warm' is not a number");
+    EXPECT_EQ(usageErrorOf({"--temperature", "1.5x"}), "--temperature: '1.5x' is not a number");
+    EXPECT_EQ(usageErrorOf({"--cosine-scale", "inf"}),
+              "--cosine-scale: 'inf' is not a finite number");
+    EXPECT_EQ(usageErrorOf({"--seed", "-1"}), "--seed: '-1' is not a whole number of 0 or more");
+}
+
+TEST(ParseArguments, UnknownChoicesNameTheOptionAndTheChoices) {
+    const std::string scoring = usageErrorOf({"--scoring", "dotty"});
+    EXPECT_EQ(scoring.rfind("--scoring: ", 0), 0u) << scoring;
+    EXPECT_NE(scoring.find("'dotty'"), std::string::npos) << scoring;
+    EXPECT_NE(scoring.find("dot, scaled-dot, general, additive, cosine"), std::string::npos);
+    for (const char* option :
+         {"--normalizer", "--positional", "--projection", "--tokenizer", "--mask"}) {
+        const std::string message = usageErrorOf({option, "bogus"});
+        EXPECT_EQ(message.rfind(std::string(option) + ": ", 0), 0u) << message;
+        EXPECT_NE(message.find("bogus"), std::string::npos) << message;
+    }
+    EXPECT_EQ(usageErrorOf({"--mask", "window:x"}).rfind("--mask: ", 0), 0u);
+    EXPECT_EQ(usageErrorOf({"--projection", "manual"}).rfind("--projection: ", 0), 0u);
+}
+
+TEST(ParseArguments, ExportNeedsAKnownExtension) {
+    const std::string message = usageErrorOf({"--export-data", "out.txt"});
+    EXPECT_EQ(message.rfind("--export-data: ", 0), 0u) << message;
+    EXPECT_NE(message.find(".json, .csv or .npy"), std::string::npos) << message;
+}
+
+TEST(ParseArguments, MissingValues) {
+    EXPECT_EQ(usageErrorOf({"--heads"}), "--heads: missing value; write --heads N");
+    EXPECT_EQ(usageErrorOf({"--sentence", "--heads", "2"}),
+              "--sentence: missing value; write --sentence TEXT");
+    EXPECT_EQ(usageErrorOf({"--export-data", "--heads=2"}),
+              "--export-data: missing value; write --export-data FILE");
+}
+
+TEST(ParseArguments, UnknownOptionsSuggestTheNearestOne) {
+    EXPECT_EQ(usageErrorOf({"--hedas", "2"}), "unknown option '--hedas'; did you mean --heads?");
+    EXPECT_EQ(usageErrorOf({"--dmodel=3"}), "unknown option '--dmodel'; did you mean --d-model?");
+    EXPECT_EQ(usageErrorOf({"--frobnicate"}), "unknown option '--frobnicate'");
+    EXPECT_EQ(usageErrorOf({"-platform", "offscreen"}), "unknown option '-platform'");
+}
+
+TEST(ParseArguments, OtherMistakes) {
+    EXPECT_EQ(usageErrorOf({"--heads", "2", "--heads", "3"}), "--heads: given more than once");
+    EXPECT_EQ(usageErrorOf({"--help=yes"}), "--help: takes no value");
+    EXPECT_EQ(usageErrorOf({"hello"}).rfind("unexpected argument 'hello'", 0), 0u);
+    EXPECT_EQ(usageErrorOf({"--embeddings="}), "--embeddings: the file name is empty");
+}
+
+// ---- GUI or headless ----------------------------------------------------------------------------
+
+TEST(WantsHeadless, OnlyForOutputHelpOrVersion) {
+    EXPECT_FALSE(wantsHeadless({}));
+    EXPECT_FALSE(wantsHeadless({"--sentence", "hello", "--heads", "2"}));
+    EXPECT_FALSE(wantsHeadless({"-platform", "offscreen"}));
+    EXPECT_FALSE(wantsHeadless({"--export-datum", "x.json"}));
+    EXPECT_TRUE(wantsHeadless({"--export-data", "x.json"}));
+    EXPECT_TRUE(wantsHeadless({"--sentence", "hi", "--export-data=x.csv"}));
+    EXPECT_TRUE(wantsHeadless({"--help"}));
+    EXPECT_TRUE(wantsHeadless({"-h"}));
+    EXPECT_TRUE(wantsHeadless({"--version"}));
+}
+
+// ---- help and version ---------------------------------------------------------------------------
+
+TEST(HelpText, ListsEveryOptionWithItsChoicesAndDefault) {
+    const std::string help = helpText();
+    for (const char* option :
+         {"--sentence TEXT", "--source TEXT", "--scoring NAME", "--normalizer NAME",
+          "--temperature T", "--heads N", "--d-model N", "--d-k N", "--cosine-scale S",
+          "--mask MASK", "--positional NAME", "--projection NAME", "--seed N", "--embeddings FILE",
+          "--tokenizer MODE", "--export-data FILE", "-h, --help", "--version"})
+        EXPECT_NE(help.find(option), std::string::npos) << option;
+    auto expectChoices = [&](const auto& values) {
+        for (const auto value : values)
+            EXPECT_NE(help.find(std::string(core::toString(value))), std::string::npos)
+                << core::toString(value);
+    };
+    expectChoices(core::allScoringFunctions());
+    expectChoices(core::allNormalizers());
+    expectChoices(core::allPositionalEncodings());
+    expectChoices(core::allTokenizerModes());
+    for (const char* fragment :
+         {"default: scaled-dot", "default: softmax", "default: 1", "default: 64", "default: 10",
+          "default: none", "default: identity", "default: 42", "default: word",
+          "default: \"The cat sat on the mat\"", "none, causal", "padding:L", "window:W",
+          "identity, random", "--option=VALUE"})
+        EXPECT_NE(help.find(fragment), std::string::npos) << fragment;
+}
+
+TEST(VersionText, NamesTheProgramAndVersion) {
+    EXPECT_EQ(versionText().rfind("attention-lab " ATTNLAB_VERSION "\n", 0), 0u) << versionText();
+}
+
+// ---- runCommandLine: exit codes and streams
+// ------------------------------------------------------
+
+TEST(RunCommandLine, HelpAndVersionGoToStdout) {
+    std::ostringstream out, err;
+    EXPECT_EQ(runCommandLine({"--help"}, out, err), kExitSuccess);
+    EXPECT_EQ(out.str(), helpText());
+    EXPECT_EQ(err.str(), "");
+    std::ostringstream out2, err2;
+    EXPECT_EQ(runCommandLine({"--version"}, out2, err2), kExitSuccess);
+    EXPECT_EQ(out2.str(), versionText());
+}
+
+TEST(RunCommandLine, UsageErrorExitsTwoWithPrefixedMessage) {
+    std::ostringstream out, err;
+    EXPECT_EQ(runCommandLine({"--heads", "x", "--export-data", "a.json"}, out, err),
+              kExitUsageError);
+    EXPECT_EQ(out.str(), "");
+    EXPECT_EQ(err.str().rfind("attention-lab: --heads: 'x' is not a whole number\n", 0), 0u)
+        << err.str();
+    EXPECT_NE(err.str().find("attention-lab --help"), std::string::npos);
+}
+
+TEST(RunCommandLine, NothingToWriteIsAUsageError) {
+    std::ostringstream out, err;
+    EXPECT_EQ(runCommandLine({"--heads", "2"}, out, err), kExitUsageError);
+    EXPECT_NE(err.str().find("--export-data"), std::string::npos) << err.str();
+}
+
+TEST(RunCommandLine, ExportsWithCleanStdout) {
+    TempDir dir;
+    std::ostringstream out, err;
+    const std::string path = dir.file("out.json");
+    EXPECT_EQ(runCommandLine({"--sentence", "the cat", "--d-model", "8", "--export-data", path},
+                             out, err),
+              kExitSuccess)
+        << err.str();
+    EXPECT_EQ(out.str(), "");
+    EXPECT_EQ(err.str(), "");
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    EXPECT_EQ(first, "{");
+}
+
+TEST(RunCommandLine, InputErrorsExitOneWithTheCoreMessage) {
+    TempDir dir;
+    std::ostringstream out, err;
+    EXPECT_EQ(
+        runCommandLine({"--d-model", "10", "--heads", "3", "--export-data", dir.file("out.json")},
+                       out, err),
+        kExitInputError);
+    EXPECT_EQ(err.str().rfind("attention-lab: d_model (10) is not divisible", 0), 0u) << err.str();
+    EXPECT_FALSE(fs::exists(dir.file("out.json")));
+
+    std::ostringstream out2, err2;
+    EXPECT_EQ(runCommandLine({"--heads", "0", "--export-data", dir.file("out.json")}, out2, err2),
+              kExitInputError);
+    EXPECT_NE(err2.str().find("heads"), std::string::npos) << err2.str();
+}
+
+TEST(RunCommandLine, WarningsGoToStderrAndTheExportStillHappens) {
+    TempDir dir;
+    std::ostringstream out, err;
+    EXPECT_EQ(runCommandLine({"--sentence", "the zzqxvw", "--d-model", "8", "--export-data",
+                              dir.file("out.csv")},
+                             out, err),
+              kExitSuccess);
+    EXPECT_EQ(err.str().rfind("attention-lab: warning: 1 token is not in the embeddings", 0), 0u)
+        << err.str();
+    EXPECT_TRUE(fs::exists(dir.file("out.csv")));
+}
