@@ -158,6 +158,29 @@ std::vector<int> rowArgmax(const Matrix& weights, const BoolMatrix& allowed) {
     return argmax;
 }
 
+// d_model as the embeddings will give it: the built-in width, the file's, or the manual matrix's.
+int embeddingWidth(const Config& config) {
+    switch (config.embeddings) {
+    case EmbeddingSource::File:
+        return config.table ? config.table->dimension() : 0;
+    case EmbeddingSource::Manual:
+        return static_cast<int>(config.manualQueryEmbeddings.cols());
+    case EmbeddingSource::Builtin:
+        break;
+    }
+    return config.dModel;
+}
+
+// d_k from the config: the explicit value, else d_model / H, which must divide.
+int resolveDK(const Config& config, int dModel) {
+    if (config.dK != 0)
+        return config.dK;
+    if (dModel % config.heads != 0)
+        throw InputError("d_model (" + str(dModel) + ") is not divisible by the number of heads (" +
+                         str(config.heads) + "); choose a head count that divides it or set d_k");
+    return dModel / config.heads;
+}
+
 } // namespace
 
 void validate(const Config& config) {
@@ -194,6 +217,7 @@ void validate(const Config& config) {
         config.manualKeyEmbeddings.cols() != config.manualQueryEmbeddings.cols())
         throw InputError("the manual embeddings of the source sentence must have as many columns "
                          "as those of the query sentence");
+    resolveDK(config, embeddingWidth(config));
 }
 
 Result compute(const Config& config, const ProgressCallback& progress) {
@@ -237,13 +261,7 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     }
 
     // 2. Shapes.
-    int dK = config.dK;
-    if (dK == 0) {
-        if (dModel % config.heads != 0)
-            throw InputError("d_model (" + str(dModel) + ") is not divisible by the number of heads (" +
-                             str(config.heads) + "); choose a head count that divides it or set d_k");
-        dK = dModel / config.heads;
-    }
+    const int dK = resolveDK(config, dModel);
     const int dA = config.scoring == ScoringFunction::Additive
                        ? (config.additiveDim > 0 ? config.additiveDim : dK)
                        : 0;
