@@ -183,7 +183,7 @@ int resolveDK(const Config& config, int dModel) {
 
 } // namespace
 
-void validate(const Config& config) {
+void validateSettings(const Config& config) {
     requireRange(config.heads, 1, kMaxHeads, "the number of heads");
     if (config.embeddings == EmbeddingSource::Builtin)
         requireRange(config.dModel, 2, kMaxWidth, "d_model");
@@ -209,6 +209,10 @@ void validate(const Config& config) {
     if (config.mask.kind == MaskKind::Causal && !config.source.empty())
         throw InputError("the causal mask applies to self-attention only; remove the source "
                          "sentence or choose another mask");
+}
+
+void validate(const Config& config) {
+    validateSettings(config);
     if (config.embeddings == EmbeddingSource::File && !config.table)
         throw InputError("no embeddings file is loaded");
     if (config.embeddings == EmbeddingSource::Manual && config.manualQueryEmbeddings.size() == 0)

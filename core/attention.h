@@ -115,6 +115,9 @@ public:
 
 /// Checks every setting of `config` and throws InputError naming the first bad one.
 void validate(const Config& config);
+/// The checks of validate() that do not need the embeddings themselves (ranges, names, mask
+/// against cross-attention): for a configuration read from a file before its embeddings load.
+void validateSettings(const Config& config);
 
 /// Tokenises, embeds and runs multi-head attention. Throws InputError for bad settings or text.
 Result compute(const Config& config, const ProgressCallback& progress = {});

@@ -1,5 +1,7 @@
 #include "data_export.h"
 
+#include "json.h"
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -37,210 +39,6 @@ template <typename Integer> void writeInteger(std::ostream& out, Integer value) 
     out.write(buffer.data(), end - buffer.data());
 }
 
-// Nine significant digits are enough for any float to read back to the same bits.
-std::string formatFloat(float value) {
-    std::array<char, 48> buffer{};
-    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                         std::chars_format::general, 9);
-    (void)ec; // 48 characters hold any float at 9 digits
-    return std::string(buffer.data(), end);
-}
-
-// JSON has no infinities or NaN: −∞ (a masked logit) and anything else non-finite become null.
-void writeJsonNumber(std::ostream& out, float value) {
-    if (!std::isfinite(value)) {
-        writeText(out, "null");
-        return;
-    }
-    writeText(out, formatFloat(value));
-}
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when the bytes there are not
-// one (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, truncated).
-std::size_t utf8SequenceLength(std::string_view text, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t length = 0;
-    std::uint32_t codePoint = 0;
-    if (lead < 0x80)
-        return 1;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        codePoint = lead & 0x1Fu;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        codePoint = lead & 0x0Fu;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        codePoint = lead & 0x07u;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(i + k) & 0xC0u) != 0x80u)
-            return 0;
-        codePoint = (codePoint << 6) | (byte(i + k) & 0x3Fu);
-    }
-    const bool overlong =
-        (length == 3 && codePoint < 0x800) || (length == 4 && codePoint < 0x10000);
-    const bool surrogate = codePoint >= 0xD800 && codePoint <= 0xDFFF;
-    if (overlong || surrogate || codePoint > 0x10FFFF)
-        return 0;
-    return length;
-}
-
-// A JSON string: quotes and backslashes escaped, control characters as \u00XX, valid UTF-8
-// passed through unchanged and invalid bytes (possible in a file path) replaced by U+FFFD so the
-// document stays valid UTF-8.
-void writeJsonString(std::ostream& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.put('"');
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == '"' || c == '\\') {
-            out.put('\\');
-            out.put(static_cast<char>(c));
-            ++i;
-        } else if (c < 0x20) {
-            const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-            out.write(escape, sizeof escape);
-            ++i;
-        } else if (c < 0x80) {
-            out.put(static_cast<char>(c));
-            ++i;
-        } else if (const std::size_t length = utf8SequenceLength(text, i); length > 0) {
-            out.write(text.data() + i, static_cast<std::streamsize>(length));
-            i += length;
-        } else {
-            writeText(out, "\\ufffd");
-            ++i;
-        }
-    }
-    out.put('"');
-}
-
-// ---------------------------------------------------------------------------------------------
-// A small pretty-printing JSON writer: objects one member per line, matrices one row per line,
-// so that a diff or a text editor shows the structure.
-
-class JsonWriter {
-public:
-    explicit JsonWriter(std::ostream& out) : m_out(out) {}
-
-    void beginObject() { open('{'); }
-    void endObject() { close('}'); }
-    void beginArray() { open('['); }
-    void endArray() { close(']'); }
-
-    void key(std::string_view name) {
-        separate();
-        writeJsonString(m_out, name);
-        writeText(m_out, ": ");
-        m_afterKey = true;
-    }
-
-    void string(std::string_view value) {
-        separate();
-        writeJsonString(m_out, value);
-    }
-    void number(float value) {
-        separate();
-        writeJsonNumber(m_out, value);
-    }
-    template <typename Integer> void integer(Integer value) {
-        separate();
-        writeInteger(m_out, value);
-    }
-
-    /// A flat array on one line; writeItem(out, item) writes one item.
-    template <typename Range, typename WriteItem>
-    void inlineArray(const Range& items, WriteItem writeItem) {
-        separate();
-        m_out.put('[');
-        bool first = true;
-        for (const auto& item : items) {
-            if (!first)
-                writeText(m_out, ", ");
-            first = false;
-            writeItem(m_out, item);
-        }
-        m_out.put(']');
-    }
-
-    void vector(const Vector& values) {
-        separate();
-        writeRow(values.data(), values.size());
-    }
-
-    /// An array of rows, one row per line.
-    void matrix(const Matrix& values) {
-        beginArray();
-        for (Eigen::Index r = 0; r < values.rows(); ++r) {
-            separate();
-            writeRow(values.row(r).data(), values.cols());
-        }
-        endArray();
-    }
-
-private:
-    void writeRow(const float* data, Eigen::Index count) {
-        m_out.put('[');
-        for (Eigen::Index c = 0; c < count; ++c) {
-            if (c > 0)
-                writeText(m_out, ", ");
-            writeJsonNumber(m_out, data[c]);
-        }
-        m_out.put(']');
-    }
-
-    void open(char bracket) {
-        separate();
-        m_out.put(bracket);
-        m_firstInContainer.push_back(true);
-    }
-
-    void close(char bracket) {
-        const bool empty = m_firstInContainer.back();
-        m_firstInContainer.pop_back();
-        if (!empty)
-            newline();
-        m_out.put(bracket);
-        if (m_firstInContainer.empty())
-            m_out.put('\n');
-    }
-
-    // Before a value or key: a comma and a new line inside containers, nothing after a key.
-    void separate() {
-        if (m_afterKey) {
-            m_afterKey = false;
-            return;
-        }
-        if (m_firstInContainer.empty())
-            return;
-        if (!m_firstInContainer.back())
-            m_out.put(',');
-        m_firstInContainer.back() = false;
-        newline();
-    }
-
-    void newline() {
-        m_out.put('\n');
-        for (std::size_t i = 0; i < m_firstInContainer.size(); ++i)
-            writeText(m_out, "  ");
-    }
-
-    std::ostream& m_out;
-    std::vector<bool> m_firstInContainer;
-    bool m_afterKey = false;
-};
-
-void writeIndex(std::ostream& out, int index) {
-    writeInteger(out, index);
-}
-
 std::string_view embeddingsName(const Config& config) {
     switch (config.embeddings) {
     case EmbeddingSource::Builtin:
@@ -253,7 +51,7 @@ std::string_view embeddingsName(const Config& config) {
     return "builtin";
 }
 
-void writeConfig(JsonWriter& json, const Result& result) {
+void writeConfig(json::Writer& json, const Result& result) {
     const Config& config = result.config;
     json.beginObject();
     json.key("sentence");
@@ -289,21 +87,23 @@ void writeConfig(JsonWriter& json, const Result& result) {
     json.endObject();
 }
 
-void writeTokens(JsonWriter& json, const std::vector<TokenInfo>& tokens) {
-    json.inlineArray(tokens, [](std::ostream& out, const TokenInfo& token) {
-        writeJsonString(out, token.text);
-    });
+void writeTokens(json::Writer& json, const std::vector<TokenInfo>& tokens) {
+    std::vector<std::string> texts;
+    texts.reserve(tokens.size());
+    for (const TokenInfo& token : tokens)
+        texts.push_back(token.text);
+    json.stringArray(texts);
 }
 
-void writeUnknownIndices(JsonWriter& json, const std::vector<TokenInfo>& tokens) {
+void writeUnknownIndices(json::Writer& json, const std::vector<TokenInfo>& tokens) {
     std::vector<int> unknown;
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (tokens[i].unknown)
             unknown.push_back(static_cast<int>(i));
-    json.inlineArray(unknown, writeIndex);
+    json.integerArray(unknown);
 }
 
-void writeScoringParams(JsonWriter& json, ScoringFunction scoring, const ScoringParams& params) {
+void writeScoringParams(json::Writer& json, ScoringFunction scoring, const ScoringParams& params) {
     json.beginObject();
     switch (scoring) {
     case ScoringFunction::Dot:
@@ -329,7 +129,7 @@ void writeScoringParams(JsonWriter& json, ScoringFunction scoring, const Scoring
     json.endObject();
 }
 
-void writeHead(JsonWriter& json, const Result& result, const HeadResult& head) {
+void writeHead(json::Writer& json, const Result& result, const HeadResult& head) {
     json.beginObject();
     json.key("w_q");
     json.matrix(head.wq);
@@ -356,7 +156,7 @@ void writeHead(JsonWriter& json, const Result& result, const HeadResult& head) {
     json.key("entropy");
     json.vector(head.entropy);
     json.key("argmax");
-    json.inlineArray(head.argmax, writeIndex);
+    json.integerArray(head.argmax);
     json.endObject();
 }
 
@@ -469,7 +269,7 @@ DataFormat dataFormatForPath(const std::string& path) {
 }
 
 void writeJson(const Result& result, std::ostream& out) {
-    JsonWriter json(out);
+    json::Writer json(out);
     json.beginObject();
     json.key("format");
     json.string("attention-lab/1");
@@ -504,11 +304,9 @@ void writeJson(const Result& result, std::ostream& out) {
     json.key("output");
     json.matrix(result.output);
     json.key("fully_masked_rows");
-    json.inlineArray(result.fullyMaskedRows, writeIndex);
+    json.integerArray(result.fullyMaskedRows);
     json.key("warnings");
-    json.inlineArray(result.warnings, [](std::ostream& out, const std::string& warning) {
-        writeJsonString(out, warning);
-    });
+json.stringArray(result.warnings);
     json.endObject();
 }
 
@@ -535,7 +333,7 @@ void writeCsv(const Result& result, std::ostream& out) {
                 const float weight = weights(i, j);
                 // Weights are finite by contract; an empty field rather than "nan" if not.
                 if (std::isfinite(weight))
-                    writeText(out, formatFloat(weight));
+                    writeText(out, json::formatFloat(weight));
                 writeText(out, kLineEnd);
             }
         }
