@@ -90,6 +90,9 @@ struct Result {
     int dK = 0;    ///< resolved d_k
     int dA = 0;    ///< resolved d_a (additive), else 0
     bool cross = false; ///< cross-attention (a source sentence was given)
+    /// Weights imported from a model (importedResult): the heads hold weights, entropy and
+    /// argmax only; Q, K, V, scores, logits, context, W_o and the output are empty.
+    bool weightsOnly = false;
     std::vector<TokenInfo> queryTokens, keyTokens;
     Matrix queryInputs; ///< n_q × d_model, embeddings as fed to the projections (after sinusoidal)
     Matrix keyInputs;   ///< n_k × d_model

@@ -250,14 +250,30 @@ private:
                     fail("the document ends inside an escape");
                 const char e = m_text[m_pos++];
                 switch (e) {
-                case '"': out.push_back('"'); break;
-                case '\\': out.push_back('\\'); break;
-                case '/': out.push_back('/'); break;
-                case 'b': out.push_back('\b'); break;
-                case 'f': out.push_back('\f'); break;
-                case 'n': out.push_back('\n'); break;
-                case 'r': out.push_back('\r'); break;
-                case 't': out.push_back('\t'); break;
+                case '"':
+                    out.push_back('"');
+                    break;
+                case '\\':
+                    out.push_back('\\');
+                    break;
+                case '/':
+                    out.push_back('/');
+                    break;
+                case 'b':
+                    out.push_back('\b');
+                    break;
+                case 'f':
+                    out.push_back('\f');
+                    break;
+                case 'n':
+                    out.push_back('\n');
+                    break;
+                case 'r':
+                    out.push_back('\r');
+                    break;
+                case 't':
+                    out.push_back('\t');
+                    break;
                 case 'u': {
                     std::uint32_t code = parseHex4();
                     if (code >= 0xD800 && code <= 0xDBFF) {
@@ -485,7 +501,8 @@ void Writer::integerArray(const std::vector<int>& values) {
         if (i > 0)
             writeText(m_out, ", ");
         std::array<char, 16> buffer{};
-        const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), values[i]);
+        const auto [end, ec] =
+            std::to_chars(buffer.data(), buffer.data() + buffer.size(), values[i]);
         (void)ec;
         m_out.write(buffer.data(), end - buffer.data());
     }
@@ -554,8 +571,8 @@ void Writer::newline() {
 
 const Value& require(const Value& object, std::string_view key, std::string_view where) {
     if (!object.isObject())
-        throw InputError(pathError(where, "expected an object, found " +
-                                              std::string(typeName(object.type()))));
+        throw InputError(
+            pathError(where, "expected an object, found " + std::string(typeName(object.type()))));
     const Value* value = object.find(key);
     if (!value)
         throw InputError(pathError(where, "the member \"" + std::string(key) + "\" is missing"));
@@ -571,8 +588,12 @@ double numberAt(const Value& value, std::string_view where) {
 
 int integerAt(const Value& value, std::string_view where) {
     const double number = numberAt(value, where);
-    if (number != std::floor(number) || number < -2147483648.0 || number > 2147483647.0)
-        throw InputError(pathError(where, "expected a whole number, found " + formatFloat(static_cast<float>(number))));
+    if (number != std::floor(number))
+        throw InputError(pathError(where, "expected a whole number, found " +
+                                              formatFloat(static_cast<float>(number))));
+    if (number < -2147483648.0 || number > 2147483647.0)
+        throw InputError(pathError(where, "the number " + formatFloat(static_cast<float>(number)) +
+                                              " is out of range"));
     return static_cast<int>(number);
 }
 
@@ -585,15 +606,15 @@ const std::string& stringAt(const Value& value, std::string_view where) {
 
 bool boolAt(const Value& value, std::string_view where) {
     if (!value.isBool())
-        throw InputError(
-            pathError(where, "expected true or false, found " + std::string(typeName(value.type()))));
+        throw InputError(pathError(where, "expected true or false, found " +
+                                              std::string(typeName(value.type()))));
     return value.asBool();
 }
 
 Vector vectorAt(const Value& value, std::string_view where) {
     if (!value.isArray())
-        throw InputError(
-            pathError(where, "expected an array of numbers, found " + std::string(typeName(value.type()))));
+        throw InputError(pathError(where, "expected an array of numbers, found " +
+                                              std::string(typeName(value.type()))));
     const Array& items = value.asArray();
     Vector out(static_cast<Eigen::Index>(items.size()));
     for (std::size_t i = 0; i < items.size(); ++i) {
