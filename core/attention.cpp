@@ -8,10 +8,16 @@
 #include "scoring.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <set>
 #include <string>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace attnlab::core {
 namespace {
@@ -22,7 +28,9 @@ constexpr float kMinTemperature = 1e-6f;
 constexpr float kMaxTemperature = 1e6f;
 constexpr const char* kPadToken = "[PAD]";
 
-std::string str(int value) { return std::to_string(value); }
+std::string str(int value) {
+    return std::to_string(value);
+}
 
 void requireRange(int value, int low, int high, const std::string& what) {
     if (value < low || value > high)
@@ -106,8 +114,8 @@ Matrix projection(const Config& config, int dModel, int dK, int head, const char
         if (w.rows() != dModel || w.cols() != dK)
             throw InputError(std::string("manual projection: ") + label + " of head " +
                              str(head + 1) + " is " + str(static_cast<int>(w.rows())) + " × " +
-                             str(static_cast<int>(w.cols())) + ", expected " + str(dModel) +
-                             " × " + str(dK));
+                             str(static_cast<int>(w.cols())) + ", expected " + str(dModel) + " × " +
+                             str(dK));
         return w;
     }
     }
@@ -125,7 +133,8 @@ Matrix outputProjection(const Config& config, int dModel, int concatWidth) {
     }
     if (config.projection == ProjectionInit::Random) {
         Random rng(deriveSeed(config.seed, "w_o", 0));
-        return rng.normalMatrix(concatWidth, dModel, 1.0 / std::sqrt(static_cast<double>(concatWidth)));
+        return rng.normalMatrix(concatWidth, dModel,
+                                1.0 / std::sqrt(static_cast<double>(concatWidth)));
     }
     // Identity: each head's context goes back to the dimensions its slice was read from.
     Matrix wo = Matrix::Zero(concatWidth, dModel);
@@ -134,28 +143,65 @@ Matrix outputProjection(const Config& config, int dModel, int concatWidth) {
     return wo;
 }
 
-// Logits L = S / T (+ bias), with overflow clamped to the largest float so that the normalisers
-// never see +∞ or NaN; masked cells become −∞.
-Matrix maskedLogits(const Matrix& scores, float temperature, const Matrix* bias,
-                    const BoolMatrix& allowed) {
-    constexpr float kLargest = std::numeric_limits<float>::max();
-    Matrix logits = scores / temperature;
-    if (bias)
-        logits += *bias;
-    logits = logits.cwiseMax(-kLargest).cwiseMin(kLargest);
-    return allowed.select(logits, -std::numeric_limits<float>::infinity());
+// Rows of the n_q × n_k matrices are processed in blocks that stay in cache from the logits through
+// the normaliser to the per-row statistics, so each big matrix is written once and read back
+// from cache rather than streamed through memory once per step.
+constexpr Eigen::Index kBlockBytes = 128 * 1024;
+// Below this many cells (n_q · n_k · H) a parallel pass costs more to start than it saves.
+constexpr double kParallelCells = 1 << 18;
+
+// True on the thread that called compute() (OpenMP's master thread of a parallel loop).
+bool onCallingThread() {
+#ifdef _OPENMP
+    return omp_get_thread_num() == 0;
+#else
+    return true;
+#endif
 }
 
-std::vector<int> rowArgmax(const Matrix& weights, const BoolMatrix& allowed) {
-    std::vector<int> argmax(static_cast<std::size_t>(weights.rows()), -1);
-    for (Eigen::Index i = 0; i < weights.rows(); ++i) {
-        if (!allowed.row(i).any())
+Eigen::Index rowsPerBlock(Eigen::Index cols) {
+    return std::max<Eigen::Index>(1, kBlockBytes / (static_cast<Eigen::Index>(sizeof(float)) *
+                                                    std::max<Eigen::Index>(1, cols)));
+}
+
+// Logits L = S / T (+ ALiBi bias −slope·|i − j|) of rows [begin, end), with overflow clamped to
+// the largest float so that the normalisers never see +∞ or NaN; masked cells become −∞. The
+// operations are those of the whole-matrix form (S / T, + bias, clamp, select), element by
+// element, so the numbers are identical.
+void maskedLogitRows(const Matrix& scores, float temperature, const float* slope,
+                     const BoolMatrix& allowed, bool anyMasked, Eigen::Index begin,
+                     Eigen::Index end, Matrix& logits) {
+    constexpr float kLargest = std::numeric_limits<float>::max();
+    constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
+    const Eigen::Index nk = scores.cols();
+    Eigen::Array<float, 1, Eigen::Dynamic> keyPositions;
+    if (slope)
+        keyPositions.setLinSpaced(nk, 0.0f, static_cast<float>(nk - 1));
+    for (Eigen::Index i = begin; i < end; ++i) {
+        auto out = logits.row(i).array();
+        out = scores.row(i).array() / temperature;
+        if (slope) // |i − j| is an exact small integer in float, as in alibiBias()
+            out += -*slope * (keyPositions - static_cast<float>(i)).abs();
+        out = out.max(-kLargest).min(kLargest);
+        if (anyMasked)
+            out = allowed.row(i).select(out, kMinusInfinity);
+    }
+}
+
+// Key index of the largest weight of rows [begin, end) (the first one on ties), −1 for fully
+// masked rows. The maximum is a vectorised reduction; the scan stops at its first occurrence.
+void rowArgmax(const Matrix& weights, const std::vector<char>& fullyMasked, Eigen::Index begin,
+               Eigen::Index end, std::vector<int>& argmax) {
+    for (Eigen::Index i = begin; i < end; ++i) {
+        if (fullyMasked[static_cast<std::size_t>(i)])
             continue;
+        const auto row = weights.row(i);
+        const float top = row.maxCoeff();
         Eigen::Index best = 0;
-        weights.row(i).maxCoeff(&best);
+        while (best + 1 < row.size() && row(best) != top)
+            ++best;
         argmax[static_cast<std::size_t>(i)] = static_cast<int>(best);
     }
-    return argmax;
 }
 
 // d_model as the embeddings will give it: the built-in width, the file's, or the manual matrix's.
@@ -248,7 +294,8 @@ Result compute(const Config& config, const ProgressCallback& progress) {
                             : query;
     const int dModel = static_cast<int>(query.x.cols());
     if (config.embeddings == EmbeddingSource::File && config.dModel != dModel)
-        result.warnings.push_back("d_model is " + str(dModel) + ", the width of the embeddings file");
+        result.warnings.push_back("d_model is " + str(dModel) +
+                                  ", the width of the embeddings file");
     result.config.dModel = dModel;
 
     if (config.mask.kind == MaskKind::Padding) {
@@ -283,13 +330,26 @@ Result compute(const Config& config, const ProgressCallback& progress) {
             result.fullyMaskedRows.push_back(i);
     step(1);
 
-    // 3. Heads.
+    // 3. Heads. They are independent, so they run in parallel (OpenMP) when there are several;
+    // each writes only its own HeadResult and its own columns of the concatenated context, so the
+    // numbers do not depend on the thread count. Errors and cancellation are collected and raised
+    // after the loop, on the calling thread, as the serial loop would: the first failing head
+    // (by index) decides the exception.
     const std::vector<float> slopes = alibiSlopes(config.heads);
-    std::set<int> degenerate;
+    std::vector<char> fullyMasked(static_cast<std::size_t>(nq), 0);
+    for (int row : result.fullyMaskedRows)
+        fullyMasked[static_cast<std::size_t>(row)] = 1;
+    const bool anyMasked = !result.allowed.all();
     Matrix concatenated(nq, config.heads * dK);
-    result.heads.reserve(static_cast<std::size_t>(config.heads));
-    for (int h = 0; h < config.heads; ++h) {
-        HeadResult head;
+    result.heads.resize(static_cast<std::size_t>(config.heads));
+    std::vector<std::vector<int>> flaggedPerHead(static_cast<std::size_t>(config.heads));
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(config.heads));
+    std::atomic<bool> stop{false};
+    std::atomic<int> headsDone{0};
+    const Eigen::Index blockRows = rowsPerBlock(nk);
+
+    auto runHead = [&](int h) {
+        HeadResult& head = result.heads[static_cast<std::size_t>(h)];
         head.wq = projection(config, dModel, dK, h, "w_q", config.manual.wq);
         head.wk = projection(config, dModel, dK, h, "w_k", config.manual.wk);
         head.wv = projection(config, dModel, dK, h, "w_v", config.manual.wv);
@@ -300,34 +360,83 @@ Result compute(const Config& config, const ProgressCallback& progress) {
             applyRope(head.q);
             applyRope(head.k);
         }
-        head.params = makeScoringParams(config.scoring, dK, dA,
-                                        config.projection == ProjectionInit::Random,
-                                        config.cosineScale, config.seed, h);
+        head.params =
+            makeScoringParams(config.scoring, dK, dA, config.projection == ProjectionInit::Random,
+                              config.cosineScale, config.seed, h);
         head.scores = computeScores(config.scoring, head.q, head.k, head.params);
-        Matrix bias;
-        if (config.positional == PositionalEncoding::Alibi)
-            bias = alibiBias(nq, nk, slopes[static_cast<std::size_t>(h)]);
-        head.logits = maskedLogits(head.scores, config.temperature,
-                                   bias.size() > 0 ? &bias : nullptr, result.allowed);
-        std::vector<int> flagged;
-        head.weights = normalizeRows(config.normalizer, head.logits, flagged);
-        degenerate.insert(flagged.begin(), flagged.end());
+        if (stop.load(std::memory_order_relaxed))
+            return;
+
+        const float* slope = config.positional == PositionalEncoding::Alibi
+                                 ? &slopes[static_cast<std::size_t>(h)]
+                                 : nullptr;
+        head.logits.resize(nq, nk);
+        head.weights.resize(nq, nk);
+        head.entropy.resize(nq);
+        head.argmax.assign(static_cast<std::size_t>(nq), -1);
+        std::vector<int>& flagged = flaggedPerHead[static_cast<std::size_t>(h)];
+        for (Eigen::Index begin = 0; begin < nq; begin += blockRows) {
+            const Eigen::Index end = std::min<Eigen::Index>(nq, begin + blockRows);
+            const Eigen::Index rows = end - begin;
+            maskedLogitRows(head.scores, config.temperature, slope, result.allowed, anyMasked,
+                            begin, end, head.logits);
+            normalizeRowsInto(config.normalizer, head.logits.middleRows(begin, rows),
+                              head.weights.middleRows(begin, rows), flagged,
+                              static_cast<int>(begin));
+            head.entropy.segment(begin, rows) = rowEntropy(head.weights.middleRows(begin, rows));
+            rowArgmax(head.weights, fullyMasked, begin, end, head.argmax);
+        }
         head.context.noalias() = head.weights * head.v;
-        head.entropy = rowEntropy(head.weights);
-        head.argmax = rowArgmax(head.weights, result.allowed);
         concatenated.middleCols(h * dK, dK) = head.context;
-        result.heads.push_back(std::move(head));
-        step(2 + h);
+    };
+
+    const bool parallelHeads = config.heads > 1;
+#pragma omp parallel for schedule(dynamic, 1) if (parallelHeads)
+    for (int h = 0; h < config.heads; ++h) {
+        if (stop.load(std::memory_order_relaxed))
+            continue;
+        try {
+            runHead(h);
+        } catch (...) {
+            errors[static_cast<std::size_t>(h)] = std::current_exception();
+            stop = true;
+            continue;
+        }
+        const int done = ++headsDone;
+        // The progress callback belongs to the caller's thread (it may touch the caller's state).
+        if (onCallingThread() && progress && !progress(1 + done, totalSteps))
+            stop = true;
     }
+    for (const std::exception_ptr& error : errors)
+        if (error)
+            std::rethrow_exception(error);
+    if (stop)
+        throw Cancelled();
+
+    std::set<int> degenerate;
+    for (const std::vector<int>& flagged : flaggedPerHead)
+        degenerate.insert(flagged.begin(), flagged.end());
 
     // 4. Combined views and the output projection.
-    result.meanWeights = Matrix::Zero(nq, nk);
-    result.maxWeights = result.heads.front().weights;
-    for (const HeadResult& head : result.heads) {
-        result.meanWeights += head.weights;
-        result.maxWeights = result.maxWeights.cwiseMax(head.weights);
+    // Mean and max over heads, block by block (the same sums in the same order as whole matrices).
+    result.meanWeights.resize(nq, nk);
+    result.maxWeights.resize(nq, nk);
+    const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
+    const bool parallelBlocks = static_cast<double>(nq) * nk * config.heads >= kParallelCells;
+#pragma omp parallel for schedule(static) if (parallelBlocks)
+    for (Eigen::Index block = 0; block < blocks; ++block) {
+        const Eigen::Index begin = block * blockRows;
+        const Eigen::Index rows = std::min<Eigen::Index>(nq, begin + blockRows) - begin;
+        auto mean = result.meanWeights.middleRows(begin, rows);
+        auto max = result.maxWeights.middleRows(begin, rows);
+        mean.setZero();
+        max = result.heads.front().weights.middleRows(begin, rows);
+        for (const HeadResult& head : result.heads) {
+            mean += head.weights.middleRows(begin, rows);
+            max = max.cwiseMax(head.weights.middleRows(begin, rows));
+        }
+        mean /= static_cast<float>(config.heads);
     }
-    result.meanWeights /= static_cast<float>(config.heads);
     result.wo = outputProjection(config, dModel, config.heads * dK);
     result.output.noalias() = concatenated * result.wo;
 
@@ -342,7 +451,8 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     if (!result.cross)
         unknownCount /= 2;
     if (unknownCount > 0 && config.embeddings != EmbeddingSource::Manual)
-        result.warnings.push_back(str(unknownCount) + (unknownCount == 1 ? " token is" : " tokens are") +
+        result.warnings.push_back(str(unknownCount) +
+                                  (unknownCount == 1 ? " token is" : " tokens are") +
                                   " not in the embeddings and got a hashed stand-in vector");
     if (!result.fullyMaskedRows.empty())
         result.warnings.push_back(str(static_cast<int>(result.fullyMaskedRows.size())) +

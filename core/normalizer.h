@@ -14,6 +14,12 @@ namespace attnlab::core {
 Matrix normalizeRows(Normalizer normalizer, const Eigen::Ref<const Matrix>& logits,
                      std::vector<int>& flaggedRows);
 
+/// As normalizeRows, writing into `weights` (the shape of `logits`, every cell overwritten) so
+/// that a caller can normalise a block of rows in place; flagged rows are reported as
+/// `firstRow` + their index in the block.
+void normalizeRowsInto(Normalizer normalizer, const Eigen::Ref<const Matrix>& logits,
+                       Eigen::Ref<Matrix> weights, std::vector<int>& flaggedRows, int firstRow = 0);
+
 /// Sparsemax of one vector (Martins & Astudillo 2016); −∞ entries get 0. Exposed for tests.
 RowVector sparsemax(const Eigen::Ref<const RowVector>& z);
 

@@ -52,15 +52,19 @@ Matrix unitRows(const Eigen::Ref<const Matrix>& m) {
 Matrix additiveScores(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
                       const ScoringParams& params) {
     // W_1 q_i and W_2 k_j are computed once each; the n_q × n_k × d_a block of tanh is then
-    // evaluated one query row at a time as a vectorised array expression.
-    const Matrix projectedQ = q * params.w1.transpose(); // n_q × d_a
-    const Matrix projectedK = k * params.w2.transpose(); // n_k × d_a
+    // evaluated one query row at a time in a reused n_k × d_a buffer: a broadcast add, then tanh
+    // over the plain buffer (a broadcast expression would not be vectorised), then a
+    // matrix-vector product with v.
+    Matrix projectedQ;
+    Matrix projectedK;
+    projectedQ.noalias() = q * params.w1.transpose(); // n_q × d_a
+    projectedK.noalias() = k * params.w2.transpose(); // n_k × d_a
     Matrix scores(q.rows(), k.rows());
     Matrix hidden(k.rows(), params.w1.rows());
     for (Eigen::Index i = 0; i < q.rows(); ++i) {
         hidden.noalias() = projectedK;
         hidden.rowwise() += projectedQ.row(i);
-        hidden = hidden.array().tanh().matrix();
+        hidden.array() = hidden.array().tanh();
         scores.row(i).noalias() = (hidden * params.v).transpose();
     }
     return scores;
@@ -71,12 +75,26 @@ Matrix additiveScores(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const 
 Matrix computeScores(ScoringFunction scoring, const Eigen::Ref<const Matrix>& q,
                      const Eigen::Ref<const Matrix>& k, const ScoringParams& params) {
     switch (scoring) {
-    case ScoringFunction::Dot:
-        return q * k.transpose();
-    case ScoringFunction::ScaledDot:
-        return (q * k.transpose()) / std::sqrt(static_cast<float>(q.cols()));
-    case ScoringFunction::General:
-        return (q * params.wa) * k.transpose();
+    case ScoringFunction::Dot: {
+        Matrix scores;
+        scores.noalias() = q * k.transpose();
+        return scores;
+    }
+    case ScoringFunction::ScaledDot: {
+        // Divided in place after the product (not folded into it), so S is exactly
+        // (q·k) / √d_k of the dot products.
+        Matrix scores;
+        scores.noalias() = q * k.transpose();
+        scores /= std::sqrt(static_cast<float>(q.cols()));
+        return scores;
+    }
+    case ScoringFunction::General: {
+        Matrix qa;
+        qa.noalias() = q * params.wa;
+        Matrix scores;
+        scores.noalias() = qa * k.transpose();
+        return scores;
+    }
     case ScoringFunction::Additive:
         return additiveScores(q, k, params);
     case ScoringFunction::Cosine:

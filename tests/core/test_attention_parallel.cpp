@@ -1,0 +1,243 @@
+// compute() runs heads in parallel and processes the n_q × n_k matrices in row blocks. These
+// tests pin what that must not change: the numbers (identical for any thread count, equal to the
+// whole-matrix formulas across block boundaries), which error is raised, and cancellation.
+
+#include "core/attention.h"
+#include "core/mask.h"
+#include "core/normalizer.h"
+#include "core/positional.h"
+#include "core/random.h"
+
+#include "eigen_testing.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+using attnlab::core::BoolMatrix;
+using attnlab::core::Cancelled;
+using attnlab::core::compute;
+using attnlab::core::Config;
+using attnlab::core::EmbeddingSource;
+using attnlab::core::InputError;
+using attnlab::core::MaskKind;
+using attnlab::core::Matrix;
+using attnlab::core::Normalizer;
+using attnlab::core::PositionalEncoding;
+using attnlab::core::ProjectionInit;
+using attnlab::core::Random;
+using attnlab::core::Result;
+using attnlab::core::RowVector;
+using attnlab::core::ScoringFunction;
+
+namespace {
+
+// n distinct word tokens; most are absent from the lexicon and get hashed vectors.
+std::string sentence(int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i)
+        text += "w" + std::to_string(i) + " ";
+    return text;
+}
+
+Config longConfig(int n, int heads) {
+    Config config;
+    config.sentence = sentence(n);
+    config.dModel = 32;
+    config.heads = heads;
+    config.projection = ProjectionInit::Random;
+    config.seed = 7;
+    return config;
+}
+
+// Runs `f` with OpenMP limited to `threads` (a no-op without OpenMP).
+template <typename F> auto withThreads(int threads, F f) {
+#ifdef _OPENMP
+    const int previous = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    auto value = f();
+    omp_set_num_threads(previous);
+    return value;
+#else
+    (void)threads;
+    return f();
+#endif
+}
+
+void expectSameResult(const Result& a, const Result& b) {
+    ASSERT_EQ(a.heads.size(), b.heads.size());
+    for (std::size_t h = 0; h < a.heads.size(); ++h) {
+        SCOPED_TRACE("head " + std::to_string(h));
+        EXPECT_EIGEN_NEAR(a.heads[h].scores, b.heads[h].scores, 0.0);
+        EXPECT_EIGEN_NEAR(a.heads[h].logits, b.heads[h].logits, 0.0);
+        EXPECT_EIGEN_NEAR(a.heads[h].weights, b.heads[h].weights, 0.0);
+        EXPECT_EIGEN_NEAR(a.heads[h].context, b.heads[h].context, 0.0);
+        EXPECT_EIGEN_NEAR(a.heads[h].entropy, b.heads[h].entropy, 0.0);
+        EXPECT_EQ(a.heads[h].argmax, b.heads[h].argmax);
+    }
+    EXPECT_EIGEN_NEAR(a.meanWeights, b.meanWeights, 0.0);
+    EXPECT_EIGEN_NEAR(a.maxWeights, b.maxWeights, 0.0);
+    EXPECT_EIGEN_NEAR(a.output, b.output, 0.0);
+    EXPECT_EQ(a.degenerateRows, b.degenerateRows);
+    EXPECT_EQ(a.fullyMaskedRows, b.fullyMaskedRows);
+}
+
+} // namespace
+
+TEST(ParallelHeads, SameNumbersForAnyThreadCount) {
+    for (Normalizer normalizer : {Normalizer::Softmax, Normalizer::Relu, Normalizer::Sparsemax}) {
+        Config config = longConfig(300, 4);
+        config.normalizer = normalizer;
+        config.mask.kind = MaskKind::Window;
+        config.mask.window = 5;
+        const Result one = withThreads(1, [&] { return compute(config); });
+        const Result two = withThreads(2, [&] { return compute(config); });
+        const Result four = withThreads(4, [&] { return compute(config); });
+        expectSameResult(one, two);
+        expectSameResult(one, four);
+    }
+}
+
+TEST(ParallelHeads, MeanAndMaxOverHeadsMatchTheirDefinition) {
+    Config config = longConfig(260, 3);
+    config.dK = 8;
+    const Result r = compute(config);
+    Matrix mean = Matrix::Zero(260, 260);
+    Matrix max = r.heads[0].weights;
+    for (const auto& head : r.heads) {
+        mean += head.weights;
+        max = max.cwiseMax(head.weights);
+    }
+    mean /= 3.0f;
+    EXPECT_EIGEN_NEAR(r.meanWeights, mean, 0.0);
+    EXPECT_EIGEN_NEAR(r.maxWeights, max, 0.0);
+}
+
+// The logits are formed block by block; they must equal the whole-matrix formula of
+// attention-math.md (S / T + ALiBi bias, clamped, masked cells −∞) in every block.
+TEST(RowBlocks, LogitsEqualTheWholeMatrixFormula) {
+    Config config = longConfig(700, 2); // several blocks of rows
+    config.temperature = 0.7f;
+    config.positional = PositionalEncoding::Alibi;
+    config.mask.kind = MaskKind::Causal;
+    const Result r = compute(config);
+    const std::vector<float> slopes = attnlab::core::alibiSlopes(2);
+    constexpr float kLargest = std::numeric_limits<float>::max();
+    for (int h = 0; h < 2; ++h) {
+        const auto& head = r.heads[static_cast<std::size_t>(h)];
+        Matrix logits = head.scores / config.temperature;
+        logits += attnlab::core::alibiBias(700, 700, slopes[static_cast<std::size_t>(h)]);
+        logits = logits.cwiseMax(-kLargest).cwiseMin(kLargest);
+        const Matrix expected = r.allowed.select(logits, -std::numeric_limits<float>::infinity());
+        EXPECT_EIGEN_NEAR(head.logits, expected, 0.0) << "head " << h;
+        std::vector<int> flagged;
+        EXPECT_EIGEN_NEAR(head.weights,
+                          attnlab::core::normalizeRows(config.normalizer, head.logits, flagged),
+                          0.0);
+        for (int i = 0; i < 700; ++i) {
+            Eigen::Index best = 0;
+            head.weights.row(i).maxCoeff(&best);
+            ASSERT_EQ(head.argmax[static_cast<std::size_t>(i)], static_cast<int>(best)) << i;
+        }
+    }
+}
+
+TEST(RowBlocks, EntropyOfLongRowsMatchesADoubleLoop) {
+    const Result r = compute(longConfig(1500, 1));
+    const Matrix& a = r.heads[0].weights;
+    for (int i = 0; i < 1500; i += 37) {
+        double expected = 0.0;
+        for (int j = 0; j < 1500; ++j)
+            if (a(i, j) > 0.0f)
+                expected -= static_cast<double>(a(i, j)) * std::log(static_cast<double>(a(i, j)));
+        EXPECT_NEAR(r.heads[0].entropy(i), expected, 1e-5) << "row " << i;
+    }
+}
+
+// Sparsemax sorts only the entries that can be in the support; the result must be that of the
+// full sort, also for wide, huge and tied logits.
+TEST(SparsemaxShortcut, EqualsTheFullSort) {
+    auto fullSort = [](const RowVector& z) {
+        std::vector<double> sorted(z.data(), z.data() + z.size());
+        std::sort(sorted.begin(), sorted.end(), std::greater<>());
+        double cumulative = 0.0, tau = 0.0;
+        for (std::size_t k = 1; k <= sorted.size(); ++k) {
+            cumulative += sorted[k - 1];
+            if (1.0 + static_cast<double>(k) * sorted[k - 1] > cumulative)
+                tau = (cumulative - 1.0) / static_cast<double>(k);
+        }
+        RowVector out(z.size());
+        for (Eigen::Index j = 0; j < z.size(); ++j)
+            out(j) = static_cast<float>(std::max(static_cast<double>(z(j)) - tau, 0.0));
+        return out;
+    };
+    Random rng(11);
+    for (double spread : {0.01, 0.3, 1.0, 5.0, 1e6, 1e30}) {
+        const Matrix m = rng.normalMatrix(1, 2000, spread);
+        const RowVector z = m.row(0);
+        EXPECT_EIGEN_NEAR(attnlab::core::sparsemax(z), fullSort(z), 0.0) << "spread " << spread;
+    }
+    RowVector ties = RowVector::Constant(1000, 0.25f);
+    ties(3) = 1.1f;
+    EXPECT_EIGEN_NEAR(attnlab::core::sparsemax(ties), fullSort(ties), 0.0);
+}
+
+TEST(ParallelHeads, FirstFailingHeadNamesTheError) {
+    Config config;
+    config.sentence = "a b c";
+    config.embeddings = EmbeddingSource::Manual;
+    config.manualQueryEmbeddings = Matrix::Identity(3, 4);
+    config.dModel = 4;
+    config.heads = 4;
+    config.projection = ProjectionInit::Manual;
+    for (int h = 0; h < 4; ++h) {
+        // Heads 3 and 4 have W_k of the wrong shape; head 3's message must win.
+        config.manual.wq.push_back(Matrix::Identity(4, 1));
+        config.manual.wk.push_back(h >= 2 ? Matrix::Identity(4, 2) : Matrix::Identity(4, 1));
+        config.manual.wv.push_back(Matrix::Identity(4, 1));
+    }
+    for (int repeat = 0; repeat < 20; ++repeat) {
+        try {
+            compute(config);
+            FAIL() << "expected InputError";
+        } catch (const InputError& error) {
+            EXPECT_NE(std::string(error.what()).find("head 3"), std::string::npos) << error.what();
+        }
+    }
+}
+
+TEST(ParallelHeads, ProgressRunsOnTheCallingThreadAndCancels) {
+    const Config config = longConfig(200, 8);
+    const std::thread::id caller = std::this_thread::get_id();
+    std::vector<int> seen;
+    bool otherThread = false;
+    compute(config, [&](int done, int total) {
+        otherThread = otherThread || std::this_thread::get_id() != caller;
+        EXPECT_EQ(total, 10);
+        seen.push_back(done);
+        return true;
+    });
+    EXPECT_FALSE(otherThread);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    EXPECT_EQ(seen.back(), 10) << "the last call reports completion";
+
+    int calls = 0;
+    EXPECT_THROW(compute(config,
+                         [&](int done, int) {
+                             ++calls;
+                             return done < 2; // cancel as soon as the first head is done
+                         }),
+                 Cancelled);
+    EXPECT_GE(calls, 2);
+}
