@@ -150,6 +150,54 @@ constexpr Eigen::Index kBlockBytes = 128 * 1024;
 // Below this many cells (n_q · n_k · H) a parallel pass costs more to start than it saves.
 constexpr double kParallelCells = 1 << 18;
 
+// Below this many floating-point operations (about a millisecond on one core) compute() stays on
+// the calling thread: waking a second thread costs more than it saves, and far more when the
+// machine is busy and that thread has to wait for a core.
+constexpr double kParallelFlops = 2e7;
+
+// Limits OpenMP, and with it Eigen's products, to the calling thread while it lives. The thread
+// count is a setting of the calling thread only, restored on exit (also by an exception).
+class SerialScope {
+public:
+    explicit SerialScope(bool serial) {
+#ifdef _OPENMP
+        if (serial) {
+            m_previous = omp_get_max_threads();
+            omp_set_num_threads(1);
+        }
+#else
+        (void)serial;
+#endif
+    }
+    ~SerialScope() {
+#ifdef _OPENMP
+        if (m_previous > 0)
+            omp_set_num_threads(m_previous);
+#endif
+    }
+    SerialScope(const SerialScope&) = delete;
+    SerialScope& operator=(const SerialScope&) = delete;
+
+private:
+    int m_previous = 0;
+};
+
+// Multiply-adds ×2 of the products of compute(), the measure for going parallel.
+double estimatedFlops(int nq, int nk, int dModel, int dK, int dA, int heads) {
+    const double perHead = 2.0 * dModel * dK * (nq + 2.0 * nk) +
+                           static_cast<double>(nq) * nk * (4.0 * dK + 3.0 * dA + 20.0);
+    return heads * perHead + 2.0 * nq * static_cast<double>(heads) * dK * dModel;
+}
+
+// True inside an active parallel region (the heads loop with several heads).
+bool inParallelRegion() {
+#ifdef _OPENMP
+    return omp_in_parallel() != 0;
+#else
+    return false;
+#endif
+}
+
 // True on the thread that called compute() (OpenMP's master thread of a parallel loop).
 bool onCallingThread() {
 #ifdef _OPENMP
@@ -329,6 +377,8 @@ Result compute(const Config& config, const ProgressCallback& progress) {
         if (!result.allowed.row(i).any())
             result.fullyMaskedRows.push_back(i);
     step(1);
+    const SerialScope serialScope(estimatedFlops(nq, nk, dModel, dK, dA, config.heads) <
+                                  kParallelFlops);
 
     // 3. Heads. They are independent, so they run in parallel (OpenMP) when there are several;
     // each writes only its own HeadResult and its own columns of the concatenated context, so the
@@ -374,18 +424,28 @@ Result compute(const Config& config, const ProgressCallback& progress) {
         head.weights.resize(nq, nk);
         head.entropy.resize(nq);
         head.argmax.assign(static_cast<std::size_t>(nq), -1);
-        std::vector<int>& flagged = flaggedPerHead[static_cast<std::size_t>(h)];
-        for (Eigen::Index begin = 0; begin < nq; begin += blockRows) {
+        // With one head the heads loop is serial, so the blocks of rows share the cores instead.
+        const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
+        std::vector<std::vector<int>> flaggedPerBlock(static_cast<std::size_t>(blocks));
+        const bool parallelBlocks =
+            !inParallelRegion() && static_cast<double>(nq) * nk >= kParallelCells;
+#pragma omp parallel for schedule(static) if (parallelBlocks)
+        for (Eigen::Index block = 0; block < blocks; ++block) {
+            const Eigen::Index begin = block * blockRows;
             const Eigen::Index end = std::min<Eigen::Index>(nq, begin + blockRows);
             const Eigen::Index rows = end - begin;
             maskedLogitRows(head.scores, config.temperature, slope, result.allowed, anyMasked,
                             begin, end, head.logits);
             normalizeRowsInto(config.normalizer, head.logits.middleRows(begin, rows),
-                              head.weights.middleRows(begin, rows), flagged,
+                              head.weights.middleRows(begin, rows),
+                              flaggedPerBlock[static_cast<std::size_t>(block)],
                               static_cast<int>(begin));
             head.entropy.segment(begin, rows) = rowEntropy(head.weights.middleRows(begin, rows));
             rowArgmax(head.weights, fullyMasked, begin, end, head.argmax);
         }
+        std::vector<int>& flagged = flaggedPerHead[static_cast<std::size_t>(h)];
+        for (const std::vector<int>& rows : flaggedPerBlock)
+            flagged.insert(flagged.end(), rows.begin(), rows.end());
         head.context.noalias() = head.weights * head.v;
         concatenated.middleCols(h * dK, dK) = head.context;
     };
