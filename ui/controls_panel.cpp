@@ -299,9 +299,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     addItem(m_projection, tr("Random (seeded)"), static_cast<int>(core::ProjectionInit::Random),
             tr("W_q, W_k, W_v drawn at random from the seed below, as at the start of training."));
     addItem(m_projection, tr("Manual"), static_cast<int>(core::ProjectionInit::Manual),
-            tr("Type the matrices yourself."));
-    setItemEnabled(m_projection, static_cast<int>(core::ProjectionInit::Manual), false,
-                   tr("Manual matrices come with the teaching views."));
+            tr("The matrices typed on the teaching panel's \"Your numbers\" page."));
     m_projection->setToolTip(tr("Where the projection matrices W_q, W_k and W_v come from."));
     projectionForm->addRow(tr("P&rojection"), m_projection);
     addErrorRow(projectionForm, QStringLiteral("projection"));
@@ -323,11 +321,9 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     addItem(m_embeddings, tr("File"), static_cast<int>(core::EmbeddingSource::File),
             tr("The vectors of the loaded embeddings file."));
     addItem(m_embeddings, tr("Manual"), static_cast<int>(core::EmbeddingSource::Manual),
-            tr("Type the vectors yourself."));
+            tr("The vectors typed on the teaching panel's \"Your numbers\" page."));
     setItemEnabled(m_embeddings, static_cast<int>(core::EmbeddingSource::File), false,
                    tr("Load a file first (Load file…)."));
-    setItemEnabled(m_embeddings, static_cast<int>(core::EmbeddingSource::Manual), false,
-                   tr("Manual vectors come with the teaching views."));
     m_embeddings->setToolTip(tr("Where the vector of each token comes from."));
     m_loadEmbeddings = new QPushButton(tr("&Load file…"), inputGroup);
     m_loadEmbeddings->setToolTip(
@@ -520,11 +516,9 @@ void ControlsPanel::setConfig(const core::Config& config) {
         m_padLength->setValue(config.mask.padLength);
     m_window->setValue(config.mask.window);
     selectValue(m_positional, static_cast<int>(config.positional));
-    if (config.projection != core::ProjectionInit::Manual)
-        selectValue(m_projection, static_cast<int>(config.projection));
+    selectValue(m_projection, static_cast<int>(config.projection));
     m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(config.seed, kMaxSeed)));
-    if (config.embeddings == core::EmbeddingSource::Builtin ||
-        (config.embeddings == core::EmbeddingSource::File && m_fileDimension > 0))
+    if (config.embeddings != core::EmbeddingSource::File || m_fileDimension > 0)
         selectValue(m_embeddings, static_cast<int>(config.embeddings));
     selectValue(m_tokenizer, static_cast<int>(config.tokenizer.mode));
     m_updating = false;
@@ -626,11 +620,14 @@ void ControlsPanel::updateEnabled() {
                : tr("Only used by random projections; identity slices need no seed."));
 
     const bool file = currentValue(m_embeddings) == static_cast<int>(core::EmbeddingSource::File);
-    m_dModel->setEnabled(!file);
+    const bool manual =
+        currentValue(m_embeddings) == static_cast<int>(core::EmbeddingSource::Manual);
+    m_dModel->setEnabled(!file && !manual);
     m_dModel->setToolTip(
         file ? tr("Set by the embeddings file: its vectors have %1 numbers.").arg(m_fileDimension)
-             : tr("Width d_model of the token embeddings; the built-in lexicon "
-                  "is available at any width."));
+        : manual ? tr("Set by the width of the typed embeddings (\"Your numbers\" page).")
+                 : tr("Width d_model of the token embeddings; the built-in lexicon "
+                      "is available at any width."));
 
     const bool setDK = m_dKSet->isChecked();
     m_dK->setEnabled(setDK);

@@ -1,0 +1,136 @@
+#pragma once
+// Two configurations side by side on the same sentence: side A is the workspace, side B has its
+// own settings (a second controls panel) and its own AttentionController, so a large sentence
+// never blocks the window. Shows both heatmaps, the difference A − B on a diverging colour map
+// centred on 0, and per query row the KL divergence and the entropy change. One click copies
+// settings from A to B or from B to A, or swaps them.
+
+#include "color_maps.h"
+
+#include "core/attention.h"
+#include "core/compare.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QComboBox;
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace attnlab::ui {
+
+class AttentionController;
+class ControlsPanel;
+class HeatmapView;
+
+class CompareView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+    ~CompareView() override;
+
+    /// The workspace's result: side A. Side B is recomputed on the same sentence.
+    void setResult(std::shared_ptr<const core::Result> result);
+    /// The workspace configuration as requested (d_k 0 = follow d_model / heads); when unset the
+    /// configuration of side A's result stands in.
+    void setBaseConfigProvider(std::function<core::Config()> provider);
+    /// Applied to side B's configuration before it is computed (fills manual matrices).
+    void setConfigAdapter(std::function<core::Config(core::Config)> adapter);
+    void setSelection(int head, int query, int key);
+    void setColorMap(ColorMap map);
+
+    /// Side B's settings (sentence and source are A's).
+    core::Config configB() const;
+    /// Replaces side B's settings and recomputes it.
+    void setConfigB(const core::Config& config);
+    /// Copies A's settings to B.
+    void copyAToB();
+    /// Asks the workspace to take B's settings (configRequested).
+    void copyBToA();
+    /// Both at once.
+    void swapSides();
+
+    /// Which weights are compared: a head index or core::kMeanOfHeads.
+    int comparedHead() const { return m_head; }
+    void setComparedHead(int head);
+
+    std::shared_ptr<const core::Result> resultA() const { return m_resultA; }
+    std::shared_ptr<const core::Result> resultB() const { return m_resultB; }
+    /// The comparison on screen, empty when the two sides cannot be compared (see message()).
+    const std::optional<core::Comparison>& comparison() const { return m_comparison; }
+    /// Why there is no comparison, or a note about it; empty when all is well.
+    QString message() const;
+    /// Value the difference map shows at (query, key); NaN outside.
+    double differenceAt(int query, int key) const;
+    /// Symmetric colour range ±r of the difference map.
+    double differenceRange() const { return m_range; }
+
+    AttentionController* controllerB() const { return m_controllerB; }
+    ControlsPanel* controlsB() const { return m_controlsB; }
+    HeatmapView* viewA() const { return m_viewA; }
+    HeatmapView* viewB() const { return m_viewB; }
+    QCustomPlot* differencePlot() const { return m_diffPlot; }
+    QTableWidget* rowTable() const { return m_rowTable; }
+    QPushButton* copyAToBButton() const { return m_copyAToB; }
+    QPushButton* copyBToAButton() const { return m_copyBToA; }
+    QPushButton* swapButton() const { return m_swap; }
+
+    /// Short description of a configuration's settings for the side titles.
+    static QString summary(const core::Config& config);
+
+signals:
+    /// The workspace should compute this configuration (B → A, swap).
+    void configRequested(const core::Config& config);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    core::Config baseConfigA() const;
+    void recomputeB();
+    void onResultB(std::shared_ptr<const core::Result> result);
+    void updateComparison();
+    void updateHeadBox();
+    void fillDifference();
+    void fillRowTable();
+    void showMessage(const QString& text);
+    void syncEmbeddingsFile(const core::Config& config);
+
+    std::function<core::Config()> m_baseProvider;
+    std::function<core::Config(core::Config)> m_adapter;
+    AttentionController* m_controllerB = nullptr;
+    ControlsPanel* m_controlsB = nullptr;
+    QPushButton* m_copyAToB = nullptr;
+    QPushButton* m_copyBToA = nullptr;
+    QPushButton* m_swap = nullptr;
+    QComboBox* m_headBox = nullptr;
+    QLabel* m_message = nullptr;
+    QLabel* m_titleA = nullptr;
+    QLabel* m_titleB = nullptr;
+    HeatmapView* m_viewA = nullptr;
+    HeatmapView* m_viewB = nullptr;
+    QCustomPlot* m_diffPlot = nullptr;
+    QCPColorMap* m_diffMap = nullptr;
+    QCPColorScale* m_diffScale = nullptr;
+    QTableWidget* m_rowTable = nullptr;
+
+    std::shared_ptr<const core::Result> m_resultA, m_resultB;
+    std::optional<core::Comparison> m_comparison;
+    QString m_messageText;
+    QString m_errorB;
+    int m_head = 0;
+    double m_range = 1.0;
+    bool m_initialisedB = false;
+    bool m_dirty = false;
+    ColorMap m_colorMap = ColorMap::Viridis;
+};
+
+} // namespace attnlab::ui

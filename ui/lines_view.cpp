@@ -1,0 +1,358 @@
+#include "lines_view.h"
+
+#include "heatmap_view.h"
+
+#include <QCheckBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPixmap>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace attnlab::ui {
+
+namespace {
+
+constexpr int kMargin = 10;
+constexpr int kGap = 8; // between a label and the end of its lines
+constexpr int kMaxLabelWidth = 160;
+constexpr int kMinLineSpan = 140; // the lines get at least this much width
+
+// Tableau 10, then six of ColorBrewer's Dark2: distinct on white, in this order of preference.
+constexpr std::array<QRgb, 16> kHeadColors{
+    0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xb07aa1, 0x9c755f, 0xff9da7,
+    0xedc948, 0xbab0ac, 0x1b9e77, 0xd95f02, 0x7570b3, 0xe7298a, 0x66a61e, 0xa6761d,
+};
+
+const QColor kText(0x26, 0x26, 0x26);
+const QColor kHoverBackground(0xff, 0xe8, 0xb0);
+
+} // namespace
+
+namespace detail {
+
+class LinesCanvas : public QWidget {
+public:
+    explicit LinesCanvas(QWidget* parent) : QWidget(parent) {
+        setMouseTracking(true);
+        setAttribute(Qt::WA_OpaquePaintEvent);
+        setFont(HeatmapView::tokenFont(font()));
+    }
+
+    void setResult(std::shared_ptr<const core::Result> result) {
+        const int heads = result ? static_cast<int>(result->heads.size()) : 0;
+        if (heads != static_cast<int>(m_visible.size()))
+            m_visible.assign(static_cast<std::size_t>(heads), true);
+        m_result = std::move(result);
+        if (m_hovered.index >= tokenCount(m_hovered.side))
+            m_hovered = {};
+        if (m_pinned.index >= tokenCount(0))
+            m_pinned = {};
+        updateGeometry();
+        update();
+    }
+
+    int tokenCount(int side) const {
+        if (!m_result || side < 0)
+            return 0;
+        return static_cast<int>(side == 0 ? m_result->queryTokens.size()
+                                          : m_result->keyTokens.size());
+    }
+
+    QString label(int side, int index) const {
+        const auto& tokens = side == 0 ? m_result->queryTokens : m_result->keyTokens;
+        return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
+    }
+
+    int rowHeight() const { return QFontMetrics(font()).height() + 6; }
+    int headerHeight() const { return QFontMetrics(font()).height() + 10; }
+
+    int labelWidth(int side) const {
+        const QFontMetrics metrics(font());
+        int width =
+            metrics.horizontalAdvance(side == 0 ? LinesView::tr("Query") : LinesView::tr("Key"));
+        for (int i = 0; i < tokenCount(side); ++i)
+            width = std::max(width, metrics.horizontalAdvance(label(side, i)));
+        return std::min(width + 8, kMaxLabelWidth);
+    }
+
+    // Vertical centre of a token's row; the shorter column is centred against the longer one.
+    double rowY(int side, int index) const {
+        const int n = std::max(tokenCount(0), tokenCount(1));
+        const double offset = (n - tokenCount(side)) * rowHeight() / 2.0;
+        return headerHeight() + kMargin + offset + (index + 0.5) * rowHeight();
+    }
+
+    QRect labelRect(int side, int index) const {
+        const int y = static_cast<int>(std::lround(rowY(side, index) - rowHeight() / 2.0));
+        const int w = labelWidth(side);
+        const int x = side == 0 ? kMargin : width() - kMargin - w;
+        return {x, y, w, rowHeight()};
+    }
+
+    QSize sizeHint() const override {
+        const int n = std::max(tokenCount(0), tokenCount(1));
+        return {2 * kMargin + labelWidth(0) + labelWidth(1) + 2 * kGap + 2 * kMinLineSpan,
+                headerHeight() + 2 * kMargin + n * rowHeight()};
+    }
+    QSize minimumSizeHint() const override {
+        const QSize hint = sizeHint();
+        return {2 * kMargin + labelWidth(0) + labelWidth(1) + 2 * kGap + kMinLineSpan,
+                hint.height()};
+    }
+
+    LinesView::TokenRef active() const { return m_hovered.side >= 0 ? m_hovered : m_pinned; }
+
+    double lineAlpha(int head, int query, int key) const {
+        if (!m_result || head < 0 || head >= static_cast<int>(m_visible.size()) ||
+            !m_visible[static_cast<std::size_t>(head)])
+            return 0.0;
+        const core::Matrix& w = m_result->heads[static_cast<std::size_t>(head)].weights;
+        if (query < 0 || key < 0 || query >= w.rows() || key >= w.cols())
+            return 0.0;
+        double alpha = std::clamp(static_cast<double>(w(query, key)), 0.0, 1.0);
+        const LinesView::TokenRef hot = active();
+        if ((hot.side == 0 && hot.index != query) || (hot.side == 1 && hot.index != key))
+            alpha *= LinesView::kFadedFactor;
+        return alpha;
+    }
+
+    LinesView::TokenRef tokenAt(const QPoint& pos) const {
+        for (int side = 0; side < 2; ++side)
+            for (int i = 0; i < tokenCount(side); ++i)
+                if (labelRect(side, i).contains(pos))
+                    return {side, i};
+        return {};
+    }
+
+    void paintEvent(QPaintEvent*) override {
+        QPainter painter(this);
+        painter.fillRect(rect(), palette().color(QPalette::Base));
+        painter.setRenderHint(QPainter::Antialiasing);
+        m_drawn = 0;
+        if (!m_result || m_result->heads.empty()) {
+            painter.setPen(kText);
+            painter.drawText(rect(), Qt::AlignCenter, LinesView::tr("No result yet."));
+            return;
+        }
+        const QFontMetrics metrics(font());
+        QFont bold = font();
+        bold.setBold(true);
+
+        // Column titles.
+        painter.setPen(kText);
+        painter.setFont(bold);
+        painter.drawText(QRect(kMargin, kMargin / 2, labelWidth(0), headerHeight()),
+                         Qt::AlignRight | Qt::AlignVCenter, LinesView::tr("Query"));
+        painter.drawText(
+            QRect(width() - kMargin - labelWidth(1), kMargin / 2, labelWidth(1), headerHeight()),
+            Qt::AlignLeft | Qt::AlignVCenter, LinesView::tr("Key"));
+
+        // Lines: the faded ones first, so that the highlighted lines lie on top.
+        const double x0 = kMargin + labelWidth(0) + kGap;
+        const double x1 = width() - kMargin - labelWidth(1) - kGap;
+        const LinesView::TokenRef hot = active();
+        const int nq = tokenCount(0), nk = tokenCount(1);
+        for (int pass = 0; pass < 2; ++pass) {
+            for (int h = 0; h < static_cast<int>(m_result->heads.size()); ++h) {
+                QColor color = LinesView::headColor(h);
+                for (int q = 0; q < nq; ++q)
+                    for (int k = 0; k < nk; ++k) {
+                        const bool touching =
+                            (hot.side == 0 && hot.index == q) || (hot.side == 1 && hot.index == k);
+                        if ((pass == 1) != (hot.side >= 0 && touching))
+                            continue;
+                        const double alpha = lineAlpha(h, q, k);
+                        if (alpha < LinesView::kMinDrawnAlpha)
+                            continue;
+                        color.setAlphaF(static_cast<float>(alpha));
+                        painter.setPen(
+                            QPen(color, touching ? 2.5 : 1.8, Qt::SolidLine, Qt::RoundCap));
+                        painter.drawLine(QPointF(x0, rowY(0, q)), QPointF(x1, rowY(1, k)));
+                        ++m_drawn;
+                    }
+            }
+        }
+
+        // Token labels.
+        for (int side = 0; side < 2; ++side)
+            for (int i = 0; i < tokenCount(side); ++i) {
+                const QRect box = labelRect(side, i);
+                const bool isHot = hot.side == side && hot.index == i;
+                const auto& tokens = side == 0 ? m_result->queryTokens : m_result->keyTokens;
+                const bool padding = tokens[static_cast<std::size_t>(i)].padding;
+                if (isHot) {
+                    painter.setPen(Qt::NoPen);
+                    painter.setBrush(kHoverBackground);
+                    painter.drawRoundedRect(QRectF(box).adjusted(-3, 1, 3, -1), 4, 4);
+                }
+                painter.setFont(isHot ? bold : font());
+                painter.setPen(padding ? QColor(0x8a, 0x8a, 0x8a) : kText);
+                const QString text =
+                    metrics.elidedText(label(side, i), Qt::ElideRight, box.width());
+                painter.drawText(
+                    box, (side == 0 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, text);
+            }
+    }
+
+    void mouseMoveEvent(QMouseEvent* event) override {
+        const LinesView::TokenRef token = tokenAt(event->position().toPoint());
+        if (token != m_hovered) {
+            m_hovered = token;
+            setToolTip(token.side < 0 ? QString() : tooltipFor(token));
+            update();
+        }
+    }
+
+    void leaveEvent(QEvent*) override {
+        if (m_hovered.side >= 0) {
+            m_hovered = {};
+            update();
+        }
+    }
+
+    // The strongest line of each visible head from (or to) the token.
+    QString tooltipFor(LinesView::TokenRef token) const {
+        QStringList lines;
+        for (int h = 0; h < static_cast<int>(m_result->heads.size()); ++h) {
+            if (!m_visible[static_cast<std::size_t>(h)])
+                continue;
+            const core::Matrix& w = m_result->heads[static_cast<std::size_t>(h)].weights;
+            Eigen::Index best = 0;
+            const float weight = token.side == 0 ? w.row(token.index).maxCoeff(&best)
+                                                 : w.col(token.index).maxCoeff(&best);
+            lines << LinesView::tr("head %1: strongest with “%2” (%3)")
+                         .arg(h + 1)
+                         .arg(label(1 - token.side, static_cast<int>(best)),
+                              HeatmapView::formatNumber(weight));
+        }
+        return lines.join(QLatin1Char('\n'));
+    }
+
+    std::shared_ptr<const core::Result> m_result;
+    std::vector<bool> m_visible;
+    LinesView::TokenRef m_hovered, m_pinned;
+    int m_drawn = 0;
+};
+
+} // namespace detail
+
+LinesView::LinesView(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(4);
+    m_toggleBar = new QWidget(this);
+    m_toggleLayout = new QHBoxLayout(m_toggleBar);
+    m_toggleLayout->setContentsMargins(0, 0, 0, 0);
+    m_toggleLayout->setSpacing(8);
+    auto* headsLabel = new QLabel(tr("Heads:"), m_toggleBar);
+    m_toggleLayout->addWidget(headsLabel);
+    m_toggleLayout->addStretch(1);
+    m_hint = new QLabel(tr("Line opacity = weight. Hover a token to follow its lines."), this);
+    m_hint->setForegroundRole(QPalette::PlaceholderText);
+    m_toggleLayout->addWidget(m_hint);
+    layout->addWidget(m_toggleBar);
+
+    m_canvas = new detail::LinesCanvas(this);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::StyledPanel);
+    m_scroll->setWidget(m_canvas);
+    layout->addWidget(m_scroll, 1);
+}
+
+LinesView::~LinesView() = default;
+
+void LinesView::setResult(std::shared_ptr<const core::Result> result) {
+    m_canvas->setResult(std::move(result));
+    rebuildHeadToggles();
+}
+
+void LinesView::setSelection(int, int query, int) {
+    m_canvas->m_pinned =
+        query >= 0 && query < m_canvas->tokenCount(0) ? TokenRef{0, query} : TokenRef{};
+    m_canvas->update();
+}
+
+void LinesView::rebuildHeadToggles() {
+    const int heads = static_cast<int>(m_canvas->m_visible.size());
+    if (heads == m_toggles.size()) {
+        for (int h = 0; h < heads; ++h)
+            m_toggles[h]->setChecked(m_canvas->m_visible[static_cast<std::size_t>(h)]);
+        return;
+    }
+    qDeleteAll(m_toggles);
+    m_toggles.clear();
+    for (int h = 0; h < heads; ++h) {
+        auto* box = new QCheckBox(QString::number(h + 1), m_toggleBar);
+        QPixmap swatch(12, 12);
+        swatch.fill(headColor(h));
+        box->setIcon(QIcon(swatch));
+        box->setChecked(true);
+        box->setToolTip(tr("Show the lines of head %1.").arg(h + 1));
+        connect(box, &QCheckBox::toggled, this, [this, h](bool on) { setHeadVisible(h, on); });
+        m_toggleLayout->insertWidget(1 + h, box);
+        m_toggles << box;
+    }
+}
+
+void LinesView::setHeadVisible(int head, bool visible) {
+    if (head < 0 || head >= static_cast<int>(m_canvas->m_visible.size()))
+        return;
+    m_canvas->m_visible[static_cast<std::size_t>(head)] = visible;
+    if (m_toggles[head]->isChecked() != visible)
+        m_toggles[head]->setChecked(visible);
+    m_canvas->update();
+}
+
+bool LinesView::isHeadVisible(int head) const {
+    return head >= 0 && head < static_cast<int>(m_canvas->m_visible.size()) &&
+           m_canvas->m_visible[static_cast<std::size_t>(head)];
+}
+
+QColor LinesView::headColor(int head) {
+    return QColor::fromRgb(
+        kHeadColors[static_cast<std::size_t>(std::max(head, 0)) % kHeadColors.size()]);
+}
+
+void LinesView::setHoveredToken(TokenRef token) {
+    m_canvas->m_hovered =
+        token.index >= 0 && token.index < m_canvas->tokenCount(token.side) ? token : TokenRef{};
+    m_canvas->update();
+}
+
+LinesView::TokenRef LinesView::hoveredToken() const {
+    return m_canvas->m_hovered;
+}
+
+LinesView::TokenRef LinesView::tokenAt(const QPoint& canvasPos) const {
+    return m_canvas->tokenAt(canvasPos);
+}
+
+QPoint LinesView::tokenCenter(TokenRef token) const {
+    if (token.index < 0 || token.index >= m_canvas->tokenCount(token.side))
+        return {};
+    return m_canvas->labelRect(token.side, token.index).center();
+}
+
+double LinesView::lineAlpha(int head, int query, int key) const {
+    return m_canvas->lineAlpha(head, query, key);
+}
+
+int LinesView::drawnLineCount() const {
+    return m_canvas->m_drawn;
+}
+
+QWidget* LinesView::canvas() const {
+    return m_canvas;
+}
+
+} // namespace attnlab::ui

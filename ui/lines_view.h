@@ -1,0 +1,80 @@
+#pragma once
+// Attention as lines (after BertViz): query tokens in a left column, key tokens in a right
+// column, one line per (query, key) and head whose opacity is the weight, one colour per head.
+// Heads are toggled individually; hovering a token highlights its lines and fades the rest.
+// Useful for long sentences, where the cells of a heatmap get too small to read.
+
+#include "core/attention.h"
+
+#include <QColor>
+#include <QVector>
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QHBoxLayout;
+class QLabel;
+class QScrollArea;
+
+namespace attnlab::ui {
+
+namespace detail {
+class LinesCanvas;
+}
+
+class LinesView : public QWidget {
+    Q_OBJECT
+
+public:
+    /// Opacity factor of lines not touching the hovered token.
+    static constexpr double kFadedFactor = 0.12;
+    /// Lines fainter than this are not drawn (they would be invisible anyway).
+    static constexpr double kMinDrawnAlpha = 0.01;
+
+    explicit LinesView(QWidget* parent = nullptr);
+    ~LinesView() override;
+
+    /// Shows `result`; heads that were switched off stay off while the head count is unchanged.
+    void setResult(std::shared_ptr<const core::Result> result);
+    /// Marks query `query` like a hovered token while the mouse is elsewhere (−1 clears).
+    void setSelection(int head, int query, int key);
+
+    void setHeadVisible(int head, bool visible);
+    bool isHeadVisible(int head) const;
+    /// The colour of head `head` (a qualitative palette of 16 colours, then repeating).
+    static QColor headColor(int head);
+
+    /// Which token is hovered: side 0 = query column, 1 = key column; index −1 when none.
+    struct TokenRef {
+        int side = -1;
+        int index = -1;
+        bool operator==(const TokenRef&) const = default;
+    };
+    void setHoveredToken(TokenRef token);
+    TokenRef hoveredToken() const;
+    /// The token drawn at a point of the canvas (see canvas()), side −1 when none.
+    TokenRef tokenAt(const QPoint& canvasPos) const;
+    /// Centre of a token's label on the canvas.
+    QPoint tokenCenter(TokenRef token) const;
+
+    /// The opacity (0 … 1) of the line of head `head` from query `query` to key `key` as drawn:
+    /// its weight, times kFadedFactor when another token is hovered; 0 for hidden heads.
+    double lineAlpha(int head, int query, int key) const;
+    /// Lines the last paint drew (alpha ≥ kMinDrawnAlpha).
+    int drawnLineCount() const;
+
+    QWidget* canvas() const;
+
+private:
+    void rebuildHeadToggles();
+
+    QWidget* m_toggleBar = nullptr;
+    QHBoxLayout* m_toggleLayout = nullptr;
+    QLabel* m_hint = nullptr;
+    QVector<QCheckBox*> m_toggles;
+    QScrollArea* m_scroll = nullptr;
+    detail::LinesCanvas* m_canvas = nullptr;
+};
+
+} // namespace attnlab::ui

@@ -1,0 +1,90 @@
+#include "teaching_panel.h"
+
+#include "attention_controller.h"
+#include "compare_view.h"
+#include "lines_view.h"
+#include "matrix_editor.h"
+#include "scaling_view.h"
+#include "step_view.h"
+
+namespace attnlab::ui {
+
+TeachingPanel::TeachingPanel(QWidget* parent) : QTabWidget(parent) {
+    setDocumentMode(true);
+    m_steps = new StepView(this);
+    m_editor = new MatrixEditor(this);
+    m_compare = new CompareView(this);
+    m_scaling = new ScalingView(this);
+    m_lines = new LinesView(this);
+    addTab(m_steps, tr("&Steps"));
+    setTabToolTip(0, tr("The computation of one head stage by stage, with every number."));
+    addTab(m_editor, tr("&Your numbers"));
+    setTabToolTip(1, tr("Type X, W_q, W_k, W_v yourself, or load a worked example."));
+    addTab(m_compare, tr("C&ompare"));
+    setTabToolTip(2, tr("Two settings side by side on the same sentence, and their difference."));
+    addTab(m_scaling, tr("&Why √d_k"));
+    setTabToolTip(3, tr("Why scores are divided by √d_k: the variance of q·k grows with d_k."));
+    addTab(m_lines, tr("&Lines"));
+    setTabToolTip(4, tr("The weights as lines between query and key tokens, one colour per "
+                        "head."));
+
+    m_editor->setBaseConfigProvider([this] { return workspaceConfig(); });
+    m_compare->setBaseConfigProvider([this] { return workspaceConfig(); });
+    m_compare->setConfigAdapter([this](core::Config config) { return applyManual(config); });
+    connect(m_editor, &MatrixEditor::configRequested, this, &TeachingPanel::configRequested);
+    connect(m_compare, &CompareView::configRequested, this,
+            [this](const core::Config& config) { emit configRequested(applyManual(config)); });
+    connect(m_steps, &StepView::cellSelected, this, [this](int head, int query, int key) {
+        m_lines->setSelection(head, query, key);
+        m_scaling->setSelection(head, query, key);
+        emit cellSelected(head, query, key);
+    });
+}
+
+TeachingPanel::~TeachingPanel() = default;
+
+void TeachingPanel::setWorkspace(AttentionController* controller) {
+    if (m_workspace)
+        disconnect(m_workspace, nullptr, this, nullptr);
+    m_workspace = controller;
+    if (!m_workspace)
+        return;
+    connect(m_workspace, &AttentionController::resultReady, this,
+            [this](std::shared_ptr<const core::Result> result, qint64) { setResult(result); });
+    connect(m_workspace, &QObject::destroyed, this, [this] { m_workspace = nullptr; });
+    if (m_workspace->lastResult())
+        setResult(m_workspace->lastResult());
+}
+
+core::Config TeachingPanel::workspaceConfig() const {
+    if (m_workspace)
+        return m_workspace->config();
+    return m_result ? m_result->config : core::Config{};
+}
+
+void TeachingPanel::setResult(std::shared_ptr<const core::Result> result) {
+    m_result = std::move(result);
+    m_steps->setResult(m_result);
+    m_editor->setResult(m_result);
+    m_compare->setResult(m_result);
+    m_scaling->setResult(m_result);
+    m_lines->setResult(m_result);
+}
+
+void TeachingPanel::setSelection(int head, int query, int key) {
+    m_steps->setSelection(head, query, key);
+    m_compare->setSelection(head, query, key);
+    m_scaling->setSelection(head, query, key);
+    m_lines->setSelection(head, query, key);
+}
+
+void TeachingPanel::setColorMap(ColorMap map) {
+    m_steps->setColorMap(map);
+    m_compare->setColorMap(map);
+}
+
+core::Config TeachingPanel::applyManual(const core::Config& config) const {
+    return m_editor->applyTo(config);
+}
+
+} // namespace attnlab::ui
