@@ -10,10 +10,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <set>
 #include <string>
+
+#include <unistd.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -252,6 +255,28 @@ void rowArgmax(const Matrix& weights, const std::vector<char>& fullyMasked, Eige
     }
 }
 
+// The n_q × n_k matrices (scores, logits and weights per head, mean and max, the mask) must fit
+// in memory: a pasted book with a raised token limit would otherwise be killed by the system.
+// The budget is half of the computer's memory.
+void requireMemory(int nq, int nk, int heads) {
+    const double cells = static_cast<double>(nq) * nk;
+    const double bytes = cells * (sizeof(float) * (3.0 * heads + 2.0) + 1.0);
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long pageSize = sysconf(_SC_PAGE_SIZE);
+    const double physical = pages > 0 && pageSize > 0 ? static_cast<double>(pages) * pageSize : 4e9;
+    if (bytes <= physical / 2)
+        return;
+    const auto gigabytes = [](double value) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f GB", value / 1e9);
+        return std::string(text);
+    };
+    throw InputError(str(nq) + " × " + str(nk) + " tokens with " + str(heads) +
+                     (heads == 1 ? " head" : " heads") + " need about " + gigabytes(bytes) +
+                     " of memory, more than half of this computer's " + gigabytes(physical) +
+                     "; shorten the text, lower the token limit or use fewer heads");
+}
+
 // d_model as the embeddings will give it: the built-in width, the file's, or the manual matrix's.
 int embeddingWidth(const Config& config) {
     switch (config.embeddings) {
@@ -315,6 +340,20 @@ void validate(const Config& config) {
         config.manualKeyEmbeddings.cols() != config.manualQueryEmbeddings.cols())
         throw InputError("the manual embeddings of the source sentence must have as many columns "
                          "as those of the query sentence");
+    // NaN or ∞ typed by hand would reach every weight; say where it is instead.
+    if (config.embeddings == EmbeddingSource::Manual &&
+        (!config.manualQueryEmbeddings.allFinite() || !config.manualKeyEmbeddings.allFinite()))
+        throw InputError("the manual embeddings hold a value that is not a finite number (NaN or "
+                         "infinity); replace it with a number");
+    if (config.projection == ProjectionInit::Manual) {
+        bool finite = !config.manual.wo || config.manual.wo->allFinite();
+        for (const auto* matrices : {&config.manual.wq, &config.manual.wk, &config.manual.wv})
+            for (const Matrix& w : *matrices)
+                finite = finite && w.allFinite();
+        if (!finite)
+            throw InputError("a manual projection matrix holds a value that is not a finite "
+                             "number (NaN or infinity); replace it with a number");
+    }
     resolveDK(config, embeddingWidth(config));
 }
 
@@ -353,6 +392,7 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     }
     const int nq = static_cast<int>(query.tokens.size());
     const int nk = static_cast<int>(key.tokens.size());
+    requireMemory(nq, nk, config.heads);
 
     if (config.positional == PositionalEncoding::Sinusoidal) {
         query.x += sinusoidalEncoding(nq, dModel);
@@ -414,6 +454,16 @@ Result compute(const Config& config, const ProgressCallback& progress) {
             makeScoringParams(config.scoring, dK, dA, config.projection == ProjectionInit::Random,
                               config.cosineScale, config.seed, h);
         head.scores = computeScores(config.scoring, head.q, head.k, head.params);
+        // Scores beyond the float range (embeddings or weights of 1e20 and more) turn into
+        // ∞ − ∞ = NaN further on. Entries of q and k up to 1e14 cannot get there (|q·k| ≤ d_k ·
+        // 1e28), so the scores are only scanned for inputs that large.
+        constexpr float kSafeEntry = 1e14f;
+        if (!(head.q.cwiseAbs().maxCoeff() <= kSafeEntry &&
+              head.k.cwiseAbs().maxCoeff() <= kSafeEntry) &&
+            !head.scores.allFinite())
+            throw InputError("the scores of head " + str(h + 1) +
+                             " are too large for 32-bit floats: the embeddings or projections "
+                             "hold values around 1e20 or more; scale them down");
         if (stop.load(std::memory_order_relaxed))
             return;
 

@@ -90,18 +90,19 @@ void sparsemaxInto(const Eigen::Ref<const RowVector>& z, Eigen::Ref<RowVector> o
             sorted.push_back(z(j));
     std::sort(sorted.begin(), sorted.end(), std::greater<>());
     // Support size k: the largest k with 1 + k·z_(k) > Σ_{j≤k} z_(j); τ puts the support on the
-    // simplex.
+    // simplex. The sums run on z − max (sparsemax is shift-invariant): with logits of 1e30 the
+    // 1 in "1 + k·z" would otherwise vanish in rounding and leave τ = 0 (weights of 1e30).
     double cumulative = 0.0;
     double tau = 0.0;
     for (std::size_t k = 1; k <= sorted.size(); ++k) {
-        const double value = sorted[k - 1];
+        const double value = static_cast<double>(sorted[k - 1]) - top64;
         cumulative += value;
         if (1.0 + static_cast<double>(k) * value > cumulative)
             tau = (cumulative - 1.0) / static_cast<double>(k);
     }
     for (Eigen::Index j = 0; j < z.size(); ++j)
-        if (isVisible(z(j)) && static_cast<double>(z(j)) > tau)
-            out(j) = static_cast<float>(static_cast<double>(z(j)) - tau);
+        if (isVisible(z(j)) && static_cast<double>(z(j)) - top64 > tau)
+            out(j) = static_cast<float>(static_cast<double>(z(j)) - top64 - tau);
 }
 
 } // namespace

@@ -31,6 +31,15 @@
 //  - whitespace: maximal runs of code points without the Unicode White_Space property.
 //  - In every mode, White_Space code points are trimmed from both ends of a segment and a
 //    segment that is all whitespace is dropped ("whitespace never becomes a token").
+//  - Control characters (general category Cc: NUL, BEL, ESC, DEL, …) count as whitespace, and
+//    invisible format characters (category Cf: the right-to-left and left-to-right marks,
+//    zero-width space and joiners, the BOM, the soft hyphen) are trimmed from the ends of a token
+//    like whitespace. Both come with pasted terminal output or bidirectional text, and a token
+//    made of them would be an empty-looking label in every view. Inside a token a joiner stays,
+//    so emoji ZWJ sequences are kept whole. Two kinds of Cf are visible parts of what they belong
+//    to and are kept: emoji tag characters (the end of subdivision flags such as Scotland's) and
+//    prepended concatenation marks (the Arabic number sign). Variation selectors are marks (Mn),
+//    not Cf, so "❤️" keeps its emoji presentation selector.
 //  - keepPunctuation = false drops, in every mode, a token whose code points are all
 //    punctuation (general category P*, i.e. u_ispunct), ignoring combining marks and format
 //    characters attached to them. Symbols (S*: "$", "+", emoji) are not punctuation and stay.
@@ -125,8 +134,18 @@ bool isAttachedToPrevious(UChar32 c) {
     return (U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_ME_MASK | U_GC_CF_MASK)) != 0;
 }
 
+/// Separates tokens in every mode (whitespace mode splits on these).
 bool isWhitespace(UChar32 c) {
-    return u_isUWhiteSpace(c) != 0;
+    return u_isUWhiteSpace(c) != 0 || u_charType(c) == U_CONTROL_CHAR;
+}
+
+/// Never at the start or end of a token; a token of nothing else is dropped.
+bool isInvisible(UChar32 c) {
+    if (isWhitespace(c))
+        return true;
+    const bool emojiTag = c >= 0xE0000 && c <= 0xE007F;
+    return u_charType(c) == U_FORMAT_CHAR && !emojiTag &&
+           u_hasBinaryProperty(c, UCHAR_PREPENDED_CONCATENATION_MARK) == 0;
 }
 
 /// Receives the segments of the UTF-16 text in order and turns them into tokens.
@@ -150,7 +169,7 @@ public:
             UChar32 c = 0;
             U16_NEXT(units, i, end16, c);
             const std::size_t length = static_cast<std::size_t>(U8_LENGTH(c));
-            if (!isWhitespace(c)) {
+            if (!isInvisible(c)) {
                 if (tokenBegin == std::string_view::npos)
                     tokenBegin = byte;
                 tokenEnd = byte + length;

@@ -325,3 +325,45 @@ TEST(Tokenize, ConcurrentCallsAgree) {
     for (const auto& result : results)
         EXPECT_EQ(result, expected);
 }
+
+// ---- invisible characters (issue 7: control characters, bidirectional marks) ----
+
+TEST(Tokenize, ControlCharactersSeparateTokensInEveryMode) {
+    const std::string input = std::string("a\x01"
+                                          "b\x07 c\x1b[0m d\x7f",
+                                          14) +
+                              std::string(1, '\0') + "e";
+    for (const TokenizerMode mode :
+         {TokenizerMode::Word, TokenizerMode::Char, TokenizerMode::Whitespace}) {
+        SCOPED_TRACE(static_cast<int>(mode));
+        const auto tokens = tokenize(input, withMode(mode));
+        EXPECT_TRUE(spansMatch(input, tokens));
+        for (const Token& token : tokens)
+            for (unsigned char c : token.text)
+                EXPECT_FALSE(c < 0x20 || c == 0x7F) << "control byte in '" << token.text << "'";
+    }
+    EXPECT_EQ(textsOf(tokenize(input, withMode(TokenizerMode::Whitespace))),
+              (Texts{"a", "b", "c", "[0m", "d", "e"}));
+    EXPECT_TRUE(tokenize("\x01\x02\x1b\x7f").empty());
+}
+
+TEST(Tokenize, BidirectionalMarksAndZeroWidthCharactersAreTrimmed) {
+    // U+200F RLM, U+200E LRM, U+200B ZWSP, U+FEFF BOM, U+2066 LRI … U+2069 PDI.
+    const std::string input = "\u200Fשלום\u200E abc\u200B \uFEFFdef \u2066x\u2069 \u200B";
+    for (const TokenizerMode mode : {TokenizerMode::Word, TokenizerMode::Whitespace}) {
+        SCOPED_TRACE(static_cast<int>(mode));
+        const auto tokens = tokenize(input, withMode(mode));
+        EXPECT_EQ(textsOf(tokens), (Texts{"שלום", "abc", "def", "x"}));
+        EXPECT_TRUE(spansMatch(input, tokens));
+    }
+}
+
+TEST(Tokenize, VisibleFormatCharactersStay) {
+    // A joiner inside an emoji sequence, the Scotland flag's tag characters (Cf) at its end,
+    // the emoji presentation selector (a mark) and the Arabic number sign (a prepended mark).
+    const std::string scotland = "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F";
+    const std::string input = "👩‍💻 " + scotland + " ❤️ \u0600١٢";
+    const auto tokens = tokenize(input, withMode(TokenizerMode::Whitespace));
+    EXPECT_EQ(textsOf(tokens), (Texts{"👩‍💻", scotland, "❤️", "\u0600١٢"}));
+    EXPECT_EQ(textsOf(tokenize(scotland, withMode(TokenizerMode::Char))), (Texts{scotland}));
+}
