@@ -1233,7 +1233,8 @@ public:
         tooLong = false;
         const std::string_view bytes = m_window.at(m_position, maxBytes + 1);
         const std::size_t limit = std::min(bytes.size(), maxBytes + 1);
-        const void* found = std::memchr(bytes.data(), stop, limit);
+        // At the end the view is empty and its data() may be null, which memchr must not get.
+        const void* found = limit > 0 ? std::memchr(bytes.data(), stop, limit) : nullptr;
         if (!found) {
             tooLong = limit > maxBytes;
             return false;

@@ -12,7 +12,9 @@ ATTNLAB_PACKAGES=(
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
   libqcustomplot-dev libeigen3-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-numpy libopenblas0-pthread
   fonts-noto-cjk xvfb xauth
+  clang libclang-rt-14-dev llvm
 )
 
 attnlab_log() { printf 'attention-lab setup: %s\n' "$*" >&2; }

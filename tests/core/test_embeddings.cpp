@@ -1060,3 +1060,18 @@ TEST(EmbeddingCache, ReadOnlyFolderUsesTheCacheFolder) {
                                  std::filesystem::perm_options::add);
     EXPECT_EQ(std::filesystem::path(first.cachePath).parent_path(), options.cacheDirectory);
 }
+
+// ---- regressions found by fuzzing (tests/fuzz) ----
+
+TEST(FuzzFindings, Word2VecEndAfterNewlinesBeforeAWord) {
+    // fuzz_embeddings_word2vec, finding 1: newlines up to the end of the file where a word
+    // should start made the reader search an empty buffer (memchr on a null pointer, undefined
+    // behaviour caught by UBSan). Now it is the "cut off" error.
+    EXPECT_CONTAINS(
+        inputErrorOf([] { parseEmbeddingsWord2VecBinary("1 1\n\n\n\n\n\n\n", "f.bin"); }),
+        "f.bin: word 1 of 1 is cut off before its numbers");
+    std::string bytes = word2vecBinary("2 1\n", {{"a", {1.0f}, true}});
+    bytes += std::string(6, '\n');
+    EXPECT_CONTAINS(inputErrorOf([&] { parseEmbeddingsWord2VecBinary(bytes, "f.bin"); }),
+                    "f.bin: word 2 of 2 is cut off before its numbers");
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, -fsanitize=fuzzer,address,undefined) and runs each one for
+# a given time on its seed corpus (tests/fuzz/corpus/<target>/). Exits non-zero when a target
+# crashes, leaks, hits undefined behaviour or breaks an invariant; the input that did it is saved
+# in <build>/findings/<target>/ and the log in <build>/logs/<target>.log.
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 600 s, every target)
+#   scripts/fuzz.sh 20                                  (what CI runs)
+#   scripts/fuzz.sh 600 fuzz_tokenizer
+#
+# ATTNLAB_FUZZ_BUILD_DIR overrides the build folder (default build/fuzz). Inputs that reach new
+# code are kept in <build>/corpus/<target>/ and reused by the next run; the seeds in the source
+# tree are only read.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+seconds="${1:-600}"
+shift || true
+build_dir="${ATTNLAB_FUZZ_BUILD_DIR:-$ATTNLAB_ROOT/build/fuzz}"
+corpus_root="$ATTNLAB_ROOT/tests/fuzz/corpus"
+
+attnlab_setup
+if ! command -v clang++ >/dev/null 2>&1; then
+  attnlab_log "clang++ is missing; install clang and libclang-rt-14-dev"
+  exit 1
+fi
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S "$ATTNLAB_ROOT" -B "$build_dir" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+    -DATTNLAB_FUZZ=ON -DATTNLAB_BUILD_UI=OFF -DATTNLAB_OPENMP=OFF >/dev/null
+fi
+cmake --build "$build_dir" --target attnlab_fuzz --parallel "$(nproc 2>/dev/null || echo 2)"
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for dir in "$corpus_root"/fuzz_*/; do
+    targets+=("$(basename "$dir")")
+  done
+fi
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+failed=()
+for target in "${targets[@]}"; do
+  binary="$build_dir/tests/fuzz/$target"
+  if [ ! -x "$binary" ]; then
+    attnlab_log "no fuzz target $target in $build_dir"
+    failed+=("$target")
+    continue
+  fi
+  work_corpus="$build_dir/corpus/$target"
+  findings="$build_dir/findings/$target"
+  log="$build_dir/logs/$target.log"
+  mkdir -p "$work_corpus" "$findings" "$(dirname "$log")"
+  printf 'fuzzing %s for %s s … ' "$target" "$seconds"
+  status=0
+  "$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=16384 \
+    -print_final_stats=1 -artifact_prefix="$findings/" \
+    "$work_corpus" "$corpus_root/$target" >"$log" 2>&1 || status=$?
+  runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
+  if [ "$status" -eq 0 ]; then
+    printf 'clean (%s inputs)\n' "${runs:-?}"
+  else
+    printf 'FAILED (exit %s); see %s\n' "$status" "$log"
+    tail -n 40 "$log" >&2
+    failed+=("$target")
+  fi
+done
+
+if [ ${#failed[@]} -ne 0 ]; then
+  attnlab_log "fuzz findings in: ${failed[*]}"
+  exit 1
+fi
