@@ -26,8 +26,8 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr int kMaxTickLabels = 24; // longer sentences label every k-th token
 const QColor kTextColor(0x26, 0x26, 0x26);
+constexpr int kMaxValueCells = 10; // print the differences in the cells up to 10 × 10
 
 QString qs(std::string_view text) {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
@@ -44,11 +44,10 @@ QStringList tokenLabels(const std::vector<core::TokenInfo>& tokens) {
     return labels;
 }
 
-QSharedPointer<QCPAxisTickerText> tokenTicker(const QStringList& labels) {
+// Token labels every `stride` cells (QCPAxisTickerText never thins them itself).
+QSharedPointer<QCPAxisTickerText> tokenTicker(const QStringList& labels, int stride) {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    const int stride =
-        std::max<int>(1, static_cast<int>((labels.size() + kMaxTickLabels - 1) / kMaxTickLabels));
-    for (int i = 0; i < labels.size(); i += stride)
+    for (int i = 0; i < labels.size(); i += std::max(1, stride))
         ticker->addTick(i, labels[i].size() > 10 ? labels[i].left(9) + QStringLiteral("…")
                                                  : labels[i]);
     return ticker;
@@ -126,6 +125,9 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         title->setWordWrap(true);
         title->setTextFormat(Qt::PlainText);
         title->setFont(HeatmapView::tokenFont(font()));
+        // Two lines for every title, so that the three maps start at the same height.
+        title->setMinimumHeight(2 * QFontMetrics(title->font()).lineSpacing());
+        title->setAlignment(Qt::AlignLeft | Qt::AlignBottom);
         column->addWidget(title);
         column->addWidget(view, 1);
         maps->addLayout(column, 1);
@@ -160,7 +162,6 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_diffMap = new QCPColorMap(m_diffPlot->xAxis, m_diffPlot->yAxis);
     m_diffMap->setInterpolate(false);
     m_diffMap->setTightBoundary(false);
-    m_diffMap->setGradient(makeDivergingGradient());
     m_diffScale = new QCPColorScale(m_diffPlot);
     m_diffScale->setType(QCPAxis::atRight);
     m_diffScale->setBarWidth(10);
@@ -169,6 +170,12 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_diffScale->axis()->setTickLabelFont(font);
     m_diffPlot->plotLayout()->addElement(0, 1, m_diffScale);
     m_diffMap->setColorScale(m_diffScale);
+    // The scale owns the gradient once connected: set it there. Cells both sides mask are NaN
+    // and drawn in the neutral masked-cell grey, not as "no difference".
+    QCPColorGradient diverging = makeDivergingGradient();
+    diverging.setNanHandling(QCPColorGradient::nhNanColor);
+    diverging.setNanColor(maskedCellColor(ColorMap::Viridis));
+    m_diffScale->setGradient(diverging);
     auto* group = new QCPMarginGroup(m_diffPlot);
     m_diffPlot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     m_diffScale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
@@ -190,7 +197,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_rowTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rowTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_rowTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_rowTable->horizontalHeader()->setStretchLastSection(true);
+    m_rowTable->horizontalHeader()->setStretchLastSection(false);
     m_rowTable->setFont(font);
     m_rowTable->setToolTip(tr("Per query row: how far apart the two distributions are and how "
                               "much sharper or flatter B is."));
@@ -227,6 +234,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         if (index >= 0)
             setComparedHead(m_headBox->itemData(index).toInt());
     });
+    connect(m_diffPlot, &QCustomPlot::afterLayout, this, &CompareView::updateTicks);
     connect(m_diffPlot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
         if (!m_comparison)
             return;
@@ -260,7 +268,7 @@ QString CompareView::summary(const core::Config& config) {
     QStringList parts;
     parts << qs(core::toString(config.scoring)) << qs(core::toString(config.normalizer));
     parts << tr("T %1").arg(QString::number(config.temperature, 'g', 3));
-    parts << tr("%n head(s)", nullptr, config.heads);
+    parts << (config.heads == 1 ? tr("1 head") : tr("%1 heads").arg(config.heads));
     if (config.mask.kind != core::MaskKind::None)
         parts << tr("mask %1").arg(QString::fromStdString(core::toString(config.mask)));
     if (config.positional != core::PositionalEncoding::None)
@@ -458,7 +466,9 @@ void CompareView::updateComparison() {
         text += tr(";  mean KL(A‖B) = %1 nats").arg(fmt(klSum / finite));
     if (infinite > 0)
         text +=
-            tr(";  %n row(s) with KL = ∞ (B gives exactly 0 where A does not)", nullptr, infinite);
+            (infinite == 1
+                 ? tr(";  1 row with KL = ∞ (B gives exactly 0 where A does not)")
+                 : tr(";  %1 rows with KL = ∞ (B gives exactly 0 where A does not)").arg(infinite));
     if (!m_errorB.isEmpty())
         text = tr("Side B: %1").arg(m_errorB);
     showMessage(text);
@@ -469,6 +479,7 @@ void CompareView::updateComparison() {
 void CompareView::fillDifference() {
     if (!m_comparison) {
         m_diffMap->data()->clear();
+        updateCellTexts();
         m_diffPlot->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
@@ -476,18 +487,67 @@ void CompareView::fillDifference() {
     const int nq = static_cast<int>(d.rows()), nk = static_cast<int>(d.cols());
     m_diffMap->data()->setSize(nk, nq);
     m_diffMap->data()->setRange(QCPRange(0, nk - 1), QCPRange(0, nq - 1));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
     for (int q = 0; q < nq; ++q)
-        for (int k = 0; k < nk; ++k)
-            m_diffMap->data()->setCell(k, q, d(q, k));
+        for (int k = 0; k < nk; ++k) {
+            const bool hidden = !m_resultA->allowed(q, k) && !m_resultB->allowed(q, k);
+            m_diffMap->data()->setCell(k, q, hidden ? nan : d(q, k));
+        }
     // Symmetric around 0, so white is "no difference" whatever the sign of the extremes.
     m_range = std::max(static_cast<double>(m_comparison->maxAbsDifference), 1e-3);
-    m_diffMap->setDataRange(QCPRange(-m_range, m_range));
-    m_diffPlot->xAxis->setTicker(tokenTicker(tokenLabels(m_resultA->keyTokens)));
-    m_diffPlot->yAxis->setTicker(tokenTicker(tokenLabels(m_resultA->queryTokens)));
-    m_diffPlot->xAxis->setTickLabelRotation(nk > 6 ? 45 : 0);
+    m_diffScale->setDataRange(QCPRange(-m_range, m_range));
+    m_diffPlot->xAxis->setTickLabelRotation(nk > 6 ? 90 : 0);
     m_diffPlot->xAxis->setRange(-0.5, nk - 0.5);
     m_diffPlot->yAxis->setRange(-0.5, nq - 0.5);
+    updateTicks();
+    updateCellTexts();
     m_diffPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CompareView::updateCellTexts() {
+    for (QCPItemText* item : std::as_const(m_cellTexts))
+        m_diffPlot->removeItem(item);
+    m_cellTexts.clear();
+    if (!m_comparison)
+        return;
+    const core::Matrix& d = m_comparison->difference;
+    if (d.rows() > kMaxValueCells || d.cols() > kMaxValueCells)
+        return; // the cells are too small for numbers; hovering shows them
+    QFont font = m_diffPlot->font();
+    font.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.9));
+    for (int q = 0; q < d.rows(); ++q)
+        for (int k = 0; k < d.cols(); ++k) {
+            const double value = m_diffMap->data()->cell(k, q);
+            if (std::isnan(value))
+                continue;
+            auto* item = new QCPItemText(m_diffPlot);
+            item->position->setCoords(k, q);
+            item->setText(fmt(value));
+            item->setFont(font);
+            // White lies at the centre of the diverging map: dark text, except on the darkest
+            // quarter at either end.
+            item->setColor(std::abs(value) > 0.6 * m_range ? Qt::white : kTextColor);
+            item->setClipToAxisRect(true);
+            m_cellTexts << item;
+        }
+}
+
+void CompareView::updateTicks() {
+    if (!m_resultA || !m_comparison)
+        return;
+    // One label per cell when it fits, else every k-th: labels need a line height each.
+    const int line = QFontMetrics(m_diffPlot->xAxis->tickLabelFont()).height() + 2;
+    const QRect rect = m_diffPlot->axisRect()->rect();
+    const auto stride = [line](int pixels, int cells) {
+        const double pitch = cells > 0 ? static_cast<double>(std::max(pixels, 1)) / cells : 1.0;
+        return std::max(1, static_cast<int>(std::ceil(line / pitch)));
+    };
+    const int nq = static_cast<int>(m_comparison->difference.rows());
+    const int nk = static_cast<int>(m_comparison->difference.cols());
+    m_diffPlot->xAxis->setTicker(
+        tokenTicker(tokenLabels(m_resultA->keyTokens), nk > 6 ? stride(rect.width(), nk) : 1));
+    m_diffPlot->yAxis->setTicker(
+        tokenTicker(tokenLabels(m_resultA->queryTokens), stride(rect.height(), nq)));
 }
 
 double CompareView::differenceAt(int query, int key) const {

@@ -10,6 +10,7 @@
 #include "core/attention.h"
 #include "core/compare.h"
 
+#include <QList>
 #include <QWidget>
 
 #include <functional>
@@ -20,6 +21,7 @@ class QComboBox;
 class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
+class QCPItemText;
 class QLabel;
 class QPushButton;
 class QTableWidget;
@@ -68,7 +70,8 @@ public:
     const std::optional<core::Comparison>& comparison() const { return m_comparison; }
     /// Why there is no comparison, or a note about it; empty when all is well.
     QString message() const;
-    /// Value the difference map shows at (query, key); NaN outside.
+    /// Value the difference map shows at (query, key): A − B, or NaN where both sides mask the
+    /// cell (drawn grey) and outside the matrix.
     double differenceAt(int query, int key) const;
     /// Symmetric colour range ±r of the difference map.
     double differenceRange() const { return m_range; }
@@ -101,6 +104,8 @@ private:
     void updateHeadBox();
     void fillDifference();
     void fillRowTable();
+    void updateTicks();
+    void updateCellTexts();
     void showMessage(const QString& text);
     void syncEmbeddingsFile(const core::Config& config);
 
@@ -121,6 +126,7 @@ private:
     QCPColorMap* m_diffMap = nullptr;
     QCPColorScale* m_diffScale = nullptr;
     QTableWidget* m_rowTable = nullptr;
+    QList<QCPItemText*> m_cellTexts;
 
     std::shared_ptr<const core::Result> m_resultA, m_resultB;
     std::optional<core::Comparison> m_comparison;

@@ -24,7 +24,8 @@ namespace {
 constexpr int kMargin = 10;
 constexpr int kGap = 8; // between a label and the end of its lines
 constexpr int kMaxLabelWidth = 160;
-constexpr int kMinLineSpan = 140; // the lines get at least this much width
+constexpr int kMinLineSpan = 140; // the lines get at least this much width …
+constexpr int kMaxLineSpan = 520; // … and at most this much: longer lines are harder to follow
 
 // Tableau 10, then six of ColorBrewer's Dark2: distinct on white, in this order of preference.
 constexpr std::array<QRgb, 16> kHeadColors{
@@ -72,8 +73,29 @@ public:
         return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
     }
 
-    int rowHeight() const { return QFontMetrics(font()).height() + 6; }
+    int minRowHeight() const { return QFontMetrics(font()).height() + 6; }
+    // Rows spread out to fill the height, up to twice their minimum.
+    double rowHeight() const {
+        const int n = std::max(tokenCount(0), tokenCount(1));
+        const double available = height() - headerHeight() - 2.0 * kMargin;
+        if (n <= 0)
+            return minRowHeight();
+        return std::clamp(available / n, static_cast<double>(minRowHeight()), 2.0 * minRowHeight());
+    }
     int headerHeight() const { return QFontMetrics(font()).height() + 10; }
+
+    // Horizontal layout: query labels, lines, key labels, centred when the widget is wide.
+    struct Columns {
+        int queryLeft, lineStart, lineEnd, keyLeft;
+    };
+    Columns columns() const {
+        const int w0 = labelWidth(0), w1 = labelWidth(1);
+        const int span =
+            std::clamp(width() - 2 * kMargin - w0 - w1 - 2 * kGap, kMinLineSpan, kMaxLineSpan);
+        const int total = w0 + w1 + 2 * kGap + span;
+        const int left = std::max(kMargin, (width() - total) / 2);
+        return {left, left + w0 + kGap, left + w0 + kGap + span, left + w0 + 2 * kGap + span};
+    }
 
     int labelWidth(int side) const {
         const QFontMetrics metrics(font());
@@ -92,16 +114,16 @@ public:
     }
 
     QRect labelRect(int side, int index) const {
-        const int y = static_cast<int>(std::lround(rowY(side, index) - rowHeight() / 2.0));
-        const int w = labelWidth(side);
-        const int x = side == 0 ? kMargin : width() - kMargin - w;
-        return {x, y, w, rowHeight()};
+        const int h = static_cast<int>(std::lround(rowHeight()));
+        const int y = static_cast<int>(std::lround(rowY(side, index) - h / 2.0));
+        const Columns c = columns();
+        return {side == 0 ? c.queryLeft : c.keyLeft, y, labelWidth(side), h};
     }
 
     QSize sizeHint() const override {
         const int n = std::max(tokenCount(0), tokenCount(1));
         return {2 * kMargin + labelWidth(0) + labelWidth(1) + 2 * kGap + 2 * kMinLineSpan,
-                headerHeight() + 2 * kMargin + n * rowHeight()};
+                headerHeight() + 2 * kMargin + n * minRowHeight()};
     }
     QSize minimumSizeHint() const override {
         const QSize hint = sizeHint();
@@ -148,17 +170,17 @@ public:
         bold.setBold(true);
 
         // Column titles.
+        const Columns c = columns();
         painter.setPen(kText);
         painter.setFont(bold);
-        painter.drawText(QRect(kMargin, kMargin / 2, labelWidth(0), headerHeight()),
+        painter.drawText(QRect(c.queryLeft, kMargin / 2, labelWidth(0), headerHeight()),
                          Qt::AlignRight | Qt::AlignVCenter, LinesView::tr("Query"));
-        painter.drawText(
-            QRect(width() - kMargin - labelWidth(1), kMargin / 2, labelWidth(1), headerHeight()),
-            Qt::AlignLeft | Qt::AlignVCenter, LinesView::tr("Key"));
+        painter.drawText(QRect(c.keyLeft, kMargin / 2, labelWidth(1), headerHeight()),
+                         Qt::AlignLeft | Qt::AlignVCenter, LinesView::tr("Key"));
 
         // Lines: the faded ones first, so that the highlighted lines lie on top.
-        const double x0 = kMargin + labelWidth(0) + kGap;
-        const double x1 = width() - kMargin - labelWidth(1) - kGap;
+        const double x0 = c.lineStart;
+        const double x1 = c.lineEnd;
         const LinesView::TokenRef hot = active();
         const int nq = tokenCount(0), nk = tokenCount(1);
         for (int pass = 0; pass < 2; ++pass) {
@@ -192,7 +214,8 @@ public:
                 if (isHot) {
                     painter.setPen(Qt::NoPen);
                     painter.setBrush(kHoverBackground);
-                    painter.drawRoundedRect(QRectF(box).adjusted(-3, 1, 3, -1), 4, 4);
+                    const double pad = (box.height() - metrics.height()) / 2.0 - 2.0;
+                    painter.drawRoundedRect(QRectF(box).adjusted(-3, pad, 3, -pad), 4, 4);
                 }
                 painter.setFont(isHot ? bold : font());
                 painter.setPen(padding ? QColor(0x8a, 0x8a, 0x8a) : kText);

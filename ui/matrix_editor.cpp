@@ -188,7 +188,7 @@ MatrixEditor::MatrixEditor(QWidget* parent) : QWidget(parent) {
     wControls->addStretch(1);
     wLayout->addLayout(wControls);
     auto* wTables = new QHBoxLayout;
-    const QString names[3] = {QStringLiteral("W_q"), QStringLiteral("W_k"), QStringLiteral("W_v")};
+    const QString names[3] = {tr("W_q"), tr("W_k"), tr("W_v")};
     for (int i = 0; i < 3; ++i) {
         auto* box = new QVBoxLayout;
         box->addWidget(new QLabel(names[i], wGroup));
@@ -214,6 +214,7 @@ MatrixEditor::MatrixEditor(QWidget* parent) : QWidget(parent) {
     // Scoring settings without a control in the dock.
     auto* sGroup = new QGroupBox(tr("Scoring parameters"), content);
     auto* sForm = new QFormLayout(sGroup);
+    sForm->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     m_cosineScale = new QDoubleSpinBox(sGroup);
     m_cosineScale->setRange(-1000.0, 1000.0);
     m_cosineScale->setDecimals(2);
@@ -327,31 +328,46 @@ std::vector<std::string> MatrixEditor::queryTokenTexts() const {
 
 void MatrixEditor::setResult(std::shared_ptr<const core::Result> result) {
     m_result = std::move(result);
-    if (m_result) {
-        const core::Config& config = m_result->config;
-        // The numbers in use win over older typed ones (e.g. after an undo in the dock).
-        if (config.embeddings == core::EmbeddingSource::Manual &&
-            config.manualQueryEmbeddings.size() > 0) {
-            m_x = config.manualQueryEmbeddings;
-            m_xTokens = realTokens(m_result->queryTokens);
-            m_width = static_cast<int>(std::clamp<Eigen::Index>(m_x.cols(), 1, kMaxEmbeddingWidth));
-            if (m_result->cross) {
-                m_xk = config.manualKeyEmbeddings;
-                m_xkTokens = realTokens(m_result->keyTokens);
-            }
-        }
-        if (config.projection == core::ProjectionInit::Manual)
-            for (std::size_t h = 0; h < m_result->heads.size(); ++h)
-                for (int i = 0; i < 3; ++i) {
-                    auto& list = m_w[i];
-                    if (list.size() <= h)
-                        list.resize(h + 1);
-                    const core::HeadResult& head = m_result->heads[h];
-                    list[h] = i == 0 ? head.wq : i == 1 ? head.wk : head.wv;
-                }
-    }
+    // The tables show the numbers in use whenever they fit, typed or not: editing a cell then
+    // changes exactly that number and nothing else.
+    takeNumbersInUse();
+    if (m_result && m_result->config.sentence != m_statusSentence)
+        m_status->clear(); // the message was about an earlier sentence
     refreshControls();
     refreshTables();
+}
+
+bool MatrixEditor::takeNumbersInUse() {
+    if (!m_result || m_result->heads.empty() || m_result->heads.front().q.size() == 0)
+        return false; // no result, or imported weights without the stages
+    const int dModel = static_cast<int>(m_result->queryInputs.cols());
+    if (dModel > kMaxEmbeddingWidth)
+        return false;
+    const core::Config& config = m_result->config;
+    auto withoutPositions = [&](const core::Matrix& inputs,
+                                const std::vector<core::TokenInfo>& tokens) {
+        core::Matrix x = inputs;
+        // The tables hold the embeddings before the positional encoding is added.
+        if (config.positional == core::PositionalEncoding::Sinusoidal)
+            x -= core::sinusoidalEncoding(static_cast<int>(x.rows()), dModel);
+        int real = 0;
+        for (const core::TokenInfo& token : tokens)
+            real += token.padding ? 0 : 1;
+        return core::Matrix(x.topRows(real));
+    };
+    m_x = withoutPositions(m_result->queryInputs, m_result->queryTokens);
+    m_xTokens = realTokens(m_result->queryTokens);
+    if (m_result->cross) {
+        m_xk = withoutPositions(m_result->keyInputs, m_result->keyTokens);
+        m_xkTokens = realTokens(m_result->keyTokens);
+    }
+    m_width = std::max(dModel, 1);
+    for (int i = 0; i < 3; ++i) {
+        m_w[i].clear();
+        for (const core::HeadResult& head : m_result->heads)
+            m_w[i].push_back(i == 0 ? head.wq : i == 1 ? head.wk : head.wv);
+    }
+    return true;
 }
 
 core::Config MatrixEditor::applyTo(core::Config config) const {
@@ -410,57 +426,39 @@ void MatrixEditor::loadPreset(core::Preset preset) {
         m_presetBox->setCurrentIndex(index);
         m_presetText->setText(presetDescription(preset));
     }
-    m_status->setText(tr("Loaded: %1.").arg(presetTitle(preset)));
     emit configRequested(config);
+    m_status->setText(tr("Loaded: %1.").arg(presetTitle(preset)));
+    m_statusSentence = config.sentence;
     refreshControls();
     refreshTables();
 }
 
 bool MatrixEditor::copyNumbersInUse() {
     if (!m_result || m_result->heads.empty() || m_result->heads.front().q.size() == 0) {
-        m_status->setText(tr("There are no numbers in use yet."));
+        setStatus(tr("There are no numbers in use yet."));
         return false;
     }
     const int dModel = static_cast<int>(m_result->queryInputs.cols());
-    if (dModel > kMaxEmbeddingWidth) {
-        m_status->setText(tr("The embeddings have %1 numbers per token; the tables take at most "
-                             "%2. Choose d_model ≤ %2 first.")
-                              .arg(dModel)
-                              .arg(kMaxEmbeddingWidth));
+    if (!takeNumbersInUse()) {
+        setStatus(tr("The embeddings have %1 numbers per token; the tables take at most %2. "
+                     "Choose d_model ≤ %2 first.")
+                      .arg(dModel)
+                      .arg(kMaxEmbeddingWidth));
         return false;
-    }
-    const core::Config& config = m_result->config;
-    auto withoutPositions = [&](const core::Matrix& inputs,
-                                const std::vector<core::TokenInfo>& tokens) {
-        core::Matrix x = inputs;
-        // The tables hold the embeddings before the positional encoding is added.
-        if (config.positional == core::PositionalEncoding::Sinusoidal)
-            x -= core::sinusoidalEncoding(static_cast<int>(x.rows()), dModel);
-        int real = 0;
-        for (const core::TokenInfo& token : tokens)
-            real += token.padding ? 0 : 1;
-        return core::Matrix(x.topRows(real));
-    };
-    m_x = withoutPositions(m_result->queryInputs, m_result->queryTokens);
-    m_xTokens = realTokens(m_result->queryTokens);
-    if (m_result->cross) {
-        m_xk = withoutPositions(m_result->keyInputs, m_result->keyTokens);
-        m_xkTokens = realTokens(m_result->keyTokens);
-    }
-    m_width = dModel;
-    for (int i = 0; i < 3; ++i) {
-        m_w[i].clear();
-        for (const core::HeadResult& head : m_result->heads)
-            m_w[i].push_back(i == 0 ? head.wq : i == 1 ? head.wk : head.wv);
     }
     core::Config next = baseConfig();
     next.embeddings = core::EmbeddingSource::Manual;
     next.projection = core::ProjectionInit::Manual;
-    m_status->setText(tr("Copied the numbers in use; edit any cell."));
+    setStatus(tr("Copied the numbers in use; edit any cell."));
     request(next);
     refreshControls();
     refreshTables();
     return true;
+}
+
+void MatrixEditor::setStatus(const QString& text) {
+    m_status->setText(text);
+    m_statusSentence = baseConfig().sentence;
 }
 
 void MatrixEditor::setManualEmbeddings(bool on) {
@@ -554,6 +552,12 @@ void MatrixEditor::refreshControls() {
     m_manualX->setChecked(config.embeddings == core::EmbeddingSource::Manual);
     m_manualW->setChecked(config.projection == core::ProjectionInit::Manual);
     m_widthBox->setValue(m_width);
+    const bool manualX = config.embeddings == core::EmbeddingSource::Manual;
+    m_widthBox->setEnabled(manualX);
+    m_widthBox->setToolTip(
+        manualX ? tr("Numbers per token vector (d_model), at most %1.").arg(kMaxEmbeddingWidth)
+                : tr("Tick “Type the embeddings” to choose the width; until "
+                     "then the table shows the vectors in use."));
     const int heads = std::clamp(config.heads, 1, 16);
     if (m_headBox->count() != heads) {
         m_headBox->clear();

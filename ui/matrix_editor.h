@@ -42,8 +42,9 @@ public:
     /// Where the configuration edits start from (the workspace's newest request). Without it
     /// the configuration of the last result is used.
     void setBaseConfigProvider(std::function<core::Config()> provider);
-    /// Mirrors the numbers in use: manual matrices of the result's configuration, its tokens
-    /// and its head count.
+    /// Mirrors the result: its tokens and head count, and its embeddings and projections
+    /// whenever d_model ≤ kMaxEmbeddingWidth (typed or not), so that editing a cell changes
+    /// only that number.
     void setResult(std::shared_ptr<const core::Result> result);
 
     /// `config` with the typed matrices filled in where it asks for manual embeddings or
@@ -89,6 +90,8 @@ private:
     void onEmbeddingEdited(bool source, int row, int col, double value);
     void onProjectionEdited(int which, int row, int col, double value);
     std::vector<std::string> queryTokenTexts() const;
+    bool takeNumbersInUse();
+    void setStatus(const QString& text);
 
     std::function<core::Config()> m_baseProvider;
     std::shared_ptr<const core::Result> m_result;
@@ -102,6 +105,7 @@ private:
     core::EmbeddingSource m_previousEmbeddings = core::EmbeddingSource::Builtin;
     core::ProjectionInit m_previousProjection = core::ProjectionInit::Identity;
     bool m_updating = false;
+    std::string m_statusSentence; ///< the sentence the status message is about
 
     QComboBox* m_presetBox = nullptr;
     QPushButton* m_loadPreset = nullptr;

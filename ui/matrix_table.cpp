@@ -65,7 +65,7 @@ public:
         const double value = m_values(index.row(), index.column());
         switch (role) {
         case Qt::DisplayRole:
-            return HeatmapView::formatNumber(value);
+            return MatrixTable::formatValue(value);
         case Qt::EditRole:
             return value;
         case Qt::BackgroundRole:
@@ -83,7 +83,7 @@ public:
             return QStringLiteral("%1 · %2: %3")
                 .arg(label(m_rowLabels, index.row()), label(m_columnLabels, index.column()),
                      std::isfinite(value) ? QString::number(value, 'g', 7)
-                                          : HeatmapView::formatNumber(value));
+                                          : MatrixTable::formatValue(value));
         default:
             return {};
         }
@@ -281,7 +281,9 @@ MatrixTable::MatrixTable(QWidget* parent) : QTableView(parent) {
     setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setSizeAdjustPolicy(QAbstractScrollArea::AdjustIgnored);
-    setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Maximum);
+    // Exactly the size of the matrix up to kMaxVisibleRows × kMaxVisibleColumns: the pages
+    // around the tables scroll rather than squeeze them.
+    setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     horizontalHeader()->setHighlightSections(false);
@@ -356,15 +358,42 @@ bool MatrixTable::isEditable() const {
 
 void MatrixTable::setHighlight(const core::StageHighlight& highlight, bool active) {
     m_model->setHighlight(highlight, active);
-    if (active && highlight.cellRow >= 0 && highlight.cellCol >= 0 &&
-        highlight.cellRow < m_model->rowCount() && highlight.cellCol < m_model->columnCount())
-        scrollTo(m_model->index(highlight.cellRow, highlight.cellCol));
-    else if (active && highlight.involvement == core::Involvement::Part) {
-        const int row = highlight.rows.empty() ? 0 : highlight.rows.front();
-        const int col = highlight.cols.empty() ? 0 : highlight.cols.front();
-        if (row < m_model->rowCount() && col < m_model->columnCount())
-            scrollTo(m_model->index(row, col));
-    }
+    m_scrollTarget = {-1, -1};
+    if (active && highlight.cellRow >= 0 && highlight.cellCol >= 0)
+        m_scrollTarget = {highlight.cellCol, highlight.cellRow};
+    else if (active && highlight.involvement == core::Involvement::Part)
+        m_scrollTarget = {highlight.cols.empty() ? 0 : highlight.cols.front(),
+                          highlight.rows.empty() ? 0 : highlight.rows.back()};
+    scrollToTarget();
+}
+
+void MatrixTable::scrollToTarget() {
+    const int row = m_scrollTarget.y(), col = m_scrollTarget.x();
+    if (row >= 0 && col >= 0 && row < m_model->rowCount() && col < m_model->columnCount())
+        scrollTo(m_model->index(row, col));
+}
+
+void MatrixTable::resizeEvent(QResizeEvent* event) {
+    QTableView::resizeEvent(event);
+    // A table laid out after its highlight was set scrolls again with its final viewport.
+    scrollToTarget();
+}
+
+QString MatrixTable::formatValue(double value) {
+    if (std::isnan(value))
+        return QStringLiteral("NaN");
+    if (std::isinf(value))
+        return value < 0 ? QStringLiteral("−∞") : QStringLiteral("∞");
+    const double magnitude = std::abs(value);
+    if (magnitude < 0.005)
+        return QStringLiteral("0.00"); // no "-0.00": the sign of a rounded zero is noise
+    if (magnitude < 100.0)
+        return QString::number(value, 'f', 2);
+    if (magnitude < 1000.0)
+        return QString::number(value, 'f', 1);
+    if (magnitude < 1e5)
+        return QString::number(value, 'f', 0);
+    return QString::number(value, 'g', 2);
 }
 
 bool MatrixTable::isCellEmphasized(int row, int col) const {
@@ -395,7 +424,7 @@ void MatrixTable::updateSectionSizes() {
     int labelWidth = 0;
     for (const QString& label : m_model->m_columnLabels)
         labelWidth = std::max(labelWidth, labels.horizontalAdvance(label) + 10);
-    m_cellWidth = std::max({numbers.horizontalAdvance(QStringLiteral("−0.00")) + 14,
+    m_cellWidth = std::max({numbers.horizontalAdvance(QStringLiteral("−00.00")) + 12,
                             std::min(labelWidth, kMaxLabelWidth), 36});
     m_cellHeight = std::max(numbers.height(), labels.height()) + 6;
     horizontalHeader()->setDefaultSectionSize(m_cellWidth);
@@ -408,15 +437,7 @@ QSize MatrixTable::sizeHint() const {
     const int rows = std::min(m_model->rowCount(), kMaxVisibleRows);
     const int cols = std::min(m_model->columnCount(), kMaxVisibleColumns);
     const int frame = 2 * frameWidth();
-    // The vertical header's width is known only after a layout pass; estimate it from labels.
-    const QFontMetrics labels(verticalHeader()->font());
-    int headerWidth = labels.horizontalAdvance(QStringLiteral("00")) + 12;
-    for (int r = 0; r < m_model->rowCount(); ++r)
-        headerWidth = std::max(
-            headerWidth, labels.horizontalAdvance(
-                             m_model->headerData(r, Qt::Vertical, Qt::DisplayRole).toString()) +
-                             12);
-    headerWidth = std::min(headerWidth, kMaxLabelWidth + 12);
+    const int headerWidth = std::min(verticalHeader()->sizeHint().width(), kMaxLabelWidth + 12);
     int width = frame + headerWidth + cols * m_cellWidth;
     int height = frame + horizontalHeader()->sizeHint().height() + rows * m_cellHeight;
     if (m_model->columnCount() > kMaxVisibleColumns)

@@ -64,6 +64,10 @@ public:
     QColor cellColor(int row, int col) const;
     QString cellText(int row, int col) const;
 
+    /// A value as the tables print it: 2 decimals (fewer for large magnitudes, so that every
+    /// number fits its cell), "−∞" for masked logits. The tooltip has the full value.
+    static QString formatValue(double value);
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -76,13 +80,16 @@ signals:
 protected:
     void keyPressEvent(QKeyEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void updateSectionSizes();
+    void scrollToTarget();
 
     detail::MatrixModel* m_model = nullptr;
     int m_cellWidth = 48;
     int m_cellHeight = 22;
+    QPoint m_scrollTarget{-1, -1}; ///< (column, row) kept in view, also after a resize
 };
 
 } // namespace attnlab::ui

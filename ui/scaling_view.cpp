@@ -72,17 +72,8 @@ QCustomPlot* makeLinePlot(QWidget* parent, const QString& title, const QString& 
         QCPScatterStyle(QCPScatterStyle::ssDiamond, kScaledColor, kScaledColor, 5));
     auto* reference = plot->addGraph();
     reference->setPen(QPen(kReferenceColor, 1.2, Qt::DashLine));
-    QFont legendFont = font;
-    legendFont.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.85));
-    plot->legend->setFont(legendFont);
-    plot->legend->setVisible(true);
-    plot->legend->setBrush(QColor(255, 255, 255, 220));
-    plot->legend->setBorderPen(QPen(QColor(0xc8, 0xc8, 0xc8)));
+    plot->legend->setVisible(false); // one legend for all charts, above them
     return plot;
-}
-
-void placeLegend(QCustomPlot* plot, Qt::Alignment alignment) {
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, alignment);
 }
 
 // A dashed vertical line with a label marking the current head's d_k.
@@ -112,9 +103,9 @@ void setMarker(QCustomPlot* plot, int dK) {
         return;
     line->point1->setCoords(dK, 1);
     line->point2->setCoords(dK, 2);
-    text->position->setCoords(dK, 0.55);
+    text->position->setCoords(dK, 0.0);
     // Near the right edge the label goes to the left of the line.
-    text->setPositionAlignment((dK > 64 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
+    text->setPositionAlignment((dK > 64 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
     text->setText(QCoreApplication::translate("ScalingView", "this head: d_k = %1").arg(dK));
 }
 
@@ -146,16 +137,25 @@ ScalingView::ScalingView(QWidget* parent) : QWidget(parent) {
     top->addWidget(m_status, 1);
     layout->addLayout(top);
 
-    m_variance = makeLinePlot(this, tr("Variance of the score"), tr("Var"), true);
-    m_variance->graph(kGraphReference)->setName(tr("Var = d_k (theory)"));
-    placeLegend(m_variance, Qt::AlignLeft | Qt::AlignTop);
-    m_entropy =
-        makeLinePlot(this, tr("Mean entropy of the softmax row"), tr("entropy (nats)"), false);
-    m_entropy->graph(kGraphReference)->setName(tr("equal weights, ln n"));
-    placeLegend(m_entropy, Qt::AlignLeft | Qt::AlignBottom);
-    m_maxWeight = makeLinePlot(this, tr("Mean largest weight"), tr("weight"), false);
-    m_maxWeight->graph(kGraphReference)->setName(tr("equal weights, 1/n"));
-    placeLegend(m_maxWeight, Qt::AlignLeft | Qt::AlignTop);
+    // The colours of the three charts, said once.
+    auto* legend = new QLabel(this);
+    legend->setTextFormat(Qt::RichText);
+    legend->setText(tr("<span style=\"color:%1\">━━ q·k, not scaled</span>&nbsp;&nbsp;&nbsp;"
+                       "<span style=\"color:%2\">━━ q·k / √d_k</span>&nbsp;&nbsp;&nbsp;"
+                       "<span style=\"color:%3\">╌╌ reference (see each title)</span>&nbsp;"
+                       "&nbsp;&nbsp;<span style=\"color:%4\">┊ d_k of the current head</span>")
+                        .arg(kRawColor.name(), kScaledColor.name(), kReferenceColor.name(),
+                             kMarkerColor.name()));
+    layout->addWidget(legend);
+
+    m_variance =
+        makeLinePlot(this, tr("Variance of the score (dashed: Var = d_k)"), tr("Var"), true);
+    m_entropy = makeLinePlot(this,
+                             tr("Mean entropy of the softmax row (dashed: ln n, equal "
+                                "weights)"),
+                             tr("entropy (nats)"), false);
+    m_maxWeight = makeLinePlot(this, tr("Mean largest weight (dashed: 1/n, equal weights)"),
+                               tr("weight"), false);
     m_maxWeight->yAxis->setRange(0, 1.05);
 
     auto* histogramBox = new QWidget(this);
@@ -190,6 +190,10 @@ ScalingView::ScalingView(QWidget* parent) : QWidget(parent) {
     grid->addWidget(m_entropy, 0, 1);
     grid->addWidget(m_maxWeight, 1, 0);
     grid->addWidget(histogramBox, 1, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
     layout->addLayout(grid, 1);
 
     connect(m_keys, &QSpinBox::valueChanged, this, [this](int keys) { runStudy(keys, m_seed); });
@@ -273,7 +277,7 @@ void ScalingView::fillCharts() {
     m_variance->graph(kGraphRaw)->setData(dims, varRaw, true);
     m_variance->graph(kGraphScaled)->setData(dims, varScaled, true);
     m_variance->graph(kGraphReference)->setData(dims, dims, true);
-    m_variance->yAxis->setRange(0.25, 1024);
+    m_variance->yAxis->setRange(0.25, 2048);
     m_entropy->graph(kGraphRaw)->setData(dims, entRaw, true);
     m_entropy->graph(kGraphScaled)->setData(dims, entScaled, true);
     m_entropy->graph(kGraphReference)

@@ -4,7 +4,6 @@
 #include "matrix_table.h"
 
 #include <QComboBox>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -144,24 +143,28 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
     m_content = new QWidget(m_scroll);
-    m_grid = new QGridLayout(m_content);
-    m_grid->setContentsMargins(2, 2, 2, 2);
-    m_grid->setHorizontalSpacing(14);
-    m_grid->setVerticalSpacing(10);
-    m_grid->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    auto* rows = new QVBoxLayout(m_content);
+    rows->setContentsMargins(2, 2, 2, 2);
+    rows->setSpacing(10);
     m_scroll->setWidget(m_content);
     layout->addWidget(m_scroll, 1);
 
+    // One row per step: its title, then its stages side by side.
     for (int step = 0; step < kStepCount; ++step) {
+        auto* row = new QHBoxLayout;
+        row->setSpacing(14);
         auto* label = new QLabel(stepTitle(step), m_content);
         label->setWordWrap(true);
         label->setTextFormat(Qt::PlainText);
         label->setFixedWidth(170);
         label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-        label->setForegroundRole(QPalette::WindowText);
         m_stepLabels << label;
-        m_grid->addWidget(label, step, 0, Qt::AlignTop);
+        row->addWidget(label, 0, Qt::AlignTop);
+        row->addStretch(1);
+        rows->addLayout(row);
+        m_stepRows << row;
     }
+    rows->addStretch(1);
 
     connect(m_headBox, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index < 0 || index == m_head)
@@ -317,7 +320,6 @@ void StepView::rebuildLayout() {
         delete widgets.box;
     m_widgets.clear();
     m_layoutKinds.clear();
-    QVector<int> columnOfStep(kStepCount, 1);
     for (const core::Stage& stage : m_stages) {
         m_layoutKinds.push_back(stage.kind);
         StageWidgets widgets;
@@ -342,8 +344,8 @@ void StepView::rebuildLayout() {
         const StageKind kind = stage.kind;
         connect(widgets.table, &MatrixTable::cellActivated, this,
                 [this, kind](int row, int col) { onCellActivated(kind, row, col); });
-        const int step = stepOf(kind);
-        m_grid->addWidget(widgets.box, step, columnOfStep[step]++, Qt::AlignLeft | Qt::AlignTop);
+        QHBoxLayout* row = m_stepRows[stepOf(kind)];
+        row->insertWidget(row->count() - 1, widgets.box, 0, Qt::AlignTop);
         m_widgets.push_back(widgets);
     }
     for (int step = 0; step < kStepCount; ++step)
@@ -362,7 +364,7 @@ QStringList StepView::axisLabels(core::StageAxis axis, int count) const {
         break;
     }
     case core::StageAxis::Single:
-        labels << QStringLiteral("v");
+        labels << tr("v");
         break;
     case core::StageAxis::ModelDims:
     case core::StageAxis::HeadDims:
@@ -402,26 +404,26 @@ QString StepView::stageCaption(const core::Stage& stage) const {
             name += tr(" + positional encoding");
         break;
     case StageKind::Wq:
-        name = QStringLiteral("W_q");
+        name = tr("W_q");
         break;
     case StageKind::Wk:
-        name = QStringLiteral("W_k");
+        name = tr("W_k");
         break;
     case StageKind::Wv:
-        name = QStringLiteral("W_v");
+        name = tr("W_v");
         break;
     case StageKind::Q:
-        name = cross ? QStringLiteral("Q = X_q·W_q") : QStringLiteral("Q = X·W_q");
+        name = cross ? tr("Q = X_q·W_q") : tr("Q = X·W_q");
         if (config.positional == core::PositionalEncoding::Rope)
             name += tr(", rotated (RoPE)");
         break;
     case StageKind::K:
-        name = cross ? QStringLiteral("K = X_k·W_k") : QStringLiteral("K = X·W_k");
+        name = cross ? tr("K = X_k·W_k") : tr("K = X·W_k");
         if (config.positional == core::PositionalEncoding::Rope)
             name += tr(", rotated (RoPE)");
         break;
     case StageKind::V:
-        name = cross ? QStringLiteral("V = X_k·W_v") : QStringLiteral("V = X·W_v");
+        name = cross ? tr("V = X_k·W_v") : tr("V = X·W_v");
         break;
     case StageKind::ScoringWa:
         name = tr("W_a (scoring parameter)");
@@ -436,21 +438,21 @@ QString StepView::stageCaption(const core::Stage& stage) const {
         name = tr("v (scoring parameter)");
         break;
     case StageKind::DotProducts:
-        name = QStringLiteral("Q·Kᵀ");
+        name = tr("Q·Kᵀ");
         break;
     case StageKind::Scores:
         switch (config.scoring) {
         case core::ScoringFunction::Dot:
-            name = QStringLiteral("S = Q·Kᵀ");
+            name = tr("S = Q·Kᵀ");
             break;
         case core::ScoringFunction::ScaledDot:
             name = tr("S = Q·Kᵀ / √%1").arg(m_result->dK);
             break;
         case core::ScoringFunction::General:
-            name = QStringLiteral("S = Q·W_a·Kᵀ");
+            name = tr("S = Q·W_a·Kᵀ");
             break;
         case core::ScoringFunction::Additive:
-            name = QStringLiteral("S = vᵀ·tanh(W₁q + W₂k)");
+            name = tr("S = vᵀ·tanh(W₁q + W₂k)");
             break;
         case core::ScoringFunction::Cosine:
             name = tr("S = %1 · cos(q, k)").arg(param(config.cosineScale));
@@ -463,13 +465,14 @@ QString StepView::stageCaption(const core::Stage& stage) const {
             name += tr(" + ALiBi bias");
         break;
     case StageKind::MaskedLogits:
-        name = tr("L masked (−∞ = hidden key)");
+        name = config.mask.kind == core::MaskKind::None ? tr("L masked (no mask: same as L)")
+                                                        : tr("L masked (−∞ = hidden key)");
         break;
     case StageKind::Weights:
         name = tr("A = %1(L)").arg(normalizerName(config.normalizer));
         break;
     case StageKind::Context:
-        name = QStringLiteral("C = A·V");
+        name = tr("C = A·V");
         break;
     }
     return tr("%1   %2 × %3").arg(name).arg(stage.values.rows()).arg(stage.values.cols());
@@ -588,7 +591,7 @@ QString StepView::arithmeticText() const {
             parts << tr("L = %1 / %2 = %3").arg(fmt(score), param(config.temperature), fmt(logit));
         if (!m_result->allowed(i, j))
             parts << tr("masked → −∞");
-        parts << tr("A = %1(row %2)[%3] = %4")
+        parts << tr("A = %1 of row “%2”, at “%3” = %4")
                      .arg(normalizerName(config.normalizer), q, k, fmt(h.weights(i, j)));
         return tr("query “%1” · key “%2”:  %3").arg(q, k, parts.join(QStringLiteral(",   ")));
     }

@@ -16,7 +16,7 @@
 #include <memory>
 
 class QComboBox;
-class QGridLayout;
+class QHBoxLayout;
 class QLabel;
 class QScrollArea;
 
@@ -93,7 +93,7 @@ private:
     QLabel* m_arithmetic = nullptr;
     QScrollArea* m_scroll = nullptr;
     QWidget* m_content = nullptr;
-    QGridLayout* m_grid = nullptr;
+    QVector<QHBoxLayout*> m_stepRows; ///< one row of stage boxes per step
     QVector<StageWidgets> m_widgets;
     QVector<QLabel*> m_stepLabels;
 

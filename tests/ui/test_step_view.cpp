@@ -81,7 +81,7 @@ TEST(StepView, TablesEqualTheCoreIntermediatesForEveryScoringFunction) {
             MatrixTable* table = view.table(kind);
             ASSERT_NE(table, nullptr) << static_cast<int>(kind);
             EXPECT_EIGEN_NEAR(table->matrix(), *matrix, 0);
-            EXPECT_EQ(table->cellText(0, 0), fmt((*matrix)(0, 0)));
+            EXPECT_EQ(table->cellText(0, 0), MatrixTable::formatValue((*matrix)(0, 0)));
         }
         EXPECT_EQ(view.table(StageKind::ScoringWa) != nullptr,
                   scoring == core::ScoringFunction::General);

@@ -92,10 +92,10 @@ TEST(TeachingRender, LongSentenceFourHeads) {
     core::Config config = longSentence();
     config.scoring = core::ScoringFunction::Additive;
     s.controller.setConfig(config);
-    s.panel.setSelection(2, 8, 1); // "it" → "animal"
+    s.panel.setSelection(2, 7, 1); // "it" → "animal"
     s.render(s.panel.stepView(), QStringLiteral("steps_additive_causal.png"));
     s.render(s.panel.linesView(), QStringLiteral("lines_four_heads.png"));
-    s.panel.linesView()->setHoveredToken({0, 8});
+    s.panel.linesView()->setHoveredToken({0, 7});
     s.render(s.panel.linesView(), QStringLiteral("lines_hover_it.png"));
     s.render(s.panel.scalingView(), QStringLiteral("why_sqrt_dk.png"));
     s.panel.scalingView()->waitForStudy();
