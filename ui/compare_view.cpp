@@ -196,7 +196,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_rowTable->verticalHeader()->setVisible(false);
     m_rowTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rowTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_rowTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Sized once after each fill: ResizeToContents would measure every row at every insert.
+    m_rowTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_rowTable->horizontalHeader()->setStretchLastSection(false);
     m_rowTable->setFont(font);
     m_rowTable->setToolTip(tr("Per query row: how far apart the two distributions are and how "
@@ -564,6 +565,7 @@ void CompareView::fillRowTable() {
     }
     const core::Comparison& c = *m_comparison;
     const int rows = static_cast<int>(c.difference.rows());
+    m_rowTable->setUpdatesEnabled(false);
     m_rowTable->setRowCount(rows);
     auto cell = [](const QString& text) {
         auto* item = new QTableWidgetItem(text);
@@ -590,6 +592,8 @@ void CompareView::fillRowTable() {
                     tr("No distribution in this row on one side (every key masked, or no "
                        "positive logit for relu)."));
     }
+    m_rowTable->resizeColumnsToContents();
+    m_rowTable->setUpdatesEnabled(true);
 }
 
 void CompareView::showMessage(const QString& text) {

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <vector>
 
 namespace attnlab::ui {
 
@@ -25,7 +26,12 @@ constexpr int kMargin = 10;
 constexpr int kGap = 8; // between a label and the end of its lines
 constexpr int kMaxLabelWidth = 160;
 constexpr int kMinLineSpan = 140; // the lines get at least this much width …
-constexpr int kMaxLineSpan = 520; // … and at most this much: longer lines are harder to follow
+constexpr int kMaxLineSpan = 520;
+// Ordinary lines are 1-pixel cosmetic lines, which the raster engine draws several times
+// faster than wide ones (thousands of them for a long sentence); the few lines of a hovered
+// token are wider.
+constexpr double kPenWidth = 0.0;
+constexpr double kHotPenWidth = 2.5; // … and at most this much: longer lines are harder to follow
 
 // Tableau 10, then six of ColorBrewer's Dark2: distinct on white, in this order of preference.
 constexpr std::array<QRgb, 16> kHeadColors{
@@ -46,6 +52,7 @@ public:
         setMouseTracking(true);
         setAttribute(Qt::WA_OpaquePaintEvent);
         setFont(HeatmapView::tokenFont(font()));
+        measure();
     }
 
     void setResult(std::shared_ptr<const core::Result> result) {
@@ -57,6 +64,7 @@ public:
             m_hovered = {};
         if (m_pinned.index >= tokenCount(0))
             m_pinned = {};
+        measure();
         updateGeometry();
         update();
     }
@@ -73,7 +81,7 @@ public:
         return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
     }
 
-    int minRowHeight() const { return QFontMetrics(font()).height() + 6; }
+    int minRowHeight() const { return m_lineHeight + 6; }
     // Rows spread out to fill the height, up to twice their minimum.
     double rowHeight() const {
         const int n = std::max(tokenCount(0), tokenCount(1));
@@ -82,7 +90,7 @@ public:
             return minRowHeight();
         return std::clamp(available / n, static_cast<double>(minRowHeight()), 2.0 * minRowHeight());
     }
-    int headerHeight() const { return QFontMetrics(font()).height() + 10; }
+    int headerHeight() const { return m_lineHeight + 10; }
 
     // Horizontal layout: query labels, lines, key labels, centred when the widget is wide.
     struct Columns {
@@ -97,13 +105,28 @@ public:
         return {left, left + w0 + kGap, left + w0 + kGap + span, left + w0 + 2 * kGap + span};
     }
 
-    int labelWidth(int side) const {
+    int labelWidth(int side) const { return m_labelWidths[side == 0 ? 0 : 1]; }
+
+    // Text measurements, redone only when the tokens or the font change: painting thousands of
+    // lines must not measure text for each of them.
+    void measure() {
         const QFontMetrics metrics(font());
-        int width =
-            metrics.horizontalAdvance(side == 0 ? LinesView::tr("Query") : LinesView::tr("Key"));
-        for (int i = 0; i < tokenCount(side); ++i)
-            width = std::max(width, metrics.horizontalAdvance(label(side, i)));
-        return std::min(width + 8, kMaxLabelWidth);
+        m_lineHeight = metrics.height();
+        for (int side = 0; side < 2; ++side) {
+            int width = metrics.horizontalAdvance(side == 0 ? LinesView::tr("Query")
+                                                            : LinesView::tr("Key"));
+            for (int i = 0; i < tokenCount(side); ++i)
+                width = std::max(width, metrics.horizontalAdvance(label(side, i)));
+            m_labelWidths[side] = std::min(width + 8, kMaxLabelWidth);
+        }
+    }
+
+    void changeEvent(QEvent* event) override {
+        QWidget::changeEvent(event);
+        if (event->type() == QEvent::FontChange) {
+            measure();
+            updateGeometry();
+        }
     }
 
     // Vertical centre of a token's row; the shorter column is centred against the longer one.
@@ -183,6 +206,11 @@ public:
         const double x1 = c.lineEnd;
         const LinesView::TokenRef hot = active();
         const int nq = tokenCount(0), nk = tokenCount(1);
+        std::vector<double> yq(static_cast<std::size_t>(nq)), yk(static_cast<std::size_t>(nk));
+        for (int q = 0; q < nq; ++q)
+            yq[static_cast<std::size_t>(q)] = rowY(0, q);
+        for (int k = 0; k < nk; ++k)
+            yk[static_cast<std::size_t>(k)] = rowY(1, k);
         for (int pass = 0; pass < 2; ++pass) {
             for (int h = 0; h < static_cast<int>(m_result->heads.size()); ++h) {
                 QColor color = LinesView::headColor(h);
@@ -196,9 +224,9 @@ public:
                         if (alpha < LinesView::kMinDrawnAlpha)
                             continue;
                         color.setAlphaF(static_cast<float>(alpha));
-                        painter.setPen(
-                            QPen(color, touching ? 2.5 : 1.8, Qt::SolidLine, Qt::RoundCap));
-                        painter.drawLine(QPointF(x0, rowY(0, q)), QPointF(x1, rowY(1, k)));
+                        painter.setPen(QPen(color, touching ? kHotPenWidth : kPenWidth));
+                        painter.drawLine(QPointF(x0, yq[static_cast<std::size_t>(q)]),
+                                         QPointF(x1, yk[static_cast<std::size_t>(k)]));
                         ++m_drawn;
                     }
             }
@@ -264,6 +292,8 @@ public:
     std::vector<bool> m_visible;
     LinesView::TokenRef m_hovered, m_pinned;
     int m_drawn = 0;
+    int m_lineHeight = 0;
+    int m_labelWidths[2] = {0, 0};
 };
 
 } // namespace detail

@@ -29,8 +29,9 @@ class LinesView : public QWidget {
 public:
     /// Opacity factor of lines not touching the hovered token.
     static constexpr double kFadedFactor = 0.12;
-    /// Lines fainter than this are not drawn (they would be invisible anyway).
-    static constexpr double kMinDrawnAlpha = 0.01;
+    /// Lines fainter than this are not drawn: at 2 % opacity a 1-pixel line is invisible, and
+    /// since a row's weights sum to 1 at most 50 lines per query and head remain.
+    static constexpr double kMinDrawnAlpha = 0.02;
 
     explicit LinesView(QWidget* parent = nullptr);
     ~LinesView() override;

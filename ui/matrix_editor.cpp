@@ -509,8 +509,28 @@ void MatrixEditor::setEditedHead(int head) {
     refreshTables();
 }
 
-MatrixTable* MatrixEditor::projectionTable(int which) const {
+MatrixTable* MatrixEditor::queryTable() {
+    if (m_tablesDirty)
+        refreshTablesNow();
+    return m_xTable;
+}
+
+MatrixTable* MatrixEditor::keyTable() {
+    if (m_tablesDirty)
+        refreshTablesNow();
+    return m_xkTable;
+}
+
+MatrixTable* MatrixEditor::projectionTable(int which) {
+    if (m_tablesDirty)
+        refreshTablesNow();
     return which >= 0 && which < 3 ? m_wTables[which] : nullptr;
+}
+
+void MatrixEditor::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_tablesDirty)
+        refreshTablesNow();
 }
 
 QString MatrixEditor::statusText() const {
@@ -581,6 +601,17 @@ void MatrixEditor::refreshControls() {
 }
 
 void MatrixEditor::refreshTables() {
+    // Hidden, the editor only remembers to refresh: the workspace recomputes at every
+    // keystroke, and applyTo() does not need the tables.
+    if (!isVisible()) {
+        m_tablesDirty = true;
+        return;
+    }
+    refreshTablesNow();
+}
+
+void MatrixEditor::refreshTablesNow() {
+    m_tablesDirty = false;
     const core::Config config = baseConfig();
     const bool manualX = config.embeddings == core::EmbeddingSource::Manual;
     const bool manualW = config.projection == core::ProjectionInit::Manual;

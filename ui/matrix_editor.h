@@ -66,9 +66,10 @@ public:
     void setEditedHead(int head);
 
     // Accessors for tests.
-    MatrixTable* queryTable() const { return m_xTable; }
-    MatrixTable* keyTable() const { return m_xkTable; }
-    MatrixTable* projectionTable(int which) const; ///< 0 W_q, 1 W_k, 2 W_v
+    // (The tables of a hidden editor are refreshed when it is shown or asked for them.)
+    MatrixTable* queryTable();
+    MatrixTable* keyTable();
+    MatrixTable* projectionTable(int which); ///< 0 W_q, 1 W_k, 2 W_v
     QComboBox* presetBox() const { return m_presetBox; }
     QCheckBox* manualEmbeddingsBox() const { return m_manualX; }
     QCheckBox* manualProjectionBox() const { return m_manualW; }
@@ -82,10 +83,14 @@ signals:
     /// The workspace should compute this configuration (complete, sentence included).
     void configRequested(const core::Config& config);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     core::Config baseConfig() const;
     void request(core::Config config);
     void refreshTables();
+    void refreshTablesNow();
     void refreshControls();
     void onEmbeddingEdited(bool source, int row, int col, double value);
     void onProjectionEdited(int which, int row, int col, double value);
@@ -105,6 +110,7 @@ private:
     core::EmbeddingSource m_previousEmbeddings = core::EmbeddingSource::Builtin;
     core::ProjectionInit m_previousProjection = core::ProjectionInit::Identity;
     bool m_updating = false;
+    bool m_tablesDirty = false;   ///< a hidden editor refreshes its tables when shown
     std::string m_statusSentence; ///< the sentence the status message is about
 
     QComboBox* m_presetBox = nullptr;
