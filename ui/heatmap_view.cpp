@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <vector>
 
 namespace attnlab::ui {
 
@@ -20,6 +21,14 @@ namespace {
 constexpr int kTickLength = 4;   // px, outward tick marks next to the token labels
 constexpr int kLabelGap = 3;     // px between tick and label, and label and axis title
 constexpr int kMaxLabelChars = 14; // longer tokens are elided in the axis labels
+// Tokens this short always fit the label width (even full-width CJK characters are about two
+// average widths), so they skip the costly elision.
+constexpr int kNeverElidedChars = kMaxLabelChars / 2 - 1;
+// A colour map of more cells than this (a long sentence) is max-pooled in blocks down to about
+// kMaxMapSide cells per side: more than the pixels a heatmap gets on screen, so nothing visible
+// is lost and every peak still shows, while the colour map, its image and each replot stay small.
+constexpr int kMaxMapSide = 512;
+constexpr qint64 kMaxMapCells = static_cast<qint64>(kMaxMapSide) * kMaxMapSide;
 constexpr double kMinValueFontPt = 6.5;
 
 const QColor kLabelColor(0x26, 0x26, 0x26);
@@ -445,18 +454,56 @@ void HeatmapView::setData(std::shared_ptr<const core::Result> result, int head) 
     queueReplot();
 }
 
+// The cell range of a side of `count` matrix cells stored as `cells` colour-map cells of
+// `pool` matrix cells each: the centres of the first and last block. QCPColorMap spreads a
+// single cell over a zero-size range, so a one-cell side gets its outer edges instead.
+static QCPRange cellRange(int count, int cells, int pool) {
+    if (cells <= 1)
+        return count > 1 ? QCPRange(-0.5, count - 0.5) : QCPRange(-0.5, 0.5);
+    const double half = (pool - 1) / 2.0;
+    return QCPRange(half, (cells - 1) * static_cast<double>(pool) + half);
+}
+
 void HeatmapView::fillColorMap() {
     QCPColorMapData* data = m_map->data();
-    if (data->keySize() != m_cols || data->valueSize() != m_rows)
-        data->setSize(m_cols, m_rows);
-    // Cell centres on integer coordinates. QCPColorMap spreads a single cell over a zero-size
-    // range, so a one-cell side gets the half-cells as its range instead.
-    data->setRange(m_cols > 1 ? QCPRange(0, m_cols - 1) : QCPRange(-0.5, 0.5),
-                   m_rows > 1 ? QCPRange(0, m_rows - 1) : QCPRange(-0.5, 0.5));
+    const bool pooled = static_cast<qint64>(m_rows) * m_cols > kMaxMapCells;
+    m_rowPool = pooled ? (m_rows + kMaxMapSide - 1) / kMaxMapSide : 1;
+    m_colPool = pooled ? (m_cols + kMaxMapSide - 1) / kMaxMapSide : 1;
+    const int cols = (m_cols + m_colPool - 1) / m_colPool;
+    const int rows = (m_rows + m_rowPool - 1) / m_rowPool;
+    if (data->keySize() != cols || data->valueSize() != rows)
+        data->setSize(cols, rows);
+    // Cell centres on integer coordinates (block centres when pooled).
+    data->setRange(cellRange(m_cols, cols, m_colPool), cellRange(m_rows, rows, m_rowPool));
     if (const core::Matrix* matrix = currentMatrix()) {
-        for (int row = 0; row < m_rows; ++row)
-            for (int col = 0; col < m_cols; ++col)
-                data->setCell(col, row, (*matrix)(row, col));
+        if (!pooled) {
+            for (int row = 0; row < m_rows; ++row)
+                for (int col = 0; col < m_cols; ++col)
+                    data->setCell(col, row, (*matrix)(row, col));
+        } else {
+            // Max over each block: rows first (whole vectorised rows), then the columns, into a
+            // buffer filled by all cores (the matrix is read once, which is most of the cost);
+            // the colour map is then written in one pass.
+            std::vector<float> pooledValues(static_cast<std::size_t>(rows) * cols);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static)
+#endif
+            for (int block = 0; block < rows; ++block) {
+                const int first = block * m_rowPool;
+                const int count = std::min(m_rowPool, m_rows - first);
+                Eigen::RowVectorXf top = matrix->row(first);
+                for (int r = 1; r < count; ++r)
+                    top = top.cwiseMax(matrix->row(first + r));
+                for (int c = 0; c < cols; ++c) {
+                    const int begin = c * m_colPool;
+                    pooledValues[static_cast<std::size_t>(block) * cols + c] =
+                        top.segment(begin, std::min(m_colPool, m_cols - begin)).maxCoeff();
+                }
+            }
+            for (int block = 0; block < rows; ++block)
+                for (int c = 0; c < cols; ++c)
+                    data->setCell(c, block, pooledValues[static_cast<std::size_t>(block) * cols + c]);
+        }
     }
     // setCell only ever widens the stored bounds; recompute them for the new contents.
     data->recalculateDataBounds();
@@ -471,14 +518,16 @@ void HeatmapView::applyRange() {
         low = 0.0;
         high = -std::numeric_limits<double>::infinity();
         if (const core::Matrix* matrix = currentMatrix()) {
-            for (int row = 0; row < m_rows; ++row)
-                for (int col = 0; col < m_cols; ++col) {
-                    if (isMasked(row, col))
-                        continue;
-                    const double value = (*matrix)(row, col);
-                    low = std::min(low, value);
-                    high = std::max(high, value);
-                }
+            const auto& allowed = m_result->allowed;
+            if (allowed.rows() != m_rows || allowed.cols() != m_cols || allowed.all()) {
+                low = std::min(low, static_cast<double>(matrix->minCoeff()));
+                high = static_cast<double>(matrix->maxCoeff());
+            } else if (allowed.any()) {
+                constexpr float kHuge = std::numeric_limits<float>::max();
+                low = std::min(
+                    low, static_cast<double>(allowed.select(matrix->array(), kHuge).minCoeff()));
+                high = allowed.select(matrix->array(), -kHuge).maxCoeff();
+            }
         }
         if (!(high > low))
             high = low + 1.0;
@@ -496,7 +545,9 @@ void HeatmapView::rebuildLabels() {
     const QFontMetricsF metrics(m_labelFont);
     const double maxWidth = metrics.averageCharWidth() * kMaxLabelChars;
     auto label = [&](const core::TokenInfo& token) {
-        QString text = metrics.elidedText(QString::fromStdString(token.text), Qt::ElideRight, maxWidth);
+        QString text = QString::fromStdString(token.text);
+        if (text.size() > kNeverElidedChars)
+            text = metrics.elidedText(text, Qt::ElideRight, maxWidth);
         if (token.unknown)
             text += QLatin1Char('?');
         return text;
@@ -520,16 +571,36 @@ void HeatmapView::rebuildLabels() {
 
 void HeatmapView::rebuildMask() {
     // Masked cells are transparent in the colour map (their stored value stays the weight, 0),
-    // so the hatched underlay shows through exactly where they are.
+    // so the hatched underlay shows through exactly where they are. A pooled block is
+    // transparent when every cell in it is masked.
     QCPColorMapData* data = m_map->data();
     data->clearAlpha();
     m_anyMasked = false;
-    for (int row = 0; row < m_rows; ++row)
-        for (int col = 0; col < m_cols; ++col)
-            if (isMasked(row, col)) {
-                data->setAlpha(col, row, 0);
-                m_anyMasked = true;
-            }
+    if (!m_result || m_rows == 0 || m_cols == 0)
+        return;
+    const auto& allowed = m_result->allowed;
+    if (allowed.rows() != m_rows || allowed.cols() != m_cols || allowed.all())
+        return;
+    m_anyMasked = true;
+    if (m_rowPool == 1 && m_colPool == 1) {
+        for (int row = 0; row < m_rows; ++row)
+            for (int col = 0; col < m_cols; ++col)
+                if (!allowed(row, col))
+                    data->setAlpha(col, row, 0);
+        return;
+    }
+    Eigen::Array<bool, 1, Eigen::Dynamic> visible(m_cols);
+    for (int block = 0; block * m_rowPool < m_rows; ++block) {
+        const int first = block * m_rowPool;
+        visible = allowed.row(first);
+        for (int r = first + 1; r < std::min(m_rows, first + m_rowPool); ++r)
+            visible = visible || allowed.row(r);
+        for (int c = 0; c * m_colPool < m_cols; ++c) {
+            const int begin = c * m_colPool;
+            if (!visible.segment(begin, std::min(m_colPool, m_cols - begin)).any())
+                data->setAlpha(c, block, 0);
+        }
+    }
 }
 
 void HeatmapView::rebuildLayout() {
@@ -698,6 +769,11 @@ void HeatmapView::setSelection(int query, int key) {
 double HeatmapView::cellValue(int query, int key) const {
     if (query < 0 || query >= m_rows || key < 0 || key >= m_cols)
         return std::numeric_limits<double>::quiet_NaN();
+    if (m_rowPool > 1 || m_colPool > 1) {
+        // Pooled: the colour map holds block maxima, the matrix the cell's own value.
+        const core::Matrix* matrix = currentMatrix();
+        return matrix ? (*matrix)(query, key) : std::numeric_limits<double>::quiet_NaN();
+    }
     return m_map->data()->cell(key, query);
 }
 
@@ -761,6 +837,10 @@ QVector<int> HeatmapView::drawnQueryLabels() const { return m_labelLayer->drawnR
 QVector<int> HeatmapView::drawnKeyLabels() const { return m_labelLayer->drawnColumns; }
 
 bool HeatmapView::valuesDrawn() const { return m_cellLayer->valuesDrawn; }
+
+QSize HeatmapView::colorMapCells() const {
+    return {m_map->data()->keySize(), m_map->data()->valueSize()};
+}
 
 void HeatmapView::onMouseMove(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();

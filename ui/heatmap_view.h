@@ -72,7 +72,9 @@ public:
     int selectedQuery() const { return m_selectedQuery; }
     int selectedKey() const { return m_selectedKey; }
 
-    /// The value stored in the colour map for (query, key); NaN outside the matrix.
+    /// The value of cell (query, key) as the colour map shows it; NaN outside the matrix. Long
+    /// sentences (more than 512 × 512 cells) are drawn max-pooled, blocks of cells sharing one
+    /// colour-map cell that holds their largest value; this still returns the cell's own value.
     double cellValue(int query, int key) const;
     /// True when the mask hides key `key` from query `query` (drawn hatched, weight 0).
     bool isMasked(int query, int key) const;
@@ -95,6 +97,8 @@ public:
     bool valuesDrawn() const;
     /// Rotation of the key labels in the last replot: 0, 45 or 90 degrees.
     int keyLabelAngle() const { return m_keyLabelAngle; }
+    /// Colour-map cells per side: the matrix size, or fewer for long sentences (max-pooled).
+    QSize colorMapCells() const;
 
     /// The font used for token labels: the widget font with CJK fallbacks.
     static QFont tokenFont(const QFont& base);
@@ -174,6 +178,8 @@ private:
     int m_queryLabelStride = 1;
     int m_keyLabelStride = 1;
     bool m_anyMasked = false;
+    int m_rowPool = 1; ///< matrix rows per colour-map cell (> 1 for long sentences)
+    int m_colPool = 1; ///< matrix columns per colour-map cell
 };
 
 } // namespace attnlab::ui
