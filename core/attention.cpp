@@ -477,9 +477,11 @@ Result compute(const Config& config, const ProgressCallback& progress) {
         // With one head the heads loop is serial, so the blocks of rows share the cores instead.
         const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
         std::vector<std::vector<int>> flaggedPerBlock(static_cast<std::size_t>(blocks));
-        const bool parallelBlocks =
+        [[maybe_unused]] const bool parallelBlocks =
             !inParallelRegion() && static_cast<double>(nq) * nk >= kParallelCells;
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static) if (parallelBlocks)
+#endif
         for (Eigen::Index block = 0; block < blocks; ++block) {
             const Eigen::Index begin = block * blockRows;
             const Eigen::Index end = std::min<Eigen::Index>(nq, begin + blockRows);
@@ -500,8 +502,10 @@ Result compute(const Config& config, const ProgressCallback& progress) {
         concatenated.middleCols(h * dK, dK) = head.context;
     };
 
-    const bool parallelHeads = config.heads > 1;
+    [[maybe_unused]] const bool parallelHeads = config.heads > 1;
+#ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) if (parallelHeads)
+#endif
     for (int h = 0; h < config.heads; ++h) {
         if (stop.load(std::memory_order_relaxed))
             continue;
@@ -532,8 +536,11 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     result.meanWeights.resize(nq, nk);
     result.maxWeights.resize(nq, nk);
     const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
-    const bool parallelBlocks = static_cast<double>(nq) * nk * config.heads >= kParallelCells;
+    [[maybe_unused]] const bool parallelBlocks =
+        static_cast<double>(nq) * nk * config.heads >= kParallelCells;
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static) if (parallelBlocks)
+#endif
     for (Eigen::Index block = 0; block < blocks; ++block) {
         const Eigen::Index begin = block * blockRows;
         const Eigen::Index rows = std::min<Eigen::Index>(nq, begin + blockRows) - begin;
