@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <QFontInfo>
+#include <QHash>
 #include <QFontMetricsF>
 #include <QKeyEvent>
 #include <QToolTip>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <vector>
@@ -454,6 +456,14 @@ void HeatmapView::setData(std::shared_ptr<const core::Result> result, int head) 
     queueReplot();
 }
 
+// True when every cell of `allowed` is visible. memchr finds a false byte far faster than
+// Eigen's all(), which tests 16 million cells of a long sentence one by one.
+static bool allVisible(const decltype(core::Result::allowed)& allowed) {
+    static_assert(sizeof(bool) == 1);
+    return allowed.size() == 0 ||
+           std::memchr(allowed.data(), 0, static_cast<std::size_t>(allowed.size())) == nullptr;
+}
+
 // The cell range of a side of `count` matrix cells stored as `cells` colour-map cells of
 // `pool` matrix cells each: the centres of the first and last block. QCPColorMap spreads a
 // single cell over a zero-size range, so a one-cell side gets its outer edges instead.
@@ -519,7 +529,7 @@ void HeatmapView::applyRange() {
         high = -std::numeric_limits<double>::infinity();
         if (const core::Matrix* matrix = currentMatrix()) {
             const auto& allowed = m_result->allowed;
-            if (allowed.rows() != m_rows || allowed.cols() != m_cols || allowed.all()) {
+            if (allowed.rows() != m_rows || allowed.cols() != m_cols || allVisible(allowed)) {
                 low = std::min(low, static_cast<double>(matrix->minCoeff()));
                 high = static_cast<double>(matrix->maxCoeff());
             } else if (allowed.any()) {
@@ -540,14 +550,21 @@ void HeatmapView::rebuildLabels() {
     m_keyLabels.clear();
     m_queryKinds.clear();
     m_keyKinds.clear();
+    m_queryLabelWidth = m_keyLabelWidth = 0;
     if (!m_result)
         return;
     const QFontMetricsF metrics(m_labelFont);
     const double maxWidth = metrics.averageCharWidth() * kMaxLabelChars;
+    // Long sentences repeat their words: each distinct token is elided once.
+    QHash<QString, QString> elided;
     auto label = [&](const core::TokenInfo& token) {
         QString text = QString::fromStdString(token.text);
-        if (text.size() > kNeverElidedChars)
-            text = metrics.elidedText(text, Qt::ElideRight, maxWidth);
+        if (text.size() > kNeverElidedChars) {
+            auto it = elided.find(text);
+            if (it == elided.end())
+                it = elided.insert(text, metrics.elidedText(text, Qt::ElideRight, maxWidth));
+            text = *it;
+        }
         if (token.unknown)
             text += QLatin1Char('?');
         return text;
@@ -567,6 +584,24 @@ void HeatmapView::rebuildLabels() {
         m_keyLabels.append(label(token));
         m_keyKinds.append(kind(token));
     }
+    // The widest labels (in bold, as a selected label is drawn) set the margins at every replot;
+    // measured here, once per distinct label, rather than at each replot.
+    QFont bold = m_labelFont;
+    bold.setBold(true);
+    const QFontMetricsF boldMetrics(bold);
+    QHash<QString, double> widths;
+    auto widest = [&](const QStringList& labels) {
+        double width = 0;
+        for (const QString& text : labels) {
+            auto it = widths.find(text);
+            if (it == widths.end())
+                it = widths.insert(text, boldMetrics.horizontalAdvance(text));
+            width = std::max(width, *it);
+        }
+        return width;
+    };
+    m_queryLabelWidth = widest(m_queryLabels);
+    m_keyLabelWidth = widest(m_keyLabels);
 }
 
 void HeatmapView::rebuildMask() {
@@ -579,7 +614,7 @@ void HeatmapView::rebuildMask() {
     if (!m_result || m_rows == 0 || m_cols == 0)
         return;
     const auto& allowed = m_result->allowed;
-    if (allowed.rows() != m_rows || allowed.cols() != m_cols || allowed.all())
+    if (allowed.rows() != m_rows || allowed.cols() != m_cols || allVisible(allowed))
         return;
     m_anyMasked = true;
     if (m_rowPool == 1 && m_colPool == 1) {
@@ -633,12 +668,8 @@ void HeatmapView::updateLabelLayout() {
     bold.setBold(true);
     const QFontMetricsF boldMetrics(bold);
     const double lineHeight = metrics.height();
-    double queryWidth = 0;
-    for (const QString& label : std::as_const(m_queryLabels))
-        queryWidth = std::max(queryWidth, boldMetrics.horizontalAdvance(label));
-    double keyWidth = 0;
-    for (const QString& label : std::as_const(m_keyLabels))
-        keyWidth = std::max(keyWidth, boldMetrics.horizontalAdvance(label));
+    const double queryWidth = m_queryLabelWidth;
+    const double keyWidth = m_keyLabelWidth;
 
     // The layout is not known yet: estimate the matrix size from the widget size and the
     // margins this function is about to set. The drawing step drops any label that would

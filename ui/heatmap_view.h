@@ -179,6 +179,8 @@ private:
     int m_keyLabelStride = 1;
     bool m_anyMasked = false;
     int m_rowPool = 1; ///< matrix rows per colour-map cell (> 1 for long sentences)
+    double m_queryLabelWidth = 0; ///< widest query label in bold, px (set by rebuildLabels)
+    double m_keyLabelWidth = 0;   ///< widest key label in bold, px
     int m_colPool = 1; ///< matrix columns per colour-map cell
 };
 
