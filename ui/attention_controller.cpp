@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <utility>
 
 namespace attnlab::ui {
@@ -137,6 +138,10 @@ double AttentionController::estimateWork(const core::Config& config) {
     } catch (const std::exception&) {
         return 0; // compute() fails at once with the same error
     }
+    return workFor(config, nq, nk);
+}
+
+double AttentionController::workFor(const core::Config& config, int nq, int nk) {
     if (config.mask.kind == core::MaskKind::Padding) {
         nk = std::max(nk, config.mask.padLength);
         if (config.source.empty())
@@ -199,11 +204,13 @@ void AttentionController::recompute() {
     const quint64 generation = ++m_generation;
     core::Config config = preparedConfig();
 
-    // The sentences are tokenised here first so that a tokenizer error names the right field.
-    for (const auto& [text, field] :
-         {std::pair{&config.sentence, "sentence"}, std::pair{&config.source, "source"}}) {
+    // The sentences are tokenised here first so that a tokenizer error names the right field;
+    // the token counts then size the work (tokenising a long text once, not twice, per key).
+    int counts[2] = {0, 0};
+    for (const auto& [text, field, count] : {std::tuple{&config.sentence, "sentence", &counts[0]},
+                                             std::tuple{&config.source, "source", &counts[1]}}) {
         try {
-            core::tokenize(*text, config.tokenizer);
+            *count = static_cast<int>(core::tokenize(*text, config.tokenizer).size());
         } catch (const core::InputError& error) {
             m_pending.reset();
             if (m_running)
@@ -214,7 +221,9 @@ void AttentionController::recompute() {
         }
     }
 
-    if (estimateWork(config) < m_syncWorkLimit) {
+    const int nq = std::max(1, counts[0]);
+    const int nk = config.source.empty() ? nq : std::max(1, counts[1]);
+    if (workFor(config, nq, nk) < m_syncWorkLimit) {
         // Small: answer at once. Anything older still on the worker becomes stale.
         m_pending.reset();
         if (m_running)

@@ -65,6 +65,8 @@ public:
     /// per-cell normalising of every head (n_q·n_k·H·(2·d_k + 40) dominates for long
     /// sentences). Tokenises the sentences.
     static double estimateWork(const core::Config& config);
+    /// estimateWork for token counts already known (n_q, n_k before padding).
+    static double workFor(const core::Config& config, int nq, int nk);
 
     /// Statistics for tests: results thrown away because a newer request existed, and worker
     /// runs stopped early through the progress callback.
