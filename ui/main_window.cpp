@@ -233,6 +233,11 @@ MainWindow::MainWindow(const QString& settingsPath, QWidget* parent)
 MainWindow::~MainWindow() {
     if (m_saveTimer->isActive())
         saveSettings();
+    // QWidget's destructor hides the docks, and their visibilityChanged would then call
+    // scheduleSave() on a MainWindow that is already destroyed (undefined behaviour, reported by
+    // UBSan in the asan build).
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        disconnect(dock, nullptr, this, nullptr);
 }
 
 // ---------------------------------------------------------------------------------------------
