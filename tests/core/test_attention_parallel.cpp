@@ -167,8 +167,13 @@ TEST(RowBlocks, EntropyOfLongRowsMatchesADoubleLoop) {
 // Sparsemax sorts only the entries that can be in the support; the result must be that of the
 // full sort, also for wide, huge and tied logits.
 TEST(SparsemaxShortcut, EqualsTheFullSort) {
+    // On z − max z (sparsemax is shift-invariant), so that at a spread of 1e30 the 1 in
+    // "1 + k·z" is not lost to rounding.
     auto fullSort = [](const RowVector& z) {
+        const double top = z.maxCoeff();
         std::vector<double> sorted(z.data(), z.data() + z.size());
+        for (double& value : sorted)
+            value -= top;
         std::sort(sorted.begin(), sorted.end(), std::greater<>());
         double cumulative = 0.0, tau = 0.0;
         for (std::size_t k = 1; k <= sorted.size(); ++k) {
@@ -178,7 +183,7 @@ TEST(SparsemaxShortcut, EqualsTheFullSort) {
         }
         RowVector out(z.size());
         for (Eigen::Index j = 0; j < z.size(); ++j)
-            out(j) = static_cast<float>(std::max(static_cast<double>(z(j)) - tau, 0.0));
+            out(j) = static_cast<float>(std::max(static_cast<double>(z(j)) - top - tau, 0.0));
         return out;
     };
     Random rng(11);
