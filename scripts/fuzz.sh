@@ -35,9 +35,13 @@ cmake --build "$build_dir" --target attnlab_fuzz --parallel "$(nproc 2>/dev/null
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  for dir in "$corpus_root"/fuzz_*/; do
-    targets+=("$(basename "$dir")")
+  for binary in "$build_dir"/tests/fuzz/fuzz_*; do
+    [ -f "$binary" ] && [ -x "$binary" ] && targets+=("$(basename "$binary")")
   done
+fi
+if [ ${#targets[@]} -eq 0 ]; then
+  attnlab_log "no fuzz targets were built in $build_dir"
+  exit 1
 fi
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
@@ -51,14 +55,17 @@ for target in "${targets[@]}"; do
     continue
   fi
   work_corpus="$build_dir/corpus/$target"
+  seeds="$corpus_root/$target"
   findings="$build_dir/findings/$target"
   log="$build_dir/logs/$target.log"
   mkdir -p "$work_corpus" "$findings" "$(dirname "$log")"
+  seed_dirs=()
+  [ -d "$seeds" ] && seed_dirs=("$seeds")
   printf 'fuzzing %s for %s s … ' "$target" "$seconds"
   status=0
   "$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$findings/" \
-    "$work_corpus" "$corpus_root/$target" >"$log" 2>&1 || status=$?
+    "$work_corpus" "${seed_dirs[@]}" >"$log" 2>&1 || status=$?
   runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
   if [ "$status" -eq 0 ]; then
     printf 'clean (%s inputs)\n' "${runs:-?}"
