@@ -111,6 +111,41 @@ std::string numberText(float value) {
     return std::string(buffer, end);
 }
 
+double parsePositive(std::string_view option, std::string_view value, double low, double high) {
+    const float number = parseNumber(option, value);
+    if (!(number >= low && number <= high))
+        usageError(option, quoted(value) + " is out of range; use " + numberText(static_cast<float>(low)) +
+                               " to " + numberText(static_cast<float>(high)));
+    return number;
+}
+
+// grid | combined | max | head:K | details[:Q], K and Q counted from 1.
+void checkView(std::string_view option, std::string_view value) {
+    if (value == "grid" || value == "combined" || value == "max" || value == "details")
+        return;
+    for (std::string_view prefix : {"head:", "details:"}) {
+        if (value.starts_with(prefix)) {
+            const int index = parseWholeNumber(option, value.substr(prefix.size()));
+            if (index < 1)
+                usageError(option, "heads and rows are counted from 1");
+            return;
+        }
+    }
+    usageError(option, quoted(value) + " is not a view; choose grid, combined, max, head:K or "
+                                       "details:Q");
+}
+
+void checkChoice(std::string_view option, std::string_view value,
+                 std::initializer_list<std::string_view> choices) {
+    for (std::string_view choice : choices)
+        if (value == choice)
+            return;
+    std::string list;
+    for (std::string_view choice : choices)
+        list += (list.empty() ? "" : ", ") + std::string(choice);
+    usageError(option, quoted(value) + " is not one of " + list);
+}
+
 std::vector<OptionSpec> makeOptionTable() {
     const core::Config defaults;
     const std::vector<core::ProjectionInit> projections{core::ProjectionInit::Identity,
@@ -211,6 +246,69 @@ std::vector<OptionSpec> makeOptionTable() {
             o.exportDataPath = value;
         });
     table.back().headlessOutput = true;
+    add("--export", "FILE",
+        "draw the heatmaps without the window into FILE: .png, .svg (vector) or .pdf (vector, "
+        "fonts embedded)",
+        "", "", [](CliOptions& o, auto option, auto value) {
+            if (value.empty())
+                usageError(option, "the file name is empty");
+            o.image.path = value;
+        });
+    table.back().headlessOutput = true;
+    add("--view", "VIEW",
+        "what --export draws: every head and their mean, the mean, the maximum, one head, or "
+        "the weights of query row Q as bars",
+        "grid, combined, max, head:K, details:Q", "grid", [](CliOptions& o, auto option, auto value) {
+            checkView(option, value);
+            o.image.view = value;
+        });
+    add("--width", "W", "figure width in pixels (PNG) or points (SVG, PDF)", "", "fitted to the content",
+        [](CliOptions& o, auto option, auto value) {
+            o.image.width = static_cast<int>(parsePositive(option, value, 64, 20000));
+        });
+    add("--height", "H", "figure height in pixels (PNG) or points (SVG, PDF)", "", "fitted to the content",
+        [](CliOptions& o, auto option, auto value) {
+            o.image.height = static_cast<int>(parsePositive(option, value, 64, 20000));
+        });
+    add("--scale", "S", "PNG pixels per unit of width and height, 0.25 to 10", "", "2",
+        [](CliOptions& o, auto option, auto value) {
+            o.image.scale = parsePositive(option, value, 0.25, 10);
+        });
+    add("--dpi", "D",
+        "PNG resolution, 24 to 1200: the image gets dpi / 96 pixels per unit and records the "
+        "resolution (e.g. --dpi 300 for print)",
+        "", "96 x scale", [](CliOptions& o, auto option, auto value) {
+            o.image.dpi = parsePositive(option, value, 24, 1200);
+        });
+    add("--title", "", "stamp the sentence and settings above the figure", "", "",
+        [](CliOptions& o, auto, auto) { o.image.title = true; });
+    add("--no-colorbar", "", "leave out the colour bar", "", "",
+        [](CliOptions& o, auto, auto) { o.image.colorBar = false; });
+    add("--colormap", "NAME", "colours of the heatmaps", "viridis, cividis, magma, grayscale",
+        "viridis", [](CliOptions& o, auto option, auto value) {
+            checkChoice(option, value, {"viridis", "cividis", "magma", "grayscale"});
+            o.image.colorMap = value;
+        });
+    add("--color-scale", "MODE",
+        "shared: 0 to 1 for every map; fitted: 0 to the largest weight shown; per-head: each "
+        "map its own",
+        "shared, fitted, per-head", "shared", [](CliOptions& o, auto option, auto value) {
+            checkChoice(option, value, {"shared", "fitted", "per-head"});
+            o.image.colorScale = value;
+        });
+    add("--values", "MODE", "numbers inside the cells (auto: up to 12 tokens)", "auto, on, off",
+        "auto", [](CliOptions& o, auto option, auto value) {
+            checkChoice(option, value, {"auto", "on", "off"});
+            o.image.values = value;
+        });
+    add("--session", "FILE",
+        "a saved lesson (.attnlab): its settings and view; other options override them. "
+        "Without an output option the window opens it",
+        "", "", [](CliOptions& o, auto option, auto value) {
+            if (value.empty())
+                usageError(option, "the file name is empty");
+            o.sessionPath = value;
+        });
     add("--help", "", "show this help and exit", "", "",
         [](CliOptions& o, auto, auto) { o.help = true; });
     add("--version", "", "show the version and exit", "", "",
@@ -306,6 +404,15 @@ std::string wrapped(std::string_view text, std::size_t column, std::size_t width
 
 } // namespace
 
+bool wantsImage(const std::vector<std::string>& args) {
+    for (const std::string& argument : args) {
+        const OptionSpec* spec = optionOfArgument(argument);
+        if (spec && spec->name == "--export")
+            return true;
+    }
+    return false;
+}
+
 bool wantsHeadless(const std::vector<std::string>& args) {
     for (const std::string& argument : args) {
         const OptionSpec* spec = optionOfArgument(argument);
@@ -315,14 +422,25 @@ bool wantsHeadless(const std::vector<std::string>& args) {
     return false;
 }
 
-CliOptions parseArguments(const std::vector<std::string>& args) {
+CliOptions parseArguments(const std::vector<std::string>& args, const core::Config& base) {
     CliOptions options;
+    options.config = base;
+    if (base.embeddings == core::EmbeddingSource::File)
+        options.embeddingsPath = base.embeddingsPath;
     std::set<std::string_view> seen;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string_view argument = args[i];
+        if (argument.size() > 8 && argument.ends_with(".attnlab") && !argument.starts_with("-")) {
+            // A lone lesson file, as a file manager passes it.
+            if (!seen.insert("--session").second)
+                usageError("--session", "given more than once");
+            options.sessionPath = argument;
+            continue;
+        }
         if (!argument.starts_with("-") || argument == "-" || argument == "--")
             throw UsageError("unexpected argument " + quoted(argument) +
-                             "; every setting is an option such as --sentence TEXT");
+                             "; every setting is an option such as --sentence TEXT (a lesson "
+                             "file ends in .attnlab)");
         const std::size_t equals = argument.find('=');
         const std::string_view name = argument.substr(0, equals);
         const OptionSpec* spec = findOption(name);
@@ -348,12 +466,23 @@ CliOptions parseArguments(const std::vector<std::string>& args) {
     return options;
 }
 
+CliOptions parseWithSession(const std::vector<std::string>& args) {
+    CliOptions options = parseArguments(args);
+    if (options.sessionPath.empty())
+        return options;
+    std::vector<std::string> warnings;
+    const core::Session session = core::loadSessionFile(options.sessionPath, warnings);
+    CliOptions merged = parseArguments(args, session.config);
+    merged.view = session.view;
+    return merged;
+}
+
 std::string helpText() {
     std::string text;
-    text += "Usage: attention-lab [OPTION]... --export-data FILE\n";
-    text += "       attention-lab [Qt options]\n\n";
-    text += "Explore the attention mechanism. With --export-data the program computes without a\n";
-    text += "window and writes the result; without it, it opens its window.\n";
+    text += "Usage: attention-lab [OPTION]... --export FILE.png|.svg|.pdf --export-data FILE\n";
+    text += "       attention-lab [LESSON.attnlab] [Qt options]\n\n";
+    text += "Explore the attention mechanism. With --export or --export-data the program computes\n";
+    text += "without a window and writes the files; without them, it opens its window.\n";
     text += "Options take their value as --option VALUE or --option=VALUE.\n\n";
     text += "Options:\n";
     constexpr std::size_t kColumn = 24;
@@ -381,8 +510,10 @@ std::string versionText() {
            "\nLicence GPL-3.0-or-later: there is NO WARRANTY, to the extent permitted by law.\n";
 }
 
-int runHeadless(const CliOptions& options, std::ostream& err) {
+int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporter& exportImage) {
     try {
+        if (!options.image.path.empty() && !exportImage)
+            throw core::InputError("--export: this build cannot draw images; use --export-data");
         core::Config config = options.config;
         if (!options.embeddingsPath.empty()) {
             config.table = std::make_shared<const core::EmbeddingTable>(
@@ -398,6 +529,8 @@ int runHeadless(const CliOptions& options, std::ostream& err) {
             printError(err, "warning: " + warning);
         if (!options.exportDataPath.empty())
             core::exportData(result, options.exportDataPath);
+        if (!options.image.path.empty())
+            exportImage(result, options.image, options.view);
     } catch (const std::exception& error) {
         // InputError and FileError carry messages written for the user; anything else
         // (out of memory) is still better reported than thrown out of main.
@@ -407,17 +540,26 @@ int runHeadless(const CliOptions& options, std::ostream& err) {
     return kExitSuccess;
 }
 
-int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                   const ImageExporter& exportImage) {
     CliOptions options;
     try {
         options = parseArguments(args);
         if (!options.help && !options.version && !options.hasHeadlessOutput())
-            throw UsageError("nothing to write: add --export-data FILE (or start without options "
-                             "for the window)");
+            throw UsageError("nothing to write: add --export FILE or --export-data FILE (or start "
+                             "without them for the window)");
     } catch (const UsageError& error) {
         printError(err, error.what());
         err << "Try '" << kProgram << " --help' for the options.\n";
         return kExitUsageError;
+    }
+    if (!options.help && !options.version && !options.sessionPath.empty()) {
+        try {
+            options = parseWithSession(args);
+        } catch (const std::exception& error) {
+            printError(err, error.what());
+            return kExitInputError;
+        }
     }
     if (options.help) {
         out << helpText();
@@ -427,7 +569,7 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
         out << versionText();
         return kExitSuccess;
     }
-    return runHeadless(options, err);
+    return runHeadless(options, err, exportImage);
 }
 
 } // namespace attnlab::app

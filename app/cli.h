@@ -2,12 +2,15 @@
 // The command line of attention-lab: options → core::Config, and the headless run that computes
 // and exports without Qt. main.cpp asks wantsHeadless() and otherwise starts the window.
 //
-// Adding an option (later: --export FILE.png, --session FILE, --view NAME) means one field in
-// CliOptions and one row in the option table of cli.cpp; rows marked as headless output make
-// wantsHeadless() true and count as "something to do" for runCommandLine().
+// Adding an option means one field in CliOptions and one row in the option table of cli.cpp;
+// rows marked as headless output make wantsHeadless() true and count as "something to do" for
+// runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so this
+// library stays free of Qt.
 
 #include "core/attention.h"
+#include "core/session.h"
 
+#include <functional>
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
@@ -28,27 +31,60 @@ public:
     using std::invalid_argument::invalid_argument;
 };
 
+/// What --export draws and how, as plain values; the renderer (in the window's library) reads
+/// them. Empty strings and zeros mean "not given": a session's view or the defaults apply.
+struct ImageRequest {
+    std::string path;       ///< --export: .png, .svg or .pdf; empty = no image
+    std::string view;       ///< --view: grid | combined | max | head:K | details:Q (1-based)
+    int width = 0;          ///< --width: pixels (PNG) or points (SVG, PDF); 0 = fitted
+    int height = 0;         ///< --height: likewise
+    double scale = 0;       ///< --scale: PNG pixels per unit, 0.25 … 10; 0 = 2 (or dpi / 96)
+    double dpi = 0;         ///< --dpi: PNG resolution, 24 … 1200; 0 = 96 × scale
+    bool title = false;     ///< --title: stamp the sentence and settings above the figure
+    bool colorBar = true;   ///< --no-colorbar clears it
+    std::string colorMap;   ///< --colormap viridis | cividis | magma | grayscale
+    std::string values;     ///< --values auto | on | off (numbers inside the cells)
+    std::string colorScale; ///< --color-scale shared | fitted | per-head
+};
+
 /// Everything the command line says.
 struct CliOptions {
     core::Config config;        ///< the settings; core::Config's defaults where no option is given
     std::string embeddingsPath; ///< --embeddings: file loaded at run time; empty = built-in lexicon
     std::string exportDataPath; ///< --export-data: .json, .csv or .npy; empty = none
+    ImageRequest image;         ///< --export and the options that shape the image
+    std::string sessionPath;    ///< --session FILE, or a lone FILE.attnlab argument
+    core::SessionView view;     ///< the session's view (defaults without a session)
     bool dModelGiven = false;   ///< --d-model was given (else an embeddings file sets d_model)
     bool help = false;          ///< --help / -h
     bool version = false;       ///< --version
 
     /// True when an option asks for a file written without the window.
-    bool hasHeadlessOutput() const { return !exportDataPath.empty(); }
+    bool hasHeadlessOutput() const { return !exportDataPath.empty() || !image.path.empty(); }
 };
+
+/// Draws the result into image.path. Throws core::InputError (bad view, head out of range) or
+/// core::FileError (cannot write); the file is written atomically or not at all.
+using ImageExporter =
+    std::function<void(const core::Result& result, const ImageRequest& image, const core::SessionView& view)>;
 
 /// True when `args` (without the program name) ask for work without a window: a headless output
 /// option, --help or --version. Decided by option names alone, so a command line meant for the
 /// window (including Qt's own options such as -platform) is left for the GUI to read.
 bool wantsHeadless(const std::vector<std::string>& args);
 
+/// True when `args` ask for an image (--export), which needs the renderer and a QApplication.
+bool wantsImage(const std::vector<std::string>& args);
+
 /// Parses `args` (without the program name). Accepts "--option value" and "--option=value".
 /// Throws UsageError naming the option. Settings are range-checked later by core::validate.
-CliOptions parseArguments(const std::vector<std::string>& args);
+/// Settings not given keep the value in `base` (a session's configuration, or the defaults).
+CliOptions parseArguments(const std::vector<std::string>& args, const core::Config& base = {});
+
+/// parseArguments, then, when a session is named, loads it and applies the options on top of
+/// it (they override the session). Throws UsageError, or core::InputError / FileError for the
+/// session file.
+CliOptions parseWithSession(const std::vector<std::string>& args);
 
 /// The --help text: every option with its choices and default.
 std::string helpText();
@@ -57,10 +93,11 @@ std::string versionText();
 
 /// Loads the embeddings file if any, computes, prints the result's warnings to `err` and writes
 /// the export. Returns kExitSuccess, or kExitInputError with "attention-lab: message" on `err`.
-int runHeadless(const CliOptions& options, std::ostream& err);
+int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporter& exportImage = {});
 
 /// The whole headless program: parse, then help, version or runHeadless. Writes only --help and
 /// --version text to `out`; messages and warnings go to `err`. Returns the exit code.
-int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                   const ImageExporter& exportImage = {});
 
 } // namespace attnlab::app

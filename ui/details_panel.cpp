@@ -7,6 +7,7 @@
 
 #include <QFontMetricsF>
 #include <QLabel>
+#include <QPicture>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -248,6 +249,19 @@ void DetailsPanel::updateTicks() {
         fit = fit && QFontMetricsF(item->font()).horizontalAdvance(item->text()) + 2 <= cellWidth;
     for (QCPItemText* item : std::as_const(m_valueItems))
         item->setVisible(fit);
+}
+
+void DetailsPanel::renderTo(QCPPainter* painter, const QSize& size) {
+    m_plot->resize(size);
+    // The tick labels are thinned for the axis rect of the previous layout: lay out once at
+    // this size (into a picture that is thrown away), then draw for real.
+    QPicture layoutPass;
+    {
+        QCPPainter scratch(&layoutPass);
+        m_plot->toPainter(&scratch, size.width(), size.height());
+    }
+    updateTicks();
+    m_plot->toPainter(painter, size.width(), size.height());
 }
 
 QString DetailsPanel::buildSummary() const {

@@ -14,6 +14,7 @@
 class QCustomPlot;
 class QCPBars;
 class QCPItemText;
+class QCPPainter;
 class QLabel;
 
 namespace attnlab::ui {
@@ -45,6 +46,10 @@ public:
     int selectedKey() const { return m_key; }
 
     QCustomPlot* plot() const { return m_plot; }
+
+    /// Draws the bar chart at `size` with `painter`, as an image export does (vector on SVG and
+    /// PDF devices). The plot is resized, so use a panel that is not on screen.
+    void renderTo(QCPPainter* painter, const QSize& size);
 
 private:
     void updateBars();

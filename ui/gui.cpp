@@ -3,6 +3,8 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
 
 #ifndef ATTNLAB_VERSION
 // The app target defines ATTNLAB_VERSION from project(); this library may be built without it.
@@ -11,14 +13,30 @@
 
 namespace attnlab::ui {
 
-int runGui(int& argc, char** argv) {
-    QApplication app(argc, argv);
+void setApplicationIdentity() {
     QApplication::setApplicationName(QStringLiteral("Attention Lab"));
     QApplication::setApplicationDisplayName(QStringLiteral("Attention Lab"));
     QApplication::setOrganizationName(QStringLiteral("Attention Lab"));
     QApplication::setApplicationVersion(QStringLiteral(ATTNLAB_VERSION));
+}
+
+int runGui(int& argc, char** argv, const StartupParser& parse) {
+    QApplication app(argc, argv);
+    setApplicationIdentity();
     MainWindow window;
+    StartupRequest request;
+    if (parse)
+        request = parse(QApplication::arguments().mid(1));
     window.show();
+    // After the window is on screen, so that a message about the command line has a parent.
+    QTimer::singleShot(0, &window, [&window, request] {
+        if (!request.error.isEmpty())
+            QMessageBox::warning(&window, MainWindow::tr("Command line"), request.error);
+        if (!request.sessionPath.isEmpty() && !window.openSessionFile(request.sessionPath))
+            return;
+        if (request.config)
+            window.applyConfig(*request.config);
+    });
     return QApplication::exec();
 }
 

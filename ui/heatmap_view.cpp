@@ -144,9 +144,30 @@ private:
         const QRectF whole = cellRect(0, 0, v.m_cols - 1, v.m_rows - 1);
         const double cellWidth = whole.width() / v.m_cols;
         const double cellHeight = whole.height() / v.m_rows;
+        if (v.m_vectorCells)
+            drawVectorCells(painter);
         drawFullyMaskedRows(painter, cellHeight);
         if (v.m_showValues)
             drawValues(painter, cellWidth, cellHeight);
+    }
+
+    // The cells of the colour map as rectangles, in the colours the gradient gives them.
+    void drawVectorCells(QCPPainter* painter) {
+        const HeatmapView& v = *m_view;
+        const QCPRange range = v.m_map->dataRange();
+        QCPColorMapData* data = v.m_map->data();
+        painter->setPen(Qt::NoPen);
+        for (int row = 0; row < v.m_rows; ++row) {
+            for (int col = 0; col < v.m_cols; ++col) {
+                if (v.isMasked(row, col))
+                    continue;
+                const double t = (data->cell(col, row) - range.lower) / range.size();
+                // Rectangles meet without hairline gaps when each overlaps its neighbours
+                // by a fraction of a pixel.
+                painter->fillRect(cellRect(col, row, col, row).adjusted(-0.3, -0.3, 0.3, 0.3),
+                                  colorAt(v.m_colorMap, t));
+            }
+        }
     }
 
     void drawFullyMaskedRows(QCPPainter* painter, double cellHeight) {
@@ -737,7 +758,22 @@ void HeatmapView::updateHoverItem() {
         layer->replot();
 }
 
-void HeatmapView::queueReplot() { m_plot->replot(QCustomPlot::rpQueuedReplot); }
+void HeatmapView::renderTo(QCPPainter* painter, const QSize& size) {
+    m_plot->resize(size);
+    updateLabelLayout(); // what beforeReplot does on screen, for the export's size
+    // On SVG and PDF the colour map would be one embedded bitmap; draw its cells as vector
+    // rectangles instead while they are few enough for a file to stay small.
+    m_vectorCells = painter->modes().testFlag(QCPPainter::pmVectorized) &&
+                    static_cast<qint64>(m_rows) * m_cols <= kMaxVectorCells;
+    m_map->setVisible(!m_vectorCells);
+    m_plot->toPainter(painter, size.width(), size.height());
+    m_map->setVisible(true);
+    m_vectorCells = false;
+}
+
+void HeatmapView::queueReplot() {
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
 
 void HeatmapView::setColorMap(ColorMap map) {
     m_colorMap = map;

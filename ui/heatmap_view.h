@@ -20,6 +20,7 @@ class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
 class QCPItemRect;
+class QCPPainter;
 class QCPTextElement;
 class QKeyEvent;
 class QMouseEvent;
@@ -108,6 +109,11 @@ public:
 
     QCustomPlot* plot() const { return m_plot; }
 
+    /// Draws the view at `size` (logical pixels) with `painter`, as an image export does: the
+    /// labels are laid out for that size, and vector devices (SVG, PDF) get vector output. The
+    /// plot is resized, so use a view that is not on screen.
+    void renderTo(QCPPainter* painter, const QSize& size);
+
 signals:
     /// The mouse moved onto cell (query, key); (−1, −1) when it left the matrix.
     void cellHovered(int query, int key);
@@ -182,6 +188,9 @@ private:
     double m_queryLabelWidth = 0; ///< widest query label in bold, px (set by rebuildLabels)
     double m_keyLabelWidth = 0;   ///< widest key label in bold, px
     int m_colPool = 1; ///< matrix columns per colour-map cell
+    /// While renderTo draws to a vector device: cells as rectangles, the colour map hidden.
+    bool m_vectorCells = false;
+    static constexpr qint64 kMaxVectorCells = 256 * 256;
 };
 
 } // namespace attnlab::ui

@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "attention_controller.h"
+#include "color_bar.h"
 #include "controls_panel.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
@@ -42,7 +43,7 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr int kSettingsVersion = 1;
+constexpr int kSettingsVersion = 2;     // 2: the state is stored as a lesson
 constexpr int kSaveDelayMs = 400;       // settings are written this long after the last change
 constexpr int kStripLines = 2;          // the token strips wrap to at most this many lines
 constexpr QSize kViewMinimum(200, 180); // at zoom 1; smaller views cannot fit their labels
@@ -54,153 +55,11 @@ const QColor kErrorText(0x8c, 0x1d, 0x18);
 const QColor kInfoBackground(0xff, 0xf4, 0xe0);
 const QColor kInfoText(0x5c, 0x3c, 0x00);
 
-QString layoutKey(MainWindow::HeatmapLayout layout) {
-    switch (layout) {
-    case MainWindow::HeatmapLayout::AllHeads:
-        return QStringLiteral("all-heads");
-    case MainWindow::HeatmapLayout::OneHead:
-        return QStringLiteral("one-head");
-    case MainWindow::HeatmapLayout::Combined:
-        return QStringLiteral("combined");
-    }
-    return {};
-}
-
-QString cellValuesKey(MainWindow::CellValues mode) {
-    switch (mode) {
-    case MainWindow::CellValues::Automatic:
-        return QStringLiteral("auto");
-    case MainWindow::CellValues::Shown:
-        return QStringLiteral("shown");
-    case MainWindow::CellValues::Hidden:
-        return QStringLiteral("hidden");
-    }
-    return {};
-}
-
-QString colorScaleKey(MainWindow::ColorScale scale) {
-    switch (scale) {
-    case MainWindow::ColorScale::ZeroToOne:
-        return QStringLiteral("zero-to-one");
-    case MainWindow::ColorScale::Fitted:
-        return QStringLiteral("fitted");
-    case MainWindow::ColorScale::PerHead:
-        return QStringLiteral("per-head");
-    }
-    return {};
-}
-
-QString headTitle(int head, int heads) {
-    if (head == HeatmapView::MeanOfHeads)
-        return heads > 1 ? MainWindow::tr("Mean of %1 heads").arg(heads)
-                         : MainWindow::tr("Mean of heads");
-    if (head == HeatmapView::MaxOfHeads)
-        return heads > 1 ? MainWindow::tr("Max of %1 heads").arg(heads)
-                         : MainWindow::tr("Max of heads");
-    return MainWindow::tr("Head %1").arg(head + 1);
-}
-
-QString qs(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
-
 std::string str(const QString& text) {
     return text.toStdString();
 }
 
-// Parses a stored choice; a value from an older or newer version falls back to the default.
-template <typename Enum, typename Parse>
-Enum parsedOr(const QSettings& settings, const QString& key, Enum fallback, Parse parse) {
-    const QString value = settings.value(key).toString();
-    if (value.isEmpty())
-        return fallback;
-    try {
-        return parse(str(value));
-    } catch (const std::exception&) {
-        return fallback;
-    }
-}
-
 } // namespace
-
-namespace detail {
-
-// The one colour bar shared by all heatmaps when they use the same scale: spares every view the
-// width of its own bar, and says at a glance that equal colours mean equal weights.
-class ColorBarWidget : public QWidget {
-public:
-    explicit ColorBarWidget(QWidget* parent) : QWidget(parent) {
-        setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
-        setToolTip(MainWindow::tr(
-            "Colour scale shared by all heatmaps: the same colour is the same weight."));
-    }
-
-    void setColorMap(ColorMap map) {
-        m_map = map;
-        update();
-    }
-    void setRange(double low, double high) {
-        m_low = low;
-        m_high = high;
-        updateGeometry(); // the labels may have become wider
-        update();
-    }
-
-    QSize sizeHint() const override {
-        const QFontMetrics metrics(font());
-        int labelWidth = metrics.horizontalAdvance(MainWindow::tr("weight")) - kBarWidth - 10;
-        for (int i = 0; i <= kTicks; ++i)
-            labelWidth = std::max(labelWidth, metrics.horizontalAdvance(tickLabel(i)));
-        return {labelWidth + kBarWidth + 22, metrics.height() * 8};
-    }
-    QSize minimumSizeHint() const override { return {sizeHint().width(), 80}; }
-
-protected:
-    void paintEvent(QPaintEvent*) override {
-        QPainter painter(this);
-        const QFontMetricsF metrics(font());
-        const double lineHeight = metrics.height();
-        const QRectF bar(6, lineHeight * 1.6, kBarWidth, height() - lineHeight * 3.2);
-        if (bar.height() < 20)
-            return;
-        painter.setPen(palette().color(QPalette::WindowText));
-        painter.drawText(QRectF(0, 0, width(), lineHeight * 1.3), Qt::AlignLeft | Qt::AlignVCenter,
-                         MainWindow::tr("weight"));
-        const int steps = std::max(2, static_cast<int>(bar.height()));
-        for (int i = 0; i < steps; ++i) {
-            const double t = 1.0 - static_cast<double>(i) / (steps - 1); // high values at the top
-            painter.fillRect(QRectF(bar.left(), bar.top() + i * bar.height() / steps, bar.width(),
-                                    bar.height() / steps + 1),
-                             colorAt(m_map, t));
-        }
-        painter.setPen(QColor(0x80, 0x80, 0x80));
-        painter.drawRect(bar);
-        painter.setPen(palette().color(QPalette::WindowText));
-        for (int i = 0; i <= kTicks; ++i) {
-            const double y = bar.bottom() - static_cast<double>(i) / kTicks * bar.height();
-            painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
-            painter.drawText(QRectF(bar.right() + 6, y - lineHeight / 2, width(), lineHeight),
-                             Qt::AlignLeft | Qt::AlignVCenter, tickLabel(i));
-        }
-    }
-
-private:
-    // Enough decimals to tell neighbouring ticks apart: 0.25 … 1.00, or 0.0031 … 0.0125.
-    QString tickLabel(int i) const {
-        const double step = (m_high - m_low) / kTicks;
-        const int decimals =
-            step > 0 ? std::clamp(static_cast<int>(std::ceil(-std::log10(step))) + 1, 2, 6) : 2;
-        return QString::number(m_low + i * step, 'f', decimals);
-    }
-
-    static constexpr int kBarWidth = 14;
-    static constexpr int kTicks = 4;
-    ColorMap m_map = ColorMap::Viridis;
-    double m_low = 0.0;
-    double m_high = 1.0;
-};
-
-} // namespace detail
 
 QString MainWindow::defaultSentence() {
     return QStringLiteral("The animal didn't cross the street because it was too tired");
@@ -312,6 +171,28 @@ void MainWindow::buildCentral() {
     m_messageFrame->hide();
     layout->addWidget(m_messageFrame);
 
+    // Shown while attention imported from a model replaces the live result.
+    m_importBar = new QFrame(central);
+    m_importBar->setFrameShape(QFrame::StyledPanel);
+    auto* importLayout = new QHBoxLayout(m_importBar);
+    importLayout->setContentsMargins(8, 4, 8, 4);
+    m_importLabel = new QLabel(m_importBar);
+    m_importLabel->setTextFormat(Qt::PlainText);
+    m_importLabel->setWordWrap(true);
+    importLayout->addWidget(m_importLabel, 1);
+    m_layerPicker = new QComboBox(m_importBar);
+    m_layerPicker->setToolTip(tr("The layer of the imported model whose heads are shown."));
+    importLayout->addWidget(m_layerPicker);
+    auto* backButton = new QToolButton(m_importBar);
+    backButton->setText(tr("Back to the Live Model"));
+    backButton->setToolTip(
+        tr("Leave the imported attention and show the sentence you type again."));
+    importLayout->addWidget(backButton);
+    m_importBar->hide();
+    layout->addWidget(m_importBar);
+    connect(m_layerPicker, &QComboBox::activated, this, &MainWindow::setImportedLayer);
+    connect(backButton, &QToolButton::clicked, this, &MainWindow::closeImport);
+
     // The view bar: layout, head and scale, also reachable from the View menu.
     auto* bar = new QHBoxLayout;
     bar->setSpacing(4);
@@ -372,7 +253,7 @@ void MainWindow::buildCentral() {
     m_scroll->setWidget(m_grid);
     m_scroll->viewport()->installEventFilter(this);
     heatArea->addWidget(m_scroll, 1);
-    m_colorBar = new detail::ColorBarWidget(central);
+    m_colorBar = new ColorBarWidget(central);
     m_colorBar->hide(); // until there are heatmaps to explain
     heatArea->addWidget(m_colorBar);
     layout->addLayout(heatArea, 1);
@@ -425,11 +306,9 @@ void MainWindow::buildDocks() {
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->setToolTipsVisible(true);
-    for (const QString& text : {tr("&Open Session…"), tr("&Save Session…")}) {
-        QAction* action = file->addAction(text);
-        action->setEnabled(false);
-        action->setToolTip(tr("Comes with sessions."));
-    }
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->setToolTipsVisible(true);
+    buildFileActions(file, edit);
     file->addSeparator();
     QAction* load =
         file->addAction(tr("&Load Embeddings File…"), this, &MainWindow::chooseEmbeddingsFile);
@@ -593,6 +472,15 @@ void MainWindow::onControlsChanged(const core::Config& config) {
 }
 
 void MainWindow::onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds) {
+    if (m_imported) {
+        m_liveResult = std::move(result); // shown again when the import is closed
+        return;
+    }
+    showResult(std::move(result), elapsedMicroseconds);
+}
+
+void MainWindow::showResult(std::shared_ptr<const core::Result> result,
+                            qint64 elapsedMicroseconds) {
     m_result = std::move(result);
     m_elapsedMicroseconds = elapsedMicroseconds;
     clearInlineErrors();
@@ -852,40 +740,15 @@ void MainWindow::refreshViewData() {
 }
 
 bool MainWindow::cellValuesShown() const {
-    switch (m_cellValues) {
-    case CellValues::Shown:
-        return true;
-    case CellValues::Hidden:
-        return false;
-    case CellValues::Automatic:
-        break;
-    }
-    if (!m_result)
-        return false;
-    return static_cast<int>(m_result->queryTokens.size()) <= kAutoValuesMaxTokens &&
-           static_cast<int>(m_result->keyTokens.size()) <= kAutoValuesMaxTokens;
+    return ui::cellValuesShown(m_cellValues, m_result.get());
 }
 
 void MainWindow::applyViewOptions() {
     const bool values = cellValuesShown();
     const bool perHead = m_colorScale == ColorScale::PerHead;
-    double high = 1.0;
-    if (m_colorScale == ColorScale::Fitted && m_result) {
-        // The largest visible weight of the maps on screen (masked cells hold 0 and never win).
-        double largest = 0.0;
-        for (int head : std::as_const(m_activeHeads)) {
-            const core::Matrix* weights =
-                head == HeatmapView::MeanOfHeads  ? &m_result->meanWeights
-                : head == HeatmapView::MaxOfHeads ? &m_result->maxWeights
-                : head >= 0 && head < static_cast<int>(m_result->heads.size())
-                    ? &m_result->heads[static_cast<std::size_t>(head)].weights
-                    : nullptr;
-            if (weights && weights->size() > 0)
-                largest = std::max(largest, static_cast<double>(weights->maxCoeff()));
-        }
-        if (largest > 0)
-            high = largest;
-    }
+    const double high = m_colorScale == ColorScale::Fitted && m_result
+                            ? largestWeight(*m_result, m_activeHeads)
+                            : 1.0;
     for (HeatmapView* view : std::as_const(m_activeViews)) {
         view->setColorMap(m_colorMap);
         view->setShowValues(values);
@@ -1113,6 +976,10 @@ void MainWindow::showEvent(QShowEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!maybeSaveChanges()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     QMainWindow::closeEvent(event);
 }
@@ -1174,8 +1041,10 @@ std::unique_ptr<QSettings> MainWindow::openSettings() const {
 }
 
 void MainWindow::scheduleSave() {
-    if (!m_restoring)
-        m_saveTimer->start();
+    if (m_restoring)
+        return;
+    m_saveTimer->start();
+    onLessonChanged();
 }
 
 void MainWindow::saveSettings() {
@@ -1185,141 +1054,55 @@ void MainWindow::saveSettings() {
     settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings->setValue(QStringLiteral("window/state"), saveState(kSettingsVersion));
 
-    // The last configuration that worked: a start with the heads left at an invalid count (or
-    // an empty sentence) would open without heatmaps.
-    const bool good = m_controller->lastResult() != nullptr;
-    const core::Config config = good ? m_controller->lastResultConfig() : m_controls->config();
-    settings->setValue(QStringLiteral("input/sentence"),
-                       good ? QString::fromStdString(config.sentence) : m_sentence->text());
-    settings->setValue(QStringLiteral("input/source"),
-                       good ? QString::fromStdString(config.source) : m_source->text());
-
-    settings->beginGroup(QStringLiteral("config"));
-    settings->setValue(QStringLiteral("scoring"), qs(core::toString(config.scoring)));
-    settings->setValue(QStringLiteral("normalizer"), qs(core::toString(config.normalizer)));
-    settings->setValue(QStringLiteral("temperature"), static_cast<double>(config.temperature));
-    settings->setValue(QStringLiteral("heads"), config.heads);
-    settings->setValue(QStringLiteral("dModel"), config.dModel);
-    settings->setValue(QStringLiteral("dK"), config.dK);
-    settings->setValue(QStringLiteral("mask"), QString::fromStdString(core::toString(config.mask)));
-    settings->setValue(QStringLiteral("padLength"), config.mask.padLength);
-    settings->setValue(QStringLiteral("window"), config.mask.window);
-    settings->setValue(QStringLiteral("positional"), qs(core::toString(config.positional)));
-    settings->setValue(QStringLiteral("projection"), qs(core::toString(config.projection)));
-    settings->setValue(QStringLiteral("seed"), static_cast<qulonglong>(config.seed));
-    settings->setValue(QStringLiteral("tokenizer"), qs(core::toString(config.tokenizer.mode)));
-    settings->setValue(QStringLiteral("embeddings"),
-                       config.embeddings == core::EmbeddingSource::File
-                           ? QStringLiteral("file")
-                           : QStringLiteral("builtin"));
-    settings->setValue(QStringLiteral("embeddingsPath"), m_controller->embeddingsPath());
-    settings->endGroup();
-
-    settings->beginGroup(QStringLiteral("view"));
-    settings->setValue(QStringLiteral("layout"), layoutKey(m_layout));
-    settings->setValue(QStringLiteral("head"), m_focusedHead);
-    settings->setValue(QStringLiteral("colorMap"), colorMapKey(m_colorMap));
-    settings->setValue(QStringLiteral("cellValues"), cellValuesKey(m_cellValues));
-    settings->setValue(QStringLiteral("colorScale"), colorScaleKey(m_colorScale));
-    settings->setValue(QStringLiteral("zoom"), m_zoom);
-    settings->endGroup();
-    settings->sync();
-}
-
-core::Config MainWindow::restoreConfig(QSettings& settings) const {
-    core::Config config;
-    settings.beginGroup(QStringLiteral("config"));
-    config.scoring = parsedOr(settings, QStringLiteral("scoring"), config.scoring,
-                              [](const std::string& s) { return core::parseScoringFunction(s); });
-    config.normalizer = parsedOr(settings, QStringLiteral("normalizer"), config.normalizer,
-                                 [](const std::string& s) { return core::parseNormalizer(s); });
-    config.positional =
-        parsedOr(settings, QStringLiteral("positional"), config.positional,
-                 [](const std::string& s) { return core::parsePositionalEncoding(s); });
-    config.projection = parsedOr(settings, QStringLiteral("projection"), config.projection,
-                                 [](const std::string& s) { return core::parseProjectionInit(s); });
-    if (config.projection == core::ProjectionInit::Manual)
-        config.projection = core::ProjectionInit::Identity; // no stored matrices yet
-    config.tokenizer.mode =
-        parsedOr(settings, QStringLiteral("tokenizer"), config.tokenizer.mode,
-                 [](const std::string& s) { return core::parseTokenizerMode(s); });
-    const double temperature = settings.value(QStringLiteral("temperature"), 1.0).toDouble();
-    config.temperature = static_cast<float>(
-        std::clamp(temperature, ControlsPanel::kMinTemperature, ControlsPanel::kMaxTemperature));
-    config.heads = std::clamp(settings.value(QStringLiteral("heads"), config.heads).toInt(), 1, 16);
-    config.dModel =
-        std::clamp(settings.value(QStringLiteral("dModel"), config.dModel).toInt(), 2, 4096);
-    config.dK = std::clamp(settings.value(QStringLiteral("dK"), 0).toInt(), 0, 4096);
-    config.mask.padLength = std::max(1, settings.value(QStringLiteral("padLength"), 8).toInt());
-    config.mask.window = std::max(0, settings.value(QStringLiteral("window"), 1).toInt());
-    const QString mask = settings.value(QStringLiteral("mask")).toString();
-    if (!mask.isEmpty()) {
-        try {
-            config.mask.kind = core::parseMask(str(mask)).kind;
-        } catch (const std::exception&) {
-            config.mask.kind = core::MaskKind::None;
-        }
+    // The state as a lesson, with the last configuration that worked: a start with the heads
+    // left at an invalid count (or an empty sentence) would open without heatmaps.
+    core::Session session = currentSession();
+    if (m_controller->lastResult()) {
+        session.config = m_controller->lastResultConfig();
+        session.config.table.reset();
     }
-    config.seed = settings.value(QStringLiteral("seed"), 42).toULongLong();
-    settings.endGroup();
-    return config;
+    settings->setValue(QStringLiteral("state/session"),
+                       QString::fromStdString(core::serializeSession(session)));
+    settings->setValue(QStringLiteral("state/lessonFile"), m_sessionPath);
+    settings->sync();
 }
 
 void MainWindow::restoreSettings() {
     m_restoring = true;
     std::unique_ptr<QSettings> settings = openSettings();
     const bool known = settings->value(QStringLiteral("version")).toInt() == kSettingsVersion;
-
     restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
-    core::Config config = known ? restoreConfig(*settings) : core::Config{};
-    const QString sentence =
-        known ? settings->value(QStringLiteral("input/sentence"), defaultSentence()).toString()
-              : defaultSentence();
-    const QString source =
-        known ? settings->value(QStringLiteral("input/source")).toString() : QString();
 
-    settings->beginGroup(QStringLiteral("view"));
-    const QString layout = settings->value(QStringLiteral("layout")).toString();
-    for (HeatmapLayout candidate :
-         {HeatmapLayout::AllHeads, HeatmapLayout::OneHead, HeatmapLayout::Combined})
-        if (layout == layoutKey(candidate))
-            m_layout = candidate;
-    m_focusedHead = settings->value(QStringLiteral("head"), 0).toInt();
-    m_colorMap = colorMapFromKey(settings->value(QStringLiteral("colorMap")).toString())
-                     .value_or(ColorMap::Viridis);
-    const QString values = settings->value(QStringLiteral("cellValues")).toString();
-    for (CellValues candidate : {CellValues::Automatic, CellValues::Shown, CellValues::Hidden})
-        if (values == cellValuesKey(candidate))
-            m_cellValues = candidate;
-    const QString scale = settings->value(QStringLiteral("colorScale")).toString();
-    for (ColorScale candidate : {ColorScale::ZeroToOne, ColorScale::Fitted, ColorScale::PerHead})
-        if (scale == colorScaleKey(candidate))
-            m_colorScale = candidate;
-    const double zoom = settings->value(QStringLiteral("zoom"), 1.0).toDouble();
-    settings->endGroup();
+    core::Session session;
+    session.config.sentence = str(defaultSentence());
+    if (known) {
+        const std::string text = str(settings->value(QStringLiteral("state/session")).toString());
+        std::vector<std::string> warnings;
+        try {
+            if (!text.empty())
+                session = core::parseSession(text, warnings);
+        } catch (const std::exception&) {
+            // Written by another version, or damaged: start from the defaults.
+        }
+    }
+    applySession(session);
 
-    m_sentence->setText(sentence);
-    m_source->setText(source);
-    const bool cross = !source.trimmed().isEmpty();
-    config.sentence = str(sentence);
-    config.source = cross ? str(source) : std::string();
-    m_controls->setCrossAttention(cross);
-    m_controls->setConfig(config);
-    syncViewActions();
-    updateHeadPicker();
-    if (!qFuzzyCompare(zoom, 1.0))
-        setZoom(zoom);
+    // The lesson file that was open: its title comes back, and "changed" compares with it.
+    const QString lessonFile =
+        known ? settings->value(QStringLiteral("state/lessonFile")).toString() : QString();
+    if (!lessonFile.isEmpty()) {
+        std::vector<std::string> warnings;
+        try {
+            core::Session saved = core::loadSessionFile(str(lessonFile), warnings);
+            m_lesson = saved.lesson;
+            m_sessionPath = lessonFile;
+            m_savedSessionText = core::serializeSession(saved);
+        } catch (const std::exception&) {
+            // Moved or deleted since: the state stays, untitled.
+        }
+    }
     m_restoring = false;
-
-    m_controller->setConfig(config);
-    // A remembered embeddings file is loaded again; if it is gone, the error says so inline and
-    // the built-in lexicon stays.
-    const QString embeddingsPath =
-        settings->value(QStringLiteral("config/embeddingsPath")).toString();
-    if (known &&
-        settings->value(QStringLiteral("config/embeddings")).toString() == QLatin1String("file") &&
-        !embeddingsPath.isEmpty())
-        m_controller->loadEmbeddings(embeddingsPath);
+    updateWindowTitle();
 
     // After the first result: the docks exist and the views have their head count.
     m_stateRestored = restoreState(settings->value(QStringLiteral("window/state")).toByteArray(),

@@ -6,8 +6,12 @@
 // geometry, dock layout, configuration, sentence and view options are remembered in QSettings.
 
 #include "color_maps.h"
+#include "view_options.h"
 
 #include "core/attention.h"
+#include "core/imported_attention.h"
+#include "core/session.h"
+#include "figure_export.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -25,6 +29,7 @@ class QFrame;
 class QGridLayout;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QProgressBar;
 class QScrollArea;
 class QSettings;
@@ -38,24 +43,16 @@ class ControlsPanel;
 class DetailsPanel;
 class HeatmapView;
 
-namespace detail {
 class ColorBarWidget;
-}
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    /// Which heatmaps the central area shows.
-    enum class HeatmapLayout { AllHeads, OneHead, Combined };
-    /// Numbers inside the cells: automatic shows them up to kAutoValuesMaxTokens tokens.
-    enum class CellValues { Automatic, Shown, Hidden };
-    /// Colour scale of the heatmaps: one bar from 0 to 1 (changes such as a higher temperature
-    /// stay visible), one bar from 0 to the largest weight shown (long sentences, whose weights
-    /// are all small), or each heatmap stretched over its own range with its own bar.
-    enum class ColorScale { ZeroToOne, Fitted, PerHead };
-
-    static constexpr int kAutoValuesMaxTokens = 12;
+    using HeatmapLayout = ui::HeatmapLayout;
+    using CellValues = ui::CellValues;
+    using ColorScale = ui::ColorScale;
+    static constexpr int kAutoValuesMaxTokens = ui::kAutoValuesMaxTokens;
     static constexpr double kMinZoom = 0.5;
     static constexpr double kMaxZoom = 3.0;
     /// The sentence of the first start: shows the classic "it" → "animal" question.
@@ -89,6 +86,48 @@ public:
 
     /// Loads an embeddings file through the controller; errors appear inline.
     bool loadEmbeddingsFile(const QString& path);
+
+    // Lessons (.attnlab sessions).
+    /// Opens a lesson. Asks first when the open lesson has unsaved changes; a file that cannot
+    /// be read, is malformed or comes from a newer version is refused with a message and the
+    /// window does not change. Returns whether the lesson was opened.
+    bool openSessionFile(const QString& path);
+    /// Writes the lesson to `path` atomically; on failure says why and an earlier file survives.
+    bool saveSessionFile(const QString& path);
+    /// The lesson as the window shows it: sentences, settings, view, selection.
+    core::Session currentSession() const;
+    /// Applies `config` (sentences included) as if it had been chosen with the controls.
+    void applyConfig(const core::Config& config);
+    /// The open lesson's file; empty for an untitled one.
+    QString sessionPath() const { return m_sessionPath; }
+    /// True when the open lesson file differs from what is on screen.
+    bool hasUnsavedChanges() const;
+    /// Lessons opened or saved lately, newest first.
+    QStringList recentSessions() const;
+
+    // Images and data.
+    /// Options that draw what the window shows: its layout, head, colours and scale.
+    FigureOptions currentFigureOptions() const;
+    /// Draws the current result into `path` (.png, .svg, .pdf); false with a message otherwise.
+    bool exportImage(const QString& path, const FigureOptions& options, QString* error = nullptr);
+    /// Puts the current view on the clipboard as an image.
+    void copyImage();
+    /// Writes the numbers of the current result (.json, .csv, .npy) like --export-data.
+    bool exportData(const QString& path, QString* error = nullptr);
+
+    // Attention imported from a model (.npy weights with a JSON token list).
+    bool importAttention(const QString& npyPath, const QString& tokensPath);
+    /// Back to the live model.
+    void closeImport();
+    bool isShowingImport() const { return m_imported != nullptr; }
+    int importedLayer() const { return m_importedLayer; }
+    void setImportedLayer(int layer);
+
+    /// Dialogs and questions are skipped: errors are only recorded (lastError()) and the
+    /// question about unsaved changes gets `unsavedAnswer` (Save, Discard or Cancel). For tests
+    /// and scripted use.
+    void setNonInteractive(int unsavedAnswer);
+    QString lastError() const { return m_lastError; }
     /// Writes the remembered state now (it is also written shortly after every change).
     void saveSettings();
 
@@ -140,11 +179,29 @@ private:
     void connectController();
 
     void onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds);
+    void showResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds);
     void onFailed(const QString& message, const QString& field);
     void onSentenceEdited(const QString& text);
     void onSourceEdited(const QString& text);
     void onControlsChanged(const core::Config& config);
     void onCellClicked(HeatmapView* view, int query, int key);
+
+    // Lessons, exports and imports (main_window_files.cpp).
+    void buildFileActions(QMenu* file, QMenu* edit);
+    void applySession(const core::Session& session);
+    void chooseSessionToOpen();
+    bool saveSession();
+    bool saveSessionAs();
+    bool maybeSaveChanges();
+    void rememberRecent(const QString& path);
+    void updateRecentMenu();
+    void updateWindowTitle();
+    void showExportImageDialog();
+    void chooseDataExport();
+    void chooseAttentionImport();
+    void showImportedLayer();
+    void reportError(const QString& title, const QString& message);
+    void onLessonChanged();
     void chooseEmbeddingsFile();
     void showAbout();
 
@@ -163,7 +220,6 @@ private:
     void clearInlineErrors();
     void syncViewActions();
 
-    core::Config restoreConfig(QSettings& settings) const;
     void restoreSettings();
     void scheduleSave();
     std::unique_ptr<QSettings> openSettings() const;
@@ -196,7 +252,7 @@ private:
     QScrollArea* m_scroll = nullptr;
     QWidget* m_grid = nullptr;
     QGridLayout* m_gridLayout = nullptr;
-    detail::ColorBarWidget* m_colorBar = nullptr;
+    ColorBarWidget* m_colorBar = nullptr;
     QVector<HeatmapView*> m_viewPool;    ///< created on demand, reused across results
     QVector<HeatmapView*> m_activeViews; ///< the views of slots(), in order
     QVector<int> m_activeHeads;
@@ -235,6 +291,25 @@ private:
     int m_selectedQuery = -1;
     int m_selectedKey = -1;
     bool m_selectedOnce = false; ///< a row was selected (by the first result or a click)
+
+    // Lesson file, imported attention, exports.
+    QString m_sessionPath;
+    std::string m_savedSessionText; ///< the lesson file as last opened or saved
+    core::SessionLesson m_lesson;   ///< title, explanation, hidden controls of the open lesson
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_saveAsAction = nullptr;
+    QAction* m_exportDataAction = nullptr;
+    std::shared_ptr<const core::ImportedAttention> m_imported;
+    QString m_importedName;
+    int m_importedLayer = 0;
+    std::shared_ptr<const core::Result> m_liveResult; ///< the model's result while an import shows
+    QFrame* m_importBar = nullptr;
+    QLabel* m_importLabel = nullptr;
+    QComboBox* m_layerPicker = nullptr;
+    bool m_interactive = true;
+    int m_unsavedAnswer = 0;
+    QString m_lastError;
 
     QTimer* m_saveTimer = nullptr;
     bool m_restoring = false;

@@ -493,9 +493,11 @@ TEST_F(MainWindowTest, SettingsPersistAcrossARestart) {
         // Written shortly after each change, not only at exit.
         QTest::qWait(600);
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        EXPECT_EQ(settings.value(QStringLiteral("input/sentence")).toString(),
-                  QStringLiteral("我爱深度学习"));
-        EXPECT_EQ(settings.value(QStringLiteral("config/heads")).toInt(), 4);
+        std::vector<std::string> warnings;
+        const core::Session stored = core::parseSession(
+            settings.value(QStringLiteral("state/session")).toString().toStdString(), warnings);
+        EXPECT_EQ(stored.config.sentence, std::string("我爱深度学习"));
+        EXPECT_EQ(stored.config.heads, 4);
     }
     auto window = open();
     EXPECT_EQ(window->size(), QSize(1234, 777));

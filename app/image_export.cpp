@@ -1,0 +1,100 @@
+#include "image_export.h"
+
+#include <QString>
+
+#include <charconv>
+
+namespace attnlab::app {
+namespace {
+
+int indexAfter(const std::string& text, std::size_t prefix) {
+    int value = 0;
+    std::from_chars(text.data() + prefix, text.data() + text.size(), value);
+    return value - 1; // the command line counts from 1
+}
+
+} // namespace
+
+ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::SessionView& view,
+                                   const core::Result& result) {
+    ui::FigureOptions options;
+    const int heads = static_cast<int>(result.heads.size());
+    options.query = std::max(0, view.selectedQuery);
+    options.key = view.selectedKey;
+    options.head = view.selectedHead;
+
+    const std::string& name = image.view;
+    if (name.empty()) {
+        // The session's layout: one head large becomes that head (or the mean or the maximum).
+        if (view.layout == "combined") {
+            options.content = ui::FigureContent::Combined;
+        } else if (view.layout == "one") {
+            options.content = view.focusedHead == ui::kMeanOfHeads  ? ui::FigureContent::Combined
+                              : view.focusedHead == ui::kMaxOfHeads ? ui::FigureContent::Max
+                                                                    : ui::FigureContent::Head;
+            options.head = view.focusedHead;
+        }
+    } else if (name == "combined") {
+        options.content = ui::FigureContent::Combined;
+    } else if (name == "max") {
+        options.content = ui::FigureContent::Max;
+    } else if (name.starts_with("head:")) {
+        options.content = ui::FigureContent::Head;
+        options.head = indexAfter(name, 5);
+    } else if (name == "details" || name.starts_with("details:")) {
+        options.content = ui::FigureContent::Details;
+        if (name.starts_with("details:")) {
+            options.query = indexAfter(name, 8);
+            options.key = -1;
+        }
+        if (options.head >= heads || options.head < ui::kMaxOfHeads)
+            options.head = 0;
+    }
+    if (options.content == ui::FigureContent::Head && (options.head < 0 || options.head >= heads))
+        throw core::InputError("--view: head " + std::to_string(options.head + 1) +
+                               " does not exist; the result has " + std::to_string(heads) +
+                               (heads == 1 ? " head" : " heads"));
+
+    const QString colorMap =
+        QString::fromStdString(image.colorMap.empty() ? view.colorMap : image.colorMap);
+    options.colorMap = ui::colorMapFromKey(colorMap).value_or(ui::ColorMap::Viridis);
+    const QString scale =
+        QString::fromStdString(image.colorScale.empty() ? view.colorScale : image.colorScale);
+    options.colorScale = ui::colorScaleFromKey(scale).value_or(ui::ColorScale::ZeroToOne);
+    const QString values =
+        QString::fromStdString(image.values.empty() ? view.cellValues : image.values);
+    options.values = ui::cellValuesFromKey(values).value_or(ui::CellValues::Automatic);
+    options.title = image.title;
+    options.colorBar = image.colorBar;
+    options.scale = image.scale > 0 ? image.scale : image.dpi > 0 ? image.dpi / 96.0 : 2.0;
+    options.dpi = image.dpi;
+
+    if (image.width > 0 || image.height > 0) {
+        // One side given: the other keeps the natural aspect ratio. The natural size is in
+        // logical pixels; vector formats take points, at 72 per 96 pixels.
+        const bool vector =
+            ui::imageFormatForPath(QString::fromStdString(image.path)) != ui::ImageFormat::Png;
+        const QSizeF natural = ui::naturalFigureSize(result, options) * (vector ? 0.75 : 1.0);
+        QSizeF size(image.width, image.height);
+        if (image.width <= 0)
+            size.setWidth(natural.width() * image.height / natural.height());
+        if (image.height <= 0)
+            size.setHeight(natural.height() * image.width / natural.width());
+        options.size = size;
+    }
+    return options;
+}
+
+void exportImage(const core::Result& result, const ImageRequest& image,
+                 const core::SessionView& view) {
+    const QString path = QString::fromStdString(image.path);
+    if (!ui::imageFormatForPath(path))
+        throw core::InputError("--export: cannot tell the image format of '" + image.path +
+                               "'; use a name ending in .png, .svg or .pdf");
+    const ui::FigureOptions options = figureOptionsFor(image, view, result);
+    QString error;
+    if (!ui::exportFigure(path, result, options, &error))
+        throw core::FileError(error.toStdString());
+}
+
+} // namespace attnlab::app

@@ -1,0 +1,447 @@
+#include "figure_export.h"
+
+#include "color_bar.h"
+#include "details_panel.h"
+#include "heatmap_view.h"
+
+#include "core/options.h"
+
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QBuffer>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QFontMetricsF>
+#include <QImageWriter>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnlab::ui {
+namespace {
+
+constexpr double kMargin = 16;                 // around the figure
+constexpr double kGap = 8;                     // between panels
+constexpr double kUnitsPerPoint = 96.0 / 72.0; // logical pixels per point (SVG, PDF)
+constexpr int kMaxLabelChars = 16;             // as the heatmaps elide token labels
+const QColor kTextColor(0x26, 0x26, 0x26);
+
+// Translation context of the texts drawn into figures and of export errors.
+class FigureExport {
+    Q_DECLARE_TR_FUNCTIONS(FigureExport)
+};
+
+QFont baseFont() {
+    return HeatmapView::tokenFont(QApplication::font());
+}
+
+// The heads a figure shows, in order.
+QVector<int> panelHeads(const core::Result& result, const FigureOptions& options) {
+    const int heads = static_cast<int>(result.heads.size());
+    switch (options.content) {
+    case FigureContent::Grid: {
+        QVector<int> list;
+        for (int h = 0; h < heads; ++h)
+            list.append(h);
+        if (heads > 1)
+            list.append(kMeanOfHeads);
+        return list;
+    }
+    case FigureContent::Combined:
+        return {kMeanOfHeads};
+    case FigureContent::Max:
+        return {kMaxOfHeads};
+    case FigureContent::Head:
+    case FigureContent::Details:
+        return {options.head};
+    }
+    return {};
+}
+
+void checkRequest(const core::Result& result, const FigureOptions& options) {
+    const int heads = static_cast<int>(result.heads.size());
+    if (heads == 0)
+        throw core::InputError(FigureExport::tr("there is nothing to draw").toStdString());
+    const bool headFigure =
+        options.content == FigureContent::Head || options.content == FigureContent::Details;
+    if (headFigure && !weightsOf(result, options.head))
+        throw core::InputError(FigureExport::tr("head %1 does not exist; the result has %2 heads")
+                                   .arg(options.head + 1)
+                                   .arg(heads)
+                                   .toStdString());
+    if (options.content == FigureContent::Details &&
+        (options.query < 0 || options.query >= static_cast<int>(result.queryTokens.size())))
+        throw core::InputError(
+            FigureExport::tr("query row %1 does not exist; the sentence has %2 tokens")
+                .arg(options.query + 1)
+                .arg(result.queryTokens.size())
+                .toStdString());
+}
+
+bool sharedBar(const FigureOptions& options) {
+    return options.colorBar && options.colorScale != ColorScale::PerHead &&
+           options.content != FigureContent::Details;
+}
+
+double scaleTop(const core::Result& result, const FigureOptions& options) {
+    return options.colorScale == ColorScale::Fitted
+               ? largestWeight(result, panelHeads(result, options))
+               : 1.0;
+}
+
+struct TitleFonts {
+    QFont sentence;
+    QFont settings;
+};
+
+TitleFonts titleFonts() {
+    TitleFonts fonts{baseFont(), baseFont()};
+    fonts.sentence.setPointSizeF(fonts.sentence.pointSizeF() * 1.25);
+    fonts.sentence.setBold(true);
+    return fonts;
+}
+
+double titleHeight(const FigureOptions& options) {
+    if (!options.title)
+        return 0;
+    const TitleFonts fonts = titleFonts();
+    return QFontMetricsF(fonts.sentence).height() + QFontMetricsF(fonts.settings).height() + 10;
+}
+
+double widestLabel(const std::vector<core::TokenInfo>& tokens, const QFont& font) {
+    const QFontMetricsF metrics(font);
+    const double cap = metrics.averageCharWidth() * kMaxLabelChars;
+    double widest = 0;
+    for (const core::TokenInfo& token : tokens)
+        widest = std::max(widest, metrics.horizontalAdvance(QString::fromStdString(token.text)));
+    return std::min(widest, cap);
+}
+
+// One heatmap panel's natural size: cells big enough for their numbers when there are few
+// tokens, the whole matrix about 560 pixels across when there are many.
+QSizeF naturalPanelSize(const core::Result& result, const FigureOptions& options) {
+    const QFont font = baseFont();
+    const QFontMetricsF metrics(font);
+    const int nq = static_cast<int>(result.queryTokens.size());
+    const int nk = static_cast<int>(result.keyTokens.size());
+    const int n = std::max(nq, nk);
+    const double cell = n <= kAutoValuesMaxTokens ? 44.0 : std::clamp(560.0 / n, 2.0, 44.0);
+    const double queryWidth = widestLabel(result.queryTokens, font);
+    const double keyWidth = widestLabel(result.keyTokens, font);
+    const double left = queryWidth + 2 * metrics.height() + 16;
+    const double bottom = keyWidth + 6 <= cell
+                              ? 2 * metrics.height() + 16
+                              : (keyWidth + metrics.height()) * 0.7071 + metrics.height() + 18;
+    const double right = options.colorScale == ColorScale::PerHead && options.colorBar ? 90 : 14;
+    const double top = metrics.height() + 22;
+    return {std::max(240.0, left + nk * cell + right), std::max(200.0, top + nq * cell + bottom)};
+}
+
+int gridColumns(int count) {
+    return std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(count)))));
+}
+
+std::shared_ptr<const core::Result> borrowed(const core::Result& result) {
+    // The views keep a shared_ptr; this one does not own, and lives no longer than the call.
+    return std::shared_ptr<const core::Result>(&result, [](const core::Result*) {});
+}
+
+void drawTitle(QCPPainter& painter, const QRectF& area, const core::Result& result,
+               const FigureOptions& options) {
+    const TitleFonts fonts = titleFonts();
+    QString text = options.titleText.isEmpty() ? settingsStamp(result) : options.titleText;
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    const double first = QFontMetricsF(fonts.sentence).height();
+    painter.save();
+    painter.setPen(kTextColor);
+    painter.setFont(fonts.sentence);
+    painter.drawText(
+        QRectF(area.left(), area.top(), area.width(), first), Qt::AlignLeft | Qt::AlignVCenter,
+        QFontMetricsF(fonts.sentence).elidedText(lines.value(0), Qt::ElideRight, area.width()));
+    painter.setFont(fonts.settings);
+    painter.setPen(QColor(0x55, 0x55, 0x55));
+    painter.drawText(
+        QRectF(area.left(), area.top() + first + 4, area.width(), area.height() - first - 4),
+        Qt::AlignLeft | Qt::AlignTop,
+        QFontMetricsF(fonts.settings)
+            .elidedText(lines.mid(1).join(QStringLiteral(" · ")), Qt::ElideRight, area.width()));
+    painter.restore();
+}
+
+void drawDetails(QCPPainter& painter, const QRectF& area, const core::Result& result,
+                 const FigureOptions& options) {
+    DetailsPanel panel;
+    panel.setRow(borrowed(result), options.head, options.query, options.key);
+    const QFont font = baseFont();
+    const QFontMetricsF metrics(font);
+    QStringList lines = panel.summaryText().split(QLatin1Char('\n'));
+    if (!panel.arithmeticText().isEmpty())
+        lines += panel.arithmeticText().split(QLatin1Char('\n'));
+    double y = area.top();
+    painter.save();
+    painter.setFont(font);
+    painter.setPen(kTextColor);
+    for (const QString& line : std::as_const(lines)) {
+        painter.drawText(QRectF(area.left(), y, area.width(), metrics.height()),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         metrics.elidedText(line, Qt::ElideRight, area.width()));
+        y += metrics.height();
+    }
+    painter.restore();
+    y += 6;
+    const QSize plotSize(static_cast<int>(area.width()), static_cast<int>(area.bottom() - y));
+    if (plotSize.height() < 40)
+        return;
+    painter.save();
+    painter.translate(area.left(), y);
+    panel.renderTo(&painter, plotSize);
+    painter.restore();
+}
+
+QSizeF naturalDetailsSize(const core::Result& result) {
+    const double nk = static_cast<double>(result.keyTokens.size());
+    return {std::clamp(80 + nk * 56, 480.0, 1600.0) + 2 * kMargin, 380 + 2 * kMargin};
+}
+
+} // namespace
+
+std::optional<ImageFormat> imageFormatForPath(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("png"))
+        return ImageFormat::Png;
+    if (suffix == QLatin1String("svg"))
+        return ImageFormat::Svg;
+    if (suffix == QLatin1String("pdf"))
+        return ImageFormat::Pdf;
+    return std::nullopt;
+}
+
+QString settingsStamp(const core::Result& result) {
+    const core::Config& c = result.config;
+    QString sentence = QStringLiteral("“%1”").arg(qs(c.sentence));
+    if (result.cross)
+        sentence += QStringLiteral("  ←  “%1”").arg(qs(c.source));
+    QStringList parts;
+    parts << qs(core::toString(c.scoring)) << qs(core::toString(c.normalizer));
+    parts << (c.heads == 1 ? FigureExport::tr("1 head (d_k %1)")
+                           : FigureExport::tr("%1 heads (d_k %2)").arg(c.heads))
+                 .arg(result.dK);
+    parts << FigureExport::tr("mask %1").arg(qs(core::toString(c.mask)));
+    parts << QStringLiteral("T = %1").arg(static_cast<double>(c.temperature), 0, 'g', 4);
+    if (c.positional != core::PositionalEncoding::None)
+        parts << qs(core::toString(c.positional));
+    parts << FigureExport::tr("%1 projection").arg(qs(core::toString(c.projection)));
+    if (c.projection == core::ProjectionInit::Random ||
+        c.scoring == core::ScoringFunction::Additive || c.scoring == core::ScoringFunction::General)
+        parts << FigureExport::tr("seed %1").arg(static_cast<qulonglong>(c.seed));
+    if (c.scoring == core::ScoringFunction::Cosine)
+        parts << QStringLiteral("s = %1").arg(static_cast<double>(c.cosineScale), 0, 'g', 4);
+    switch (c.embeddings) {
+    case core::EmbeddingSource::Builtin:
+        parts << FigureExport::tr("built-in embeddings, d_model %1").arg(c.dModel);
+        break;
+    case core::EmbeddingSource::File:
+        parts << FigureExport::tr("embeddings %1").arg(QFileInfo(qs(c.embeddingsPath)).fileName());
+        break;
+    case core::EmbeddingSource::Manual:
+        parts << FigureExport::tr("manual embeddings");
+        break;
+    }
+    return sentence + QLatin1Char('\n') + parts.join(QStringLiteral(" · "));
+}
+
+QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& options) {
+    checkRequest(result, options);
+    if (options.content == FigureContent::Details) {
+        QSizeF size = naturalDetailsSize(result);
+        size.rheight() += std::ceil(titleHeight(options));
+        return size;
+    }
+    const int count = static_cast<int>(panelHeads(result, options).size());
+    const int columns = gridColumns(count);
+    const int rows = (count + columns - 1) / columns;
+    const QSizeF panel = naturalPanelSize(result, options);
+    double width = columns * panel.width() + (columns - 1) * kGap + 2 * kMargin;
+    const double height =
+        rows * panel.height() + (rows - 1) * kGap + 2 * kMargin + titleHeight(options);
+    if (sharedBar(options))
+        width += colorBarSize(baseFont(), 0.0, scaleTop(result, options)).width() + kGap;
+    return {std::ceil(width), std::ceil(height)};
+}
+
+void renderFigure(QCPPainter& painter, const QSizeF& size, const core::Result& result,
+                  const FigureOptions& options) {
+    checkRequest(result, options);
+    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+    QRectF area(kMargin, kMargin, size.width() - 2 * kMargin, size.height() - 2 * kMargin);
+    if (options.title) {
+        const double height = titleHeight(options);
+        drawTitle(painter, QRectF(area.left(), area.top(), area.width(), height - 6), result,
+                  options);
+        area.setTop(area.top() + height);
+    }
+    if (options.content == FigureContent::Details) {
+        drawDetails(painter, area, result, options);
+        return;
+    }
+
+    const double top = scaleTop(result, options);
+    if (sharedBar(options)) {
+        const QSizeF bar = colorBarSize(baseFont(), 0.0, top);
+        const double barHeight = std::min(area.height(), std::max(bar.height(), 420.0));
+        const QRectF barArea(area.right() - bar.width(),
+                             area.top() + (area.height() - barHeight) / 2, bar.width(), barHeight);
+        drawColorBar(painter, barArea, options.colorMap, 0.0, top, baseFont(), kTextColor);
+        area.setRight(area.right() - bar.width() - kGap);
+    }
+
+    const QVector<int> heads = panelHeads(result, options);
+    const int columns = gridColumns(static_cast<int>(heads.size()));
+    const int rows = (static_cast<int>(heads.size()) + columns - 1) / columns;
+    const double panelWidth = (area.width() - (columns - 1) * kGap) / columns;
+    const double panelHeight = (area.height() - (rows - 1) * kGap) / rows;
+    if (panelWidth < 40 || panelHeight < 40)
+        return; // too small to draw anything readable
+    const bool values = cellValuesShown(options.values, &result);
+    const int headCount = static_cast<int>(result.heads.size());
+    const auto shared = borrowed(result);
+    for (int i = 0; i < heads.size(); ++i) {
+        HeatmapView view;
+        view.setHoverToolTip(false);
+        view.setData(shared, heads[i]);
+        view.setTitle(headTitle(heads[i], headCount));
+        view.setColorMap(options.colorMap);
+        view.setShowValues(values);
+        const bool perHead = options.colorScale == ColorScale::PerHead;
+        view.setColorBarVisible(perHead && options.colorBar);
+        if (perHead)
+            view.setAutoRange();
+        else
+            view.setValueRange(0.0, top);
+        const double x = area.left() + (i % columns) * (panelWidth + kGap);
+        const double y = area.top() + (i / columns) * (panelHeight + kGap);
+        painter.save();
+        painter.translate(x, y);
+        view.renderTo(&painter, QSize(static_cast<int>(panelWidth), static_cast<int>(panelHeight)));
+        painter.restore();
+    }
+}
+
+QImage renderFigureImage(const core::Result& result, const FigureOptions& options) {
+    const QSizeF logical =
+        options.size.isEmpty() ? naturalFigureSize(result, options) : options.size;
+    checkRequest(result, options);
+    const double scale = std::clamp(options.scale, 0.25, 10.0);
+    const QSize pixels(static_cast<int>(std::lround(logical.width() * scale)),
+                       static_cast<int>(std::lround(logical.height() * scale)));
+    QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QCPPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        if (!qFuzzyCompare(scale, 1.0))
+            painter.setMode(QCPPainter::pmNonCosmetic); // lines scale with the figure
+        painter.scale(scale, scale);
+        renderFigure(painter, logical, result, options);
+    }
+    // Written only after painting: the resolution also sets the logical DPI the fonts use.
+    const double dpi = options.dpi > 0 ? options.dpi : 96.0 * scale;
+    const int dotsPerMeter = static_cast<int>(std::lround(dpi / 0.0254));
+    image.setDotsPerMeterX(dotsPerMeter);
+    image.setDotsPerMeterY(dotsPerMeter);
+    return image;
+}
+
+bool exportFigure(const QString& path, const core::Result& result, const FigureOptions& options,
+                  QString* error) {
+    auto fail = [&](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    const std::optional<ImageFormat> format = imageFormatForPath(path);
+    if (!format)
+        return fail(
+            FigureExport::tr(
+                "cannot tell the image format of '%1'; use a name ending in .png, .svg or .pdf")
+                .arg(path));
+    const QFileInfo info(path);
+    const QFileInfo folder(info.absolutePath());
+    if (!folder.exists())
+        return fail(FigureExport::tr("cannot write '%1': the folder '%2' does not exist")
+                        .arg(path, folder.filePath()));
+    if (!folder.isDir())
+        return fail(FigureExport::tr("cannot write '%1': '%2' is not a folder")
+                        .arg(path, folder.filePath()));
+    if (info.isDir())
+        return fail(FigureExport::tr("cannot write '%1': it is a folder").arg(path));
+
+    try {
+        checkRequest(result, options);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return fail(FigureExport::tr("cannot write '%1': %2").arg(path, file.errorString()));
+        bool drawn = true;
+        if (*format == ImageFormat::Png) {
+            const QImage image = renderFigureImage(result, options);
+            drawn = image.save(&file, "PNG");
+        } else {
+            // Vector output in points; the figure is laid out in logical pixels (96 per inch),
+            // so a 10-point label keeps its size relative to the heatmaps, as on screen.
+            const QSizeF logical = options.size.isEmpty() ? naturalFigureSize(result, options)
+                                                          : options.size * kUnitsPerPoint;
+            const QSizeF points = logical / kUnitsPerPoint;
+            if (*format == ImageFormat::Svg) {
+                QSvgGenerator svg;
+                svg.setOutputDevice(&file);
+                svg.setResolution(96);
+                svg.setSize(logical.toSize());
+                svg.setViewBox(QRectF(QPointF(0, 0), logical));
+                svg.setTitle(QStringLiteral("Attention Lab"));
+                svg.setDescription(settingsStamp(result));
+                QCPPainter painter;
+                drawn = painter.begin(&svg);
+                if (drawn) {
+                    painter.setMode(QCPPainter::pmVectorized);
+                    painter.setMode(QCPPainter::pmNoCaching);
+                    renderFigure(painter, logical, result, options);
+                    drawn = painter.end();
+                }
+            } else {
+                QPdfWriter pdf(&file);
+                pdf.setResolution(96);
+                pdf.setPageSize(
+                    QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
+                pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+                pdf.setTitle(QStringLiteral("Attention Lab"));
+                pdf.setCreator(QStringLiteral("Attention Lab"));
+                QCPPainter painter;
+                drawn = painter.begin(&pdf);
+                if (drawn) {
+                    painter.setMode(QCPPainter::pmVectorized);
+                    painter.setMode(QCPPainter::pmNoCaching);
+                    renderFigure(painter, logical, result, options);
+                    drawn = painter.end();
+                }
+            }
+        }
+        if (!drawn || file.error() != QFileDevice::NoError) {
+            file.cancelWriting();
+            return fail(FigureExport::tr("cannot write '%1': %2").arg(path, file.errorString()));
+        }
+        if (!file.commit())
+            return fail(FigureExport::tr("cannot write '%1': %2").arg(path, file.errorString()));
+    } catch (const std::exception& problem) {
+        return fail(QString::fromUtf8(problem.what()));
+    }
+    return true;
+}
+
+} // namespace attnlab::ui
