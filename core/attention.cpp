@@ -420,7 +420,9 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     const SerialScope serialScope(estimatedFlops(nq, nk, dModel, dK, dA, config.heads) <
                                   kParallelFlops);
 
-    // 3. Heads. They are independent, so they run in parallel (OpenMP) when there are several;
+    // 3. Heads. They are independent, so they run in parallel (OpenMP) when there are several,
+    // handed out one at a time (and blocks of rows a few at a time) so that a thread that gets
+    // less of the machine, which is shared with other programs, does less of the work;
     // each writes only its own HeadResult and its own columns of the concatenated context, so the
     // numbers do not depend on the thread count. Errors and cancellation are collected and raised
     // after the loop, on the calling thread, as the serial loop would: the first failing head
@@ -480,7 +482,7 @@ Result compute(const Config& config, const ProgressCallback& progress) {
         [[maybe_unused]] const bool parallelBlocks =
             !inParallelRegion() && static_cast<double>(nq) * nk >= kParallelCells;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (parallelBlocks)
+#pragma omp parallel for schedule(dynamic, 4) if (parallelBlocks)
 #endif
         for (Eigen::Index block = 0; block < blocks; ++block) {
             const Eigen::Index begin = block * blockRows;
@@ -539,7 +541,7 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     [[maybe_unused]] const bool parallelBlocks =
         static_cast<double>(nq) * nk * config.heads >= kParallelCells;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (parallelBlocks)
+#pragma omp parallel for schedule(dynamic, 4) if (parallelBlocks)
 #endif
     for (Eigen::Index block = 0; block < blocks; ++block) {
         const Eigen::Index begin = block * blockRows;

@@ -5,6 +5,9 @@
 #   scripts/bench.sh                   everything (a few minutes)
 #   scripts/bench.sh --quick           shorter runs, fewer repetitions (a rough look)
 #   scripts/bench.sh --filter REGEX    only benchmarks whose name matches (passed to every binary)
+#   scripts/bench.sh --threads N       limit OpenMP (the core) and OpenBLAS (NumPy) to N threads;
+#                                      --threads 1 compares one core with one core, which other
+#                                      programs running on the machine disturb far less
 #
 # Builds with the `release` preset (-O3 -march=native, OpenMP) into build/release unless
 # ATTNLAB_BENCH_BUILD_DIR names another build directory (configured the same way when new).
@@ -17,12 +20,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 quick=0
 filter=""
+threads=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --filter) filter="${2:?--filter needs a regular expression}"; shift ;;
     --filter=*) filter="${1#--filter=}" ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --threads) threads="${2:?--threads needs a number}"; shift ;;
+    --threads=*) threads="${1#--threads=}" ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -31,6 +37,10 @@ done
 ATTNLAB_PRESET=release
 build_dir="${ATTNLAB_BENCH_BUILD_DIR:-$ATTNLAB_ROOT/build/release}"
 out_dir="${ATTNLAB_BENCH_OUT:-$build_dir/bench}"
+if [ -n "$threads" ]; then
+  export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
+  out_dir="${ATTNLAB_BENCH_OUT:-$build_dir/bench-threads-$threads}"
+fi
 
 attnlab_setup
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then

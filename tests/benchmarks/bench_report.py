@@ -15,7 +15,7 @@ import re
 import sys
 
 CASE = re.compile(r"^attention/(?P<scoring>[^/]+)/(?P<norm>[^/]+)/n:(?P<n>\d+)/"
-                  r"d_model:(?P<d>\d+)/heads:(?P<h>\d+)(/real_time)?$")
+                  r"d_model:(?P<d>\d+)/heads:(?P<h>\d+)(/repeats:\d+)?(/real_time)?$")
 
 
 def load(folder):
