@@ -18,6 +18,10 @@
 
 #include <benchmark/benchmark.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -289,6 +293,19 @@ void registerAll() {
 } // namespace
 
 int main(int argc, char** argv) {
+#ifdef __GLIBC__
+    // The allocator policy of the GUI (AttentionController): freed result matrices stay in the
+    // heap for the next computation instead of going back to the system and returning as page
+    // faults. ATTNLAB_BENCH_SYSTEM_MALLOC=1 measures with glibc's defaults instead.
+    const char* systemMalloc = std::getenv("ATTNLAB_BENCH_SYSTEM_MALLOC");
+    const bool keepMemory = !(systemMalloc && *systemMalloc && std::string(systemMalloc) != "0");
+    if (keepMemory) {
+        mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+    }
+#else
+    const bool keepMemory = false;
+#endif
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;
@@ -303,6 +320,8 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("openmp_threads", "0 (built without OpenMP)");
 #endif
     benchmark::AddCustomContext("eigen_threads", std::to_string(Eigen::nbThreads()));
+    benchmark::AddCustomContext("malloc", keepMemory ? "GUI policy: freed results kept for reuse"
+                                                     : "glibc defaults");
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;
