@@ -54,8 +54,9 @@ int main(int argc, char** argv) {
         return app::runCommandLine(args, std::cout, std::cerr);
 
     // Drawing needs a QApplication, but not a screen: only exporting, it draws offscreen.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Always offscreen, even where the environment names a desktop platform: an export never
+    // shows a window, and must work the same over ssh, in CI and on a desktop.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
     if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
         // What Qt would fall back to anyway, without a warning on stderr that is not ours.
         const QByteArray runtime =

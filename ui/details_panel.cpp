@@ -339,6 +339,9 @@ QString DetailsPanel::buildArithmetic() const {
         return tr("mean of %1 heads = %2").arg(QString::number(heads), precise(weight));
     }
 
+    if (result.weightsOnly)
+        return tr("weight %1 (imported: the model's scores are not in the file)")
+            .arg(fmt(weight));
     const core::HeadResult& head = result.heads[static_cast<std::size_t>(m_head)];
     const double score = head.scores(m_query, m_key);
     QStringList steps;

@@ -4,6 +4,7 @@
 #include "details_panel.h"
 #include "heatmap_view.h"
 
+#include "core/data_export.h"
 #include "core/options.h"
 
 #include <qcustomplot.h>
@@ -17,7 +18,6 @@
 #include <QImageWriter>
 #include <QPageSize>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 
 #include <algorithm>
@@ -275,60 +275,81 @@ QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& option
     return {std::ceil(width), std::ceil(height)};
 }
 
-void renderFigure(QCPPainter& painter, const QSizeF& size, const core::Result& result,
-                  const FigureOptions& options) {
+FigureLayout layoutFigure(const core::Result& result, const FigureOptions& options,
+                          const QSizeF& size) {
     checkRequest(result, options);
-    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+    FigureLayout layout;
+    layout.scaleTop = scaleTop(result, options);
     QRectF area(kMargin, kMargin, size.width() - 2 * kMargin, size.height() - 2 * kMargin);
     if (options.title) {
         const double height = titleHeight(options);
-        drawTitle(painter, QRectF(area.left(), area.top(), area.width(), height - 6), result,
-                  options);
+        layout.title = QRectF(area.left(), area.top(), area.width(), height - 6);
         area.setTop(area.top() + height);
     }
     if (options.content == FigureContent::Details) {
-        drawDetails(painter, area, result, options);
-        return;
+        layout.details = area;
+        return layout;
     }
-
-    const double top = scaleTop(result, options);
     if (sharedBar(options)) {
-        const QSizeF bar = colorBarSize(baseFont(), 0.0, top);
+        const QSizeF bar = colorBarSize(baseFont(), 0.0, layout.scaleTop);
         const double barHeight = std::min(area.height(), std::max(bar.height(), 420.0));
-        const QRectF barArea(area.right() - bar.width(),
-                             area.top() + (area.height() - barHeight) / 2, bar.width(), barHeight);
-        drawColorBar(painter, barArea, options.colorMap, 0.0, top, baseFont(), kTextColor);
+        layout.colorBar =
+            QRectF(area.right() - bar.width(), area.top() + (area.height() - barHeight) / 2,
+                   bar.width(), barHeight);
         area.setRight(area.right() - bar.width() - kGap);
     }
-
     const QVector<int> heads = panelHeads(result, options);
     const int columns = gridColumns(static_cast<int>(heads.size()));
     const int rows = (static_cast<int>(heads.size()) + columns - 1) / columns;
-    const double panelWidth = (area.width() - (columns - 1) * kGap) / columns;
-    const double panelHeight = (area.height() - (rows - 1) * kGap) / rows;
+    // Whole pixels: each panel is drawn by a plot of an integer size.
+    const double panelWidth = std::floor((area.width() - (columns - 1) * kGap) / columns);
+    const double panelHeight = std::floor((area.height() - (rows - 1) * kGap) / rows);
     if (panelWidth < 40 || panelHeight < 40)
-        return; // too small to draw anything readable
-    const bool values = cellValuesShown(options.values, &result);
-    const int headCount = static_cast<int>(result.heads.size());
-    const auto shared = borrowed(result);
+        return layout; // too small to draw anything readable
     for (int i = 0; i < heads.size(); ++i) {
-        HeatmapView view;
-        view.setHoverToolTip(false);
-        view.setData(shared, heads[i]);
-        view.setTitle(headTitle(heads[i], headCount));
-        view.setColorMap(options.colorMap);
-        view.setShowValues(values);
-        const bool perHead = options.colorScale == ColorScale::PerHead;
-        view.setColorBarVisible(perHead && options.colorBar);
-        if (perHead)
-            view.setAutoRange();
-        else
-            view.setValueRange(0.0, top);
         const double x = area.left() + (i % columns) * (panelWidth + kGap);
         const double y = area.top() + (i / columns) * (panelHeight + kGap);
+        layout.panels.append({heads[i], QRectF(x, y, panelWidth, panelHeight)});
+    }
+    return layout;
+}
+
+void configureFigureView(HeatmapView& view, std::shared_ptr<const core::Result> result,
+                         const FigureOptions& options, int head) {
+    const core::Result& shown = *result;
+    view.setHoverToolTip(false);
+    view.setData(result, head);
+    view.setTitle(headTitle(head, static_cast<int>(shown.heads.size())));
+    view.setColorMap(options.colorMap);
+    view.setShowValues(cellValuesShown(options.values, &shown));
+    const bool perHead = options.colorScale == ColorScale::PerHead;
+    view.setColorBarVisible(perHead && options.colorBar);
+    if (perHead)
+        view.setAutoRange();
+    else
+        view.setValueRange(0.0, scaleTop(shown, options));
+}
+
+void renderFigure(QCPPainter& painter, const QSizeF& size, const core::Result& result,
+                  const FigureOptions& options) {
+    const FigureLayout layout = layoutFigure(result, options, size);
+    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+    if (!layout.title.isEmpty())
+        drawTitle(painter, layout.title, result, options);
+    if (!layout.details.isEmpty()) {
+        drawDetails(painter, layout.details, result, options);
+        return;
+    }
+    if (!layout.colorBar.isEmpty())
+        drawColorBar(painter, layout.colorBar, options.colorMap, 0.0, layout.scaleTop, baseFont(),
+                     kTextColor);
+    const auto shared = borrowed(result);
+    for (const FigurePanel& panel : layout.panels) {
+        HeatmapView view;
+        configureFigureView(view, shared, options, panel.head);
         painter.save();
-        painter.translate(x, y);
-        view.renderTo(&painter, QSize(static_cast<int>(panelWidth), static_cast<int>(panelHeight)));
+        painter.translate(panel.rect.topLeft());
+        view.renderTo(&painter, panel.rect.size().toSize());
         painter.restore();
     }
 }
@@ -383,61 +404,60 @@ bool exportFigure(const QString& path, const core::Result& result, const FigureO
     if (info.isDir())
         return fail(FigureExport::tr("cannot write '%1': it is a folder").arg(path));
 
+    // Drawn into memory first, then written in one piece, so that writing is one checked step.
+    QByteArray bytes;
     try {
         checkRequest(result, options);
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly))
-            return fail(FigureExport::tr("cannot write '%1': %2").arg(path, file.errorString()));
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
         bool drawn = true;
         if (*format == ImageFormat::Png) {
-            const QImage image = renderFigureImage(result, options);
-            drawn = image.save(&file, "PNG");
+            drawn = renderFigureImage(result, options).save(&buffer, "PNG");
         } else {
             // Vector output in points; the figure is laid out in logical pixels (96 per inch),
             // so a 10-point label keeps its size relative to the heatmaps, as on screen.
             const QSizeF logical = options.size.isEmpty() ? naturalFigureSize(result, options)
                                                           : options.size * kUnitsPerPoint;
             const QSizeF points = logical / kUnitsPerPoint;
+            auto paint = [&](QPaintDevice* device) {
+                QCPPainter painter;
+                if (!painter.begin(device))
+                    return false;
+                painter.setMode(QCPPainter::pmVectorized);
+                painter.setMode(QCPPainter::pmNoCaching);
+                renderFigure(painter, logical, result, options);
+                return painter.end();
+            };
             if (*format == ImageFormat::Svg) {
                 QSvgGenerator svg;
-                svg.setOutputDevice(&file);
+                svg.setOutputDevice(&buffer);
                 svg.setResolution(96);
                 svg.setSize(logical.toSize());
                 svg.setViewBox(QRectF(QPointF(0, 0), logical));
                 svg.setTitle(QStringLiteral("Attention Lab"));
                 svg.setDescription(settingsStamp(result));
-                QCPPainter painter;
-                drawn = painter.begin(&svg);
-                if (drawn) {
-                    painter.setMode(QCPPainter::pmVectorized);
-                    painter.setMode(QCPPainter::pmNoCaching);
-                    renderFigure(painter, logical, result, options);
-                    drawn = painter.end();
-                }
+                drawn = paint(&svg);
             } else {
-                QPdfWriter pdf(&file);
+                QPdfWriter pdf(&buffer);
                 pdf.setResolution(96);
                 pdf.setPageSize(
                     QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
                 pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
                 pdf.setTitle(QStringLiteral("Attention Lab"));
                 pdf.setCreator(QStringLiteral("Attention Lab"));
-                QCPPainter painter;
-                drawn = painter.begin(&pdf);
-                if (drawn) {
-                    painter.setMode(QCPPainter::pmVectorized);
-                    painter.setMode(QCPPainter::pmNoCaching);
-                    renderFigure(painter, logical, result, options);
-                    drawn = painter.end();
-                }
+                drawn = paint(&pdf);
             }
         }
-        if (!drawn || file.error() != QFileDevice::NoError) {
-            file.cancelWriting();
-            return fail(FigureExport::tr("cannot write '%1': %2").arg(path, file.errorString()));
-        }
-        if (!file.commit())
-            return fail(FigureExport::tr("cannot write '%1': %2").arg(path, file.errorString()));
+        if (!drawn || bytes.isEmpty())
+            return fail(FigureExport::tr("cannot draw '%1'").arg(path));
+    } catch (const std::exception& problem) {
+        return fail(QString::fromUtf8(problem.what()));
+    }
+
+    try {
+        // Temporary file beside the target, every byte checked, fsync, rename: an earlier file
+        // survives any failure (a full disk shows up as a short write, which is refused).
+        core::writeFileAtomically(path.toStdString(), bytes.toStdString());
     } catch (const std::exception& problem) {
         return fail(QString::fromUtf8(problem.what()));
     }

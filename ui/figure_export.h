@@ -12,11 +12,16 @@
 #include <QImage>
 #include <QSizeF>
 #include <QString>
+#include <QVector>
 
 #include <memory>
 #include <optional>
 
 class QCPPainter;
+
+namespace attnlab::ui {
+class HeatmapView;
+}
 
 namespace attnlab::ui {
 
@@ -50,6 +55,25 @@ QString settingsStamp(const core::Result& result);
 
 /// The figure's natural size in logical pixels (96 per inch) for `result` and `options`.
 QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& options);
+
+/// Where the parts of a figure of `size` (logical pixels) go; empty rectangles are left out.
+struct FigurePanel {
+    int head = 0; ///< 0 … H−1, kMeanOfHeads or kMaxOfHeads
+    QRectF rect;
+};
+struct FigureLayout {
+    QRectF title;
+    QRectF colorBar;
+    QRectF details; ///< the bars of a row (FigureContent::Details)
+    QVector<FigurePanel> panels;
+    double scaleTop = 1.0; ///< upper end of the shared colour scale
+};
+FigureLayout layoutFigure(const core::Result& result, const FigureOptions& options,
+                          const QSizeF& size);
+
+/// Sets up `view` to draw head `head` of `result` the way figures draw it.
+void configureFigureView(HeatmapView& view, std::shared_ptr<const core::Result> result,
+                         const FigureOptions& options, int head);
 
 /// Draws the figure into the rectangle (0, 0, size) of `painter`, in logical pixels. Throws
 /// core::InputError for a head or row that `result` does not have.

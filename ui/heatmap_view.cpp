@@ -869,6 +869,8 @@ QString HeatmapView::hoverText(int query, int key) const {
                                   tokenText(m_result->keyTokens, key));
     const bool masked = isMasked(query, key);
     const double weight = (*matrix)(query, key);
+    if (m_head >= 0 && m_result->weightsOnly) // imported: the model's weights, nothing else
+        return tr("%1: weight %2").arg(cell, formatNumber(weight));
     if (m_head >= 0) {
         const core::HeadResult& head = m_result->heads[static_cast<std::size_t>(m_head)];
         const QString score = formatNumber(head.scores(query, key));

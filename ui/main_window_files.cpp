@@ -25,7 +25,6 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
 
@@ -276,18 +275,13 @@ bool MainWindow::openSessionFile(const QString& path) {
 bool MainWindow::saveSessionFile(const QString& path) {
     const core::Session session = currentSession();
     const std::string text = core::serializeSession(session);
-    QSaveFile file(path);
-    // QSaveFile writes beside the target and renames at commit: a failure (full disk, no
-    // permission) leaves any earlier lesson as it was.
-    const bool written = file.open(QIODevice::WriteOnly) &&
-                         file.write(text.data(), static_cast<qint64>(text.size())) ==
-                             static_cast<qint64>(text.size()) &&
-                         file.commit();
-    if (!written) {
-        const QString reason = file.errorString();
-        file.cancelWriting();
+    try {
+        // Beside the target, then renamed: a failure (full disk, no permission) leaves any
+        // earlier lesson as it was.
+        core::writeFileAtomically(str(path), text);
+    } catch (const std::exception& error) {
         reportError(tr("Save Lesson"), tr("The lesson could not be saved to %1:\n%2")
-                                           .arg(QDir::toNativeSeparators(path), reason));
+                                           .arg(QDir::toNativeSeparators(path), qs(error.what())));
         return false;
     }
     m_sessionPath = QFileInfo(path).absoluteFilePath();

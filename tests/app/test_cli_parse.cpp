@@ -318,3 +318,61 @@ TEST(RunCommandLine, WarningsGoToStderrAndTheExportStillHappens) {
         << err.str();
     EXPECT_TRUE(fs::exists(dir.file("out.csv")));
 }
+
+// ---- images and sessions ------------------------------------------------------------------------
+
+TEST(ParseArguments, ImageOptionsFillTheImageRequest) {
+    const CliOptions options =
+        parseArguments({"--export", "a.pdf", "--view", "head:2", "--width", "640", "--height=480",
+                        "--scale", "3", "--dpi", "300", "--title", "--no-colorbar", "--colormap",
+                        "magma", "--color-scale", "per-head", "--values", "off"});
+    EXPECT_TRUE(options.hasHeadlessOutput());
+    EXPECT_EQ(options.image.path, "a.pdf");
+    EXPECT_EQ(options.image.view, "head:2");
+    EXPECT_EQ(options.image.width, 640);
+    EXPECT_EQ(options.image.height, 480);
+    EXPECT_DOUBLE_EQ(options.image.scale, 3.0);
+    EXPECT_DOUBLE_EQ(options.image.dpi, 300.0);
+    EXPECT_TRUE(options.image.title);
+    EXPECT_FALSE(options.image.colorBar);
+    EXPECT_EQ(options.image.colorMap, "magma");
+    EXPECT_EQ(options.image.colorScale, "per-head");
+    EXPECT_EQ(options.image.values, "off");
+}
+
+TEST(ParseArguments, ImageOptionMistakesNameTheOption) {
+    EXPECT_EQ(usageErrorOf({"--view", "head:0"}), "--view: heads and rows are counted from 1");
+    EXPECT_EQ(usageErrorOf({"--view", "heads"}).rfind("--view: 'heads' is not a view", 0), 0u);
+    EXPECT_EQ(usageErrorOf({"--width", "10"}).rfind("--width: '10' is out of range", 0), 0u);
+    EXPECT_EQ(usageErrorOf({"--dpi", "5000"}).rfind("--dpi: '5000' is out of range", 0), 0u);
+    EXPECT_EQ(usageErrorOf({"--colormap", "jet"}).rfind("--colormap: 'jet' is not one of viridis", 0), 0u);
+    EXPECT_EQ(usageErrorOf({"--export="}), "--export: the file name is empty");
+}
+
+TEST(ParseArguments, ALoneLessonFileIsTheSession) {
+    EXPECT_EQ(parseArguments({"lesson.attnlab"}).sessionPath, "lesson.attnlab");
+    EXPECT_EQ(parseArguments({"--session", "x.attnlab"}).sessionPath, "x.attnlab");
+    EXPECT_EQ(usageErrorOf({"a.attnlab", "b.attnlab"}), "--session: given more than once");
+    EXPECT_FALSE(wantsHeadless({"lesson.attnlab"}));
+    EXPECT_TRUE(wantsHeadless({"lesson.attnlab", "--export", "a.png"}));
+    EXPECT_TRUE(attnlab::app::wantsImage({"--export=a.png"}));
+    EXPECT_FALSE(attnlab::app::wantsImage({"--export-data", "a.json"}));
+}
+
+TEST(ParseArguments, OptionsOverrideTheBaseConfiguration) {
+    core::Config base;
+    base.sentence = "from the lesson";
+    base.heads = 4;
+    base.scoring = core::ScoringFunction::Dot;
+    const CliOptions options = parseArguments({"--heads", "2"}, base);
+    EXPECT_EQ(options.config.sentence, "from the lesson");
+    EXPECT_EQ(options.config.heads, 2);
+    EXPECT_EQ(options.config.scoring, core::ScoringFunction::Dot);
+}
+
+TEST(RunCommandLine, ImagesNeedARenderer) {
+    TempDir dir;
+    std::ostringstream out, err;
+    EXPECT_EQ(runCommandLine({"--export", dir.file("a.png")}, out, err), kExitInputError);
+    EXPECT_NE(err.str().find("cannot draw images"), std::string::npos) << err.str();
+}
