@@ -39,6 +39,13 @@ QString extension(ImageFormat format) {
     return QStringLiteral("png");
 }
 
+// A row whose field is a layout: the label's mnemonic goes to `buddy`.
+void addRow(QFormLayout* form, const QString& text, QLayout* field, QWidget* buddy) {
+    auto* label = new QLabel(text, buddy->parentWidget());
+    label->setBuddy(buddy);
+    form->addRow(label, field);
+}
+
 } // namespace
 
 ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const FigureOptions& current,
@@ -46,6 +53,10 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const Fig
     : QDialog(parent), m_result(std::move(result)), m_base(current), m_selectedQuery(selectedQuery),
       m_selectedKey(selectedKey), m_selectedHead(selectedHead) {
     setWindowTitle(tr("Export Image"));
+    m_previewTimer = new QTimer(this);
+    m_previewTimer->setSingleShot(true);
+    m_previewTimer->setInterval(120);
+
     const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 1;
 
     auto* form = new QFormLayout;
@@ -63,7 +74,7 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const Fig
     auto* what = new QHBoxLayout;
     what->addWidget(m_content, 1);
     what->addWidget(m_head);
-    form->addRow(tr("&Show:"), what);
+    addRow(form, tr("&Show:"), what, m_content);
 
     m_path = new QLineEdit(this);
     m_path->setToolTip(tr("Where the image is written; the extension chooses the format."));
@@ -76,7 +87,7 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const Fig
     auto* file = new QHBoxLayout;
     file->addWidget(m_path, 1);
     file->addWidget(browseButton);
-    form->addRow(tr("&File:"), file);
+    addRow(form, tr("&File:"), file, m_path);
     form->addRow(tr("F&ormat:"), m_format);
 
     m_automatic = new QCheckBox(tr("&Automatic"), this);
@@ -98,12 +109,12 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const Fig
     size->addWidget(m_height);
     size->addWidget(m_units);
     size->addStretch(1);
-    form->addRow(tr("Si&ze:"), size);
+    addRow(form, tr("Si&ze:"), size, m_automatic);
 
     m_scale = new QDoubleSpinBox(this);
     m_scale->setRange(0.25, 10.0);
     m_scale->setSingleStep(0.5);
-    m_scale->setDecimals(2);
+    m_scale->setDecimals(3); // 3.125 is 300 dpi
     m_scale->setValue(2.0);
     m_scale->setSuffix(QStringLiteral(" ×"));
     m_scale->setToolTip(tr("PNG pixels per unit of size: 2 looks sharp on high-resolution screens "
@@ -117,7 +128,7 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const Fig
     resolution->addWidget(new QLabel(QStringLiteral("="), this));
     resolution->addWidget(m_dpi);
     resolution->addStretch(1);
-    form->addRow(tr("&Resolution:"), resolution);
+    addRow(form, tr("&Resolution:"), resolution, m_scale);
 
     m_title = new QCheckBox(tr("Stamp the sentence and settings as a &title"), this);
     m_title->setToolTip(
@@ -157,9 +168,6 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const Fig
     }
     setPath(QDir::home().filePath(QStringLiteral("attention.png")));
 
-    m_previewTimer = new QTimer(this);
-    m_previewTimer->setSingleShot(true);
-    m_previewTimer->setInterval(120);
     connect(m_previewTimer, &QTimer::timeout, this, &ExportDialog::updatePreview);
     connect(m_content, &QComboBox::currentIndexChanged, this, &ExportDialog::updateState);
     connect(m_head, &QSpinBox::valueChanged, this, &ExportDialog::updateState);
