@@ -51,21 +51,20 @@ Matrix unitRows(const Eigen::Ref<const Matrix>& m) {
 
 Matrix additiveScores(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
                       const ScoringParams& params) {
-    // W_1 q_i and W_2 k_j are computed once each; the n_q × n_k × d_a block of tanh is then
-    // evaluated one query row at a time in a reused n_k × d_a buffer: a broadcast add, then tanh
-    // over the plain buffer (a broadcast expression would not be vectorised), then a
-    // matrix-vector product with v.
+    // S[i, j] = Σ_a v_a tanh((W_1 q_i)_a + (W_2 k_j)_a). W_2 k_j is computed once for all keys
+    // and stored transposed (d_a × n_k), so that each hidden unit's values over the keys are
+    // contiguous; a query row of S is then the sum over a of v_a · tanh(row a + (W_1 q_i)_a),
+    // vectorised over the keys, without writing the n_k × d_a block of tanh to memory.
     Matrix projectedQ;
-    Matrix projectedK;
     projectedQ.noalias() = q * params.w1.transpose(); // n_q × d_a
-    projectedK.noalias() = k * params.w2.transpose(); // n_k × d_a
+    Matrix keysT;
+    keysT.noalias() = params.w2 * k.transpose(); // d_a × n_k
     Matrix scores(q.rows(), k.rows());
-    Matrix hidden(k.rows(), params.w1.rows());
     for (Eigen::Index i = 0; i < q.rows(); ++i) {
-        hidden.noalias() = projectedK;
-        hidden.rowwise() += projectedQ.row(i);
-        hidden.array() = hidden.array().tanh();
-        scores.row(i).noalias() = (hidden * params.v).transpose();
+        auto row = scores.row(i).array();
+        row.setZero();
+        for (Eigen::Index a = 0; a < keysT.rows(); ++a)
+            row += params.v(a) * (keysT.row(a).array() + projectedQ(i, a)).tanh();
     }
     return scores;
 }
