@@ -5,6 +5,7 @@
 #include "controls_panel.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
+#include "teaching_panel.h"
 
 #include "core/options.h"
 
@@ -239,7 +240,6 @@ void MainWindow::buildCentral() {
     bar->addWidget(scaleLabel);
     bar->addWidget(m_scaleBox);
     bar->addStretch(1);
-    layout->addLayout(bar);
 
     auto* heatArea = new QHBoxLayout;
     heatArea->setSpacing(2);
@@ -256,8 +256,21 @@ void MainWindow::buildCentral() {
     m_colorBar = new ColorBarWidget(central);
     m_colorBar->hide(); // until there are heatmaps to explain
     heatArea->addWidget(m_colorBar);
-    layout->addLayout(heatArea, 1);
     m_baseFontPointSize = m_grid->font().pointSizeF();
+
+    // The heatmaps are the first page; the teaching views (steps, your numbers, compare,
+    // why √d_k, lines) are the others, all about the same result.
+    auto* heatPage = new QWidget(central);
+    auto* heatLayout = new QVBoxLayout(heatPage);
+    heatLayout->setContentsMargins(0, 4, 0, 0);
+    heatLayout->setSpacing(4);
+    heatLayout->addLayout(bar);
+    heatLayout->addLayout(heatArea, 1);
+    m_teaching = new TeachingPanel(central);
+    m_teaching->insertTab(0, heatPage, tr("Heat&maps"));
+    m_teaching->setTabToolTip(0, tr("One heatmap per head: rows are queries, columns are keys."));
+    m_teaching->setCurrentIndex(0);
+    layout->addWidget(m_teaching, 1);
 
     setCentralWidget(central);
 
@@ -429,6 +442,10 @@ void MainWindow::setUpTabOrder() {
 
 void MainWindow::connectController() {
     connect(m_controller, &AttentionController::resultReady, this, &MainWindow::onResult);
+    m_teaching->setWorkspace(m_controller);
+    // Presets, typed numbers and compare's "copy to the workspace" arrive complete.
+    connect(m_teaching, &TeachingPanel::configRequested, this, &MainWindow::applyConfig);
+    connect(m_teaching, &TeachingPanel::cellSelected, this, &MainWindow::onTeachingCellSelected);
     connect(m_controller, &AttentionController::failed, this, &MainWindow::onFailed);
     connect(m_controller, &AttentionController::busyChanged, this, [this](bool busy) {
         m_busyBar->setVisible(busy);
@@ -447,7 +464,9 @@ void MainWindow::connectController() {
 void MainWindow::onSentenceEdited(const QString& text) {
     if (m_restoring)
         return;
-    m_controller->setSentence(text);
+    core::Config config = m_controller->config();
+    config.sentence = str(text);
+    compute(config);
     scheduleSave();
 }
 
@@ -457,7 +476,9 @@ void MainWindow::onSourceEdited(const QString& text) {
     // Only spaces is still self-attention: an empty source means "no cross-attention".
     const bool cross = !text.trimmed().isEmpty();
     m_controls->setCrossAttention(cross);
-    m_controller->setSource(cross ? text : QString());
+    core::Config config = m_controller->config();
+    config.source = cross ? str(text) : std::string();
+    compute(config);
     scheduleSave();
 }
 
@@ -467,8 +488,14 @@ void MainWindow::onControlsChanged(const core::Config& config) {
     core::Config merged = config;
     merged.sentence = m_controller->config().sentence;
     merged.source = m_controller->config().source;
-    m_controller->setConfig(merged);
+    compute(merged);
     scheduleSave();
+}
+
+void MainWindow::compute(const core::Config& config) {
+    // Manual matrices typed in "Your numbers" follow every change: a new token count or width
+    // refits them instead of failing.
+    m_controller->setConfig(m_teaching->applyManual(config));
 }
 
 void MainWindow::onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds) {
@@ -813,9 +840,21 @@ void MainWindow::onCellClicked(HeatmapView* view, int query, int key) {
     for (HeatmapView* other : std::as_const(m_activeViews))
         if (other != view)
             other->setSelection(query, key);
+    m_teaching->setSelection(m_selectedHead, query, key);
     if (!m_detailsDock->isVisible())
         m_detailsDock->show();
     refreshDetails();
+}
+
+void MainWindow::onTeachingCellSelected(int head, int query, int key) {
+    m_selectedOnce = true;
+    m_selectedHead = head;
+    m_selectedQuery = query;
+    m_selectedKey = key;
+    for (HeatmapView* view : std::as_const(m_activeViews))
+        view->setSelection(query, key);
+    refreshDetails();
+    scheduleSave();
 }
 
 int MainWindow::shownQuery() const {
@@ -875,6 +914,7 @@ void MainWindow::setFocusedHead(int head) {
 
 void MainWindow::setColorMap(ColorMap map) {
     m_colorMap = map;
+    m_teaching->setColorMap(map);
     syncViewActions();
     applyViewOptions();
     scheduleSave();

@@ -42,6 +42,7 @@ class AttentionController;
 class ControlsPanel;
 class DetailsPanel;
 class HeatmapView;
+class TeachingPanel;
 
 class ColorBarWidget;
 
@@ -140,6 +141,7 @@ public:
     HeatmapView* viewForHead(int head) const;
     DetailsPanel* detailsPanel() const { return m_details; }
     ControlsPanel* controlsPanel() const { return m_controls; }
+    TeachingPanel* teachingPanel() const { return m_teaching; }
     AttentionController* controller() const { return m_controller; }
     QDockWidget* controlsDock() const { return m_controlsDock; }
     QDockWidget* detailsDock() const { return m_detailsDock; }
@@ -185,6 +187,9 @@ private:
     void onSourceEdited(const QString& text);
     void onControlsChanged(const core::Config& config);
     void onCellClicked(HeatmapView* view, int query, int key);
+    void onTeachingCellSelected(int head, int query, int key);
+    /// Runs `config` with the typed manual matrices fitted to it (TeachingPanel::applyManual).
+    void compute(const core::Config& config);
 
     // Lessons, exports and imports (main_window_files.cpp).
     void buildFileActions(QMenu* file, QMenu* edit);
@@ -262,6 +267,7 @@ private:
     QDockWidget* m_controlsDock = nullptr;
     QDockWidget* m_detailsDock = nullptr;
     ControlsPanel* m_controls = nullptr;
+    TeachingPanel* m_teaching = nullptr;
     DetailsPanel* m_details = nullptr;
     QLabel* m_hoverLabel = nullptr;
     QLabel* m_statusLabel = nullptr;

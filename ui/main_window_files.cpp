@@ -7,6 +7,7 @@
 #include "controls_panel.h"
 #include "export_dialog.h"
 #include "heatmap_view.h"
+#include "teaching_panel.h"
 
 #include "core/data_export.h"
 
@@ -145,10 +146,11 @@ void MainWindow::setNonInteractive(int unsavedAnswer) {
 
 core::Session MainWindow::currentSession() const {
     core::Session session;
-    session.config = m_controls->config();
-    session.config.sentence = str(m_sentence->text());
+    core::Config config = m_controls->config();
+    config.sentence = str(m_sentence->text());
     const QString source = m_source->text();
-    session.config.source = source.trimmed().isEmpty() ? std::string() : str(source);
+    config.source = source.trimmed().isEmpty() ? std::string() : str(source);
+    session.config = m_teaching->applyManual(config); // the typed matrices, when manual
     if (session.config.embeddings == core::EmbeddingSource::File)
         session.config.embeddingsPath = str(m_controller->embeddingsPath());
     core::SessionView& view = session.view;
@@ -461,6 +463,10 @@ bool MainWindow::importAttention(const QString& npyPath, const QString& tokensPa
                                .arg(m_imported->queries)
                                .arg(m_imported->keys));
     m_importBar->show();
+    // The teaching views explain the built-in model; an imported model has only its weights.
+    m_teaching->setCurrentIndex(0);
+    for (int tab = 1; tab < m_teaching->count(); ++tab)
+        m_teaching->setTabEnabled(tab, false);
     m_controlsDock->setEnabled(false);
     m_sentence->setEnabled(false);
     m_source->setEnabled(false);
@@ -498,6 +504,8 @@ void MainWindow::closeImport() {
         return;
     m_imported.reset();
     m_importBar->hide();
+    for (int tab = 1; tab < m_teaching->count(); ++tab)
+        m_teaching->setTabEnabled(tab, true);
     m_controlsDock->setEnabled(true);
     m_sentence->setEnabled(true);
     m_source->setEnabled(true);

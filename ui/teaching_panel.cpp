@@ -7,7 +7,31 @@
 #include "scaling_view.h"
 #include "step_view.h"
 
+#include <QScrollArea>
+
 namespace attnlab::ui {
+
+namespace {
+
+// A page in a scroll area: the window keeps a small minimum width (a 1280-pixel projector with
+// the controls beside it), and a page wider than the room scrolls instead.
+QScrollArea* scrollable(QWidget* page) {
+    auto* scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(page);
+    return scroll;
+}
+
+} // namespace
+
+void TeachingPanel::showPage(QWidget* view) {
+    for (int tab = 0; tab < count(); ++tab)
+        if (widget(tab) == view || widget(tab)->isAncestorOf(view)) {
+            setCurrentIndex(tab);
+            return;
+        }
+}
 
 TeachingPanel::TeachingPanel(QWidget* parent) : QTabWidget(parent) {
     setDocumentMode(true);
@@ -16,15 +40,15 @@ TeachingPanel::TeachingPanel(QWidget* parent) : QTabWidget(parent) {
     m_compare = new CompareView(this);
     m_scaling = new ScalingView(this);
     m_lines = new LinesView(this);
-    addTab(m_steps, tr("&Steps"));
+    addTab(scrollable(m_steps), tr("S&teps"));
     setTabToolTip(0, tr("The computation of one head stage by stage, with every number."));
-    addTab(m_editor, tr("&Your numbers"));
+    addTab(scrollable(m_editor), tr("&Your numbers"));
     setTabToolTip(1, tr("Type X, W_q, W_k, W_v yourself, or load a worked example."));
-    addTab(m_compare, tr("C&ompare"));
+    addTab(scrollable(m_compare), tr("C&ompare"));
     setTabToolTip(2, tr("Two settings side by side on the same sentence, and their difference."));
-    addTab(m_scaling, tr("&Why √d_k"));
+    addTab(scrollable(m_scaling), tr("&Why √d_k"));
     setTabToolTip(3, tr("Why scores are divided by √d_k: the variance of q·k grows with d_k."));
-    addTab(m_lines, tr("&Lines"));
+    addTab(scrollable(m_lines), tr("&Lines"));
     setTabToolTip(4, tr("The weights as lines between query and key tokens, one colour per "
                         "head."));
 

@@ -42,6 +42,8 @@ public:
     /// nothing.
     void setSelection(int head, int query, int key);
     void setColorMap(ColorMap map);
+    /// Brings the tab that holds `view` (a page, or a widget inside one) to the front.
+    void showPage(QWidget* view);
 
     /// `config` with the typed matrices of the "Your numbers" page filled in where it asks for
     /// manual embeddings or projections, fitted to its sentence, d_model, d_k and heads.

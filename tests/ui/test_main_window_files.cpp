@@ -6,6 +6,8 @@
 #include "ui/controls_panel.h"
 #include "ui/heatmap_view.h"
 #include "ui/main_window.h"
+#include "ui/matrix_editor.h"
+#include "ui/teaching_panel.h"
 
 #include "core/session.h"
 
@@ -273,4 +275,49 @@ TEST_F(MainWindowFilesTest, ImagesDataAndTheClipboardGetWhatTheWindowShows) {
     const QImage copied = QApplication::clipboard()->image();
     EXPECT_FALSE(copied.isNull());
     EXPECT_GT(copied.width(), 200);
+}
+
+TEST_F(MainWindowFilesTest, AWorkedExampleWithTypedNumbersIsALesson) {
+    const QString lesson = path(QStringLiteral("cat.attnlab"));
+    std::shared_ptr<const core::Result> before;
+    {
+        auto window = open();
+        ui::TeachingPanel* teaching = window->teachingPanel();
+        ASSERT_NE(teaching, nullptr);
+        EXPECT_EQ(teaching->tabText(0), QStringLiteral("Heat&maps"));
+        teaching->matrixEditor()->loadPreset(core::Preset::TheCatSat);
+        before = window->currentResult();
+        ASSERT_TRUE(before);
+        ASSERT_EQ(before->config.embeddings, core::EmbeddingSource::Manual);
+        EXPECT_EQ(window->sentenceEdit()->text(), QStringLiteral("The cat sat"));
+        // The typed numbers follow a longer sentence instead of failing.
+        window->sentenceEdit()->setText(QStringLiteral("The cat sat down"));
+        ASSERT_TRUE(window->currentResult());
+        EXPECT_EQ(window->currentResult()->queryTokens.size(), 4u);
+        EXPECT_FALSE(window->messageIsError()) << window->messageText().toStdString();
+        window->sentenceEdit()->setText(QStringLiteral("The cat sat"));
+        ASSERT_TRUE(window->saveSessionFile(lesson));
+    }
+    std::vector<std::string> warnings;
+    const core::Session saved = core::loadSessionFile(lesson.toStdString(), warnings);
+    EXPECT_EQ(saved.config.embeddings, core::EmbeddingSource::Manual);
+    EXPECT_EQ(saved.config.manualQueryEmbeddings.rows(), 3);
+
+    auto window = open(QStringLiteral("other.ini"));
+    ASSERT_TRUE(window->openSessionFile(lesson)) << window->lastError().toStdString();
+    const auto after = window->currentResult();
+    ASSERT_TRUE(after);
+    ASSERT_EQ(after->heads.size(), before->heads.size());
+    EXPECT_EIGEN_NEAR(after->queryInputs, before->queryInputs, 0.0);
+    EXPECT_EIGEN_NEAR(after->heads[0].weights, before->heads[0].weights, 1e-6);
+}
+
+TEST_F(MainWindowFilesTest, ASelectionInTheTeachingViewsSelectsTheHeatmapRow) {
+    auto window = open();
+    ui::TeachingPanel* teaching = window->teachingPanel();
+    emit teaching->cellSelected(0, 2, 1);
+    ASSERT_FALSE(window->heatmapViews().isEmpty());
+    EXPECT_EQ(window->heatmapViews().front()->selectedQuery(), 2);
+    EXPECT_EQ(window->heatmapViews().front()->selectedKey(), 1);
+    EXPECT_EQ(window->currentSession().view.selectedQuery, 2);
 }

@@ -135,7 +135,7 @@ TEST(TeachingPanel, CompareBToAReachesTheWorkspace) {
     w.panel.resize(1300, 800);
     w.panel.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&w.panel));
-    w.panel.setCurrentWidget(w.panel.compareView());
+    w.panel.showPage(w.panel.compareView());
     w.panel.matrixEditor()->loadPreset(core::Preset::TheCatSat);
     ASSERT_NE(w.panel.compareView()->resultB(), nullptr);
     // B started one setting away (dot instead of scaled-dot), with the same typed numbers.

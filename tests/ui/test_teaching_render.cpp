@@ -55,7 +55,7 @@ struct Scene {
         EXPECT_TRUE(QTest::qWaitForWindowExposed(&panel));
     }
     void render(QWidget* page, const QString& name) {
-        panel.setCurrentWidget(page);
+        panel.showPage(page);
         for (int i = 0; i < 20 && panel.compareView()->controllerB()->isBusy(); ++i)
             QTest::qWait(10);
         QTest::qWait(60); // queued replots
