@@ -157,6 +157,10 @@ constexpr double kParallelCells = 1 << 18;
 // the calling thread: waking a second thread costs more than it saves, and far more when the
 // machine is busy and that thread has to wait for a core.
 constexpr double kParallelFlops = 2e7;
+// Eigen's own threaded products (used with one head, when the heads loop is serial) wait for
+// each other by spinning, which collapses when another program holds a core; below this size
+// they are not worth that risk and the products of a single head stay on one thread.
+constexpr double kEigenParallelFlops = 2e9;
 
 // Limits OpenMP, and with it Eigen's products, to the calling thread while it lives. The thread
 // count is a setting of the calling thread only, restored on exit (also by an exception).
@@ -417,8 +421,9 @@ Result compute(const Config& config, const ProgressCallback& progress) {
         if (!result.allowed.row(i).any())
             result.fullyMaskedRows.push_back(i);
     step(1);
-    const SerialScope serialScope(estimatedFlops(nq, nk, dModel, dK, dA, config.heads) <
-                                  kParallelFlops);
+    const double flops = estimatedFlops(nq, nk, dModel, dK, dA, config.heads);
+    const SerialScope serialScope(flops < kParallelFlops ||
+                                  (config.heads == 1 && flops < kEigenParallelFlops));
 
     // 3. Heads. They are independent, so they run in parallel (OpenMP) when there are several,
     // handed out one at a time (and blocks of rows a few at a time) so that a thread that gets
