@@ -416,6 +416,50 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
 
 ControlsPanel::~ControlsPanel() = default;
 
+QStringList ControlsPanel::controlNames() {
+    return {QStringLiteral("scoring"),    QStringLiteral("normalizer"), QStringLiteral("temperature"),
+            QStringLiteral("heads"),      QStringLiteral("dModel"),     QStringLiteral("dK"),
+            QStringLiteral("mask"),       QStringLiteral("positional"), QStringLiteral("projection"),
+            QStringLiteral("seed"),       QStringLiteral("embeddings"), QStringLiteral("tokenizer")};
+}
+
+void ControlsPanel::setHiddenControls(const QStringList& names) {
+    m_hidden.clear();
+    const QList<QPair<QString, QList<QWidget*>>> rows{
+        {QStringLiteral("scoring"), {m_scoring}},
+        {QStringLiteral("normalizer"), {m_normalizer}},
+        {QStringLiteral("temperature"), {m_temperature}},
+        {QStringLiteral("heads"), {m_heads}},
+        {QStringLiteral("dModel"), {m_dModel}},
+        {QStringLiteral("dK"), {m_dK}},
+        {QStringLiteral("mask"), {m_mask, m_padLength, m_window}},
+        {QStringLiteral("positional"), {m_positional}},
+        {QStringLiteral("projection"), {m_projection}},
+        {QStringLiteral("seed"), {m_seed}},
+        {QStringLiteral("embeddings"), {m_embeddings, m_loadEmbeddings, m_embeddingsInfo}},
+        {QStringLiteral("tokenizer"), {m_tokenizer}},
+    };
+    const QList<QFormLayout*> forms = findChildren<QFormLayout*>();
+    for (const auto& [name, widgets] : rows) {
+        const bool hide = names.contains(name);
+        if (hide)
+            m_hidden.append(name);
+        for (QWidget* widget : widgets) {
+            // The row is the widget itself or the composite (slider + spin box) that holds it.
+            for (QWidget* w = widget; w && w != this; w = w->parentWidget()) {
+                QFormLayout* owner = nullptr;
+                for (QFormLayout* form : forms)
+                    if (form->indexOf(w) >= 0)
+                        owner = form;
+                if (owner) {
+                    owner->setRowVisible(w, !hide);
+                    break;
+                }
+            }
+        }
+    }
+}
+
 QLabel* ControlsPanel::addErrorRow(QFormLayout* form, const QString& field) {
     auto* label = new QLabel(form->parentWidget());
     label->setWordWrap(true);

@@ -6,6 +6,7 @@
 #include "core/attention.h"
 
 #include <QHash>
+#include <QStringList>
 #include <QString>
 #include <QWidget>
 
@@ -55,6 +56,13 @@ public:
     /// Log-scale mapping between slider position 0 … kSliderSteps and temperature.
     static double temperatureForSlider(int position);
     static int sliderForTemperature(double temperature);
+
+    /// Names of the controls a lesson may hide (the names of setError's fields).
+    static QStringList controlNames();
+    /// Hides the rows of the named controls (a teacher-locked lesson); the others are shown.
+    /// Unknown names are ignored.
+    void setHiddenControls(const QStringList& names);
+    QStringList hiddenControls() const { return m_hidden; }
 
     /// Controls in keyboard (tab) order, for the main window's tab chain.
     QList<QWidget*> tabOrder() const;
@@ -119,6 +127,7 @@ private:
     };
     QHash<QString, ErrorRow> m_errors;
 
+    QStringList m_hidden;
     bool m_cross = false;
     int m_tokenCount = 0;
     int m_fileDimension = 0;

@@ -107,11 +107,25 @@ TitleFonts titleFonts() {
     return fonts;
 }
 
-double titleHeight(const FigureOptions& options) {
+QString titleText(const core::Result& result, const FigureOptions& options) {
+    return options.titleText.isEmpty() ? settingsStamp(result) : options.titleText;
+}
+
+// The settings line wraps at the figure's width rather than losing its end: all of it is
+// needed to reproduce the figure.
+double settingsLinesHeight(const QString& settings, double width) {
+    const QFontMetricsF metrics(titleFonts().settings);
+    return metrics.boundingRect(QRectF(0, 0, std::max(width, 50.0), 1e6),
+                                Qt::AlignLeft | Qt::TextWordWrap, settings)
+        .height();
+}
+
+double titleHeight(const core::Result& result, const FigureOptions& options, double width) {
     if (!options.title)
         return 0;
-    const TitleFonts fonts = titleFonts();
-    return QFontMetricsF(fonts.sentence).height() + QFontMetricsF(fonts.settings).height() + 10;
+    const QStringList lines = titleText(result, options).split(QLatin1Char('\n'));
+    return QFontMetricsF(titleFonts().sentence).height() + 4 +
+           settingsLinesHeight(lines.mid(1).join(QStringLiteral(" · ")), width) + 10;
 }
 
 double widestLabel(const std::vector<core::TokenInfo>& tokens, const QFont& font) {
@@ -155,8 +169,7 @@ std::shared_ptr<const core::Result> borrowed(const core::Result& result) {
 void drawTitle(QCPPainter& painter, const QRectF& area, const core::Result& result,
                const FigureOptions& options) {
     const TitleFonts fonts = titleFonts();
-    QString text = options.titleText.isEmpty() ? settingsStamp(result) : options.titleText;
-    const QStringList lines = text.split(QLatin1Char('\n'));
+    const QStringList lines = titleText(result, options).split(QLatin1Char('\n'));
     const double first = QFontMetricsF(fonts.sentence).height();
     painter.save();
     painter.setPen(kTextColor);
@@ -168,9 +181,7 @@ void drawTitle(QCPPainter& painter, const QRectF& area, const core::Result& resu
     painter.setPen(QColor(0x55, 0x55, 0x55));
     painter.drawText(
         QRectF(area.left(), area.top() + first + 4, area.width(), area.height() - first - 4),
-        Qt::AlignLeft | Qt::AlignTop,
-        QFontMetricsF(fonts.settings)
-            .elidedText(lines.mid(1).join(QStringLiteral(" · ")), Qt::ElideRight, area.width()));
+        Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, lines.mid(1).join(QStringLiteral(" · ")));
     painter.restore();
 }
 
@@ -260,7 +271,7 @@ QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& option
     checkRequest(result, options);
     if (options.content == FigureContent::Details) {
         QSizeF size = naturalDetailsSize(result);
-        size.rheight() += std::ceil(titleHeight(options));
+        size.rheight() += std::ceil(titleHeight(result, options, size.width() - 2 * kMargin));
         return size;
     }
     const int count = static_cast<int>(panelHeads(result, options).size());
@@ -268,10 +279,10 @@ QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& option
     const int rows = (count + columns - 1) / columns;
     const QSizeF panel = naturalPanelSize(result, options);
     double width = columns * panel.width() + (columns - 1) * kGap + 2 * kMargin;
-    const double height =
-        rows * panel.height() + (rows - 1) * kGap + 2 * kMargin + titleHeight(options);
+    double height = rows * panel.height() + (rows - 1) * kGap + 2 * kMargin;
     if (sharedBar(options))
         width += colorBarSize(baseFont(), 0.0, scaleTop(result, options)).width() + kGap;
+    height += titleHeight(result, options, width - 2 * kMargin);
     return {std::ceil(width), std::ceil(height)};
 }
 
@@ -282,7 +293,7 @@ FigureLayout layoutFigure(const core::Result& result, const FigureOptions& optio
     layout.scaleTop = scaleTop(result, options);
     QRectF area(kMargin, kMargin, size.width() - 2 * kMargin, size.height() - 2 * kMargin);
     if (options.title) {
-        const double height = titleHeight(options);
+        const double height = titleHeight(result, options, area.width());
         layout.title = QRectF(area.left(), area.top(), area.width(), height - 6);
         area.setTop(area.top() + height);
     }

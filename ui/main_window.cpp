@@ -191,6 +191,25 @@ void MainWindow::buildCentral() {
     importLayout->addWidget(backButton);
     m_importBar->hide();
     layout->addWidget(m_importBar);
+
+    // The open lesson's title and what to look at.
+    m_lessonBar = new QFrame(central);
+    m_lessonBar->setFrameShape(QFrame::StyledPanel);
+    auto* lessonLayout = new QHBoxLayout(m_lessonBar);
+    lessonLayout->setContentsMargins(8, 4, 8, 4);
+    m_lessonLabel = new QLabel(m_lessonBar);
+    m_lessonLabel->setTextFormat(Qt::RichText);
+    m_lessonLabel->setWordWrap(true);
+    m_lessonLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    lessonLayout->addWidget(m_lessonLabel, 1);
+    auto* hideLesson = new QToolButton(m_lessonBar);
+    hideLesson->setText(QStringLiteral("×"));
+    hideLesson->setAutoRaise(true);
+    hideLesson->setToolTip(tr("Hide the explanation of the lesson."));
+    lessonLayout->addWidget(hideLesson, 0, Qt::AlignTop);
+    m_lessonBar->hide();
+    layout->addWidget(m_lessonBar);
+    connect(hideLesson, &QToolButton::clicked, m_lessonBar, &QWidget::hide);
     connect(m_layerPicker, &QComboBox::activated, this, &MainWindow::setImportedLayer);
     connect(backButton, &QToolButton::clicked, this, &MainWindow::closeImport);
 
@@ -391,12 +410,16 @@ void MainWindow::buildMenus() {
         connect(action, &QAction::triggered, this, [this, scale = scale] { setColorScale(scale); });
     }
     view->addSeparator();
-    QAction* zoomInAction = view->addAction(tr("Zoom &In"), this, &MainWindow::zoomIn);
-    zoomInAction->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
-    QAction* zoomOutAction = view->addAction(tr("Zoom &Out"), this, &MainWindow::zoomOut);
-    zoomOutAction->setShortcut(QKeySequence::ZoomOut);
-    QAction* resetAction = view->addAction(tr("&Reset Zoom"), this, &MainWindow::resetZoom);
-    resetAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    // Ctrl+= / Ctrl+− size the whole interface's text (a projector); the heatmaps alone grow
+    // with Ctrl+Alt, which also lets long sentences scroll with readable cells.
+    QAction* zoomInAction = view->addAction(tr("Larger &Heatmaps"), this, &MainWindow::zoomIn);
+    zoomInAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Equal));
+    QAction* zoomOutAction = view->addAction(tr("Smaller Heat&maps"), this, &MainWindow::zoomOut);
+    zoomOutAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_Minus));
+    QAction* resetAction = view->addAction(tr("&Reset Heatmap Size"), this, &MainWindow::resetZoom);
+    resetAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_0));
+    view->addSeparator();
+    buildClassroomActions(view);
     view->addSeparator();
     QAction* controlsToggle = m_controlsDock->toggleViewAction();
     controlsToggle->setText(tr("&Controls Panel"));
@@ -406,6 +429,10 @@ void MainWindow::buildMenus() {
     view->addAction(detailsToggle);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* examples = help->addAction(tr("&Examples…"), this, &MainWindow::showLessonGallery);
+    examples->setShortcut(QKeySequence::HelpContents);
+    examples->setToolTip(tr("Lessons that come with the program, each with an explanation."));
+    help->addSeparator();
     help->addAction(tr("&About Attention Lab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }

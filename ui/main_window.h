@@ -15,6 +15,7 @@
 
 #include <QList>
 #include <QMainWindow>
+#include <QPalette>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -124,6 +125,21 @@ public:
     int importedLayer() const { return m_importedLayer; }
     void setImportedLayer(int layer);
 
+    // Classroom.
+    /// Opens a lesson that ships with the program ("03-causal-mask"), untitled: saving asks
+    /// for a name. Asks first about unsaved changes.
+    bool openBuiltinLesson(const QString& id);
+    /// Size of all interface text relative to the system's, 0.8 … 3 (Ctrl+= / Ctrl+−).
+    double textScale() const { return m_textScale; }
+    void setTextScale(double scale);
+    /// Full screen, large text, high contrast; the controls hidden when chosen (F11).
+    bool isPresenting() const { return m_presenting; }
+    void setPresentationMode(bool on);
+    /// Whether presentation mode hides the controls (remembered).
+    void setHideControlsWhilePresenting(bool hide);
+    /// Text of the lesson bar (title and explanation), empty when hidden.
+    QString lessonText() const;
+
     /// Dialogs and questions are skipped: errors are only recorded (lastError()) and the
     /// question about unsaved changes gets `unsavedAnswer` (Save, Discard or Cancel). For tests
     /// and scripted use.
@@ -207,6 +223,11 @@ private:
     void showImportedLayer();
     void reportError(const QString& title, const QString& message);
     void onLessonChanged();
+
+    // Classroom (main_window_classroom.cpp).
+    void buildClassroomActions(QMenu* view);
+    void showLessonGallery();
+    void showLessonBar();
     void chooseEmbeddingsFile();
     void showAbout();
 
@@ -313,6 +334,18 @@ private:
     QFrame* m_importBar = nullptr;
     QLabel* m_importLabel = nullptr;
     QComboBox* m_layerPicker = nullptr;
+    QFrame* m_lessonBar = nullptr;
+    QLabel* m_lessonLabel = nullptr;
+    double m_textScale = 1.0;
+    double m_systemFontPointSize = 0; ///< the application font before any scaling
+    bool m_presenting = false;
+    bool m_hideControlsWhilePresenting = false;
+    QByteArray m_stateBeforePresenting;
+    double m_textScaleBeforePresenting = 1.0;
+    QPalette m_paletteBeforePresenting;
+    QAction* m_presentAction = nullptr;
+    QAction* m_hideControlsAction = nullptr;
+    QAction* m_showHiddenAction = nullptr;
     bool m_interactive = true;
     int m_unsavedAnswer = 0;
     QString m_lastError;

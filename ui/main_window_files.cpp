@@ -179,6 +179,7 @@ void MainWindow::applySession(const core::Session& session) {
     m_selectedKey = view.selectedKey;
     m_selectedOnce = view.selectedQuery >= 0;
     m_lesson = session.lesson;
+    showLessonBar();
     syncViewActions();
     updateHeadPicker();
     if (!qFuzzyCompare(view.zoom, m_zoom))

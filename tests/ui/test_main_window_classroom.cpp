@@ -1,0 +1,108 @@
+// The window in class: every shipped lesson opens from the gallery and renders headless, with
+// its explanation shown and its hidden controls hidden; text size and presentation mode.
+
+#include "ui/controls_panel.h"
+#include "ui/figure_export.h"
+#include "ui/lesson_gallery.h"
+#include "ui/main_window.h"
+
+#include "core/lessons.h"
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace attnlab;
+using ui::MainWindow;
+
+namespace {
+
+class ClassroomTest : public ::testing::Test {
+protected:
+    std::unique_ptr<MainWindow> open() {
+        auto window = std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("s.ini")));
+        window->setNonInteractive(QMessageBox::Discard);
+        window->show();
+        EXPECT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+        return window;
+    }
+    QTemporaryDir m_dir;
+};
+
+bool rowVisible(QWidget* control) {
+    // A hidden form row hides its field (and the field's composite, if any).
+    return control->isVisibleTo(control->window());
+}
+
+} // namespace
+
+TEST_F(ClassroomTest, EveryLessonOpensAndRendersHeadless) {
+    auto window = open();
+    for (const core::BuiltinLesson& lesson : core::builtinLessons()) {
+        SCOPED_TRACE(lesson.id);
+        ASSERT_TRUE(window->openBuiltinLesson(QString::fromStdString(lesson.id)))
+            << window->lastError().toStdString();
+        ASSERT_TRUE(window->currentResult());
+        EXPECT_FALSE(window->messageIsError()) << window->messageText().toStdString();
+        EXPECT_FALSE(window->lessonText().isEmpty());
+        EXPECT_TRUE(window->sessionPath().isEmpty()) << "a shipped lesson opens untitled";
+        const QString png =
+            m_dir.filePath(QString::fromStdString(lesson.id) + QStringLiteral(".png"));
+        QString error;
+        ASSERT_TRUE(window->exportImage(png, window->currentFigureOptions(), &error))
+            << error.toStdString();
+        EXPECT_GT(QFileInfo(png).size(), 5000);
+    }
+}
+
+TEST_F(ClassroomTest, GalleryListsTheLessonsInTheInterfaceLanguage) {
+    ui::LessonGallery english(QStringLiteral("en"));
+    ASSERT_GE(english.list()->count(), 8);
+    EXPECT_EQ(english.list()->item(0)->text(), QStringLiteral("Self-attention basics"));
+    ui::LessonGallery chinese(QStringLiteral("zh_CN"));
+    EXPECT_EQ(chinese.list()->item(0)->text(), QStringLiteral("自注意力基础"));
+    chinese.selectLesson(QStringLiteral("07-cross-attention-translation"));
+    EXPECT_EQ(chinese.selectedLesson(), QStringLiteral("07-cross-attention-translation"));
+    EXPECT_TRUE(chinese.explanationText().contains(QStringLiteral("爱")));
+}
+
+TEST_F(ClassroomTest, ALessonCanHideControlsUntilTheTeacherShowsThem) {
+    auto window = open();
+    ui::ControlsPanel* controls = window->controlsPanel();
+    EXPECT_TRUE(rowVisible(controls->projectionBox()));
+    ASSERT_TRUE(window->openBuiltinLesson(QStringLiteral("01-self-attention-basics")));
+    EXPECT_FALSE(rowVisible(controls->projectionBox()));
+    EXPECT_FALSE(rowVisible(controls->seedBox()));
+    EXPECT_TRUE(rowVisible(controls->temperatureBox()));
+    EXPECT_EQ(window->currentSession().lesson.hiddenControls.size(), 5u);
+    ASSERT_TRUE(window->openBuiltinLesson(QStringLiteral("03-causal-mask")));
+    EXPECT_TRUE(rowVisible(controls->projectionBox()));
+}
+
+TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
+    auto window = open();
+    const double base = QApplication::font().pointSizeF();
+    window->setTextScale(1.5);
+    EXPECT_NEAR(QApplication::font().pointSizeF(), base * 1.5, 0.01);
+    window->setTextScale(1.0);
+    EXPECT_NEAR(QApplication::font().pointSizeF(), base, 0.01);
+
+    window->setHideControlsWhilePresenting(true);
+    window->setPresentationMode(true);
+    EXPECT_TRUE(window->isPresenting());
+    EXPECT_TRUE(window->isFullScreen() || window->windowState().testFlag(Qt::WindowFullScreen));
+    EXPECT_GE(QApplication::font().pointSizeF(), base * 1.49);
+    EXPECT_EQ(QApplication::palette().color(QPalette::Window), QColor(Qt::white));
+    EXPECT_FALSE(window->controlsDock()->isVisible());
+    window->setPresentationMode(false);
+    EXPECT_FALSE(window->isPresenting());
+    EXPECT_NEAR(QApplication::font().pointSizeF(), base, 0.01);
+    EXPECT_TRUE(window->controlsDock()->isVisible());
+}

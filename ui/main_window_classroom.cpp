@@ -1,0 +1,191 @@
+// MainWindow in class: the shipped lessons (Help → Examples) with their explanation above the
+// heatmaps, teacher-locked controls, the size of all text for a projector, and presentation mode.
+
+#include "main_window.h"
+
+#include "controls_panel.h"
+#include "lesson_gallery.h"
+
+#include "core/lessons.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QFrame>
+#include <QLabel>
+#include <QMenu>
+#include <QSettings>
+#include <QStatusBar>
+
+#include <algorithm>
+
+namespace attnlab::ui {
+namespace {
+
+constexpr double kMinTextScale = 0.8;
+constexpr double kMaxTextScale = 3.0;
+constexpr double kTextScaleStep = 1.15;
+constexpr double kPresentationTextScale = 1.5;
+const QString kTextScaleKey = QStringLiteral("ui/textScale");
+const QString kHideControlsKey = QStringLiteral("ui/hideControlsWhilePresenting");
+
+// Black on white, strong selection: readable from the back of a classroom on any projector.
+QPalette highContrastPalette() {
+    QPalette palette;
+    const QColor black(0, 0, 0), white(255, 255, 255), grey(0xe6, 0xe6, 0xe6);
+    for (QPalette::ColorGroup group : {QPalette::Active, QPalette::Inactive}) {
+        palette.setColor(group, QPalette::Window, white);
+        palette.setColor(group, QPalette::WindowText, black);
+        palette.setColor(group, QPalette::Base, white);
+        palette.setColor(group, QPalette::AlternateBase, grey);
+        palette.setColor(group, QPalette::Text, black);
+        palette.setColor(group, QPalette::Button, grey);
+        palette.setColor(group, QPalette::ButtonText, black);
+        palette.setColor(group, QPalette::Highlight, QColor(0x00, 0x3c, 0x8f));
+        palette.setColor(group, QPalette::HighlightedText, white);
+        palette.setColor(group, QPalette::ToolTipBase, white);
+        palette.setColor(group, QPalette::ToolTipText, black);
+    }
+    palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x55, 0x55, 0x55));
+    palette.setColor(QPalette::Disabled, QPalette::Text, QColor(0x55, 0x55, 0x55));
+    palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x55, 0x55, 0x55));
+    return palette;
+}
+
+} // namespace
+
+void MainWindow::buildClassroomActions(QMenu* view) {
+    m_systemFontPointSize = QApplication::font().pointSizeF();
+    QAction* larger = view->addAction(tr("&Larger Text"), this,
+                                      [this] { setTextScale(m_textScale * kTextScaleStep); });
+    larger->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence::ZoomIn});
+    larger->setToolTip(tr("All text larger, for a projector (Ctrl+=)."));
+    QAction* smaller = view->addAction(tr("S&maller Text"), this,
+                                       [this] { setTextScale(m_textScale / kTextScaleStep); });
+    smaller->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Minus), QKeySequence::ZoomOut});
+    QAction* normal = view->addAction(tr("&Normal Text Size"), this, [this] { setTextScale(1.0); });
+    normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    m_presentAction = view->addAction(tr("&Presentation Mode"), this,
+                                      [this](bool on) { setPresentationMode(on); });
+    m_presentAction->setCheckable(true);
+    m_presentAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presentAction->setShortcutContext(Qt::ApplicationShortcut);
+    m_presentAction->setToolTip(
+        tr("Full screen, large text and high contrast for teaching (F11)."));
+    m_hideControlsAction =
+        view->addAction(tr("Hide Controls While &Presenting"), this,
+                        [this](bool hide) { setHideControlsWhilePresenting(hide); });
+    m_hideControlsAction->setCheckable(true);
+    m_showHiddenAction = view->addAction(tr("Show Controls Hidden by the &Lesson"), this, [this] {
+        m_controls->setHiddenControls({});
+        m_lesson.hiddenControls.clear();
+        m_showHiddenAction->setEnabled(false);
+        scheduleSave();
+    });
+    m_showHiddenAction->setEnabled(false);
+
+    const std::unique_ptr<QSettings> settings = openSettings();
+    m_hideControlsWhilePresenting = settings->value(kHideControlsKey, false).toBool();
+    m_hideControlsAction->setChecked(m_hideControlsWhilePresenting);
+    const double scale = settings->value(kTextScaleKey, 1.0).toDouble();
+    if (!qFuzzyCompare(scale, 1.0))
+        setTextScale(scale);
+}
+
+void MainWindow::setTextScale(double scale) {
+    m_textScale = std::clamp(scale, kMinTextScale, kMaxTextScale);
+    QFont font = QApplication::font();
+    font.setPointSizeF(m_systemFontPointSize * m_textScale);
+    QApplication::setFont(font);
+    // The heatmaps' own zoom applies on top of the new size.
+    m_baseFontPointSize = font.pointSizeF();
+    setZoom(m_zoom);
+    if (!m_presenting)
+        openSettings()->setValue(kTextScaleKey, m_textScale);
+}
+
+void MainWindow::setHideControlsWhilePresenting(bool hide) {
+    m_hideControlsWhilePresenting = hide;
+    if (m_hideControlsAction)
+        m_hideControlsAction->setChecked(hide);
+    openSettings()->setValue(kHideControlsKey, hide);
+    if (m_presenting)
+        m_controlsDock->setVisible(!hide);
+}
+
+void MainWindow::setPresentationMode(bool on) {
+    if (on == m_presenting)
+        return;
+    if (on) {
+        m_stateBeforePresenting = saveState();
+        m_textScaleBeforePresenting = m_textScale;
+        m_paletteBeforePresenting = QApplication::palette();
+        m_presenting = true;
+        QApplication::setPalette(highContrastPalette());
+        setTextScale(std::max(m_textScale, kPresentationTextScale));
+        if (m_hideControlsWhilePresenting)
+            m_controlsDock->hide();
+        showFullScreen();
+        statusBar()->showMessage(tr("Presentation mode: F11 to leave."), 4000);
+    } else {
+        m_presenting = false;
+        QApplication::setPalette(m_paletteBeforePresenting);
+        setTextScale(m_textScaleBeforePresenting);
+        showNormal();
+        restoreState(m_stateBeforePresenting);
+    }
+    if (m_presentAction)
+        m_presentAction->setChecked(on);
+}
+
+void MainWindow::showLessonGallery() {
+    LessonGallery gallery(lessonLanguage(), this);
+    if (gallery.exec() == QDialog::Accepted && !gallery.selectedLesson().isEmpty())
+        openBuiltinLesson(gallery.selectedLesson());
+}
+
+bool MainWindow::openBuiltinLesson(const QString& id) {
+    if (!maybeSaveChanges())
+        return false;
+    core::Session session;
+    try {
+        session = core::builtinLesson(id.toStdString());
+    } catch (const std::exception& error) {
+        reportError(tr("Examples"), qs(error.what()));
+        return false;
+    }
+    if (isShowingImport())
+        closeImport();
+    m_sessionPath.clear(); // a shipped lesson is a template: saving asks for a name
+    m_savedSessionText.clear();
+    applySession(session);
+    updateWindowTitle();
+    return true;
+}
+
+void MainWindow::showLessonBar() {
+    QStringList hidden;
+    for (const std::string& name : m_lesson.hiddenControls)
+        hidden << qs(name);
+    m_controls->setHiddenControls(hidden);
+    if (m_showHiddenAction)
+        m_showHiddenAction->setEnabled(!m_lesson.hiddenControls.empty());
+    const std::string language = lessonLanguage().toStdString();
+    const QString title = qs(core::localizedText(m_lesson.title, language));
+    const QString text = qs(core::localizedText(m_lesson.explanation, language));
+    if (title.isEmpty() && text.isEmpty()) {
+        m_lessonLabel->clear();
+        m_lessonBar->hide();
+        return;
+    }
+    m_lessonLabel->setText(
+        QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()));
+    m_lessonBar->show();
+}
+
+QString MainWindow::lessonText() const {
+    return m_lessonBar->isHidden() ? QString() : m_lessonLabel->text();
+}
+
+} // namespace attnlab::ui
