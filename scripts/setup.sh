@@ -9,7 +9,8 @@ ATTNLAB_BUILD_DIR="$ATTNLAB_ROOT/build/$ATTNLAB_PRESET"
 
 ATTNLAB_PACKAGES=(
   build-essential cmake pkg-config
-  qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+  libgl-dev
   libqcustomplot-dev libeigen3-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy libopenblas0-pthread

@@ -1,0 +1,2338 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ColorMap</name>
+    <message>
+        <source>Viridis</source>
+        <translation>Viridis</translation>
+    </message>
+    <message>
+        <source>Cividis (colour-blind safe)</source>
+        <translation>Cividis（色盲友好）</translation>
+    </message>
+    <message>
+        <source>Magma</source>
+        <translation>Magma</translation>
+    </message>
+    <message>
+        <source>Grayscale</source>
+        <translation>灰度</translation>
+    </message>
+</context>
+<context>
+    <name>FigureExport</name>
+    <message>
+        <source>there is nothing to draw</source>
+        <translation>没有可绘制的内容</translation>
+    </message>
+    <message>
+        <source>head %1 does not exist; the result has %2 heads</source>
+        <translation>第 %1 个头不存在；结果只有 %2 个头</translation>
+    </message>
+    <message>
+        <source>query row %1 does not exist; the sentence has %2 tokens</source>
+        <translation>第 %1 个查询行不存在；句子只有 %2 个词元</translation>
+    </message>
+    <message>
+        <source>1 head (d_k %1)</source>
+        <translation>1 个头（d_k %1）</translation>
+    </message>
+    <message>
+        <source>%1 heads (d_k %2)</source>
+        <translation>%1 个头（d_k %2）</translation>
+    </message>
+    <message>
+        <source>mask %1</source>
+        <translation>掩码 %1</translation>
+    </message>
+    <message>
+        <source>%1 projection</source>
+        <translation>%1 投影</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>built-in embeddings, d_model %1</source>
+        <translation>内置嵌入，d_model %1</translation>
+    </message>
+    <message>
+        <source>embeddings %1</source>
+        <translation>嵌入 %1</translation>
+    </message>
+    <message>
+        <source>manual embeddings</source>
+        <translation>手动嵌入</translation>
+    </message>
+    <message>
+        <source>cannot tell the image format of &apos;%1&apos;; use a name ending in .png, .svg or .pdf</source>
+        <translation>无法判断“%1”的图像格式；请使用以 .png、.svg 或 .pdf 结尾的文件名</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: the folder &apos;%2&apos; does not exist</source>
+        <translation>无法写入“%1”：文件夹“%2”不存在</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: &apos;%2&apos; is not a folder</source>
+        <translation>无法写入“%1”：“%2”不是文件夹</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: it is a folder</source>
+        <translation>无法写入“%1”：它是一个文件夹</translation>
+    </message>
+    <message>
+        <source>cannot draw &apos;%1&apos;</source>
+        <translation>无法绘制“%1”</translation>
+    </message>
+</context>
+<context>
+    <name>HeadTitle</name>
+    <message>
+        <source>Mean of %1 heads</source>
+        <translation>%1 个头的平均</translation>
+    </message>
+    <message>
+        <source>Mean of heads</source>
+        <translation>各头的平均</translation>
+    </message>
+    <message>
+        <source>Max of %1 heads</source>
+        <translation>%1 个头的最大值</translation>
+    </message>
+    <message>
+        <source>Max of heads</source>
+        <translation>各头的最大值</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>第 %1 个头</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageMenu</name>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Attention Lab could not start again. Start it yourself to see the new language.</source>
+        <translation>Attention Lab 无法重新启动。请自行启动它以使用新的语言。</translation>
+    </message>
+    <message>
+        <source>Attention Lab will show its texts in %1 from its next start on. Your sentence, settings and open lesson stay as they are.
+
+Restart now?</source>
+        <translation>Attention Lab 将从下次启动起以 %1 显示界面。你的句子、设置和打开的课程都会保留。
+
+现在重新启动吗？</translation>
+    </message>
+    <message>
+        <source>&amp;Restart Now</source>
+        <translation>立即重新启动(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Later</source>
+        <translation>稍后(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言 Language(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;System Language (%1)</source>
+        <translation>跟随系统（%1）(&amp;S)</translation>
+    </message>
+    <message>
+        <source>The language the system prefers, when Attention Lab has it; English otherwise.</source>
+        <translation>系统首选的语言（如果 Attention Lab 提供该语言），否则为英文。</translation>
+    </message>
+    <message>
+        <source>Takes effect after a restart</source>
+        <translation>重新启动后生效</translation>
+    </message>
+</context>
+<context>
+    <name>ScalingView</name>
+    <message>
+        <source>d_k (log scale)</source>
+        <translation>d_k（对数刻度）</translation>
+    </message>
+    <message>
+        <source>q·k (no scaling)</source>
+        <translation>q·k（未缩放）</translation>
+    </message>
+    <message>
+        <source>q·k / √d_k</source>
+        <translation>q·k / √d_k</translation>
+    </message>
+    <message>
+        <source>this head: d_k = %1</source>
+        <translation>当前头：d_k = %1</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::AttentionController</name>
+    <message>
+        <source>%1 holds no word vectors</source>
+        <translation>%1 中没有词向量</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::ColorBarWidget</name>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Colour scale shared by all heatmaps: the same colour is the same weight.</source>
+        <translation>所有热力图共用的色阶：相同的颜色代表相同的权重。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::CompareView</name>
+    <message>
+        <source>A → B</source>
+        <translation>A → B</translation>
+    </message>
+    <message>
+        <source>Copies the workspace&apos;s settings (side A) to side B.</source>
+        <translation>把工作区的设置（A 侧）复制到 B 侧。</translation>
+    </message>
+    <message>
+        <source>B → A</source>
+        <translation>B → A</translation>
+    </message>
+    <message>
+        <source>Gives the workspace (side A) the settings of side B.</source>
+        <translation>把 B 侧的设置应用到工作区（A 侧）。</translation>
+    </message>
+    <message>
+        <source>Swap</source>
+        <translation>交换</translation>
+    </message>
+    <message>
+        <source>Exchanges the settings of the two sides.</source>
+        <translation>交换两侧的设置。</translation>
+    </message>
+    <message>
+        <source>Settings of side B (same sentence as A):</source>
+        <translation>B 侧的设置（句子与 A 相同）：</translation>
+    </message>
+    <message>
+        <source>Side B is computed with these settings on the workspace&apos;s sentence.</source>
+        <translation>B 侧用这些设置在工作区的句子上计算。</translation>
+    </message>
+    <message>
+        <source>Com&amp;pare</source>
+        <translation>比较(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Which weights to compare: one head, or the mean over the heads.</source>
+        <translation>比较哪些权重：单个头，或各头的平均。</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>A − B</source>
+        <translation>A − B</translation>
+    </message>
+    <message>
+        <source>Blue: A gives the key less weight than B; red: more.</source>
+        <translation>蓝色：A 给这个键的权重比 B 小；红色：比 B 大。</translation>
+    </message>
+    <message>
+        <source>Difference A − B (0 is white)</source>
+        <translation>差值 A − B（0 为白色）</translation>
+    </message>
+    <message>
+        <source>KL(A‖B)</source>
+        <translation>KL(A‖B)</translation>
+    </message>
+    <message>
+        <source>KL(B‖A)</source>
+        <translation>KL(B‖A)</translation>
+    </message>
+    <message>
+        <source>H(A)</source>
+        <translation>H(A)</translation>
+    </message>
+    <message>
+        <source>H(B)</source>
+        <translation>H(B)</translation>
+    </message>
+    <message>
+        <source>ΔH = H(B) − H(A)</source>
+        <translation>ΔH = H(B) − H(A)</translation>
+    </message>
+    <message>
+        <source>How much information is lost when B stands in for A in this row (nats); ∞ when B gives a key exactly 0 that A weighs.</source>
+        <translation>在这一行中用 B 代替 A 时损失多少信息（单位：奈特）；若 A 给某个键分配了权重而 B 恰好给它 0，则为 ∞。</translation>
+    </message>
+    <message>
+        <source>Negative: B is sharper (more peaked) than A in this row; positive: flatter.</source>
+        <translation>负值：这一行中 B 比 A 更尖锐（更集中）；正值：更平缓。</translation>
+    </message>
+    <message>
+        <source>Per query row: how far apart the two distributions are and how much sharper or flatter B is.</source>
+        <translation>每个查询行：两个分布相差多远，以及 B 更尖锐还是更平缓。</translation>
+    </message>
+    <message>
+        <source>Side B: %1</source>
+        <translation>B 侧：%1</translation>
+    </message>
+    <message>
+        <source>query “%1” → key “%2”: A %3 − B %4 = %5</source>
+        <translation>查询“%1” → 键“%2”：A %3 − B %4 = %5</translation>
+    </message>
+    <message>
+        <source>Waiting for the workspace&apos;s first result.</source>
+        <translation>正在等待工作区的第一个结果。</translation>
+    </message>
+    <message>
+        <source>T %1</source>
+        <translation>T %1</translation>
+    </message>
+    <message>
+        <source>1 head</source>
+        <translation>1 个头</translation>
+    </message>
+    <message>
+        <source>%1 heads</source>
+        <translation>%1 个头</translation>
+    </message>
+    <message>
+        <source>mask %1</source>
+        <translation>掩码 %1</translation>
+    </message>
+    <message>
+        <source>%1 projection</source>
+        <translation>%1 投影</translation>
+    </message>
+    <message>
+        <source>A (workspace): %1</source>
+        <translation>A（工作区）：%1</translation>
+    </message>
+    <message>
+        <source>B: %1</source>
+        <translation>B：%1</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>第 %1 个头</translation>
+    </message>
+    <message>
+        <source>Mean of heads</source>
+        <translation>各头的平均</translation>
+    </message>
+    <message>
+        <source>Computing side B …</source>
+        <translation>正在计算 B 侧…</translation>
+    </message>
+    <message>
+        <source>largest |A − B| = %1</source>
+        <translation>最大 |A − B| = %1</translation>
+    </message>
+    <message>
+        <source>;  mean KL(A‖B) = %1 nats</source>
+        <translation>；平均 KL(A‖B) = %1 奈特</translation>
+    </message>
+    <message>
+        <source>;  1 row with KL = ∞ (B gives exactly 0 where A does not)</source>
+        <translation>；1 行的 KL = ∞（B 在 A 不为 0 的地方恰好为 0）</translation>
+    </message>
+    <message>
+        <source>;  %1 rows with KL = ∞ (B gives exactly 0 where A does not)</source>
+        <translation>；%1 行的 KL = ∞（B 在 A 不为 0 的地方恰好为 0）</translation>
+    </message>
+    <message>
+        <source>No distribution in this row on one side (every key masked, or no positive logit for relu).</source>
+        <translation>这一行在某一侧没有分布（所有键都被掩盖，或 relu 下没有正的 logit）。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::ControlsPanel</name>
+    <message>
+        <source>Dot  q·k</source>
+        <translation>点积  q·k</translation>
+    </message>
+    <message>
+        <source>Scaled dot  q·k/√d_k</source>
+        <translation>缩放点积  q·k/√d_k</translation>
+    </message>
+    <message>
+        <source>General  q·W·k</source>
+        <translation>通用  q·W·k</translation>
+    </message>
+    <message>
+        <source>Additive (Bahdanau)</source>
+        <translation>加性（Bahdanau）</translation>
+    </message>
+    <message>
+        <source>Cosine  s·cos(q, k)</source>
+        <translation>余弦  s·cos(q, k)</translation>
+    </message>
+    <message>
+        <source>Score = q·k; grows with d_k, so softmax saturates for wide heads.</source>
+        <translation>分数 = q·k；随 d_k 增大而增大，头越宽 softmax 越容易饱和。</translation>
+    </message>
+    <message>
+        <source>Score = q·k / √d_k, the Transformer&apos;s choice, which keeps the variance of scores near 1.</source>
+        <translation>分数 = q·k / √d_k，Transformer 的选择，使分数的方差保持在 1 附近。</translation>
+    </message>
+    <message>
+        <source>Score = q·W_a·kᵀ with a learned (here identity or seeded random) matrix W_a (Luong).</source>
+        <translation>分数 = q·W_a·kᵀ，W_a 为可学习的矩阵（此处为单位矩阵或按种子生成的随机矩阵）（Luong）。</translation>
+    </message>
+    <message>
+        <source>Score = vᵀ·tanh(W₁q + W₂k), a small network over each pair (Bahdanau).</source>
+        <translation>分数 = vᵀ·tanh(W₁q + W₂k)，对每一对查询和键使用一个小型网络（Bahdanau）。</translation>
+    </message>
+    <message>
+        <source>Score = s·cos(q, k) with s = 10: only the directions of q and k count.</source>
+        <translation>分数 = s·cos(q, k)，s = 10：只有 q 和 k 的方向起作用。</translation>
+    </message>
+    <message>
+        <source>Softmax</source>
+        <translation>Softmax</translation>
+    </message>
+    <message>
+        <source>Sparsemax</source>
+        <translation>Sparsemax</translation>
+    </message>
+    <message>
+        <source>ReLU, normalised</source>
+        <translation>ReLU，归一化</translation>
+    </message>
+    <message>
+        <source>Sigmoid (rows need not sum to 1)</source>
+        <translation>Sigmoid（各行之和不必为 1）</translation>
+    </message>
+    <message>
+        <source>Hardmax (one-hot)</source>
+        <translation>Hardmax（独热）</translation>
+    </message>
+    <message>
+        <source>exp(L) / Σ exp(L): every visible key gets a positive weight.</source>
+        <translation>exp(L) / Σ exp(L)：每个可见的键都得到正的权重。</translation>
+    </message>
+    <message>
+        <source>Projects the row onto the simplex, so weak keys get exactly 0.</source>
+        <translation>把这一行投影到单纯形上，较弱的键的权重恰好为 0。</translation>
+    </message>
+    <message>
+        <source>max(L, 0) divided by its row sum; a row without a positive logit is all zero.</source>
+        <translation>max(L, 0) 除以该行之和；没有正 logit 的行全为 0。</translation>
+    </message>
+    <message>
+        <source>σ(L) for each cell on its own, without normalising the row.</source>
+        <translation>对每个单元格单独计算 σ(L)，不对整行归一化。</translation>
+    </message>
+    <message>
+        <source>All weight on the largest logit (hard attention); ties share it.</source>
+        <translation>全部权重给最大的 logit（硬注意力）；并列时平分。</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Sinusoidal (added to X)</source>
+        <translation>正弦（加到 X 上）</translation>
+    </message>
+    <message>
+        <source>RoPE (rotates q and k)</source>
+        <translation>RoPE（旋转 q 和 k）</translation>
+    </message>
+    <message>
+        <source>ALiBi (distance bias)</source>
+        <translation>ALiBi（距离偏置）</translation>
+    </message>
+    <message>
+        <source>Words (ICU word breaks)</source>
+        <translation>词（ICU 分词）</translation>
+    </message>
+    <message>
+        <source>Characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>Whitespace-separated</source>
+        <translation>按空格分隔</translation>
+    </message>
+    <message>
+        <source>Scoring</source>
+        <translation>打分</translation>
+    </message>
+    <message>
+        <source>How a query and a key are turned into a score.</source>
+        <translation>查询和键如何变成一个分数。</translation>
+    </message>
+    <message>
+        <source>&amp;Function</source>
+        <translation>打分函数(&amp;F)</translation>
+    </message>
+    <message>
+        <source>How each row of logits becomes attention weights.</source>
+        <translation>每一行 logits 如何变成注意力权重。</translation>
+    </message>
+    <message>
+        <source>&amp;Normaliser</source>
+        <translation>归一化(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Divides every score by T (log scale): small T sharpens the weights, large T flattens them.</source>
+        <translation>每个分数都除以 T（对数刻度）：T 越小权重越尖锐，T 越大权重越平缓。</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature</source>
+        <translation>温度(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Heads and widths</source>
+        <translation>头数与维度</translation>
+    </message>
+    <message>
+        <source>Number of attention heads; each head reads its own slice of the embedding and draws its own heatmap.</source>
+        <translation>注意力头的个数；每个头读取嵌入中属于自己的一段，并画出自己的热力图。</translation>
+    </message>
+    <message>
+        <source>&amp;Heads</source>
+        <translation>头数(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Width d_model of the token embeddings.</source>
+        <translation>词元嵌入的维度 d_model。</translation>
+    </message>
+    <message>
+        <source>d_&amp;model</source>
+        <translation>d_model(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;set</source>
+        <translation>指定(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Choose d_k yourself instead of d_model / heads.</source>
+        <translation>自行指定 d_k，而不是 d_model / 头数。</translation>
+    </message>
+    <message>
+        <source>d_&amp;k</source>
+        <translation>d_k(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <source>Every query sees every key.</source>
+        <translation>每个查询都能看到所有的键。</translation>
+    </message>
+    <message>
+        <source>Causal</source>
+        <translation>因果掩码</translation>
+    </message>
+    <message>
+        <source>A query sees only itself and earlier tokens, as in a decoder.</source>
+        <translation>查询只能看到自己和之前的词元，与解码器中一样。</translation>
+    </message>
+    <message>
+        <source>Padding</source>
+        <translation>填充掩码</translation>
+    </message>
+    <message>
+        <source>The sentence is padded with [PAD] tokens, which no query may see.</source>
+        <translation>句子用 [PAD] 词元填充，任何查询都不能看到它们。</translation>
+    </message>
+    <message>
+        <source>Sliding window</source>
+        <translation>滑动窗口</translation>
+    </message>
+    <message>
+        <source>A query sees only keys at most W positions away (local attention).</source>
+        <translation>查询只能看到距离不超过 W 个位置的键（局部注意力）。</translation>
+    </message>
+    <message>
+        <source>Which keys each query is allowed to see.</source>
+        <translation>每个查询可以看到哪些键。</translation>
+    </message>
+    <message>
+        <source>M&amp;ask</source>
+        <translation>掩码(&amp;A)</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <source>Pad to &amp;length</source>
+        <translation>填充到长度(&amp;L)</translation>
+    </message>
+    <message>
+        <source>±</source>
+        <translation>±</translation>
+    </message>
+    <message>
+        <source>&amp;Window width</source>
+        <translation>窗口宽度(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Positions and projections</source>
+        <translation>位置与投影</translation>
+    </message>
+    <message>
+        <source>Tokens carry no position; attention ignores word order.</source>
+        <translation>词元不带位置信息；注意力忽略词序。</translation>
+    </message>
+    <message>
+        <source>Adds sine and cosine waves of the position to each embedding.</source>
+        <translation>在每个嵌入上加上随位置变化的正弦和余弦波。</translation>
+    </message>
+    <message>
+        <source>Rotates q and k by their position so scores depend on distance.</source>
+        <translation>按位置旋转 q 和 k，使分数取决于距离。</translation>
+    </message>
+    <message>
+        <source>Subtracts a per-head penalty proportional to the distance.</source>
+        <translation>减去与距离成正比的惩罚项，每个头各不相同。</translation>
+    </message>
+    <message>
+        <source>How the position of a token enters the computation.</source>
+        <translation>词元的位置如何进入计算。</translation>
+    </message>
+    <message>
+        <source>&amp;Positions</source>
+        <translation>位置编码(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Identity slices</source>
+        <translation>恒等切片</translation>
+    </message>
+    <message>
+        <source>Head h reads embedding dimensions h·d_k … (h+1)·d_k unchanged.</source>
+        <translation>第 h 个头原样读取嵌入的第 h·d_k … (h+1)·d_k 维。</translation>
+    </message>
+    <message>
+        <source>Random (seeded)</source>
+        <translation>随机（按种子）</translation>
+    </message>
+    <message>
+        <source>W_q, W_k, W_v drawn at random from the seed below, as at the start of training.</source>
+        <translation>W_q、W_k、W_v 由下面的种子随机生成，如同训练开始时。</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>The matrices typed on the teaching panel&apos;s &quot;Your numbers&quot; page.</source>
+        <translation>在教学面板的“自定义数值”页中输入的矩阵。</translation>
+    </message>
+    <message>
+        <source>Where the projection matrices W_q, W_k and W_v come from.</source>
+        <translation>投影矩阵 W_q、W_k 和 W_v 从哪里来。</translation>
+    </message>
+    <message>
+        <source>P&amp;rojection</source>
+        <translation>投影(&amp;R)</translation>
+    </message>
+    <message>
+        <source>New s&amp;eed</source>
+        <translation>新种子(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Draws a new random seed, that is new random matrices.</source>
+        <translation>抽取一个新的随机种子，也就是新的随机矩阵。</translation>
+    </message>
+    <message>
+        <source>See&amp;d</source>
+        <translation>种子(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Built-in lexicon</source>
+        <translation>内置词表</translation>
+    </message>
+    <message>
+        <source>The bilingual teaching lexicon: related English and Chinese words have related vectors.</source>
+        <translation>双语教学词表：相关的英文词和中文词有相近的向量。</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>The vectors of the loaded embeddings file.</source>
+        <translation>已加载嵌入文件中的向量。</translation>
+    </message>
+    <message>
+        <source>The vectors typed on the teaching panel&apos;s &quot;Your numbers&quot; page.</source>
+        <translation>在教学面板的“自定义数值”页中输入的向量。</translation>
+    </message>
+    <message>
+        <source>Load a file first (Load file…).</source>
+        <translation>请先加载文件（加载文件…）。</translation>
+    </message>
+    <message>
+        <source>Where the vector of each token comes from.</source>
+        <translation>每个词元的向量从哪里来。</translation>
+    </message>
+    <message>
+        <source>&amp;Load file…</source>
+        <translation>加载文件(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Loads GloVe, word2vec or fastText vectors (.txt, .vec or .bin) and uses them.</source>
+        <translation>加载并使用 GloVe、word2vec 或 fastText 向量（.txt、.vec 或 .bin）。</translation>
+    </message>
+    <message>
+        <source>&amp;Embeddings</source>
+        <translation>嵌入(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Splits at word boundaries; Chinese text is split into words by ICU.</source>
+        <translation>按词的边界切分；中文由 ICU 分词。</translation>
+    </message>
+    <message>
+        <source>Every character is a token (useful for Chinese).</source>
+        <translation>每个字符是一个词元（适合中文）。</translation>
+    </message>
+    <message>
+        <source>Splits only at spaces, so you decide the tokens.</source>
+        <translation>只按空格切分，由你决定词元。</translation>
+    </message>
+    <message>
+        <source>How the sentence is split into tokens.</source>
+        <translation>句子如何切分为词元。</translation>
+    </message>
+    <message>
+        <source>T&amp;okens</source>
+        <translation>词元(&amp;O)</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 numbers per word)</source>
+        <translation>%1（每个词 %2 个数）</translation>
+    </message>
+    <message>
+        <source>Causal masking applies to self-attention only; clear the source sentence to use it.</source>
+        <translation>因果掩码只用于自注意力；清空源句子后才能使用。</translation>
+    </message>
+    <message>
+        <source>Total length the sentence is padded to with [PAD] tokens.</source>
+        <translation>用 [PAD] 词元把句子填充到的总长度。</translation>
+    </message>
+    <message>
+        <source>Only used by the padding mask.</source>
+        <translation>只用于填充掩码。</translation>
+    </message>
+    <message>
+        <source>A query sees keys at most this many positions away.</source>
+        <translation>查询能看到的键与它最多相距多少个位置。</translation>
+    </message>
+    <message>
+        <source>Only used by the sliding-window mask.</source>
+        <translation>只用于滑动窗口掩码。</translation>
+    </message>
+    <message>
+        <source>Seed of the random matrices; the same seed gives the same numbers everywhere.</source>
+        <translation>随机矩阵的种子；同一个种子在任何地方都得到相同的数。</translation>
+    </message>
+    <message>
+        <source>Only used by random projections; identity slices need no seed.</source>
+        <translation>只用于随机投影；恒等切片不需要种子。</translation>
+    </message>
+    <message>
+        <source>Set by the embeddings file: its vectors have %1 numbers.</source>
+        <translation>由嵌入文件决定：它的向量有 %1 个数。</translation>
+    </message>
+    <message>
+        <source>Set by the width of the typed embeddings (&quot;Your numbers&quot; page).</source>
+        <translation>由输入的嵌入的宽度决定（“自定义数值”页）。</translation>
+    </message>
+    <message>
+        <source>Width d_model of the token embeddings; the built-in lexicon is available at any width.</source>
+        <translation>词元嵌入的维度 d_model；内置词表在任何维度下都可用。</translation>
+    </message>
+    <message>
+        <source>Width d_k of each head&apos;s queries and keys.</source>
+        <translation>每个头的查询和键的维度 d_k。</translation>
+    </message>
+    <message>
+        <source>Follows d_model / heads; tick &quot;set&quot; to choose it yourself.</source>
+        <translation>跟随 d_model / 头数；勾选“指定”可自行选择。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::DetailsPanel</name>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Click a row of a heatmap to see its weights here.</source>
+        <translation>点击热力图的某一行，在这里查看它的权重。</translation>
+    </message>
+    <message>
+        <source>Click a cell to see how its weight is computed.</source>
+        <translation>点击一个单元格，查看它的权重如何计算。</translation>
+    </message>
+    <message>
+        <source>query &apos;%1&apos; → key &apos;%2&apos;:
+%3</source>
+        <translation>查询“%1” → 键“%2”：
+%3</translation>
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation>第 %1 个头</translation>
+    </message>
+    <message>
+        <source>mean over 1 head</source>
+        <translation>1 个头的平均</translation>
+    </message>
+    <message>
+        <source>mean over %1 heads</source>
+        <translation>%1 个头的平均</translation>
+    </message>
+    <message>
+        <source>max over heads</source>
+        <translation>各头的最大值</translation>
+    </message>
+    <message>
+        <source>Query &apos;%1&apos; (row %2 of %3) · %4</source>
+        <translation>查询“%1”（第 %2 行，共 %3 行）· %4</translation>
+    </message>
+    <message>
+        <source>Every key is masked: no distribution, all weights are 0.</source>
+        <translation>所有键都被掩盖：没有分布，所有权重都为 0。</translation>
+    </message>
+    <message>
+        <source>argmax → &apos;%1&apos; (%2)</source>
+        <translation>argmax → “%1”（%2）</translation>
+    </message>
+    <message>
+        <source>entropy %1 nats, at most ln %3 = %2</source>
+        <translation>熵 %1 奈特，最大为 ln %3 = %2</translation>
+    </message>
+    <message>
+        <source>masked → 0</source>
+        <translation>已掩盖 → 0</translation>
+    </message>
+    <message>
+        <source>max(%1) = %2</source>
+        <translation>max(%1) = %2</translation>
+    </message>
+    <message>
+        <source>mean of %1 heads: (%2) / %1 = %3</source>
+        <translation>%1 个头的平均：(%2) / %1 = %3</translation>
+    </message>
+    <message>
+        <source>mean of %1 heads = %2</source>
+        <translation>%1 个头的平均 = %2</translation>
+    </message>
+    <message>
+        <source>weight %1 (imported: the model&apos;s scores are not in the file)</source>
+        <translation>权重 %1（导入的：文件中没有模型的分数）</translation>
+    </message>
+    <message>
+        <source>+ ALiBi %1 = %2</source>
+        <translation>+ ALiBi %1 = %2</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::ExportDialog</name>
+    <message>
+        <source>Export Image</source>
+        <translation>导出图像</translation>
+    </message>
+    <message>
+        <source>Every head and their mean</source>
+        <translation>所有头及其平均</translation>
+    </message>
+    <message>
+        <source>Mean of the heads</source>
+        <translation>各头的平均</translation>
+    </message>
+    <message>
+        <source>Maximum over the heads</source>
+        <translation>各头的最大值</translation>
+    </message>
+    <message>
+        <source>One head</source>
+        <translation>单个头</translation>
+    </message>
+    <message>
+        <source>Bars of the selected row</source>
+        <translation>选中行的条形图</translation>
+    </message>
+    <message>
+        <source>What the image shows.</source>
+        <translation>图像显示的内容。</translation>
+    </message>
+    <message>
+        <source>head </source>
+        <translation>头 </translation>
+    </message>
+    <message>
+        <source>The head drawn by &quot;One head&quot;.</source>
+        <translation>“单个头”所画的头。</translation>
+    </message>
+    <message>
+        <source>&amp;Show:</source>
+        <translation>显示(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Where the image is written; the extension chooses the format.</source>
+        <translation>图像写入的位置；扩展名决定格式。</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>PNG picture</source>
+        <translation>PNG 图片</translation>
+    </message>
+    <message>
+        <source>SVG vector graphics</source>
+        <translation>SVG 矢量图</translation>
+    </message>
+    <message>
+        <source>PDF document</source>
+        <translation>PDF 文档</translation>
+    </message>
+    <message>
+        <source>PNG for slides and notes; SVG and PDF stay sharp at any size.</source>
+        <translation>PNG 适合幻灯片和讲义；SVG 和 PDF 在任何尺寸下都保持清晰。</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat:</source>
+        <translation>格式(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic</source>
+        <translation>自动(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A size that gives every cell and label room.</source>
+        <translation>给每个单元格和标签留出足够空间的尺寸。</translation>
+    </message>
+    <message>
+        <source>Width in pixels (PNG) or points (SVG, PDF).</source>
+        <translation>宽度，单位为像素（PNG）或点（SVG、PDF）。</translation>
+    </message>
+    <message>
+        <source>Height in pixels (PNG) or points (SVG, PDF).</source>
+        <translation>高度，单位为像素（PNG）或点（SVG、PDF）。</translation>
+    </message>
+    <message>
+        <source>Si&amp;ze:</source>
+        <translation>尺寸(&amp;Z)：</translation>
+    </message>
+    <message>
+        <source>PNG pixels per unit of size: 2 looks sharp on high-resolution screens and projectors.</source>
+        <translation>每个尺寸单位对应的 PNG 像素数：2 在高分辨率屏幕和投影仪上显得清晰。</translation>
+    </message>
+    <message>
+        <source> dpi</source>
+        <translation> dpi</translation>
+    </message>
+    <message>
+        <source>The resolution written into the PNG; 300 dpi for print.</source>
+        <translation>写入 PNG 的分辨率；打印用 300 dpi。</translation>
+    </message>
+    <message>
+        <source>&amp;Resolution:</source>
+        <translation>分辨率(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Stamp the sentence and settings as a &amp;title</source>
+        <translation>把句子和设置作为标题印在图上(&amp;T)</translation>
+    </message>
+    <message>
+        <source>So that anyone can reproduce the figure: sentence, scoring, normaliser, heads, mask, temperature and seed.</source>
+        <translation>让任何人都能重现这张图：句子、打分函数、归一化函数、头数、掩码、温度和种子。</translation>
+    </message>
+    <message>
+        <source>Include the &amp;colour bar</source>
+        <translation>包含色条(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation>输出：</translation>
+    </message>
+    <message>
+        <source>A small preview of the image.</source>
+        <translation>图像的小预览。</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Click a cell first to select a row.</source>
+        <translation>请先点击一个单元格以选中一行。</translation>
+    </message>
+    <message>
+        <source>PNG picture (*.png);;SVG vector graphics (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG picture (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG vector graphics (*.svg)</source>
+        <translation>SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>pixels</source>
+        <translation>像素</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels</source>
+        <translation>%1 × %2 像素</translation>
+    </message>
+    <message>
+        <source>%1 × %2 points (%3 × %4 cm)</source>
+        <translation>%1 × %2 点（%3 × %4 厘米）</translation>
+    </message>
+    <message>
+        <source>No preview for this many tokens.</source>
+        <translation>此数量的词元无法预览。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::HeatmapView</name>
+    <message>
+        <source>all keys masked</source>
+        <translation>所有键均被掩盖</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>query &apos;%1&apos; → key &apos;%2&apos;</source>
+        <translation>查询“%1” → 键“%2”</translation>
+    </message>
+    <message>
+        <source>%1: weight %2</source>
+        <translation>%1：权重 %2</translation>
+    </message>
+    <message>
+        <source>%1: score %2, masked, weight 0</source>
+        <translation>%1：分数 %2，已掩盖，权重 0</translation>
+    </message>
+    <message>
+        <source>%1: score %2, logit %3, weight %4</source>
+        <translation>%1：分数 %2，logit %3，权重 %4</translation>
+    </message>
+    <message>
+        <source>%1: masked, weight 0</source>
+        <translation>%1：已掩盖，权重 0</translation>
+    </message>
+    <message>
+        <source>%1: max weight %2</source>
+        <translation>%1：最大权重 %2</translation>
+    </message>
+    <message>
+        <source>%1: mean weight %2</source>
+        <translation>%1：平均权重 %2</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::LessonGallery</name>
+    <message>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Lessons that come with Attention Lab, in the order of a course.</source>
+        <translation>Attention Lab 自带的课程，按教学顺序排列。</translation>
+    </message>
+    <message>
+        <source>&amp;Open Lesson</source>
+        <translation>打开课程(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Choose a lesson and read what it shows; it opens with its sentence, settings and view. Save it under a new name to keep your changes.</source>
+        <translation>选择一课并阅读它展示的内容；打开后使用它的句子、设置和视图。若要保留改动，请用新名称保存。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::LinesView</name>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>No result yet.</source>
+        <translation>还没有结果。</translation>
+    </message>
+    <message>
+        <source>head %1: strongest with “%2” (%3)</source>
+        <translation>第 %1 个头：与“%2”最强（%3）</translation>
+    </message>
+    <message>
+        <source>Heads:</source>
+        <translation>头：</translation>
+    </message>
+    <message>
+        <source>Line opacity = weight. Hover a token to follow its lines.</source>
+        <translation>线的不透明度 = 权重。把鼠标悬停在词元上可追踪它的连线。</translation>
+    </message>
+    <message>
+        <source>Show the lines of head %1.</source>
+        <translation>显示第 %1 个头的连线。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::MainWindow</name>
+    <message>
+        <source>Command line</source>
+        <translation>命令行</translation>
+    </message>
+    <message>
+        <source>Attention Lab</source>
+        <translation>Attention Lab</translation>
+    </message>
+    <message>
+        <source>The tokens as the program split them; an orange token with &quot;?&quot; is not in the embeddings and gets a stand-in vector.</source>
+        <translation>程序切分出的词元；带“?”的橙色词元不在嵌入词表中，使用替代向量。</translation>
+    </message>
+    <message>
+        <source>&amp;Sentence</source>
+        <translation>句子(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Type a sentence in any language, e.g. 我爱深度学习</source>
+        <translation>输入任意语言的句子，例如 我爱深度学习</translation>
+    </message>
+    <message>
+        <source>The query sentence: each of its tokens gets a row of every heatmap.</source>
+        <translation>查询句子：它的每个词元对应每张热力图中的一行。</translation>
+    </message>
+    <message>
+        <source>So&amp;urce sentence</source>
+        <translation>源句子(&amp;U)</translation>
+    </message>
+    <message>
+        <source>optional: fill in for cross-attention (keys and values from here)</source>
+        <translation>可选：填写后为交叉注意力（键和值来自这里）</translation>
+    </message>
+    <message>
+        <source>Leave empty for self-attention; a sentence here becomes the keys and values (cross-attention), e.g. the sentence being translated.</source>
+        <translation>留空为自注意力；在此填写句子则它提供键和值（交叉注意力），例如被翻译的句子。</translation>
+    </message>
+    <message>
+        <source>The layer of the imported model whose heads are shown.</source>
+        <translation>显示导入模型的哪一层的各个头。</translation>
+    </message>
+    <message>
+        <source>Back to the Live Model</source>
+        <translation>回到实时模型</translation>
+    </message>
+    <message>
+        <source>Leave the imported attention and show the sentence you type again.</source>
+        <translation>离开导入的注意力，重新显示你输入的句子。</translation>
+    </message>
+    <message>
+        <source>Hide the explanation of the lesson.</source>
+        <translation>隐藏本课的讲解。</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>All heads</source>
+        <translation>所有头</translation>
+    </message>
+    <message>
+        <source>One head large</source>
+        <translation>放大单个头</translation>
+    </message>
+    <message>
+        <source>Combined</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>&amp;Head:</source>
+        <translation>头(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>The head shown large.</source>
+        <translation>放大显示的头。</translation>
+    </message>
+    <message>
+        <source>Colour &amp;scale:</source>
+        <translation>色阶(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>0 to 1, shared</source>
+        <translation>0 到 1，共用</translation>
+    </message>
+    <message>
+        <source>Fitted, shared</source>
+        <translation>自适应，共用</translation>
+    </message>
+    <message>
+        <source>Per head</source>
+        <translation>每个头单独</translation>
+    </message>
+    <message>
+        <source>One colour bar from 0 to 1 for all heatmaps: a flatter distribution looks darker.</source>
+        <translation>所有热力图共用一条 0 到 1 的色条：分布越平坦，颜色越暗。</translation>
+    </message>
+    <message>
+        <source>One colour bar from 0 to the largest weight shown: for long sentences, whose weights are all small.</source>
+        <translation>共用一条从 0 到所显示最大权重的色条：适合权重都很小的长句子。</translation>
+    </message>
+    <message>
+        <source>Each heatmap stretched over its own range, with its own bar.</source>
+        <translation>每张热力图按自己的范围着色，各有自己的色条。</translation>
+    </message>
+    <message>
+        <source>Which weights the colours of the heatmaps span.</source>
+        <translation>热力图的颜色覆盖哪些权重。</translation>
+    </message>
+    <message>
+        <source>Heat&amp;maps</source>
+        <translation>热力图(&amp;M)</translation>
+    </message>
+    <message>
+        <source>One heatmap per head: rows are queries, columns are keys.</source>
+        <translation>每个头一张热力图：行是查询，列是键。</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <translation>控制</translation>
+    </message>
+    <message>
+        <source>Selected row</source>
+        <translation>选中的行</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Load Embeddings File…</source>
+        <translation>加载嵌入文件(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Use word vectors from a GloVe, word2vec or fastText file.</source>
+        <translation>使用 GloVe、word2vec 或 fastText 文件中的词向量。</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;All Heads</source>
+        <translation>所有头(&amp;A)</translation>
+    </message>
+    <message>
+        <source>One heatmap per head and their mean (Ctrl+1).</source>
+        <translation>每个头一张热力图，外加它们的平均（Ctrl+1）。</translation>
+    </message>
+    <message>
+        <source>&amp;One Head Large</source>
+        <translation>放大单个头(&amp;O)</translation>
+    </message>
+    <message>
+        <source>One head, chosen on the right, filling the area (Ctrl+2).</source>
+        <translation>右侧选定的一个头占满整个区域（Ctrl+2）。</translation>
+    </message>
+    <message>
+        <source>&amp;Combined</source>
+        <translation>合并(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Only the mean over all heads (Ctrl+3).</source>
+        <translation>只显示所有头的平均（Ctrl+3）。</translation>
+    </message>
+    <message>
+        <source>Colour &amp;Map</source>
+        <translation>颜色映射(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Cell &amp;Values</source>
+        <translation>格内数值(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic (up to %1 tokens)</source>
+        <translation>自动（不超过 %1 个词元）(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Hide</source>
+        <translation>隐藏(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Colour &amp;Scale</source>
+        <translation>色阶(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;0 to 1, Shared</source>
+        <translation>0 到 1，共用(&amp;0)</translation>
+    </message>
+    <message>
+        <source>&amp;Fitted, Shared</source>
+        <translation>自适应，共用(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Per Head</source>
+        <translation>每个头单独(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Larger &amp;Heatmaps</source>
+        <translation>放大热力图(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Smaller Heat&amp;maps</source>
+        <translation>缩小热力图(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset Heatmap Size</source>
+        <translation>恢复热力图大小(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Controls Panel</source>
+        <translation>控制面板(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Selected Row Panel</source>
+        <translation>选中行面板(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Examples…</source>
+        <translation>示例(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Lessons that come with the program, each with an explanation.</source>
+        <translation>程序自带的课程，每课都附有讲解。</translation>
+    </message>
+    <message>
+        <source>&amp;About Attention Lab</source>
+        <translation>关于 Attention Lab(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Computing a large input; the heatmaps update when it is done.</source>
+        <translation>正在计算较大的输入；完成后热力图会更新。</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>%1 queries × %2 keys</source>
+        <translation>%1 个查询 × %2 个键</translation>
+    </message>
+    <message>
+        <source>1 token</source>
+        <translation>1 个词元</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
+    </message>
+    <message>
+        <source>1 head</source>
+        <translation>1 个头</translation>
+    </message>
+    <message>
+        <source>%1 heads</source>
+        <translation>%1 个头</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · d_model %3 · d_k %4 · %5 ms</source>
+        <translation>%1 · %2 · d_model %3 · d_k %4 · %5 毫秒</translation>
+    </message>
+    <message>
+        <source> The heatmaps still show the last valid result.</source>
+        <translation> 热力图仍显示上一次有效的结果。</translation>
+    </message>
+    <message>
+        <source>… and 9999 more</source>
+        <translation>… 另有 9999 个</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… 另有 %1 个</translation>
+    </message>
+    <message>
+        <source>Load Embeddings File</source>
+        <translation>加载嵌入文件</translation>
+    </message>
+    <message>
+        <source>Word vectors (*.txt *.vec *.bin);;All files (*)</source>
+        <translation>词向量 (*.txt *.vec *.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>About Attention Lab</source>
+        <translation>关于 Attention Lab</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Attention Lab %1&lt;/h3&gt;&lt;p&gt;Type a sentence and watch how attention weighs its words: scoring functions, masks, normalisers and heads, live.&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or (at your option) any later version (GPL-3.0-or-later). It comes with no warranty.&lt;/p&gt;&lt;p&gt;Built with Qt %2, QCustomPlot, Eigen and ICU.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Attention Lab %1&lt;/h3&gt;&lt;p&gt;输入一个句子，实时观察注意力如何为其中的词分配权重：打分函数、掩码、归一化函数和多个头。&lt;/p&gt;&lt;p&gt;本程序依据 GNU 通用公共许可证第 3 版或（由你选择）任何更高版本（GPL-3.0-or-later）授权，不提供任何担保。&lt;/p&gt;&lt;p&gt;基于 Qt %2、QCustomPlot、Eigen 和 ICU 构建。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Larger Text</source>
+        <translation>放大文字(&amp;L)</translation>
+    </message>
+    <message>
+        <source>All text larger, for a projector (Ctrl+=).</source>
+        <translation>放大所有文字，便于投影（Ctrl+=）。</translation>
+    </message>
+    <message>
+        <source>S&amp;maller Text</source>
+        <translation>缩小文字(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Normal Text Size</source>
+        <translation>正常文字大小(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation Mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen, large text and high contrast for teaching (F11).</source>
+        <translation>全屏、大字号、高对比度，用于课堂教学（F11）。</translation>
+    </message>
+    <message>
+        <source>Hide Controls While &amp;Presenting</source>
+        <translation>演示时隐藏控制面板(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show Controls Hidden by the &amp;Lesson</source>
+        <translation>显示被本课隐藏的控件(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Presentation mode: F11 to leave.</source>
+        <translation>演示模式：按 F11 退出。</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Attention Lab lessons (*.attnlab);;All files (*)</source>
+        <translation>Attention Lab 课程 (*.attnlab);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Lesson…</source>
+        <translation>打开课程(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a saved lesson (.attnlab): sentences, settings and view.</source>
+        <translation>打开保存的课程（.attnlab）：句子、设置和视图。</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save Lesson</source>
+        <translation>保存课程(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the sentences, every setting and the view as a lesson.</source>
+        <translation>把句子、所有设置和视图保存为一节课程。</translation>
+    </message>
+    <message>
+        <source>Save Lesson &amp;As…</source>
+        <translation>课程另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export Image…</source>
+        <translation>导出图像(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the heatmaps as PNG, SVG or PDF for notes and slides.</source>
+        <translation>把热力图保存为 PNG、SVG 或 PDF，用于讲义和幻灯片。</translation>
+    </message>
+    <message>
+        <source>Export &amp;Data…</source>
+        <translation>导出数据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Save every number of the result as JSON, the weights as CSV or NumPy .npy.</source>
+        <translation>把结果的所有数值保存为 JSON，或把权重保存为 CSV 或 NumPy .npy。</translation>
+    </message>
+    <message>
+        <source>&amp;Import Attention…</source>
+        <translation>导入注意力(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Show attention weights saved from a trained model (.npy with a JSON list of tokens).</source>
+        <translation>显示从训练好的模型中保存的注意力权重（.npy 加上 JSON 格式的词元列表）。</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Image</source>
+        <translation>复制图像(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Put the heatmaps on the clipboard as a picture.</source>
+        <translation>把热力图作为图片放到剪贴板。</translation>
+    </message>
+    <message>
+        <source>&amp;Clear List</source>
+        <translation>清空列表(&amp;C)</translation>
+    </message>
+    <message>
+        <source>%1[*] — Attention Lab</source>
+        <translation>%1[*] — Attention Lab</translation>
+    </message>
+    <message>
+        <source>Unsaved Changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The lesson %1 has changed. Save the changes?</source>
+        <translation>课程 %1 已更改。是否保存更改？</translation>
+    </message>
+    <message>
+        <source>Open Lesson</source>
+        <translation>打开课程</translation>
+    </message>
+    <message>
+        <source>The lesson could not be opened.
+
+%1</source>
+        <translation>无法打开该课程。
+
+%1</translation>
+    </message>
+    <message>
+        <source>Opened %1: %2</source>
+        <translation>已打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>已打开 %1</translation>
+    </message>
+    <message>
+        <source>Save Lesson</source>
+        <translation>保存课程</translation>
+    </message>
+    <message>
+        <source>The lesson could not be saved to %1:
+%2</source>
+        <translation>无法把课程保存到 %1：
+%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>lesson</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Save Lesson As</source>
+        <translation>课程另存为</translation>
+    </message>
+    <message>
+        <source>Imported attention: %1, layer %2 of %3</source>
+        <translation>导入的注意力：%1，第 %2 层，共 %3 层</translation>
+    </message>
+    <message>
+        <source>There is no result to export yet.</source>
+        <translation>还没有可导出的结果。</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>The heatmaps are on the clipboard.</source>
+        <translation>热力图已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Copy Image</source>
+        <translation>复制图像</translation>
+    </message>
+    <message>
+        <source>Export Image</source>
+        <translation>导出图像</translation>
+    </message>
+    <message>
+        <source>Only results of the built-in model can be exported as data.</source>
+        <translation>只有内置模型的结果可以导出为数据。</translation>
+    </message>
+    <message>
+        <source>Export Data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <source>All numbers (*.json);;Weights as a table (*.csv);;Weights for NumPy (*.npy)</source>
+        <translation>全部数值 (*.json);;权重表格 (*.csv);;NumPy 权重 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Import Attention</source>
+        <translation>导入注意力</translation>
+    </message>
+    <message>
+        <source>The attention could not be imported.
+
+%1</source>
+        <translation>无法导入注意力。
+
+%1</translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>Imported attention from %1: %2 × %3 heads, %4 × %5 tokens.</source>
+        <translation>已从 %1 导入注意力：%2 层 × %3 个头，%4 × %5 个词元。</translation>
+    </message>
+    <message>
+        <source>%1 · layer %2 of %3 · %4 heads</source>
+        <translation>%1 · 第 %2 层，共 %3 层 · %4 个头</translation>
+    </message>
+    <message>
+        <source>Import Attention: Weights</source>
+        <translation>导入注意力：权重</translation>
+    </message>
+    <message>
+        <source>NumPy arrays [heads, n_q, n_k] or [layers, heads, n_q, n_k] (*.npy);;All files (*)</source>
+        <translation>NumPy 数组 [heads, n_q, n_k] 或 [layers, heads, n_q, n_k] (*.npy);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import Attention: Tokens</source>
+        <translation>导入注意力：词元</translation>
+    </message>
+    <message>
+        <source>Token lists (*.json);;All files (*)</source>
+        <translation>词元列表 (*.json);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::MatrixEditor</name>
+    <message>
+        <source>&amp;Worked example</source>
+        <translation>计算示例(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Examples from the tutorials, with every number given.</source>
+        <translation>来自教程的示例，给出了每一个数。</translation>
+    </message>
+    <message>
+        <source>&amp;Load example</source>
+        <translation>加载示例(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Replaces the sentence, the tables and the settings with the example&apos;s, so the views reproduce the tutorial&apos;s numbers.</source>
+        <translation>用示例的句子、表格和设置替换当前内容，使各视图重现教程中的数值。</translation>
+    </message>
+    <message>
+        <source>&amp;Copy numbers in use</source>
+        <translation>复制当前使用的数(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Fills the tables with the embeddings and projections the workspace uses now (d_model ≤ 8), to change them by hand.</source>
+        <translation>用工作区当前使用的嵌入和投影填充表格（d_model ≤ 8），以便手动修改。</translation>
+    </message>
+    <message>
+        <source>Embeddings X (one row per token)</source>
+        <translation>嵌入 X（每个词元一行）</translation>
+    </message>
+    <message>
+        <source>&amp;Type the embeddings</source>
+        <translation>手动输入嵌入(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Use the numbers of this table as the token vectors instead of the lexicon or a file.</source>
+        <translation>用这张表中的数作为词元向量，而不是词表或文件中的向量。</translation>
+    </message>
+    <message>
+        <source>&amp;Width d</source>
+        <translation>维度 d(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Numbers per token vector (d_model), at most %1.</source>
+        <translation>每个词元向量的数的个数（d_model），最多 %1。</translation>
+    </message>
+    <message>
+        <source>Embeddings of the sentence</source>
+        <translation>句子的嵌入</translation>
+    </message>
+    <message>
+        <source>Embeddings of the source sentence</source>
+        <translation>源句子的嵌入</translation>
+    </message>
+    <message>
+        <source>Source sentence X_k</source>
+        <translation>源句子 X_k</translation>
+    </message>
+    <message>
+        <source>Sentence X</source>
+        <translation>句子 X</translation>
+    </message>
+    <message>
+        <source>Projections W_q, W_k, W_v (d_model × d_k)</source>
+        <translation>投影 W_q、W_k、W_v（d_model × d_k）</translation>
+    </message>
+    <message>
+        <source>Type the &amp;projections</source>
+        <translation>手动输入投影(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Use the numbers of these tables as W_q, W_k and W_v instead of identity slices or random matrices.</source>
+        <translation>用这些表中的数作为 W_q、W_k 和 W_v，而不是恒等切片或随机矩阵。</translation>
+    </message>
+    <message>
+        <source>&amp;Head</source>
+        <translation>头(&amp;H)</translation>
+    </message>
+    <message>
+        <source>The head whose matrices the tables show.</source>
+        <translation>表格中显示的是哪个头的矩阵。</translation>
+    </message>
+    <message>
+        <source>W_q</source>
+        <translation>W_q</translation>
+    </message>
+    <message>
+        <source>W_k</source>
+        <translation>W_k</translation>
+    </message>
+    <message>
+        <source>W_v</source>
+        <translation>W_v</translation>
+    </message>
+    <message>
+        <source>Scoring parameters</source>
+        <translation>打分参数</translation>
+    </message>
+    <message>
+        <source>The factor s of the cosine score s·cos(q, k): cosines lie in [−1, 1], so s sets how sharp the weights can get.</source>
+        <translation>余弦分数 s·cos(q, k) 中的系数 s：余弦值位于 [−1, 1]，所以 s 决定权重最多能有多尖锐。</translation>
+    </message>
+    <message>
+        <source>Cosine scale &amp;s</source>
+        <translation>余弦缩放系数 s(&amp;S)</translation>
+    </message>
+    <message>
+        <source>d_k</source>
+        <translation>d_k</translation>
+    </message>
+    <message>
+        <source>Hidden width d_a of the additive score vᵀ·tanh(W₁q + W₂k); d_k by default.</source>
+        <translation>加性分数 vᵀ·tanh(W₁q + W₂k) 的隐藏层维度 d_a；默认为 d_k。</translation>
+    </message>
+    <message>
+        <source>Additive width d_&amp;a</source>
+        <translation>加性维度 d_a(&amp;A)</translation>
+    </message>
+    <message>
+        <source>W_a (general) and W₁, W₂, v (additive) come from the seed; the Steps page shows their numbers.</source>
+        <translation>W_a（通用）以及 W₁、W₂、v（加性）由种子生成；“分步计算”页显示它们的数值。</translation>
+    </message>
+    <message>
+        <source>Seed 001: 早上好, softmax(XXᵀ)X</source>
+        <translation>种子 001：早上好，softmax(XXᵀ)X</translation>
+    </message>
+    <message>
+        <source>Seed 003: “The cat sat”, d = 4</source>
+        <translation>种子 003：“The cat sat”，d = 4</translation>
+    </message>
+    <message>
+        <source>Three characters with two-number embeddings and no projection: the scores are XXᵀ and the output is softmax(XXᵀ)X. The first row of weights is 0.4, 0.4, 0.2: 早 gives 0.4 of its attention to itself, 0.4 to 上 and 0.2 to 好.</source>
+        <translation>三个字，嵌入各含两个数，不做投影：分数是 XXᵀ，输出是 softmax(XXᵀ)X。权重的第一行是 0.4、0.4、0.2：“早”把 0.4 的注意力分配给自己，0.4 给“上”，0.2 给“好”。</translation>
+    </message>
+    <message>
+        <source>“The cat sat” with d = 4, small whole-number matrices W_Q, W_K, W_V, scaled-dot scores (÷√4 = 2) and softmax. Open the Steps page to follow Q, K, V, the scores, the weights and the context vectors line by line.</source>
+        <translation>“The cat sat”，d = 4，使用小的整数矩阵 W_Q、W_K、W_V、缩放点积分数（÷√4 = 2）和 softmax。打开“分步计算”页，逐行跟踪 Q、K、V、分数、权重和上下文向量。</translation>
+    </message>
+    <message>
+        <source>Loaded: %1.</source>
+        <translation>已加载：%1。</translation>
+    </message>
+    <message>
+        <source>There are no numbers in use yet.</source>
+        <translation>目前还没有正在使用的数。</translation>
+    </message>
+    <message>
+        <source>The embeddings have %1 numbers per token; the tables take at most %2. Choose d_model ≤ %2 first.</source>
+        <translation>嵌入中每个词元有 %1 个数；表格最多容纳 %2 个。请先选择 d_model ≤ %2。</translation>
+    </message>
+    <message>
+        <source>Copied the numbers in use; edit any cell.</source>
+        <translation>已复制当前使用的数；可以修改任意单元格。</translation>
+    </message>
+    <message>
+        <source>Tick “Type the embeddings” to choose the width; until then the table shows the vectors in use.</source>
+        <translation>勾选“手动输入嵌入”后即可选择维度；在此之前表格显示正在使用的向量。</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>第 %1 个头</translation>
+    </message>
+    <message>
+        <source>Fills the tables with the embeddings and projections the workspace uses now, to change them by hand.</source>
+        <translation>用工作区当前使用的嵌入和投影填充表格，以便手动修改。</translation>
+    </message>
+    <message>
+        <source>Only for d_model ≤ %1: the tables are for numbers a class can read.</source>
+        <translation>仅当 d_model ≤ %1 时可用：表格是给全班都能读懂的数准备的。</translation>
+    </message>
+    <message>
+        <source>In use: edit a cell and every view updates.</source>
+        <translation>使用中：修改单元格，所有视图都会更新。</translation>
+    </message>
+    <message>
+        <source>Not in use: the workspace takes its vectors from the %1. Tick “Type the embeddings” or edit a cell to use these numbers.</source>
+        <translation>未使用：工作区的向量来自%1。勾选“手动输入嵌入”或修改单元格即可使用这些数。</translation>
+    </message>
+    <message>
+        <source>embeddings file</source>
+        <translation>嵌入文件</translation>
+    </message>
+    <message>
+        <source>built-in lexicon</source>
+        <translation>内置词表</translation>
+    </message>
+    <message>
+        <source>No projection tables: d_model %1 is not divisible by %2 heads, or the matrices are too large to type.</source>
+        <translation>没有投影表格：d_model %1 不能被 %2 个头整除，或者矩阵太大，无法手动输入。</translation>
+    </message>
+    <message>
+        <source>Not in use: the workspace uses %1 projections. Tick “Type the projections” or edit a cell to use these numbers.</source>
+        <translation>未使用：工作区使用%1投影。勾选“手动输入投影”或修改单元格即可使用这些数。</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>identity</source>
+        <translation>恒等</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::MatrixTable</name>
+    <message>
+        <source>Double-click a cell or start typing to change its number.</source>
+        <translation>双击单元格或直接输入即可修改其中的数。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::ScalingView</name>
+    <message>
+        <source>&amp;Keys per query</source>
+        <translation>每个查询的键数(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Length of the softmax row in the experiment: each random query is scored against this many random keys.</source>
+        <translation>实验中 softmax 行的长度：每个随机查询与这么多个随机键计算分数。</translation>
+    </message>
+    <message>
+        <source>&amp;New sample</source>
+        <translation>重新采样(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Draws new random queries and keys (a new seed).</source>
+        <translation>抽取新的随机查询和键（新的种子）。</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&quot;color:%1&quot;&gt;━━ q·k, not scaled&lt;/span&gt;&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&quot;color:%2&quot;&gt;━━ q·k / √d_k&lt;/span&gt;&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&quot;color:%3&quot;&gt;╌╌ reference (see each title)&lt;/span&gt;&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&quot;color:%4&quot;&gt;┊ d_k of the current head&lt;/span&gt;</source>
+        <translation>&lt;span style=&quot;color:%1&quot;&gt;━━ q·k，未缩放&lt;/span&gt;&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&quot;color:%2&quot;&gt;━━ q·k / √d_k&lt;/span&gt;&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&quot;color:%3&quot;&gt;╌╌ 参考线（见各图标题）&lt;/span&gt;&amp;nbsp;&amp;nbsp;&amp;nbsp;&lt;span style=&quot;color:%4&quot;&gt;┊ 当前头的 d_k&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Variance of the score (dashed: Var = d_k)</source>
+        <translation>分数的方差（虚线：Var = d_k）</translation>
+    </message>
+    <message>
+        <source>Var</source>
+        <translation>Var</translation>
+    </message>
+    <message>
+        <source>Mean entropy of the softmax row (dashed: ln n, equal weights)</source>
+        <translation>softmax 行的平均熵（虚线：ln n，权重均等）</translation>
+    </message>
+    <message>
+        <source>entropy (nats)</source>
+        <translation>熵（奈特）</translation>
+    </message>
+    <message>
+        <source>Mean largest weight (dashed: 1/n, equal weights)</source>
+        <translation>平均最大权重（虚线：1/n，权重均等）</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>raw score S</source>
+        <translation>原始分数 S</translation>
+    </message>
+    <message>
+        <source>cells</source>
+        <translation>单元格数</translation>
+    </message>
+    <message>
+        <source>The study starts when this page is shown.</source>
+        <translation>显示此页时开始实验。</translation>
+    </message>
+    <message>
+        <source>Sampling random queries and keys …</source>
+        <translation>正在采样随机查询和键…</translation>
+    </message>
+    <message>
+        <source>%1 random queries per d_k, each against %2 random keys; entries of q and k are N(0, 1). Without scaling Var(q·k) = d_k, so softmax picks one key.</source>
+        <translation>每个 d_k 取 %1 个随机查询，每个查询对应 %2 个随机键；q 和 k 的元素服从 N(0, 1)。不缩放时 Var(q·k) = d_k，softmax 几乎只选中一个键。</translation>
+    </message>
+    <message>
+        <source>Raw scores of the current head: no result yet.</source>
+        <translation>当前头的原始分数：还没有结果。</translation>
+    </message>
+    <message>
+        <source>Raw scores S of head %1 (%2, d_k = %3): %4 cells, mean %5, variance %6</source>
+        <translation>第 %1 个头的原始分数 S（%2，d_k = %3）：%4 个单元格，均值 %5，方差 %6</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::StepView</name>
+    <message>
+        <source>softmax</source>
+        <translation>softmax</translation>
+    </message>
+    <message>
+        <source>sparsemax</source>
+        <translation>sparsemax</translation>
+    </message>
+    <message>
+        <source>relu-norm</source>
+        <translation>relu-norm</translation>
+    </message>
+    <message>
+        <source>sigmoid</source>
+        <translation>sigmoid</translation>
+    </message>
+    <message>
+        <source>hardmax</source>
+        <translation>hardmax</translation>
+    </message>
+    <message>
+        <source>%1 products summed = %2</source>
+        <translation>%1 个乘积之和 = %2</translation>
+    </message>
+    <message>
+        <source>&amp;Head</source>
+        <translation>头(&amp;H)</translation>
+    </message>
+    <message>
+        <source>The head whose computation is shown stage by stage.</source>
+        <translation>逐个阶段展示其计算过程的头。</translation>
+    </message>
+    <message>
+        <source>The scoring function and the steps after it, with this result&apos;s settings filled in.</source>
+        <translation>打分函数及其后的各步，代入了本结果的设置。</translation>
+    </message>
+    <message>
+        <source>How the selected cell is computed from the stages before it.</source>
+        <translation>选中的单元格如何由之前各阶段算出。</translation>
+    </message>
+    <message>
+        <source>1 · Inputs
+One row per token: its embedding (plus the positional encoding).</source>
+        <translation>1 · 输入
+每个词元一行：它的嵌入（加上位置编码）。</translation>
+    </message>
+    <message>
+        <source>2 · Projections
+The matrices that turn X into queries, keys and values.</source>
+        <translation>2 · 投影
+把 X 变成查询、键和值的矩阵。</translation>
+    </message>
+    <message>
+        <source>3 · Queries, keys, values
+Each token&apos;s row of X times W_q, W_k, W_v.</source>
+        <translation>3 · 查询、键、值
+每个词元在 X 中的那一行分别乘以 W_q、W_k、W_v。</translation>
+    </message>
+    <message>
+        <source>4 · Scores
+How well each query (row) matches each key (column).</source>
+        <translation>4 · 分数
+每个查询（行）与每个键（列）的匹配程度。</translation>
+    </message>
+    <message>
+        <source>5 · Logits and mask
+Divide by the temperature; hidden keys become −∞.</source>
+        <translation>5 · logits 与掩码
+除以温度；被隐藏的键变为 −∞。</translation>
+    </message>
+    <message>
+        <source>6 · Weights and context
+Normalise each row, then mix the value vectors.</source>
+        <translation>6 · 权重与上下文
+对每一行归一化，再对值向量加权求和。</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>第 %1 个头</translation>
+    </message>
+    <message>
+        <source>v</source>
+        <translation>v</translation>
+    </message>
+    <message>
+        <source>X_q (query sentence)</source>
+        <translation>X_q（查询句子）</translation>
+    </message>
+    <message>
+        <source>X</source>
+        <translation>X</translation>
+    </message>
+    <message>
+        <source> + positional encoding</source>
+        <translation> + 位置编码</translation>
+    </message>
+    <message>
+        <source>X_k (source sentence)</source>
+        <translation>X_k（源句子）</translation>
+    </message>
+    <message>
+        <source>W_q</source>
+        <translation>W_q</translation>
+    </message>
+    <message>
+        <source>W_k</source>
+        <translation>W_k</translation>
+    </message>
+    <message>
+        <source>W_v</source>
+        <translation>W_v</translation>
+    </message>
+    <message>
+        <source>Q = X_q·W_q</source>
+        <translation>Q = X_q·W_q</translation>
+    </message>
+    <message>
+        <source>Q = X·W_q</source>
+        <translation>Q = X·W_q</translation>
+    </message>
+    <message>
+        <source>, rotated (RoPE)</source>
+        <translation>，经过旋转（RoPE）</translation>
+    </message>
+    <message>
+        <source>K = X_k·W_k</source>
+        <translation>K = X_k·W_k</translation>
+    </message>
+    <message>
+        <source>K = X·W_k</source>
+        <translation>K = X·W_k</translation>
+    </message>
+    <message>
+        <source>V = X_k·W_v</source>
+        <translation>V = X_k·W_v</translation>
+    </message>
+    <message>
+        <source>V = X·W_v</source>
+        <translation>V = X·W_v</translation>
+    </message>
+    <message>
+        <source>W_a (scoring parameter)</source>
+        <translation>W_a（打分参数）</translation>
+    </message>
+    <message>
+        <source>W₁ (scoring parameter)</source>
+        <translation>W₁（打分参数）</translation>
+    </message>
+    <message>
+        <source>W₂ (scoring parameter)</source>
+        <translation>W₂（打分参数）</translation>
+    </message>
+    <message>
+        <source>v (scoring parameter)</source>
+        <translation>v（打分参数）</translation>
+    </message>
+    <message>
+        <source>Q·Kᵀ</source>
+        <translation>Q·Kᵀ</translation>
+    </message>
+    <message>
+        <source>S = Q·Kᵀ</source>
+        <translation>S = Q·Kᵀ</translation>
+    </message>
+    <message>
+        <source>S = Q·Kᵀ / √%1</source>
+        <translation>S = Q·Kᵀ / √%1</translation>
+    </message>
+    <message>
+        <source>S = Q·W_a·Kᵀ</source>
+        <translation>S = Q·W_a·Kᵀ</translation>
+    </message>
+    <message>
+        <source>S = vᵀ·tanh(W₁q + W₂k)</source>
+        <translation>S = vᵀ·tanh(W₁q + W₂k)</translation>
+    </message>
+    <message>
+        <source>S = %1 · cos(q, k)</source>
+        <translation>S = %1 · cos(q, k)</translation>
+    </message>
+    <message>
+        <source>L = S / %1</source>
+        <translation>L = S / %1</translation>
+    </message>
+    <message>
+        <source> + ALiBi bias</source>
+        <translation> + ALiBi 偏置</translation>
+    </message>
+    <message>
+        <source>L masked (no mask: same as L)</source>
+        <translation>掩码后的 L（无掩码：与 L 相同）</translation>
+    </message>
+    <message>
+        <source>L masked (−∞ = hidden key)</source>
+        <translation>掩码后的 L（−∞ = 被隐藏的键）</translation>
+    </message>
+    <message>
+        <source>A = %1(L)</source>
+        <translation>A = %1(L)</translation>
+    </message>
+    <message>
+        <source>C = A·V</source>
+        <translation>C = A·V</translation>
+    </message>
+    <message>
+        <source>%1   %2 × %3</source>
+        <translation>%1   %2 × %3</translation>
+    </message>
+    <message>
+        <source>score(q, k) = q · k</source>
+        <translation>score(q, k) = q · k</translation>
+    </message>
+    <message>
+        <source>score(q, k) = q · k / √d_k</source>
+        <translation>score(q, k) = q · k / √d_k</translation>
+    </message>
+    <message>
+        <source>score(q, k) = q · W_a · kᵀ</source>
+        <translation>score(q, k) = q · W_a · kᵀ</translation>
+    </message>
+    <message>
+        <source>score(q, k) = vᵀ · tanh(W₁q + W₂k)</source>
+        <translation>score(q, k) = vᵀ · tanh(W₁q + W₂k)</translation>
+    </message>
+    <message>
+        <source>score(q, k) = s · (q · k) / (‖q‖ ‖k‖)</source>
+        <translation>score(q, k) = s · (q · k) / (‖q‖ ‖k‖)</translation>
+    </message>
+    <message>
+        <source>No result yet: type a sentence.</source>
+        <translation>还没有结果：请输入一个句子。</translation>
+    </message>
+    <message>
+        <source>These weights were imported: there are no intermediate stages to show.</source>
+        <translation>这些权重是导入的：没有可展示的中间阶段。</translation>
+    </message>
+    <message>
+        <source>   (d_k = %1, √d_k = %2)</source>
+        <translation>   (d_k = %1, √d_k = %2)</translation>
+    </message>
+    <message>
+        <source>   (s = %1)</source>
+        <translation>   (s = %1)</translation>
+    </message>
+    <message>
+        <source>   (d_a = %1)</source>
+        <translation>   (d_a = %1)</translation>
+    </message>
+    <message>
+        <source>L = S / T   (T = %1)</source>
+        <translation>L = S / T   (T = %1)</translation>
+    </message>
+    <message>
+        <source>L = S / T − m·|i − j|   (T = %1, ALiBi)</source>
+        <translation>L = S / T − m·|i − j|   (T = %1, ALiBi)</translation>
+    </message>
+    <message>
+        <source>%1
+%2   →   mask: hidden keys −∞   →   A = %3(L) row by row   →   C = A·V</source>
+        <translation>%1
+%2   →   掩码：被隐藏的键为 −∞   →   逐行计算 A = %3(L)   →   C = A·V</translation>
+    </message>
+    <message>
+        <source>S = q·k = %1</source>
+        <translation>S = q·k = %1</translation>
+    </message>
+    <message>
+        <source>q·k = %1</source>
+        <translation>q·k = %1</translation>
+    </message>
+    <message>
+        <source>S = q·k / √%1 = %2 / %3 = %4</source>
+        <translation>S = q·k / √%1 = %2 / %3 = %4</translation>
+    </message>
+    <message>
+        <source>S = q·W_a·kᵀ = %1</source>
+        <translation>S = q·W_a·kᵀ = %1</translation>
+    </message>
+    <message>
+        <source>S = vᵀ·tanh(W₁q + W₂k) = %1</source>
+        <translation>S = vᵀ·tanh(W₁q + W₂k) = %1</translation>
+    </message>
+    <message>
+        <source>S = %1 · q·k / (‖q‖·‖k‖) = %1 · %2 / (%3 · %4) = %5</source>
+        <translation>S = %1 · q·k / (‖q‖·‖k‖) = %1 · %2 / (%3 · %4) = %5</translation>
+    </message>
+    <message>
+        <source>L = %1 / %2 + ALiBi %3 = %4</source>
+        <translation>L = %1 / %2 + ALiBi %3 = %4</translation>
+    </message>
+    <message>
+        <source>L = %1 / %2 = %3</source>
+        <translation>L = %1 / %2 = %3</translation>
+    </message>
+    <message>
+        <source>masked → −∞</source>
+        <translation>已掩盖 → −∞</translation>
+    </message>
+    <message>
+        <source>A = %1 of row “%2”, at “%3” = %4</source>
+        <translation>A = 对行“%2”做 %1，在“%3”处 = %4</translation>
+    </message>
+    <message>
+        <source>query “%1” · key “%2”:  %3</source>
+        <translation>查询“%1” · 键“%2”：  %3</translation>
+    </message>
+    <message>
+        <source>C[%1, %2] = Σ_j A[%1, j] · V[j, %2] = %3</source>
+        <translation>C[%1, %2] = Σ_j A[%1, j] · V[j, %2] = %3</translation>
+    </message>
+    <message>
+        <source>%1[%2, %3] = X[%2] · W_%4[:, %3] = %5</source>
+        <translation>%1[%2, %3] = X[%2] · W_%4[:, %3] = %5</translation>
+    </message>
+    <message>
+        <source>, then rotated by RoPE → %1</source>
+        <translation>，然后经 RoPE 旋转 → %1</translation>
+    </message>
+    <message>
+        <source>%1: row %2, column %3 = %4</source>
+        <translation>%1：第 %2 行，第 %3 列 = %4</translation>
+    </message>
+    <message>
+        <source>Click a cell of any stage to see where it comes from.</source>
+        <translation>点击任一阶段的单元格，查看它的来源。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::TeachingPanel</name>
+    <message>
+        <source>S&amp;teps</source>
+        <translation>分步计算(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The computation of one head stage by stage, with every number.</source>
+        <translation>逐个阶段展示一个头的计算过程，列出每个数。</translation>
+    </message>
+    <message>
+        <source>&amp;Your numbers</source>
+        <translation>自定义数值(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Type X, W_q, W_k, W_v yourself, or load a worked example.</source>
+        <translation>自己输入 X、W_q、W_k、W_v，或加载一个计算示例。</translation>
+    </message>
+    <message>
+        <source>C&amp;ompare</source>
+        <translation>对比(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Two settings side by side on the same sentence, and their difference.</source>
+        <translation>同一句子上并排比较两种设置，以及它们的差异。</translation>
+    </message>
+    <message>
+        <source>&amp;Why √d_k</source>
+        <translation>为何除以 √d_k(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Why scores are divided by √d_k: the variance of q·k grows with d_k.</source>
+        <translation>为什么分数要除以 √d_k：q·k 的方差随 d_k 增大。</translation>
+    </message>
+    <message>
+        <source>&amp;Lines</source>
+        <translation>连线图(&amp;L)</translation>
+    </message>
+    <message>
+        <source>The weights as lines between query and key tokens, one colour per head.</source>
+        <translation>把权重画成查询词元与键词元之间的连线，每个头一种颜色。</translation>
+    </message>
+</context>
+</TS>
