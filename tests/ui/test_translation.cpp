@@ -26,6 +26,7 @@
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLibraryInfo>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -293,10 +294,16 @@ TEST_F(TranslationTest, InstallingSwitchesTextsAndLocale) {
               QStringLiteral("4 个头的平均"));
     // Lessons pick their texts by QLocale's default.
     EXPECT_EQ(QLocale().name(), QStringLiteral("zh_CN"));
+    // Qt's own buttons follow when the system has Qt's translations (qt6-translations-l10n).
+    if (QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) +
+                      QStringLiteral("/qtbase_zh_CN.qm"))) {
+        EXPECT_EQ(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("取消"));
+    }
 
     ASSERT_TRUE(installLanguage(QStringLiteral("en")));
     EXPECT_EQ(installedLanguage(), QStringLiteral("en"));
     EXPECT_EQ(MainWindow::tr("&View"), QStringLiteral("&View"));
+    EXPECT_EQ(QCoreApplication::translate("QPlatformTheme", "Cancel"), QStringLiteral("Cancel"));
     EXPECT_EQ(QLocale().language(), QLocale::English);
 
     EXPECT_FALSE(installLanguage(QStringLiteral("fr")));
