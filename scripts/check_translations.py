@@ -34,7 +34,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TS_FILES = ["resources/translations/attention-lab_zh_CN.ts"]
+TS_GLOB = "resources/translations/attention-lab_*.ts"
 SCANNED_DIRS = ["ui"]
 LUPDATE_OPTIONS = ["-no-obsolete", "-locations", "none", "-silent"]
 
@@ -448,11 +448,11 @@ def find_lupdate(explicit: str | None) -> str:
 
 def check_translations(root: Path, lupdate: str) -> list[str]:
     problems = []
-    for relative in TS_FILES:
-        committed = root / relative
-        if not committed.exists():
-            problems.append(f"{relative}: missing")
-            continue
+    ts_files = sorted(root.glob(TS_GLOB))
+    if not ts_files:
+        problems.append(f"no {TS_GLOB}")
+    for committed in ts_files:
+        relative = committed.relative_to(root).as_posix()
         own, count = check_ts(committed, relative)
         problems += own
         with tempfile.TemporaryDirectory() as work:
@@ -516,16 +516,49 @@ void f(QWidget* w, QLabel* label, QComboBox* box, QMenu* menu) {
 '''
 
 
+# A .ts with one good entry and one of each fault the checks must report.
+SELF_TEST_TS = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Sample</name>
+    <message><source>&amp;File</source><translation>文件(&amp;F)</translation></message>
+    <message><source>&amp;Edit</source><translation>编辑</translation></message>
+    <message><source>%1 heads</source><translation>个头</translation></message>
+    <message><source>&lt;b&gt;%1&lt;/b&gt;</source><translation>%1</translation></message>
+    <message><source>Untranslated</source><translation type="unfinished"></translation></message>
+    <message><source>Empty</source><translation></translation></message>
+    <message><source>Gone</source><translation type="vanished">走了</translation></message>
+</context>
+</TS>
+"""
+SELF_TEST_TS_FAULTS = ["mnemonic", "placeholders", "HTML tags", "not translated",
+                       "not translated"]
+
+
 def self_test() -> int:
+    failed = False
     lines = SELF_TEST_SOURCE.splitlines()
     expected = {i + 1 for i, text in enumerate(lines) if text.rstrip().endswith("// bad")}
     found = {int(problem.split(":")[1]) for problem in scan_source(SELF_TEST_SOURCE, "sample")}
     if found != expected:
         print(f"scanner self-test failed: missed lines {sorted(expected - found)}, "
               f"wrongly reported lines {sorted(found - expected)}")
-        return 1
-    print(f"scanner self-test: the {len(expected)} bypasses found, nothing else")
-    return 0
+        failed = True
+    else:
+        print(f"scanner self-test: the {len(expected)} bypasses found, nothing else")
+
+    with tempfile.TemporaryDirectory() as work:
+        ts = Path(work) / "sample_zh_CN.ts"
+        ts.write_text(SELF_TEST_TS, encoding="utf-8")
+        problems, count = check_ts(ts, "sample")
+    reported = [next((f for f in SELF_TEST_TS_FAULTS if f in p), p) for p in problems]
+    if sorted(reported) != sorted(SELF_TEST_TS_FAULTS) or count != 7:
+        print("translation self-test failed: expected", SELF_TEST_TS_FAULTS, "got", problems)
+        failed = True
+    else:
+        print(f"translation self-test: the {len(SELF_TEST_TS_FAULTS)} faults found, nothing else")
+    return 1 if failed else 0
 
 
 def main() -> int:
