@@ -2,6 +2,7 @@
 
 #include "core/tokenizer.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMetaObject>
@@ -82,7 +83,28 @@ int tokenCount(const std::string& text, const core::TokenizerConfig& tokenizer) 
     return static_cast<int>(core::tokenize(text, tokenizer).size());
 }
 
+// From this many n_q · n_k · H cells a result is freed on a pool thread.
+constexpr double kBackgroundFreeCells = 4.0 * 1024 * 1024;
+
 } // namespace
+
+std::shared_ptr<const core::Result> AttentionController::shareResult(core::Result&& result) {
+    const double cells = static_cast<double>(result.queryTokens.size()) *
+                         static_cast<double>(result.keyTokens.size()) *
+                         static_cast<double>(std::max<std::size_t>(1, result.heads.size()));
+    if (cells < kBackgroundFreeCells)
+        return std::make_shared<const core::Result>(std::move(result));
+    // Freeing a result of thousands of tokens hands gigabytes back to the system, which takes
+    // a quarter of a second; wherever the last reference goes (usually the GUI thread, when the
+    // next result replaces it), the freeing itself happens on a pool thread.
+    return std::shared_ptr<const core::Result>(
+        new core::Result(std::move(result)), [](const core::Result* old) {
+            if (QCoreApplication::instance() && !QCoreApplication::closingDown())
+                QThreadPool::globalInstance()->start([old] { delete old; });
+            else
+                delete old;
+        });
+}
 
 struct AttentionController::Job {
     quint64 generation = 0;
@@ -254,7 +276,7 @@ void AttentionController::recompute() {
         timer.start();
         std::shared_ptr<const core::Result> result;
         try {
-            result = std::make_shared<const core::Result>(runCompute(config, *m_lexicons, {}));
+            result = shareResult(runCompute(config, *m_lexicons, {}));
         } catch (const std::exception& error) {
             const QString message = QString::fromStdString(error.what());
             emit failed(message, fieldForError(message));
@@ -291,8 +313,7 @@ void AttentionController::startWorker(std::shared_ptr<Job> job) {
             const auto progress = [&job](int, int) { return !job->cancel.load(); };
             if (job->cancel.load())
                 throw core::Cancelled();
-            result =
-                std::make_shared<const core::Result>(runCompute(job->config, *lexicons, progress));
+            result = shareResult(runCompute(job->config, *lexicons, progress));
         } catch (const core::Cancelled&) {
             cancelled = true;
             ++m_cancelledRuns;

@@ -73,6 +73,10 @@ public:
     int droppedResults() const { return m_droppedResults; }
     int cancelledRuns() const { return m_cancelledRuns.load(); }
 
+    /// `result` shared; a large one is freed on a pool thread when its last reference goes, so
+    /// that replacing it never stalls the GUI thread.
+    static std::shared_ptr<const core::Result> shareResult(core::Result&& result);
+
     /// The built-in lexicon at `dModel`, built once per width and shared with the worker.
     std::shared_ptr<const core::EmbeddingTable> builtinTable(int dModel);
 

@@ -17,18 +17,22 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr int kMaxLabelChars = 14;    // longer tokens are elided under the bars
-constexpr int kMaxValueLabels = 16;   // print each bar's value above it up to this many keys
+constexpr int kMaxLabelChars = 14;     // longer tokens are elided under the bars
+constexpr int kMaxValueLabels = 16;    // print each bar's value above it up to this many keys
 constexpr int kMaxHeadsSpelledOut = 6; // the mean's arithmetic lists the heads up to this many
 
-const QColor kBarColor(0x31, 0x68, 0x8e);      // viridis at 0.35: dark enough for white text
+const QColor kBarColor(0x31, 0x68, 0x8e); // viridis at 0.35: dark enough for white text
 const QColor kSelectedBarColor(0xff, 0x8c, 0x00);
 const QColor kTextColor(0x26, 0x26, 0x26);
 
-QString fmt(double value) { return HeatmapView::formatNumber(value); }
+QString fmt(double value) {
+    return HeatmapView::formatNumber(value);
+}
 
 // Parameters (d_k, T, s) print as typed: "16", "0.5", "10".
-QString param(double value) { return QString::number(value, 'g', 4); }
+QString param(double value) {
+    return QString::number(value, 'g', 4);
+}
 
 QString token(const std::vector<core::TokenInfo>& tokens, int index) {
     if (index < 0 || index >= static_cast<int>(tokens.size()))
@@ -218,30 +222,38 @@ void DetailsPanel::updateTicks() {
     const QFont font = m_plot->xAxis->tickLabelFont();
     const QFontMetricsF metrics(font);
     const double maxWidth = metrics.averageCharWidth() * kMaxLabelChars;
-    QStringList labels;
-    double widest = 0;
-    for (int key = 0; key < m_values.size(); ++key) {
+    auto label = [&](int key) {
         const core::TokenInfo& info = m_result->keyTokens.at(static_cast<std::size_t>(key));
-        QString text = metrics.elidedText(QString::fromStdString(info.text), Qt::ElideRight, maxWidth);
+        QString text =
+            metrics.elidedText(QString::fromStdString(info.text), Qt::ElideRight, maxWidth);
         if (info.unknown)
             text += QLatin1Char('?');
-        widest = std::max(widest, metrics.horizontalAdvance(text));
-        labels.append(text);
-    }
+        return text;
+    };
     // The axis rect of the previous layout is a good estimate of this one.
     const double width = m_plot->axisRect()->width() > 10 ? m_plot->axisRect()->width()
                                                           : std::max(50, m_plot->width() - 60);
-    const double cellWidth = width / m_values.size();
+    const int count = static_cast<int>(m_values.size());
+    const double cellWidth = width / count;
     const double lineHeight = metrics.height();
+    // Horizontal labels only when the widest fits its bar; narrower bars than a line of text
+    // cannot hold any, so the (costly, for thousands of keys) measuring is skipped.
+    bool horizontal = false;
+    if (cellWidth >= lineHeight) {
+        double widest = 0;
+        for (int key = 0; key < count; ++key)
+            widest = std::max(widest, metrics.horizontalAdvance(label(key)));
+        horizontal = widest + 6 <= cellWidth;
+    }
     int stride = 1;
-    if (widest + 6 <= cellWidth) {
+    if (horizontal) {
         m_plot->xAxis->setTickLabelRotation(0);
     } else {
         m_plot->xAxis->setTickLabelRotation(-45);
         stride = std::max(1, static_cast<int>(std::ceil((lineHeight * 1.42 + 2) / cellWidth)));
     }
-    for (int key = 0; key < labels.size(); key += stride)
-        ticker->addTick(key, labels[key]);
+    for (int key = 0; key < count; key += stride)
+        ticker->addTick(key, label(key));
 
     // Value labels only when each fits over its bar.
     bool fit = true;
@@ -275,9 +287,10 @@ QString DetailsPanel::buildSummary() const {
                     : tr("mean over %1 heads").arg(QString::number(result.heads.size()));
     else
         where = tr("max over heads");
-    const QString header = tr("Query '%1' (row %2 of %3) · %4")
-                               .arg(token(result.queryTokens, m_query), QString::number(m_query + 1),
-                                    QString::number(result.queryTokens.size()), where);
+    const QString header =
+        tr("Query '%1' (row %2 of %3) · %4")
+            .arg(token(result.queryTokens, m_query), QString::number(m_query + 1),
+                 QString::number(result.queryTokens.size()), where);
 
     int visible = 0;
     int argmax = -1;
@@ -289,15 +302,17 @@ QString DetailsPanel::buildSummary() const {
             argmax = key;
     }
     if (visible == 0)
-        return header + QLatin1Char('\n') + tr("Every key is masked: no distribution, all weights are 0.");
+        return header + QLatin1Char('\n') +
+               tr("Every key is masked: no distribution, all weights are 0.");
     if (m_head >= 0) {
         const core::HeadResult& head = result.heads[static_cast<std::size_t>(m_head)];
         if (m_query < static_cast<int>(head.argmax.size()))
             argmax = head.argmax[static_cast<std::size_t>(m_query)];
     }
-    const QString top = argmax >= 0 ? tr("argmax → '%1' (%2)")
-                                          .arg(token(result.keyTokens, argmax), fmt(m_values.value(argmax)))
-                                    : QString();
+    const QString top = argmax >= 0
+                            ? tr("argmax → '%1' (%2)")
+                                  .arg(token(result.keyTokens, argmax), fmt(m_values.value(argmax)))
+                            : QString();
     if (m_head == HeatmapView::MaxOfHeads)
         return header + QLatin1Char('\n') + top;
 
@@ -311,7 +326,8 @@ QString DetailsPanel::buildSummary() const {
     }
     return header + QLatin1Char('\n') +
            tr("entropy %1 nats, at most ln %3 = %2")
-               .arg(fmt(entropy), fmt(std::log(static_cast<double>(visible))), QString::number(visible)) +
+               .arg(fmt(entropy), fmt(std::log(static_cast<double>(visible))),
+                    QString::number(visible)) +
            QLatin1Char('\n') + top;
 }
 
@@ -340,8 +356,7 @@ QString DetailsPanel::buildArithmetic() const {
     }
 
     if (result.weightsOnly)
-        return tr("weight %1 (imported: the model's scores are not in the file)")
-            .arg(fmt(weight));
+        return tr("weight %1 (imported: the model's scores are not in the file)").arg(fmt(weight));
     const core::HeadResult& head = result.heads[static_cast<std::size_t>(m_head)];
     const double score = head.scores(m_query, m_key);
     QStringList steps;
@@ -364,7 +379,8 @@ QString DetailsPanel::buildArithmetic() const {
     case core::ScoringFunction::Cosine: {
         const double scale = head.params.scale;
         const double cosine = scale != 0 ? score / scale : 0.0;
-        steps << QStringLiteral("s·cos(q,k) = %1 × %2 = %3").arg(param(scale), fmt(cosine), fmt(score));
+        steps << QStringLiteral("s·cos(q,k) = %1 × %2 = %3")
+                     .arg(param(scale), fmt(cosine), fmt(score));
         break;
     }
     }
@@ -382,9 +398,9 @@ QString DetailsPanel::buildArithmetic() const {
     if (result.config.positional == core::PositionalEncoding::Alibi)
         steps << tr("+ ALiBi %1 = %2").arg(fmt(logit - scaled), fmt(logit));
     const std::string_view normalizer = core::toString(result.config.normalizer);
-    steps << QStringLiteral("%1 → %2")
-                 .arg(QString::fromUtf8(normalizer.data(), static_cast<qsizetype>(normalizer.size())),
-                      fmt(weight));
+    steps << QStringLiteral("%1 → %2").arg(
+        QString::fromUtf8(normalizer.data(), static_cast<qsizetype>(normalizer.size())),
+        fmt(weight));
     return steps.join(QStringLiteral(", "));
 }
 

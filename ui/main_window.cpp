@@ -49,6 +49,8 @@ constexpr int kSaveDelayMs = 400;       // settings are written this long after 
 constexpr int kStripLines = 2;          // the token strips wrap to at most this many lines
 constexpr QSize kViewMinimum(200, 180); // at zoom 1; smaller views cannot fit their labels
 constexpr double kZoomStep = 1.2;
+// From this many cells (n_q · n_k) the heatmaps are filled one per event-loop turn.
+constexpr qint64 kStaggeredViewCells = 512 * 512;
 constexpr int kTallScreen = 900; // px of available height from which the details go below
 
 const QColor kErrorBackground(0xfd, 0xec, 0xea);
@@ -786,11 +788,30 @@ void MainWindow::arrangeGrid() {
 }
 
 void MainWindow::refreshViewData() {
-    for (int i = 0; i < m_activeViews.size(); ++i)
-        m_activeViews[i]->setData(m_result, m_activeHeads[i]);
-    // The selection follows the data: same row and key while they exist.
-    for (HeatmapView* view : std::as_const(m_activeViews))
-        view->setSelection(shownQuery(), shownKey());
+    // A large result takes tens of milliseconds per view (pooling millions of cells): one view
+    // per turn of the event loop then, so that typing and the progress bar never stall for the
+    // sum of them. A newer refresh makes the pending ones stale.
+    const quint64 refresh = ++m_viewRefresh;
+    const qint64 cells = m_result ? static_cast<qint64>(m_result->queryTokens.size()) *
+                                        static_cast<qint64>(m_result->keyTokens.size())
+                                  : 0;
+    const bool staggered = cells >= kStaggeredViewCells;
+    for (int i = 0; i < m_activeViews.size(); ++i) {
+        HeatmapView* view = m_activeViews[i];
+        const int head = m_activeHeads[i];
+        auto fill = [this, view, head] {
+            view->setData(m_result, head);
+            // The selection follows the data: same row and key while they exist.
+            view->setSelection(shownQuery(), shownKey());
+        };
+        if (!staggered || i == 0)
+            fill();
+        else
+            QTimer::singleShot(i, view, [this, refresh, fill] {
+                if (refresh == m_viewRefresh)
+                    fill();
+            });
+    }
 }
 
 bool MainWindow::cellValuesShown() const {

@@ -346,6 +346,7 @@ private:
     QAction* m_presentAction = nullptr;
     QAction* m_hideControlsAction = nullptr;
     QAction* m_showHiddenAction = nullptr;
+    quint64 m_viewRefresh = 0; ///< makes staggered view updates of an older result stale
     bool m_interactive = true;
     int m_unsavedAnswer = 0;
     QString m_lastError;

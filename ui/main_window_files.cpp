@@ -491,7 +491,7 @@ void MainWindow::setImportedLayer(int layer) {
 
 void MainWindow::showImportedLayer() {
     auto result =
-        std::make_shared<const core::Result>(core::importedResult(*m_imported, m_importedLayer));
+        AttentionController::shareResult(core::importedResult(*m_imported, m_importedLayer));
     showResult(std::move(result), 0);
     m_statusLabel->setText(tr("%1 · layer %2 of %3 · %4 heads")
                                .arg(m_importedName)
