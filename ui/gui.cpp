@@ -1,5 +1,6 @@
 #include "gui.h"
 
+#include "language.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -23,6 +24,8 @@ void setApplicationIdentity() {
 int runGui(int& argc, char** argv, const StartupParser& parse) {
     QApplication app(argc, argv);
     setApplicationIdentity();
+    // Before any widget is built: widgets take their texts when they are constructed.
+    loadInterfaceLanguage();
     MainWindow window;
     StartupRequest request;
     if (parse)

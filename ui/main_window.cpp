@@ -5,6 +5,7 @@
 #include "controls_panel.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
+#include "language.h"
 #include "teaching_panel.h"
 
 #include "core/options.h"
@@ -422,6 +423,8 @@ void MainWindow::buildMenus() {
     resetAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_0));
     view->addSeparator();
     buildClassroomActions(view);
+    view->addSeparator();
+    addLanguageMenu(view, this, m_settingsPath);
     view->addSeparator();
     QAction* controlsToggle = m_controlsDock->toggleViewAction();
     controlsToggle->setText(tr("&Controls Panel"));
