@@ -168,7 +168,9 @@ constexpr const char* kKeptWords =
     "softmax sparsemax relu norm sigmoid hardmax tanh cos ln exp max argmax Var KL RoPE ALiBi "
     "ICU GloVe word2vec fastText PNG SVG PDF JSON CSV NumPy npy txt vec bin attnlab dpi Viridis "
     "Cividis Magma Bahdanau Luong Transformer Qt QCustomPlot Eigen GNU GPL Attention Lab Ctrl "
-    "PAD logit logits score";
+    "PAD logit logits score "
+    // A language is named in its own language in the Language menu.
+    "English";
 
 // "scaled-dot", "softmax", "causal", "random", …, as core::toString spells them.
 QStringList canonicalSettingNames() {
