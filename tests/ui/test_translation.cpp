@@ -169,8 +169,9 @@ constexpr const char* kKeptWords =
     "ICU GloVe word2vec fastText PNG SVG PDF JSON CSV NumPy npy txt vec bin attnlab dpi Viridis "
     "Cividis Magma Bahdanau Luong Transformer Qt QCustomPlot Eigen GNU GPL Attention Lab Ctrl "
     "PAD logit logits score "
-    // A language is named in its own language in the Language menu.
-    "English";
+    // A language is named in its own language, and the Language menu in both, so that someone
+    // who cannot read the current interface finds it.
+    "English Language";
 
 // "scaled-dot", "softmax", "causal", "random", …, as core::toString spells them.
 QStringList canonicalSettingNames() {
