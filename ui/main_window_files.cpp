@@ -255,8 +255,9 @@ bool MainWindow::openSessionFile(const QString& path) {
     }
     if (isShowingImport())
         closeImport();
-    m_sessionPath = QFileInfo(path).absoluteFilePath();
+    m_sessionPath.clear(); // the title and "changed" follow the new file once it is shown
     applySession(session);
+    m_sessionPath = QFileInfo(path).absoluteFilePath();
     // What the file says, as this build writes it: so a file from an older build, or with
     // unknown members, is not "changed" until the user changes something.
     m_savedSessionText = core::serializeSession(currentSession());
