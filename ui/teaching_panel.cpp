@@ -52,6 +52,7 @@ TeachingPanel::TeachingPanel(QWidget* parent) : QTabWidget(parent) {
     setTabToolTip(4, tr("The weights as lines between query and key tokens, one colour per "
                         "head."));
 
+    connect(this, &QTabWidget::currentChanged, this, &TeachingPanel::refreshShownPage);
     m_editor->setBaseConfigProvider([this] { return workspaceConfig(); });
     m_compare->setBaseConfigProvider([this] { return workspaceConfig(); });
     m_compare->setConfigAdapter([this](core::Config config) { return applyManual(config); });
@@ -88,11 +89,30 @@ core::Config TeachingPanel::workspaceConfig() const {
 
 void TeachingPanel::setResult(std::shared_ptr<const core::Result> result) {
     m_result = std::move(result);
-    m_steps->setResult(m_result);
+    // Only the page on screen follows at once; the others when they are shown. With thousands
+    // of tokens a hidden Lines or Compare page would otherwise cost tens of milliseconds per
+    // result for nothing.
+    // The editor always follows: the typed numbers it fits to new sentences are the result's.
     m_editor->setResult(m_result);
-    m_compare->setResult(m_result);
-    m_scaling->setResult(m_result);
-    m_lines->setResult(m_result);
+    m_stale = {m_steps, m_compare, m_scaling, m_lines};
+    refreshShownPage();
+}
+
+void TeachingPanel::refreshShownPage() {
+    for (QWidget* page : std::as_const(m_stale)) {
+        if (!currentWidget() || !(currentWidget() == page || currentWidget()->isAncestorOf(page)))
+            continue;
+        m_stale.remove(page);
+        if (page == m_steps)
+            m_steps->setResult(m_result);
+        else if (page == m_compare)
+            m_compare->setResult(m_result);
+        else if (page == m_scaling)
+            m_scaling->setResult(m_result);
+        else if (page == m_lines)
+            m_lines->setResult(m_result);
+        return;
+    }
 }
 
 void TeachingPanel::setSelection(int head, int query, int key) {

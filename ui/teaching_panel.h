@@ -13,6 +13,7 @@
 
 #include "core/attention.h"
 
+#include <QSet>
 #include <QTabWidget>
 
 #include <memory>
@@ -69,6 +70,7 @@ signals:
 
 private:
     core::Config workspaceConfig() const;
+    void refreshShownPage();
 
     AttentionController* m_workspace = nullptr;
     std::shared_ptr<const core::Result> m_result;
@@ -77,6 +79,7 @@ private:
     CompareView* m_compare = nullptr;
     ScalingView* m_scaling = nullptr;
     LinesView* m_lines = nullptr;
+    QSet<QWidget*> m_stale; ///< pages that have not seen m_result yet
 };
 
 } // namespace attnlab::ui
