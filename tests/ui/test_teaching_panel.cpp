@@ -149,3 +149,21 @@ TEST(TeachingPanel, CompareBToAReachesTheWorkspace) {
     EXPECT_EQ(w.controls.scoringBox()->currentData().toInt(),
               static_cast<int>(core::ScoringFunction::Dot));
 }
+
+TEST(TeachingPanel, HiddenPagesTakeTheResultWhenShown) {
+    TeachingPanel panel;
+    panel.resize(1000, 700);
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
+    core::Config config;
+    config.sentence = "the cat sat";
+    auto first = std::make_shared<const core::Result>(core::compute(config));
+    panel.setResult(first);
+    EXPECT_EQ(panel.compareView()->resultA(), nullptr) << "a hidden page computed for nothing";
+    panel.showPage(panel.compareView());
+    EXPECT_EQ(panel.compareView()->resultA(), first);
+    config.sentence = "the cat sat on the mat";
+    auto second = std::make_shared<const core::Result>(core::compute(config));
+    panel.setResult(second);
+    EXPECT_EQ(panel.compareView()->resultA(), second) << "the page on screen follows at once";
+}
