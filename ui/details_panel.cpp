@@ -2,6 +2,7 @@
 
 #include "color_maps.h"
 #include "heatmap_view.h"
+#include "view_options.h"
 
 #include <qcustomplot.h>
 
@@ -45,17 +46,6 @@ bool masked(const core::Result& result, int query, int key) {
     if (query < 0 || key < 0 || query >= allowed.rows() || key >= allowed.cols())
         return false;
     return !allowed(query, key);
-}
-
-const core::Matrix* weightsOf(const core::Result& result, int head) {
-    const core::Matrix* matrix = nullptr;
-    if (head >= 0 && head < static_cast<int>(result.heads.size()))
-        matrix = &result.heads[static_cast<std::size_t>(head)].weights;
-    else if (head == HeatmapView::MeanOfHeads)
-        matrix = &result.meanWeights;
-    else if (head == HeatmapView::MaxOfHeads)
-        matrix = &result.maxWeights;
-    return matrix && matrix->size() > 0 ? matrix : nullptr;
 }
 
 } // namespace
