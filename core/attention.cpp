@@ -186,7 +186,7 @@ public:
     SerialScope& operator=(const SerialScope&) = delete;
 
 private:
-    int m_previous = 0;
+    [[maybe_unused]] int m_previous = 0; // used only with OpenMP
 };
 
 // Multiply-adds ×2 of the products of compute(), the measure for going parallel.

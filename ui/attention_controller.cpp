@@ -6,6 +6,8 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMetaObject>
+#include <QPointer>
+#include <QStandardPaths>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -122,6 +124,9 @@ AttentionController::AttentionController(QObject* parent)
 }
 
 AttentionController::~AttentionController() {
+    if (m_load)
+        m_load->cancel = true;
+    m_loadPool.waitForDone();
     m_pending.reset();
     if (m_running)
         m_running->cancel = true;
@@ -148,28 +153,104 @@ std::shared_ptr<const core::EmbeddingTable> AttentionController::builtinTable(in
     return m_lexicons->get(dModel);
 }
 
+core::EmbeddingLoadOptions AttentionController::loadOptions() const {
+    core::EmbeddingLoadOptions options;
+    // The binary cache makes the second load of a large file ten times faster; it lives beside
+    // the file, or in the program's cache folder when that folder is not writable.
+    options.useCache = true;
+    options.cacheDirectory =
+        QStandardPaths::writableLocation(QStandardPaths::CacheLocation).toStdString();
+    return options;
+}
+
 bool AttentionController::loadEmbeddings(const QString& path) {
-    std::shared_ptr<const core::EmbeddingTable> table;
-    try {
-        table = std::make_shared<const core::EmbeddingTable>(
-            core::loadEmbeddingsFile(QFileInfo(path).absoluteFilePath().toStdString()));
-    } catch (const std::exception& error) {
-        emit failed(QString::fromStdString(error.what()), QStringLiteral("embeddings"));
-        return false;
+    cancelEmbeddingsLoad(); // the newest request wins
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QFileInfo info(absolute);
+    if (!info.isFile() || info.size() < m_syncLoadBytes) {
+        // Small files (and missing ones, whose error is immediate) load at once.
+        try {
+            applyLoadedEmbeddings(path,
+                                  core::loadEmbeddings(absolute.toStdString(), loadOptions()));
+        } catch (const std::exception& error) {
+            emit failed(QString::fromStdString(error.what()), QStringLiteral("embeddings"));
+            return false;
+        }
+        return !m_fileTable ? false : m_embeddingsPath == path;
     }
-    if (table->size() == 0 || table->dimension() < 1) {
+
+    // A large file loads on a worker with progress; cancelEmbeddingsLoad() stops it.
+    auto load = std::make_shared<EmbeddingLoad>();
+    load->path = path;
+    m_load = load;
+    core::EmbeddingLoadOptions options = loadOptions();
+    options.progress = [this, load](std::int64_t done, std::int64_t total) {
+        if (load->cancel.load())
+            return false;
+        QMetaObject::invokeMethod(
+            this,
+            [this, load, done, total] {
+                if (m_load == load)
+                    emit embeddingsProgress(done, total);
+            },
+            Qt::QueuedConnection);
+        return true;
+    };
+    emit embeddingsLoading(path);
+    m_loadPool.start([this, load, absolute, options] {
+        auto loaded = std::make_shared<core::EmbeddingLoadResult>();
+        QString error;
+        try {
+            *loaded = core::loadEmbeddings(absolute.toStdString(), options);
+        } catch (const core::Cancelled&) {
+            return;
+        } catch (const std::exception& exception) {
+            error = QString::fromStdString(exception.what());
+        }
+        if (load->cancel.load())
+            return;
+        QMetaObject::invokeMethod(
+            this,
+            [this, load, loaded, error] {
+                if (m_load != load)
+                    return; // cancelled or replaced meanwhile
+                m_load.reset();
+                if (!error.isEmpty())
+                    emit failed(error, QStringLiteral("embeddings"));
+                else
+                    applyLoadedEmbeddings(load->path, std::move(*loaded));
+            },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+void AttentionController::cancelEmbeddingsLoad() {
+    if (!m_load)
+        return;
+    m_load->cancel = true;
+    const QString name = QFileInfo(m_load->path).fileName();
+    m_load.reset();
+    emit failed(tr("Loading %1 was cancelled; the previous embeddings stay.").arg(name),
+                QStringLiteral("embeddings"));
+}
+
+void AttentionController::applyLoadedEmbeddings(const QString& path,
+                                                core::EmbeddingLoadResult loaded) {
+    if (loaded.table.size() == 0 || loaded.table.dimension() < 1) {
         emit failed(tr("%1 holds no word vectors").arg(QFileInfo(path).fileName()),
                     QStringLiteral("embeddings"));
-        return false;
+        return;
     }
-    m_fileTable = std::move(table);
+    m_fileTable = std::make_shared<const core::EmbeddingTable>(std::move(loaded.table));
     m_embeddingsPath = path;
     m_config.embeddings = core::EmbeddingSource::File;
     m_config.embeddingsPath = path.toStdString();
     m_config.dModel = m_fileTable->dimension();
     emit embeddingsLoaded(path, static_cast<int>(m_fileTable->size()), m_fileTable->dimension());
+    for (const std::string& warning : loaded.warnings)
+        emit embeddingsWarning(QString::fromStdString(warning));
     recompute();
-    return true;
 }
 
 double AttentionController::estimateWork(const core::Config& config) {

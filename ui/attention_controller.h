@@ -41,9 +41,18 @@ public:
     void setSentence(const QString& sentence);
     void setSource(const QString& source);
 
-    /// Loads an embeddings file and switches to it. On failure emits failed(message,
-    /// "embeddings"), keeps the previous table, configuration and result, and returns false.
+    /// Loads an embeddings file and switches to it. A file smaller than syncLoadLimit() loads
+    /// at once; a larger one on a worker (embeddingsLoading, embeddingsProgress, then
+    /// embeddingsLoaded or failed), cancellable with cancelEmbeddingsLoad(). On failure emits
+    /// failed(message, "embeddings"), keeps the previous table, configuration and result, and
+    /// returns false (at once, or later for a worker's load, which returns true).
     bool loadEmbeddings(const QString& path);
+    /// Stops a load running on the worker; the previous embeddings stay.
+    void cancelEmbeddingsLoad();
+    bool isLoadingEmbeddings() const { return m_load != nullptr; }
+    /// Files of at least this many bytes load on a worker; default 16 MiB (tests set 0).
+    void setSyncLoadLimit(qint64 bytes) { m_syncLoadBytes = bytes; }
+    qint64 syncLoadLimit() const { return m_syncLoadBytes; }
     /// Path and table of the loaded embeddings file (empty / null when none).
     QString embeddingsPath() const { return m_embeddingsPath; }
     std::shared_ptr<const core::EmbeddingTable> embeddingsTable() const { return m_fileTable; }
@@ -98,6 +107,12 @@ signals:
     void busyChanged(bool busy);
     /// An embeddings file was loaded (words, vector width).
     void embeddingsLoaded(const QString& path, int words, int dimension);
+    /// A large file started loading on the worker.
+    void embeddingsLoading(const QString& path);
+    /// Bytes of the file read so far, of `total`.
+    void embeddingsProgress(qint64 done, qint64 total);
+    /// Something the user should know about the loaded file (e.g. duplicate words).
+    void embeddingsWarning(const QString& message);
 
 private:
     struct Job;
@@ -110,7 +125,17 @@ private:
 
     core::Config m_config;
     std::shared_ptr<detail::LexiconCache> m_lexicons;
+    struct EmbeddingLoad {
+        QString path;
+        std::atomic<bool> cancel{false};
+    };
+    core::EmbeddingLoadOptions loadOptions() const;
+    void applyLoadedEmbeddings(const QString& path, core::EmbeddingLoadResult loaded);
+
     std::shared_ptr<const core::EmbeddingTable> m_fileTable;
+    std::shared_ptr<EmbeddingLoad> m_load; ///< the load running on m_loadPool, if any
+    QThreadPool m_loadPool;
+    qint64 m_syncLoadBytes = 16 * 1024 * 1024;
     QString m_embeddingsPath;
 
     std::shared_ptr<const core::Result> m_lastResult;

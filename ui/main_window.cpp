@@ -29,6 +29,7 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QResizeEvent>
 #include <QScreen>
 #include <QScrollArea>
@@ -485,9 +486,45 @@ void MainWindow::connectController() {
     });
     connect(m_controller, &AttentionController::embeddingsLoaded, this,
             [this](const QString& path, int, int dimension) {
+                closeLoadProgress();
                 m_controls->setEmbeddingsFile(path, dimension);
                 scheduleSave();
             });
+    connect(m_controller, &AttentionController::embeddingsWarning, this,
+            [this](const QString& message) { showMessage(message, false); });
+    // A large embeddings file loads on a worker: its progress shows, and Cancel stops it.
+    connect(m_controller, &AttentionController::embeddingsLoading, this,
+            [this](const QString& path) {
+                closeLoadProgress();
+                m_loadProgress = new QProgressDialog(
+                    tr("Loading word vectors from %1…").arg(QFileInfo(path).fileName()),
+                    tr("Cancel"), 0, 1000, this);
+                m_loadProgress->setWindowTitle(tr("Load Embeddings File"));
+                m_loadProgress->setMinimumDuration(300);
+                m_loadProgress->setAutoClose(false);
+                m_loadProgress->setAutoReset(false);
+                connect(m_loadProgress, &QProgressDialog::canceled, m_controller,
+                        &AttentionController::cancelEmbeddingsLoad);
+            });
+    connect(m_controller, &AttentionController::embeddingsProgress, this,
+            [this](qint64 done, qint64 total) {
+                if (m_loadProgress && total > 0)
+                    m_loadProgress->setValue(static_cast<int>(1000.0 * done / total));
+            });
+    connect(m_controller, &AttentionController::failed, this,
+            [this](const QString&, const QString& field) {
+                if (field == QLatin1String("embeddings"))
+                    closeLoadProgress();
+            });
+}
+
+void MainWindow::closeLoadProgress() {
+    if (!m_loadProgress)
+        return;
+    QProgressDialog* dialog = m_loadProgress;
+    m_loadProgress = nullptr;
+    dialog->disconnect(m_controller); // closing must not count as Cancel
+    dialog->deleteLater();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class QLabel;
 class QLineEdit;
 class QMenu;
 class QProgressBar;
+class QProgressDialog;
 class QScrollArea;
 class QSettings;
 class QTimer;
@@ -195,6 +196,7 @@ private:
     void buildStatusBar();
     void setUpTabOrder();
     void connectController();
+    void closeLoadProgress();
 
     void onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds);
     void showResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds);
@@ -343,6 +345,7 @@ private:
     QByteArray m_stateBeforePresenting;
     double m_textScaleBeforePresenting = 1.0;
     QPalette m_paletteBeforePresenting;
+    QProgressDialog* m_loadProgress = nullptr;
     QAction* m_presentAction = nullptr;
     QAction* m_hideControlsAction = nullptr;
     QAction* m_showHiddenAction = nullptr;

@@ -193,8 +193,10 @@ void MainWindow::applyConfig(const core::Config& requested) {
     core::Config config = requested;
     if (config.embeddings == core::EmbeddingSource::File) {
         const QString path = qs(config.embeddingsPath);
-        if (path != m_controller->embeddingsPath() && !m_controller->loadEmbeddings(path)) {
-            // The error is shown inline; the lesson still opens, on the built-in vectors.
+        if (path != m_controller->embeddingsPath() &&
+            (!m_controller->loadEmbeddings(path) || m_controller->isLoadingEmbeddings())) {
+            // A failure is shown inline and the lesson opens on the built-in vectors; a large
+            // file loading on the worker takes over when it is ready.
             config.embeddings = core::EmbeddingSource::Builtin;
             config.dModel = std::clamp(config.dModel, 2, 4096);
         }

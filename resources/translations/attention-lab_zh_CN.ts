@@ -178,6 +178,10 @@ Restart now?</source>
         <source>%1 holds no word vectors</source>
         <translation>%1 中没有词向量</translation>
     </message>
+    <message>
+        <source>Loading %1 was cancelled; the previous embeddings stay.</source>
+        <translation>已取消加载 %1；继续使用之前的嵌入。</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::ColorBarWidget</name>
@@ -1676,6 +1680,14 @@ Restart now?</source>
     <message>
         <source>Token lists (*.json);;All files (*)</source>
         <translation>词元列表 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Loading word vectors from %1…</source>
+        <translation>正在从 %1 加载词向量…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

@@ -283,3 +283,58 @@ TEST(AttentionController, WorkEstimateGrowsWithTokensHeadsAndWidth) {
     EXPECT_LT(AttentionController::estimateWork(config),
               AttentionController::estimateWork(largeConfig(200)));
 }
+
+TEST(AttentionController, LargeEmbeddingsFilesLoadOnTheWorkerWithProgress) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    QByteArray text;
+    for (int i = 0; i < 2000; ++i)
+        text += "word" + QByteArray::number(i) + " 0.5 -0.25 0.125 1\n";
+    text += "cat 1 0 0 0\n";
+    const QString path = writeFile(dir, QStringLiteral("large.txt"), text);
+    AttentionController controller;
+    controller.setSyncLoadLimit(0); // every file counts as large
+    controller.setConfig(smallConfig("the cat"));
+    QSignalSpy loading(&controller, &AttentionController::embeddingsLoading);
+    QSignalSpy loaded(&controller, &AttentionController::embeddingsLoaded);
+    QSignalSpy progress(&controller, &AttentionController::embeddingsProgress);
+    ASSERT_TRUE(controller.loadEmbeddings(path));
+    EXPECT_EQ(loading.count(), 1);
+    EXPECT_TRUE(controller.isLoadingEmbeddings());
+    EXPECT_EQ(loaded.count(), 0) << "the worker answers through the event loop";
+    ASSERT_TRUE(loaded.wait(10000));
+    EXPECT_FALSE(controller.isLoadingEmbeddings());
+    EXPECT_GE(progress.count(), 1);
+    EXPECT_EQ(loaded.at(0).at(1).toInt(), 2001);
+    ASSERT_TRUE(waitUntilIdle(controller));
+    ASSERT_TRUE(controller.lastResult());
+    EXPECT_EQ(controller.lastResult()->config.dModel, 4);
+    EXPECT_EQ(controller.lastResult()->queryInputs.row(1),
+              (core::RowVector(4) << 1, 0, 0, 0).finished());
+    // The binary cache was written beside the file, and a second load uses it.
+    EXPECT_TRUE(QFileInfo::exists(path + QStringLiteral(".attnlab-cache")));
+}
+
+TEST(AttentionController, CancellingALoadKeepsThePreviousEmbeddings) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    QByteArray text;
+    for (int i = 0; i < 20000; ++i)
+        text += "w" + QByteArray::number(i) + " 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8\n";
+    const QString path = writeFile(dir, QStringLiteral("big.txt"), text);
+    AttentionController controller;
+    controller.setSyncLoadLimit(0);
+    controller.setConfig(smallConfig());
+    const auto before = controller.lastResult();
+    QSignalSpy loaded(&controller, &AttentionController::embeddingsLoaded);
+    QSignalSpy failed(&controller, &AttentionController::failed);
+    ASSERT_TRUE(controller.loadEmbeddings(path));
+    controller.cancelEmbeddingsLoad();
+    EXPECT_FALSE(controller.isLoadingEmbeddings());
+    ASSERT_EQ(failed.count(), 1);
+    EXPECT_TRUE(failed.at(0).at(0).toString().contains(QStringLiteral("cancelled")));
+    QTest::qWait(500); // a worker that finished anyway must not switch the table
+    EXPECT_EQ(loaded.count(), 0);
+    EXPECT_EQ(controller.config().embeddings, core::EmbeddingSource::Builtin);
+    EXPECT_EQ(controller.lastResult(), before);
+}
