@@ -51,6 +51,7 @@ constexpr int kSaveDelayMs = 400;       // settings are written this long after 
 constexpr int kStripLines = 2;          // the token strips wrap to at most this many lines
 constexpr QSize kViewMinimum(200, 180); // at zoom 1; smaller views cannot fit their labels
 constexpr double kZoomStep = 1.2;
+constexpr int kMaxInputCharacters = 1'000'000;
 // From this many cells (n_q · n_k) the heatmaps are filled one per event-loop turn.
 constexpr qint64 kStaggeredViewCells = 512 * 512;
 constexpr int kTallScreen = 900; // px of available height from which the details go below
@@ -124,6 +125,9 @@ void MainWindow::buildCentral() {
     auto makeField = [&](int row, const QString& label, const QString& placeholder,
                          const QString& toolTip, QLineEdit*& edit, QLabel*& strip, QLabel*& error) {
         edit = new QLineEdit(central);
+        // QLineEdit keeps 32767 characters by default and cuts a longer paste silently; the
+        // core's token limit should be what tells a user the text is too long.
+        edit->setMaxLength(kMaxInputCharacters);
         edit->setFont(inputFont);
         edit->setPlaceholderText(placeholder);
         edit->setToolTip(toolTip);
