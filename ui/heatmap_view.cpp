@@ -1,10 +1,11 @@
 #include "heatmap_view.h"
+#include "plot_lines.h"
 
 #include <qcustomplot.h>
 
 #include <QFontInfo>
-#include <QHash>
 #include <QFontMetricsF>
+#include <QHash>
 #include <QKeyEvent>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -20,8 +21,8 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr int kTickLength = 4;   // px, outward tick marks next to the token labels
-constexpr int kLabelGap = 3;     // px between tick and label, and label and axis title
+constexpr int kTickLength = 4;     // px, outward tick marks next to the token labels
+constexpr int kLabelGap = 3;       // px between tick and label, and label and axis title
 constexpr int kMaxLabelChars = 14; // longer tokens are elided in the axis labels
 // Tokens this short always fit the label width (even full-width CJK characters are about two
 // average widths), so they skip the costly elision.
@@ -39,7 +40,9 @@ const QColor kPaddingLabelColor(0x9a, 0x9a, 0x9a);
 const QColor kMaskedRowColor(0xc6, 0x28, 0x28);
 const QColor kSelectedKeyColor(0xff, 0x8c, 0x00);
 
-double degrees(double d) { return d * std::numbers::pi / 180.0; }
+double degrees(double d) {
+    return d * std::numbers::pi / 180.0;
+}
 constexpr double kSqrt2 = std::numbers::sqrt2;
 constexpr double kInvSqrt2 = 1.0 / std::numbers::sqrt2;
 
@@ -122,8 +125,9 @@ private:
     QCPAxis* yAxis() const { return mParentPlot->yAxis; }
 
     QRectF cellRect(double key0, double query0, double key1, double query1) const {
-        return QRectF(QPointF(xAxis()->coordToPixel(key0 - 0.5), yAxis()->coordToPixel(query0 - 0.5)),
-                      QPointF(xAxis()->coordToPixel(key1 + 0.5), yAxis()->coordToPixel(query1 + 0.5)))
+        return QRectF(
+                   QPointF(xAxis()->coordToPixel(key0 - 0.5), yAxis()->coordToPixel(query0 - 0.5)),
+                   QPointF(xAxis()->coordToPixel(key1 + 0.5), yAxis()->coordToPixel(query1 + 0.5)))
             .normalized();
     }
 
@@ -181,7 +185,7 @@ private:
             if (row < 0 || row >= v.m_rows)
                 continue;
             const QRectF rect = cellRect(0, row, v.m_cols - 1, row);
-            painter->setPen(QPen(kMaskedRowColor, cellHeight >= 6 ? 2.0 : 1.0));
+            painter->setPen(QPen(kMaskedRowColor, (cellHeight >= 6 ? 2.0 : 1.0) * v.m_lineScale));
             painter->setBrush(Qt::NoBrush);
             painter->drawRect(rect.adjusted(1, 1, -1, -1));
             const double textWidth = metrics.horizontalAdvance(text) + 8;
@@ -203,7 +207,8 @@ private:
         const QString widest = QStringLiteral("0.00");
         for (;;) {
             const QFontMetricsF metrics(font);
-            if (metrics.horizontalAdvance(widest) + 5 <= cellWidth && metrics.height() + 2 <= cellHeight)
+            if (metrics.horizontalAdvance(widest) + 5 <= cellWidth &&
+                metrics.height() + 2 <= cellHeight)
                 break;
             if (font.pointSizeF() - 0.5 < kMinValueFontPt)
                 return;
@@ -266,7 +271,7 @@ private:
                 continue;
             lastBottom = y + lineHeight / 2;
             const auto kind = v.m_queryKinds.value(row);
-            painter->setPen(QPen(kLabelColor, 1));
+            painter->setPen(QPen(kLabelColor, v.m_lineScale));
             painter->drawLine(QPointF(rect.left() - kTickLength, y), QPointF(rect.left(), y));
             painter->setFont(labelFont(kind, row == v.m_selectedQuery));
             painter->setPen(labelColor(kind));
@@ -297,7 +302,7 @@ private:
                     continue;
                 lastEdge = x;
             }
-            painter->setPen(QPen(kLabelColor, 1));
+            painter->setPen(QPen(kLabelColor, v.m_lineScale));
             painter->drawLine(QPointF(x, top), QPointF(x, top + kTickLength));
             painter->setFont(font);
             painter->setPen(labelColor(kind));
@@ -396,6 +401,11 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent) {
 }
 
 HeatmapView::~HeatmapView() = default;
+
+void HeatmapView::setLineScale(double scale) {
+    m_lineScale = std::clamp(scale, 0.5, 4.0);
+    setPlotLineScale(m_plot, m_lineScale); // axes and frames; the cells' own marks read m_lineScale
+}
 
 QFont HeatmapView::tokenFont(const QFont& base) {
     QFont font(base);
@@ -533,7 +543,8 @@ void HeatmapView::fillColorMap() {
             }
             for (int block = 0; block < rows; ++block)
                 for (int c = 0; c < cols; ++c)
-                    data->setCell(c, block, pooledValues[static_cast<std::size_t>(block) * cols + c]);
+                    data->setCell(c, block,
+                                  pooledValues[static_cast<std::size_t>(block) * cols + c]);
         }
     }
     // setCell only ever widens the stored bounds; recompute them for the new contents.
@@ -663,8 +674,8 @@ void HeatmapView::rebuildLayout() {
     // The axis rect stays in the layout (QCustomPlot finds its axis rects there); the title
     // gets a row above it and the colour scale a column beside it only while they are shown.
     QCPLayoutGrid* grid = m_plot->plotLayout();
-    for (QCPLayoutElement* element : {static_cast<QCPLayoutElement*>(m_titleElement),
-                                      static_cast<QCPLayoutElement*>(m_scale)})
+    for (QCPLayoutElement* element :
+         {static_cast<QCPLayoutElement*>(m_titleElement), static_cast<QCPLayoutElement*>(m_scale)})
         if (element->layout() == grid)
             grid->take(element);
     grid->simplify();
@@ -712,7 +723,8 @@ void HeatmapView::updateLabelLayout() {
         m_keyLabelStride = niceStride(rotatedStride);
         keyExtent = (keyWidth + lineHeight) * kInvSqrt2 + 2;
     }
-    m_plot->xAxis->setLabelPadding(static_cast<int>(std::ceil(keyExtent)) + kTickLength + 3 * kLabelGap);
+    m_plot->xAxis->setLabelPadding(static_cast<int>(std::ceil(keyExtent)) + kTickLength +
+                                   3 * kLabelGap);
 
     // Rotated key labels reach left of the first column; keep them inside the widget.
     double queryPadding = queryWidth + kTickLength + 2 * kLabelGap;
@@ -824,7 +836,9 @@ void HeatmapView::setColorBarVisible(bool visible) {
     queueReplot();
 }
 
-void HeatmapView::setHoverToolTip(bool enabled) { m_hoverToolTip = enabled; }
+void HeatmapView::setHoverToolTip(bool enabled) {
+    m_hoverToolTip = enabled;
+}
 
 void HeatmapView::setSelection(int query, int key) {
     m_selectedQuery = query >= 0 && query < m_rows ? query : -1;
@@ -864,9 +878,9 @@ QString HeatmapView::hoverText(int query, int key) const {
     const core::Matrix* matrix = currentMatrix();
     if (!matrix || query < 0 || query >= m_rows || key < 0 || key >= m_cols)
         return {};
-    const QString cell = tr("query '%1' → key '%2'")
-                             .arg(tokenText(m_result->queryTokens, query),
-                                  tokenText(m_result->keyTokens, key));
+    const QString cell =
+        tr("query '%1' → key '%2'")
+            .arg(tokenText(m_result->queryTokens, query), tokenText(m_result->keyTokens, key));
     const bool masked = isMasked(query, key);
     const double weight = (*matrix)(query, key);
     if (m_head >= 0 && m_result->weightsOnly) // imported: the model's weights, nothing else
@@ -901,11 +915,17 @@ QPair<int, int> HeatmapView::cellAt(const QPoint& pos) const {
     return {query, key};
 }
 
-QVector<int> HeatmapView::drawnQueryLabels() const { return m_labelLayer->drawnRows; }
+QVector<int> HeatmapView::drawnQueryLabels() const {
+    return m_labelLayer->drawnRows;
+}
 
-QVector<int> HeatmapView::drawnKeyLabels() const { return m_labelLayer->drawnColumns; }
+QVector<int> HeatmapView::drawnKeyLabels() const {
+    return m_labelLayer->drawnColumns;
+}
 
-bool HeatmapView::valuesDrawn() const { return m_cellLayer->valuesDrawn; }
+bool HeatmapView::valuesDrawn() const {
+    return m_cellLayer->valuesDrawn;
+}
 
 QSize HeatmapView::colorMapCells() const {
     return {m_map->data()->keySize(), m_map->data()->valueSize()};

@@ -59,6 +59,10 @@ public:
     /// Highlights row `query` (and marks `key` when ≥ 0) without emitting signals, e.g. to mirror
     /// a selection made in another view. −1 clears the selection.
     void setSelection(int query, int key = -1);
+    /// Multiplies the width of every line the view draws (axes, ticks, selection and hover
+    /// frames, the marks of fully masked rows); presentation mode thickens them for a projector.
+    void setLineScale(double scale);
+    double lineScale() const { return m_lineScale; }
 
     std::shared_ptr<const attnlab::core::Result> result() const { return m_result; }
     int head() const { return m_head; }
@@ -157,6 +161,7 @@ private:
     QCPItemRect* m_selectionInner = nullptr;
     QCPItemRect* m_selectedCellItem = nullptr;
     QCPItemRect* m_hoverItem = nullptr;
+    double m_lineScale = 1.0;
 
     std::shared_ptr<const attnlab::core::Result> m_result;
     int m_head = 0;
@@ -184,10 +189,10 @@ private:
     int m_queryLabelStride = 1;
     int m_keyLabelStride = 1;
     bool m_anyMasked = false;
-    int m_rowPool = 1; ///< matrix rows per colour-map cell (> 1 for long sentences)
+    int m_rowPool = 1;            ///< matrix rows per colour-map cell (> 1 for long sentences)
     double m_queryLabelWidth = 0; ///< widest query label in bold, px (set by rebuildLabels)
     double m_keyLabelWidth = 0;   ///< widest key label in bold, px
-    int m_colPool = 1; ///< matrix columns per colour-map cell
+    int m_colPool = 1;            ///< matrix columns per colour-map cell
     /// While renderTo draws to a vector device: cells as rectangles, the colour map hidden.
     bool m_vectorCells = false;
     static constexpr qint64 kMaxVectorCells = 256 * 256;

@@ -1,6 +1,7 @@
 #include "lines_view.h"
 
 #include "heatmap_view.h"
+#include "plot_lines.h"
 
 #include <QCheckBox>
 #include <QEvent>
@@ -224,7 +225,7 @@ public:
                         if (alpha < LinesView::kMinDrawnAlpha)
                             continue;
                         color.setAlphaF(static_cast<float>(alpha));
-                        painter.setPen(QPen(color, touching ? kHotPenWidth : kPenWidth));
+                        painter.setPen(QPen(color, penWidth(touching)));
                         painter.drawLine(QPointF(x0, yq[static_cast<std::size_t>(q)]),
                                          QPointF(x1, yk[static_cast<std::size_t>(k)]));
                         ++m_drawn;
@@ -288,7 +289,12 @@ public:
         return lines.join(QLatin1Char('\n'));
     }
 
+    double penWidth(bool hot) const {
+        return scaledPenWidth(hot ? kHotPenWidth : kPenWidth, m_lineScale);
+    }
+
     std::shared_ptr<const core::Result> m_result;
+    double m_lineScale = 1.0;
     std::vector<bool> m_visible;
     LinesView::TokenRef m_hovered, m_pinned;
     int m_drawn = 0;
@@ -406,6 +412,19 @@ int LinesView::drawnLineCount() const {
 
 QWidget* LinesView::canvas() const {
     return m_canvas;
+}
+
+void LinesView::setLineScale(double scale) {
+    m_canvas->m_lineScale = std::clamp(scale, 0.5, 4.0);
+    m_canvas->update();
+}
+
+double LinesView::lineScale() const {
+    return m_canvas->m_lineScale;
+}
+
+double LinesView::penWidth(bool hot) const {
+    return m_canvas->penWidth(hot);
 }
 
 } // namespace attnlab::ui

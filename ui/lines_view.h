@@ -67,6 +67,13 @@ public:
 
     QWidget* canvas() const;
 
+    /// Multiplies the width of the lines (presentation mode thickens them for a projector).
+    void setLineScale(double scale);
+    double lineScale() const;
+    /// Width of a drawn line in pixels: `hot` for the lines of the hovered or selected token.
+    /// 0 means Qt's one-pixel cosmetic line.
+    double penWidth(bool hot) const;
+
 private:
     void rebuildHeadToggles();
 

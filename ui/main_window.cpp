@@ -743,6 +743,7 @@ void MainWindow::rebuildViews() {
         while (m_viewPool.size() < wanted.size()) {
             auto* view = new HeatmapView(m_grid);
             view->setHoverToolTip(true);
+            view->setLineScale(m_lineScale);
             connect(view, &HeatmapView::hoverTextChanged, m_hoverLabel, &QLabel::setText);
             connect(view, &HeatmapView::cellClicked, this,
                     [this, view](int query, int key) { onCellClicked(view, query, key); });

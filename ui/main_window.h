@@ -138,6 +138,8 @@ public:
     void setPresentationMode(bool on);
     /// Whether presentation mode hides the controls (remembered).
     void setHideControlsWhilePresenting(bool hide);
+    /// Width factor of every line in the heatmaps, charts and lines view (2 while presenting).
+    double lineScale() const { return m_lineScale; }
     /// Text of the lesson bar (title and explanation), empty when hidden.
     QString lessonText() const;
 
@@ -228,6 +230,7 @@ private:
 
     // Classroom (main_window_classroom.cpp).
     void buildClassroomActions(QMenu* view);
+    void setLineScale(double scale);
     void showLessonGallery();
     void showLessonBar();
     void chooseEmbeddingsFile();
@@ -341,6 +344,7 @@ private:
     double m_textScale = 1.0;
     double m_systemFontPointSize = 0; ///< the application font before any scaling
     bool m_presenting = false;
+    double m_lineScale = 1.0;
     bool m_hideControlsWhilePresenting = false;
     QByteArray m_stateBeforePresenting;
     double m_textScaleBeforePresenting = 1.0;

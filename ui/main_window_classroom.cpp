@@ -4,9 +4,14 @@
 #include "main_window.h"
 
 #include "controls_panel.h"
+#include "heatmap_view.h"
 #include "lesson_gallery.h"
+#include "lines_view.h"
+#include "plot_lines.h"
 
 #include "core/lessons.h"
+
+#include <qcustomplot.h>
 
 #include <QAction>
 #include <QApplication>
@@ -26,6 +31,7 @@ constexpr double kMinTextScale = 0.8;
 constexpr double kMaxTextScale = 3.0;
 constexpr double kTextScaleStep = 1.15;
 constexpr double kPresentationTextScale = 1.5;
+constexpr double kPresentationLineScale = 2.0;
 const QString kTextScaleKey = QStringLiteral("ui/textScale");
 const QString kHideControlsKey = QStringLiteral("ui/hideControlsWhilePresenting");
 
@@ -124,6 +130,7 @@ void MainWindow::setPresentationMode(bool on) {
         m_presenting = true;
         QApplication::setPalette(highContrastPalette());
         setTextScale(std::max(m_textScale, kPresentationTextScale));
+        setLineScale(kPresentationLineScale);
         if (m_hideControlsWhilePresenting)
             m_controlsDock->hide();
         showFullScreen();
@@ -132,11 +139,24 @@ void MainWindow::setPresentationMode(bool on) {
         m_presenting = false;
         QApplication::setPalette(m_paletteBeforePresenting);
         setTextScale(m_textScaleBeforePresenting);
+        setLineScale(1.0);
         showNormal();
         restoreState(m_stateBeforePresenting);
     }
     if (m_presentAction)
         m_presentAction->setChecked(on);
+}
+
+void MainWindow::setLineScale(double scale) {
+    m_lineScale = scale;
+    // Heatmaps and the lines view draw some lines themselves; every other chart is plain
+    // QCustomPlot. Heatmaps created later take m_lineScale when they are made.
+    for (HeatmapView* view : findChildren<HeatmapView*>())
+        view->setLineScale(scale);
+    for (LinesView* view : findChildren<LinesView*>())
+        view->setLineScale(scale);
+    for (QCustomPlot* plot : findChildren<QCustomPlot*>())
+        setPlotLineScale(plot, scale);
 }
 
 void MainWindow::showLessonGallery() {

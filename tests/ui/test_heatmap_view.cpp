@@ -29,7 +29,8 @@ namespace {
 
 // Whitespace-split words ("w0 w1 …" unless a sentence is given) with smooth, distinct hand-made
 // embeddings: no dependence on the built-in lexicon or on random projections.
-core::Config manualConfig(int tokens, int dModel = 4, int heads = 2, const std::string& sentence = {}) {
+core::Config manualConfig(int tokens, int dModel = 4, int heads = 2,
+                          const std::string& sentence = {}) {
     core::Config config;
     config.sentence.clear();
     if (sentence.empty()) {
@@ -50,7 +51,9 @@ core::Config manualConfig(int tokens, int dModel = 4, int heads = 2, const std::
 }
 
 // "the cat sat on the mat": 6 tokens, d_model 4, 2 heads of d_k 2.
-core::Config catConfig() { return manualConfig(6, 4, 2, "the cat sat on the mat"); }
+core::Config catConfig() {
+    return manualConfig(6, 4, 2, "the cat sat on the mat");
+}
 
 std::shared_ptr<const core::Result> run(const core::Config& config) {
     return std::make_shared<const core::Result>(core::compute(config));
@@ -99,10 +102,13 @@ TEST(ColorMaps, EndpointsMatchMatplotlib) {
 
 TEST(ColorMaps, InteriorMatchesMatplotlibSamples) {
     // matplotlib: viridis(0.5) = #21918c (table entry 128), magma(0.5) = #b73779.
-    EXPECT_LE(colorDistance(ui::colorAt(ColorMap::Viridis, 128.0 / 255), QColor(0x21, 0x91, 0x8c)), 1);
-    EXPECT_LE(colorDistance(ui::colorAt(ColorMap::Magma, 128.0 / 255), QColor(0xb7, 0x37, 0x79)), 1);
+    EXPECT_LE(colorDistance(ui::colorAt(ColorMap::Viridis, 128.0 / 255), QColor(0x21, 0x91, 0x8c)),
+              1);
+    EXPECT_LE(colorDistance(ui::colorAt(ColorMap::Magma, 128.0 / 255), QColor(0xb7, 0x37, 0x79)),
+              1);
     // Between stops: entry 100 of viridis is (0.166617, 0.463708, 0.558119) = #2a768e.
-    EXPECT_LE(colorDistance(ui::colorAt(ColorMap::Viridis, 100.0 / 255), QColor(0x2a, 0x76, 0x8e)), 2);
+    EXPECT_LE(colorDistance(ui::colorAt(ColorMap::Viridis, 100.0 / 255), QColor(0x2a, 0x76, 0x8e)),
+              2);
     EXPECT_EQ(ui::colorAt(ColorMap::Grayscale, 0.5), QColor(128, 128, 128));
 }
 
@@ -151,7 +157,8 @@ TEST(HeatmapView, CellsEqualEachHeadsWeights) {
         ASSERT_EQ(view.keyCount(), weights.cols());
         for (int i = 0; i < weights.rows(); ++i)
             for (int j = 0; j < weights.cols(); ++j)
-                EXPECT_DOUBLE_EQ(view.cellValue(i, j), weights(i, j)) << "head " << head << " cell " << i << "," << j;
+                EXPECT_DOUBLE_EQ(view.cellValue(i, j), weights(i, j))
+                    << "head " << head << " cell " << i << "," << j;
     }
 }
 
@@ -240,7 +247,8 @@ TEST(HeatmapView, MaskedCellsAreIdentifiedAndNotDrawnAsZero) {
     int hatch = 0;
     for (int y = area.top(); y <= area.bottom(); ++y)
         for (int x = area.left(); x <= area.right(); ++x)
-            hatch += colorDistance(image.pixelColor(x, y), ui::maskedHatchColor(ColorMap::Viridis)) <= 3;
+            hatch +=
+                colorDistance(image.pixelColor(x, y), ui::maskedHatchColor(ColorMap::Viridis)) <= 3;
     EXPECT_GT(hatch, 5) << "masked cells are hatched";
 }
 
@@ -273,10 +281,14 @@ TEST(HeatmapView, HoverTextNamesTokensAndNumbers) {
     view.setData(result, 1);
     const core::HeadResult& head = result->heads[1];
     const QString text = view.hoverText(1, 2);
-    EXPECT_TRUE(text.startsWith(QStringLiteral("query 'cat' → key 'sat': score "))) << text.toStdString();
-    EXPECT_TRUE(text.contains(QStringLiteral("score ") + HeatmapView::formatNumber(head.scores(1, 2))));
-    EXPECT_TRUE(text.contains(QStringLiteral("logit ") + HeatmapView::formatNumber(head.logits(1, 2))));
-    EXPECT_TRUE(text.contains(QStringLiteral("weight ") + HeatmapView::formatNumber(head.weights(1, 2))));
+    EXPECT_TRUE(text.startsWith(QStringLiteral("query 'cat' → key 'sat': score ")))
+        << text.toStdString();
+    EXPECT_TRUE(
+        text.contains(QStringLiteral("score ") + HeatmapView::formatNumber(head.scores(1, 2))));
+    EXPECT_TRUE(
+        text.contains(QStringLiteral("logit ") + HeatmapView::formatNumber(head.logits(1, 2))));
+    EXPECT_TRUE(
+        text.contains(QStringLiteral("weight ") + HeatmapView::formatNumber(head.weights(1, 2))));
     EXPECT_TRUE(view.hoverText(6, 0).isEmpty());
 
     view.setData(result, HeatmapView::MeanOfHeads);
@@ -301,7 +313,8 @@ TEST(HeatmapView, FormatNumber) {
     EXPECT_EQ(HeatmapView::formatNumber(0.41), QStringLiteral("0.41"));
     EXPECT_EQ(HeatmapView::formatNumber(0.0), QStringLiteral("0.00"));
     EXPECT_EQ(HeatmapView::formatNumber(0.00123), QStringLiteral("0.00123"));
-    EXPECT_EQ(HeatmapView::formatNumber(-std::numeric_limits<double>::infinity()), QStringLiteral("−∞"));
+    EXPECT_EQ(HeatmapView::formatNumber(-std::numeric_limits<double>::infinity()),
+              QStringLiteral("−∞"));
     EXPECT_EQ(HeatmapView::formatNumber(123456.0), QStringLiteral("1.23e+05"));
 }
 
@@ -351,7 +364,8 @@ TEST(HeatmapView, ClickSelectsTheRow) {
     const double top = plot->yAxis->coordToPixel(2.5);
     int white = 0;
     for (int dy = -3; dy <= 3; ++dy) {
-        const QColor pixel = image.pixelColor(qRound(plot->xAxis->coordToPixel(4)), qRound(top) + dy);
+        const QColor pixel =
+            image.pixelColor(qRound(plot->xAxis->coordToPixel(4)), qRound(top) + dy);
         white += pixel.red() > 245 && pixel.green() > 245 && pixel.blue() > 245;
     }
     EXPECT_GT(white, 0);
@@ -382,9 +396,11 @@ TEST(HeatmapView, RenderedCellsHaveTheirColours) {
 
     for (int i = 0; i < 6; ++i)
         for (int j = 0; j < 6; ++j) {
-            const QPoint centre = shown.view.plot()->mapFrom(&shown.view, shown.view.cellCenter(i, j));
+            const QPoint centre =
+                shown.view.plot()->mapFrom(&shown.view, shown.view.cellCenter(i, j));
             const double weight = result->heads[0].weights(i, j);
-            EXPECT_LE(colorDistance(image.pixelColor(centre), ui::colorAt(ColorMap::Viridis, weight)), 3)
+            EXPECT_LE(
+                colorDistance(image.pixelColor(centre), ui::colorAt(ColorMap::Viridis, weight)), 3)
                 << "cell " << i << "," << j << " weight " << weight;
         }
 
@@ -454,7 +470,8 @@ TEST(HeatmapView, LongSentencesThinTheirLabels) {
     QCustomPlot* plot = shown.view.plot();
     const double line = QFontMetricsF(HeatmapView::tokenFont(shown.view.font())).height();
     for (int i = 1; i < queries.size(); ++i)
-        EXPECT_GE(plot->yAxis->coordToPixel(queries[i]) - plot->yAxis->coordToPixel(queries[i - 1]), line);
+        EXPECT_GE(plot->yAxis->coordToPixel(queries[i]) - plot->yAxis->coordToPixel(queries[i - 1]),
+                  line);
     // A short sentence keeps every label.
     shown.view.setData(run(catConfig()), 0);
     shown.render();
@@ -541,7 +558,8 @@ TEST(HeatmapView, SingleTokenFillsTheMatrix) {
     const QImage image = shown.render();
     const QRect rect = shown.view.plot()->axisRect()->rect();
     // One cell covers the whole axis rect, in the colour of weight 1.
-    for (const QPoint& p : {rect.center(), rect.topLeft() + QPoint(3, 3), rect.bottomRight() - QPoint(3, 3)})
+    for (const QPoint& p :
+         {rect.center(), rect.topLeft() + QPoint(3, 3), rect.bottomRight() - QPoint(3, 3)})
         EXPECT_LE(colorDistance(image.pixelColor(p), ui::colorAt(ColorMap::Viridis, 1.0)), 3);
     EXPECT_EQ(shown.view.cellAt(shown.view.cellCenter(0, 0)), qMakePair(0, 0));
 }
@@ -558,4 +576,36 @@ TEST(HeatmapView, LargeMatrixWithoutPerCellObjects) {
     EXPECT_LT(shown.view.plot()->itemCount(), 10);
     EXPECT_FALSE(shown.view.valuesDrawn());
     EXPECT_DOUBLE_EQ(shown.view.cellValue(1023, 511), result->heads[0].weights(1023, 511));
+}
+
+// Presentation mode's thicker lines: the frame of the selected row (black outside, white inside)
+// covers more pixels across its top edge at line scale 2, and scale 1 restores it exactly.
+TEST(HeatmapView, LineScaleThickensTheSelectionFrame) {
+    ShownView shown;
+    shown.view.setData(run(catConfig()), 0);
+    shown.view.setSelection(3);
+    QCustomPlot* plot = shown.view.plot();
+    // Pixels across the edge between rows 2 and 3 that have neither row's colour.
+    const auto framePixels = [&] {
+        const QImage image = shown.render();
+        const int x = qRound(plot->xAxis->coordToPixel(4));
+        const int top = qRound(plot->yAxis->coordToPixel(2.5));
+        const QColor above = image.pixelColor(x, top - 9), below = image.pixelColor(x, top + 9);
+        int frame = 0;
+        for (int y = top - 8; y <= top + 8; ++y) {
+            const QColor pixel = image.pixelColor(x, y);
+            frame += colorDistance(pixel, above) > 40 && colorDistance(pixel, below) > 40;
+        }
+        return frame;
+    };
+    const int thin = framePixels();
+    shown.view.setLineScale(2.0);
+    EXPECT_DOUBLE_EQ(shown.view.lineScale(), 2.0);
+    const int thick = framePixels();
+    EXPECT_GE(thin, 3);
+    EXPECT_GE(thick, thin + 3);
+    EXPECT_DOUBLE_EQ(plot->xAxis->basePen().widthF(), 2.0);
+    shown.view.setLineScale(1.0);
+    EXPECT_EQ(framePixels(), thin);
+    EXPECT_DOUBLE_EQ(plot->xAxis->basePen().widthF(), 1.0);
 }

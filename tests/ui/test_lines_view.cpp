@@ -92,3 +92,16 @@ TEST(LinesView, MouseHoverAndCheckBoxes) {
     view.canvas()->repaint();
     EXPECT_LT(view.drawnLineCount(), allLines);
 }
+
+TEST(LinesView, LineScaleThickensTheLines) {
+    LinesView view;
+    EXPECT_DOUBLE_EQ(view.penWidth(false), 0.0); // one-pixel cosmetic lines by default
+    const double hot = view.penWidth(true);
+    EXPECT_GT(hot, 1.0);
+    view.setLineScale(2.0);
+    EXPECT_DOUBLE_EQ(view.penWidth(false), 2.0);
+    EXPECT_DOUBLE_EQ(view.penWidth(true), 2.0 * hot);
+    view.setLineScale(1.0);
+    EXPECT_DOUBLE_EQ(view.penWidth(false), 0.0);
+    EXPECT_DOUBLE_EQ(view.penWidth(true), hot);
+}

@@ -2,13 +2,17 @@
 // its explanation shown and its hidden controls hidden; text size and presentation mode.
 
 #include "ui/controls_panel.h"
+#include "ui/details_panel.h"
 #include "ui/figure_export.h"
+#include "ui/heatmap_view.h"
 #include "ui/lesson_gallery.h"
+#include "ui/lines_view.h"
 #include "ui/main_window.h"
 
 #include "core/lessons.h"
 
 #include <gtest/gtest.h>
+#include <qcustomplot.h>
 
 #include <QApplication>
 #include <QComboBox>
@@ -94,6 +98,8 @@ TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     window->setTextScale(1.0);
     EXPECT_NEAR(QApplication::font().pointSizeF(), base, 0.01);
 
+    QCustomPlot* details = window->findChild<ui::DetailsPanel*>()->plot();
+    const double detailsAxisWidth = details->xAxis->basePen().widthF();
     window->setHideControlsWhilePresenting(true);
     window->setPresentationMode(true);
     EXPECT_TRUE(window->isPresenting());
@@ -101,8 +107,23 @@ TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     EXPECT_GE(QApplication::font().pointSizeF(), base * 1.49);
     EXPECT_EQ(QApplication::palette().color(QPalette::Window), QColor(Qt::white));
     EXPECT_FALSE(window->controlsDock()->isVisible());
+    // Thicker lines in every heatmap (including ones made while presenting) and every chart.
+    EXPECT_DOUBLE_EQ(window->lineScale(), 2.0);
+    window->controlsPanel()->headsBox()->setValue(4);
+    QApplication::processEvents();
+    const auto heatmaps = window->findChildren<ui::HeatmapView*>();
+    ASSERT_GE(heatmaps.size(), 4);
+    for (const ui::HeatmapView* view : heatmaps)
+        EXPECT_DOUBLE_EQ(view->lineScale(), 2.0);
+    ASSERT_FALSE(window->findChildren<ui::LinesView*>().isEmpty());
+    EXPECT_DOUBLE_EQ(window->findChildren<ui::LinesView*>().front()->lineScale(), 2.0);
+    EXPECT_DOUBLE_EQ(details->xAxis->basePen().widthF(), std::max(2.0, 2 * detailsAxisWidth));
     window->setPresentationMode(false);
     EXPECT_FALSE(window->isPresenting());
     EXPECT_NEAR(QApplication::font().pointSizeF(), base, 0.01);
     EXPECT_TRUE(window->controlsDock()->isVisible());
+    EXPECT_DOUBLE_EQ(window->lineScale(), 1.0);
+    for (const ui::HeatmapView* view : window->findChildren<ui::HeatmapView*>())
+        EXPECT_DOUBLE_EQ(view->lineScale(), 1.0);
+    EXPECT_DOUBLE_EQ(details->xAxis->basePen().widthF(), detailsAxisWidth);
 }
