@@ -55,19 +55,16 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
 
-    const QFont font = HeatmapView::tokenFont(this->font());
     m_summaryLabel = new QLabel(this);
     m_cellLabel = new QLabel(this);
     for (QLabel* label : {m_summaryLabel, m_cellLabel}) {
         label->setTextFormat(Qt::PlainText); // token text is never markup
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        label->setFont(font);
     }
 
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumHeight(140);
-    m_plot->setFont(font);
     m_plot->axisRect()->setMinimumMargins(QMargins(4, 8, 8, 4));
     QCPAxis* x = m_plot->xAxis;
     QCPAxis* y = m_plot->yAxis;
@@ -80,8 +77,6 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     y->grid()->setSubGridVisible(false);
     y->setRange(0, 1);
     for (QCPAxis* axis : {x, y}) {
-        axis->setLabelFont(font);
-        axis->setTickLabelFont(font);
         axis->setLabelColor(kTextColor);
         axis->setTickLabelColor(kTextColor);
     }
@@ -104,10 +99,30 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_cellLabel);
     connect(m_plot, &QCustomPlot::beforeReplot, this, &DetailsPanel::updateTicks);
+    applyFonts();
     clear();
 }
 
 DetailsPanel::~DetailsPanel() = default;
+
+void DetailsPanel::applyFonts() {
+    const QFont font = HeatmapView::tokenFont(this->font());
+    for (QLabel* label : {m_summaryLabel, m_cellLabel})
+        label->setFont(font);
+    m_plot->setFont(font);
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        axis->setLabelFont(font);
+        axis->setTickLabelFont(font);
+    }
+}
+
+void DetailsPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::FontChange)
+        return;
+    applyFonts();
+    updateBars(); // the value labels above the bars take the new size
+}
 
 void DetailsPanel::clear() {
     m_result.reset();

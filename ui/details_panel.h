@@ -51,7 +51,12 @@ public:
     /// PDF devices). The plot is resized, so use a panel that is not on screen.
     void renderTo(QCPPainter* painter, const QSize& size);
 
+protected:
+    /// Follows a new interface font (text size, presentation mode) in the chart's text too.
+    void changeEvent(QEvent* event) override;
+
 private:
+    void applyFonts();
     void updateBars();
     void updateTicks();
     QString buildSummary() const;

@@ -114,10 +114,6 @@ void MainWindow::buildCentral() {
     layout->setContentsMargins(8, 6, 8, 4);
     layout->setSpacing(4);
 
-    const QFont tokenFont = HeatmapView::tokenFont(font());
-    QFont inputFont = tokenFont;
-    inputFont.setPointSizeF(tokenFont.pointSizeF() * 1.15);
-
     auto* inputs = new QGridLayout;
     inputs->setHorizontalSpacing(8);
     inputs->setVerticalSpacing(2);
@@ -128,7 +124,6 @@ void MainWindow::buildCentral() {
         // QLineEdit keeps 32767 characters by default and cuts a longer paste silently; the
         // core's token limit should be what tells a user the text is too long.
         edit->setMaxLength(kMaxInputCharacters);
-        edit->setFont(inputFont);
         edit->setPlaceholderText(placeholder);
         edit->setToolTip(toolTip);
         edit->setClearButtonEnabled(true);
@@ -137,13 +132,8 @@ void MainWindow::buildCentral() {
         inputs->addWidget(caption, row, 0);
         inputs->addWidget(edit, row, 1);
         strip = new QLabel(central);
-        strip->setFont(tokenFont);
         strip->setTextFormat(Qt::RichText);
         strip->setWordWrap(true);
-        // As high as a line of Chinese from the start: switching languages must not shift the
-        // heatmaps by a few pixels.
-        strip->setMinimumHeight(
-            QFontMetrics(tokenFont).boundingRect(QStringLiteral("我Ag")).height() + 4);
         strip->setToolTip(tr("The tokens as the program split them; an orange token with \"?\" is "
                              "not in the embeddings and gets a stand-in vector."));
         inputs->addWidget(strip, row + 1, 1);
@@ -163,6 +153,7 @@ void MainWindow::buildCentral() {
                  "(cross-attention), e.g. the sentence being translated."),
               m_source, m_sourceTokens, m_sourceError);
     m_sourceTokens->hide();
+    applyInputFonts();
     m_sentenceTokens->installEventFilter(this);
     m_sourceTokens->installEventFilter(this);
     layout->addLayout(inputs);
@@ -310,6 +301,23 @@ void MainWindow::buildCentral() {
     });
 }
 
+void MainWindow::applyInputFonts() {
+    const QFont tokenFont = HeatmapView::tokenFont(QApplication::font());
+    QFont inputFont = tokenFont;
+    inputFont.setPointSizeF(tokenFont.pointSizeF() * 1.15);
+    for (QLineEdit* edit : {m_sentence, m_source})
+        edit->setFont(inputFont);
+    for (QLabel* strip : {m_sentenceTokens, m_sourceTokens}) {
+        strip->setFont(tokenFont);
+        // As high as a line of Chinese from the start: switching languages must not shift the
+        // heatmaps by a few pixels.
+        strip->setMinimumHeight(
+            QFontMetrics(tokenFont).boundingRect(QStringLiteral("我Ag")).height() + 4);
+    }
+    if (m_hoverLabel)
+        m_hoverLabel->setFont(tokenFont);
+}
+
 void MainWindow::buildDocks() {
     m_controls = new ControlsPanel(this);
     auto* scroll = new QScrollArea(this);
@@ -317,11 +325,11 @@ void MainWindow::buildDocks() {
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setWidget(m_controls);
-    scroll->setMinimumWidth(m_controls->minimumSizeHint().width() + 20);
     m_controlsDock = new QDockWidget(tr("Controls"), this);
     m_controlsDock->setObjectName(QStringLiteral("ControlsDock"));
     m_controlsDock->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
+    fitControlsDock();
 
     m_details = new DetailsPanel(this);
     m_detailsDock = new QDockWidget(tr("Selected row"), this);
@@ -450,9 +458,16 @@ void MainWindow::buildMenus() {
 void MainWindow::buildStatusBar() {
     m_hoverLabel = new QLabel(this);
     m_hoverLabel->setFont(HeatmapView::tokenFont(font()));
+    // (applyInputFonts() keeps it at the interface's text size.)
     m_hoverLabel->setTextFormat(Qt::PlainText);
     m_hoverLabel->setMinimumWidth(100);
     statusBar()->addWidget(m_hoverLabel, 1);
+    // A temporary message ("Saved …") replaces the hover text until it times out. QStatusBar
+    // hides the label itself, but a font change while the message shows (presentation mode,
+    // Ctrl+=) rebuilds its layout, which shows the label again on top of the message; hiding it
+    // explicitly keeps it hidden.
+    connect(statusBar(), &QStatusBar::messageChanged, m_hoverLabel,
+            [this](const QString& message) { m_hoverLabel->setVisible(message.isEmpty()); });
     m_busyBar = new QProgressBar(this);
     m_busyBar->setRange(0, 0);
     m_busyBar->setMaximumWidth(120);
@@ -1092,6 +1107,15 @@ void MainWindow::showAbout() {
                  QString::fromLatin1(qVersion())));
 }
 
+void MainWindow::fitControlsDock() {
+    // The controls never scroll sideways: the dock is at least as wide as they are, also after
+    // the text grew (presentation mode, Ctrl+=).
+    const int wanted = m_controls->minimumSizeHint().width() + 20;
+    m_controlsDock->widget()->setMinimumWidth(wanted);
+    if (isVisible() && m_controlsDock->isVisible() && m_controlsDock->widget()->width() < wanted)
+        resizeDocks({m_controlsDock}, {m_controlsDock->minimumSizeHint().width()}, Qt::Horizontal);
+}
+
 void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);
     if (m_stateRestored || m_dockSizesSet)
@@ -1158,6 +1182,10 @@ QString MainWindow::statusText() const {
 
 QString MainWindow::hoverStatusText() const {
     return m_hoverLabel->text();
+}
+
+bool MainWindow::hoverStatusVisible() const {
+    return m_hoverLabel->isVisible();
 }
 
 QStringList MainWindow::tokenStrip(bool source) const {

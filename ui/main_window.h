@@ -176,6 +176,8 @@ public:
     QString statusText() const;
     /// The hover text shown in the status bar.
     QString hoverStatusText() const;
+    /// Whether the hover text is on screen (a temporary status message hides it).
+    bool hoverStatusVisible() const;
     /// Tokens as shown in the strip under the sentence (or source) field; unknown ones end in "?".
     QStringList tokenStrip(bool source = false) const;
 
@@ -231,6 +233,10 @@ private:
     // Classroom (main_window_classroom.cpp).
     void buildClassroomActions(QMenu* view);
     void setLineScale(double scale);
+    void fitControlsDock();
+    /// The sentence fields, token strips and hover text at the interface's text size, with the
+    /// CJK fonts: they are set explicitly, so they do not follow a new application font.
+    void applyInputFonts();
     void showLessonGallery();
     void showLessonBar();
     void chooseEmbeddingsFile();

@@ -106,7 +106,10 @@ void MainWindow::setTextScale(double scale) {
     QApplication::setFont(font);
     // The heatmaps' own zoom applies on top of the new size.
     m_baseFontPointSize = font.pointSizeF();
+    applyInputFonts();
     setZoom(m_zoom);
+    // After the font change has reached the controls' layouts (posted events).
+    QMetaObject::invokeMethod(this, &MainWindow::fitControlsDock, Qt::QueuedConnection);
     if (!m_presenting)
         openSettings()->setValue(kTextScaleKey, m_textScale);
 }

@@ -20,6 +20,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -93,17 +94,33 @@ TEST_F(ClassroomTest, ALessonCanHideControlsUntilTheTeacherShowsThem) {
 TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     auto window = open();
     const double base = QApplication::font().pointSizeF();
+    const int controlsWidth = window->controlsDock()->widget()->width();
+    const double sentenceSize = window->sentenceEdit()->font().pointSizeF();
     window->setTextScale(1.5);
     EXPECT_NEAR(QApplication::font().pointSizeF(), base * 1.5, 0.01);
+    EXPECT_NEAR(window->sentenceEdit()->font().pointSizeF(), sentenceSize * 1.5, 0.01);
+    // The controls keep their full width: the dock grows with the text instead of clipping them.
+    QTest::qWait(20);
+    EXPECT_GE(window->controlsDock()->widget()->width(),
+              window->controlsPanel()->minimumSizeHint().width());
+    EXPECT_GT(window->controlsDock()->widget()->width(), controlsWidth);
     window->setTextScale(1.0);
     EXPECT_NEAR(QApplication::font().pointSizeF(), base, 0.01);
 
     QCustomPlot* details = window->findChild<ui::DetailsPanel*>()->plot();
     const double detailsAxisWidth = details->xAxis->basePen().widthF();
     window->setHideControlsWhilePresenting(true);
+    EXPECT_TRUE(window->hoverStatusVisible());
     window->setPresentationMode(true);
     EXPECT_TRUE(window->isPresenting());
+    // (Checked at once: the offscreen screen is 800 pixels wide, narrower than the window's
+    // minimum width with large text, so Qt leaves full screen when the layout settles.)
     EXPECT_TRUE(window->isFullScreen() || window->windowState().testFlag(Qt::WindowFullScreen));
+    // The "F11 to leave" message is not drawn over the hover text, also after the larger font
+    // has rebuilt the status bar's layout.
+    QTest::qWait(50);
+    ASSERT_FALSE(window->statusBar()->currentMessage().isEmpty());
+    EXPECT_FALSE(window->hoverStatusVisible());
     EXPECT_GE(QApplication::font().pointSizeF(), base * 1.49);
     EXPECT_EQ(QApplication::palette().color(QPalette::Window), QColor(Qt::white));
     EXPECT_FALSE(window->controlsDock()->isVisible());
@@ -118,6 +135,8 @@ TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     ASSERT_FALSE(window->findChildren<ui::LinesView*>().isEmpty());
     EXPECT_DOUBLE_EQ(window->findChildren<ui::LinesView*>().front()->lineScale(), 2.0);
     EXPECT_DOUBLE_EQ(details->xAxis->basePen().widthF(), std::max(2.0, 2 * detailsAxisWidth));
+    window->statusBar()->clearMessage();
+    EXPECT_TRUE(window->hoverStatusVisible());
     window->setPresentationMode(false);
     EXPECT_FALSE(window->isPresenting());
     EXPECT_NEAR(QApplication::font().pointSizeF(), base, 0.01);
