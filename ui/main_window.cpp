@@ -52,8 +52,10 @@ constexpr int kStripLines = 2;          // the token strips wrap to at most this
 constexpr QSize kViewMinimum(200, 180); // at zoom 1; smaller views cannot fit their labels
 constexpr double kZoomStep = 1.2;
 constexpr int kMaxInputCharacters = 1'000'000;
-// From this many cells (n_q · n_k) the heatmaps are filled one per event-loop turn.
-constexpr qint64 kStaggeredViewCells = 512 * 512;
+// From this many cells (n_q · n_k) the heatmaps are filled one per event-loop turn: there each
+// view pools millions of cells (about 10 ms); below, a view's fill is one copy of under a
+// millisecond and all views are filled at once.
+constexpr qint64 kStaggeredViewCells = 1024 * 1024;
 constexpr int kTallScreen = 900; // px of available height from which the details go below
 
 const QColor kErrorBackground(0xfd, 0xec, 0xea);
@@ -850,28 +852,39 @@ void MainWindow::arrangeGrid() {
 void MainWindow::refreshViewData() {
     // A large result takes tens of milliseconds per view (pooling millions of cells): one view
     // per turn of the event loop then, so that typing and the progress bar never stall for the
-    // sum of them. A newer refresh makes the pending ones stale.
+    // sum of them. Each view schedules the next once it is done (timers due together would run
+    // back to back in one turn). A newer refresh makes the pending ones stale.
     const quint64 refresh = ++m_viewRefresh;
     const qint64 cells = m_result ? static_cast<qint64>(m_result->queryTokens.size()) *
                                         static_cast<qint64>(m_result->keyTokens.size())
                                   : 0;
     const bool staggered = cells >= kStaggeredViewCells;
     for (int i = 0; i < m_activeViews.size(); ++i) {
-        HeatmapView* view = m_activeViews[i];
-        const int head = m_activeHeads[i];
-        auto fill = [this, view, head] {
-            view->setData(m_result, head);
-            // The selection follows the data: same row and key while they exist.
-            view->setSelection(shownQuery(), shownKey());
-        };
-        if (!staggered || i == 0)
-            fill();
-        else
-            QTimer::singleShot(i, view, [this, refresh, fill] {
-                if (refresh == m_viewRefresh)
-                    fill();
-            });
+        fillView(i);
+        if (staggered && i + 1 < m_activeViews.size()) {
+            // A timer, not a queued call: queued calls posted while the event loop delivers
+            // posted events run in the same turn, timers wait for the next.
+            QTimer::singleShot(1, Qt::PreciseTimer, this,
+                               [this, refresh, next = i + 1] { fillViewsFrom(next, refresh); });
+            return;
+        }
     }
+}
+
+void MainWindow::fillViewsFrom(int index, quint64 refresh) {
+    if (refresh != m_viewRefresh || index >= m_activeViews.size())
+        return;
+    fillView(index);
+    if (index + 1 < m_activeViews.size())
+        QTimer::singleShot(1, Qt::PreciseTimer, this,
+                           [this, refresh, next = index + 1] { fillViewsFrom(next, refresh); });
+}
+
+void MainWindow::fillView(int index) {
+    HeatmapView* view = m_activeViews[index];
+    view->setData(m_result, m_activeHeads[index]);
+    // The selection follows the data: same row and key while they exist.
+    view->setSelection(shownQuery(), shownKey());
 }
 
 bool MainWindow::cellValuesShown() const {

@@ -246,6 +246,10 @@ private:
     void rebuildViews();
     void arrangeGrid();
     void refreshViewData();
+    /// Fills views `index`, `index` + 1, … one per turn of the event loop, unless a newer
+    /// refresh than `refresh` started.
+    void fillViewsFrom(int index, quint64 refresh);
+    void fillView(int index);
     void applyViewOptions();
     void refreshDetails();
     void selectInitialRow();

@@ -227,6 +227,10 @@ TEST(HeatmapView, MaskedCellsAreIdentifiedAndNotDrawnAsZero) {
     for (int i = 0; i < 6; ++i)
         for (int j = 0; j < 6; ++j) {
             EXPECT_EQ(shown.view.isMasked(i, j), j > i) << i << "," << j;
+            // Masked cells are transparent in the colour map, so the hatching shows through.
+            EXPECT_EQ(shown.view.plot()->findChild<QCPColorMap*>()->data()->alpha(j, i),
+                      j > i ? 0 : 255)
+                << i << "," << j;
             if (j > i) {
                 EXPECT_EQ(shown.view.cellValue(i, j), 0.0); // masked weights are exactly 0
             }
