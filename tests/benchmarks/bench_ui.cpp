@@ -411,8 +411,6 @@ int main(int argc, char** argv) {
     g_self = QCoreApplication::applicationFilePath().toStdString();
     registerAll();
     benchmark::AddCustomContext("qt_platform", qgetenv("QT_QPA_PLATFORM").toStdString());
-    benchmark::AddCustomContext("export_png_pdf",
-                                "not measured: the image export is not in the GUI yet");
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;
