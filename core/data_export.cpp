@@ -306,7 +306,7 @@ void writeJson(const Result& result, std::ostream& out) {
     json.key("fully_masked_rows");
     json.integerArray(result.fullyMaskedRows);
     json.key("warnings");
-json.stringArray(result.warnings);
+    json.stringArray(result.warnings);
     json.endObject();
 }
 
@@ -405,6 +405,11 @@ void writeFileAtomically(const std::string& path, const std::string& bytes) {
     const bool targetExists = ::stat(path.c_str(), &target) == 0;
     if (targetExists && S_ISDIR(target.st_mode))
         throwWriteError(path, "it is a folder", EISDIR);
+    // The rename below would replace a read-only file as long as its folder is writable; a file
+    // its owner marked read-only (or one this user may not write) is left alone instead. The
+    // mode bits are checked as well as access(), which grants root everything.
+    if (targetExists && ((target.st_mode & 0222) == 0 || ::access(path.c_str(), W_OK) != 0))
+        throwWriteError(path, "the file is read-only", EACCES);
 
     std::string temporary = path + ".tmp-XXXXXX";
     const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);

@@ -28,7 +28,8 @@ void writeNpy(const Result& result, std::ostream& out);
 /// for an unknown extension and FileError when the file cannot be written.
 void exportData(const Result& result, const std::string& path);
 
-/// Writes `bytes` to `path` atomically (temporary file + rename). Throws FileError.
+/// Writes `bytes` to `path` atomically (temporary file + rename). Throws FileError, also when
+/// `path` is an existing read-only file, which is then left as it was.
 void writeFileAtomically(const std::string& path, const std::string& bytes);
 
 } // namespace attnlab::core

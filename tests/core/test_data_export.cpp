@@ -586,6 +586,28 @@ TEST(WriteFileAtomically, TargetThatIsADirectoryIsLeftAlone) {
     EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.json"});
 }
 
+// A read-only file in a writable folder: the rename would replace it, so it is refused first
+// (also for root, whom access() lets write anything).
+TEST(WriteFileAtomically, ExistingReadOnlyFileIsRefusedAndKept) {
+    TempDir dir;
+    const fs::path target = dir.path() / "notes.png";
+    writePlainFile(target, "earlier figure");
+    ASSERT_EQ(::chmod(target.c_str(), 0444), 0);
+    try {
+        writeFileAtomically(target.string(), "new figure");
+        FAIL() << "no error";
+    } catch (const FileError& error) {
+        const std::string message = error.what();
+        EXPECT_EQ(message.rfind("cannot write '" + target.string() + "': ", 0), 0u) << message;
+        EXPECT_NE(message.find("read-only"), std::string::npos) << message;
+    }
+    EXPECT_EQ(readFile(target), "earlier figure");
+    EXPECT_EQ(dir.entries(), std::vector<std::string>{"notes.png"}) << "no temporary file left";
+    struct stat info {};
+    ASSERT_EQ(::stat(target.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0444u);
+}
+
 TEST(WriteFileAtomically, ExistingFileSurvivesAReadOnlyDirectory) {
     TempDir dir;
     fs::permissions(dir.path(), fs::perms::others_exec | fs::perms::others_read,
