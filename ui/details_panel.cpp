@@ -175,6 +175,7 @@ void DetailsPanel::updateBars() {
         keys.append(key);
         top = std::max(top, m_values[key]);
     }
+    m_largestValue = top;
     // Small weights of a long row would be invisible on [0, 1]: scale to the largest one, with
     // room for the value labels.
     top = top > 0 ? std::min(1.0, top * 1.18) : 1.0;
@@ -218,6 +219,17 @@ void DetailsPanel::updateBars() {
 }
 
 void DetailsPanel::updateTicks() {
+    // The label above the tallest bar needs its height in pixels above the bar, whatever the
+    // size of the chart and of its text (a short dock, presentation mode).
+    if (!m_valueItems.isEmpty()) {
+        const double height = m_plot->axisRect()->height();
+        const double label = QFontMetricsF(m_valueItems.front()->font()).height() + 4;
+        if (height > 2 * label) {
+            const double needed = m_largestValue * height / (height - label);
+            if (needed > m_plot->yAxis->range().upper)
+                m_plot->yAxis->setRangeUpper(needed);
+        }
+    }
     auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(m_plot->xAxis->ticker());
     if (!ticker)
         return;

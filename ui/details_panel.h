@@ -75,6 +75,7 @@ private:
     int m_query = -1;
     int m_key = -1;
     QVector<double> m_values;
+    double m_largestValue = 0; ///< of m_values
     QString m_summary;
     QString m_arithmetic;
 };

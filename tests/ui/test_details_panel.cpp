@@ -40,13 +40,17 @@ std::shared_ptr<const core::Result> run(const core::Config& config) {
     return std::make_shared<const core::Result>(core::compute(config));
 }
 
-QString fmt(double value) { return HeatmapView::formatNumber(value); }
+QString fmt(double value) {
+    return HeatmapView::formatNumber(value);
+}
 
-bool contains(const QString& text, const QString& part) { return text.contains(part); }
+bool contains(const QString& text, const QString& part) {
+    return text.contains(part);
+}
 
-#define EXPECT_CONTAINS(text, part)                                                              \
-    EXPECT_TRUE(contains(text, part)) << "\"" << (text).toStdString() << "\" lacks \""             \
-                                      << QString(part).toStdString() << "\""
+#define EXPECT_CONTAINS(text, part)                                                                \
+    EXPECT_TRUE(contains(text, part))                                                              \
+        << "\"" << (text).toStdString() << "\" lacks \"" << QString(part).toStdString() << "\""
 
 } // namespace
 
@@ -81,9 +85,11 @@ TEST(DetailsPanel, SummaryNamesEntropyAndArgmax) {
     EXPECT_CONTAINS(summary, QStringLiteral("'cat'"));
     EXPECT_CONTAINS(summary, QStringLiteral("head 1"));
     EXPECT_CONTAINS(summary, QStringLiteral("entropy ") + fmt(head.entropy(1)));
-    EXPECT_CONTAINS(summary, QStringLiteral("argmax → '") +
-                                 QString::fromStdString(result->keyTokens[static_cast<std::size_t>(argmax)].text) +
-                                 QStringLiteral("' (") + fmt(head.weights(1, argmax)) + QLatin1Char(')'));
+    EXPECT_CONTAINS(
+        summary,
+        QStringLiteral("argmax → '") +
+            QString::fromStdString(result->keyTokens[static_cast<std::size_t>(argmax)].text) +
+            QStringLiteral("' (") + fmt(head.weights(1, argmax)) + QLatin1Char(')'));
     EXPECT_CONTAINS(summary, QStringLiteral("at most ln 6 = ") + fmt(std::log(6.0))); // uniform
 }
 
@@ -108,7 +114,8 @@ TEST(DetailsPanel, TemperatureIsShown) {
     panel.setRow(result, 0, 3, 0);
     const core::HeadResult& head = result->heads[0];
     const QString text = panel.arithmeticText();
-    EXPECT_CONTAINS(text, QStringLiteral("/T = ") + fmt(head.scores(3, 0) / 2.0) + QStringLiteral(" (T = 2)"));
+    EXPECT_CONTAINS(text, QStringLiteral("/T = ") + fmt(head.scores(3, 0) / 2.0) +
+                              QStringLiteral(" (T = 2)"));
     EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(head.weights(3, 0)));
 }
 
@@ -160,7 +167,8 @@ TEST(DetailsPanel, MaskedCellAndFullyMaskedRow) {
     const auto result = run(config);
     DetailsPanel panel;
     panel.setRow(result, 0, 1, 4);
-    EXPECT_TRUE(panel.arithmeticText().endsWith(QStringLiteral("masked → 0"))) << panel.arithmeticText().toStdString();
+    EXPECT_TRUE(panel.arithmeticText().endsWith(QStringLiteral("masked → 0")))
+        << panel.arithmeticText().toStdString();
     EXPECT_DOUBLE_EQ(panel.barValues()[4], result->heads[0].weights(1, 4));
     EXPECT_EQ(panel.barValues()[4], 0.0);
 
@@ -175,10 +183,10 @@ TEST(DetailsPanel, MeanArithmeticListsTheHeads) {
     DetailsPanel panel;
     panel.setRow(result, HeatmapView::MeanOfHeads, 2, 3);
     auto precise = [](double value) { return QString::number(value, 'f', 3); };
-    EXPECT_EQ(panel.arithmeticText(),
-              QStringLiteral("mean of 2 heads: (%1 + %2) / 2 = %3")
-                  .arg(precise(result->heads[0].weights(2, 3)), precise(result->heads[1].weights(2, 3)),
-                       precise(result->meanWeights(2, 3))));
+    EXPECT_EQ(panel.arithmeticText(), QStringLiteral("mean of 2 heads: (%1 + %2) / 2 = %3")
+                                          .arg(precise(result->heads[0].weights(2, 3)),
+                                               precise(result->heads[1].weights(2, 3)),
+                                               precise(result->meanWeights(2, 3))));
     EXPECT_CONTAINS(panel.summaryText(), QStringLiteral("mean over 2 heads"));
 }
 
@@ -205,7 +213,8 @@ TEST(DetailsPanel, Renders) {
     panel.setRow(result, 0, 1, 2);
     panel.plot()->replot();
     const QImage image = panel.grab().toImage();
-    image.save(QDir(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR)).filePath(QStringLiteral("details_cat.png")));
+    image.save(
+        QDir(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR)).filePath(QStringLiteral("details_cat.png")));
     // The selected key's bar is orange at its middle.
     QCustomPlot* plot = panel.plot();
     const QPoint bar(qRound(plot->xAxis->coordToPixel(2)),
@@ -214,4 +223,33 @@ TEST(DetailsPanel, Renders) {
     EXPECT_GT(pixel.red(), 200);
     EXPECT_GT(pixel.green(), 100);
     EXPECT_LT(pixel.blue(), 60);
+}
+
+// In a short chart with large text (presentation mode) the value label above the tallest bar
+// still fits inside the chart: the headroom is measured in pixels, not as a share of the range.
+TEST(DetailsPanel, TheTallestBarsLabelFitsInAShortChartWithLargeText) {
+    const auto result = run(catConfig());
+    DetailsPanel panel;
+    QFont large = panel.font();
+    large.setPointSizeF(large.pointSizeF() * 2);
+    panel.setFont(large);
+    panel.resize(600, 240);
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
+    panel.setRow(result, 0, 1, 2);
+    QCustomPlot* plot = panel.plot();
+    plot->replot();
+    plot->replot(); // the second replot sees the final layout
+    const QVector<double> bars = panel.barValues();
+    const double largest = *std::max_element(bars.begin(), bars.end());
+    QCPItemText* tallest = nullptr;
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+            if (text->text() == QString::number(largest, 'f', 2))
+                tallest = text;
+    ASSERT_TRUE(tallest);
+    const double labelTop =
+        plot->yAxis->coordToPixel(largest) - QFontMetricsF(tallest->font()).height() - 2;
+    EXPECT_GE(labelTop, plot->axisRect()->top() - 0.5)
+        << "the label of " << largest << " is cut off at the top";
 }
