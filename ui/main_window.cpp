@@ -459,11 +459,10 @@ void MainWindow::buildMenus() {
 
 void MainWindow::buildStatusBar() {
     m_hoverLabel = new QLabel(this);
-    m_hoverLabel->setFont(HeatmapView::tokenFont(font()));
-    // (applyInputFonts() keeps it at the interface's text size.)
     m_hoverLabel->setTextFormat(Qt::PlainText);
     m_hoverLabel->setMinimumWidth(100);
     statusBar()->addWidget(m_hoverLabel, 1);
+    applyInputFonts(); // the hover label's font
     // A temporary message ("Saved …") replaces the hover text until it times out. QStatusBar
     // hides the label itself, but a font change while the message shows (presentation mode,
     // Ctrl+=) rebuilds its layout, which shows the label again on top of the message; hiding it
@@ -858,23 +857,20 @@ void MainWindow::refreshViewData() {
     const qint64 cells = m_result ? static_cast<qint64>(m_result->queryTokens.size()) *
                                         static_cast<qint64>(m_result->keyTokens.size())
                                   : 0;
-    const bool staggered = cells >= kStaggeredViewCells;
-    for (int i = 0; i < m_activeViews.size(); ++i) {
-        fillView(i);
-        if (staggered && i + 1 < m_activeViews.size()) {
-            // A timer, not a queued call: queued calls posted while the event loop delivers
-            // posted events run in the same turn, timers wait for the next.
-            QTimer::singleShot(1, Qt::PreciseTimer, this,
-                               [this, refresh, next = i + 1] { fillViewsFrom(next, refresh); });
-            return;
-        }
+    if (cells >= kStaggeredViewCells) {
+        fillViewsFrom(0, refresh);
+        return;
     }
+    for (int i = 0; i < m_activeViews.size(); ++i)
+        fillView(i);
 }
 
 void MainWindow::fillViewsFrom(int index, quint64 refresh) {
     if (refresh != m_viewRefresh || index >= m_activeViews.size())
         return;
     fillView(index);
+    // A timer, not a queued call: queued calls posted while the event loop delivers posted
+    // events run in the same turn, timers wait for the next.
     if (index + 1 < m_activeViews.size())
         QTimer::singleShot(1, Qt::PreciseTimer, this,
                            [this, refresh, next = index + 1] { fillViewsFrom(next, refresh); });

@@ -587,3 +587,45 @@ TEST_F(MainWindowTest, LongSentencesKeepTheTokenStripShort) {
         }
     EXPECT_TRUE(found);
 }
+
+// A result of over a million cells fills the heatmaps one per turn of the event loop: the first
+// at once, the rest after; a newer result meanwhile wins, and no pending fill of the older one
+// overwrites it.
+TEST_F(MainWindowTest, LargeResultsFillTheViewsOnePerTurnAndNewerOnesWin) {
+    auto window = open();
+    window->controller()->setSyncWorkLimit(1e15); // computed at once, so only the fill is staged
+    window->controlsPanel()->headsBox()->setValue(4);
+    QString sentence;
+    for (int i = 0; i < 1100; ++i)
+        sentence += QStringLiteral("w%1 ").arg(i);
+    window->sentenceEdit()->setText(sentence.trimmed());
+    const auto large = window->currentResult();
+    ASSERT_TRUE(large);
+    ASSERT_EQ(large->queryTokens.size(), 1100u);
+    const QList<HeatmapView*> views = window->heatmapViews();
+    ASSERT_EQ(views.size(), 5); // four heads and their mean
+    EXPECT_EQ(views[0]->result(), large) << "the first view at once";
+    int pending = 0;
+    for (const HeatmapView* view : views)
+        pending += view->result() != large;
+    EXPECT_GE(pending, 1) << "the others on later turns";
+    EXPECT_TRUE(QTest::qWaitFor([&] {
+        for (const HeatmapView* view : views)
+            if (view->result() != large)
+                return false;
+        return true;
+    }));
+    for (int i = 0; i < views.size(); ++i)
+        EXPECT_EQ(views[i]->queryCount(), 1100) << i;
+
+    // Another large result, then at once a small one: the small one is what stays.
+    window->sentenceEdit()->setText(sentence + QStringLiteral(" w1100"));
+    window->sentenceEdit()->setText(QStringLiteral("the cat sat"));
+    const auto small = window->currentResult();
+    ASSERT_EQ(small->queryTokens.size(), 3u);
+    QTest::qWait(100); // longer than any pending fill of the large result
+    for (const HeatmapView* view : window->heatmapViews()) {
+        EXPECT_EQ(view->result(), small);
+        EXPECT_EQ(view->queryCount(), 3);
+    }
+}
