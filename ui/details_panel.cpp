@@ -99,6 +99,8 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_cellLabel);
     connect(m_plot, &QCustomPlot::beforeReplot, this, &DetailsPanel::updateTicks);
+    // After the layout of this replot, before its drawing: the axis rect has its final height.
+    connect(m_plot, &QCustomPlot::afterLayout, this, &DetailsPanel::fitValueLabels);
     applyFonts();
     clear();
 }
@@ -218,7 +220,7 @@ void DetailsPanel::updateBars() {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void DetailsPanel::updateTicks() {
+void DetailsPanel::fitValueLabels() {
     // The label above the tallest bar needs its height in pixels above the bar, whatever the
     // size of the chart and of its text (a short dock, presentation mode).
     if (!m_valueItems.isEmpty()) {
@@ -230,6 +232,9 @@ void DetailsPanel::updateTicks() {
                 m_plot->yAxis->setRangeUpper(needed);
         }
     }
+}
+
+void DetailsPanel::updateTicks() {
     auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(m_plot->xAxis->ticker());
     if (!ticker)
         return;

@@ -59,6 +59,7 @@ private:
     void applyFonts();
     void updateBars();
     void updateTicks();
+    void fitValueLabels();
     QString buildSummary() const;
     QString buildArithmetic() const;
 
