@@ -140,23 +140,27 @@ Result importedResult(const ImportedAttention& imported, int layer) {
     const float* layerData =
         imported.weights.data() +
         static_cast<std::size_t>(layer) * static_cast<std::size_t>(imported.heads) * matrixSize;
-    result.meanWeights = Matrix::Zero(nq, nk);
+    // Summed in double: the mean of finite floats is finite, but their float sum may not be
+    // (weights near the largest float, which a file of scores rather than weights can hold).
+    Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(nq, nk);
     for (int h = 0; h < imported.heads; ++h) {
         HeadResult head;
         head.weights =
             Eigen::Map<const Matrix>(layerData + static_cast<std::size_t>(h) * matrixSize, nq, nk);
-        head.entropy = rowEntropy(head.weights.cwiseMax(0.0f));
+        // Entropy is only meaningful for weights in [0, 1]; other values (warned about) are
+        // clamped so that it stays finite.
+        head.entropy = rowEntropy(head.weights.cwiseMax(0.0f).cwiseMin(1.0f));
         head.argmax.resize(static_cast<std::size_t>(nq));
         for (Eigen::Index i = 0; i < nq; ++i) {
             Eigen::Index best = 0;
             head.weights.row(i).maxCoeff(&best);
             head.argmax[static_cast<std::size_t>(i)] = static_cast<int>(best);
         }
-        result.meanWeights += head.weights;
+        sum += head.weights.cast<double>();
         result.maxWeights = h == 0 ? head.weights : result.maxWeights.cwiseMax(head.weights);
         result.heads.push_back(std::move(head));
     }
-    result.meanWeights /= static_cast<float>(imported.heads);
+    result.meanWeights = (sum / static_cast<double>(imported.heads)).cast<float>();
     result.warnings = imported.warnings;
     return result;
 }

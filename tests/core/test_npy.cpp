@@ -181,3 +181,24 @@ TEST(ImportedAttention, LayersBecomeResultsTheViewsCanShow) {
     EXPECT_FALSE(imported.warnings.empty()); // rows do not sum to 1
     EXPECT_THROW(importedResult(imported, 2), InputError);
 }
+
+// Found by fuzzing: values near the largest float (scores, not weights) made the float sum of
+// the heads, and so the mean map, infinite. The mean of finite values is finite, and so is
+// every number the views show.
+TEST(ImportedAttention, HugeValuesGiveFiniteMeansAndEntropies) {
+    const float huge = 3.0e38f;
+    NpyArray a{{2, 1, 2}, {huge, 0.5f, huge, 0.25f}};
+    const ImportedAttention imported = importAttention(a, {"x"}, {"p", "q"});
+    const Result r = importedResult(imported, 0);
+    ASSERT_EQ(r.heads.size(), 2u);
+    EXPECT_TRUE(r.meanWeights.allFinite());
+    EXPECT_FLOAT_EQ(r.meanWeights(0, 0), huge);
+    EXPECT_FLOAT_EQ(r.meanWeights(0, 1), 0.375f);
+    EXPECT_FLOAT_EQ(r.maxWeights(0, 0), huge);
+    for (const HeadResult& head : r.heads)
+        EXPECT_TRUE(head.entropy.allFinite());
+    bool warned = false;
+    for (const std::string& warning : imported.warnings)
+        warned = warned || warning.find("outside [0, 1]") != std::string::npos;
+    EXPECT_TRUE(warned);
+}
