@@ -46,6 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(result.weightsOnly);
         FUZZ_CHECK(static_cast<int>(result.heads.size()) == imported.heads);
         FUZZ_CHECK(result.meanWeights.allFinite());
+        FUZZ_CHECK(result.maxWeights.allFinite());
+        for (const auto& head : result.heads)
+            FUZZ_CHECK(head.entropy.allFinite()); // every number the views show is finite
     }
     return 0;
 }
