@@ -13,7 +13,7 @@ const char* const kBaseWidthProperty = "attnlabBaseLineWidth";
 double baseWidth(QObject* object, const char* key, double current) {
     const QVariant stored = object->property(key);
     if (stored.isValid())
-        return stored.toDouble();
+        return stored.value<double>();
     object->setProperty(key, current);
     return current;
 }
