@@ -76,6 +76,7 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     y->setLabel(tr("weight"));
     y->grid()->setSubGridVisible(false);
     y->setRange(0, 1);
+    y->ticker()->setTickStepStrategy(QCPAxisTicker::tssMeetTickCount); // see fitToHeight
     for (QCPAxis* axis : {x, y}) {
         axis->setLabelColor(kTextColor);
         axis->setTickLabelColor(kTextColor);
@@ -100,7 +101,7 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_cellLabel);
     connect(m_plot, &QCustomPlot::beforeReplot, this, &DetailsPanel::updateTicks);
     // After the layout of this replot, before its drawing: the axis rect has its final height.
-    connect(m_plot, &QCustomPlot::afterLayout, this, &DetailsPanel::fitValueLabels);
+    connect(m_plot, &QCustomPlot::afterLayout, this, &DetailsPanel::fitToHeight);
     applyFonts();
     clear();
 }
@@ -220,11 +221,16 @@ void DetailsPanel::updateBars() {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void DetailsPanel::fitValueLabels() {
+void DetailsPanel::fitToHeight() {
+    const double height = m_plot->axisRect()->height();
+    // As many weight ticks as fit without their labels touching: a short chart with large text
+    // (presentation mode) gets fewer.
+    const double tickLabel = QFontMetricsF(m_plot->yAxis->tickLabelFont()).height();
+    m_plot->yAxis->ticker()->setTickCount(
+        std::clamp(static_cast<int>(height / (1.5 * tickLabel)), 2, 5));
     // The label above the tallest bar needs its height in pixels above the bar, whatever the
     // size of the chart and of its text (a short dock, presentation mode).
     if (!m_valueItems.isEmpty()) {
-        const double height = m_plot->axisRect()->height();
         const double label = QFontMetricsF(m_valueItems.front()->font()).height() + 4;
         if (height > 2 * label) {
             const double needed = m_largestValue * height / (height - label);
@@ -232,6 +238,8 @@ void DetailsPanel::fitValueLabels() {
                 m_plot->yAxis->setRangeUpper(needed);
         }
     }
+    // The layout computed the ticks for the old count and range: again, before the drawing.
+    m_plot->axisRect()->update(QCPLayoutElement::upPreparation);
 }
 
 void DetailsPanel::updateTicks() {

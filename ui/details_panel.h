@@ -59,7 +59,8 @@ private:
     void applyFonts();
     void updateBars();
     void updateTicks();
-    void fitValueLabels();
+    /// Fits the weight ticks and the room above the tallest bar to the chart's height.
+    void fitToHeight();
     QString buildSummary() const;
     QString buildArithmetic() const;
 

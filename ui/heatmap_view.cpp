@@ -437,7 +437,7 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent) {
 HeatmapView::~HeatmapView() = default;
 
 void HeatmapView::setLineScale(double scale) {
-    m_lineScale = std::clamp(scale, 0.5, 4.0);
+    m_lineScale = boundedLineScale(scale);
     setPlotLineScale(m_plot, m_lineScale); // axes and frames; the cells' own marks read m_lineScale
 }
 

@@ -415,7 +415,7 @@ QWidget* LinesView::canvas() const {
 }
 
 void LinesView::setLineScale(double scale) {
-    m_canvas->m_lineScale = std::clamp(scale, 0.5, 4.0);
+    m_canvas->m_lineScale = boundedLineScale(scale);
     m_canvas->update();
 }
 

@@ -152,14 +152,16 @@ void MainWindow::setPresentationMode(bool on) {
 
 void MainWindow::setLineScale(double scale) {
     m_lineScale = scale;
-    // Heatmaps and the lines view draw some lines themselves; every other chart is plain
-    // QCustomPlot. Heatmaps created later take m_lineScale when they are made.
+    // Heatmaps and the lines view draw some lines themselves (a heatmap scales its own chart);
+    // every other chart is plain QCustomPlot. Heatmaps created later take m_lineScale when they
+    // are made.
     for (HeatmapView* view : findChildren<HeatmapView*>())
         view->setLineScale(scale);
     for (LinesView* view : findChildren<LinesView*>())
         view->setLineScale(scale);
     for (QCustomPlot* plot : findChildren<QCustomPlot*>())
-        setPlotLineScale(plot, scale);
+        if (!qobject_cast<HeatmapView*>(plot->parentWidget()))
+            setPlotLineScale(plot, scale);
 }
 
 void MainWindow::showLessonGallery() {

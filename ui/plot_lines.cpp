@@ -4,6 +4,8 @@
 
 #include <QVariant>
 
+#include <algorithm>
+
 namespace attnlab::ui {
 namespace {
 
@@ -33,6 +35,10 @@ double scaledPenWidth(double width, double scale) {
     if (width <= 0.0)
         return scale > 1.0 ? scale : 0.0;
     return width * scale;
+}
+
+double boundedLineScale(double scale) {
+    return std::clamp(scale, 0.5, 4.0);
 }
 
 void setPlotLineScale(QCustomPlot* plot, double scale) {

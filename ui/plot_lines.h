@@ -15,4 +15,7 @@ void setPlotLineScale(QCustomPlot* plot, double scale);
 /// The width a pen of original width `width` gets at `scale`: 0 (cosmetic) stays 0 at scales ≤ 1.
 double scaledPenWidth(double width, double scale);
 
+/// `scale` limited to the factors views accept, 0.5 … 4.
+double boundedLineScale(double scale);
+
 } // namespace attnlab::ui

@@ -254,4 +254,13 @@ TEST(DetailsPanel, TheTallestBarsLabelFitsInAShortChartWithLargeText) {
         plot->yAxis->coordToPixel(largest) - QFontMetricsF(tallest->font()).height() - 2;
     EXPECT_GE(labelTop, plot->axisRect()->top() - 0.5)
         << "the label of " << largest << " is cut off at the top";
+    // The weight ticks' labels do not run into each other.
+    const QVector<double> ticks = plot->yAxis->tickVector();
+    ASSERT_GE(ticks.size(), 2);
+    const double tickLabel = QFontMetricsF(plot->yAxis->tickLabelFont()).height();
+    for (int i = 1; i < ticks.size(); ++i)
+        EXPECT_GE(
+            std::abs(plot->yAxis->coordToPixel(ticks[i]) - plot->yAxis->coordToPixel(ticks[i - 1])),
+            tickLabel)
+            << ticks[i - 1] << " and " << ticks[i];
 }
