@@ -1,7 +1,7 @@
 #include "cli.h"
 
-#include "core/data_export.h"
-#include "core/embeddings.h"
+#include "core/io/data_export.h"
+#include "core/embeddings/embeddings.h"
 
 #include <algorithm>
 #include <charconv>

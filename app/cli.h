@@ -7,8 +7,8 @@
 // runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so this
 // library stays free of Qt.
 
-#include "core/attention.h"
-#include "core/session.h"
+#include "core/model/attention.h"
+#include "core/io/session.h"
 
 #include <functional>
 #include <iosfwd>

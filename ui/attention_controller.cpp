@@ -1,6 +1,6 @@
 #include "attention_controller.h"
 
-#include "core/tokenizer.h"
+#include "core/text/tokenizer.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

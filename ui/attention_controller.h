@@ -5,8 +5,8 @@
 // generation number, results of older generations are dropped and a running older computation
 // is cancelled through core::compute's progress callback.
 
-#include "core/attention.h"
-#include "core/embeddings.h"
+#include "core/model/attention.h"
+#include "core/embeddings/embeddings.h"
 
 #include <QObject>
 #include <QString>

@@ -7,8 +7,8 @@
 
 #include "color_maps.h"
 
-#include "core/attention.h"
-#include "core/compare.h"
+#include "core/model/attention.h"
+#include "core/teaching/compare.h"
 
 #include <QList>
 #include <QWidget>

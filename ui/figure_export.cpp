@@ -4,8 +4,8 @@
 #include "details_panel.h"
 #include "heatmap_view.h"
 
-#include "core/data_export.h"
-#include "core/options.h"
+#include "core/io/data_export.h"
+#include "core/attention/options.h"
 
 #include <qcustomplot.h>
 

@@ -2,7 +2,7 @@
 
 #include "view_options.h"
 
-#include "core/lessons.h"
+#include "core/teaching/lessons.h"
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>

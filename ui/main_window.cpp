@@ -8,7 +8,7 @@
 #include "language.h"
 #include "teaching_panel.h"
 
-#include "core/options.h"
+#include "core/attention/options.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -8,9 +8,9 @@
 #include "color_maps.h"
 #include "view_options.h"
 
-#include "core/attention.h"
-#include "core/imported_attention.h"
-#include "core/session.h"
+#include "core/model/attention.h"
+#include "core/model/imported_attention.h"
+#include "core/io/session.h"
 #include "figure_export.h"
 
 #include <QList>

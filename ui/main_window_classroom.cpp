@@ -9,7 +9,7 @@
 #include "lines_view.h"
 #include "plot_lines.h"
 
-#include "core/lessons.h"
+#include "core/teaching/lessons.h"
 
 #include <qcustomplot.h>
 

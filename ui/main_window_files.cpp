@@ -9,7 +9,7 @@
 #include "heatmap_view.h"
 #include "teaching_panel.h"
 
-#include "core/data_export.h"
+#include "core/io/data_export.h"
 
 #include <QAction>
 #include <QApplication>

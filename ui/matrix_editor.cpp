@@ -2,8 +2,8 @@
 
 #include "matrix_table.h"
 
-#include "core/embeddings.h"
-#include "core/positional.h"
+#include "core/embeddings/embeddings.h"
+#include "core/attention/positional.h"
 
 #include <QCheckBox>
 #include <QComboBox>

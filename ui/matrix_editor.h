@@ -5,8 +5,8 @@
 // Every edit asks for a new configuration (configRequested); applyTo() puts the typed matrices
 // into any configuration, fitted to its sentence and widths.
 
-#include "core/attention.h"
-#include "core/presets.h"
+#include "core/model/attention.h"
+#include "core/teaching/presets.h"
 
 #include <QWidget>
 

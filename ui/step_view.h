@@ -6,8 +6,8 @@
 
 #include "color_maps.h"
 
-#include "core/attention.h"
-#include "core/steps.h"
+#include "core/model/attention.h"
+#include "core/teaching/steps.h"
 
 #include <QString>
 #include <QVector>

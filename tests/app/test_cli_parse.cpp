@@ -3,7 +3,7 @@
 // exit codes of runCommandLine.
 
 #include "app/cli.h"
-#include "core/options.h"
+#include "core/attention/options.h"
 
 #include <gtest/gtest.h>
 

@@ -11,10 +11,10 @@
 
 #include "bench_workloads.h"
 
-#include "core/attention.h"
-#include "core/embeddings.h"
-#include "core/random.h"
-#include "core/tokenizer.h"
+#include "core/model/attention.h"
+#include "core/embeddings/embeddings.h"
+#include "core/base/random.h"
+#include "core/text/tokenizer.h"
 
 #include <benchmark/benchmark.h>
 

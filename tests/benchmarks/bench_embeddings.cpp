@@ -14,7 +14,7 @@
 //   bench_embeddings [--words N] [--dim D] [google benchmark flags]
 //   bench_embeddings --generate FILE      (only writes the 400 000 × 100 file)
 
-#include "core/embeddings.h"
+#include "core/embeddings/embeddings.h"
 
 #include <benchmark/benchmark.h>
 

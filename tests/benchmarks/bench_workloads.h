@@ -2,8 +2,8 @@
 // Workloads shared by the benchmarks: long sentences of a chosen token count and the honest
 // floating-point operation count of one core::compute call.
 
-#include "core/attention.h"
-#include "core/options.h"
+#include "core/model/attention.h"
+#include "core/attention/options.h"
 
 #include <string>
 #include <string_view>

@@ -4,11 +4,11 @@
 // keep these tests independent of the built-in lexicon, except the seed-000 scenario which is
 // about that lexicon.
 
-#include "core/attention.h"
-#include "core/options.h"
-#include "core/random.h"
-#include "core/scoring.h"
-#include "core/types.h"
+#include "core/model/attention.h"
+#include "core/attention/options.h"
+#include "core/base/random.h"
+#include "core/attention/scoring.h"
+#include "core/base/types.h"
 
 #include "eigen_testing.h"
 

@@ -2,11 +2,11 @@
 // tests pin what that must not change: the numbers (identical for any thread count, equal to the
 // whole-matrix formulas across block boundaries), which error is raised, and cancellation.
 
-#include "core/attention.h"
-#include "core/mask.h"
-#include "core/normalizer.h"
-#include "core/positional.h"
-#include "core/random.h"
+#include "core/model/attention.h"
+#include "core/attention/mask.h"
+#include "core/attention/normalizer.h"
+#include "core/attention/positional.h"
+#include "core/base/random.h"
 
 #include "eigen_testing.h"
 

@@ -5,13 +5,13 @@
 // modification time, a failed load leaves no cache behind, and a reference computation still
 // gives bit-identical numbers (no hidden state was corrupted).
 
-#include "core/attention.h"
-#include "core/embeddings.h"
-#include "core/mask.h"
-#include "core/normalizer.h"
-#include "core/options.h"
-#include "core/tokenizer.h"
-#include "core/types.h"
+#include "core/model/attention.h"
+#include "core/embeddings/embeddings.h"
+#include "core/attention/mask.h"
+#include "core/attention/normalizer.h"
+#include "core/attention/options.h"
+#include "core/text/tokenizer.h"
+#include "core/base/types.h"
 
 #include <gtest/gtest.h>
 

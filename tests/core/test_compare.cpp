@@ -1,9 +1,9 @@
 // Comparing two attention matrices: the difference cell by cell, KL divergence and entropy
 // change per row, checked against loops written out here.
 
-#include "core/attention.h"
-#include "core/compare.h"
-#include "core/random.h"
+#include "core/model/attention.h"
+#include "core/teaching/compare.h"
+#include "core/base/random.h"
 
 #include "eigen_testing.h"
 

@@ -2,9 +2,9 @@
 // digits that read back to the same float), CSV quoting (RFC 4180), the NPY header and data, and
 // atomic writing (an earlier file survives every failure; no temporary file is left behind).
 
-#include "core/attention.h"
-#include "core/data_export.h"
-#include "core/types.h"
+#include "core/model/attention.h"
+#include "core/io/data_export.h"
+#include "core/base/types.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-#include "core/embeddings.h"
+#include "core/embeddings/embeddings.h"
 
-#include "core/tokenizer.h"
+#include "core/text/tokenizer.h"
 #include "eigen_testing.h"
 
 #include <gtest/gtest.h>

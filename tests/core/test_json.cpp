@@ -1,6 +1,6 @@
 // The JSON reader and writer shared by data exports, sessions and token lists.
 
-#include "core/json.h"
+#include "core/base/json.h"
 
 #include <gtest/gtest.h>
 

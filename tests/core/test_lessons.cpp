@@ -2,7 +2,7 @@
 // and a Chinese title and explanation, computing without unknown words, and each showing what
 // its text promises.
 
-#include "core/lessons.h"
+#include "core/teaching/lessons.h"
 
 #include "eigen_testing.h"
 

@@ -1,9 +1,9 @@
 // Masks (attention-math.md, "Masks"): which keys each query may see, checked cell by cell
 // against the rule in the table, and the parser of the mask names.
 
-#include "core/mask.h"
-#include "core/options.h"
-#include "core/types.h"
+#include "core/attention/mask.h"
+#include "core/attention/options.h"
+#include "core/base/types.h"
 
 #include <gtest/gtest.h>
 

@@ -2,10 +2,10 @@
 // hand-worked sparsemax vectors and the properties the page promises (rows sum to 1, masked
 // cells exactly 0, fully masked rows all zero and flagged, never NaN).
 
-#include "core/normalizer.h"
-#include "core/options.h"
-#include "core/random.h"
-#include "core/types.h"
+#include "core/attention/normalizer.h"
+#include "core/attention/options.h"
+#include "core/base/random.h"
+#include "core/base/types.h"
 
 #include "eigen_testing.h"
 

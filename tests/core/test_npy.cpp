@@ -1,8 +1,8 @@
 // Reading .npy arrays and importing attention weights with their tokens.
 
-#include "core/data_export.h"
-#include "core/imported_attention.h"
-#include "core/npy.h"
+#include "core/io/data_export.h"
+#include "core/model/imported_attention.h"
+#include "core/base/npy.h"
 
 #include "eigen_testing.h"
 

@@ -3,9 +3,9 @@
 // standard ALiBi slopes (Press et al. 2021, including the rule for head counts that are not
 // powers of two).
 
-#include "core/positional.h"
-#include "core/random.h"
-#include "core/types.h"
+#include "core/attention/positional.h"
+#include "core/base/random.h"
+#include "core/base/types.h"
 
 #include "eigen_testing.h"
 

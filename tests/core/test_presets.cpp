@@ -1,9 +1,9 @@
 // The worked-example presets reproduce their published numbers through compute(), and the fitting
 // rules keep typed numbers when the sentence or the widths change.
 
-#include "core/attention.h"
-#include "core/embeddings.h"
-#include "core/presets.h"
+#include "core/model/attention.h"
+#include "core/embeddings/embeddings.h"
+#include "core/teaching/presets.h"
 
 #include "eigen_testing.h"
 

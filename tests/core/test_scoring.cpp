@@ -1,10 +1,10 @@
 // Scoring functions (attention-math.md, "Scores") against per-cell loops in double precision.
 // The loops are written from the formulas on that page, not from the core's code.
 
-#include "core/options.h"
-#include "core/random.h"
-#include "core/scoring.h"
-#include "core/types.h"
+#include "core/attention/options.h"
+#include "core/base/random.h"
+#include "core/attention/scoring.h"
+#include "core/base/types.h"
 
 #include "eigen_testing.h"
 

@@ -1,6 +1,6 @@
 // Sessions (.attnlab): what is saved comes back identical; bad files are refused by name.
 
-#include "core/session.h"
+#include "core/io/session.h"
 
 #include "eigen_testing.h"
 

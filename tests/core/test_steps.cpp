@@ -2,10 +2,10 @@
 // two recomputed ones, a loop over its inputs), the list follows the scoring function, and
 // traceSources names the rows and columns a selected cell came from.
 
-#include "core/attention.h"
-#include "core/presets.h"
-#include "core/random.h"
-#include "core/steps.h"
+#include "core/model/attention.h"
+#include "core/teaching/presets.h"
+#include "core/base/random.h"
+#include "core/teaching/steps.h"
 
 #include "eigen_testing.h"
 

@@ -1,5 +1,5 @@
-#include "core/tokenizer.h"
-#include "core/types.h"
+#include "core/text/tokenizer.h"
+#include "core/base/types.h"
 
 #include <gtest/gtest.h>
 

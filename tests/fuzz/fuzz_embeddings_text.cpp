@@ -6,7 +6,7 @@
 
 #include "fuzz_common.h"
 
-#include "core/embeddings.h"
+#include "core/embeddings/embeddings.h"
 
 #include <cmath>
 #include <cstddef>

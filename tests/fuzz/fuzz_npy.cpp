@@ -4,7 +4,7 @@
 
 #include "fuzz_common.h"
 
-#include "core/imported_attention.h"
+#include "core/model/imported_attention.h"
 
 #include <cmath>
 #include <cstddef>

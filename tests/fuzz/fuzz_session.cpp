@@ -4,7 +4,7 @@
 
 #include "fuzz_common.h"
 
-#include "core/session.h"
+#include "core/io/session.h"
 
 #include <cstddef>
 #include <cstdint>

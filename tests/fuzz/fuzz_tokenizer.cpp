@@ -5,8 +5,8 @@
 
 #include "fuzz_common.h"
 
-#include "core/tokenizer.h"
-#include "core/types.h"
+#include "core/text/tokenizer.h"
+#include "core/base/types.h"
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>

@@ -7,8 +7,8 @@
 #include "ui/controls_panel.h"
 #include "ui/heatmap_view.h"
 
-#include "core/attention.h"
-#include "core/compare.h"
+#include "core/model/attention.h"
+#include "core/teaching/compare.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include "ui/figure_export.h"
 #include "ui/heatmap_view.h"
 
-#include "core/imported_attention.h"
+#include "core/model/imported_attention.h"
 
 #include <gtest/gtest.h>
 #include <qcustomplot.h>

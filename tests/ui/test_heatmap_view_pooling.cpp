@@ -3,7 +3,7 @@
 // masked blocks stay hatched, hover and clicks still name the exact cell, the colour scale still
 // spans the real values, and short sentences are shown cell for cell as before.
 
-#include "core/mask.h"
+#include "core/attention/mask.h"
 #include "ui/heatmap_view.h"
 
 #include <gtest/gtest.h>

@@ -9,7 +9,7 @@
 #include "ui/lines_view.h"
 #include "ui/main_window.h"
 
-#include "core/lessons.h"
+#include "core/teaching/lessons.h"
 
 #include <gtest/gtest.h>
 #include <qcustomplot.h>

@@ -9,7 +9,7 @@
 #include "ui/matrix_editor.h"
 #include "ui/teaching_panel.h"
 
-#include "core/session.h"
+#include "core/io/session.h"
 
 #include "eigen_testing.h"
 

@@ -5,8 +5,8 @@
 #include "ui/matrix_editor.h"
 #include "ui/matrix_table.h"
 
-#include "core/attention.h"
-#include "core/presets.h"
+#include "core/model/attention.h"
+#include "core/teaching/presets.h"
 
 #include "eigen_testing.h"
 

@@ -4,7 +4,7 @@
 
 #include "ui/scaling_view.h"
 
-#include "core/attention.h"
+#include "core/model/attention.h"
 
 #include <qcustomplot.h>
 

@@ -6,10 +6,10 @@
 #include "ui/matrix_table.h"
 #include "ui/step_view.h"
 
-#include "core/attention.h"
-#include "core/presets.h"
-#include "core/random.h"
-#include "core/steps.h"
+#include "core/model/attention.h"
+#include "core/teaching/presets.h"
+#include "core/base/random.h"
+#include "core/teaching/steps.h"
 
 #include "eigen_testing.h"
 

@@ -11,8 +11,8 @@
 #include "ui/step_view.h"
 #include "ui/teaching_panel.h"
 
-#include "core/attention.h"
-#include "core/presets.h"
+#include "core/model/attention.h"
+#include "core/teaching/presets.h"
 
 #include <gtest/gtest.h>
 

@@ -10,8 +10,8 @@
 #include "ui/lesson_gallery.h"
 #include "ui/main_window.h"
 
-#include "core/attention.h"
-#include "core/options.h"
+#include "core/model/attention.h"
+#include "core/attention/options.h"
 
 #include <gtest/gtest.h>
 #include <qcustomplot.h>

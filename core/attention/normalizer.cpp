@@ -1,0 +1,178 @@
+#include "core/attention/normalizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace attnlab::core {
+namespace {
+
+constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
+
+bool isVisible(float logit) {
+    return logit != kMinusInfinity;
+}
+
+// Largest visible logit of a row; −∞ when every key is masked.
+float rowMaximum(const Eigen::Ref<const RowVector>& row) {
+    return row.maxCoeff();
+}
+
+// Sets the cells of `out` where `logits` is −∞ (masked) to exactly 0. Eigen's vectorised exp and
+// friends turn −∞ into a tiny denormal rather than 0. A plain loop, which the compiler
+// vectorises (Eigen's select() is evaluated one scalar at a time).
+void zeroMasked(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out) {
+    const float* l = logits.data();
+    float* o = out.data();
+    for (Eigen::Index j = 0; j < logits.size(); ++j)
+        o[j] = l[j] == kMinusInfinity ? 0.0f : o[j];
+}
+
+void softmaxRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out) {
+    const float top = rowMaximum(logits);
+    // Every visible cell is exp(≤ 0): no overflow.
+    out.array() = (logits.array() - top).exp();
+    zeroMasked(logits, out);
+    out /= out.sum();
+}
+
+void reluRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out, bool& flagged) {
+    out = logits.cwiseMax(0.0f);
+    const float top = out.maxCoeff();
+    if (!(top > 0.0f)) {
+        out.setZero();
+        flagged = true;
+        return;
+    }
+    // Divide by the maximum first so that the sum of huge logits cannot overflow.
+    out /= top;
+    out /= out.sum();
+}
+
+void sigmoidRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out) {
+    // σ(x) = 1 / (1 + e^−x) for x ≥ 0 and e^x / (1 + e^x) below, with e = exp(−|x|) ≤ 1, so
+    // that neither form overflows. The exponentials and quotients are vectorised.
+    const auto x = logits.array();
+    const Eigen::Array<float, 1, Eigen::Dynamic> e = (-x.abs()).exp();
+    const Eigen::Array<float, 1, Eigen::Dynamic> r = 1.0f / (1.0f + e);
+    const Eigen::Array<float, 1, Eigen::Dynamic> below = e * r;
+    float* o = out.data();
+    for (Eigen::Index j = 0; j < x.size(); ++j)
+        o[j] = x(j) >= 0.0f ? r(j) : below(j);
+    zeroMasked(logits, out);
+}
+
+void hardmaxRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out) {
+    const float top = rowMaximum(logits);
+    out = (logits.array() == top).cast<float>().matrix();
+    out /= out.sum();
+}
+
+} // namespace
+
+namespace {
+
+// Sparsemax of `z` into `out`, with `sorted` as scratch space (reused across rows). Only entries
+// above max − 1 can be in the support (τ ≥ max − 1), so the others are left out of the sort; a
+// small margin keeps every entry whose test could come out differently through rounding, so
+// the support and τ are those of the full sort.
+void sparsemaxInto(const Eigen::Ref<const RowVector>& z, Eigen::Ref<RowVector> out,
+                   std::vector<float>& sorted) {
+    out.setZero();
+    const float top = z.maxCoeff();
+    if (!isVisible(top))
+        return;
+    const double top64 = top;
+    const double threshold = top64 - 1.0 - 1e-5 * (1.0 + std::abs(top64));
+    sorted.clear();
+    for (Eigen::Index j = 0; j < z.size(); ++j)
+        if (isVisible(z(j)) && static_cast<double>(z(j)) >= threshold)
+            sorted.push_back(z(j));
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    // Support size k: the largest k with 1 + k·z_(k) > Σ_{j≤k} z_(j); τ puts the support on the
+    // simplex. The sums run on z − max (sparsemax is shift-invariant): with logits of 1e30 the
+    // 1 in "1 + k·z" would otherwise vanish in rounding and leave τ = 0 (weights of 1e30).
+    double cumulative = 0.0;
+    double tau = 0.0;
+    for (std::size_t k = 1; k <= sorted.size(); ++k) {
+        const double value = static_cast<double>(sorted[k - 1]) - top64;
+        cumulative += value;
+        if (1.0 + static_cast<double>(k) * value > cumulative)
+            tau = (cumulative - 1.0) / static_cast<double>(k);
+    }
+    for (Eigen::Index j = 0; j < z.size(); ++j)
+        if (isVisible(z(j)) && static_cast<double>(z(j)) - top64 > tau)
+            out(j) = static_cast<float>(static_cast<double>(z(j)) - top64 - tau);
+}
+
+} // namespace
+
+RowVector sparsemax(const Eigen::Ref<const RowVector>& z) {
+    RowVector result(z.size());
+    std::vector<float> sorted;
+    sparsemaxInto(z, result, sorted);
+    return result;
+}
+
+void normalizeRowsInto(Normalizer normalizer, const Eigen::Ref<const Matrix>& logits,
+                       Eigen::Ref<Matrix> weights, std::vector<int>& flaggedRows, int firstRow) {
+    std::vector<float> scratch;
+    for (Eigen::Index i = 0; i < logits.rows(); ++i) {
+        const auto row = logits.row(i);
+        auto out = weights.row(i);
+        if (!(rowMaximum(row) > kMinusInfinity)) {
+            out.setZero();
+            flaggedRows.push_back(firstRow + static_cast<int>(i)); // every key masked
+            continue;
+        }
+        bool flagged = false;
+        switch (normalizer) {
+        case Normalizer::Softmax:
+            softmaxRow(row, out);
+            break;
+        case Normalizer::Sparsemax:
+            sparsemaxInto(row, out, scratch);
+            break;
+        case Normalizer::Relu:
+            reluRow(row, out, flagged);
+            break;
+        case Normalizer::Sigmoid:
+            sigmoidRow(row, out);
+            break;
+        case Normalizer::Hardmax:
+            hardmaxRow(row, out);
+            break;
+        }
+        if (flagged)
+            flaggedRows.push_back(firstRow + static_cast<int>(i));
+    }
+}
+
+Matrix normalizeRows(Normalizer normalizer, const Eigen::Ref<const Matrix>& logits,
+                     std::vector<int>& flaggedRows) {
+    Matrix weights(logits.rows(), logits.cols());
+    normalizeRowsInto(normalizer, logits, weights, flaggedRows);
+    return weights;
+}
+
+Vector rowEntropy(const Eigen::Ref<const Matrix>& weights) {
+    // Vectorised float logarithms, summed per chunk in float and across chunks in double, so a
+    // row of thousands of keys keeps about 7 significant digits. 0·ln 0 counts as 0: the
+    // logarithm's argument is raised to the smallest normal float, which leaves a·ln a of every
+    // positive weight unchanged at float precision and makes it 0·(−87) = 0 for a = 0.
+    constexpr Eigen::Index kChunk = 256;
+    constexpr float kSmallest = std::numeric_limits<float>::min();
+    Vector entropy(weights.rows());
+    for (Eigen::Index i = 0; i < weights.rows(); ++i) {
+        const auto row = weights.row(i).array();
+        double sum = 0.0;
+        for (Eigen::Index begin = 0; begin < row.size(); begin += kChunk) {
+            const auto a = row.segment(begin, std::min(kChunk, row.size() - begin));
+            sum -= static_cast<double>((a * a.max(kSmallest).log()).sum());
+        }
+        entropy(i) = static_cast<float>(sum);
+    }
+    return entropy;
+}
+
+} // namespace attnlab::core

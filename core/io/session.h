@@ -1,0 +1,69 @@
+#pragma once
+// A saved lesson (.attnlab): the sentences, every setting, manual matrices, how the window shows
+// the result and, for shipped lessons, a title, an explanation and the controls a teacher hides.
+// JSON with a "format" and a "version"; read strictly (a newer version or a wrong type is
+// refused with the member named) but unknown members are only warned about, so a file written
+// by a later release of the same version still opens.
+
+#include "core/model/attention.h"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attnlab::core {
+
+inline constexpr std::string_view kSessionFormat = "attention-lab-session";
+/// The version this build writes; files with a higher version are refused.
+inline constexpr int kSessionVersion = 1;
+
+/// How the window shows the result. Plain names, so that the core needs no Qt; the window maps
+/// them onto its own choices (and falls back to its defaults for names it does not know).
+struct SessionView {
+    std::string layout = "grid";       ///< grid | one | combined
+    int focusedHead = 0;               ///< head of the "one" layout, 0-based; −1 mean, −2 max
+    std::string colorMap = "viridis";  ///< viridis | cividis | magma | grayscale
+    std::string colorScale = "shared"; ///< shared (0 to 1) | fitted | per-head
+    std::string cellValues = "auto";   ///< auto (up to 12 tokens) | on | off
+    double zoom = 1.0;                 ///< heatmap zoom, 0.5 … 3, default 1
+    int selectedHead = 0;              ///< head of the selected cell, 0-based; −1 mean, −2 max
+    int selectedQuery = -1;            ///< selected query row, −1 = none
+    int selectedKey = -1;              ///< selected key column, −1 = none
+};
+
+/// What a shipped lesson adds to a session. Texts are keyed by language ("en", "zh_CN"); a
+/// viewer picks its language and falls back to "en".
+struct SessionLesson {
+    std::map<std::string, std::string> title;
+    std::map<std::string, std::string> explanation;
+    std::vector<std::string> hiddenControls; ///< names of controls the lesson hides
+};
+
+struct Session {
+    /// Every setting. Embeddings from a file: `embeddingsPath` names it (absolute, or relative
+    /// to the session file) and `table` is empty: the reader loads it. Manual embeddings and
+    /// projections carry their matrices.
+    Config config;
+    SessionView view;
+    SessionLesson lesson;
+};
+
+/// The .attnlab text of `session` (UTF-8 JSON, pretty-printed).
+std::string serializeSession(const Session& session);
+
+/// Reads .attnlab text. Throws InputError naming the member for a malformed file, a different
+/// format, a newer version, a wrong type or a setting out of range; unknown members are skipped
+/// and listed in `warnings`.
+Session parseSession(std::string_view text, std::vector<std::string>& warnings);
+
+/// Reads a session file; a relative embeddings path is taken relative to the file's folder.
+/// Throws FileError when the file cannot be read and InputError ("<path>: …") when it is bad.
+Session loadSessionFile(const std::string& path, std::vector<std::string>& warnings);
+
+/// The text of `lesson`'s entry for `language` ("zh_CN", "zh", "en", …): the exact language,
+/// then its first part before '_', then "en", then any; empty when there is none.
+std::string localizedText(const std::map<std::string, std::string>& texts,
+                          std::string_view language);
+
+} // namespace attnlab::core
