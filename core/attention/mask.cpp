@@ -27,7 +27,8 @@ BoolMatrix buildMask(const MaskSpec& mask, int nq, int nk, bool cross,
         break;
     case MaskKind::Window:
         if (mask.window < 0)
-            throw InputError("the window width must be 0 or more, not " + std::to_string(mask.window));
+            throw InputError("the window width must be 0 or more, not " +
+                             std::to_string(mask.window));
         for (int i = 0; i < nq; ++i)
             for (int j = 0; j < nk; ++j)
                 allowed(i, j) = std::abs(i - j) <= mask.window;

@@ -60,8 +60,7 @@ Enum parseName(const NameTable<Enum, N>& table, std::string_view name, std::stri
                      "'; choose one of: " + choices);
 }
 
-template <typename Enum, std::size_t N>
-std::vector<Enum> allOf(const NameTable<Enum, N>& table) {
+template <typename Enum, std::size_t N> std::vector<Enum> allOf(const NameTable<Enum, N>& table) {
     std::vector<Enum> values;
     for (const auto& entry : table)
         values.push_back(entry.first);
@@ -80,10 +79,18 @@ int parseMaskNumber(std::string_view text, std::string_view mask) {
 
 } // namespace
 
-std::string_view toString(ScoringFunction value) { return nameOf(kScoringNames, value); }
-std::string_view toString(Normalizer value) { return nameOf(kNormalizerNames, value); }
-std::string_view toString(PositionalEncoding value) { return nameOf(kPositionalNames, value); }
-std::string_view toString(ProjectionInit value) { return nameOf(kProjectionNames, value); }
+std::string_view toString(ScoringFunction value) {
+    return nameOf(kScoringNames, value);
+}
+std::string_view toString(Normalizer value) {
+    return nameOf(kNormalizerNames, value);
+}
+std::string_view toString(PositionalEncoding value) {
+    return nameOf(kPositionalNames, value);
+}
+std::string_view toString(ProjectionInit value) {
+    return nameOf(kProjectionNames, value);
+}
 
 const std::vector<ScoringFunction>& allScoringFunctions() {
     static const std::vector<ScoringFunction> values = allOf(kScoringNames);
@@ -125,14 +132,16 @@ MaskSpec parseMask(std::string_view text) {
         mask.kind = MaskKind::Padding;
         mask.padLength = parseMaskNumber(text.substr(padding.size()), text);
         if (mask.padLength < 1)
-            throw InputError("mask '" + std::string(text) + "': the padded length must be at least 1");
+            throw InputError("mask '" + std::string(text) +
+                             "': the padded length must be at least 1");
         return mask;
     }
     if (text.starts_with(window)) {
         mask.kind = MaskKind::Window;
         mask.window = parseMaskNumber(text.substr(window.size()), text);
         if (mask.window < 0)
-            throw InputError("mask '" + std::string(text) + "': the window width must be 0 or more");
+            throw InputError("mask '" + std::string(text) +
+                             "': the window width must be 0 or more");
         return mask;
     }
     throw InputError("unknown mask '" + std::string(text) +

@@ -37,8 +37,8 @@ ProjectionInit parseProjectionInit(std::string_view name);
 /// Which keys a query may see (attention-math.md, "Masks").
 struct MaskSpec {
     MaskKind kind = MaskKind::None; ///< default none
-    int padLength = 0;   ///< Padding only: total length L in tokens the sentence is padded to, ≥ n
-    int window = 1;      ///< Window only: W ≥ 0, query i sees keys with |i − j| ≤ W
+    int padLength = 0; ///< Padding only: total length L in tokens the sentence is padded to, ≥ n
+    int window = 1;    ///< Window only: W ≥ 0, query i sees keys with |i − j| ≤ W
     std::vector<std::pair<int, int>> blocked; ///< Custom only: (query, key) cells that are masked
 };
 

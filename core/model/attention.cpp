@@ -1,11 +1,11 @@
 #include "core/model/attention.h"
 
-#include "core/embeddings/embeddings.h"
 #include "core/attention/mask.h"
 #include "core/attention/normalizer.h"
 #include "core/attention/positional.h"
-#include "core/base/random.h"
 #include "core/attention/scoring.h"
+#include "core/base/random.h"
+#include "core/embeddings/embeddings.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,8 +1,8 @@
 #include "core/model/imported_attention.h"
 
+#include "core/attention/normalizer.h"
 #include "core/base/file_io.h"
 #include "core/base/json.h"
-#include "core/attention/normalizer.h"
 
 #include <cmath>
 

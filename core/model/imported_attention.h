@@ -2,8 +2,8 @@
 // Attention weights computed elsewhere (a trained model saved with numpy.save) with their tokens,
 // shown in the same views as the built-in engine's results.
 
-#include "core/model/attention.h"
 #include "core/base/npy.h"
+#include "core/model/attention.h"
 
 #include <string>
 #include <string_view>

@@ -18,13 +18,14 @@ const std::vector<TokenizerMode>& allTokenizerModes();
 TokenizerMode parseTokenizerMode(std::string_view name);
 
 struct TokenizerConfig {
-    TokenizerMode mode = TokenizerMode::Word; ///< word (ICU word breaks, default) | char | whitespace
+    TokenizerMode mode =
+        TokenizerMode::Word;     ///< word (ICU word breaks, default) | char | whitespace
     bool keepPunctuation = true; ///< keep punctuation marks as tokens (default true)
-    int maxTokens = 4096;        ///< error beyond this many tokens; range 1 … 1 000 000, default 4096
+    int maxTokens = 4096; ///< error beyond this many tokens; range 1 … 1 000 000, default 4096
 };
 
 struct Token {
-    std::string text;     ///< the token's UTF-8 text, exactly as in the input
+    std::string text;      ///< the token's UTF-8 text, exactly as in the input
     std::size_t begin = 0; ///< byte offset of the first byte in the input
     std::size_t end = 0;   ///< byte offset one past the last byte in the input
 };
