@@ -7,7 +7,7 @@
 // runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so this
 // library stays free of Qt.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/io/session.h"
 
 #include <functional>

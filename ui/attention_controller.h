@@ -5,7 +5,7 @@
 // generation number, results of older generations are dropped and a running older computation
 // is cancelled through core::compute's progress callback.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/embeddings/embeddings.h"
 
 #include <QObject>

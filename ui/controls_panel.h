@@ -3,7 +3,7 @@
 // dock). Every change emits the whole configuration; choices that cannot apply are disabled with
 // the reason in their tooltip; errors from the controller appear inline under their control.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <QHash>
 #include <QStringList>

@@ -2,7 +2,7 @@
 // The selected query row in detail: its weights as a bar chart over the key tokens, its entropy
 // and argmax, and the arithmetic that turns the selected cell's q and k into its weight.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <QList>
 #include <QString>

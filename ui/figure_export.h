@@ -7,7 +7,7 @@
 #include "color_maps.h"
 #include "view_options.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <QImage>
 #include <QSizeF>

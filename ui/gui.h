@@ -1,7 +1,7 @@
 #pragma once
 // Entry point of the graphical program.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <QString>
 #include <QStringList>

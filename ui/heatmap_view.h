@@ -5,7 +5,7 @@
 
 #include "color_maps.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <QFont>
 #include <QPair>

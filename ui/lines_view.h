@@ -4,7 +4,7 @@
 // Heads are toggled individually; hovering a token highlights its lines and fades the rest.
 // Useful for long sentences, where the cells of a heatmap get too small to read.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <QColor>
 #include <QVector>

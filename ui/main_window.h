@@ -8,7 +8,7 @@
 #include "color_maps.h"
 #include "view_options.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/model/imported_attention.h"
 #include "core/io/session.h"
 #include "figure_export.h"

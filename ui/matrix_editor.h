@@ -5,7 +5,7 @@
 // Every edit asks for a new configuration (configRequested); applyTo() puts the typed matrices
 // into any configuration, fitted to its sentence and widths.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
 
 #include <QWidget>

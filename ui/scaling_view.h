@@ -4,7 +4,7 @@
 // without the 1/√d_k scaling, and a histogram of the current head's raw scores. The study runs
 // on a worker thread; the charts fill in when it is done.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/scaling_study.h"
 
 #include <QThreadPool>

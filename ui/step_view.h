@@ -6,7 +6,7 @@
 
 #include "color_maps.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/steps.h"
 
 #include <QString>

@@ -3,7 +3,7 @@
 // colour scale, numbers in the cells, and the titles of the maps. Keys are the session file's
 // names ("grid", "per-head", …), so settings, sessions and the command line agree.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <QString>
 #include <QVector>

@@ -1,6 +1,7 @@
 #include "core/attention/normalizer.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -105,7 +106,67 @@ void sparsemaxInto(const Eigen::Ref<const RowVector>& z, Eigen::Ref<RowVector> o
             out(j) = static_cast<float>(static_cast<double>(z(j)) - top64 - tau);
 }
 
+
+void softmaxEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
+                     std::vector<float>&, bool&) {
+    softmaxRow(logits, out);
+}
+void sparsemaxEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
+                       std::vector<float>& scratch, bool&) {
+    sparsemaxInto(logits, out, scratch);
+}
+void reluEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
+                  std::vector<float>&, bool& flagged) {
+    reluRow(logits, out, flagged);
+}
+void sigmoidEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
+                     std::vector<float>&, bool&) {
+    sigmoidRow(logits, out);
+}
+void hardmaxEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
+                     std::vector<float>&, bool&) {
+    hardmaxRow(logits, out);
+}
+
+std::vector<NormalizerEntry> makeRegistry() {
+    return {
+        {Normalizer::Softmax, "softmax", translatable("Softmax"),
+         translatable("exp(L) / Σ exp(L): every visible key gets a positive weight."),
+         translatable("softmax"), true, {}, softmaxEntryRow},
+        {Normalizer::Sparsemax, "sparsemax", translatable("Sparsemax"),
+         translatable("Projects the row onto the simplex, so weak keys get exactly 0."),
+         translatable("sparsemax"), true, {}, sparsemaxEntryRow},
+        {Normalizer::Relu, "relu", translatable("ReLU, normalised"),
+         translatable("max(L, 0) divided by its row sum; a row without a positive logit is all "
+                      "zero."),
+         translatable("relu-norm"), true, {}, reluEntryRow},
+        {Normalizer::Sigmoid, "sigmoid", translatable("Sigmoid (rows need not sum to 1)"),
+         translatable("σ(L) for each cell on its own, without normalising the row."),
+         translatable("sigmoid"), false, {}, sigmoidEntryRow},
+        {Normalizer::Hardmax, "hardmax", translatable("Hardmax (one-hot)"),
+         translatable("All weight on the largest logit (hard attention); ties share it."),
+         translatable("hardmax"), true,
+         translatable("hardmax has no gradient: moving a logit a little never changes which key "
+                      "is largest, so the weights do not change and nothing can be learned "
+                      "through them"),
+         hardmaxEntryRow},
+    };
+}
+
 } // namespace
+
+const std::vector<NormalizerEntry>& normalizers() {
+    static const std::vector<NormalizerEntry> entries = makeRegistry();
+    return entries;
+}
+
+const NormalizerEntry& normalizerEntry(Normalizer normalizer) {
+    for (const NormalizerEntry& entry : normalizers())
+        if (entry.id == normalizer)
+            return entry;
+    assert(false && "a normaliser without a registry entry");
+    return normalizers().front();
+}
 
 RowVector sparsemax(const Eigen::Ref<const RowVector>& z) {
     RowVector result(z.size());
@@ -116,6 +177,7 @@ RowVector sparsemax(const Eigen::Ref<const RowVector>& z) {
 
 void normalizeRowsInto(Normalizer normalizer, const Eigen::Ref<const Matrix>& logits,
                        Eigen::Ref<Matrix> weights, std::vector<int>& flaggedRows, int firstRow) {
+    const NormalizerEntry& entry = normalizerEntry(normalizer);
     std::vector<float> scratch;
     for (Eigen::Index i = 0; i < logits.rows(); ++i) {
         const auto row = logits.row(i);
@@ -126,23 +188,7 @@ void normalizeRowsInto(Normalizer normalizer, const Eigen::Ref<const Matrix>& lo
             continue;
         }
         bool flagged = false;
-        switch (normalizer) {
-        case Normalizer::Softmax:
-            softmaxRow(row, out);
-            break;
-        case Normalizer::Sparsemax:
-            sparsemaxInto(row, out, scratch);
-            break;
-        case Normalizer::Relu:
-            reluRow(row, out, flagged);
-            break;
-        case Normalizer::Sigmoid:
-            sigmoidRow(row, out);
-            break;
-        case Normalizer::Hardmax:
-            hardmaxRow(row, out);
-            break;
-        }
+        entry.row(row, out, scratch, flagged);
         if (flagged)
             flaggedRows.push_back(firstRow + static_cast<int>(i));
     }

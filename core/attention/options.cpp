@@ -1,5 +1,8 @@
 #include "core/attention/options.h"
 
+#include "core/attention/normalizer.h"
+#include "core/attention/scoring.h"
+#include "core/base/names.h"
 #include "core/base/types.h"
 
 #include <array>
@@ -12,20 +15,6 @@ namespace {
 template <typename Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
 
-constexpr NameTable<ScoringFunction, 5> kScoringNames{{
-    {ScoringFunction::Dot, "dot"},
-    {ScoringFunction::ScaledDot, "scaled-dot"},
-    {ScoringFunction::General, "general"},
-    {ScoringFunction::Additive, "additive"},
-    {ScoringFunction::Cosine, "cosine"},
-}};
-constexpr NameTable<Normalizer, 5> kNormalizerNames{{
-    {Normalizer::Softmax, "softmax"},
-    {Normalizer::Sparsemax, "sparsemax"},
-    {Normalizer::Relu, "relu"},
-    {Normalizer::Sigmoid, "sigmoid"},
-    {Normalizer::Hardmax, "hardmax"},
-}};
 constexpr NameTable<PositionalEncoding, 4> kPositionalNames{{
     {PositionalEncoding::None, "none"},
     {PositionalEncoding::Sinusoidal, "sinusoidal"},
@@ -46,18 +35,31 @@ std::string_view nameOf(const NameTable<Enum, N>& table, Enum value) {
     return "?";
 }
 
+// "unknown scoring function 'dott'; did you mean 'dot'? Choose one of: …", about setting `key`.
+InputError unknownChoice(std::string_view key, std::string_view name,
+                         const std::vector<std::string_view>& names) {
+    const std::string what = key == "scoring"      ? "scoring function"
+                             : key == "normalizer" ? "normalizer"
+                             : key == "positional" ? "positional encoding"
+                                                   : std::string(key);
+    const std::string suggestion = closestName(name, names);
+    if (!suggestion.empty())
+        return InputError(message("unknown %1 '%2'; did you mean '%3'? Choose one of: %4", what,
+                                  name, suggestion, choiceList(names)),
+                          std::string(key));
+    return InputError(message("unknown %1 '%2'; choose one of: %3", what, name, choiceList(names)),
+                      std::string(key));
+}
+
 template <typename Enum, std::size_t N>
-Enum parseName(const NameTable<Enum, N>& table, std::string_view name, std::string_view what) {
-    std::string choices;
+Enum parseName(const NameTable<Enum, N>& table, std::string_view name, std::string_view key) {
+    std::vector<std::string_view> names;
     for (const auto& [entry, entryName] : table) {
         if (entryName == name)
             return entry;
-        if (!choices.empty())
-            choices += ", ";
-        choices += entryName;
+        names.push_back(entryName);
     }
-    throw InputError("unknown " + std::string(what) + " '" + std::string(name) +
-                     "'; choose one of: " + choices);
+    throw unknownChoice(key, name, names);
 }
 
 template <typename Enum, std::size_t N> std::vector<Enum> allOf(const NameTable<Enum, N>& table) {
@@ -80,10 +82,10 @@ int parseMaskNumber(std::string_view text, std::string_view mask) {
 } // namespace
 
 std::string_view toString(ScoringFunction value) {
-    return nameOf(kScoringNames, value);
+    return scoringEntry(value).name;
 }
 std::string_view toString(Normalizer value) {
-    return nameOf(kNormalizerNames, value);
+    return normalizerEntry(value).name;
 }
 std::string_view toString(PositionalEncoding value) {
     return nameOf(kPositionalNames, value);
@@ -93,11 +95,21 @@ std::string_view toString(ProjectionInit value) {
 }
 
 const std::vector<ScoringFunction>& allScoringFunctions() {
-    static const std::vector<ScoringFunction> values = allOf(kScoringNames);
+    static const std::vector<ScoringFunction> values = [] {
+        std::vector<ScoringFunction> out;
+        for (const ScoringEntry& entry : scoringFunctions())
+            out.push_back(entry.id);
+        return out;
+    }();
     return values;
 }
 const std::vector<Normalizer>& allNormalizers() {
-    static const std::vector<Normalizer> values = allOf(kNormalizerNames);
+    static const std::vector<Normalizer> values = [] {
+        std::vector<Normalizer> out;
+        for (const NormalizerEntry& entry : normalizers())
+            out.push_back(entry.id);
+        return out;
+    }();
     return values;
 }
 const std::vector<PositionalEncoding>& allPositionalEncodings() {
@@ -106,13 +118,25 @@ const std::vector<PositionalEncoding>& allPositionalEncodings() {
 }
 
 ScoringFunction parseScoringFunction(std::string_view name) {
-    return parseName(kScoringNames, name, "scoring function");
+    std::vector<std::string_view> names;
+    for (const ScoringEntry& entry : scoringFunctions()) {
+        if (entry.name == name)
+            return entry.id;
+        names.push_back(entry.name);
+    }
+    throw unknownChoice("scoring", name, names);
 }
 Normalizer parseNormalizer(std::string_view name) {
-    return parseName(kNormalizerNames, name, "normalizer");
+    std::vector<std::string_view> names;
+    for (const NormalizerEntry& entry : normalizers()) {
+        if (entry.name == name)
+            return entry.id;
+        names.push_back(entry.name);
+    }
+    throw unknownChoice("normalizer", name, names);
 }
 PositionalEncoding parsePositionalEncoding(std::string_view name) {
-    return parseName(kPositionalNames, name, "positional encoding");
+    return parseName(kPositionalNames, name, "positional");
 }
 ProjectionInit parseProjectionInit(std::string_view name) {
     return parseName(kProjectionNames, name, "projection");

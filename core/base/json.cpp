@@ -51,47 +51,105 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t i) {
     return length;
 }
 
-void appendUtf8(std::string& out, std::uint32_t codePoint) {
-    if (codePoint < 0x80) {
-        out.push_back(static_cast<char>(codePoint));
-    } else if (codePoint < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (codePoint >> 6)));
-        out.push_back(static_cast<char>(0x80 | (codePoint & 0x3F)));
-    } else if (codePoint < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (codePoint >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((codePoint >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (codePoint & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (codePoint >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((codePoint >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((codePoint >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (codePoint & 0x3F)));
-    }
-}
-
-class Parser {
+// Builds a Value from nlohmann's SAX events, refusing what the project's files must not hold:
+// duplicate keys (the later one would silently win) and nesting deeper than kMaxDepth (a
+// recursion bomb). nlohmann's own lexer checks the rest of RFC 8259 and the UTF-8.
+class StrictBuilder {
 public:
-    explicit Parser(std::string_view text) : m_text(text) {}
+    using number_integer_t = Value::number_integer_t;
+    using number_unsigned_t = Value::number_unsigned_t;
+    using number_float_t = Value::number_float_t;
+    using string_t = Value::string_t;
+    using binary_t = Value::binary_t;
 
-    Value document() {
-        // A UTF-8 byte order mark is tolerated: some editors on Windows write one.
-        if (m_text.substr(0, 3) == "\xEF\xBB\xBF")
-            m_pos = 3;
-        skipSpace();
-        if (atEnd())
-            fail("the document is empty");
-        Value value = parseValue(0);
-        skipSpace();
-        if (!atEnd())
-            fail("unexpected text after the end of the document");
-        return value;
+    explicit StrictBuilder(std::string_view text) : m_text(text) {}
+
+    bool null() { return add(Value(nullptr)); }
+    bool boolean(bool value) { return add(Value(value)); }
+    bool number_integer(number_integer_t value) { return add(Value(value)); }
+    bool number_unsigned(number_unsigned_t value) { return add(Value(value)); }
+    bool number_float(number_float_t value, const string_t&) { return add(Value(value)); }
+    bool string(string_t& value) { return add(Value(std::move(value))); }
+    bool binary(binary_t&) { return fail("binary values are not JSON"); }
+    bool start_object(std::size_t) { return open(Value::object()); }
+    bool key(string_t& key) {
+        Frame& frame = m_stack.back();
+        if (frame.value.contains(key))
+            return fail("the member \"" + key + "\" appears twice");
+        frame.key = std::move(key);
+        return true;
+    }
+    bool end_object() { return close(); }
+    bool start_array(std::size_t) { return open(Value::array()); }
+    bool end_array() { return close(); }
+    bool parse_error(std::size_t position, const std::string&,
+                     const nlohmann::detail::exception& error) {
+        m_position = position;
+        m_error = describe(error);
+        return false;
+    }
+
+    /// The document, once parsing succeeded.
+    Value take() { return std::move(m_root); }
+    /// "line L, column C: what" for a syntax error; the rule broken otherwise (the parser does
+    /// not tell where a handler stopped it, and the message names the member anyway).
+    std::string problem() const {
+        return m_position > 0 ? where(m_position) + ": " + m_error : m_error;
     }
 
 private:
-    [[noreturn]] void fail(const std::string& what) const {
+    struct Frame {
+        Value value;
+        std::string key;
+    };
+
+    bool fail(std::string what) {
+        m_error = std::move(what);
+        m_position = 0;
+        return false;
+    }
+
+    bool add(Value value) {
+        if (m_stack.empty()) {
+            m_root = std::move(value);
+            return true;
+        }
+        Frame& frame = m_stack.back();
+        if (frame.value.is_object())
+            frame.value.emplace(std::move(frame.key), std::move(value));
+        else
+            frame.value.push_back(std::move(value));
+        return true;
+    }
+
+    bool open(Value container) {
+        if (m_stack.size() >= static_cast<std::size_t>(kMaxDepth))
+            return fail("nesting is deeper than " + std::to_string(kMaxDepth) + " levels");
+        m_stack.push_back({std::move(container), {}});
+        return true;
+    }
+
+    bool close() {
+        Value done = std::move(m_stack.back().value);
+        m_stack.pop_back();
+        return add(std::move(done));
+    }
+
+    // nlohmann's messages read "[json.exception.parse_error.101] parse error at line 1, column
+    // 5: syntax error while parsing value - invalid literal; last read: 'tru'"; the part after
+    // the last " - " is what a person needs, the position is given separately.
+    static std::string describe(const nlohmann::detail::exception& error) {
+        std::string text = error.what();
+        const std::size_t dash = text.find(" - ");
+        if (dash != std::string::npos)
+            text = text.substr(dash + 3);
+        return text;
+    }
+
+    std::string where(std::size_t position) const {
         int line = 1;
         int column = 1;
-        for (std::size_t i = 0; i < m_pos && i < m_text.size(); ++i) {
+        for (std::size_t i = 0; i + 1 < position && i < m_text.size(); ++i) {
             if (m_text[i] == '\n') {
                 ++line;
                 column = 1;
@@ -99,262 +157,14 @@ private:
                 ++column; // count characters, not UTF-8 continuation bytes
             }
         }
-        throw InputError("line " + std::to_string(line) + ", column " + std::to_string(column) +
-                         ": " + what);
-    }
-
-    bool atEnd() const { return m_pos >= m_text.size(); }
-    char peek() const { return m_text[m_pos]; }
-
-    void skipSpace() {
-        while (!atEnd() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r'))
-            ++m_pos;
-    }
-
-    void expectWord(std::string_view word) {
-        if (m_text.substr(m_pos, word.size()) != word)
-            fail("unexpected character; expected a value");
-        m_pos += word.size();
-    }
-
-    Value parseValue(int depth) {
-        if (depth > kMaxDepth)
-            fail("nesting is deeper than " + std::to_string(kMaxDepth) + " levels");
-        if (atEnd())
-            fail("the document ends where a value was expected");
-        switch (peek()) {
-        case '{':
-            return parseObject(depth);
-        case '[':
-            return parseArray(depth);
-        case '"':
-            return Value(parseString());
-        case 't':
-            expectWord("true");
-            return Value(true);
-        case 'f':
-            expectWord("false");
-            return Value(false);
-        case 'n':
-            expectWord("null");
-            return Value();
-        default:
-            if (peek() == '-' || (peek() >= '0' && peek() <= '9'))
-                return Value(parseNumber());
-            fail("unexpected character; expected a value");
-        }
-    }
-
-    Value parseObject(int depth) {
-        ++m_pos; // {
-        Object members;
-        skipSpace();
-        if (!atEnd() && peek() == '}') {
-            ++m_pos;
-            return Value(std::move(members));
-        }
-        while (true) {
-            skipSpace();
-            if (atEnd() || peek() != '"')
-                fail("expected a member name in double quotes");
-            const std::size_t keyPos = m_pos;
-            std::string key = parseString();
-            for (const auto& member : members)
-                if (member.first == key) {
-                    m_pos = keyPos;
-                    fail("the member \"" + key + "\" appears twice");
-                }
-            skipSpace();
-            if (atEnd() || peek() != ':')
-                fail("expected ':' after the member name");
-            ++m_pos;
-            skipSpace();
-            Value value = parseValue(depth + 1);
-            members.emplace_back(std::move(key), std::move(value));
-            skipSpace();
-            if (atEnd())
-                fail("the document ends inside an object; expected ',' or '}'");
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (peek() == '}') {
-                ++m_pos;
-                return Value(std::move(members));
-            }
-            fail("expected ',' or '}' in an object");
-        }
-    }
-
-    Value parseArray(int depth) {
-        ++m_pos; // [
-        Array items;
-        skipSpace();
-        if (!atEnd() && peek() == ']') {
-            ++m_pos;
-            return Value(std::move(items));
-        }
-        while (true) {
-            skipSpace();
-            items.push_back(parseValue(depth + 1));
-            skipSpace();
-            if (atEnd())
-                fail("the document ends inside an array; expected ',' or ']'");
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (peek() == ']') {
-                ++m_pos;
-                return Value(std::move(items));
-            }
-            fail("expected ',' or ']' in an array");
-        }
-    }
-
-    std::uint32_t parseHex4() {
-        if (m_pos + 4 > m_text.size())
-            fail("incomplete \\u escape");
-        std::uint32_t value = 0;
-        for (int i = 0; i < 4; ++i) {
-            const char c = m_text[m_pos++];
-            value <<= 4;
-            if (c >= '0' && c <= '9')
-                value |= static_cast<std::uint32_t>(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                value |= static_cast<std::uint32_t>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F')
-                value |= static_cast<std::uint32_t>(c - 'A' + 10);
-            else
-                fail("invalid \\u escape");
-        }
-        return value;
-    }
-
-    std::string parseString() {
-        ++m_pos; // opening quote
-        std::string out;
-        while (true) {
-            if (atEnd())
-                fail("the document ends inside a string");
-            const auto c = static_cast<unsigned char>(peek());
-            if (c == '"') {
-                ++m_pos;
-                return out;
-            }
-            if (c < 0x20)
-                fail("control character inside a string (write it as an escape)");
-            if (c == '\\') {
-                ++m_pos;
-                if (atEnd())
-                    fail("the document ends inside an escape");
-                const char e = m_text[m_pos++];
-                switch (e) {
-                case '"':
-                    out.push_back('"');
-                    break;
-                case '\\':
-                    out.push_back('\\');
-                    break;
-                case '/':
-                    out.push_back('/');
-                    break;
-                case 'b':
-                    out.push_back('\b');
-                    break;
-                case 'f':
-                    out.push_back('\f');
-                    break;
-                case 'n':
-                    out.push_back('\n');
-                    break;
-                case 'r':
-                    out.push_back('\r');
-                    break;
-                case 't':
-                    out.push_back('\t');
-                    break;
-                case 'u': {
-                    std::uint32_t code = parseHex4();
-                    if (code >= 0xD800 && code <= 0xDBFF) {
-                        if (m_text.substr(m_pos, 2) != "\\u")
-                            fail("a high surrogate escape must be followed by a low one");
-                        m_pos += 2;
-                        const std::uint32_t low = parseHex4();
-                        if (low < 0xDC00 || low > 0xDFFF)
-                            fail("a high surrogate escape must be followed by a low one");
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                    } else if (code >= 0xDC00 && code <= 0xDFFF) {
-                        fail("a low surrogate escape without a high one");
-                    }
-                    appendUtf8(out, code);
-                    break;
-                }
-                default:
-                    --m_pos;
-                    fail("invalid escape in a string");
-                }
-                continue;
-            }
-            const std::size_t length = utf8SequenceLength(m_text, m_pos);
-            if (length == 0)
-                fail("invalid UTF-8 in a string");
-            out.append(m_text.substr(m_pos, length));
-            m_pos += length;
-        }
-    }
-
-    double parseNumber() {
-        const std::size_t start = m_pos;
-        auto digits = [&] {
-            const std::size_t from = m_pos;
-            while (!atEnd() && peek() >= '0' && peek() <= '9')
-                ++m_pos;
-            return m_pos - from;
-        };
-        if (peek() == '-')
-            ++m_pos;
-        if (atEnd())
-            fail("a number ends after '-'");
-        if (peek() == '0') {
-            ++m_pos;
-        } else if (digits() == 0) {
-            fail("invalid number");
-        }
-        if (!atEnd() && peek() == '.') {
-            ++m_pos;
-            if (digits() == 0)
-                fail("invalid number: digits expected after '.'");
-        }
-        if (!atEnd() && (peek() == 'e' || peek() == 'E')) {
-            ++m_pos;
-            if (!atEnd() && (peek() == '+' || peek() == '-'))
-                ++m_pos;
-            if (digits() == 0)
-                fail("invalid number: digits expected in the exponent");
-        }
-        double value = 0;
-        const char* first = m_text.data() + start;
-        const char* last = m_text.data() + m_pos;
-        const auto [end, ec] = std::from_chars(first, last, value);
-        if (ec == std::errc::result_out_of_range) {
-            // Underflow (a negative exponent) reads as 0; overflow is refused, never infinity.
-            const std::string_view text(first, static_cast<std::size_t>(last - first));
-            const std::size_t e = text.find_first_of("eE");
-            if (e != std::string_view::npos && e + 1 < text.size() && text[e + 1] == '-')
-                return 0.0;
-            m_pos = start;
-            fail("number out of range");
-        }
-        if (ec != std::errc() || end != last) {
-            m_pos = start;
-            fail("invalid number");
-        }
-        return value;
+        return "line " + std::to_string(line) + ", column " + std::to_string(column);
     }
 
     std::string_view m_text;
-    std::size_t m_pos = 0;
+    std::vector<Frame> m_stack;
+    Value m_root;
+    std::string m_error;
+    std::size_t m_position = 0;
 };
 
 std::string pathError(std::string_view where, const std::string& what) {
@@ -363,35 +173,41 @@ std::string pathError(std::string_view where, const std::string& what) {
 
 } // namespace
 
-const Value* Value::find(std::string_view key) const {
-    if (!isObject())
-        return nullptr;
-    for (const auto& member : asObject())
-        if (member.first == key)
-            return &member.second;
-    return nullptr;
-}
-
-std::string_view typeName(Value::Type type) {
-    switch (type) {
-    case Value::Type::Null:
+std::string_view typeName(const Value& value) {
+    if (value.is_null())
         return "null";
-    case Value::Type::Bool:
+    if (value.is_boolean())
         return "true or false";
-    case Value::Type::Number:
+    if (value.is_number())
         return "a number";
-    case Value::Type::String:
+    if (value.is_string())
         return "a string";
-    case Value::Type::Array:
+    if (value.is_array())
         return "an array";
-    case Value::Type::Object:
+    if (value.is_object())
         return "an object";
-    }
     return "a value";
 }
 
+const Value* member(const Value& object, std::string_view key) {
+    if (!object.is_object())
+        return nullptr;
+    const auto found = object.find(key);
+    return found == object.end() ? nullptr : &*found;
+}
+
 Value parse(std::string_view text) {
-    return Parser(text).document();
+    // A UTF-8 byte order mark is tolerated: some editors on Windows write one.
+    if (text.substr(0, 3) == "\xEF\xBB\xBF")
+        text.remove_prefix(3);
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        throw InputError("line 1, column 1: the document is empty");
+    StrictBuilder builder(text);
+    const bool ok = Value::sax_parse(text.begin(), text.end(), &builder,
+                                     nlohmann::detail::input_format_t::json, true, false);
+    if (!ok)
+        throw InputError(builder.problem());
+    return builder.take();
 }
 
 void writeString(std::ostream& out, std::string_view text) {
@@ -570,20 +386,20 @@ void Writer::newline() {
 }
 
 const Value& require(const Value& object, std::string_view key, std::string_view where) {
-    if (!object.isObject())
+    if (!object.is_object())
         throw InputError(
-            pathError(where, "expected an object, found " + std::string(typeName(object.type()))));
-    const Value* value = object.find(key);
+            pathError(where, "expected an object, found " + std::string(typeName(object))));
+    const Value* value = member(object, key);
     if (!value)
         throw InputError(pathError(where, "the member \"" + std::string(key) + "\" is missing"));
     return *value;
 }
 
 double numberAt(const Value& value, std::string_view where) {
-    if (!value.isNumber())
+    if (!value.is_number())
         throw InputError(
-            pathError(where, "expected a number, found " + std::string(typeName(value.type()))));
-    return value.asNumber();
+            pathError(where, "expected a number, found " + std::string(typeName(value))));
+    return value.get<double>();
 }
 
 int integerAt(const Value& value, std::string_view where) {
@@ -598,24 +414,24 @@ int integerAt(const Value& value, std::string_view where) {
 }
 
 const std::string& stringAt(const Value& value, std::string_view where) {
-    if (!value.isString())
+    if (!value.is_string())
         throw InputError(
-            pathError(where, "expected a string, found " + std::string(typeName(value.type()))));
-    return value.asString();
+            pathError(where, "expected a string, found " + std::string(typeName(value))));
+    return value.get_ref<const std::string&>();
 }
 
 bool boolAt(const Value& value, std::string_view where) {
-    if (!value.isBool())
+    if (!value.is_boolean())
         throw InputError(pathError(where, "expected true or false, found " +
-                                              std::string(typeName(value.type()))));
-    return value.asBool();
+                                              std::string(typeName(value))));
+    return value.get<bool>();
 }
 
 Vector vectorAt(const Value& value, std::string_view where) {
-    if (!value.isArray())
+    if (!value.is_array())
         throw InputError(pathError(where, "expected an array of numbers, found " +
-                                              std::string(typeName(value.type()))));
-    const Array& items = value.asArray();
+                                              std::string(typeName(value))));
+    const Value& items = value;
     Vector out(static_cast<Eigen::Index>(items.size()));
     for (std::size_t i = 0; i < items.size(); ++i) {
         const std::string here = std::string(where) + "[" + std::to_string(i) + "]";
@@ -628,10 +444,10 @@ Vector vectorAt(const Value& value, std::string_view where) {
 }
 
 Matrix matrixAt(const Value& value, std::string_view where) {
-    if (!value.isArray())
+    if (!value.is_array())
         throw InputError(pathError(where, "expected an array of rows, found " +
-                                              std::string(typeName(value.type()))));
-    const Array& rows = value.asArray();
+                                              std::string(typeName(value))));
+    const Value& rows = value;
     if (rows.empty())
         return Matrix(0, 0);
     Eigen::Index columns = -1;
@@ -653,11 +469,11 @@ Matrix matrixAt(const Value& value, std::string_view where) {
 }
 
 std::vector<std::string> stringArrayAt(const Value& value, std::string_view where) {
-    if (!value.isArray())
+    if (!value.is_array())
         throw InputError(pathError(where, "expected an array of strings, found " +
-                                              std::string(typeName(value.type()))));
+                                              std::string(typeName(value))));
     std::vector<std::string> out;
-    const Array& items = value.asArray();
+    const Value& items = value;
     out.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i)
         out.push_back(stringAt(items[i], std::string(where) + "[" + std::to_string(i) + "]"));

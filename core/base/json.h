@@ -1,10 +1,14 @@
 #pragma once
-// A small JSON reader and writer for the files the project reads and writes itself: data
-// exports, sessions (lessons) and the token lists of imported attention. The reader is strict
-// (RFC 8259), bounded in depth, and reports errors by line and column; the writer never depends
-// on the locale and keeps its output valid UTF-8.
+// JSON for the files the project reads and writes itself: data exports, sessions (lessons), the
+// token lists of imported attention and the files of model folders. Reading goes through
+// nlohmann-json, held to the project's rules: strict RFC 8259, at most 256 levels deep,
+// duplicate keys refused, errors by line and column. Writing streams through a small writer
+// that never depends on the locale, keeps its output valid UTF-8 and prints floats with 9
+// significant digits (enough to read back the same bits).
 
 #include "core/base/types.h"
+
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <charconv>
@@ -14,52 +18,19 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace attnlab::core::json {
 
-class Value;
-using Array = std::vector<Value>;
-/// Members in document order; duplicate keys are refused by the parser.
-using Object = std::vector<std::pair<std::string, Value>>;
+/// A parsed JSON value (nlohmann-json, members in document order). Numbers keep their kind:
+/// integers as integers, the rest as doubles.
+using Value = nlohmann::ordered_json;
 
-/// A parsed JSON value. Numbers are doubles (every float and every integer up to 2^53 survives).
-class Value {
-public:
-    enum class Type { Null, Bool, Number, String, Array, Object };
-
-    Value() = default;
-    explicit Value(bool value) : m_data(value) {}
-    explicit Value(double value) : m_data(value) {}
-    explicit Value(std::string value) : m_data(std::move(value)) {}
-    explicit Value(Array value) : m_data(std::move(value)) {}
-    explicit Value(Object value) : m_data(std::move(value)) {}
-
-    Type type() const { return static_cast<Type>(m_data.index()); }
-    bool isNull() const { return type() == Type::Null; }
-    bool isBool() const { return type() == Type::Bool; }
-    bool isNumber() const { return type() == Type::Number; }
-    bool isString() const { return type() == Type::String; }
-    bool isArray() const { return type() == Type::Array; }
-    bool isObject() const { return type() == Type::Object; }
-
-    /// The value as the given type; only call after checking the type.
-    bool asBool() const { return std::get<bool>(m_data); }
-    double asNumber() const { return std::get<double>(m_data); }
-    const std::string& asString() const { return std::get<std::string>(m_data); }
-    const Array& asArray() const { return std::get<Array>(m_data); }
-    const Object& asObject() const { return std::get<Object>(m_data); }
-
-    /// The member `key` of an object, or null when absent (or when this is not an object).
-    const Value* find(std::string_view key) const;
-
-private:
-    std::variant<std::nullptr_t, bool, double, std::string, Array, Object> m_data{nullptr};
-};
+/// The member `key` of an object, or null when absent (or when `object` is not an object).
+const Value* member(const Value& object, std::string_view key);
 
 /// "object", "array", "string", … for messages.
-std::string_view typeName(Value::Type type);
+std::string_view typeName(const Value& value);
 
 /// Parses one JSON document. Throws InputError "line L, column C: what was wrong" for malformed
 /// text, invalid UTF-8, nesting deeper than 256 levels, duplicate keys or trailing content.

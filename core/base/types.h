@@ -1,6 +1,8 @@
 #pragma once
 // Shared numeric types and error classes of the attention core.
 
+#include "core/base/message.h"
+
 #include <Eigen/Core>
 
 #include <functional>
@@ -14,17 +16,45 @@ using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 using Vector = Eigen::VectorXf;
 using RowVector = Eigen::RowVectorXf;
 
+/// n_q × n_k mask or flag matrix; true = visible.
+using BoolMatrix = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
 /// Bad input a user can correct (a setting out of range, a malformed file, too many tokens).
-/// The message is written for the user and names the offending setting, file or line.
+/// The message is written for the user and names the offending setting, file or line. It may
+/// carry a translatable Message and the key of the setting it is about (the settings schema's
+/// key, e.g. "heads"), so the window can translate it and show it under the right control.
 class InputError : public std::invalid_argument {
 public:
-    using std::invalid_argument::invalid_argument;
+    explicit InputError(const std::string& english)
+        : std::invalid_argument(english), m_message{english, {}} {}
+    explicit InputError(const char* english) : InputError(std::string(english)) {}
+    explicit InputError(Message message, std::string setting = {})
+        : std::invalid_argument(message.english()), m_message(std::move(message)),
+          m_setting(std::move(setting)) {}
+
+    /// The message as a template and its values (template = what() for plain-text errors).
+    const Message& message() const { return m_message; }
+    /// Key of the setting the error is about; empty when it is about none.
+    const std::string& setting() const { return m_setting; }
+
+private:
+    Message m_message;
+    std::string m_setting;
 };
 
 /// A file that cannot be opened, read or written.
 class FileError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit FileError(const std::string& english)
+        : std::runtime_error(english), m_message{english, {}} {}
+    explicit FileError(const char* english) : FileError(std::string(english)) {}
+    explicit FileError(Message message)
+        : std::runtime_error(message.english()), m_message(std::move(message)) {}
+
+    const Message& message() const { return m_message; }
+
+private:
+    Message m_message;
 };
 
 /// Called between stages of a long computation with (done, total); return false to cancel (the

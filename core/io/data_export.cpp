@@ -1,6 +1,7 @@
 #include "core/io/data_export.h"
 
 #include "core/base/json.h"
+#include "core/io/session.h"
 
 #include <algorithm>
 #include <array>
@@ -39,63 +40,22 @@ template <typename Integer> void writeInteger(std::ostream& out, Integer value) 
     out.write(buffer.data(), end - buffer.data());
 }
 
-std::string_view embeddingsName(const Config& config) {
-    switch (config.embeddings) {
-    case EmbeddingSource::Builtin:
-        return "builtin";
-    case EmbeddingSource::File:
-        return config.embeddingsPath;
-    case EmbeddingSource::Manual:
-        return "manual";
-    }
-    return "builtin";
-}
-
-void writeConfig(json::Writer& json, const Result& result) {
-    const Config& config = result.config;
+// The settings as run, under the lesson file's names: an export's "config" opens as a lesson's.
+void writeConfig(json::Writer& json, const ModelOutput& output) {
     json.beginObject();
-    json.key("sentence");
-    json.string(config.sentence);
-    json.key("source");
-    json.string(config.source);
-    json.key("scoring");
-    json.string(toString(config.scoring));
-    json.key("normalizer");
-    json.string(toString(config.normalizer));
-    json.key("temperature");
-    json.number(config.temperature);
-    json.key("heads");
-    json.integer(config.heads);
-    json.key("d_model");
-    json.integer(config.dModel);
-    json.key("d_k");
-    json.integer(result.dK);
-    json.key("mask");
-    json.string(toString(config.mask));
-    json.key("positional");
-    json.string(toString(config.positional));
-    json.key("projection");
-    json.string(toString(config.projection));
-    json.key("seed");
-    json.integer(config.seed);
-    json.key("tokenizer");
-    json.string(toString(config.tokenizer.mode));
-    json.key("cosine_scale");
-    json.number(config.cosineScale);
-    json.key("embeddings");
-    json.string(embeddingsName(config));
+    writeConfigMembers(json, output.config);
     json.endObject();
 }
 
-void writeTokens(json::Writer& json, const std::vector<TokenInfo>& tokens) {
+void writeTokens(json::Writer& json, const std::vector<MapToken>& tokens) {
     std::vector<std::string> texts;
     texts.reserve(tokens.size());
-    for (const TokenInfo& token : tokens)
+    for (const MapToken& token : tokens)
         texts.push_back(token.text);
     json.stringArray(texts);
 }
 
-void writeUnknownIndices(json::Writer& json, const std::vector<TokenInfo>& tokens) {
+void writeUnknownIndices(json::Writer& json, const std::vector<MapToken>& tokens) {
     std::vector<int> unknown;
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (tokens[i].unknown)
@@ -103,33 +63,33 @@ void writeUnknownIndices(json::Writer& json, const std::vector<TokenInfo>& token
     json.integerArray(unknown);
 }
 
-void writeScoringParams(json::Writer& json, ScoringFunction scoring, const ScoringParams& params) {
+// The parameters the scoring function has (those its entry makes), by their names in the maths.
+void writeScoringParams(json::Writer& json, const ScoringEntry& scoring,
+                        const ScoringParams& params) {
     json.beginObject();
-    switch (scoring) {
-    case ScoringFunction::Dot:
-    case ScoringFunction::ScaledDot:
-        break;
-    case ScoringFunction::General:
+    if (params.wa.size() > 0) {
         json.key("w_a");
         json.matrix(params.wa);
-        break;
-    case ScoringFunction::Additive:
+    }
+    if (params.w1.size() > 0) {
         json.key("w_1");
         json.matrix(params.w1);
         json.key("w_2");
         json.matrix(params.w2);
         json.key("v");
         json.vector(params.v);
-        break;
-    case ScoringFunction::Cosine:
+    }
+    if (scoring.usesCosineScale) {
         json.key("scale");
         json.number(params.scale);
-        break;
     }
     json.endObject();
 }
 
-void writeHead(json::Writer& json, const Result& result, const HeadResult& head) {
+void writeHead(json::Writer& json, const ModelOutput& output, int index) {
+    const HeadTrace& head = output.trace->heads[static_cast<std::size_t>(index)];
+    const AttentionMaps& maps = output.maps;
+    const auto map = maps.index(0, index);
     json.beginObject();
     json.key("w_q");
     json.matrix(head.wq);
@@ -138,7 +98,7 @@ void writeHead(json::Writer& json, const Result& result, const HeadResult& head)
     json.key("w_v");
     json.matrix(head.wv);
     json.key("scoring_params");
-    writeScoringParams(json, result.config.scoring, head.params);
+    writeScoringParams(json, scoringEntry(output.config.scoring), head.params);
     json.key("q");
     json.matrix(head.q);
     json.key("k");
@@ -148,15 +108,15 @@ void writeHead(json::Writer& json, const Result& result, const HeadResult& head)
     json.key("scores");
     json.matrix(head.scores);
     json.key("logits");
-    json.matrix(head.logits);
+    json.matrix(maskedLogits(head.logits, maps.allowed));
     json.key("weights");
-    json.matrix(head.weights);
+    json.matrix(maps.weights[map]);
     json.key("context");
     json.matrix(head.context);
     json.key("entropy");
-    json.vector(head.entropy);
+    json.vector(maps.entropy[map]);
     json.key("argmax");
-    json.integerArray(head.argmax);
+    json.integerArray(maps.argmax[map]);
     json.endObject();
 }
 
@@ -268,67 +228,77 @@ DataFormat dataFormatForPath(const std::string& path) {
                      "' from its name; use a file name ending in .json, .csv or .npy");
 }
 
-void writeJson(const Result& result, std::ostream& out) {
+void writeJson(const ModelOutput& output, std::ostream& out) {
+    const AttentionMaps& maps = output.maps;
     json::Writer json(out);
     json.beginObject();
     json.key("format");
     json.string("attention-lab/1");
     json.key("config");
-    writeConfig(json, result);
+    writeConfig(json, output);
     json.key("query_tokens");
-    writeTokens(json, result.queryTokens);
+    writeTokens(json, maps.queryTokens);
     json.key("key_tokens");
-    writeTokens(json, result.keyTokens);
+    writeTokens(json, maps.keyTokens);
     json.key("unknown_query_tokens");
-    writeUnknownIndices(json, result.queryTokens);
+    writeUnknownIndices(json, maps.queryTokens);
     json.key("unknown_key_tokens");
-    writeUnknownIndices(json, result.keyTokens);
-    json.key("inputs");
-    json.beginObject();
-    json.key("query_embeddings");
-    json.matrix(result.queryInputs);
-    json.key("key_embeddings");
-    json.matrix(result.keyInputs);
-    json.endObject();
-    json.key("heads");
-    json.beginArray();
-    for (const HeadResult& head : result.heads)
-        writeHead(json, result, head);
-    json.endArray();
+    writeUnknownIndices(json, maps.keyTokens);
+    if (output.trace) {
+        const Trace& trace = *output.trace;
+        json.key("inputs");
+        json.beginObject();
+        json.key("query_embeddings");
+        json.matrix(trace.queryInputs);
+        json.key("key_embeddings");
+        json.matrix(trace.keyInputs);
+        json.endObject();
+        json.key("heads");
+        json.beginArray();
+        for (int h = 0; h < maps.heads; ++h)
+            writeHead(json, output, h);
+        json.endArray();
+    }
     json.key("mean_weights");
-    json.matrix(result.meanWeights);
+    json.matrix(maps.mean.front());
     json.key("max_weights");
-    json.matrix(result.maxWeights);
-    json.key("w_o");
-    json.matrix(result.wo);
-    json.key("output");
-    json.matrix(result.output);
+    json.matrix(maps.max.front());
+    if (output.trace) {
+        json.key("w_o");
+        json.matrix(output.trace->wo);
+        json.key("output");
+        json.matrix(output.trace->output);
+    }
     json.key("fully_masked_rows");
-    json.integerArray(result.fullyMaskedRows);
+    json.integerArray(maps.fullyMaskedRows);
     json.key("warnings");
-    json.stringArray(result.warnings);
+    std::vector<std::string> warnings;
+    for (const Message& warning : maps.warnings)
+        warnings.push_back(warning.english());
+    json.stringArray(warnings);
     json.endObject();
 }
 
-void writeCsv(const Result& result, std::ostream& out) {
+void writeCsv(const ModelOutput& output, std::ostream& out) {
     constexpr std::string_view kLineEnd = "\r\n";
-    for (std::size_t h = 0; h < result.heads.size(); ++h) {
+    const AttentionMaps& maps = output.maps;
+    for (std::size_t h = 0; h < maps.weights.size(); ++h) {
         if (h > 0)
             writeText(out, kLineEnd); // a blank line between the blocks of two heads
         writeText(out, "head,query_index,query_token,key_index,key_token,weight");
         writeText(out, kLineEnd);
-        const Matrix& weights = result.heads[h].weights;
+        const Matrix& weights = maps.weights[h];
         for (Eigen::Index i = 0; i < weights.rows(); ++i) {
             for (Eigen::Index j = 0; j < weights.cols(); ++j) {
                 writeInteger(out, h);
                 out.put(',');
                 writeInteger(out, i);
                 out.put(',');
-                writeCsvField(out, result.queryTokens[static_cast<std::size_t>(i)].text);
+                writeCsvField(out, maps.queryTokens[static_cast<std::size_t>(i)].text);
                 out.put(',');
                 writeInteger(out, j);
                 out.put(',');
-                writeCsvField(out, result.keyTokens[static_cast<std::size_t>(j)].text);
+                writeCsvField(out, maps.keyTokens[static_cast<std::size_t>(j)].text);
                 out.put(',');
                 const float weight = weights(i, j);
                 // Weights are finite by contract; an empty field rather than "nan" if not.
@@ -340,14 +310,17 @@ void writeCsv(const Result& result, std::ostream& out) {
     }
 }
 
-void writeNpy(const Result& result, std::ostream& out) {
-    const std::size_t heads = result.heads.size();
-    const Eigen::Index nq = heads > 0 ? result.heads.front().weights.rows() : 0;
-    const Eigen::Index nk = heads > 0 ? result.heads.front().weights.cols() : 0;
-
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                         std::to_string(heads) + ", " + std::to_string(nq) + ", " +
-                         std::to_string(nk) + "), }";
+void writeNpy(const ModelOutput& output, std::ostream& out) {
+    const AttentionMaps& maps = output.maps;
+    const Eigen::Index nq = maps.queries();
+    const Eigen::Index nk = maps.keys();
+    // One layer: [heads, n_q, n_k]; several: [layers, heads, n_q, n_k] (what Import Attention
+    // reads).
+    std::string shape = std::to_string(maps.heads) + ", " + std::to_string(nq) + ", " +
+                        std::to_string(nk);
+    if (maps.layers > 1)
+        shape = std::to_string(maps.layers) + ", " + shape;
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
     // Magic (6) + version (2) + header length (2) + header, padded with spaces so that the data
     // starts on a 64-byte boundary; the header ends in '\n'.
     constexpr std::size_t kPreamble = 10;
@@ -362,12 +335,12 @@ void writeNpy(const Result& result, std::ostream& out) {
     out.put(static_cast<char>(headerLength >> 8));
     writeText(out, header);
 
-    for (const HeadResult& head : result.heads) {
-        assert(head.weights.rows() == nq && head.weights.cols() == nk);
+    for (const Matrix& weights : maps.weights) {
+        assert(weights.rows() == nq && weights.cols() == nk);
         for (Eigen::Index i = 0; i < nq; ++i) {
             for (Eigen::Index j = 0; j < nk; ++j) {
                 std::uint32_t bits = 0;
-                const float weight = head.weights(i, j);
+                const float weight = weights(i, j);
                 std::memcpy(&bits, &weight, sizeof bits);
                 const char bytes[] = {static_cast<char>(bits & 0xFFu),
                                       static_cast<char>((bits >> 8) & 0xFFu),
@@ -379,7 +352,7 @@ void writeNpy(const Result& result, std::ostream& out) {
     }
 }
 
-void exportData(const Result& result, const std::string& path) {
+void exportData(const ModelOutput& result, const std::string& path) {
     const DataFormat format = dataFormatForPath(path);
     std::ostringstream out(std::ios::out | std::ios::binary);
     switch (format) {

@@ -1,9 +1,9 @@
 #pragma once
-// Writes a Result as JSON, CSV or NPY (the formats of `--export-data`). Files are written
+// Writes a model's output as JSON, CSV or NPY (the formats of `--export-data`). Files are written
 // atomically: to a temporary file beside the target, then renamed, so an earlier file survives
 // any failure.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <iosfwd>
 #include <string>
@@ -18,15 +18,15 @@ DataFormat dataFormatForPath(const std::string& path);
 
 /// {"format": "attention-lab/1", "config": …, "query_tokens": …, …}: every number needed to
 /// recompute the result; −∞ as null; floats with 9 significant digits.
-void writeJson(const Result& result, std::ostream& out);
+void writeJson(const ModelOutput& result, std::ostream& out);
 /// One block per head: head, query token, key token, weight.
-void writeCsv(const Result& result, std::ostream& out);
+void writeCsv(const ModelOutput& result, std::ostream& out);
 /// Weights as a float32 array [heads, n_q, n_k] in NumPy .npy format, version 1.0.
-void writeNpy(const Result& result, std::ostream& out);
+void writeNpy(const ModelOutput& result, std::ostream& out);
 
 /// Writes `result` to `path` in the format its extension names, atomically. Throws InputError
 /// for an unknown extension and FileError when the file cannot be written.
-void exportData(const Result& result, const std::string& path);
+void exportData(const ModelOutput& result, const std::string& path);
 
 /// Writes `bytes` to `path` atomically (temporary file + rename). Throws FileError, also when
 /// `path` is an existing read-only file, which is then left as it was.

@@ -2,6 +2,8 @@
 
 #include "core/base/file_io.h"
 #include "core/base/json.h"
+#include "core/base/names.h"
+#include "core/model/settings.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,26 +17,12 @@ constexpr std::uintmax_t kMaxSessionBytes = 64u << 20;
 // Seeds are JSON numbers; above 2^53 a double no longer holds every integer.
 constexpr double kMaxExactInteger = 9007199254740992.0;
 
-const std::vector<std::string_view> kLayouts = {"grid", "one", "combined"};
-const std::vector<std::string_view> kColorMaps = {"viridis", "cividis", "magma", "grayscale"};
-const std::vector<std::string_view> kColorScales = {"shared", "fitted", "per-head"};
-const std::vector<std::string_view> kCellValues = {"auto", "on", "off"};
-
-std::string joinChoices(const std::vector<std::string_view>& choices) {
-    std::string out;
-    for (std::size_t i = 0; i < choices.size(); ++i) {
-        if (i > 0)
-            out += i + 1 == choices.size() ? " or " : ", ";
-        out += choices[i];
-    }
-    return out;
-}
-
 std::string child(std::string_view parent, std::string_view key) {
     return parent.empty() ? std::string(key) : std::string(parent) + "." + std::string(key);
 }
 
-// Runs `parse` and prefixes any InputError with the member it was reading.
+// Runs `parse` and prefixes any InputError with the member it was reading (keeping the setting
+// the error is about, so the window can still place it).
 template <typename Parse> auto named(const std::string& where, Parse parse) {
     try {
         return parse();
@@ -42,43 +30,46 @@ template <typename Parse> auto named(const std::string& where, Parse parse) {
         const std::string message = error.what();
         if (message.rfind(where, 0) == 0)
             throw;
-        throw InputError(where + ": " + message);
+        throw InputError(Message{where + ": " + error.message().text, error.message().args},
+                         error.setting());
     }
 }
 
-std::string choiceAt(const json::Value& value, const std::string& where,
-                     const std::vector<std::string_view>& choices) {
-    const std::string& text = json::stringAt(value, where);
-    if (std::find(choices.begin(), choices.end(), text) == choices.end())
-        throw InputError(where + ": unknown value '" + text + "'; expected " +
-                         joinChoices(choices));
-    return text;
+// The names a member of `where` may have, for did-you-mean.
+std::vector<std::string_view> memberNames(SettingGroup group,
+                                          std::initializer_list<std::string_view> extra) {
+    std::vector<std::string_view> names(extra);
+    for (const Setting& setting : settingsSchema())
+        if (setting.group == group)
+            names.push_back(setting.key);
+    return names;
+}
+
+std::string unknownMemberWarning(const std::string& path, std::string_view key,
+                                 const std::vector<std::string_view>& known) {
+    const std::string suggestion = closestName(key, known, 3);
+    if (!suggestion.empty())
+        return "unknown member '" + path + "' was ignored; did you mean '" + suggestion + "'?";
+    return "unknown member '" + path + "' was ignored";
 }
 
 // Calls `handle(key, value)` for each member; members it does not know (it returns false) are
-// listed in `warnings`.
+// listed in `warnings`, with the closest known name when one is near.
 template <typename Handle>
 void forEachMember(const json::Value& object, const std::string& where,
-                   std::vector<std::string>& warnings, Handle handle) {
-    if (!object.isObject())
+                   const std::vector<std::string_view>& known, std::vector<std::string>& warnings,
+                   Handle handle) {
+    if (!object.is_object())
         throw InputError((where.empty() ? std::string("the file") : where) +
-                         ": expected an object, found " +
-                         std::string(json::typeName(object.type())));
-    for (const auto& [key, value] : object.asObject())
+                         ": expected an object, found " + std::string(json::typeName(object)));
+    for (const auto& [key, value] : object.items())
         if (!handle(key, value))
-            warnings.push_back("unknown member '" + child(where, key) + "' was ignored");
+            warnings.push_back(unknownMemberWarning(child(where, key), key, known));
 }
 
 std::uint64_t seedAt(const json::Value& value, const std::string& where) {
-    if (value.isString()) {
-        const std::string& text = value.asString();
-        std::uint64_t seed = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
-        if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-            throw InputError(where + ": expected a whole number from 0 to 2^64 − 1, found '" +
-                             text + "'");
-        return seed;
-    }
+    if (value.is_string())
+        return 0; // checked as text by the schema
     const double number = json::numberAt(value, where);
     if (number < 0 || number != std::floor(number) || number > kMaxExactInteger)
         throw InputError(where + ": expected a whole number from 0 to 2^53 (write larger seeds "
@@ -86,34 +77,83 @@ std::uint64_t seedAt(const json::Value& value, const std::string& where) {
     return static_cast<std::uint64_t>(number);
 }
 
-float floatAt(const json::Value& value, const std::string& where) {
-    const double number = json::numberAt(value, where);
-    const auto single = static_cast<float>(number);
-    if (!std::isfinite(single))
-        throw InputError(where + ": the number is too large");
-    return single;
+// A member's JSON value as the text form the schema entry reads.
+std::string settingTextAt(const Setting& setting, const json::Value& value,
+                          const std::string& where) {
+    switch (setting.type) {
+    case SettingType::Text:
+    case SettingType::Path:
+    case SettingType::Choice:
+    case SettingType::Mask:
+        return json::stringAt(value, where);
+    case SettingType::Integer:
+        if (setting.zeroMeansAuto && value.is_null())
+            return "0";
+        return std::to_string(json::integerAt(value, where));
+    case SettingType::Real:
+        return numberText(json::numberAt(value, where));
+    case SettingType::Seed:
+        if (value.is_string())
+            return value.get<std::string>();
+        return std::to_string(seedAt(value, where));
+    case SettingType::Boolean:
+        return json::boolAt(value, where) ? "true" : "false";
+    }
+    return {};
+}
+
+void writeSetting(json::Writer& out, const Setting& setting, const SettingsValues& values) {
+    const std::string text = setting.get(values);
+    out.key(setting.key);
+    switch (setting.type) {
+    case SettingType::Text:
+    case SettingType::Path:
+    case SettingType::Choice:
+    case SettingType::Mask:
+        out.string(text);
+        return;
+    case SettingType::Integer:
+        out.integer(std::stoll(text));
+        return;
+    case SettingType::Real:
+        if (setting.group == SettingGroup::View)
+            out.number(std::stod(text));
+        else
+            out.number(std::stof(text));
+        return;
+    case SettingType::Seed: {
+        const std::uint64_t seed = std::stoull(text);
+        if (static_cast<double>(seed) <= kMaxExactInteger)
+            out.integer(seed);
+        else
+            out.string(text);
+        return;
+    }
+    case SettingType::Boolean:
+        out.boolean(text == "true");
+        return;
+    }
 }
 
 std::vector<Matrix> matrixListAt(const json::Value& value, const std::string& where) {
-    if (!value.isArray())
+    if (!value.is_array())
         throw InputError(where + ": expected an array with one matrix per head, found " +
-                         std::string(json::typeName(value.type())));
+                         std::string(json::typeName(value)));
     std::vector<Matrix> out;
-    const json::Array& items = value.asArray();
-    for (std::size_t i = 0; i < items.size(); ++i)
-        out.push_back(json::matrixAt(items[i], where + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < value.size(); ++i)
+        out.push_back(json::matrixAt(value[i], where + "[" + std::to_string(i) + "]"));
     return out;
 }
 
 std::map<std::string, std::string> textsAt(const json::Value& value, const std::string& where) {
     std::map<std::string, std::string> out;
-    if (value.isString()) {
-        out["en"] = value.asString();
+    if (value.is_string()) {
+        out["en"] = value.get<std::string>();
         return out;
     }
-    if (!value.isObject())
+    if (!value.is_object())
         throw InputError(where + ": expected a string or an object of texts by language");
-    for (const auto& [language, text] : value.asObject())
+    for (const auto& [language, text] : value.items())
         out[language] = json::stringAt(text, child(where, language));
     return out;
 }
@@ -122,19 +162,24 @@ void parseEmbeddings(const json::Value& object, Config& config,
                      std::vector<std::string>& warnings) {
     const std::string where = "config.embeddings";
     std::string source = "builtin";
-    forEachMember(object, where, warnings, [&](const std::string& key, const json::Value& value) {
-        if (key == "source")
-            source = choiceAt(value, child(where, key), {"builtin", "file", "manual"});
-        else if (key == "path")
-            config.embeddingsPath = json::stringAt(value, child(where, key));
-        else if (key == "query")
-            config.manualQueryEmbeddings = json::matrixAt(value, child(where, key));
-        else if (key == "key")
-            config.manualKeyEmbeddings = json::matrixAt(value, child(where, key));
-        else
-            return false;
-        return true;
-    });
+    forEachMember(
+        object, where, {"source", "path", "query", "key"}, warnings,
+        [&](const std::string& key, const json::Value& value) {
+            if (key == "source") {
+                source = json::stringAt(value, child(where, key));
+                if (source != "builtin" && source != "file" && source != "manual")
+                    throw InputError(child(where, key) + ": unknown value '" + source +
+                                     "'; expected builtin, file or manual");
+            } else if (key == "path")
+                config.embeddingsPath = json::stringAt(value, child(where, key));
+            else if (key == "query")
+                config.manualQueryEmbeddings = json::matrixAt(value, child(where, key));
+            else if (key == "key")
+                config.manualKeyEmbeddings = json::matrixAt(value, child(where, key));
+            else
+                return false;
+            return true;
+        });
     if (source == "file") {
         config.embeddings = EmbeddingSource::File;
         if (config.embeddingsPath.empty())
@@ -151,34 +196,35 @@ void parseEmbeddings(const json::Value& object, Config& config,
 void parseManualProjection(const json::Value& object, Config& config,
                            std::vector<std::string>& warnings) {
     const std::string where = "config.manual_projection";
-    forEachMember(object, where, warnings, [&](const std::string& key, const json::Value& value) {
-        if (key == "w_q")
-            config.manual.wq = matrixListAt(value, child(where, key));
-        else if (key == "w_k")
-            config.manual.wk = matrixListAt(value, child(where, key));
-        else if (key == "w_v")
-            config.manual.wv = matrixListAt(value, child(where, key));
-        else if (key == "w_o")
-            config.manual.wo =
-                value.isNull() ? std::optional<Matrix>() : json::matrixAt(value, child(where, key));
-        else
-            return false;
-        return true;
-    });
+    forEachMember(object, where, {"w_q", "w_k", "w_v", "w_o"}, warnings,
+                  [&](const std::string& key, const json::Value& value) {
+                      if (key == "w_q")
+                          config.manual.wq = matrixListAt(value, child(where, key));
+                      else if (key == "w_k")
+                          config.manual.wk = matrixListAt(value, child(where, key));
+                      else if (key == "w_v")
+                          config.manual.wv = matrixListAt(value, child(where, key));
+                      else if (key == "w_o")
+                          config.manual.wo = value.is_null()
+                                                 ? std::optional<Matrix>()
+                                                 : json::matrixAt(value, child(where, key));
+                      else
+                          return false;
+                      return true;
+                  });
 }
 
 std::vector<std::pair<int, int>> blockedCellsAt(const json::Value& value,
                                                 const std::string& where) {
-    if (!value.isArray())
+    if (!value.is_array())
         throw InputError(where + ": expected an array of [query, key] pairs");
     std::vector<std::pair<int, int>> cells;
-    const json::Array& items = value.asArray();
-    for (std::size_t i = 0; i < items.size(); ++i) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
         const std::string here = where + "[" + std::to_string(i) + "]";
-        if (!items[i].isArray() || items[i].asArray().size() != 2)
+        if (!value[i].is_array() || value[i].size() != 2)
             throw InputError(here + ": expected a [query, key] pair");
-        const int query = json::integerAt(items[i].asArray()[0], here + "[0]");
-        const int key = json::integerAt(items[i].asArray()[1], here + "[1]");
+        const int query = json::integerAt(value[i][0], here + "[0]");
+        const int key = json::integerAt(value[i][1], here + "[1]");
         if (query < 0 || key < 0)
             throw InputError(here + ": cell indices start at 0");
         cells.emplace_back(query, key);
@@ -186,132 +232,81 @@ std::vector<std::pair<int, int>> blockedCellsAt(const json::Value& value,
     return cells;
 }
 
+// The members of `object` that are settings of `group` go through the schema; `other` handles
+// the rest (returning false for members it does not know either).
+template <typename Other>
+void parseSettings(const json::Value& object, const std::string& where, SettingGroup group,
+                   std::initializer_list<std::string_view> otherKeys, SettingsValues& values,
+                   std::vector<std::string>& warnings, Other other) {
+    forEachMember(object, where, memberNames(group, otherKeys), warnings,
+                  [&](const std::string& key, const json::Value& value) {
+                      const std::string here = child(where, key);
+                      const Setting* setting = findSetting(key);
+                      if (setting && setting->group == group) {
+                          named(here, [&] {
+                              setting->set(values, settingTextAt(*setting, value, here));
+                              return 0;
+                          });
+                          return true;
+                      }
+                      return other(key, value);
+                  });
+}
+
 Config parseConfig(const json::Value& object, std::vector<std::string>& warnings) {
-    Config config;
-    const std::string where = "config";
+    SettingsValues values;
     std::vector<std::pair<int, int>> blocked;
-    bool customMask = false;
-    forEachMember(object, where, warnings, [&](const std::string& key, const json::Value& value) {
-        const std::string here = child(where, key);
-        if (key == "sentence")
-            config.sentence = json::stringAt(value, here);
-        else if (key == "source")
-            config.source = json::stringAt(value, here);
-        else if (key == "scoring")
-            config.scoring =
-                named(here, [&] { return parseScoringFunction(json::stringAt(value, here)); });
-        else if (key == "normalizer")
-            config.normalizer =
-                named(here, [&] { return parseNormalizer(json::stringAt(value, here)); });
-        else if (key == "positional")
-            config.positional =
-                named(here, [&] { return parsePositionalEncoding(json::stringAt(value, here)); });
-        else if (key == "projection")
-            config.projection =
-                named(here, [&] { return parseProjectionInit(json::stringAt(value, here)); });
-        else if (key == "tokenizer")
-            config.tokenizer.mode =
-                named(here, [&] { return parseTokenizerMode(json::stringAt(value, here)); });
-        else if (key == "keep_punctuation")
-            config.tokenizer.keepPunctuation = json::boolAt(value, here);
-        else if (key == "max_tokens")
-            config.tokenizer.maxTokens = json::integerAt(value, here);
-        else if (key == "temperature")
-            config.temperature = floatAt(value, here);
-        else if (key == "heads")
-            config.heads = json::integerAt(value, here);
-        else if (key == "d_model")
-            config.dModel = json::integerAt(value, here);
-        else if (key == "d_k")
-            config.dK = value.isNull() ? 0 : json::integerAt(value, here);
-        else if (key == "d_a")
-            config.additiveDim = value.isNull() ? 0 : json::integerAt(value, here);
-        else if (key == "cosine_scale")
-            config.cosineScale = floatAt(value, here);
-        else if (key == "seed")
-            config.seed = seedAt(value, here);
-        else if (key == "mask") {
-            const std::string& text = json::stringAt(value, here);
-            if (text == "custom") {
-                customMask = true;
-                config.mask = MaskSpec{};
-                config.mask.kind = MaskKind::Custom;
-            } else {
-                config.mask = named(here, [&] { return parseMask(text); });
-            }
-        } else if (key == "mask_blocked")
-            blocked = blockedCellsAt(value, here);
-        else if (key == "embeddings")
-            parseEmbeddings(value, config, warnings);
-        else if (key == "manual_projection")
-            parseManualProjection(value, config, warnings);
-        else
-            return false;
-        return true;
-    });
-    if (customMask)
+    parseSettings(object, "config", SettingGroup::Model,
+                  {"embeddings", "manual_projection", "mask_blocked"}, values, warnings,
+                  [&](const std::string& key, const json::Value& value) {
+                      const std::string here = child("config", key);
+                      if (key == "mask_blocked")
+                          blocked = blockedCellsAt(value, here);
+                      else if (key == "embeddings")
+                          parseEmbeddings(value, values.config, warnings);
+                      else if (key == "manual_projection")
+                          parseManualProjection(value, values.config, warnings);
+                      else
+                          return false;
+                      return true;
+                  });
+    Config& config = values.config;
+    if (config.mask.kind == MaskKind::Custom)
         config.mask.blocked = std::move(blocked);
     else if (!blocked.empty())
         warnings.push_back("config.mask_blocked was ignored: the mask is not custom");
-    if (config.dK < 0)
-        throw InputError("config.d_k: must be 0 (follow d_model / heads) or more");
-    if (config.additiveDim < 0)
-        throw InputError("config.d_a: must be 0 (follow d_k) or more");
     if (config.embeddings == EmbeddingSource::File && config.dModel < 1)
         config.dModel = 64; // the file's width replaces it when the file loads
-    validateSettings(config);
+    named("config", [&] {
+        validateSettings(config);
+        return 0;
+    });
     return config;
 }
 
 SessionView parseView(const json::Value& object, std::vector<std::string>& warnings) {
-    SessionView view;
-    const std::string where = "view";
-    forEachMember(object, where, warnings, [&](const std::string& key, const json::Value& value) {
-        const std::string here = child(where, key);
-        if (key == "layout")
-            view.layout = choiceAt(value, here, kLayouts);
-        else if (key == "focused_head")
-            view.focusedHead = json::integerAt(value, here);
-        else if (key == "color_map")
-            view.colorMap = choiceAt(value, here, kColorMaps);
-        else if (key == "color_scale")
-            view.colorScale = choiceAt(value, here, kColorScales);
-        else if (key == "cell_values")
-            view.cellValues = choiceAt(value, here, kCellValues);
-        else if (key == "zoom") {
-            view.zoom = json::numberAt(value, here);
-            if (!(view.zoom >= 0.5 && view.zoom <= 3.0))
-                throw InputError(here + ": the zoom must be from 0.5 to 3");
-        } else if (key == "selected_head")
-            view.selectedHead = json::integerAt(value, here);
-        else if (key == "selected_query")
-            view.selectedQuery = json::integerAt(value, here);
-        else if (key == "selected_key")
-            view.selectedKey = json::integerAt(value, here);
-        else
-            return false;
-        return true;
-    });
-    if (view.focusedHead < -2 || view.selectedHead < -2)
-        throw InputError("view: a head is 0 or more (−1 the mean, −2 the maximum over heads)");
-    return view;
+    SettingsValues values;
+    parseSettings(object, "view", SettingGroup::View, {}, values, warnings,
+                  [](const std::string&, const json::Value&) { return false; });
+    return values.view;
 }
 
 SessionLesson parseLesson(const json::Value& object, std::vector<std::string>& warnings) {
     SessionLesson lesson;
     const std::string where = "lesson";
-    forEachMember(object, where, warnings, [&](const std::string& key, const json::Value& value) {
-        const std::string here = child(where, key);
-        if (key == "title")
-            lesson.title = textsAt(value, here);
-        else if (key == "explanation")
-            lesson.explanation = textsAt(value, here);
-        else if (key == "hidden_controls")
-            lesson.hiddenControls = json::stringArrayAt(value, here);
-        else
-            return false;
-        return true;
-    });
+    forEachMember(object, where, {"title", "explanation", "hidden_controls"}, warnings,
+                  [&](const std::string& key, const json::Value& value) {
+                      const std::string here = child(where, key);
+                      if (key == "title")
+                          lesson.title = textsAt(value, here);
+                      else if (key == "explanation")
+                          lesson.explanation = textsAt(value, here);
+                      else if (key == "hidden_controls")
+                          lesson.hiddenControls = json::stringArrayAt(value, here);
+                      else
+                          return false;
+                      return true;
+                  });
     return lesson;
 }
 
@@ -331,53 +326,7 @@ void writeMatrices(json::Writer& out, const std::vector<Matrix>& matrices) {
     out.endArray();
 }
 
-void writeConfig(json::Writer& out, const Config& config) {
-    out.beginObject();
-    out.key("sentence");
-    out.string(config.sentence);
-    out.key("source");
-    out.string(config.source);
-    out.key("scoring");
-    out.string(toString(config.scoring));
-    out.key("normalizer");
-    out.string(toString(config.normalizer));
-    out.key("temperature");
-    out.number(config.temperature);
-    out.key("heads");
-    out.integer(config.heads);
-    out.key("d_model");
-    out.integer(config.dModel);
-    out.key("d_k");
-    out.integer(config.dK);
-    out.key("d_a");
-    out.integer(config.additiveDim);
-    out.key("cosine_scale");
-    out.number(config.cosineScale);
-    out.key("mask");
-    out.string(toString(config.mask));
-    if (config.mask.kind == MaskKind::Custom) {
-        out.key("mask_blocked");
-        out.beginArray();
-        for (const auto& [query, key] : config.mask.blocked)
-            out.integerArray({query, key});
-        out.endArray();
-    }
-    out.key("positional");
-    out.string(toString(config.positional));
-    out.key("projection");
-    out.string(toString(config.projection));
-    out.key("seed");
-    if (static_cast<double>(config.seed) <= kMaxExactInteger)
-        out.integer(config.seed);
-    else
-        out.string(std::to_string(config.seed));
-    out.key("tokenizer");
-    out.string(toString(config.tokenizer.mode));
-    out.key("keep_punctuation");
-    out.boolean(config.tokenizer.keepPunctuation);
-    out.key("max_tokens");
-    out.integer(config.tokenizer.maxTokens);
-
+void writeEmbeddings(json::Writer& out, const Config& config) {
     out.key("embeddings");
     out.beginObject();
     out.key("source");
@@ -401,7 +350,25 @@ void writeConfig(json::Writer& out, const Config& config) {
         break;
     }
     out.endObject();
+}
 
+} // namespace
+
+void writeConfigMembers(json::Writer& out, const Config& config) {
+    const SettingsValues values{config, {}};
+    for (const Setting& setting : settingsSchema()) {
+        if (setting.group != SettingGroup::Model)
+            continue;
+        writeSetting(out, setting, values);
+        if (setting.key == "mask" && config.mask.kind == MaskKind::Custom) {
+            out.key("mask_blocked");
+            out.beginArray();
+            for (const auto& [query, key] : config.mask.blocked)
+                out.integerArray({query, key});
+            out.endArray();
+        }
+    }
+    writeEmbeddings(out, config);
     if (config.projection == ProjectionInit::Manual) {
         out.key("manual_projection");
         out.beginObject();
@@ -417,10 +384,7 @@ void writeConfig(json::Writer& out, const Config& config) {
         }
         out.endObject();
     }
-    out.endObject();
 }
-
-} // namespace
 
 std::string serializeSession(const Session& session) {
     std::ostringstream text;
@@ -431,29 +395,16 @@ std::string serializeSession(const Session& session) {
     out.key("version");
     out.integer(kSessionVersion);
     out.key("config");
-    writeConfig(out, session.config);
+    out.beginObject();
+    writeConfigMembers(out, session.config);
+    out.endObject();
 
-    const SessionView& view = session.view;
     out.key("view");
     out.beginObject();
-    out.key("layout");
-    out.string(view.layout);
-    out.key("focused_head");
-    out.integer(view.focusedHead);
-    out.key("color_map");
-    out.string(view.colorMap);
-    out.key("color_scale");
-    out.string(view.colorScale);
-    out.key("cell_values");
-    out.string(view.cellValues);
-    out.key("zoom");
-    out.number(view.zoom);
-    out.key("selected_head");
-    out.integer(view.selectedHead);
-    out.key("selected_query");
-    out.integer(view.selectedQuery);
-    out.key("selected_key");
-    out.integer(view.selectedKey);
+    const SettingsValues values{{}, session.view};
+    for (const Setting& setting : settingsSchema())
+        if (setting.group == SettingGroup::View)
+            writeSetting(out, setting, values);
     out.endObject();
 
     const SessionLesson& lesson = session.lesson;
@@ -474,11 +425,11 @@ std::string serializeSession(const Session& session) {
 
 Session parseSession(std::string_view text, std::vector<std::string>& warnings) {
     const json::Value root = json::parse(text);
-    if (!root.isObject())
+    if (!root.is_object())
         throw InputError("not an Attention Lab session: the file holds " +
-                         std::string(json::typeName(root.type())) + ", not an object");
-    const json::Value* format = root.find("format");
-    if (!format || !format->isString() || format->asString() != kSessionFormat)
+                         std::string(json::typeName(root)) + ", not an object");
+    const json::Value* format = json::member(root, "format");
+    if (!format || !format->is_string() || format->get<std::string>() != kSessionFormat)
         throw InputError("not an Attention Lab session: \"format\" must be \"" +
                          std::string(kSessionFormat) + "\"");
     const int version = json::integerAt(json::require(root, "version", ""), "version");
@@ -491,20 +442,21 @@ Session parseSession(std::string_view text, std::vector<std::string>& warnings) 
 
     Session session;
     bool haveConfig = false;
-    forEachMember(root, "", warnings, [&](const std::string& key, const json::Value& value) {
-        if (key == "format" || key == "version")
-            return true;
-        if (key == "config") {
-            session.config = parseConfig(value, warnings);
-            haveConfig = true;
-        } else if (key == "view")
-            session.view = parseView(value, warnings);
-        else if (key == "lesson")
-            session.lesson = parseLesson(value, warnings);
-        else
-            return false;
-        return true;
-    });
+    forEachMember(root, "", {"format", "version", "config", "view", "lesson"}, warnings,
+                  [&](const std::string& key, const json::Value& value) {
+                      if (key == "format" || key == "version")
+                          return true;
+                      if (key == "config") {
+                          session.config = parseConfig(value, warnings);
+                          haveConfig = true;
+                      } else if (key == "view")
+                          session.view = parseView(value, warnings);
+                      else if (key == "lesson")
+                          session.lesson = parseLesson(value, warnings);
+                      else
+                          return false;
+                      return true;
+                  });
     if (!haveConfig)
         throw InputError("the member \"config\" is missing");
     return session;
@@ -516,7 +468,8 @@ Session loadSessionFile(const std::string& path, std::vector<std::string>& warni
     try {
         session = parseSession(bytes, warnings);
     } catch (const InputError& error) {
-        throw InputError(path + ": " + error.what());
+        throw InputError(Message{path + ": " + error.message().text, error.message().args},
+                         error.setting());
     }
     namespace fs = std::filesystem;
     if (session.config.embeddings == EmbeddingSource::File &&

@@ -5,7 +5,9 @@
 // refused with the member named) but unknown members are only warned about, so a file written
 // by a later release of the same version still opens.
 
-#include "core/model/attention.h"
+#include "core/base/json.h"
+#include "core/model/builtin_model.h"
+#include "core/model/settings.h"
 
 #include <map>
 #include <string>
@@ -18,19 +20,8 @@ inline constexpr std::string_view kSessionFormat = "attention-lab-session";
 /// The version this build writes; files with a higher version are refused.
 inline constexpr int kSessionVersion = 1;
 
-/// How the window shows the result. Plain names, so that the core needs no Qt; the window maps
-/// them onto its own choices (and falls back to its defaults for names it does not know).
-struct SessionView {
-    std::string layout = "grid";       ///< grid | one | combined
-    int focusedHead = 0;               ///< head of the "one" layout, 0-based; −1 mean, −2 max
-    std::string colorMap = "viridis";  ///< viridis | cividis | magma | grayscale
-    std::string colorScale = "shared"; ///< shared (0 to 1) | fitted | per-head
-    std::string cellValues = "auto";   ///< auto (up to 12 tokens) | on | off
-    double zoom = 1.0;                 ///< heatmap zoom, 0.5 … 3, default 1
-    int selectedHead = 0;              ///< head of the selected cell, 0-based; −1 mean, −2 max
-    int selectedQuery = -1;            ///< selected query row, −1 = none
-    int selectedKey = -1;              ///< selected key column, −1 = none
-};
+/// How the window shows the result (the view settings of the schema).
+using SessionView = ViewSettings;
 
 /// What a shipped lesson adds to a session. Texts are keyed by language ("en", "zh_CN"); a
 /// viewer picks its language and falls back to "en".
@@ -48,6 +39,10 @@ struct Session {
     SessionView view;
     SessionLesson lesson;
 };
+
+/// Writes the members of a "config" object (every model setting of the schema, the embeddings
+/// and manual matrices) into an open object: lessons and data exports share it.
+void writeConfigMembers(json::Writer& out, const Config& config);
 
 /// The .attnlab text of `session` (UTF-8 JSON, pretty-printed).
 std::string serializeSession(const Session& session);

@@ -1,5 +1,7 @@
 #include "core/model/imported_attention.h"
 
+#include "core/base/limits.h"
+
 #include "core/attention/normalizer.h"
 #include "core/base/file_io.h"
 #include "core/base/json.h"
@@ -11,7 +13,8 @@ namespace {
 
 constexpr std::uintmax_t kMaxNpyBytes = std::uintmax_t{2} << 30;
 constexpr std::uintmax_t kMaxTokenFileBytes = 64u << 20;
-constexpr int kMaxImportedTokens = 4096;
+using limits::kMaxImportedHeads;
+using limits::kMaxImportedTokens;
 
 std::string str(std::int64_t value) {
     return std::to_string(value);
@@ -29,17 +32,17 @@ std::string shapeText(const std::vector<std::int64_t>& shape) {
 std::pair<std::vector<std::string>, std::vector<std::string>>
 parseTokenLists(std::string_view text) {
     const json::Value root = json::parse(text);
-    if (root.isObject()) {
+    if (root.is_object()) {
         const auto query =
             json::stringArrayAt(json::require(root, "query", "tokens"), "tokens.query");
-        const json::Value* key = root.find("key");
+        const json::Value* key = json::member(root, "key");
         return {query, key ? json::stringArrayAt(*key, "tokens.key") : query};
     }
-    if (!root.isArray())
+    if (!root.is_array())
         throw InputError("the token file must hold a list of tokens, two lists, or "
                          "{\"query\": […], \"key\": […]}");
-    const json::Array& items = root.asArray();
-    if (!items.empty() && items.front().isArray()) {
+    const json::Value& items = root;
+    if (!items.empty() && items.front().is_array()) {
         if (items.size() != 2)
             throw InputError("a token file with lists must have exactly two: query tokens, then "
                              "key tokens (it has " +
@@ -121,48 +124,51 @@ ImportedAttention loadImportedAttention(const std::string& npyPath, const std::s
     return importAttention(std::move(array), std::move(tokens.first), std::move(tokens.second));
 }
 
-Result importedResult(const ImportedAttention& imported, int layer) {
-    if (layer < 0 || layer >= imported.layers)
-        throw InputError("layer " + str(layer + 1) + " does not exist; the file has " +
-                         str(imported.layers) + (imported.layers == 1 ? " layer" : " layers"));
-    Result result;
-    result.weightsOnly = true;
-    result.config.heads = imported.heads;
-    result.cross = imported.queryTokens != imported.keyTokens;
+AttentionMaps importedMaps(const ImportedAttention& imported) {
+    AttentionMaps maps;
+    maps.layers = imported.layers;
+    maps.heads = imported.heads;
+    maps.cross = imported.queryTokens != imported.keyTokens;
     for (const std::string& token : imported.queryTokens)
-        result.queryTokens.push_back({token, 0, 0, false, false});
+        maps.queryTokens.push_back({token});
     for (const std::string& token : imported.keyTokens)
-        result.keyTokens.push_back({token, 0, 0, false, false});
+        maps.keyTokens.push_back({token});
     const Eigen::Index nq = imported.queries;
     const Eigen::Index nk = imported.keys;
-    result.allowed.setConstant(nq, nk, true);
+    maps.allowed.setConstant(nq, nk, true);
     const std::size_t matrixSize = static_cast<std::size_t>(nq * nk);
-    const float* layerData =
-        imported.weights.data() +
-        static_cast<std::size_t>(layer) * static_cast<std::size_t>(imported.heads) * matrixSize;
-    // Summed in double: the mean of finite floats is finite, but their float sum may not be
-    // (weights near the largest float, which a file of scores rather than weights can hold).
-    Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(nq, nk);
-    for (int h = 0; h < imported.heads; ++h) {
-        HeadResult head;
-        head.weights =
-            Eigen::Map<const Matrix>(layerData + static_cast<std::size_t>(h) * matrixSize, nq, nk);
-        // Entropy is only meaningful for weights in [0, 1]; other values (warned about) are
-        // clamped so that it stays finite.
-        head.entropy = rowEntropy(head.weights.cwiseMax(0.0f).cwiseMin(1.0f));
-        head.argmax.resize(static_cast<std::size_t>(nq));
-        for (Eigen::Index i = 0; i < nq; ++i) {
-            Eigen::Index best = 0;
-            head.weights.row(i).maxCoeff(&best);
-            head.argmax[static_cast<std::size_t>(i)] = static_cast<int>(best);
-        }
-        sum += head.weights.cast<double>();
-        result.maxWeights = h == 0 ? head.weights : result.maxWeights.cwiseMax(head.weights);
-        result.heads.push_back(std::move(head));
-    }
-    result.meanWeights = (sum / static_cast<double>(imported.heads)).cast<float>();
-    result.warnings = imported.warnings;
-    return result;
+    for (int map = 0; map < imported.layers * imported.heads; ++map)
+        maps.weights.push_back(Eigen::Map<const Matrix>(
+            imported.weights.data() + static_cast<std::size_t>(map) * matrixSize, nq, nk));
+    completeMaps(maps);
+    for (const std::string& warning : imported.warnings)
+        maps.warnings.push_back(Message{warning, {}});
+    return maps;
+}
+
+ImportedModel::ImportedModel(std::shared_ptr<const ImportedAttention> imported, std::string name)
+    : m_imported(std::move(imported)),
+      m_maps(std::make_shared<const AttentionMaps>(importedMaps(*m_imported))),
+      m_name(std::move(name)) {}
+
+ModelCapabilities ImportedModel::capabilities(const Config&) const {
+    ModelCapabilities capabilities;
+    capabilities.takesText = false;
+    capabilities.attentionSettings = false;
+    capabilities.layers = m_imported->layers;
+    capabilities.heads = m_imported->heads;
+    return capabilities;
+}
+
+ModelOutput ImportedModel::run(const Config& config, const RunOptions&,
+                               const ProgressCallback&) const {
+    ModelOutput output;
+    output.config = config;
+    output.config.heads = m_imported->heads;
+    output.model = m_name;
+    output.capabilities = capabilities(config);
+    output.maps = *m_maps;
+    return output;
 }
 
 } // namespace attnlab::core

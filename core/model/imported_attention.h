@@ -3,16 +3,13 @@
 // shown in the same views as the built-in engine's results.
 
 #include "core/base/npy.h"
-#include "core/model/attention.h"
+#include "core/model/model.h"
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace attnlab::core {
-
-/// The most heads an imported array may have per layer (large models have up to 128).
-inline constexpr int kMaxImportedHeads = 128;
 
 struct ImportedAttention {
     int layers = 1; ///< 1 for a [heads, n_q, n_k] array
@@ -39,9 +36,25 @@ ImportedAttention importAttention(NpyArray array, std::vector<std::string> query
 /// Reads the .npy file and the JSON token file and calls importAttention. Messages name the file.
 ImportedAttention loadImportedAttention(const std::string& npyPath, const std::string& tokensPath);
 
-/// Layer `layer` as a Result the views can show: per head its weights, entropy and argmax, the
-/// mean and max over heads, the tokens; `weightsOnly` is set. Throws InputError for a layer out
-/// of range.
-Result importedResult(const ImportedAttention& imported, int layer);
+/// Every layer and head as attention maps the views can show: the weights, per map its entropy
+/// and argmax, the mean and maximum over each layer's heads, the tokens.
+AttentionMaps importedMaps(const ImportedAttention& imported);
+
+/// Imported weights behind the model interface: the maps are the file's, whatever the settings
+/// say; there is no trace and no prediction.
+class ImportedModel : public Model {
+public:
+    ImportedModel(std::shared_ptr<const ImportedAttention> imported, std::string name);
+    std::string name() const override { return m_name; }
+    ModelCapabilities capabilities(const Config& config) const override;
+    ModelOutput run(const Config& config, const RunOptions& options = {},
+                    const ProgressCallback& progress = {}) const override;
+    double estimateWork(const Config&) const override { return 0; }
+
+private:
+    std::shared_ptr<const ImportedAttention> m_imported;
+    std::shared_ptr<const AttentionMaps> m_maps; ///< made once; every run copies it
+    std::string m_name;
+};
 
 } // namespace attnlab::core

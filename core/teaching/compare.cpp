@@ -27,7 +27,7 @@ float klDivergence(const Eigen::Ref<const RowVector>& p, double pSum,
     return static_cast<float>(std::max(kl, 0.0));
 }
 
-std::string tokenMismatch(const std::vector<TokenInfo>& a, const std::vector<TokenInfo>& b,
+std::string tokenMismatch(const std::vector<MapToken>& a, const std::vector<MapToken>& b,
                           const char* what) {
     if (a.size() != b.size())
         return std::string("the two sides split the ") + what + " into " +
@@ -41,14 +41,16 @@ std::string tokenMismatch(const std::vector<TokenInfo>& a, const std::vector<Tok
     return {};
 }
 
-const Matrix& weightsOf(const Result& result, int head, const char* side) {
-    if (head == kMeanOfHeads)
-        return result.meanWeights;
-    if (head < 0 || head >= static_cast<int>(result.heads.size()))
-        throw InputError(std::string("side ") + side + " has " +
-                         std::to_string(result.heads.size()) + " heads, so it has no head " +
-                         std::to_string(head + 1) + "; compare the mean of the heads instead");
-    return result.heads[static_cast<std::size_t>(head)].weights;
+const Matrix& weightsOf(const AttentionMaps& maps, int layer, int head, const char* side) {
+    if (layer < 0 || layer >= maps.layers)
+        throw InputError(message("side %1 has %2 layers, so it has no layer %3", side, maps.layers,
+                                 layer + 1));
+    const Matrix* weights = maps.map(layer, head);
+    if (!weights)
+        throw InputError(message("side %1 has %2 heads, so it has no head %3; compare the mean of "
+                                 "the heads instead",
+                                 side, maps.heads, head + 1));
+    return *weights;
 }
 
 } // namespace
@@ -81,14 +83,14 @@ Comparison compareWeights(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<co
     return c;
 }
 
-Comparison compareResults(const Result& a, const Result& b, int head) {
+Comparison compareMaps(const AttentionMaps& a, const AttentionMaps& b, int layer, int head) {
     if (std::string problem = tokenMismatch(a.queryTokens, b.queryTokens, "sentence");
         !problem.empty())
         throw InputError(problem);
     if (std::string problem = tokenMismatch(a.keyTokens, b.keyTokens, "source sentence");
         !problem.empty())
         throw InputError(problem);
-    return compareWeights(weightsOf(a, head, "A"), weightsOf(b, head, "B"));
+    return compareWeights(weightsOf(a, layer, head, "A"), weightsOf(b, layer, head, "B"));
 }
 
 } // namespace attnlab::core

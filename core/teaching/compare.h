@@ -3,14 +3,11 @@
 // how far apart the two distributions are (KL divergence) and how much sharper or flatter the
 // second one is (entropy change).
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <vector>
 
 namespace attnlab::core {
-
-/// Which weights of a Result to compare: a head index 0 … H−1, or one of these.
-inline constexpr int kMeanOfHeads = -1;
 
 struct Comparison {
     Matrix difference;             ///< A − B, cell by cell, n_q × n_k
@@ -30,9 +27,9 @@ struct Comparison {
 /// Compares two weight matrices of equal shape. Throws InputError when the shapes differ.
 Comparison compareWeights(const Eigen::Ref<const Matrix>& a, const Eigen::Ref<const Matrix>& b);
 
-/// Compares head `head` (or kMeanOfHeads) of two results of the same sentence. Throws InputError
-/// when the two split the sentence into different tokens (other tokenizer, other padding) or
-/// when `head` is missing from either.
-Comparison compareResults(const Result& a, const Result& b, int head);
+/// Compares map `head` (0 … H−1, kMeanOfHeads or kMaxOfHeads) of `layer` in two sets of maps of
+/// the same sentence. Throws InputError when the two split the sentence into different tokens
+/// (other tokenizer, other padding) or when the map is missing from either.
+Comparison compareMaps(const AttentionMaps& a, const AttentionMaps& b, int layer, int head);
 
 } // namespace attnlab::core

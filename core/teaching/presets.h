@@ -3,7 +3,7 @@
 // "Worked examples"), and the resizing rules of hand-typed matrices when the sentence or the
 // widths change under them.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <string>
 #include <string_view>

@@ -1,9 +1,7 @@
 #include "core/teaching/steps.h"
 
-#include "core/attention/positional.h"
 
 #include <algorithm>
-#include <limits>
 #include <string>
 
 namespace attnlab::core {
@@ -92,18 +90,23 @@ StageHighlight involvement(StageKind kind, StageKind selected, int i, int c, boo
 
 } // namespace
 
-std::vector<Stage> stepStages(const Result& result, int head) {
-    if (head < 0 || head >= static_cast<int>(result.heads.size()))
-        throw InputError("there is no head " + std::to_string(head + 1) + "; the result has " +
-                         std::to_string(result.heads.size()));
-    const HeadResult& h = result.heads[static_cast<std::size_t>(head)];
-    const Config& config = result.config;
+std::vector<Stage> stepStages(const ModelOutput& output, int head) {
+    if (!output.trace)
+        throw InputError(message("this model keeps no intermediate stages to show"));
+    const Trace& trace = *output.trace;
+    if (head < 0 || head >= static_cast<int>(trace.heads.size()))
+        throw InputError(message("there is no head %1; the result has %2", head + 1,
+                                 static_cast<int>(trace.heads.size())));
+    const HeadTrace& h = trace.heads[static_cast<std::size_t>(head)];
+    if (!h.traced())
+        throw InputError(message("head %1 was computed without its intermediate stages", head + 1));
+    const AttentionMaps& maps = output.maps;
     std::vector<Stage> stages;
     const StageAxis keys = StageAxis::KeyTokens;
     const StageAxis queries = StageAxis::QueryTokens;
-    stages.push_back({StageKind::QueryInputs, result.queryInputs, queries, StageAxis::ModelDims});
-    if (result.cross)
-        stages.push_back({StageKind::KeyInputs, result.keyInputs, keys, StageAxis::ModelDims});
+    stages.push_back({StageKind::QueryInputs, trace.queryInputs, queries, StageAxis::ModelDims});
+    if (maps.cross)
+        stages.push_back({StageKind::KeyInputs, trace.keyInputs, keys, StageAxis::ModelDims});
     stages.push_back({StageKind::Wq, h.wq, StageAxis::ModelDims, StageAxis::HeadDims});
     stages.push_back({StageKind::Wk, h.wk, StageAxis::ModelDims, StageAxis::HeadDims});
     stages.push_back({StageKind::Wv, h.wv, StageAxis::ModelDims, StageAxis::HeadDims});
@@ -111,44 +114,29 @@ std::vector<Stage> stepStages(const Result& result, int head) {
     stages.push_back({StageKind::K, h.k, keys, StageAxis::HeadDims});
     stages.push_back({StageKind::V, h.v, keys, StageAxis::HeadDims});
 
-    switch (config.scoring) {
-    case ScoringFunction::General:
+    // The parameters the scoring function has, then, for a scaled product of q and k, the
+    // products themselves as a stage of their own.
+    if (h.params.wa.size() > 0)
         stages.push_back(
             {StageKind::ScoringWa, h.params.wa, StageAxis::HeadDims, StageAxis::HeadDims});
-        break;
-    case ScoringFunction::Additive:
+    if (h.params.w1.size() > 0) {
         stages.push_back(
             {StageKind::ScoringW1, h.params.w1, StageAxis::HiddenDims, StageAxis::HeadDims});
         stages.push_back(
             {StageKind::ScoringW2, h.params.w2, StageAxis::HiddenDims, StageAxis::HeadDims});
         stages.push_back(
             {StageKind::ScoringV, Matrix(h.params.v), StageAxis::HiddenDims, StageAxis::Single});
-        break;
-    case ScoringFunction::ScaledDot:
-    case ScoringFunction::Cosine: {
+    }
+    const ScoringEntry& scoring = scoringEntry(output.config.scoring);
+    if (scoring.showsDotProducts) {
         Matrix dots;
         dots.noalias() = h.q * h.k.transpose();
         stages.push_back({StageKind::DotProducts, std::move(dots), queries, keys});
-        break;
-    }
-    case ScoringFunction::Dot:
-        break;
     }
     stages.push_back({StageKind::Scores, h.scores, queries, keys});
-
-    // The logits before masking, as compute() forms them: S / T, plus the ALiBi bias, clamped to
-    // the float range. Where the mask allows a key they equal HeadResult::logits.
-    constexpr float kLargest = std::numeric_limits<float>::max();
-    Matrix logits = h.scores / config.temperature;
-    if (config.positional == PositionalEncoding::Alibi) {
-        const std::vector<float> slopes = alibiSlopes(static_cast<int>(result.heads.size()));
-        logits += alibiBias(static_cast<int>(logits.rows()), static_cast<int>(logits.cols()),
-                            slopes[static_cast<std::size_t>(head)]);
-    }
-    logits = logits.cwiseMax(-kLargest).cwiseMin(kLargest);
-    stages.push_back({StageKind::Logits, std::move(logits), queries, keys});
-    stages.push_back({StageKind::MaskedLogits, h.logits, queries, keys});
-    stages.push_back({StageKind::Weights, h.weights, queries, keys});
+    stages.push_back({StageKind::Logits, h.logits, queries, keys});
+    stages.push_back({StageKind::MaskedLogits, maskedLogits(h.logits, maps.allowed), queries, keys});
+    stages.push_back({StageKind::Weights, maps.weights[maps.index(0, head)], queries, keys});
     stages.push_back({StageKind::Context, h.context, queries, StageAxis::HeadDims});
     return stages;
 }

@@ -1,11 +1,11 @@
 #pragma once
 // The stages of one head's computation as a class follows them on the board (attention-math.md,
-// in order): X → W → Q, K, V → scores → logits → masked logits → weights → context. Most stages
-// are matrices the Result already holds; the unscaled products QKᵀ and the logits before masking
-// are recomputed here from them. traceSources() says which rows and columns of the earlier
-// stages a selected cell came from.
+// in order): X → W → Q, K, V → scores → logits → masked logits → weights → context. The stages
+// are the matrices of the built-in model's trace and maps; for a scaled product the unscaled
+// products QKᵀ are shown as a stage of their own. traceSources() says which rows and columns of
+// the earlier stages a selected cell came from.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <vector>
 
@@ -27,7 +27,7 @@ enum class StageKind {
     DotProducts,  ///< Q Kᵀ before the division (scaled-dot and cosine only)
     Scores,       ///< S = score(Q, K)
     Logits,       ///< S / T (+ ALiBi bias), before the mask
-    MaskedLogits, ///< the logits with masked cells −∞ (HeadResult::logits)
+    MaskedLogits, ///< the logits with masked cells −∞
     Weights,      ///< A = norm(L)
     Context,      ///< C = A V
 };
@@ -50,8 +50,9 @@ struct Stage {
 
 /// The stages of head `head` in the order above, leaving out those that do not apply (KeyInputs
 /// without a source sentence, scoring parameters the scoring function lacks, DotProducts for
-/// scores that are not a scaled product). Throws InputError when `head` is out of range.
-std::vector<Stage> stepStages(const Result& result, int head);
+/// scores that are not a scaled product). Throws InputError when `head` is out of range or the
+/// output has no trace of it.
+std::vector<Stage> stepStages(const ModelOutput& output, int head);
 
 /// How a stage took part in producing a selected cell.
 enum class Involvement {

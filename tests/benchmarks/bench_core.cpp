@@ -11,7 +11,7 @@
 
 #include "bench_workloads.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/embeddings/embeddings.h"
 #include "core/base/random.h"
 #include "core/text/tokenizer.h"

@@ -2,7 +2,7 @@
 // Workloads shared by the benchmarks: long sentences of a chosen token count and the honest
 // floating-point operation count of one core::compute call.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/attention/options.h"
 
 #include <string>

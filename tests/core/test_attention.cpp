@@ -4,7 +4,7 @@
 // keep these tests independent of the built-in lexicon, except the seed-000 scenario which is
 // about that lexicon.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/attention/options.h"
 #include "core/base/random.h"
 #include "core/attention/scoring.h"

@@ -2,7 +2,7 @@
 // tests pin what that must not change: the numbers (identical for any thread count, equal to the
 // whole-matrix formulas across block boundaries), which error is raised, and cancellation.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/attention/mask.h"
 #include "core/attention/normalizer.h"
 #include "core/attention/positional.h"

@@ -5,7 +5,7 @@
 // modification time, a failed load leaves no cache behind, and a reference computation still
 // gives bit-identical numbers (no hidden state was corrupted).
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/embeddings/embeddings.h"
 #include "core/attention/mask.h"
 #include "core/attention/normalizer.h"

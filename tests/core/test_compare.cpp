@@ -1,7 +1,7 @@
 // Comparing two attention matrices: the difference cell by cell, KL divergence and entropy
 // change per row, checked against loops written out here.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/compare.h"
 #include "core/base/random.h"
 

@@ -2,7 +2,7 @@
 // digits that read back to the same float), CSV quoting (RFC 4180), the NPY header and data, and
 // atomic writing (an earlier file survives every failure; no temporary file is left behind).
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/io/data_export.h"
 #include "core/base/types.h"
 

@@ -1,7 +1,7 @@
 // The worked-example presets reproduce their published numbers through compute(), and the fitting
 // rules keep typed numbers when the sentence or the widths change.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/embeddings/embeddings.h"
 #include "core/teaching/presets.h"
 

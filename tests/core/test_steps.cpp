@@ -2,7 +2,7 @@
 // two recomputed ones, a loop over its inputs), the list follows the scoring function, and
 // traceSources names the rows and columns a selected cell came from.
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
 #include "core/base/random.h"
 #include "core/teaching/steps.h"

@@ -7,7 +7,7 @@
 #include "ui/controls_panel.h"
 #include "ui/heatmap_view.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/compare.h"
 
 #include <gtest/gtest.h>

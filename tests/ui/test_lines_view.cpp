@@ -3,7 +3,7 @@
 
 #include "ui/lines_view.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include "ui/matrix_editor.h"
 #include "ui/matrix_table.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
 
 #include "eigen_testing.h"

@@ -4,7 +4,7 @@
 
 #include "ui/scaling_view.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 
 #include <qcustomplot.h>
 

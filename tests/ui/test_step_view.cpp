@@ -6,7 +6,7 @@
 #include "ui/matrix_table.h"
 #include "ui/step_view.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
 #include "core/base/random.h"
 #include "core/teaching/steps.h"

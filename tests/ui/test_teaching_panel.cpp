@@ -11,7 +11,7 @@
 #include "ui/step_view.h"
 #include "ui/teaching_panel.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
 
 #include <gtest/gtest.h>

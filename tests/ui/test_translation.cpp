@@ -10,7 +10,7 @@
 #include "ui/lesson_gallery.h"
 #include "ui/main_window.h"
 
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
 #include "core/attention/options.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,6 @@
-#include "core/model/attention.h"
+#include "core/model/builtin_model.h"
+
+#include "core/model/settings.h"
 
 #include "core/attention/mask.h"
 #include "core/attention/normalizer.h"
@@ -6,6 +8,7 @@
 #include "core/attention/scoring.h"
 #include "core/base/random.h"
 #include "core/embeddings/embeddings.h"
+#include "core/text/tokenizer.h"
 
 #include <algorithm>
 #include <atomic>
@@ -25,40 +28,30 @@
 namespace attnlab::core {
 namespace {
 
-constexpr int kMaxHeads = 16;
-constexpr int kMaxWidth = 4096;
-constexpr float kMinTemperature = 1e-6f;
-constexpr float kMaxTemperature = 1e6f;
 constexpr const char* kPadToken = "[PAD]";
 
 std::string str(int value) {
     return std::to_string(value);
 }
 
-void requireRange(int value, int low, int high, const std::string& what) {
-    if (value < low || value > high)
-        throw InputError(what + " must be between " + str(low) + " and " + str(high) + ", not " +
-                         str(value));
-}
-
 // One sentence turned into tokens and rows of X.
 struct Side {
-    std::vector<TokenInfo> tokens;
+    std::vector<MapToken> tokens;
     Matrix x;
 };
 
-std::vector<TokenInfo> tokenInfos(const std::vector<Token>& tokens) {
-    std::vector<TokenInfo> infos;
+std::vector<MapToken> mapTokens(const std::vector<Token>& tokens) {
+    std::vector<MapToken> infos;
     infos.reserve(tokens.size());
     for (const Token& token : tokens)
-        infos.push_back({token.text, token.begin, token.end, false, false});
+        infos.push_back({token.text, token.begin, token.end});
     return infos;
 }
 
 Side embedSide(const std::string& text, const char* what, const Config& config,
                const EmbeddingTable* table, const Matrix* manual) {
     Side side;
-    side.tokens = tokenInfos(tokenize(text, config.tokenizer));
+    side.tokens = mapTokens(tokenize(text, config.tokenizer));
     if (side.tokens.empty())
         throw InputError(std::string("the ") + what + " has no tokens; type at least one word");
     if (manual) {
@@ -70,7 +63,7 @@ Side embedSide(const std::string& text, const char* what, const Config& config,
         return side;
     }
     std::vector<std::string> texts;
-    for (const TokenInfo& token : side.tokens)
+    for (const MapToken& token : side.tokens)
         texts.push_back(token.text);
     std::vector<bool> unknown;
     side.x = embedTokens(texts, *table, unknown);
@@ -88,7 +81,7 @@ void appendPadding(Side& side, int length) {
     padded.topRows(n) = side.x;
     side.x = std::move(padded);
     for (int i = n; i < length; ++i)
-        side.tokens.push_back({kPadToken, 0, 0, false, true});
+        side.tokens.push_back({kPadToken, 0, 0, false, true, false});
 }
 
 // Head h of the identity projection reads embedding dimensions [h·d_k, (h+1)·d_k), wrapping
@@ -219,28 +212,33 @@ Eigen::Index rowsPerBlock(Eigen::Index cols) {
                                                     std::max<Eigen::Index>(1, cols)));
 }
 
-// Logits L = S / T (+ ALiBi bias −slope·|i − j|) of rows [begin, end), with overflow clamped to
-// the largest float so that the normalisers never see +∞ or NaN; masked cells become −∞. The
-// operations are those of the whole-matrix form (S / T, + bias, clamp, select), element by
-// element, so the numbers are identical.
-void maskedLogitRows(const Matrix& scores, float temperature, const float* slope,
-                     const BoolMatrix& allowed, bool anyMasked, Eigen::Index begin,
-                     Eigen::Index end, Matrix& logits) {
+// Logits L = S / T (+ ALiBi bias −slope·|i − j|) of rows [begin, end), written to rows
+// [begin − offset, end − offset) of `logits`, with overflow clamped to the largest float so that
+// the normalisers never see +∞ or NaN. The operations are those of the whole-matrix form (S / T,
+// + bias, clamp), element by element, so the numbers are identical.
+void logitRows(const Matrix& scores, float temperature, const float* slope, Eigen::Index begin,
+               Eigen::Index end, Eigen::Index offset, Matrix& logits) {
     constexpr float kLargest = std::numeric_limits<float>::max();
-    constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
     const Eigen::Index nk = scores.cols();
     Eigen::Array<float, 1, Eigen::Dynamic> keyPositions;
     if (slope)
         keyPositions.setLinSpaced(nk, 0.0f, static_cast<float>(nk - 1));
     for (Eigen::Index i = begin; i < end; ++i) {
-        auto out = logits.row(i).array();
+        auto out = logits.row(i - offset).array();
         out = scores.row(i).array() / temperature;
         if (slope) // |i − j| is an exact small integer in float, as in alibiBias()
             out += -*slope * (keyPositions - static_cast<float>(i)).abs();
         out = out.max(-kLargest).min(kLargest);
-        if (anyMasked)
-            out = allowed.row(i).select(out, kMinusInfinity);
     }
+}
+
+// Masked cells of rows [begin, end) (at rows [begin − offset, …) of `logits`) become −∞.
+void maskRows(const BoolMatrix& allowed, Eigen::Index begin, Eigen::Index end,
+              Eigen::Index offset, Matrix& logits) {
+    constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
+    for (Eigen::Index i = begin; i < end; ++i)
+        logits.row(i - offset) =
+            allowed.row(i).select(logits.row(i - offset).array(), kMinusInfinity).matrix();
 }
 
 // Key index of the largest weight of rows [begin, end) (the first one on ties), −1 for fully
@@ -295,7 +293,7 @@ int embeddingWidth(const Config& config) {
 }
 
 // d_k from the config: the explicit value, else d_model / H, which must divide.
-int resolveDK(const Config& config, int dModel) {
+int resolveDKOf(const Config& config, int dModel) {
     if (config.dK != 0)
         return config.dK;
     if (dModel % config.heads != 0)
@@ -306,32 +304,12 @@ int resolveDK(const Config& config, int dModel) {
 
 } // namespace
 
+int resolvedDK(const Config& config, int dModel) {
+    return resolveDKOf(config, dModel);
+}
+
 void validateSettings(const Config& config) {
-    requireRange(config.heads, 1, kMaxHeads, "the number of heads");
-    if (config.embeddings == EmbeddingSource::Builtin)
-        requireRange(config.dModel, 2, kMaxWidth, "d_model");
-    if (config.dK != 0)
-        requireRange(config.dK, 1, kMaxWidth, "d_k");
-    if (config.additiveDim != 0)
-        requireRange(config.additiveDim, 1, kMaxWidth, "the additive width d_a");
-    if (!std::isfinite(config.temperature) || config.temperature < kMinTemperature ||
-        config.temperature > kMaxTemperature)
-        throw InputError("the temperature must be a number from 1e-6 to 1e6, not " +
-                         std::to_string(config.temperature));
-    if (!std::isfinite(config.cosineScale))
-        throw InputError("the cosine scale must be a finite number");
-    if (config.tokenizer.maxTokens < 1)
-        throw InputError("the token limit must be at least 1");
-    if (config.mask.kind == MaskKind::Padding && config.mask.padLength < 1)
-        throw InputError("the padding length must be at least 1");
-    if (config.mask.kind == MaskKind::Padding && config.mask.padLength > config.tokenizer.maxTokens)
-        throw InputError("the padding length " + str(config.mask.padLength) +
-                         " is above the token limit " + str(config.tokenizer.maxTokens));
-    if (config.mask.kind == MaskKind::Window && config.mask.window < 0)
-        throw InputError("the window width must be 0 or more, not " + str(config.mask.window));
-    if (config.mask.kind == MaskKind::Causal && !config.source.empty())
-        throw InputError("the causal mask applies to self-attention only; remove the source "
-                         "sentence or choose another mask");
+    checkSettings(SettingsValues{config, {}});
 }
 
 void validate(const Config& config) {
@@ -358,14 +336,19 @@ void validate(const Config& config) {
             throw InputError("a manual projection matrix holds a value that is not a finite "
                              "number (NaN or infinity); replace it with a number");
     }
-    resolveDK(config, embeddingWidth(config));
+    resolveDKOf(config, embeddingWidth(config));
 }
 
-Result compute(const Config& config, const ProgressCallback& progress) {
+ModelOutput runBuiltin(const Config& config, const RunOptions& options,
+                       const ProgressCallback& progress) {
     validate(config);
-    Result result;
-    result.config = config;
-    result.cross = !config.source.empty();
+    ModelOutput output;
+    output.config = config;
+    output.model = "built-in";
+    AttentionMaps& maps = output.maps;
+    Trace trace;
+    maps.cross = !config.source.empty();
+    maps.heads = config.heads;
     const int totalSteps = config.heads + 2;
     auto step = [&](int done) {
         if (progress && !progress(done, totalSteps))
@@ -380,18 +363,17 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     const bool manual = config.embeddings == EmbeddingSource::Manual;
     Side query = embedSide(config.sentence, "sentence", config, table.get(),
                            manual ? &config.manualQueryEmbeddings : nullptr);
-    Side key = result.cross ? embedSide(config.source, "source sentence", config, table.get(),
-                                        manual ? &config.manualKeyEmbeddings : nullptr)
-                            : query;
+    Side key = maps.cross ? embedSide(config.source, "source sentence", config, table.get(),
+                                      manual ? &config.manualKeyEmbeddings : nullptr)
+                          : query;
     const int dModel = static_cast<int>(query.x.cols());
     if (config.embeddings == EmbeddingSource::File && config.dModel != dModel)
-        result.warnings.push_back("d_model is " + str(dModel) +
-                                  ", the width of the embeddings file");
-    result.config.dModel = dModel;
+        maps.warnings.push_back(message("d_model is %1, the width of the embeddings file", dModel));
+    output.config.dModel = dModel;
 
     if (config.mask.kind == MaskKind::Padding) {
         appendPadding(key, config.mask.padLength);
-        if (!result.cross)
+        if (!maps.cross)
             query = key;
     }
     const int nq = static_cast<int>(query.tokens.size());
@@ -404,41 +386,54 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     }
 
     // 2. Shapes.
-    const int dK = resolveDK(config, dModel);
-    const int dA = config.scoring == ScoringFunction::Additive
+    const int dK = resolvedDK(config, dModel);
+    const int dA = scoringEntry(config.scoring).usesAdditiveWidth
                        ? (config.additiveDim > 0 ? config.additiveDim : dK)
                        : 0;
-    result.dK = dK;
-    result.dA = dA;
-    result.config.dK = dK;
-    result.config.additiveDim = dA;
+    trace.dK = dK;
+    trace.dA = dA;
+    output.config.dK = dK;
+    output.config.additiveDim = dA;
 
     std::vector<bool> keyIsPadding;
-    for (const TokenInfo& token : key.tokens)
+    for (const MapToken& token : key.tokens)
         keyIsPadding.push_back(token.padding);
-    result.allowed = buildMask(config.mask, nq, nk, result.cross, keyIsPadding);
+    maps.allowed = buildMask(config.mask, nq, nk, maps.cross, keyIsPadding);
     for (int i = 0; i < nq; ++i)
-        if (!result.allowed.row(i).any())
-            result.fullyMaskedRows.push_back(i);
+        if (!maps.allowed.row(i).any())
+            maps.fullyMaskedRows.push_back(i);
     step(1);
     const double flops = estimatedFlops(nq, nk, dModel, dK, dA, config.heads);
     const SerialScope serialScope(flops < kParallelFlops ||
                                   (config.heads == 1 && flops < kEigenParallelFlops));
 
+    // Heads whose S and L are kept: the teaching pages show one head at a time, so a caller may
+    // ask for only that one and save two n_q × n_k matrices per other head.
+    std::vector<char> traced(static_cast<std::size_t>(config.heads), options.trace ? 1 : 0);
+    if (options.trace && !options.traceHeads.empty()) {
+        std::fill(traced.begin(), traced.end(), 0);
+        for (int h : options.traceHeads)
+            if (h >= 0 && h < config.heads)
+                traced[static_cast<std::size_t>(h)] = 1;
+    }
+
     // 3. Heads. They are independent, so they run in parallel (OpenMP) when there are several,
     // handed out one at a time (and blocks of rows a few at a time) so that a thread that gets
     // less of the machine, which is shared with other programs, does less of the work;
-    // each writes only its own HeadResult and its own columns of the concatenated context, so the
-    // numbers do not depend on the thread count. Errors and cancellation are collected and raised
-    // after the loop, on the calling thread, as the serial loop would: the first failing head
-    // (by index) decides the exception.
+    // each writes only its own map and trace and its own columns of the concatenated context, so
+    // the numbers do not depend on the thread count. Errors and cancellation are collected and
+    // raised after the loop, on the calling thread, as the serial loop would: the first failing
+    // head (by index) decides the exception.
     const std::vector<float> slopes = alibiSlopes(config.heads);
     std::vector<char> fullyMasked(static_cast<std::size_t>(nq), 0);
-    for (int row : result.fullyMaskedRows)
+    for (int row : maps.fullyMaskedRows)
         fullyMasked[static_cast<std::size_t>(row)] = 1;
-    const bool anyMasked = !result.allowed.all();
+    const bool anyMasked = !maps.allowed.all();
     Matrix concatenated(nq, config.heads * dK);
-    result.heads.resize(static_cast<std::size_t>(config.heads));
+    trace.heads.resize(static_cast<std::size_t>(config.heads));
+    maps.weights.resize(static_cast<std::size_t>(config.heads));
+    maps.entropy.resize(static_cast<std::size_t>(config.heads));
+    maps.argmax.resize(static_cast<std::size_t>(config.heads));
     std::vector<std::vector<int>> flaggedPerHead(static_cast<std::size_t>(config.heads));
     std::vector<std::exception_ptr> errors(static_cast<std::size_t>(config.heads));
     std::atomic<bool> stop{false};
@@ -446,41 +441,46 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     const Eigen::Index blockRows = rowsPerBlock(nk);
 
     auto runHead = [&](int h) {
-        HeadResult& head = result.heads[static_cast<std::size_t>(h)];
+        const auto index = static_cast<std::size_t>(h);
+        HeadTrace& head = trace.heads[index];
         head.wq = projection(config, dModel, dK, h, "w_q", config.manual.wq);
         head.wk = projection(config, dModel, dK, h, "w_k", config.manual.wk);
         head.wv = projection(config, dModel, dK, h, "w_v", config.manual.wv);
-        head.q.noalias() = query.x * head.wq;
-        head.k.noalias() = key.x * head.wk;
-        head.v.noalias() = key.x * head.wv;
+        Matrix q, k, v;
+        q.noalias() = query.x * head.wq;
+        k.noalias() = key.x * head.wk;
+        v.noalias() = key.x * head.wv;
         if (config.positional == PositionalEncoding::Rope) {
-            applyRope(head.q);
-            applyRope(head.k);
+            applyRope(q);
+            applyRope(k);
         }
-        head.params =
-            makeScoringParams(config.scoring, dK, dA, config.projection == ProjectionInit::Random,
-                              config.cosineScale, config.seed, h);
-        head.scores = computeScores(config.scoring, head.q, head.k, head.params);
+        head.params = makeScoringParams(
+            config.scoring, ScoringSetup{dK, dA, config.projection == ProjectionInit::Random,
+                                         config.cosineScale, config.seed, h});
+        Matrix scores = computeScores(config.scoring, q, k, head.params);
         // Scores beyond the float range (embeddings or weights of 1e20 and more) turn into
         // ∞ − ∞ = NaN further on. Entries of q and k up to 1e14 cannot get there (|q·k| ≤ d_k ·
         // 1e28), so the scores are only scanned for inputs that large.
         constexpr float kSafeEntry = 1e14f;
-        if (!(head.q.cwiseAbs().maxCoeff() <= kSafeEntry &&
-              head.k.cwiseAbs().maxCoeff() <= kSafeEntry) &&
-            !head.scores.allFinite())
-            throw InputError("the scores of head " + str(h + 1) +
-                             " are too large for 32-bit floats: the embeddings or projections "
-                             "hold values around 1e20 or more; scale them down");
+        if (!(q.cwiseAbs().maxCoeff() <= kSafeEntry && k.cwiseAbs().maxCoeff() <= kSafeEntry) &&
+            !scores.allFinite())
+            throw InputError(message("the scores of head %1 are too large for 32-bit floats: the "
+                                     "embeddings or projections hold values around 1e20 or more; "
+                                     "scale them down",
+                                     h + 1));
         if (stop.load(std::memory_order_relaxed))
             return;
 
-        const float* slope = config.positional == PositionalEncoding::Alibi
-                                 ? &slopes[static_cast<std::size_t>(h)]
-                                 : nullptr;
-        head.logits.resize(nq, nk);
-        head.weights.resize(nq, nk);
-        head.entropy.resize(nq);
-        head.argmax.assign(static_cast<std::size_t>(nq), -1);
+        const float* slope = config.positional == PositionalEncoding::Alibi ? &slopes[index]
+                                                                             : nullptr;
+        const bool keep = traced[index] != 0;
+        Matrix logits(keep ? nq : 0, keep ? nk : 0);
+        Matrix& weights = maps.weights[index];
+        weights.resize(nq, nk);
+        Vector& entropy = maps.entropy[index];
+        entropy.resize(nq);
+        std::vector<int>& argmax = maps.argmax[index];
+        argmax.assign(static_cast<std::size_t>(nq), -1);
         // With one head the heads loop is serial, so the blocks of rows share the cores instead.
         const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
         std::vector<std::vector<int>> flaggedPerBlock(static_cast<std::size_t>(blocks));
@@ -493,20 +493,37 @@ Result compute(const Config& config, const ProgressCallback& progress) {
             const Eigen::Index begin = block * blockRows;
             const Eigen::Index end = std::min<Eigen::Index>(nq, begin + blockRows);
             const Eigen::Index rows = end - begin;
-            maskedLogitRows(head.scores, config.temperature, slope, result.allowed, anyMasked,
-                            begin, end, head.logits);
-            normalizeRowsInto(config.normalizer, head.logits.middleRows(begin, rows),
-                              head.weights.middleRows(begin, rows),
+            // The masked logits of a block live in scratch rows; a traced head keeps its logits
+            // (before the mask) as well.
+            Matrix scratch(rows, nk);
+            if (keep) {
+                logitRows(scores, config.temperature, slope, begin, end, 0, logits);
+                scratch = logits.middleRows(begin, rows);
+            } else {
+                logitRows(scores, config.temperature, slope, begin, end, begin, scratch);
+            }
+            if (anyMasked)
+                maskRows(maps.allowed, begin, end, begin, scratch);
+            normalizeRowsInto(config.normalizer, scratch, weights.middleRows(begin, rows),
                               flaggedPerBlock[static_cast<std::size_t>(block)],
                               static_cast<int>(begin));
-            head.entropy.segment(begin, rows) = rowEntropy(head.weights.middleRows(begin, rows));
-            rowArgmax(head.weights, fullyMasked, begin, end, head.argmax);
+            entropy.segment(begin, rows) = rowEntropy(weights.middleRows(begin, rows));
+            rowArgmax(weights, fullyMasked, begin, end, argmax);
         }
-        std::vector<int>& flagged = flaggedPerHead[static_cast<std::size_t>(h)];
+        std::vector<int>& flagged = flaggedPerHead[index];
         for (const std::vector<int>& rows : flaggedPerBlock)
             flagged.insert(flagged.end(), rows.begin(), rows.end());
-        head.context.noalias() = head.weights * head.v;
-        concatenated.middleCols(h * dK, dK) = head.context;
+        Matrix context;
+        context.noalias() = weights * v;
+        concatenated.middleCols(h * dK, dK) = context;
+        if (keep) {
+            head.q = std::move(q);
+            head.k = std::move(k);
+            head.v = std::move(v);
+            head.scores = std::move(scores);
+            head.logits = std::move(logits);
+            head.context = std::move(context);
+        }
     };
 
     [[maybe_unused]] const bool parallelHeads = config.heads > 1;
@@ -540,8 +557,8 @@ Result compute(const Config& config, const ProgressCallback& progress) {
 
     // 4. Combined views and the output projection.
     // Mean and max over heads, block by block (the same sums in the same order as whole matrices).
-    result.meanWeights.resize(nq, nk);
-    result.maxWeights.resize(nq, nk);
+    Matrix mean(nq, nk);
+    Matrix max(nq, nk);
     const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
     [[maybe_unused]] const bool parallelBlocks =
         static_cast<double>(nq) * nk * config.heads >= kParallelCells;
@@ -551,43 +568,103 @@ Result compute(const Config& config, const ProgressCallback& progress) {
     for (Eigen::Index block = 0; block < blocks; ++block) {
         const Eigen::Index begin = block * blockRows;
         const Eigen::Index rows = std::min<Eigen::Index>(nq, begin + blockRows) - begin;
-        auto mean = result.meanWeights.middleRows(begin, rows);
-        auto max = result.maxWeights.middleRows(begin, rows);
-        mean.setZero();
-        max = result.heads.front().weights.middleRows(begin, rows);
-        for (const HeadResult& head : result.heads) {
-            mean += head.weights.middleRows(begin, rows);
-            max = max.cwiseMax(head.weights.middleRows(begin, rows));
+        auto meanRows = mean.middleRows(begin, rows);
+        auto maxRows = max.middleRows(begin, rows);
+        meanRows.setZero();
+        maxRows = maps.weights.front().middleRows(begin, rows);
+        for (const Matrix& weights : maps.weights) {
+            meanRows += weights.middleRows(begin, rows);
+            maxRows = maxRows.cwiseMax(weights.middleRows(begin, rows));
         }
-        mean /= static_cast<float>(config.heads);
+        meanRows /= static_cast<float>(config.heads);
     }
-    result.wo = outputProjection(config, dModel, config.heads * dK);
-    result.output.noalias() = concatenated * result.wo;
+    maps.mean.push_back(std::move(mean));
+    maps.max.push_back(std::move(max));
+    trace.wo = outputProjection(config, dModel, config.heads * dK);
+    trace.output.noalias() = concatenated * trace.wo;
 
-    for (int row : result.fullyMaskedRows)
+    for (int row : maps.fullyMaskedRows)
         degenerate.erase(row);
-    result.degenerateRows.assign(degenerate.begin(), degenerate.end());
+    maps.degenerateRows.assign(degenerate.begin(), degenerate.end());
 
     int unknownCount = 0;
     for (const auto* side : {&query.tokens, &key.tokens})
-        for (const TokenInfo& token : *side)
+        for (const MapToken& token : *side)
             unknownCount += token.unknown ? 1 : 0;
-    if (!result.cross)
+    if (!maps.cross)
         unknownCount /= 2;
     if (unknownCount > 0 && config.embeddings != EmbeddingSource::Manual)
-        result.warnings.push_back(str(unknownCount) +
-                                  (unknownCount == 1 ? " token is" : " tokens are") +
-                                  " not in the embeddings and got a hashed stand-in vector");
-    if (!result.fullyMaskedRows.empty())
-        result.warnings.push_back(str(static_cast<int>(result.fullyMaskedRows.size())) +
-                                  " query rows have every key masked; their weights are all zero");
+        maps.warnings.push_back(
+            unknownCount == 1
+                ? message("1 token is not in the embeddings and got a hashed stand-in vector")
+                : message("%1 tokens are not in the embeddings and got a hashed stand-in vector",
+                          unknownCount));
+    if (!maps.fullyMaskedRows.empty())
+        maps.warnings.push_back(
+            message("%1 query rows have every key masked; their weights are all zero",
+                    static_cast<int>(maps.fullyMaskedRows.size())));
 
-    result.queryTokens = std::move(query.tokens);
-    result.keyTokens = std::move(key.tokens);
-    result.queryInputs = std::move(query.x);
-    result.keyInputs = std::move(key.x);
+    maps.queryTokens = std::move(query.tokens);
+    maps.keyTokens = std::move(key.tokens);
+    trace.queryInputs = std::move(query.x);
+    trace.keyInputs = std::move(key.x);
+    output.capabilities = BuiltinModel().capabilities(config);
+    if (options.trace)
+        output.trace = std::move(trace);
     step(totalSteps);
-    return result;
+    return output;
+}
+
+std::string BuiltinModel::name() const { return "built-in"; }
+
+ModelCapabilities BuiltinModel::capabilities(const Config& config) const {
+    ModelCapabilities capabilities;
+    capabilities.hasTrace = true;
+    capabilities.heads = config.heads;
+    capabilities.layers = 1;
+    return capabilities;
+}
+
+ModelOutput BuiltinModel::run(const Config& config, const RunOptions& options,
+                              const ProgressCallback& progress) const {
+    return runBuiltin(config, options, progress);
+}
+
+double BuiltinModel::estimateWork(const Config& config) const {
+    int nq = 1;
+    int nk = 1;
+    try {
+        nq = std::max(1, static_cast<int>(tokenize(config.sentence, config.tokenizer).size()));
+        nk = config.source.empty()
+                 ? nq
+                 : std::max(1, static_cast<int>(tokenize(config.source, config.tokenizer).size()));
+    } catch (const std::exception&) {
+        return 0; // the run fails at once with the same error
+    }
+    return builtinWork(config, nq, nk);
+}
+
+double builtinWork(const Config& config, int nq, int nk) {
+    if (config.mask.kind == MaskKind::Padding) {
+        nk = std::max(nk, config.mask.padLength);
+        if (config.source.empty())
+            nq = nk;
+    }
+    int dModel = config.dModel;
+    if (config.embeddings == EmbeddingSource::File && config.table)
+        dModel = config.table->dimension();
+    const int heads = std::max(1, config.heads);
+    const double dK = config.dK > 0 ? config.dK : std::max(1, dModel / heads);
+    const double dA = scoringEntry(config.scoring).usesAdditiveWidth
+                          ? (config.additiveDim > 0 ? config.additiveDim : dK)
+                          : 0;
+    // Per head: Q, K, V projections; per cell the score and context products, tanh for the
+    // additive score (about eight multiply-adds each), and a fixed cost for logits, mask,
+    // normaliser, entropy and the combined maps (measured: ~40 multiply-adds per cell).
+    const double projections = dK * dModel * (nq + 2.0 * nk);
+    const double perCell = 2.0 * dK + 8.0 * dA + 40.0;
+    const double cells = static_cast<double>(nq) * nk;
+    return heads * (projections + cells * perCell) + static_cast<double>(nq) * heads * dK * dModel;
 }
 
 } // namespace attnlab::core

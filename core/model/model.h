@@ -1,0 +1,98 @@
+#pragma once
+// The model seam: every kind of model (the built-in attention layer, imported weights, pretrained
+// transformers read from disk, transformers trained in the program) turns settings into
+// attention maps behind this one interface. Views and exports read the maps; the teaching pages
+// read the trace where a model has one; capabilities say what a model offers instead of empty
+// matrices.
+
+#include "core/attention/scoring.h"
+#include "core/model/attention_maps.h"
+#include "core/model/config.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace attnlab::core {
+
+/// One head's intermediate matrices (docs/attention-math.md#shapes), for the teaching pages.
+struct HeadTrace {
+    Matrix wq, wk, wv;    ///< projections, d_model × d_k
+    ScoringParams params; ///< parameters of the scoring function
+    Matrix q, k, v;       ///< n_q × d_k, n_k × d_k, n_k × d_v (after RoPE when chosen)
+    Matrix scores;        ///< S: n_q × n_k, before temperature, bias and mask
+    Matrix logits;        ///< L = S / T (+ ALiBi bias), clamped to the float range, before the
+                          ///< mask (maskedLogits() applies it)
+    Matrix context;       ///< C = A V, n_q × d_v
+    bool traced() const { return scores.size() > 0; }
+};
+
+/// Every number of a run of the built-in layer, stage by stage: what the Steps, Your numbers,
+/// Compare and Why √d_k pages and the JSON export explain. The weights live in the maps.
+struct Trace {
+    int dK = 0; ///< resolved d_k
+    int dA = 0; ///< resolved d_a (additive), else 0
+    Matrix queryInputs; ///< n_q × d_model, embeddings as fed to the projections (after sinusoidal)
+    Matrix keyInputs;   ///< n_k × d_model
+    /// One per head; a head outside RunOptions::traceHeads has only its projections and
+    /// parameters (traced() is false).
+    std::vector<HeadTrace> heads;
+    Matrix wo;     ///< H·d_v × d_model
+    Matrix output; ///< O = [C_1 … C_H] W_o, n_q × d_model
+};
+
+/// A next-token or fill-in prediction of a language model.
+struct Prediction {
+    int position = -1; ///< the query position predicted from (causal) or filled in (masked)
+    struct Candidate {
+        int tokenId = 0;
+        std::string text;
+        float probability = 0.0f;
+    };
+    std::vector<Candidate> top; ///< most probable first
+};
+
+/// What a model offers, so views enable what applies instead of testing for empty matrices.
+struct ModelCapabilities {
+    bool hasTrace = false;       ///< Q, K, V, scores, logits and context per head (teaching pages)
+    bool hasPredictions = false; ///< next-token or fill-in predictions
+    bool causal = false;         ///< the model always masks future keys
+    bool takesText = true;       ///< runs on the sentence (imported maps ignore it)
+    bool attentionSettings = true; ///< scoring, normaliser, mask, … settings apply
+    int layers = 1;
+    int heads = 1;
+};
+
+/// Everything one run gives the views.
+struct ModelOutput {
+    Config config;      ///< the settings as run, with d_model, d_k and d_a resolved
+    std::string model;  ///< name of the model that ran ("built-in", a folder's name, …)
+    ModelCapabilities capabilities;
+    AttentionMaps maps;
+    std::optional<Trace> trace;          ///< when capabilities.hasTrace
+    std::vector<Prediction> predictions; ///< when capabilities.hasPredictions
+};
+
+/// What to compute beyond the maps.
+struct RunOptions {
+    bool trace = true;            ///< keep the intermediate matrices (the teaching pages)
+    std::vector<int> traceHeads;  ///< heads whose Q, K, V, S, L, C are kept; empty = all
+};
+
+class Model {
+public:
+    virtual ~Model() = default;
+    /// Display name ("built-in attention layer", "gpt2", a file name).
+    virtual std::string name() const = 0;
+    /// What a run with `config` offers.
+    virtual ModelCapabilities capabilities(const Config& config) const = 0;
+    /// Runs on `config` (sentence, settings). Throws InputError for bad settings or text,
+    /// Cancelled when `progress` returns false. Safe to call from several threads at once.
+    virtual ModelOutput run(const Config& config, const RunOptions& options = {},
+                            const ProgressCallback& progress = {}) const = 0;
+    /// A rough count of multiply-adds, to decide whether a run is quick enough for the UI
+    /// thread.
+    virtual double estimateWork(const Config& config) const = 0;
+};
+
+} // namespace attnlab::core
