@@ -38,16 +38,17 @@ std::string_view nameOf(const NameTable<Enum, N>& table, Enum value) {
 // "unknown scoring function 'dott'; did you mean 'dot'? Choose one of: …", about setting `key`.
 InputError unknownChoice(std::string_view key, std::string_view name,
                          const std::vector<std::string_view>& names) {
-    const std::string what = key == "scoring"      ? "scoring function"
-                             : key == "normalizer" ? "normalizer"
-                             : key == "positional" ? "positional encoding"
-                                                   : std::string(key);
+    const std::string_view what = key == "scoring"      ? translatable("scoring function")
+                                  : key == "normalizer" ? translatable("normalizer")
+                                  : key == "positional" ? translatable("positional encoding")
+                                                        : translatable("projection");
     const std::string suggestion = closestName(name, names);
     if (!suggestion.empty())
-        return InputError(message("unknown %1 '%2'; did you mean '%3'? Choose one of: %4", what,
-                                  name, suggestion, choiceList(names)),
+        return InputError(message("unknown %1 '%2'; did you mean '%3'? Choose one of: %4",
+                                  term(what), name, suggestion, choiceList(names)),
                           std::string(key));
-    return InputError(message("unknown %1 '%2'; choose one of: %3", what, name, choiceList(names)),
+    return InputError(message("unknown %1 '%2'; choose one of: %3", term(what), name,
+                              choiceList(names)),
                       std::string(key));
 }
 

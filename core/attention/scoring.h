@@ -39,6 +39,21 @@ struct ScoringSetup {
     int head = 0;              ///< head index (each head draws its own parameters)
 };
 
+/// A value in a step of arithmetic: a number the window formats (a parameter such as d_k or s
+/// prints as typed, a result with the precision of the views), or a word (a normaliser's name).
+struct ArithmeticValue {
+    double number = 0;
+    bool parameter = false;
+    std::string_view word; ///< when not empty, the value is this word (translated) instead
+};
+
+/// One step of the arithmetic of a cell: a template ("q·k = %1", translated by the window) and
+/// its values.
+struct ArithmeticStep {
+    std::string_view text;
+    std::vector<ArithmeticValue> values;
+};
+
 /// One cell's arithmetic, for the details and the Steps page: q_i, k_j and what was computed.
 struct ScoringCell {
     Eigen::Ref<const RowVector> q; ///< q_i
@@ -48,28 +63,32 @@ struct ScoringCell {
 };
 
 struct ScoringEntry {
-    ScoringFunction id;
-    std::string_view name;    ///< canonical name: command line, lessons, exports ("scaled-dot")
-    std::string_view label;   ///< menu text, translated by the window ("Scaled dot  q·k/√d_k")
-    std::string_view help;    ///< one sentence for tooltips and --help
-    std::string_view formula; ///< "score(q, k) = q · k / √d_k" for the Steps page
-    std::string_view stageFormula; ///< the stage's title on the Steps page ("S = Q·Kᵀ / √d_k")
+    ScoringFunction id = ScoringFunction::Dot;
+    std::string_view name = {};    ///< canonical name: command line, lessons, exports ("scaled-dot")
+    std::string_view label = {};   ///< menu text, translated by the window ("Scaled dot  q·k/√d_k")
+    std::string_view help = {};    ///< one sentence for tooltips and --help
+    std::string_view formula = {}; ///< "score(q, k) = q · k / √d_k" for the Steps page
+    std::string_view stageFormula = {}; ///< the stage's title on the Steps page ("S = Q·Kᵀ / √d_k")
     bool usesAdditiveWidth = false; ///< d_a applies
     bool usesCosineScale = false;   ///< the cosine scale s applies
     bool showsDotProducts = false;  ///< the Steps page shows Q·Kᵀ as a stage before S (S is
                                     ///< made from the dot products: scaled-dot, cosine)
+    bool scoresAreDotProducts = false; ///< S is Q·Kᵀ itself (dot)
 
     /// The head's parameters (empty matrices for functions without any).
-    ScoringParams (*makeParams)(const ScoringSetup& setup);
+    ScoringParams (*makeParams)(const ScoringSetup& setup) = nullptr;
     /// S = score(Q, K), n_q × n_k, for q: n_q × d_k and k: n_k × d_k.
     Matrix (*forward)(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
-                      const ScoringParams& params);
+                      const ScoringParams& params) = nullptr;
     /// Gradients given dS = ∂loss/∂S; null when the function has none.
     ScoringGradients (*backward)(const Eigen::Ref<const Matrix>& q,
                                  const Eigen::Ref<const Matrix>& k, const ScoringParams& params,
                                  const Eigen::Ref<const Matrix>& dScores) = nullptr;
-    /// The steps from q_i and k_j to S[i, j] ("q·k = 3.2", "/√16 = 0.8"), each a message.
-    std::vector<Message> (*explain)(const ScoringCell& cell) = nullptr;
+    /// The steps from q_i and k_j to S[i, j] ("q·k = 3.2", "/√16 = 0.8").
+    std::vector<ArithmeticStep> (*explain)(const ScoringCell& cell) = nullptr;
+    /// The values of the formula's parameters for the Steps page ("(d_k = 16, √d_k = 4)"); an
+    /// empty text when it has none.
+    ArithmeticStep (*formulaValues)(const ScoringSetup& setup) = nullptr;
 };
 
 /// Every scoring function in menu order.

@@ -32,8 +32,11 @@ Matrix dotForward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matr
     return dotProducts(q, k);
 }
 
-std::vector<Message> dotExplain(const ScoringCell& cell) {
-    return {message("q·k = %1", cell.score)};
+ArithmeticValue result(double value) { return {value, false, {}}; }
+ArithmeticValue parameter(double value) { return {value, true, {}}; }
+
+std::vector<ArithmeticStep> dotExplain(const ScoringCell& cell) {
+    return {{"q·k = %1", {result(cell.score)}}};
 }
 
 // --- scaled-dot --------------------------------------------------------------------------------
@@ -47,10 +50,9 @@ Matrix scaledDotForward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<cons
     return scores;
 }
 
-std::vector<Message> scaledDotExplain(const ScoringCell& cell) {
-    const auto dK = static_cast<int>(cell.q.size());
-    return {message("q·k = %1", static_cast<float>(dot(cell))),
-            message("/√%1 = %2", dK, cell.score)};
+std::vector<ArithmeticStep> scaledDotExplain(const ScoringCell& cell) {
+    return {{"q·k = %1", {result(dot(cell))}},
+            {"/√%1 = %2", {parameter(static_cast<double>(cell.q.size())), result(cell.score)}}};
 }
 
 // --- general -----------------------------------------------------------------------------------
@@ -74,8 +76,8 @@ Matrix generalForward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const 
     return dotProducts(qa, k);
 }
 
-std::vector<Message> generalExplain(const ScoringCell& cell) {
-    return {message("qᵀW_a k = %1", cell.score)};
+std::vector<ArithmeticStep> generalExplain(const ScoringCell& cell) {
+    return {{"qᵀW_a k = %1", {result(cell.score)}}};
 }
 
 // --- additive ----------------------------------------------------------------------------------
@@ -114,8 +116,8 @@ Matrix additiveForward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const
     return scores;
 }
 
-std::vector<Message> additiveExplain(const ScoringCell& cell) {
-    return {message("vᵀ tanh(W₁q + W₂k) = %1", cell.score)};
+std::vector<ArithmeticStep> additiveExplain(const ScoringCell& cell) {
+    return {{"vᵀ tanh(W₁q + W₂k) = %1", {result(cell.score)}}};
 }
 
 // --- cosine ------------------------------------------------------------------------------------
@@ -138,88 +140,94 @@ Matrix cosineForward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const M
     return params.scale * (unitRows(q) * unitRows(k).transpose());
 }
 
-std::vector<Message> cosineExplain(const ScoringCell& cell) {
+std::vector<ArithmeticStep> cosineExplain(const ScoringCell& cell) {
     const double norms = cell.q.cast<double>().norm() * cell.k.cast<double>().norm();
     const double cosine = norms > 0 ? dot(cell) / norms : 0.0;
-    return {message("s·cos(q,k) = %1 × %2 = %3", cell.params.scale, static_cast<float>(cosine),
-                    cell.score)};
+    return {{"s·cos(q,k) = %1 × %2 = %3",
+             {parameter(cell.params.scale), result(cosine), result(cell.score)}}};
 }
 
 std::vector<ScoringEntry> makeRegistry() {
     std::vector<ScoringEntry> entries;
-    ScoringEntry dotEntry{ScoringFunction::Dot,
-                          "dot",
-                          translatable("Dot  q·k"),
-                          translatable("Score = q·k; grows with d_k, so softmax saturates for "
-                                       "wide heads."),
-                          translatable("score(q, k) = q · k"),
-                          translatable("S = Q·Kᵀ"),
-                          false,
-                          false,
-                          false,
-                          noParams,
-                          dotForward};
+
+    ScoringEntry dotEntry;
+    dotEntry.id = ScoringFunction::Dot;
+    dotEntry.name = "dot";
+    dotEntry.label = translatable("Dot  q·k");
+    dotEntry.help = translatable("Score = q·k; grows with d_k, so softmax saturates for wide heads.");
+    dotEntry.formula = translatable("score(q, k) = q · k");
+    dotEntry.stageFormula = translatable("S = Q·Kᵀ");
+    dotEntry.scoresAreDotProducts = true;
+    dotEntry.makeParams = noParams;
+    dotEntry.forward = dotForward;
     dotEntry.explain = dotExplain;
     entries.push_back(dotEntry);
 
-    ScoringEntry scaled{ScoringFunction::ScaledDot,
-                        "scaled-dot",
-                        translatable("Scaled dot  q·k/√d_k"),
-                        translatable("Score = q·k / √d_k, the Transformer's choice, which keeps "
-                                     "the variance of scores near 1."),
-                        translatable("score(q, k) = q · k / √d_k"),
-                        translatable("S = Q·Kᵀ / √d_k"),
-                        false,
-                        false,
-                        true,
-                        noParams,
-                        scaledDotForward};
+    ScoringEntry scaled;
+    scaled.id = ScoringFunction::ScaledDot;
+    scaled.name = "scaled-dot";
+    scaled.label = translatable("Scaled dot  q·k/√d_k");
+    scaled.help = translatable("Score = q·k / √d_k, the Transformer's choice, which keeps the "
+                               "variance of scores near 1.");
+    scaled.formula = translatable("score(q, k) = q · k / √d_k");
+    scaled.stageFormula = translatable("S = Q·Kᵀ / √d_k");
+    scaled.showsDotProducts = true;
+    scaled.makeParams = noParams;
+    scaled.forward = scaledDotForward;
     scaled.explain = scaledDotExplain;
+    scaled.formulaValues = [](const ScoringSetup& setup) {
+        return ArithmeticStep{
+            translatable("   (d_k = %1, √d_k = %2)"),
+            {parameter(setup.dK), result(std::sqrt(static_cast<double>(setup.dK)))}};
+    };
     entries.push_back(scaled);
 
-    ScoringEntry general{ScoringFunction::General,
-                         "general",
-                         translatable("General  q·W·k"),
-                         translatable("Score = q·W_a·kᵀ with a learned (here identity or seeded "
-                                      "random) matrix W_a (Luong)."),
-                         translatable("score(q, k) = q · W_a · kᵀ"),
-                         translatable("S = Q·W_a·Kᵀ"),
-                         false,
-                         false,
-                         false,
-                         generalParams,
-                         generalForward};
+    ScoringEntry general;
+    general.id = ScoringFunction::General;
+    general.name = "general";
+    general.label = translatable("General  q·W·k");
+    general.help = translatable("Score = q·W_a·kᵀ with a learned (here identity or seeded random) "
+                                "matrix W_a (Luong).");
+    general.formula = translatable("score(q, k) = q · W_a · kᵀ");
+    general.stageFormula = translatable("S = Q·W_a·Kᵀ");
+    general.makeParams = generalParams;
+    general.forward = generalForward;
     general.explain = generalExplain;
     entries.push_back(general);
 
-    ScoringEntry additive{ScoringFunction::Additive,
-                          "additive",
-                          translatable("Additive (Bahdanau)"),
-                          translatable("Score = vᵀ·tanh(W₁q + W₂k), a small network over each "
-                                       "pair (Bahdanau)."),
-                          translatable("score(q, k) = vᵀ · tanh(W₁q + W₂k)"),
-                          translatable("S = vᵀ·tanh(W₁q + W₂k)"),
-                          true,
-                          false,
-                          false,
-                          additiveParams,
-                          additiveForward};
+    ScoringEntry additive;
+    additive.id = ScoringFunction::Additive;
+    additive.name = "additive";
+    additive.label = translatable("Additive (Bahdanau)");
+    additive.help = translatable("Score = vᵀ·tanh(W₁q + W₂k), a small network over each pair "
+                                 "(Bahdanau).");
+    additive.formula = translatable("score(q, k) = vᵀ · tanh(W₁q + W₂k)");
+    additive.stageFormula = translatable("S = vᵀ·tanh(W₁q + W₂k)");
+    additive.usesAdditiveWidth = true;
+    additive.makeParams = additiveParams;
+    additive.forward = additiveForward;
     additive.explain = additiveExplain;
+    additive.formulaValues = [](const ScoringSetup& setup) {
+        return ArithmeticStep{translatable("   (d_a = %1)"), {parameter(setup.dA)}};
+    };
     entries.push_back(additive);
 
-    ScoringEntry cosine{ScoringFunction::Cosine,
-                        "cosine",
-                        translatable("Cosine  s·cos(q, k)"),
-                        translatable("Score = s·cos(q, k) with s = 10: only the directions of q "
-                                     "and k count."),
-                        translatable("score(q, k) = s · (q · k) / (‖q‖ ‖k‖)"),
-                        translatable("S = s · cos(q, k)"),
-                        false,
-                        true,
-                        true,
-                        cosineParams,
-                        cosineForward};
+    ScoringEntry cosine;
+    cosine.id = ScoringFunction::Cosine;
+    cosine.name = "cosine";
+    cosine.label = translatable("Cosine  s·cos(q, k)");
+    cosine.help = translatable("Score = s·cos(q, k) with s = 10: only the directions of q and k "
+                               "count.");
+    cosine.formula = translatable("score(q, k) = s · (q · k) / (‖q‖ ‖k‖)");
+    cosine.stageFormula = translatable("S = s · cos(q, k)");
+    cosine.usesCosineScale = true;
+    cosine.showsDotProducts = true;
+    cosine.makeParams = cosineParams;
+    cosine.forward = cosineForward;
     cosine.explain = cosineExplain;
+    cosine.formulaValues = [](const ScoringSetup& setup) {
+        return ArithmeticStep{translatable("   (s = %1)"), {parameter(setup.cosineScale)}};
+    };
     entries.push_back(cosine);
     return entries;
 }

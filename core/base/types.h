@@ -26,7 +26,7 @@ using BoolMatrix = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::Row
 class InputError : public std::invalid_argument {
 public:
     explicit InputError(const std::string& english)
-        : std::invalid_argument(english), m_message{english, {}} {}
+        : std::invalid_argument(english), m_message{english, {}, {}} {}
     explicit InputError(const char* english) : InputError(std::string(english)) {}
     explicit InputError(Message message, std::string setting = {})
         : std::invalid_argument(message.english()), m_message(std::move(message)),
@@ -46,7 +46,7 @@ private:
 class FileError : public std::runtime_error {
 public:
     explicit FileError(const std::string& english)
-        : std::runtime_error(english), m_message{english, {}} {}
+        : std::runtime_error(english), m_message{english, {}, {}} {}
     explicit FileError(const char* english) : FileError(std::string(english)) {}
     explicit FileError(Message message)
         : std::runtime_error(message.english()), m_message(std::move(message)) {}

@@ -30,7 +30,8 @@ template <typename Parse> auto named(const std::string& where, Parse parse) {
         const std::string message = error.what();
         if (message.rfind(where, 0) == 0)
             throw;
-        throw InputError(Message{where + ": " + error.message().text, error.message().args},
+        throw InputError(Message{where + ": " + error.message().text, error.message().args,
+                                 error.message().translatedArgs},
                          error.setting());
     }
 }
@@ -468,7 +469,8 @@ Session loadSessionFile(const std::string& path, std::vector<std::string>& warni
     try {
         session = parseSession(bytes, warnings);
     } catch (const InputError& error) {
-        throw InputError(Message{path + ": " + error.message().text, error.message().args},
+        throw InputError(Message{path + ": " + error.message().text, error.message().args,
+                                 error.message().translatedArgs},
                          error.setting());
     }
     namespace fs = std::filesystem;

@@ -30,10 +30,6 @@ namespace {
 
 constexpr const char* kPadToken = "[PAD]";
 
-std::string str(int value) {
-    return std::to_string(value);
-}
-
 // One sentence turned into tokens and rows of X.
 struct Side {
     std::vector<MapToken> tokens;
@@ -48,17 +44,30 @@ std::vector<MapToken> mapTokens(const std::vector<Token>& tokens) {
     return infos;
 }
 
-Side embedSide(const std::string& text, const char* what, const Config& config,
+// `key` is the setting of the text ("sentence" or "source"), for errors.
+Side embedSide(const std::string& text, const char* key, const Config& config,
                const EmbeddingTable* table, const Matrix* manual) {
+    const bool source = std::string_view(key) == "source";
     Side side;
-    side.tokens = mapTokens(tokenize(text, config.tokenizer));
+    try {
+        side.tokens = mapTokens(tokenize(text, config.tokenizer));
+    } catch (const InputError& error) {
+        throw InputError(error.message(), key);
+    }
     if (side.tokens.empty())
-        throw InputError(std::string("the ") + what + " has no tokens; type at least one word");
+        throw InputError(source ? message("the source sentence has no tokens; type at least one word")
+                                : message("the sentence has no tokens; type at least one word"),
+                         key);
     if (manual) {
         if (manual->rows() != static_cast<Eigen::Index>(side.tokens.size()))
-            throw InputError(std::string("the manual embeddings of the ") + what + " have " +
-                             str(static_cast<int>(manual->rows())) + " rows but it has " +
-                             str(static_cast<int>(side.tokens.size())) + " tokens");
+            throw InputError(
+                source ? message("the manual embeddings of the source sentence have %1 rows but it "
+                                 "has %2 tokens",
+                                 static_cast<int>(manual->rows()), static_cast<int>(side.tokens.size()))
+                       : message("the manual embeddings of the sentence have %1 rows but it has %2 "
+                                 "tokens",
+                                 static_cast<int>(manual->rows()), static_cast<int>(side.tokens.size())),
+                "embeddings");
         side.x = *manual;
         return side;
     }
@@ -75,8 +84,10 @@ Side embedSide(const std::string& text, const char* what, const Config& config,
 void appendPadding(Side& side, int length) {
     const int n = static_cast<int>(side.tokens.size());
     if (length < n)
-        throw InputError("padding length " + str(length) + " is shorter than the sentence (" +
-                         str(n) + " tokens); choose at least " + str(n));
+        throw InputError(message("padding length %1 is shorter than the sentence (%2 tokens); "
+                                 "choose at least %2",
+                                 length, n),
+                         "mask");
     Matrix padded = Matrix::Zero(length, side.x.cols()); // [PAD] embeds as the zero vector
     padded.topRows(n) = side.x;
     side.x = std::move(padded);
@@ -104,14 +115,14 @@ Matrix projection(const Config& config, int dModel, int dK, int head, const char
     }
     case ProjectionInit::Manual: {
         if (static_cast<int>(manual.size()) <= head)
-            throw InputError(std::string("manual projection: no ") + label + " matrix for head " +
-                             str(head + 1));
+            throw InputError(message("manual projection: no %1 matrix for head %2", label, head + 1),
+                             "projection");
         const Matrix& w = manual[static_cast<std::size_t>(head)];
         if (w.rows() != dModel || w.cols() != dK)
-            throw InputError(std::string("manual projection: ") + label + " of head " +
-                             str(head + 1) + " is " + str(static_cast<int>(w.rows())) + " × " +
-                             str(static_cast<int>(w.cols())) + ", expected " + str(dModel) + " × " +
-                             str(dK));
+            throw InputError(message("manual projection: %1 of head %2 is %3 × %4, expected %5 × %6",
+                                     label, head + 1, static_cast<int>(w.rows()),
+                                     static_cast<int>(w.cols()), dModel, dK),
+                             "projection");
         return w;
     }
     }
@@ -122,9 +133,10 @@ Matrix outputProjection(const Config& config, int dModel, int concatWidth) {
     if (config.projection == ProjectionInit::Manual && config.manual.wo) {
         const Matrix& wo = *config.manual.wo;
         if (wo.rows() != concatWidth || wo.cols() != dModel)
-            throw InputError("manual projection: W_o is " + str(static_cast<int>(wo.rows())) +
-                             " × " + str(static_cast<int>(wo.cols())) + ", expected " +
-                             str(concatWidth) + " × " + str(dModel));
+            throw InputError(message("manual projection: W_o is %1 × %2, expected %3 × %4",
+                                     static_cast<int>(wo.rows()), static_cast<int>(wo.cols()),
+                                     concatWidth, dModel),
+                             "projection");
         return wo;
     }
     if (config.projection == ProjectionInit::Random) {
@@ -273,10 +285,11 @@ void requireMemory(int nq, int nk, int heads) {
         std::snprintf(text, sizeof text, "%.1f GB", value / 1e9);
         return std::string(text);
     };
-    throw InputError(str(nq) + " × " + str(nk) + " tokens with " + str(heads) +
-                     (heads == 1 ? " head" : " heads") + " need about " + gigabytes(bytes) +
-                     " of memory, more than half of this computer's " + gigabytes(physical) +
-                     "; shorten the text, lower the token limit or use fewer heads");
+    throw InputError(message("%1 × %2 tokens with %3 heads need about %4 of memory, more than "
+                             "half of this computer's %5; shorten the text, lower the token "
+                             "limit or use fewer heads",
+                             nq, nk, heads, gigabytes(bytes), gigabytes(physical)),
+                     "sentence");
 }
 
 // d_model as the embeddings will give it: the built-in width, the file's, or the manual matrix's.
@@ -297,8 +310,10 @@ int resolveDKOf(const Config& config, int dModel) {
     if (config.dK != 0)
         return config.dK;
     if (dModel % config.heads != 0)
-        throw InputError("d_model (" + str(dModel) + ") is not divisible by the number of heads (" +
-                         str(config.heads) + "); choose a head count that divides it or set d_k");
+        throw InputError(message("d_model (%1) is not divisible by the number of heads (%2); "
+                                 "choose a head count that divides it or set d_k",
+                                 dModel, config.heads),
+                         "heads");
     return dModel / config.heads;
 }
 
@@ -315,26 +330,30 @@ void validateSettings(const Config& config) {
 void validate(const Config& config) {
     validateSettings(config);
     if (config.embeddings == EmbeddingSource::File && !config.table)
-        throw InputError("no embeddings file is loaded");
+        throw InputError(message("no embeddings file is loaded"), "embeddings");
     if (config.embeddings == EmbeddingSource::Manual && config.manualQueryEmbeddings.size() == 0)
-        throw InputError("manual embeddings are selected but no matrix was given");
+        throw InputError(message("manual embeddings are selected but no matrix was given"),
+                         "embeddings");
     if (config.embeddings == EmbeddingSource::Manual && !config.source.empty() &&
         config.manualKeyEmbeddings.cols() != config.manualQueryEmbeddings.cols())
-        throw InputError("the manual embeddings of the source sentence must have as many columns "
-                         "as those of the query sentence");
+        throw InputError(message("the manual embeddings of the source sentence must have as many "
+                                 "columns as those of the query sentence"),
+                         "embeddings");
     // NaN or ∞ typed by hand would reach every weight; say where it is instead.
     if (config.embeddings == EmbeddingSource::Manual &&
         (!config.manualQueryEmbeddings.allFinite() || !config.manualKeyEmbeddings.allFinite()))
-        throw InputError("the manual embeddings hold a value that is not a finite number (NaN or "
-                         "infinity); replace it with a number");
+        throw InputError(message("the manual embeddings hold a value that is not a finite number "
+                                 "(NaN or infinity); replace it with a number"),
+                         "embeddings");
     if (config.projection == ProjectionInit::Manual) {
         bool finite = !config.manual.wo || config.manual.wo->allFinite();
         for (const auto* matrices : {&config.manual.wq, &config.manual.wk, &config.manual.wv})
             for (const Matrix& w : *matrices)
                 finite = finite && w.allFinite();
         if (!finite)
-            throw InputError("a manual projection matrix holds a value that is not a finite "
-                             "number (NaN or infinity); replace it with a number");
+            throw InputError(message("a manual projection matrix holds a value that is not a "
+                                     "finite number (NaN or infinity); replace it with a number"),
+                             "projection");
     }
     resolveDKOf(config, embeddingWidth(config));
 }
@@ -363,7 +382,7 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     const bool manual = config.embeddings == EmbeddingSource::Manual;
     Side query = embedSide(config.sentence, "sentence", config, table.get(),
                            manual ? &config.manualQueryEmbeddings : nullptr);
-    Side key = maps.cross ? embedSide(config.source, "source sentence", config, table.get(),
+    Side key = maps.cross ? embedSide(config.source, "source", config, table.get(),
                                       manual ? &config.manualKeyEmbeddings : nullptr)
                           : query;
     const int dModel = static_cast<int>(query.x.cols());
@@ -380,6 +399,10 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     const int nk = static_cast<int>(key.tokens.size());
     requireMemory(nq, nk, config.heads);
 
+    if (options.trace) {
+        trace.queryEmbeddings = query.x;
+        trace.keyEmbeddings = key.x;
+    }
     if (config.positional == PositionalEncoding::Sinusoidal) {
         query.x += sinusoidalEncoding(nq, dModel);
         key.x += sinusoidalEncoding(nk, dModel);
@@ -450,7 +473,12 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         q.noalias() = query.x * head.wq;
         k.noalias() = key.x * head.wk;
         v.noalias() = key.x * head.wv;
+        Matrix qBeforeRope, kBeforeRope;
         if (config.positional == PositionalEncoding::Rope) {
+            if (traced[index]) {
+                qBeforeRope = q;
+                kBeforeRope = k;
+            }
             applyRope(q);
             applyRope(k);
         }
@@ -517,6 +545,8 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         context.noalias() = weights * v;
         concatenated.middleCols(h * dK, dK) = context;
         if (keep) {
+            head.qBeforeRope = std::move(qBeforeRope);
+            head.kBeforeRope = std::move(kBeforeRope);
             head.q = std::move(q);
             head.k = std::move(k);
             head.v = std::move(v);

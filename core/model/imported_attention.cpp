@@ -142,7 +142,7 @@ AttentionMaps importedMaps(const ImportedAttention& imported) {
             imported.weights.data() + static_cast<std::size_t>(map) * matrixSize, nq, nk));
     completeMaps(maps);
     for (const std::string& warning : imported.warnings)
-        maps.warnings.push_back(Message{warning, {}});
+        maps.warnings.push_back(Message{warning, {}, {}});
     return maps;
 }
 

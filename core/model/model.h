@@ -20,6 +20,7 @@ struct HeadTrace {
     Matrix wq, wk, wv;    ///< projections, d_model × d_k
     ScoringParams params; ///< parameters of the scoring function
     Matrix q, k, v;       ///< n_q × d_k, n_k × d_k, n_k × d_v (after RoPE when chosen)
+    Matrix qBeforeRope, kBeforeRope; ///< X W_q and X W_k before the rotation (RoPE only)
     Matrix scores;        ///< S: n_q × n_k, before temperature, bias and mask
     Matrix logits;        ///< L = S / T (+ ALiBi bias), clamped to the float range, before the
                           ///< mask (maskedLogits() applies it)
@@ -32,6 +33,8 @@ struct HeadTrace {
 struct Trace {
     int dK = 0; ///< resolved d_k
     int dA = 0; ///< resolved d_a (additive), else 0
+    Matrix queryEmbeddings; ///< n_q × d_model, the token embeddings (before positions)
+    Matrix keyEmbeddings;   ///< n_k × d_model
     Matrix queryInputs; ///< n_q × d_model, embeddings as fed to the projections (after sinusoidal)
     Matrix keyInputs;   ///< n_k × d_model
     /// One per head; a head outside RunOptions::traceHeads has only its projections and

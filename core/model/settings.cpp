@@ -19,7 +19,13 @@ using limits::kMaxWidth;
 
 // --- text forms of the types -------------------------------------------------------------------
 
+// A value that cannot be read as the setting's type (a command line reports it as a usage
+// error; a range error is an input error, found by checkSetting).
 [[noreturn]] void reject(const Setting& setting, Message problem) {
+    throw SettingFormatError(std::move(problem), std::string(setting.key));
+}
+
+[[noreturn]] void outOfRange(const Setting& setting, Message problem) {
     throw InputError(std::move(problem), std::string(setting.key));
 }
 
@@ -30,9 +36,9 @@ long long parseInteger(const Setting& setting, std::string_view text) {
         digits.remove_prefix(1);
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (digits.empty() || ec == std::errc::invalid_argument || end != digits.data() + digits.size())
-        reject(setting, message("%1: '%2' is not a whole number", setting.noun, text));
+        reject(setting, message("'%1' is not a whole number", text));
     if (ec == std::errc::result_out_of_range)
-        reject(setting, message("%1: '%2' is too large", setting.noun, text));
+        reject(setting, message("'%1' is too large", text));
     return value;
 }
 
@@ -43,10 +49,10 @@ double parseReal(const Setting& setting, std::string_view text) {
     double value = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (digits.empty() || ec == std::errc::invalid_argument || end != digits.data() + digits.size())
-        reject(setting, message("%1: '%2' is not a number", setting.noun, text));
+        reject(setting, message("'%1' is not a number", text));
     if (ec == std::errc::result_out_of_range || !std::isfinite(value) ||
         !std::isfinite(static_cast<float>(value)))
-        reject(setting, message("%1: '%2' is not a finite number", setting.noun, text));
+        reject(setting, message("'%1' is not a finite number", text));
     return value;
 }
 
@@ -54,10 +60,9 @@ std::uint64_t parseSeedText(const Setting& setting, std::string_view text) {
     std::uint64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec == std::errc::result_out_of_range)
-        reject(setting, message("%1: '%2' is too large (at most 18446744073709551615)",
-                                setting.noun, text));
+        reject(setting, message("'%1' is too large (at most 18446744073709551615)", text));
     if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-        reject(setting, message("%1: '%2' is not a whole number of 0 or more", setting.noun, text));
+        reject(setting, message("'%1' is not a whole number of 0 or more", text));
     return value;
 }
 
@@ -66,7 +71,7 @@ bool parseBoolean(const Setting& setting, std::string_view text) {
         return true;
     if (text == "false" || text == "off" || text == "0")
         return false;
-    reject(setting, message("%1: '%2' is neither true nor false", setting.noun, text));
+    reject(setting, message("'%1' is neither true nor false", text));
 }
 
 void checkRange(const Setting& setting, double value, std::string_view text) {
@@ -75,10 +80,10 @@ void checkRange(const Setting& setting, double value, std::string_view text) {
     if (value >= setting.minimum && value <= setting.maximum)
         return;
     if (setting.type == SettingType::Integer)
-        reject(setting, message("%1 must be between %2 and %3, not %4", setting.noun,
+        outOfRange(setting, message("%1 must be between %2 and %3, not %4", term(setting.noun),
+                                    setting.minimum, setting.maximum, text));
+    outOfRange(setting, message("%1 must be a number from %2 to %3, not %4", term(setting.noun),
                                 setting.minimum, setting.maximum, text));
-    reject(setting, message("%1 must be a number from %2 to %3, not %4", setting.noun,
-                            setting.minimum, setting.maximum, text));
 }
 
 std::string choiceText(const Setting& setting, std::string_view text) {
@@ -89,21 +94,22 @@ std::string choiceText(const Setting& setting, std::string_view text) {
     const std::string suggestion = closestName(text, names);
     if (!suggestion.empty())
         reject(setting, message("unknown %1 '%2'; did you mean '%3'? Choose one of: %4",
-                                setting.noun, text, suggestion, choiceList(names)));
+                                term(setting.noun), text, suggestion, choiceList(names)));
     reject(setting,
-           message("unknown %1 '%2'; choose one of: %3", setting.noun, text, choiceList(names)));
+           message("unknown %1 '%2'; choose one of: %3", term(setting.noun), text,
+                   choiceList(names)));
 }
 
+// Integers beyond int are refused as too large here; the range is checkSetting's.
 int integerOf(const Setting& setting, std::string_view text) {
     const long long value = parseInteger(setting, text);
-    checkRange(setting, static_cast<double>(value), text);
+    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max())
+        reject(setting, message("'%1' is too large", text));
     return static_cast<int>(value);
 }
 
 float realOf(const Setting& setting, std::string_view text) {
-    const double value = parseReal(setting, text);
-    checkRange(setting, value, text);
-    return static_cast<float>(value);
+    return static_cast<float>(parseReal(setting, text));
 }
 
 template <typename Entries> std::vector<std::string_view> namesOf(const Entries& entries) {
@@ -127,7 +133,7 @@ std::vector<Setting> makeSchema() {
     std::vector<Setting> s;
 
     Setting sentence{"sentence", "--sentence", "TEXT", SettingType::Text, SettingGroup::Model};
-    sentence.noun = "the sentence";
+    sentence.noun = translatable("the sentence");
     sentence.label = translatable("Sentence");
     sentence.help = translatable("the query sentence (UTF-8)");
     sentence.get = [](const SettingsValues& v) { return v.config.sentence; };
@@ -135,7 +141,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(sentence);
 
     Setting source{"source", "--source", "TEXT", SettingType::Text, SettingGroup::Model};
-    source.noun = "the source sentence";
+    source.noun = translatable("the source sentence");
     source.label = translatable("Source sentence");
     source.help = translatable("a source sentence switches to cross-attention: queries from the "
                                "sentence, keys and values from the source");
@@ -145,7 +151,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(source);
 
     Setting scoring{"scoring", "--scoring", "NAME", SettingType::Choice, SettingGroup::Model};
-    scoring.noun = "scoring function";
+    scoring.noun = translatable("scoring function");
     scoring.label = translatable("Scoring");
     scoring.help = translatable("how a query and a key are scored");
     scoring.choices = [] { return namesOf(scoringFunctions()); };
@@ -159,7 +165,7 @@ std::vector<Setting> makeSchema() {
 
     Setting normalizer{"normalizer", "--normalizer", "NAME", SettingType::Choice,
                        SettingGroup::Model};
-    normalizer.noun = "normalizer";
+    normalizer.noun = translatable("normalizer");
     normalizer.label = translatable("Normaliser");
     normalizer.help = translatable("turns each row of logits into weights");
     normalizer.choices = [] { return namesOf(normalizers()); };
@@ -173,7 +179,7 @@ std::vector<Setting> makeSchema() {
 
     Setting temperature{"temperature", "--temperature", "T", SettingType::Real,
                         SettingGroup::Model, limits::kMinTemperature, limits::kMaxTemperature};
-    temperature.noun = "the temperature";
+    temperature.noun = translatable("the temperature");
     temperature.label = translatable("Temperature");
     temperature.help = translatable("logits are scores / T");
     temperature.logarithmic = true;
@@ -184,7 +190,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(temperature);
 
     Setting heads{"heads", "--heads", "N", SettingType::Integer, SettingGroup::Model, 1, kMaxHeads};
-    heads.noun = "the number of heads";
+    heads.noun = translatable("the number of heads");
     heads.label = translatable("Heads");
     heads.help = translatable("number of attention heads");
     heads.get = [](const SettingsValues& v) { return text(v.config.heads); };
@@ -195,7 +201,7 @@ std::vector<Setting> makeSchema() {
 
     Setting dModel{"d_model", "--d-model", "N", SettingType::Integer, SettingGroup::Model,
                    limits::kMinModelWidth, kMaxWidth};
-    dModel.noun = "d_model";
+    dModel.noun = translatable("d_model");
     dModel.label = translatable("d_model");
     dModel.help = translatable("embedding width; an embeddings file sets its own");
     dModel.get = [](const SettingsValues& v) { return text(v.config.dModel); };
@@ -211,7 +217,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(dModel);
 
     Setting dK{"d_k", "--d-k", "N", SettingType::Integer, SettingGroup::Model, 1, kMaxWidth};
-    dK.noun = "d_k";
+    dK.noun = translatable("d_k");
     dK.zeroMeansAuto = true;
     dK.label = translatable("d_k");
     dK.help = translatable("width of each head; 0 follows d_model / heads");
@@ -221,7 +227,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(dK);
 
     Setting dA{"d_a", "--d-a", "N", SettingType::Integer, SettingGroup::Model, 1, kMaxWidth};
-    dA.noun = "the additive width d_a";
+    dA.noun = translatable("the additive width d_a");
     dA.zeroMeansAuto = true;
     dA.label = translatable("d_a");
     dA.help = translatable("hidden width of the additive score; 0 follows d_k");
@@ -239,7 +245,7 @@ std::vector<Setting> makeSchema() {
 
     Setting cosine{"cosine_scale", "--cosine-scale", "S", SettingType::Real, SettingGroup::Model,
                    -limits::kMaxCosineScale, limits::kMaxCosineScale};
-    cosine.noun = "the cosine scale";
+    cosine.noun = translatable("the cosine scale");
     cosine.label = translatable("Cosine scale");
     cosine.help = translatable("scale s of the cosine scoring function");
     cosine.get = [](const SettingsValues& v) { return text(v.config.cosineScale); };
@@ -254,7 +260,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(cosine);
 
     Setting mask{"mask", "--mask", "MASK", SettingType::Mask, SettingGroup::Model};
-    mask.noun = "the mask";
+    mask.noun = translatable("the mask");
     mask.label = translatable("Mask");
     mask.help = translatable("which keys a query sees: causal j <= i (self-attention only), "
                              "padding:L pads the sentence with [PAD] to L tokens, window:W sees "
@@ -273,14 +279,14 @@ std::vector<Setting> makeSchema() {
         try {
             v.config.mask = parseMask(t);
         } catch (const InputError& error) {
-            throw InputError(error.message(), "mask");
+            throw SettingFormatError(error.message(), "mask");
         }
     };
     s.push_back(mask);
 
     Setting positional{"positional", "--positional", "NAME", SettingType::Choice,
                        SettingGroup::Model};
-    positional.noun = "positional encoding";
+    positional.noun = translatable("positional encoding");
     positional.label = translatable("Positions");
     positional.help = translatable("positional encoding");
     positional.choices = [] {
@@ -299,7 +305,7 @@ std::vector<Setting> makeSchema() {
 
     Setting projection{"projection", "--projection", "NAME", SettingType::Choice,
                        SettingGroup::Model};
-    projection.noun = "projection";
+    projection.noun = translatable("projection");
     projection.label = translatable("Projection");
     projection.help = translatable("W_q, W_k, W_v, W_o: identity slices, seeded Xavier-normal "
                                    "random matrices, or numbers typed in the window");
@@ -315,7 +321,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(projection);
 
     Setting seed{"seed", "--seed", "N", SettingType::Seed, SettingGroup::Model};
-    seed.noun = "the seed";
+    seed.noun = translatable("the seed");
     seed.label = translatable("Seed");
     seed.help = translatable("seed of random projections and scoring parameters");
     seed.get = [](const SettingsValues& v) { return std::to_string(v.config.seed); };
@@ -326,7 +332,7 @@ std::vector<Setting> makeSchema() {
 
     Setting tokenizer{"tokenizer", "--tokenizer", "MODE", SettingType::Choice,
                       SettingGroup::Model};
-    tokenizer.noun = "tokenizer mode";
+    tokenizer.noun = translatable("tokenizer mode");
     tokenizer.label = translatable("Tokens");
     tokenizer.help = translatable("how sentences are split into tokens");
     tokenizer.choices = [] {
@@ -344,7 +350,7 @@ std::vector<Setting> makeSchema() {
     s.push_back(tokenizer);
 
     Setting punctuation{"keep_punctuation", "", "", SettingType::Boolean, SettingGroup::Model};
-    punctuation.noun = "keep punctuation";
+    punctuation.noun = translatable("keep punctuation");
     punctuation.label = translatable("Keep punctuation");
     punctuation.help = translatable("punctuation marks become tokens of their own");
     punctuation.get = [](const SettingsValues& v) {
@@ -357,7 +363,7 @@ std::vector<Setting> makeSchema() {
 
     Setting maxTokens{"max_tokens", "--max-tokens", "N", SettingType::Integer, SettingGroup::Model,
                       1, limits::kMaxTokenLimit};
-    maxTokens.noun = "the token limit";
+    maxTokens.noun = translatable("the token limit");
     maxTokens.label = translatable("Token limit");
     maxTokens.help = translatable("the most tokens a sentence may have");
     maxTokens.get = [](const SettingsValues& v) { return text(v.config.tokenizer.maxTokens); };
@@ -378,7 +384,7 @@ std::vector<Setting> makeSchema() {
         setting.choices = choices;
         return setting;
     };
-    Setting layout = viewChoice("layout", "", "layout", translatable("Layout"),
+    Setting layout = viewChoice("layout", "", translatable("layout"), translatable("Layout"),
                                 translatable("every head, one head large, or the heads combined"),
                                 [] { return std::vector<std::string_view>{"grid", "one", "combined"}; });
     layout.get = [](const SettingsValues& v) { return v.view.layout; };
@@ -409,7 +415,7 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(colorScale);
 
-    Setting values = viewChoice("cell_values", "--values", "cell values",
+    Setting values = viewChoice("cell_values", "--values", translatable("cell values"),
                                 translatable("Numbers in cells"),
                                 translatable("numbers inside the cells (auto: up to 12 tokens)"),
                                 [] { return std::vector<std::string_view>{"auto", "on", "off"}; });
@@ -421,14 +427,11 @@ std::vector<Setting> makeSchema() {
     s.push_back(values);
 
     Setting zoom{"zoom", "", "Z", SettingType::Real, SettingGroup::View, 0.5, 3.0};
-    zoom.noun = "the zoom";
+    zoom.noun = translatable("the zoom");
     zoom.label = translatable("Zoom");
     zoom.help = translatable("size of the heatmaps");
     zoom.get = [](const SettingsValues& v) { return numberText(v.view.zoom); };
-    zoom.set = [](SettingsValues& v, std::string_view t) {
-        v.view.zoom = parseReal(entry("zoom"), t);
-        checkRange(entry("zoom"), v.view.zoom, t);
-    };
+    zoom.set = [](SettingsValues& v, std::string_view t) { v.view.zoom = parseReal(entry("zoom"), t); };
     s.push_back(zoom);
 
     auto viewIndex = [](std::string_view key, std::string_view noun, int minimum) {
@@ -437,28 +440,28 @@ std::vector<Setting> makeSchema() {
         setting.noun = noun;
         return setting;
     };
-    Setting focused = viewIndex("focused_head", "the focused head", -2);
+    Setting focused = viewIndex("focused_head", translatable("the focused head"), -2);
     focused.help = translatable("head of the one-head layout, from 0; -1 the mean, -2 the maximum");
     focused.get = [](const SettingsValues& v) { return text(v.view.focusedHead); };
     focused.set = [](SettingsValues& v, std::string_view t) {
         v.view.focusedHead = integerOf(entry("focused_head"), t);
     };
     s.push_back(focused);
-    Setting selectedHead = viewIndex("selected_head", "the selected head", -2);
+    Setting selectedHead = viewIndex("selected_head", translatable("the selected head"), -2);
     selectedHead.help = translatable("head of the selected cell, from 0; -1 the mean, -2 the maximum");
     selectedHead.get = [](const SettingsValues& v) { return text(v.view.selectedHead); };
     selectedHead.set = [](SettingsValues& v, std::string_view t) {
         v.view.selectedHead = integerOf(entry("selected_head"), t);
     };
     s.push_back(selectedHead);
-    Setting selectedQuery = viewIndex("selected_query", "the selected query", -1);
+    Setting selectedQuery = viewIndex("selected_query", translatable("the selected query"), -1);
     selectedQuery.help = translatable("selected query row, from 0; -1 none");
     selectedQuery.get = [](const SettingsValues& v) { return text(v.view.selectedQuery); };
     selectedQuery.set = [](SettingsValues& v, std::string_view t) {
         v.view.selectedQuery = integerOf(entry("selected_query"), t);
     };
     s.push_back(selectedQuery);
-    Setting selectedKey = viewIndex("selected_key", "the selected key", -1);
+    Setting selectedKey = viewIndex("selected_key", translatable("the selected key"), -1);
     selectedKey.help = translatable("selected key column, from 0; -1 none");
     selectedKey.get = [](const SettingsValues& v) { return text(v.view.selectedKey); };
     selectedKey.set = [](SettingsValues& v, std::string_view t) {
@@ -497,14 +500,14 @@ const Setting* findSettingByOption(std::string_view option) {
     return nullptr;
 }
 
-void checkSettingText(const Setting& setting, std::string_view text) {
-    SettingsValues scratch;
-    setting.set(scratch, text);
-}
-
 void checkSetting(const Setting& setting, const SettingsValues& values) {
-    // Every value goes through its own text form and back: the one path that parses and checks.
-    checkSettingText(setting, setting.get(values));
+    // The value is checked in its text form, the form people type and read: 1e-6 is in range
+    // although the float nearest to it is a little smaller.
+    const std::string text = setting.get(values);
+    if (setting.type == SettingType::Integer)
+        checkRange(setting, static_cast<double>(parseInteger(setting, text)), text);
+    else if (setting.type == SettingType::Real)
+        checkRange(setting, parseReal(setting, text), text);
 }
 
 void checkSettings(const SettingsValues& values) {

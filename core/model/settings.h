@@ -67,8 +67,8 @@ struct Setting {
     std::vector<std::string_view> (*choices)() = nullptr;
     /// The value as canonical text ("scaled-dot", "4", "0.5", "window:2").
     std::string (*get)(const SettingsValues& values) = nullptr;
-    /// Sets the value from canonical text. Throws InputError naming the setting for text it
-    /// cannot take (a name that is not a choice, a number out of range).
+    /// Sets the value from canonical text. Throws SettingFormatError for text it cannot read (a
+    /// name that is not a choice, not a number); ranges are checkSetting's.
     void (*set)(SettingsValues& values, std::string_view text) = nullptr;
     /// Why the setting does not apply to `config` (an empty text when it does), so a control is
     /// disabled with that reason.
@@ -82,16 +82,19 @@ const Setting* findSetting(std::string_view key);
 /// The entry of command-line option `option` ("--heads"); null when there is none.
 const Setting* findSettingByOption(std::string_view option);
 
-/// Checks one setting's value in `values` against its type and range. Throws InputError whose
-/// setting() is the key.
+/// Text that cannot be read as a setting's type: not a number, not one of the choices, a mask
+/// that is not one. (A value of the right type outside its range is a plain InputError.)
+class SettingFormatError : public InputError {
+public:
+    using InputError::InputError;
+};
+
+/// Checks one setting's value in `values` against its range. Throws InputError whose setting()
+/// is the key.
 void checkSetting(const Setting& setting, const SettingsValues& values);
 /// Every setting's type and range, then the rules between settings (padding within the token
 /// limit, the causal mask only for self-attention). Throws InputError with the setting's key.
 void checkSettings(const SettingsValues& values);
-
-/// Parses text as the setting's type and checks its range, without storing it. Throws
-/// InputError naming the setting.
-void checkSettingText(const Setting& setting, std::string_view text);
 
 /// The setting's value in `values` as text, or an empty string when it does not apply.
 std::string settingText(const Setting& setting, const SettingsValues& values);
