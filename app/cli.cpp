@@ -1,17 +1,21 @@
 #include "cli.h"
 
-#include "core/io/data_export.h"
+#include "core/base/names.h"
 #include "core/embeddings/embeddings.h"
+#include "core/io/data_export.h"
+#include "core/model/settings.h"
+
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <set>
-#include <system_error>
 
 #ifndef ATTNLAB_VERSION
 #define ATTNLAB_VERSION "unknown"
@@ -22,18 +26,22 @@ namespace {
 
 constexpr std::string_view kProgram = "attention-lab";
 
-// One command-line option. `apply` receives the option's name (for messages) and its value
-// (empty for flags) and throws UsageError for a value it cannot take.
-struct OptionSpec {
-    using Apply = std::function<void(CliOptions&, std::string_view option, std::string_view value)>;
+// What an option that is not a setting does with its value (empty for flags). Throws UsageError
+// for a value it cannot take.
+using Apply = std::function<void(CliOptions&, std::string_view option, std::string_view value)>;
 
-    std::string_view name;       ///< "--heads"
-    std::string_view valueName;  ///< "N" in the help; empty for a flag
+/// One command-line option. Settings come from the schema (their `apply` stores the text in the
+/// setting); the rest are the rows of outputOptions().
+struct OptionSpec {
+    std::string name;            ///< "--heads"
+    std::string valueName;       ///< "N" in the help; empty for a flag
     std::string help;            ///< what it sets, in a few words
     std::string choices;         ///< "dot, scaled-dot, …" for the help; empty = free value
     std::string defaultText;     ///< shown as "default: …"; empty = not shown
     bool headlessOutput = false; ///< asks for work without the window
-    Apply apply;
+    bool figureOnly = false;     ///< only shapes the figure of --export
+    const core::Setting* setting = nullptr; ///< the schema entry, for settings
+    Apply apply;                 ///< for options that are not settings
 
     bool takesValue() const { return !valueName.empty(); }
 };
@@ -46,76 +54,18 @@ std::string quoted(std::string_view text) {
     throw UsageError(std::string(option) + ": " + message);
 }
 
-int parseWholeNumber(std::string_view option, std::string_view value) {
-    int number = 0;
-    const char* end = value.data() + value.size();
-    const auto [ptr, ec] = std::from_chars(value.data(), end, number);
-    if (ec == std::errc::result_out_of_range)
-        usageError(option, quoted(value) + " is too large");
-    if (value.empty() || ec != std::errc() || ptr != end)
-        usageError(option, quoted(value) + " is not a whole number");
-    return number;
-}
-
-std::uint64_t parseSeed(std::string_view option, std::string_view value) {
-    std::uint64_t number = 0;
-    const char* end = value.data() + value.size();
-    const auto [ptr, ec] = std::from_chars(value.data(), end, number);
-    if (ec == std::errc::result_out_of_range)
-        usageError(option, quoted(value) + " is too large (at most 18446744073709551615)");
-    if (value.empty() || ec != std::errc() || ptr != end)
-        usageError(option, quoted(value) + " is not a whole number of 0 or more");
-    return number;
-}
-
-float parseNumber(std::string_view option, std::string_view value) {
+double parseBounded(std::string_view option, std::string_view value, double low, double high) {
     std::string_view digits = value;
     if (digits.starts_with('+'))
-        digits.remove_prefix(1); // from_chars rejects a leading '+'; people write it
-    float number = 0.0f;
-    const char* end = digits.data() + digits.size();
-    const auto [ptr, ec] = std::from_chars(digits.data(), end, number);
-    if (ec == std::errc::result_out_of_range)
-        usageError(option, quoted(value) + " is out of the range of a float");
-    if (digits.empty() || ec != std::errc() || ptr != end)
+        digits.remove_prefix(1);
+    double number = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+        !std::isfinite(number))
         usageError(option, quoted(value) + " is not a number");
-    if (!std::isfinite(number))
-        usageError(option, quoted(value) + " is not a finite number");
-    return number;
-}
-
-// Turns a core parser's InputError for an unknown name into a usage error naming the option.
-template <typename Parse>
-auto parseChoice(std::string_view option, std::string_view value, Parse parse) {
-    try {
-        return parse(value);
-    } catch (const core::InputError& error) {
-        usageError(option, error.what());
-    }
-}
-
-template <typename Enum> std::string choiceList(const std::vector<Enum>& values) {
-    std::string list;
-    for (Enum value : values) {
-        if (!list.empty())
-            list += ", ";
-        list += core::toString(value);
-    }
-    return list;
-}
-
-std::string numberText(float value) {
-    char buffer[32];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    (void)ec;
-    return std::string(buffer, end);
-}
-
-double parsePositive(std::string_view option, std::string_view value, double low, double high) {
-    const float number = parseNumber(option, value);
     if (!(number >= low && number <= high))
-        usageError(option, quoted(value) + " is out of range; use " + numberText(static_cast<float>(low)) +
-                               " to " + numberText(static_cast<float>(high)));
+        usageError(option, quoted(value) + " is out of range; use " + core::numberText(low) +
+                               " to " + core::numberText(high));
     return number;
 }
 
@@ -125,7 +75,12 @@ void checkView(std::string_view option, std::string_view value) {
         return;
     for (std::string_view prefix : {"head:", "details:"}) {
         if (value.starts_with(prefix)) {
-            const int index = parseWholeNumber(option, value.substr(prefix.size()));
+            const std::string_view digits = value.substr(prefix.size());
+            int index = 0;
+            const auto [end, ec] =
+                std::from_chars(digits.data(), digits.data() + digits.size(), index);
+            if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
+                usageError(option, quoted(digits) + " is not a whole number");
             if (index < 1)
                 usageError(option, "heads and rows are counted from 1");
             return;
@@ -135,91 +90,51 @@ void checkView(std::string_view option, std::string_view value) {
                                        "details:Q");
 }
 
-void checkChoice(std::string_view option, std::string_view value,
-                 std::initializer_list<std::string_view> choices) {
-    for (std::string_view choice : choices)
-        if (value == choice)
-            return;
-    std::string list;
-    for (std::string_view choice : choices)
-        list += (list.empty() ? "" : ", ") + std::string(choice);
-    usageError(option, quoted(value) + " is not one of " + list);
+// The --help lines of a setting: its range or choices and its default, from the schema.
+OptionSpec settingOption(const core::Setting& setting, const core::SettingsValues& defaults) {
+    OptionSpec spec;
+    spec.name = setting.option;
+    spec.valueName = setting.valueName;
+    spec.help = std::string(setting.help);
+    const std::string range = core::rangeText(setting);
+    if (!range.empty())
+        spec.help += "; " + range + (setting.zeroMeansAuto ? ", or 0" : "");
+    if (setting.choices) {
+        const std::vector<std::string_view> names = setting.choices();
+        for (std::string_view name : names) {
+            // Manual projections are typed in the window: no value for the command line.
+            if (setting.key == "projection" && name == "manual")
+                continue;
+            spec.choices += (spec.choices.empty() ? "" : ", ") + std::string(name);
+        }
+    }
+    if (setting.type == core::SettingType::Mask)
+        spec.choices = "none, causal, padding:L, window:W";
+    if (!setting.defaultText.empty())
+        spec.defaultText = setting.defaultText;
+    else if (setting.type == core::SettingType::Text)
+        spec.defaultText = "\"" + setting.get(defaults) + "\"";
+    else
+        spec.defaultText = setting.get(defaults);
+    spec.figureOnly = setting.group == core::SettingGroup::View;
+    spec.setting = &setting;
+    return spec;
 }
 
-std::vector<OptionSpec> makeOptionTable() {
-    const core::Config defaults;
-    const std::vector<core::ProjectionInit> projections{core::ProjectionInit::Identity,
-                                                        core::ProjectionInit::Random};
-    using Apply = OptionSpec::Apply;
+std::vector<OptionSpec> outputOptions() {
     std::vector<OptionSpec> table;
-    auto add = [&](std::string_view name, std::string_view valueName, std::string help,
-                   std::string choices, std::string defaultText, Apply apply) {
-        table.push_back({name, valueName, std::move(help), std::move(choices),
-                         std::move(defaultText), false, std::move(apply)});
+    auto add = [&](std::string name, std::string valueName, std::string help, std::string choices,
+                   std::string defaultText, Apply apply) -> OptionSpec& {
+        OptionSpec spec;
+        spec.name = std::move(name);
+        spec.valueName = std::move(valueName);
+        spec.help = std::move(help);
+        spec.choices = std::move(choices);
+        spec.defaultText = std::move(defaultText);
+        spec.apply = std::move(apply);
+        table.push_back(std::move(spec));
+        return table.back();
     };
-
-    add("--sentence", "TEXT", "the query sentence (UTF-8)", "", "\"" + defaults.sentence + "\"",
-        [](CliOptions& o, auto, auto value) { o.config.sentence = value; });
-    add("--source", "TEXT",
-        "a source sentence switches to cross-attention: queries from --sentence, keys and "
-        "values from the source",
-        "", "none (self-attention)",
-        [](CliOptions& o, auto, auto value) { o.config.source = value; });
-    add("--scoring", "NAME", "scoring function", choiceList(core::allScoringFunctions()),
-        std::string(core::toString(defaults.scoring)), [](CliOptions& o, auto option, auto value) {
-            o.config.scoring = parseChoice(option, value, core::parseScoringFunction);
-        });
-    add("--normalizer", "NAME", "turns each row of logits into weights",
-        choiceList(core::allNormalizers()), std::string(core::toString(defaults.normalizer)),
-        [](CliOptions& o, auto option, auto value) {
-            o.config.normalizer = parseChoice(option, value, core::parseNormalizer);
-        });
-    add("--temperature", "T", "logits are scores / T; from 1e-6 to 1e6", "",
-        numberText(defaults.temperature), [](CliOptions& o, auto option, auto value) {
-            o.config.temperature = parseNumber(option, value);
-        });
-    add("--heads", "N", "number of heads, 1 to 16", "", std::to_string(defaults.heads),
-        [](CliOptions& o, auto option, auto value) {
-            o.config.heads = parseWholeNumber(option, value);
-        });
-    add("--d-model", "N", "embedding width, 2 to 4096; an embeddings file sets its own", "",
-        std::to_string(defaults.dModel), [](CliOptions& o, auto option, auto value) {
-            o.config.dModel = parseWholeNumber(option, value);
-            o.dModelGiven = true;
-        });
-    add("--d-k", "N", "width of each head, 1 to 4096", "", "d_model / heads",
-        [](CliOptions& o, auto option, auto value) {
-            o.config.dK = parseWholeNumber(option, value);
-        });
-    add("--cosine-scale", "S", "scale s of the cosine scoring function", "",
-        numberText(defaults.cosineScale), [](CliOptions& o, auto option, auto value) {
-            o.config.cosineScale = parseNumber(option, value);
-        });
-    add("--mask", "MASK",
-        "which keys a query sees: causal j <= i (self-attention only), padding:L pads the "
-        "sentence with [PAD] to L tokens, window:W sees |i - j| <= W",
-        "none, causal, padding:L, window:W", core::toString(defaults.mask),
-        [](CliOptions& o, auto option, auto value) {
-            o.config.mask = parseChoice(option, value, core::parseMask);
-        });
-    add("--positional", "NAME", "positional encoding", choiceList(core::allPositionalEncodings()),
-        std::string(core::toString(defaults.positional)),
-        [](CliOptions& o, auto option, auto value) {
-            o.config.positional = parseChoice(option, value, core::parsePositionalEncoding);
-        });
-    add("--projection", "NAME",
-        "W_q, W_k, W_v, W_o: identity slices or seeded Xavier-normal random matrices",
-        choiceList(projections), std::string(core::toString(defaults.projection)),
-        [](CliOptions& o, auto option, auto value) {
-            const auto init = parseChoice(option, value, core::parseProjectionInit);
-            if (init == core::ProjectionInit::Manual)
-                usageError(option, "manual projections are typed in the window; choose "
-                                   "identity or random");
-            o.config.projection = init;
-        });
-    add("--seed", "N", "seed of random projections and scoring parameters", "",
-        std::to_string(defaults.seed),
-        [](CliOptions& o, auto option, auto value) { o.config.seed = parseSeed(option, value); });
     add("--embeddings", "FILE",
         "word vectors: GloVe / word2vec / fastText text (.txt, .vec) or word2vec binary (.bin)", "",
         "the built-in lexicon", [](CliOptions& o, auto option, auto value) {
@@ -228,11 +143,6 @@ std::vector<OptionSpec> makeOptionTable() {
             o.embeddingsPath = value;
             o.config.embeddings = core::EmbeddingSource::File;
             o.config.embeddingsPath = value;
-        });
-    add("--tokenizer", "MODE", "how sentences are split into tokens",
-        choiceList(core::allTokenizerModes()), std::string(core::toString(defaults.tokenizer.mode)),
-        [](CliOptions& o, auto option, auto value) {
-            o.config.tokenizer.mode = parseChoice(option, value, core::parseTokenizerMode);
         });
     add("--export-data", "FILE",
         "compute without the window and write every number to FILE: .json (all matrices), "
@@ -244,8 +154,8 @@ std::vector<OptionSpec> makeOptionTable() {
                 usageError(option, error.what());
             }
             o.exportDataPath = value;
-        });
-    table.back().headlessOutput = true;
+        })
+        .headlessOutput = true;
     add("--export", "FILE",
         "draw the heatmaps without the window into FILE: .png, .svg (vector) or .pdf (vector, "
         "fonts embedded)",
@@ -253,54 +163,46 @@ std::vector<OptionSpec> makeOptionTable() {
             if (value.empty())
                 usageError(option, "the file name is empty");
             o.image.path = value;
-        });
-    table.back().headlessOutput = true;
+        })
+        .headlessOutput = true;
     add("--view", "VIEW",
         "what --export draws: every head and their mean, the mean, the maximum, one head, or "
         "the weights of query row Q as bars",
         "grid, combined, max, head:K, details:Q", "grid", [](CliOptions& o, auto option, auto value) {
             checkView(option, value);
             o.image.view = value;
-        });
-    add("--width", "W", "figure width in pixels (PNG) or points (SVG, PDF)", "", "fitted to the content",
+        })
+        .figureOnly = true;
+    add("--width", "W", "figure width in pixels (PNG) or points (SVG, PDF)", "",
+        "fitted to the content",
         [](CliOptions& o, auto option, auto value) {
-            o.image.width = static_cast<int>(parsePositive(option, value, 64, 20000));
-        });
-    add("--height", "H", "figure height in pixels (PNG) or points (SVG, PDF)", "", "fitted to the content",
+            o.image.width = static_cast<int>(parseBounded(option, value, 64, 20000));
+        })
+        .figureOnly = true;
+    add("--height", "H", "figure height in pixels (PNG) or points (SVG, PDF)", "",
+        "fitted to the content",
         [](CliOptions& o, auto option, auto value) {
-            o.image.height = static_cast<int>(parsePositive(option, value, 64, 20000));
-        });
+            o.image.height = static_cast<int>(parseBounded(option, value, 64, 20000));
+        })
+        .figureOnly = true;
     add("--scale", "S", "PNG pixels per unit of width and height, 0.25 to 10", "", "2",
         [](CliOptions& o, auto option, auto value) {
-            o.image.scale = parsePositive(option, value, 0.25, 10);
-        });
+            o.image.scale = parseBounded(option, value, 0.25, 10);
+        })
+        .figureOnly = true;
     add("--dpi", "D",
         "PNG resolution, 24 to 1200: the image gets dpi / 96 pixels per unit and records the "
         "resolution (e.g. --dpi 300 for print)",
         "", "96 x scale", [](CliOptions& o, auto option, auto value) {
-            o.image.dpi = parsePositive(option, value, 24, 1200);
-        });
+            o.image.dpi = parseBounded(option, value, 24, 1200);
+        })
+        .figureOnly = true;
     add("--title", "", "stamp the sentence and settings above the figure", "", "",
-        [](CliOptions& o, auto, auto) { o.image.title = true; });
+        [](CliOptions& o, auto, auto) { o.image.title = true; })
+        .figureOnly = true;
     add("--no-colorbar", "", "leave out the colour bar", "", "",
-        [](CliOptions& o, auto, auto) { o.image.colorBar = false; });
-    add("--colormap", "NAME", "colours of the heatmaps", "viridis, cividis, magma, grayscale",
-        "viridis", [](CliOptions& o, auto option, auto value) {
-            checkChoice(option, value, {"viridis", "cividis", "magma", "grayscale"});
-            o.image.colorMap = value;
-        });
-    add("--color-scale", "MODE",
-        "shared: 0 to 1 for every map; fitted: 0 to the largest weight shown; per-head: each "
-        "map its own",
-        "shared, fitted, per-head", "shared", [](CliOptions& o, auto option, auto value) {
-            checkChoice(option, value, {"shared", "fitted", "per-head"});
-            o.image.colorScale = value;
-        });
-    add("--values", "MODE", "numbers inside the cells (auto: up to 12 tokens)", "auto, on, off",
-        "auto", [](CliOptions& o, auto option, auto value) {
-            checkChoice(option, value, {"auto", "on", "off"});
-            o.image.values = value;
-        });
+        [](CliOptions& o, auto, auto) { o.image.colorBar = false; })
+        .figureOnly = true;
     add("--session", "FILE",
         "a saved lesson (.attnlab): its settings and view; other options override them. "
         "Without an output option the window opens it",
@@ -316,18 +218,26 @@ std::vector<OptionSpec> makeOptionTable() {
     return table;
 }
 
+// Every option: the settings of the schema that have one, in schema order, then the rest.
 const std::vector<OptionSpec>& optionTable() {
-    static const std::vector<OptionSpec> table = makeOptionTable();
+    static const std::vector<OptionSpec> table = [] {
+        const core::SettingsValues defaults;
+        std::vector<OptionSpec> all;
+        for (const core::Setting& setting : core::settingsSchema())
+            if (!setting.option.empty())
+                all.push_back(settingOption(setting, defaults));
+        std::vector<OptionSpec> rest = outputOptions();
+        // --embeddings belongs with the settings in the help, before the outputs.
+        all.insert(all.end(), std::make_move_iterator(rest.begin()),
+                   std::make_move_iterator(rest.end()));
+        return all;
+    }();
     return table;
 }
 
-// "-h" is the one short alias.
-std::string_view canonicalName(std::string_view name) {
-    return name == "-h" ? "--help" : name;
-}
-
 const OptionSpec* findOption(std::string_view name) {
-    name = canonicalName(name);
+    if (name == "-h")
+        name = "--help";
     for (const OptionSpec& spec : optionTable())
         if (spec.name == name)
             return &spec;
@@ -341,42 +251,192 @@ const OptionSpec* optionOfArgument(std::string_view argument) {
     return findOption(argument.substr(0, argument.find('=')));
 }
 
-std::size_t editDistance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
+[[noreturn]] void unknownOption(std::string_view name) {
+    std::vector<std::string_view> names;
+    for (const OptionSpec& spec : optionTable())
+        names.push_back(spec.name);
+    std::string message = "unknown option " + quoted(name);
+    const std::string closest = core::closestName(name, names);
+    if (!closest.empty())
+        message += "; did you mean " + closest + "?";
+    throw UsageError(message);
 }
 
-[[noreturn]] void unknownOption(std::string_view name) {
-    std::string message = "unknown option " + quoted(name);
-    const OptionSpec* closest = nullptr;
-    std::size_t best = 3; // suggest only near misses
-    for (const OptionSpec& spec : optionTable()) {
-        const std::size_t distance = editDistance(name, spec.name);
-        if (distance < best) {
-            best = distance;
-            closest = &spec;
-        }
-    }
-    if (closest)
-        message += "; did you mean " + std::string(closest->name) + "?";
-    throw UsageError(message);
+[[noreturn]] void unexpectedArgument(std::string_view argument) {
+    throw UsageError("unexpected argument " + quoted(argument) +
+                     "; every setting is an option such as --sentence TEXT (a lesson file ends in "
+                     ".attnlab)");
+}
+
+// A lone argument that names a lesson: a .attnlab file (read later, so a missing one is an input
+// error naming it) or any existing file (a file manager may pass another name).
+bool isLessonArgument(std::string_view argument) {
+    if (argument.size() > 8 && argument.ends_with(".attnlab"))
+        return true;
+    std::error_code error;
+    return std::filesystem::is_regular_file(std::filesystem::path(argument), error);
 }
 
 void printError(std::ostream& err, std::string_view message) {
     err << kProgram << ": " << message << '\n';
 }
+
+// CLI11 reads "--name=" as a missing value; the command line has always meant an empty one.
+// It also takes an option name as the value of the option before it; a forgotten value is a
+// mistake worth naming instead.
+std::vector<std::string> preparedArguments(const std::vector<std::string>& args) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& argument = args[i];
+        const OptionSpec* spec = optionOfArgument(argument);
+        const std::size_t equals = argument.find('=');
+        if (spec && spec->takesValue() && equals == std::string::npos &&
+            (i + 1 >= args.size() || optionOfArgument(args[i + 1])))
+            usageError(spec->name, "missing value; write " + spec->name + " " + spec->valueName);
+        if (spec && spec->takesValue() && equals != std::string::npos &&
+            equals + 1 == argument.size()) {
+            out.push_back(argument.substr(0, equals));
+            out.emplace_back();
+            continue;
+        }
+        if (spec && !spec->takesValue() && equals != std::string::npos)
+            usageError(spec->name, "takes no value");
+        out.push_back(argument);
+        if (spec && spec->takesValue() && equals == std::string::npos)
+            out.push_back(args[++i]); // the value, whatever it looks like
+    }
+    return out;
+}
+
+// CLI11's complaint about `args` turned into the project's messages, which name the option.
+[[noreturn]] void rethrowParseError(const CLI::ParseError& error,
+                                    const std::vector<std::string>& args) {
+    const std::string what = error.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&error)) {
+        // The first argument CLI11 could not place.
+        for (const std::string& argument : args) {
+            if (argument.starts_with("-") && !optionOfArgument(argument))
+                unknownOption(argument.substr(0, argument.find('=')));
+        }
+        bool lessonSeen = false;
+        for (const std::string& argument : args) {
+            if (!argument.starts_with("-") && isLessonArgument(argument)) {
+                if (lessonSeen)
+                    usageError("--session", "given more than once");
+                lessonSeen = true;
+            }
+        }
+        const std::size_t colon = what.rfind(": ");
+        unexpectedArgument(colon == std::string::npos ? what : what.substr(colon + 2));
+    }
+    const std::size_t colon = what.find(':');
+    const std::string option = colon == std::string::npos ? std::string() : what.substr(0, colon);
+    if (what.find("At Most") != std::string::npos)
+        usageError(option, "given more than once");
+    throw UsageError(what);
+}
+
+} // namespace
+
+bool wantsImage(const std::vector<std::string>& args) {
+    for (const std::string& argument : args) {
+        const OptionSpec* spec = optionOfArgument(argument);
+        if (spec && spec->name == "--export")
+            return true;
+    }
+    return false;
+}
+
+bool wantsHeadless(const std::vector<std::string>& args) {
+    for (const std::string& argument : args) {
+        const OptionSpec* spec = optionOfArgument(argument);
+        if (spec && (spec->headlessOutput || spec->name == "--help" || spec->name == "--version"))
+            return true;
+    }
+    return false;
+}
+
+CliOptions parseArguments(const std::vector<std::string>& args, const core::Config& base,
+                          const core::SessionView& baseView) {
+    const std::vector<std::string> prepared = preparedArguments(args);
+
+    CLI::App app{"Explore the attention mechanism", std::string(kProgram)};
+    app.set_help_flag(); // --help is an option of ours, answered after parsing
+    std::map<const OptionSpec*, std::string> values;
+    std::map<const OptionSpec*, CLI::Option*> given;
+    for (const OptionSpec& spec : optionTable()) {
+        std::string names = spec.name == "--help" ? "-h,--help" : spec.name;
+        CLI::Option* option = nullptr;
+        if (spec.takesValue()) {
+            option = app.add_option(names, values[&spec], spec.help)->type_name(spec.valueName);
+        } else {
+            option = app.add_flag(names, spec.help)->disable_flag_override();
+        }
+        given[&spec] = option;
+    }
+    std::string lesson;
+    app.add_option("lesson", lesson, "a lesson file to open");
+
+    std::vector<std::string> reversed(prepared.rbegin(), prepared.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ParseError& error) {
+        rethrowParseError(error, prepared);
+    }
+
+    CliOptions options;
+    core::SettingsValues settings{base, baseView};
+    if (base.embeddings == core::EmbeddingSource::File)
+        options.embeddingsPath = base.embeddingsPath;
+    if (!lesson.empty()) {
+        if (!isLessonArgument(lesson))
+            unexpectedArgument(lesson);
+        options.sessionPath = lesson;
+    }
+    options.config = settings.config;
+    bool figureOptionGiven = false;
+    std::string figureOption;
+    // In table order, which is the order of --help; every value was already split off its option.
+    for (const OptionSpec& spec : optionTable()) {
+        if (given[&spec]->count() == 0)
+            continue;
+        if (spec.name == "--session" && !options.sessionPath.empty())
+            usageError("--session", "given more than once");
+        const std::string& value = values[&spec];
+        if (spec.setting) {
+            try {
+                settings.config = options.config;
+                spec.setting->set(settings, value);
+                options.config = settings.config;
+            } catch (const core::SettingFormatError& error) {
+                usageError(spec.name, error.what());
+            }
+            if (spec.setting->key == "d_model")
+                options.dModelGiven = true;
+        } else {
+            spec.apply(options, spec.name, value);
+        }
+        if (spec.figureOnly && !figureOptionGiven) {
+            figureOptionGiven = true;
+            figureOption = spec.name;
+        }
+    }
+    options.view = settings.view;
+    if (figureOptionGiven && options.image.path.empty() && !options.exportDataPath.empty())
+        usageError(figureOption, "shapes the figure of --export; add --export FILE or leave it out");
+    return options;
+}
+
+CliOptions parseWithSession(const std::vector<std::string>& args) {
+    CliOptions options = parseArguments(args);
+    if (options.sessionPath.empty())
+        return options;
+    std::vector<std::string> warnings;
+    const core::Session session = core::loadSessionFile(options.sessionPath, warnings);
+    return parseArguments(args, session.config, session.view);
+}
+
+namespace {
 
 constexpr std::size_t kHelpWidth = 80;
 
@@ -404,79 +464,6 @@ std::string wrapped(std::string_view text, std::size_t column, std::size_t width
 
 } // namespace
 
-bool wantsImage(const std::vector<std::string>& args) {
-    for (const std::string& argument : args) {
-        const OptionSpec* spec = optionOfArgument(argument);
-        if (spec && spec->name == "--export")
-            return true;
-    }
-    return false;
-}
-
-bool wantsHeadless(const std::vector<std::string>& args) {
-    for (const std::string& argument : args) {
-        const OptionSpec* spec = optionOfArgument(argument);
-        if (spec && (spec->headlessOutput || spec->name == "--help" || spec->name == "--version"))
-            return true;
-    }
-    return false;
-}
-
-CliOptions parseArguments(const std::vector<std::string>& args, const core::Config& base) {
-    CliOptions options;
-    options.config = base;
-    if (base.embeddings == core::EmbeddingSource::File)
-        options.embeddingsPath = base.embeddingsPath;
-    std::set<std::string_view> seen;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string_view argument = args[i];
-        if (argument.size() > 8 && argument.ends_with(".attnlab") && !argument.starts_with("-")) {
-            // A lone lesson file, as a file manager passes it.
-            if (!seen.insert("--session").second)
-                usageError("--session", "given more than once");
-            options.sessionPath = argument;
-            continue;
-        }
-        if (!argument.starts_with("-") || argument == "-" || argument == "--")
-            throw UsageError("unexpected argument " + quoted(argument) +
-                             "; every setting is an option such as --sentence TEXT (a lesson "
-                             "file ends in .attnlab)");
-        const std::size_t equals = argument.find('=');
-        const std::string_view name = argument.substr(0, equals);
-        const OptionSpec* spec = findOption(name);
-        if (!spec)
-            unknownOption(name);
-        if (!seen.insert(spec->name).second)
-            usageError(spec->name, "given more than once");
-
-        std::string_view value;
-        if (equals != std::string_view::npos) {
-            if (!spec->takesValue())
-                usageError(spec->name, "takes no value");
-            value = argument.substr(equals + 1);
-        } else if (spec->takesValue()) {
-            // The next argument is the value unless it is itself an option (a forgotten value).
-            if (i + 1 >= args.size() || optionOfArgument(args[i + 1]))
-                usageError(spec->name, "missing value; write " + std::string(spec->name) + " " +
-                                           std::string(spec->valueName));
-            value = args[++i];
-        }
-        spec->apply(options, spec->name, value);
-    }
-    return options;
-}
-
-CliOptions parseWithSession(const std::vector<std::string>& args) {
-    CliOptions options = parseArguments(args);
-    if (options.sessionPath.empty())
-        return options;
-    std::vector<std::string> warnings;
-    const core::Session session = core::loadSessionFile(options.sessionPath, warnings);
-    CliOptions merged = parseArguments(args, session.config);
-    merged.view = session.view;
-    return merged;
-}
-
 std::string helpText() {
     std::string text;
     text += "Usage: attention-lab [OPTION]... --export FILE.png|.svg|.pdf --export-data FILE\n";
@@ -488,14 +475,14 @@ std::string helpText() {
     constexpr std::size_t kColumn = 24;
     const std::string indent(kColumn, ' ');
     for (const OptionSpec& spec : optionTable()) {
-        std::string left = spec.name == "--help" ? "  -h, --help" : "  " + std::string(spec.name);
+        std::string left = spec.name == "--help" ? "  -h, --help" : "  " + spec.name;
         if (spec.takesValue())
-            left += " " + std::string(spec.valueName);
+            left += " " + spec.valueName;
         text += left;
         text += left.size() + 2 > kColumn ? "\n" + indent : std::string(kColumn - left.size(), ' ');
         text += wrapped(spec.help, kColumn, kHelpWidth);
         if (!spec.choices.empty())
-            text += indent + "choices: " + spec.choices + "\n";
+            text += indent + wrapped("choices: " + spec.choices, kColumn, kHelpWidth);
         if (!spec.defaultText.empty())
             text += indent + "default: " + spec.defaultText + "\n";
     }
@@ -516,21 +503,30 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
             throw core::InputError("--export: this build cannot draw images; use --export-data");
         core::Config config = options.config;
         if (!options.embeddingsPath.empty()) {
-            config.table = std::make_shared<const core::EmbeddingTable>(
-                core::loadEmbeddingsFile(options.embeddingsPath));
+            core::EmbeddingLoadOptions loadOptions;
+            core::EmbeddingLoadResult loaded =
+                core::loadEmbeddings(options.embeddingsPath, loadOptions);
+            for (const std::string& warning : loaded.warnings)
+                printError(err, "warning: " + warning);
+            config.table = std::make_shared<const core::EmbeddingTable>(std::move(loaded.table));
             config.embeddings = core::EmbeddingSource::File;
             config.embeddingsPath = options.embeddingsPath;
             // The file decides d_model; core warns only when an explicit --d-model disagrees.
             if (!options.dModelGiven)
                 config.dModel = config.table->dimension();
         }
-        const core::Result result = core::compute(config);
-        for (const std::string& warning : result.warnings)
-            printError(err, "warning: " + warning);
+        // Exports of data need no trace unless the JSON file, which holds every matrix, is asked
+        // for; a figure of the selected row explains nothing either.
+        core::RunOptions run;
+        run.trace = !options.exportDataPath.empty() &&
+                    core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Json;
+        const core::ModelOutput output = core::runBuiltin(config, run);
+        for (const core::Message& warning : output.maps.warnings)
+            printError(err, "warning: " + warning.english());
         if (!options.exportDataPath.empty())
-            core::exportData(result, options.exportDataPath);
+            core::exportData(output, options.exportDataPath);
         if (!options.image.path.empty())
-            exportImage(result, options.image, options.view);
+            exportImage(output, options.image, options.view);
     } catch (const std::exception& error) {
         // InputError and FileError carry messages written for the user; anything else
         // (out of memory) is still better reported than thrown out of main.
@@ -556,6 +552,9 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (!options.help && !options.version && !options.sessionPath.empty()) {
         try {
             options = parseWithSession(args);
+        } catch (const UsageError& error) {
+            printError(err, error.what());
+            return kExitUsageError;
         } catch (const std::exception& error) {
             printError(err, error.what());
             return kExitInputError;

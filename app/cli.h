@@ -2,13 +2,15 @@
 // The command line of attention-lab: options → core::Config, and the headless run that computes
 // and exports without Qt. main.cpp asks wantsHeadless() and otherwise starts the window.
 //
-// Adding an option means one field in CliOptions and one row in the option table of cli.cpp;
-// rows marked as headless output make wantsHeadless() true and count as "something to do" for
-// runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so this
-// library stays free of Qt.
+// Parsing is CLI11's; the settings come from the core's settings schema (core/model/settings.h),
+// so a new setting gets its option, its check and its line in --help from its schema entry.
+// Options that are not settings (outputs, figure size, lessons) are rows of the option table in
+// cli.cpp; rows marked as headless output make wantsHeadless() true and count as "something to
+// do" for runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so
+// this library stays free of Qt.
 
-#include "core/model/builtin_model.h"
 #include "core/io/session.h"
+#include "core/model/builtin_model.h"
 
 #include <functional>
 #include <iosfwd>
@@ -42,9 +44,6 @@ struct ImageRequest {
     double dpi = 0;         ///< --dpi: PNG resolution, 24 … 1200; 0 = 96 × scale
     bool title = false;     ///< --title: stamp the sentence and settings above the figure
     bool colorBar = true;   ///< --no-colorbar clears it
-    std::string colorMap;   ///< --colormap viridis | cividis | magma | grayscale
-    std::string values;     ///< --values auto | on | off (numbers inside the cells)
-    std::string colorScale; ///< --color-scale shared | fitted | per-head
 };
 
 /// Everything the command line says.
@@ -54,7 +53,8 @@ struct CliOptions {
     std::string exportDataPath; ///< --export-data: .json, .csv or .npy; empty = none
     ImageRequest image;         ///< --export and the options that shape the image
     std::string sessionPath;    ///< --session FILE, or a lone FILE.attnlab argument
-    core::SessionView view;     ///< the session's view (defaults without a session)
+    core::SessionView view;     ///< the session's view (defaults without a session), with
+                                ///< --colormap, --color-scale and --values applied
     bool dModelGiven = false;   ///< --d-model was given (else an embeddings file sets d_model)
     bool help = false;          ///< --help / -h
     bool version = false;       ///< --version
@@ -65,8 +65,8 @@ struct CliOptions {
 
 /// Draws the result into image.path. Throws core::InputError (bad view, head out of range) or
 /// core::FileError (cannot write); the file is written atomically or not at all.
-using ImageExporter =
-    std::function<void(const core::Result& result, const ImageRequest& image, const core::SessionView& view)>;
+using ImageExporter = std::function<void(const core::ModelOutput& result, const ImageRequest& image,
+                                         const core::SessionView& view)>;
 
 /// True when `args` (without the program name) ask for work without a window: a headless output
 /// option, --help or --version. Decided by option names alone, so a command line meant for the
@@ -78,8 +78,9 @@ bool wantsImage(const std::vector<std::string>& args);
 
 /// Parses `args` (without the program name). Accepts "--option value" and "--option=value".
 /// Throws UsageError naming the option. Settings are range-checked later by core::validate.
-/// Settings not given keep the value in `base` (a session's configuration, or the defaults).
-CliOptions parseArguments(const std::vector<std::string>& args, const core::Config& base = {});
+/// Settings not given keep the value in `base` and `baseView` (a session's, or the defaults).
+CliOptions parseArguments(const std::vector<std::string>& args, const core::Config& base = {},
+                          const core::SessionView& baseView = {});
 
 /// parseArguments, then, when a session is named, loads it and applies the options on top of
 /// it (they override the session). Throws UsageError, or core::InputError / FileError for the

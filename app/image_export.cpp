@@ -16,9 +16,9 @@ int indexAfter(const std::string& text, std::size_t prefix) {
 } // namespace
 
 ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::SessionView& view,
-                                   const core::Result& result) {
+                                   const core::ModelOutput& result) {
     ui::FigureOptions options;
-    const int heads = static_cast<int>(result.heads.size());
+    const int heads = result.maps.heads;
     options.query = std::max(0, view.selectedQuery);
     options.key = view.selectedKey;
     options.head = view.selectedHead;
@@ -85,7 +85,7 @@ ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::Sessio
     return options;
 }
 
-void exportImage(const core::Result& result, const ImageRequest& image,
+void exportImage(const core::ModelOutput& result, const ImageRequest& image,
                  const core::SessionView& view) {
     const QString path = QString::fromStdString(image.path);
     if (!ui::imageFormatForPath(path))

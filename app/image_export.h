@@ -10,11 +10,11 @@ namespace attnlab::app {
 /// The figure options for `image` (what the command line says) over `view` (a session's view,
 /// or the defaults). Throws core::InputError for a head or row `result` does not have.
 ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::SessionView& view,
-                                   const core::Result& result);
+                                   const core::ModelOutput& result);
 
 /// The ImageExporter of runCommandLine: figureOptionsFor, then ui::exportFigure. Throws
 /// core::InputError or core::FileError with the message.
-void exportImage(const core::Result& result, const ImageRequest& image,
+void exportImage(const core::ModelOutput& result, const ImageRequest& image,
                  const core::SessionView& view);
 
 } // namespace attnlab::app

@@ -1,8 +1,11 @@
 #include "attention_controller.h"
 
+#include "core_text.h"
+
 #include "core/text/tokenizer.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMetaObject>
@@ -56,13 +59,16 @@ private:
 
 namespace {
 
-// Fills in the table and computes; shared by the synchronous path and the worker.
-core::Result runCompute(core::Config config, detail::LexiconCache& lexicons,
-                        const core::ProgressCallback& progress) {
-    core::validate(config); // before builtinLexicon sees an out-of-range d_model
-    if (config.embeddings == core::EmbeddingSource::Builtin)
-        config.table = lexicons.get(config.dModel);
-    return core::compute(config, progress);
+// Fills in the table and runs the model; shared by the synchronous path and the worker.
+core::ModelOutput runModel(const core::Model& model, core::Config config,
+                           detail::LexiconCache& lexicons, const core::ProgressCallback& progress) {
+    const core::ModelCapabilities capabilities = model.capabilities(config);
+    if (capabilities.attentionSettings) {
+        core::validate(config); // before builtinLexicon sees an out-of-range d_model
+        if (config.embeddings == core::EmbeddingSource::Builtin)
+            config.table = lexicons.get(config.dModel);
+    }
+    return model.run(config, {}, progress);
 }
 
 // Every keystroke allocates a new result (three n_q × n_k matrices per head) and frees the one
@@ -81,8 +87,13 @@ void keepResultMemoryForReuse() {
 #endif
 }
 
-int tokenCount(const std::string& text, const core::TokenizerConfig& tokenizer) {
-    return static_cast<int>(core::tokenize(text, tokenizer).size());
+// The text of an error in the interface language where the core gave a message template.
+QString errorText(const std::exception& error) {
+    if (const auto* input = dynamic_cast<const core::InputError*>(&error))
+        return coreText(input->message());
+    if (const auto* file = dynamic_cast<const core::FileError*>(&error))
+        return coreText(file->message());
+    return QString::fromStdString(error.what());
 }
 
 // From this many n_q · n_k · H cells a result is freed on a pool thread.
@@ -90,17 +101,17 @@ constexpr double kBackgroundFreeCells = 4.0 * 1024 * 1024;
 
 } // namespace
 
-std::shared_ptr<const core::Result> AttentionController::shareResult(core::Result&& result) {
-    const double cells = static_cast<double>(result.queryTokens.size()) *
-                         static_cast<double>(result.keyTokens.size()) *
-                         static_cast<double>(std::max<std::size_t>(1, result.heads.size()));
+std::shared_ptr<const core::ModelOutput> AttentionController::shareResult(core::ModelOutput&& result) {
+    const double cells = static_cast<double>(result.maps.queries()) *
+                         static_cast<double>(result.maps.keys()) *
+                         static_cast<double>(std::max<std::size_t>(1, result.maps.weights.size()));
     if (cells < kBackgroundFreeCells)
-        return std::make_shared<const core::Result>(std::move(result));
+        return std::make_shared<const core::ModelOutput>(std::move(result));
     // Freeing a result of thousands of tokens hands gigabytes back to the system, which takes
     // a quarter of a second; wherever the last reference goes (usually the GUI thread, when the
     // next result replaces it), the freeing itself happens on a pool thread.
-    return std::shared_ptr<const core::Result>(
-        new core::Result(std::move(result)), [](const core::Result* old) {
+    return std::shared_ptr<const core::ModelOutput>(
+        new core::ModelOutput(std::move(result)), [](const core::ModelOutput* old) {
             if (QCoreApplication::instance() && !QCoreApplication::closingDown())
                 QThreadPool::globalInstance()->start([old] { delete old; });
             else
@@ -111,12 +122,14 @@ std::shared_ptr<const core::Result> AttentionController::shareResult(core::Resul
 struct AttentionController::Job {
     quint64 generation = 0;
     core::Config config;
+    std::shared_ptr<const core::Model> model; ///< the model of the request, kept alive for the run
     std::atomic<bool> cancel{false};
 };
 
 AttentionController::AttentionController(QObject* parent)
-    : QObject(parent), m_lexicons(std::make_shared<detail::LexiconCache>()) {
-    qRegisterMetaType<std::shared_ptr<const core::Result>>();
+    : QObject(parent), m_model(std::make_shared<const core::BuiltinModel>()),
+      m_lexicons(std::make_shared<detail::LexiconCache>()) {
+    qRegisterMetaType<std::shared_ptr<const core::ModelOutput>>();
     keepResultMemoryForReuse();
     // One worker: a cancelled run stops at its next progress call, then the newest one starts.
     m_pool.setMaxThreadCount(1);
@@ -173,7 +186,7 @@ bool AttentionController::loadEmbeddings(const QString& path) {
             applyLoadedEmbeddings(path,
                                   core::loadEmbeddings(absolute.toStdString(), loadOptions()));
         } catch (const std::exception& error) {
-            emit failed(QString::fromStdString(error.what()), QStringLiteral("embeddings"));
+            emit failed(errorText(error), QStringLiteral("embeddings"));
             return false;
         }
         return !m_fileTable ? false : m_embeddingsPath == path;
@@ -205,7 +218,7 @@ bool AttentionController::loadEmbeddings(const QString& path) {
         } catch (const core::Cancelled&) {
             return;
         } catch (const std::exception& exception) {
-            error = QString::fromStdString(exception.what());
+            error = errorText(exception);
         }
         if (load->cancel.load())
             return;
@@ -253,65 +266,13 @@ void AttentionController::applyLoadedEmbeddings(const QString& path,
     recompute();
 }
 
-double AttentionController::estimateWork(const core::Config& config) {
-    int nq = 1;
-    int nk = 1;
-    try {
-        nq = std::max(1, tokenCount(config.sentence, config.tokenizer));
-        nk = config.source.empty() ? nq : std::max(1, tokenCount(config.source, config.tokenizer));
-    } catch (const std::exception&) {
-        return 0; // compute() fails at once with the same error
-    }
-    return workFor(config, nq, nk);
+void AttentionController::setModel(std::shared_ptr<const core::Model> model) {
+    m_model = model ? std::move(model) : std::make_shared<const core::BuiltinModel>();
+    recompute();
 }
 
-double AttentionController::workFor(const core::Config& config, int nq, int nk) {
-    if (config.mask.kind == core::MaskKind::Padding) {
-        nk = std::max(nk, config.mask.padLength);
-        if (config.source.empty())
-            nq = nk;
-    }
-    int dModel = config.dModel;
-    if (config.embeddings == core::EmbeddingSource::File && config.table)
-        dModel = config.table->dimension();
-    const int heads = std::max(1, config.heads);
-    const double dK = config.dK > 0 ? config.dK : std::max(1, dModel / heads);
-    const double dA = config.scoring == core::ScoringFunction::Additive
-                          ? (config.additiveDim > 0 ? config.additiveDim : dK)
-                          : 0;
-    // Per head: Q, K, V projections; per cell the score and context products, tanh for the
-    // additive score (about eight multiply-adds each), and a fixed cost for logits, mask,
-    // normaliser, entropy and the combined maps (measured: ~40 multiply-adds per cell).
-    const double projections = dK * dModel * (nq + 2.0 * nk);
-    const double perCell = 2.0 * dK + 8.0 * dA + 40.0;
-    const double cells = static_cast<double>(nq) * nk;
-    return heads * (projections + cells * perCell) + static_cast<double>(nq) * heads * dK * dModel;
-}
-
-QString AttentionController::fieldForError(const QString& message) {
-    const QString m = message.toLower();
-    const auto has = [&m](const char* text) { return m.contains(QLatin1String(text)); };
-    if (has("not divisible") || has("number of heads") || has("head count"))
-        return QStringLiteral("heads");
-    if (has("mask") || has("padding length") || has("padded length") || has("window width"))
-        return QStringLiteral("mask");
-    if (has("d_k"))
-        return QStringLiteral("dK");
-    if (has("embeddings"))
-        return QStringLiteral("embeddings");
-    if (has("d_model"))
-        return QStringLiteral("dModel");
-    if (has("temperature"))
-        return QStringLiteral("temperature");
-    if (has("projection") || has("w_o"))
-        return QStringLiteral("projection");
-    if (has("token limit"))
-        return QStringLiteral("tokenizer");
-    if (has("source sentence"))
-        return QStringLiteral("source");
-    if (has("sentence") || has("utf-8") || has("tokens") || has("text"))
-        return QStringLiteral("sentence");
-    return {};
+bool AttentionController::isBuiltinModel() const {
+    return dynamic_cast<const core::BuiltinModel*>(m_model.get()) != nullptr;
 }
 
 core::Config AttentionController::preparedConfig() {
@@ -325,29 +286,35 @@ core::Config AttentionController::preparedConfig() {
 }
 
 void AttentionController::recompute() {
-    const quint64 generation = ++m_generation;
+    const quint64 generation = m_jobs.start();
     core::Config config = preparedConfig();
 
     // The sentences are tokenised here first so that a tokenizer error names the right field;
     // the token counts then size the work (tokenising a long text once, not twice, per key).
-    int counts[2] = {0, 0};
-    for (const auto& [text, field, count] : {std::tuple{&config.sentence, "sentence", &counts[0]},
-                                             std::tuple{&config.source, "source", &counts[1]}}) {
-        try {
-            *count = static_cast<int>(core::tokenize(*text, config.tokenizer).size());
-        } catch (const core::InputError& error) {
-            m_pending.reset();
-            if (m_running)
-                m_running->cancel = true;
-            setBusy(false);
-            emit failed(QString::fromStdString(error.what()), QLatin1String(field));
-            return;
+    double work = 0;
+    if (isBuiltinModel()) {
+        int counts[2] = {0, 0};
+        for (const auto& [text, field, count] :
+             {std::tuple{&config.sentence, "sentence", &counts[0]},
+              std::tuple{&config.source, "source", &counts[1]}}) {
+            try {
+                *count = static_cast<int>(core::tokenize(*text, config.tokenizer).size());
+            } catch (const core::InputError& error) {
+                m_pending.reset();
+                if (m_running)
+                    m_running->cancel = true;
+                setBusy(false);
+                emit failed(coreText(error.message()), QLatin1String(field));
+                return;
+            }
         }
+        const int nq = std::max(1, counts[0]);
+        const int nk = config.source.empty() ? nq : std::max(1, counts[1]);
+        work = core::builtinWork(config, nq, nk);
+    } else {
+        work = m_model->estimateWork(config);
     }
-
-    const int nq = std::max(1, counts[0]);
-    const int nk = config.source.empty() ? nq : std::max(1, counts[1]);
-    if (workFor(config, nq, nk) < m_syncWorkLimit) {
+    if (work < m_syncWorkLimit) {
         // Small: answer at once. Anything older still on the worker becomes stale.
         m_pending.reset();
         if (m_running)
@@ -355,12 +322,14 @@ void AttentionController::recompute() {
         setBusy(false);
         QElapsedTimer timer;
         timer.start();
-        std::shared_ptr<const core::Result> result;
+        std::shared_ptr<const core::ModelOutput> result;
         try {
-            result = shareResult(runCompute(config, *m_lexicons, {}));
+            result = shareResult(runModel(*m_model, config, *m_lexicons, {}));
+        } catch (const core::InputError& error) {
+            emit failed(coreText(error.message()), QString::fromStdString(error.setting()));
+            return;
         } catch (const std::exception& error) {
-            const QString message = QString::fromStdString(error.what());
-            emit failed(message, fieldForError(message));
+            emit failed(QString::fromStdString(error.what()), {});
             return;
         }
         deliver(std::move(result), timer.nsecsElapsed() / 1000, std::move(config));
@@ -370,6 +339,7 @@ void AttentionController::recompute() {
     auto job = std::make_shared<Job>();
     job->generation = generation;
     job->config = std::move(config);
+    job->model = m_model;
     if (m_running) {
         m_running->cancel = true;
         if (m_pending)
@@ -385,19 +355,24 @@ void AttentionController::startWorker(std::shared_ptr<Job> job) {
     m_running = job;
     std::shared_ptr<detail::LexiconCache> lexicons = m_lexicons;
     m_pool.start([this, job = std::move(job), lexicons = std::move(lexicons)] {
-        std::shared_ptr<const core::Result> result;
+        std::shared_ptr<const core::ModelOutput> result;
         QString error;
+        QString field;
         bool cancelled = false;
         QElapsedTimer timer;
         timer.start();
+        ++m_startedRuns;
         try {
             const auto progress = [&job](int, int) { return !job->cancel.load(); };
             if (job->cancel.load())
                 throw core::Cancelled();
-            result = shareResult(runCompute(job->config, *lexicons, progress));
+            result = shareResult(runModel(*job->model, job->config, *lexicons, progress));
         } catch (const core::Cancelled&) {
             cancelled = true;
             ++m_cancelledRuns;
+        } catch (const core::InputError& exception) {
+            error = coreText(exception.message());
+            field = QString::fromStdString(exception.setting());
         } catch (const std::exception& exception) {
             error = QString::fromStdString(exception.what());
         }
@@ -406,39 +381,56 @@ void AttentionController::startWorker(std::shared_ptr<Job> job) {
         // UI thread, where all controller state lives.
         QMetaObject::invokeMethod(
             this,
-            [this, job, result = std::move(result), elapsed, error, cancelled] {
-                finishJob(job, result, elapsed, error, cancelled);
+            [this, job, result = std::move(result), elapsed, error, field, cancelled] {
+                finishJob(job, result, elapsed, error, field, cancelled);
             },
             Qt::QueuedConnection);
     });
 }
 
 void AttentionController::finishJob(std::shared_ptr<Job> job,
-                                    std::shared_ptr<const core::Result> result, qint64 elapsed,
-                                    const QString& error, bool cancelled) {
+                                    std::shared_ptr<const core::ModelOutput> result, qint64 elapsed,
+                                    const QString& error, const QString& field, bool cancelled) {
     if (m_running == job)
         m_running.reset();
-    const bool newest = job->generation == m_generation;
+    const bool newest = m_jobs.isCurrent(job->generation);
     if (newest && !cancelled) {
         if (result)
             deliver(std::move(result), elapsed, job->config);
         else
-            emit failed(error, fieldForError(error));
+            emit failed(error, field);
     } else if (!cancelled) {
         ++m_droppedResults; // finished, but a newer request exists
     }
     if (!m_running && m_pending)
         startWorker(std::exchange(m_pending, nullptr));
-    setBusy(m_running && m_running->generation == m_generation);
+    setBusy(m_running && m_jobs.isCurrent(m_running->generation));
 }
 
-void AttentionController::deliver(std::shared_ptr<const core::Result> result, qint64 elapsed,
+void AttentionController::deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed,
                                   core::Config config) {
     config.table.reset(); // the cache and the file own the tables
     m_lastResult = result;
     m_lastResultConfig = std::move(config);
     m_lastElapsed = elapsed;
     emit resultReady(std::move(result), elapsed);
+}
+
+bool AttentionController::waitForBackgroundWork(int msecs) {
+    const QDeadlineTimer deadline(msecs);
+    // A finished run may start the waiting one when its report is delivered: repeat until
+    // nothing runs, waits or loads.
+    while (true) {
+        const int left = static_cast<int>(std::max<qint64>(0, deadline.remainingTime()));
+        m_pool.waitForDone(left);
+        m_loadPool.waitForDone(left);
+        QCoreApplication::sendPostedEvents(this); // what the workers reported
+        if (!m_running && !m_pending && m_pool.activeThreadCount() == 0 &&
+            m_loadPool.activeThreadCount() == 0)
+            return true;
+        if (deadline.hasExpired())
+            return false;
+    }
 }
 
 void AttentionController::setBusy(bool busy) {

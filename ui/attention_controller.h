@@ -1,12 +1,13 @@
 #pragma once
-// The one object that runs the attention core for the GUI. It owns the current core::Config,
-// computes on the UI thread when the work is small (no latency while typing) and on a worker
-// when it is large, and emits value-typed results. Newest request wins: every request gets a
-// generation number, results of older generations are dropped and a running older computation
-// is cancelled through core::compute's progress callback.
+// The one object that runs a model for the GUI. It owns the current core::Config and the model
+// (the built-in layer unless another is set), runs it on the UI thread when the work is small (no
+// latency while typing) and on a worker when it is large, and emits value-typed results. Newest
+// request wins: every request gets a generation number, results of older generations are dropped
+// and a running older computation is cancelled through the model's progress callback.
 
-#include "core/model/builtin_model.h"
 #include "core/embeddings/embeddings.h"
+#include "core/model/builtin_model.h"
+#include "job_tracker.h"
 
 #include <QObject>
 #include <QString>
@@ -58,40 +59,41 @@ public:
     std::shared_ptr<const core::EmbeddingTable> embeddingsTable() const { return m_fileTable; }
 
     /// The last result delivered by resultReady (null before the first).
-    std::shared_ptr<const core::Result> lastResult() const { return m_lastResult; }
+    std::shared_ptr<const core::ModelOutput> lastResult() const { return m_lastResult; }
     /// The configuration, as requested (d_k 0 = follow d_model / heads), that produced
     /// lastResult(): the last one that worked, unlike config(). Its table is empty.
     const core::Config& lastResultConfig() const { return m_lastResultConfig; }
     qint64 lastElapsedMicroseconds() const { return m_lastElapsed; }
     bool isBusy() const { return m_busy; }
     /// Generation of the newest request; each request increments it.
-    quint64 generation() const { return m_generation; }
+    quint64 generation() const { return m_jobs.current(); }
 
     /// Work below `limit` runs synchronously; 0 sends everything to the worker (tests).
     void setSyncWorkLimit(double limit) { m_syncWorkLimit = limit; }
     double syncWorkLimit() const { return m_syncWorkLimit; }
-    /// Rough multiply-add count of compute(config): projections, scores, context vectors and
-    /// per-cell normalising of every head (n_q·n_k·H·(2·d_k + 40) dominates for long
-    /// sentences). Tokenises the sentences.
-    static double estimateWork(const core::Config& config);
-    /// estimateWork for token counts already known (n_q, n_k before padding).
-    static double workFor(const core::Config& config, int nq, int nk);
+    /// The model that runs (the built-in attention layer unless another was set).
+    const std::shared_ptr<const core::Model>& model() const { return m_model; }
+    /// Runs `model` from now on (null: the built-in layer again) and recomputes.
+    void setModel(std::shared_ptr<const core::Model> model);
+    /// True while the built-in attention layer runs.
+    bool isBuiltinModel() const;
 
     /// Statistics for tests: results thrown away because a newer request existed, and worker
     /// runs stopped early through the progress callback.
     int droppedResults() const { return m_droppedResults; }
     int cancelledRuns() const { return m_cancelledRuns.load(); }
+    /// Runs the worker has started (tests wait for a run to be under way).
+    int startedRuns() const { return m_startedRuns.load(); }
+    /// Waits up to `msecs` for background work (runs and loads) to finish and delivers what it
+    /// reported; true when nothing is left running.
+    bool waitForBackgroundWork(int msecs);
 
     /// `result` shared; a large one is freed on a pool thread when its last reference goes, so
     /// that replacing it never stalls the GUI thread.
-    static std::shared_ptr<const core::Result> shareResult(core::Result&& result);
+    static std::shared_ptr<const core::ModelOutput> shareResult(core::ModelOutput&& result);
 
     /// The built-in lexicon at `dModel`, built once per width and shared with the worker.
     std::shared_ptr<const core::EmbeddingTable> builtinTable(int dModel);
-
-    /// Which control a core error message is about: "sentence", "source", "heads", "dModel",
-    /// "dK", "temperature", "mask", "embeddings", "projection", "tokenizer" or "" (unknown).
-    static QString fieldForError(const QString& message);
 
 public slots:
     /// Recomputes the current configuration (a new generation).
@@ -99,9 +101,11 @@ public slots:
 
 signals:
     /// A newer result is available. `elapsedMicroseconds` is the time spent in compute().
-    void resultReady(std::shared_ptr<const attnlab::core::Result> result,
+    void resultReady(std::shared_ptr<const attnlab::core::ModelOutput> result,
                      qint64 elapsedMicroseconds);
-    /// The newest request failed; the previous result stays valid. `field` as fieldForError.
+    /// The newest request failed; the previous result stays valid. `field` is the key of the
+    /// setting the error is about (the settings schema's: "heads", "d_model", "mask", …), or
+    /// "sentence", "source", "embeddings"; empty when it is about none.
     void failed(const QString& message, const QString& field);
     /// True while a worker computes the newest request.
     void busyChanged(bool busy);
@@ -118,12 +122,13 @@ private:
     struct Job;
     core::Config preparedConfig();
     void startWorker(std::shared_ptr<Job> job);
-    void finishJob(std::shared_ptr<Job> job, std::shared_ptr<const core::Result> result,
-                   qint64 elapsed, const QString& error, bool cancelled);
-    void deliver(std::shared_ptr<const core::Result> result, qint64 elapsed, core::Config config);
+    void finishJob(std::shared_ptr<Job> job, std::shared_ptr<const core::ModelOutput> result,
+                   qint64 elapsed, const QString& error, const QString& field, bool cancelled);
+    void deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed, core::Config config);
     void setBusy(bool busy);
 
     core::Config m_config;
+    std::shared_ptr<const core::Model> m_model;
     std::shared_ptr<detail::LexiconCache> m_lexicons;
     struct EmbeddingLoad {
         QString path;
@@ -138,10 +143,10 @@ private:
     qint64 m_syncLoadBytes = 16 * 1024 * 1024;
     QString m_embeddingsPath;
 
-    std::shared_ptr<const core::Result> m_lastResult;
+    std::shared_ptr<const core::ModelOutput> m_lastResult;
     core::Config m_lastResultConfig;
     qint64 m_lastElapsed = 0;
-    quint64 m_generation = 0;
+    JobTracker m_jobs;
     double m_syncWorkLimit = kDefaultSyncWorkLimit;
 
     // Worker state, touched on the UI thread only: at most one job runs, and at most one waits
@@ -152,8 +157,9 @@ private:
     bool m_busy = false;
     int m_droppedResults = 0;
     std::atomic<int> m_cancelledRuns{0};
+    std::atomic<int> m_startedRuns{0};
 };
 
 } // namespace attnlab::ui
 
-Q_DECLARE_METATYPE(std::shared_ptr<const attnlab::core::Result>)
+Q_DECLARE_METATYPE(std::shared_ptr<const attnlab::core::ModelOutput>)

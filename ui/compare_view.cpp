@@ -1,5 +1,7 @@
 #include "compare_view.h"
 
+#include "core_text.h"
+
 #include "attention_controller.h"
 #include "controls_panel.h"
 #include "heatmap_view.h"
@@ -37,9 +39,9 @@ QString fmt(double value) {
     return HeatmapView::formatNumber(value);
 }
 
-QStringList tokenLabels(const std::vector<core::TokenInfo>& tokens) {
+QStringList tokenLabels(const std::vector<core::MapToken>& tokens) {
     QStringList labels;
-    for (const core::TokenInfo& token : tokens)
+    for (const core::MapToken& token : tokens)
         labels << QString::fromStdString(token.text);
     return labels;
 }
@@ -54,7 +56,7 @@ QSharedPointer<QCPAxisTickerText> tokenTicker(const QStringList& labels, int str
 }
 
 // The same sentence, as far as comparing goes.
-bool sameInput(const core::Result& a, const core::Result& b) {
+bool sameInput(const core::ModelOutput& a, const core::ModelOutput& b) {
     return a.config.sentence == b.config.sentence && a.config.source == b.config.source;
 }
 
@@ -215,7 +217,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
 
     m_controllerB = new AttentionController(this);
     connect(m_controllerB, &AttentionController::resultReady, this,
-            [this](std::shared_ptr<const core::Result> result, qint64) { onResultB(result); });
+            [this](std::shared_ptr<const core::ModelOutput> result, qint64) { onResultB(result); });
     connect(m_controllerB, &AttentionController::failed, this,
             [this](const QString& message, const QString& field) {
                 m_errorB = message;
@@ -248,15 +250,13 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
             QToolTip::hideText();
             return;
         }
-        const core::Matrix& a = m_head == core::kMeanOfHeads
-                                    ? m_resultA->meanWeights
-                                    : m_resultA->heads[static_cast<std::size_t>(m_head)].weights;
+        const core::Matrix& a = m_resultA->maps.weightsOf(0, m_head);
         QToolTip::showText(
             event->globalPosition().toPoint(),
             tr("query “%1” → key “%2”: A %3 − B %4 = %5")
                 .arg(QString::fromStdString(
-                         m_resultA->queryTokens[static_cast<std::size_t>(q)].text),
-                     QString::fromStdString(m_resultA->keyTokens[static_cast<std::size_t>(k)].text),
+                         m_resultA->maps.queryTokens[static_cast<std::size_t>(q)].text),
+                     QString::fromStdString(m_resultA->maps.keyTokens[static_cast<std::size_t>(k)].text),
                      fmt(a(q, k)), fmt(a(q, k) - d(q, k)), fmt(d(q, k))),
             m_diffPlot);
     });
@@ -293,7 +293,7 @@ core::Config CompareView::baseConfigA() const {
     return m_resultA ? m_resultA->config : core::Config{};
 }
 
-void CompareView::setResult(std::shared_ptr<const core::Result> result) {
+void CompareView::setResult(std::shared_ptr<const core::ModelOutput> result) {
     m_resultA = std::move(result);
     if (!m_resultA)
         return;
@@ -374,7 +374,7 @@ void CompareView::swapSides() {
     recomputeB();
 }
 
-void CompareView::onResultB(std::shared_ptr<const core::Result> result) {
+void CompareView::onResultB(std::shared_ptr<const core::ModelOutput> result) {
     m_resultB = std::move(result);
     m_errorB.clear();
     m_controlsB->clearErrors();
@@ -390,7 +390,7 @@ void CompareView::setComparedHead(int head) {
 
 void CompareView::setSelection(int head, int query, int key) {
     if (head >= 0 && head != m_head && m_resultA && m_resultB &&
-        head < static_cast<int>(std::min(m_resultA->heads.size(), m_resultB->heads.size()))) {
+        head < std::min(m_resultA->maps.heads, m_resultB->maps.heads)) {
         const int index = m_headBox->findData(head);
         if (index >= 0)
             m_headBox->setCurrentIndex(index); // updates the comparison
@@ -410,7 +410,7 @@ void CompareView::setColorMap(ColorMap map) {
 void CompareView::updateHeadBox() {
     const int heads =
         m_resultA && m_resultB
-            ? static_cast<int>(std::min(m_resultA->heads.size(), m_resultB->heads.size()))
+            ? std::min(m_resultA->maps.heads, m_resultB->maps.heads)
             : 0;
     const QSignalBlocker blocker(m_headBox);
     if (m_headBox->count() != heads + 1) {
@@ -443,9 +443,9 @@ void CompareView::updateComparison() {
         return;
     }
     try {
-        m_comparison = core::compareResults(*m_resultA, *m_resultB, m_head);
+        m_comparison = core::compareMaps(m_resultA->maps, m_resultB->maps, 0, m_head);
     } catch (const core::InputError& error) {
-        showMessage(QString::fromStdString(error.what()));
+        showMessage(coreText(error.message()));
         fillDifference();
         fillRowTable();
         return;
@@ -491,7 +491,7 @@ void CompareView::fillDifference() {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (int q = 0; q < nq; ++q)
         for (int k = 0; k < nk; ++k) {
-            const bool hidden = !m_resultA->allowed(q, k) && !m_resultB->allowed(q, k);
+            const bool hidden = !m_resultA->maps.allowed(q, k) && !m_resultB->maps.allowed(q, k);
             m_diffMap->data()->setCell(k, q, hidden ? nan : d(q, k));
         }
     // Symmetric around 0, so white is "no difference" whatever the sign of the extremes.
@@ -546,9 +546,9 @@ void CompareView::updateTicks() {
     const int nq = static_cast<int>(m_comparison->difference.rows());
     const int nk = static_cast<int>(m_comparison->difference.cols());
     m_diffPlot->xAxis->setTicker(
-        tokenTicker(tokenLabels(m_resultA->keyTokens), nk > 6 ? stride(rect.width(), nk) : 1));
+        tokenTicker(tokenLabels(m_resultA->maps.keyTokens), nk > 6 ? stride(rect.width(), nk) : 1));
     m_diffPlot->yAxis->setTicker(
-        tokenTicker(tokenLabels(m_resultA->queryTokens), stride(rect.height(), nq)));
+        tokenTicker(tokenLabels(m_resultA->maps.queryTokens), stride(rect.height(), nq)));
 }
 
 double CompareView::differenceAt(int query, int key) const {
@@ -575,7 +575,7 @@ void CompareView::fillRowTable() {
     for (int i = 0; i < rows; ++i) {
         m_rowTable->setItem(i, 0,
                             new QTableWidgetItem(QString::fromStdString(
-                                m_resultA->queryTokens[static_cast<std::size_t>(i)].text)));
+                                m_resultA->maps.queryTokens[static_cast<std::size_t>(i)].text)));
         const bool comparable = c.comparable[static_cast<std::size_t>(i)];
         const QString none = QStringLiteral("—");
         m_rowTable->setItem(i, 1, cell(comparable ? fmt(c.klAB(i)) : none));

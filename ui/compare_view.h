@@ -40,7 +40,7 @@ public:
     ~CompareView() override;
 
     /// The workspace's result: side A. Side B is recomputed on the same sentence.
-    void setResult(std::shared_ptr<const core::Result> result);
+    void setResult(std::shared_ptr<const core::ModelOutput> result);
     /// The workspace configuration as requested (d_k 0 = follow d_model / heads); when unset the
     /// configuration of side A's result stands in.
     void setBaseConfigProvider(std::function<core::Config()> provider);
@@ -64,8 +64,8 @@ public:
     int comparedHead() const { return m_head; }
     void setComparedHead(int head);
 
-    std::shared_ptr<const core::Result> resultA() const { return m_resultA; }
-    std::shared_ptr<const core::Result> resultB() const { return m_resultB; }
+    std::shared_ptr<const core::ModelOutput> resultA() const { return m_resultA; }
+    std::shared_ptr<const core::ModelOutput> resultB() const { return m_resultB; }
     /// The comparison on screen, empty when the two sides cannot be compared (see message()).
     const std::optional<core::Comparison>& comparison() const { return m_comparison; }
     /// Why there is no comparison, or a note about it; empty when all is well.
@@ -99,7 +99,7 @@ protected:
 private:
     core::Config baseConfigA() const;
     void recomputeB();
-    void onResultB(std::shared_ptr<const core::Result> result);
+    void onResultB(std::shared_ptr<const core::ModelOutput> result);
     void updateComparison();
     void updateHeadBox();
     void fillDifference();
@@ -128,7 +128,7 @@ private:
     QTableWidget* m_rowTable = nullptr;
     QList<QCPItemText*> m_cellTexts;
 
-    std::shared_ptr<const core::Result> m_resultA, m_resultB;
+    std::shared_ptr<const core::ModelOutput> m_resultA, m_resultB;
     std::optional<core::Comparison> m_comparison;
     QString m_messageText;
     QString m_errorB;

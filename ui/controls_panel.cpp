@@ -1,5 +1,12 @@
 #include "controls_panel.h"
 
+#include "core_text.h"
+
+#include "core/attention/normalizer.h"
+#include "core/attention/scoring.h"
+#include "core/base/limits.h"
+#include "core/model/settings.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -25,78 +32,14 @@ namespace {
 
 constexpr int kToolTipRole = Qt::ToolTipRole;
 constexpr int kOwnToolTipRole = Qt::UserRole + 1; // an item's tooltip while it is enabled
-constexpr int kMaxWidth = 4096;
+constexpr int kMaxWidth = core::limits::kMaxWidth;
 constexpr int kMaxSeed = 2147483647;
 
-QString scoringLabel(core::ScoringFunction value) {
-    switch (value) {
-    case core::ScoringFunction::Dot:
-        return ControlsPanel::tr("Dot  q·k");
-    case core::ScoringFunction::ScaledDot:
-        return ControlsPanel::tr("Scaled dot  q·k/√d_k");
-    case core::ScoringFunction::General:
-        return ControlsPanel::tr("General  q·W·k");
-    case core::ScoringFunction::Additive:
-        return ControlsPanel::tr("Additive (Bahdanau)");
-    case core::ScoringFunction::Cosine:
-        return ControlsPanel::tr("Cosine  s·cos(q, k)");
-    }
-    return {};
-}
-
-QString scoringToolTip(core::ScoringFunction value) {
-    switch (value) {
-    case core::ScoringFunction::Dot:
-        return ControlsPanel::tr(
-            "Score = q·k; grows with d_k, so softmax saturates for wide heads.");
-    case core::ScoringFunction::ScaledDot:
-        return ControlsPanel::tr("Score = q·k / √d_k, the Transformer's choice, which keeps the "
-                                 "variance of scores near 1.");
-    case core::ScoringFunction::General:
-        return ControlsPanel::tr("Score = q·W_a·kᵀ with a learned (here identity or seeded random) "
-                                 "matrix W_a (Luong).");
-    case core::ScoringFunction::Additive:
-        return ControlsPanel::tr("Score = vᵀ·tanh(W₁q + W₂k), a small network over each pair "
-                                 "(Bahdanau).");
-    case core::ScoringFunction::Cosine:
-        return ControlsPanel::tr("Score = s·cos(q, k) with s = 10: only the directions of q and k "
-                                 "count.");
-    }
-    return {};
-}
-
-QString normalizerLabel(core::Normalizer value) {
-    switch (value) {
-    case core::Normalizer::Softmax:
-        return ControlsPanel::tr("Softmax");
-    case core::Normalizer::Sparsemax:
-        return ControlsPanel::tr("Sparsemax");
-    case core::Normalizer::Relu:
-        return ControlsPanel::tr("ReLU, normalised");
-    case core::Normalizer::Sigmoid:
-        return ControlsPanel::tr("Sigmoid (rows need not sum to 1)");
-    case core::Normalizer::Hardmax:
-        return ControlsPanel::tr("Hardmax (one-hot)");
-    }
-    return {};
-}
-
-QString normalizerToolTip(core::Normalizer value) {
-    switch (value) {
-    case core::Normalizer::Softmax:
-        return ControlsPanel::tr("exp(L) / Σ exp(L): every visible key gets a positive weight.");
-    case core::Normalizer::Sparsemax:
-        return ControlsPanel::tr("Projects the row onto the simplex, so weak keys get exactly 0.");
-    case core::Normalizer::Relu:
-        return ControlsPanel::tr("max(L, 0) divided by its row sum; a row without a positive logit "
-                                 "is all zero.");
-    case core::Normalizer::Sigmoid:
-        return ControlsPanel::tr("σ(L) for each cell on its own, without normalising the row.");
-    case core::Normalizer::Hardmax:
-        return ControlsPanel::tr(
-            "All weight on the largest logit (hard attention); ties share it.");
-    }
-    return {};
+// The range of a spin box from the settings schema, so the controls and every other reader of
+// the setting agree.
+void applyRange(QSpinBox* box, std::string_view key) {
+    if (const core::Setting* setting = core::findSetting(key))
+        box->setRange(static_cast<int>(setting->minimum), static_cast<int>(setting->maximum));
 }
 
 QString positionalLabel(core::PositionalEncoding value) {
@@ -192,16 +135,17 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     auto* scoringGroup = new QGroupBox(tr("Scoring"), this);
     auto* scoringForm = makeForm(scoringGroup);
     m_scoring = new QComboBox(scoringGroup);
-    for (core::ScoringFunction value : core::allScoringFunctions())
-        addItem(m_scoring, scoringLabel(value), static_cast<int>(value), scoringToolTip(value));
+    for (const core::ScoringEntry& entry : core::scoringFunctions())
+        addItem(m_scoring, coreText(entry.label), static_cast<int>(entry.id),
+                coreText(entry.help));
     m_scoring->setToolTip(tr("How a query and a key are turned into a score."));
     scoringForm->addRow(tr("&Function"), m_scoring);
     addErrorRow(scoringForm, QStringLiteral("scoring"));
 
     m_normalizer = new QComboBox(scoringGroup);
-    for (core::Normalizer value : core::allNormalizers())
-        addItem(m_normalizer, normalizerLabel(value), static_cast<int>(value),
-                normalizerToolTip(value));
+    for (const core::NormalizerEntry& entry : core::normalizers())
+        addItem(m_normalizer, coreText(entry.label), static_cast<int>(entry.id),
+                coreText(entry.help));
     m_normalizer->setToolTip(tr("How each row of logits becomes attention weights."));
     scoringForm->addRow(tr("&Normaliser"), m_normalizer);
     addErrorRow(scoringForm, QStringLiteral("normalizer"));
@@ -227,24 +171,24 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     auto* headsGroup = new QGroupBox(tr("Heads and widths"), this);
     auto* headsForm = makeForm(headsGroup);
     m_heads = new QSpinBox(headsGroup);
-    m_heads->setRange(1, 16);
+    applyRange(m_heads, "heads");
     m_heads->setToolTip(tr("Number of attention heads; each head reads its own slice of the "
                            "embedding and draws its own heatmap."));
     headsForm->addRow(tr("&Heads"), m_heads);
     addErrorRow(headsForm, QStringLiteral("heads"));
 
     m_dModel = new QSpinBox(headsGroup);
-    m_dModel->setRange(2, kMaxWidth);
+    applyRange(m_dModel, "d_model");
     m_dModel->setToolTip(tr("Width d_model of the token embeddings."));
     headsForm->addRow(tr("d_&model"), m_dModel);
-    addErrorRow(headsForm, QStringLiteral("dModel"));
+    addErrorRow(headsForm, QStringLiteral("d_model"));
 
     m_dK = new QSpinBox(headsGroup);
-    m_dK->setRange(1, kMaxWidth);
+    applyRange(m_dK, "d_k");
     m_dKSet = new QCheckBox(tr("&set"), headsGroup);
     m_dKSet->setToolTip(tr("Choose d_k yourself instead of d_model / heads."));
     headsForm->addRow(tr("d_&k"), row(headsGroup, {m_dK, m_dKSet}));
-    addErrorRow(headsForm, QStringLiteral("dK"));
+    addErrorRow(headsForm, QStringLiteral("d_k"));
     layout->addWidget(headsGroup);
 
     // Mask.

@@ -1,8 +1,12 @@
 #include "details_panel.h"
 
 #include "color_maps.h"
+#include "core_text.h"
 #include "heatmap_view.h"
 #include "view_options.h"
+
+#include "core/attention/normalizer.h"
+#include "core/teaching/cell_arithmetic.h"
 
 #include <qcustomplot.h>
 
@@ -35,14 +39,14 @@ QString param(double value) {
     return QString::number(value, 'g', 4);
 }
 
-QString token(const std::vector<core::TokenInfo>& tokens, int index) {
+QString token(const std::vector<core::MapToken>& tokens, int index) {
     if (index < 0 || index >= static_cast<int>(tokens.size()))
         return {};
     return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
 }
 
-bool masked(const core::Result& result, int query, int key) {
-    const auto& allowed = result.allowed;
+bool masked(const core::ModelOutput& result, int query, int key) {
+    const auto& allowed = result.maps.allowed;
     if (query < 0 || key < 0 || query >= allowed.rows() || key >= allowed.cols())
         return false;
     return !allowed(query, key);
@@ -139,15 +143,16 @@ void DetailsPanel::clear() {
     updateBars();
 }
 
-void DetailsPanel::setRow(std::shared_ptr<const core::Result> result, int head, int query,
-                          int selectedKey) {
-    const core::Matrix* weights = result ? weightsOf(*result, head) : nullptr;
+void DetailsPanel::setRow(std::shared_ptr<const core::ModelOutput> result, int head, int query,
+                          int selectedKey, int layer) {
+    const core::Matrix* weights = result ? weightsOf(*result, layer, head) : nullptr;
     if (!weights || query < 0 || query >= weights->rows()) {
         clear();
         return;
     }
     m_result = std::move(result);
     m_head = head;
+    m_layer = layer;
     m_query = query;
     m_key = selectedKey >= 0 && selectedKey < weights->cols() ? selectedKey : -1;
     m_values.resize(static_cast<int>(weights->cols()));
@@ -161,8 +166,8 @@ void DetailsPanel::setRow(std::shared_ptr<const core::Result> result, int head, 
         m_cellLabel->setText(tr("Click a cell to see how its weight is computed."));
     } else {
         m_cellLabel->setText(tr("query '%1' → key '%2':\n%3")
-                                 .arg(token(m_result->queryTokens, m_query),
-                                      token(m_result->keyTokens, m_key), m_arithmetic));
+                                 .arg(token(m_result->maps.queryTokens, m_query),
+                                      token(m_result->maps.keyTokens, m_key), m_arithmetic));
     }
     updateBars();
 }
@@ -253,7 +258,7 @@ void DetailsPanel::updateTicks() {
     const QFontMetricsF metrics(font);
     const double maxWidth = metrics.averageCharWidth() * kMaxLabelChars;
     auto label = [&](int key) {
-        const core::TokenInfo& info = m_result->keyTokens.at(static_cast<std::size_t>(key));
+        const core::MapToken& info = m_result->maps.keyTokens.at(static_cast<std::size_t>(key));
         QString text =
             metrics.elidedText(QString::fromStdString(info.text), Qt::ElideRight, maxWidth);
         if (info.unknown)
@@ -307,20 +312,20 @@ void DetailsPanel::renderTo(QCPPainter* painter, const QSize& size) {
 }
 
 QString DetailsPanel::buildSummary() const {
-    const core::Result& result = *m_result;
+    const core::ModelOutput& result = *m_result;
     QString where;
     if (m_head >= 0)
         where = tr("head %1").arg(m_head + 1);
     else if (m_head == HeatmapView::MeanOfHeads)
-        where = result.heads.size() == 1
+        where = result.maps.heads == 1
                     ? tr("mean over 1 head")
-                    : tr("mean over %1 heads").arg(QString::number(result.heads.size()));
+                    : tr("mean over %1 heads").arg(QString::number(result.maps.heads));
     else
         where = tr("max over heads");
     const QString header =
         tr("Query '%1' (row %2 of %3) · %4")
-            .arg(token(result.queryTokens, m_query), QString::number(m_query + 1),
-                 QString::number(result.queryTokens.size()), where);
+            .arg(token(result.maps.queryTokens, m_query), QString::number(m_query + 1),
+                 QString::number(result.maps.queryTokens.size()), where);
 
     int visible = 0;
     int argmax = -1;
@@ -334,25 +339,25 @@ QString DetailsPanel::buildSummary() const {
     if (visible == 0)
         return header + QLatin1Char('\n') +
                tr("Every key is masked: no distribution, all weights are 0.");
+    const core::AttentionMaps& maps = result.maps;
     if (m_head >= 0) {
-        const core::HeadResult& head = result.heads[static_cast<std::size_t>(m_head)];
-        if (m_query < static_cast<int>(head.argmax.size()))
-            argmax = head.argmax[static_cast<std::size_t>(m_query)];
+        const std::vector<int>& headArgmax = maps.argmax[maps.index(m_layer, m_head)];
+        if (m_query < static_cast<int>(headArgmax.size()))
+            argmax = headArgmax[static_cast<std::size_t>(m_query)];
     }
     const QString top = argmax >= 0
                             ? tr("argmax → '%1' (%2)")
-                                  .arg(token(result.keyTokens, argmax), fmt(m_values.value(argmax)))
+                                  .arg(token(result.maps.keyTokens, argmax), fmt(m_values.value(argmax)))
                             : QString();
     if (m_head == HeatmapView::MaxOfHeads)
         return header + QLatin1Char('\n') + top;
 
     double entropy = 0;
-    if (m_head >= 0 && m_query < result.heads[static_cast<std::size_t>(m_head)].entropy.size()) {
-        entropy = result.heads[static_cast<std::size_t>(m_head)].entropy(m_query);
+    if (m_head >= 0 && m_query < maps.entropy[maps.index(m_layer, m_head)].size()) {
+        entropy = maps.entropy[maps.index(m_layer, m_head)](m_query);
     } else {
-        for (double weight : m_values)
-            if (weight > 0)
-                entropy -= weight * std::log(weight);
+        const core::Matrix* weights = maps.map(m_layer, m_head);
+        entropy = core::rowEntropy(weights->row(m_query))(0);
     }
     return header + QLatin1Char('\n') +
            tr("entropy %1 nats, at most ln %3 = %2")
@@ -364,7 +369,7 @@ QString DetailsPanel::buildSummary() const {
 QString DetailsPanel::buildArithmetic() const {
     if (m_key < 0)
         return {};
-    const core::Result& result = *m_result;
+    const core::ModelOutput& result = *m_result;
     const bool isMasked = masked(result, m_query, m_key);
     const double weight = m_values.value(m_key);
 
@@ -374,8 +379,8 @@ QString DetailsPanel::buildArithmetic() const {
         // Three decimals, so that the rounded terms visibly add up to the rounded mean.
         auto precise = [](double value) { return QString::number(value, 'f', 3); };
         QStringList terms;
-        for (const core::HeadResult& head : result.heads)
-            terms.append(precise(head.weights(m_query, m_key)));
+        for (float headWeight : core::headWeightsAt(result.maps, m_layer, m_query, m_key))
+            terms.append(precise(headWeight));
         const int heads = static_cast<int>(terms.size());
         if (m_head == HeatmapView::MaxOfHeads)
             return tr("max(%1) = %2").arg(terms.join(QStringLiteral(", ")), precise(weight));
@@ -385,52 +390,13 @@ QString DetailsPanel::buildArithmetic() const {
         return tr("mean of %1 heads = %2").arg(QString::number(heads), precise(weight));
     }
 
-    if (result.weightsOnly)
-        return tr("weight %1 (imported: the model's scores are not in the file)").arg(fmt(weight));
-    const core::HeadResult& head = result.heads[static_cast<std::size_t>(m_head)];
-    const double score = head.scores(m_query, m_key);
+    const std::vector<core::ArithmeticStep> arithmetic =
+        core::cellArithmetic(result, m_head, m_query, m_key);
+    if (arithmetic.empty())
+        return tr("weight %1 (the model keeps no scores to show)").arg(fmt(weight));
     QStringList steps;
-    switch (result.config.scoring) {
-    case core::ScoringFunction::Dot:
-        steps << QStringLiteral("q·k = %1").arg(fmt(score));
-        break;
-    case core::ScoringFunction::ScaledDot: {
-        const double dot = head.q.row(m_query).dot(head.k.row(m_key));
-        steps << QStringLiteral("q·k = %1").arg(fmt(dot))
-              << QStringLiteral("/√%1 = %2").arg(param(result.dK), fmt(score));
-        break;
-    }
-    case core::ScoringFunction::General:
-        steps << QStringLiteral("qᵀW_a k = %1").arg(fmt(score));
-        break;
-    case core::ScoringFunction::Additive:
-        steps << QStringLiteral("vᵀ tanh(W₁q + W₂k) = %1").arg(fmt(score));
-        break;
-    case core::ScoringFunction::Cosine: {
-        const double scale = head.params.scale;
-        const double cosine = scale != 0 ? score / scale : 0.0;
-        steps << QStringLiteral("s·cos(q,k) = %1 × %2 = %3")
-                     .arg(param(scale), fmt(cosine), fmt(score));
-        break;
-    }
-    }
-    if (isMasked) {
-        steps << tr("masked → 0");
-        return steps.join(QStringLiteral(", "));
-    }
-    const double temperature = result.config.temperature;
-    const double scaled = score / temperature;
-    QString divide = QStringLiteral("/T = %1").arg(fmt(scaled));
-    if (temperature != 1.0)
-        divide += QStringLiteral(" (T = %1)").arg(param(temperature));
-    steps << divide;
-    const double logit = head.logits(m_query, m_key);
-    if (result.config.positional == core::PositionalEncoding::Alibi)
-        steps << tr("+ ALiBi %1 = %2").arg(fmt(logit - scaled), fmt(logit));
-    const std::string_view normalizer = core::toString(result.config.normalizer);
-    steps << QStringLiteral("%1 → %2").arg(
-        QString::fromUtf8(normalizer.data(), static_cast<qsizetype>(normalizer.size())),
-        fmt(weight));
+    for (const core::ArithmeticStep& step : arithmetic)
+        steps << stepText(step, fmt, param);
     return steps.join(QStringLiteral(", "));
 }
 

@@ -29,8 +29,8 @@ public:
     /// Shows row `query` of head `head` (−1 mean over heads, −2 max over heads) and, when
     /// `selectedKey` ≥ 0, how the weight of (query, selectedKey) is computed. A null result or
     /// an index out of range clears the panel.
-    void setRow(std::shared_ptr<const attnlab::core::Result> result, int head, int query,
-                int selectedKey);
+    void setRow(std::shared_ptr<const attnlab::core::ModelOutput> result, int head, int query,
+                int selectedKey, int layer = 0);
     void clear();
 
     /// "q·k = 3.20, /√16 = 0.80, /T = 0.80, softmax → 0.41" for the selected cell; empty
@@ -72,8 +72,9 @@ private:
     QCPBars* m_selectedBar = nullptr;
     QList<QCPItemText*> m_valueItems;
 
-    std::shared_ptr<const attnlab::core::Result> m_result;
+    std::shared_ptr<const attnlab::core::ModelOutput> m_result;
     int m_head = 0;
+    int m_layer = 0;
     int m_query = -1;
     int m_key = -1;
     QVector<double> m_values;

@@ -48,7 +48,7 @@ void addRow(QFormLayout* form, const QString& text, QLayout* field, QWidget* bud
 
 } // namespace
 
-ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const FigureOptions& current,
+ExportDialog::ExportDialog(std::shared_ptr<const core::ModelOutput> result, const FigureOptions& current,
                            int selectedHead, int selectedQuery, int selectedKey, QWidget* parent)
     : QDialog(parent), m_result(std::move(result)), m_base(current), m_selectedQuery(selectedQuery),
       m_selectedKey(selectedKey), m_selectedHead(selectedHead) {
@@ -57,7 +57,7 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::Result> result, const Fig
     m_previewTimer->setSingleShot(true);
     m_previewTimer->setInterval(120);
 
-    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 1;
+    const int heads = m_result ? m_result->maps.heads : 1;
 
     auto* form = new QFormLayout;
     m_content = new QComboBox(this);
@@ -327,7 +327,7 @@ void ExportDialog::updateState() {
 
 void ExportDialog::updatePreview() {
     if (!m_result ||
-        std::max(m_result->queryTokens.size(), m_result->keyTokens.size()) > kMaxPreviewTokens) {
+        std::max(m_result->maps.queryTokens.size(), m_result->maps.keyTokens.size()) > kMaxPreviewTokens) {
         m_preview->setText(tr("No preview for this many tokens."));
         return;
     }

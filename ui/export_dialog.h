@@ -26,7 +26,7 @@ class ExportDialog : public QDialog {
 public:
     /// `current`: options that draw what the window shows (the starting choice); the selected
     /// cell is offered as the row whose bars can be exported.
-    ExportDialog(std::shared_ptr<const core::Result> result, const FigureOptions& current,
+    ExportDialog(std::shared_ptr<const core::ModelOutput> result, const FigureOptions& current,
                  int selectedHead, int selectedQuery, int selectedKey, QWidget* parent = nullptr);
     ~ExportDialog() override;
 
@@ -59,7 +59,7 @@ private:
     void updatePreview();
     ImageFormat format() const;
 
-    std::shared_ptr<const core::Result> m_result;
+    std::shared_ptr<const core::ModelOutput> m_result;
     FigureOptions m_base;
     int m_selectedQuery = -1;
     int m_selectedKey = -1;

@@ -42,8 +42,8 @@ QFont baseFont() {
 }
 
 // The heads a figure shows, in order.
-QVector<int> panelHeads(const core::Result& result, const FigureOptions& options) {
-    const int heads = static_cast<int>(result.heads.size());
+QVector<int> panelHeads(const core::ModelOutput& result, const FigureOptions& options) {
+    const int heads = result.maps.heads;
     switch (options.content) {
     case FigureContent::Grid: {
         QVector<int> list;
@@ -64,23 +64,23 @@ QVector<int> panelHeads(const core::Result& result, const FigureOptions& options
     return {};
 }
 
-void checkRequest(const core::Result& result, const FigureOptions& options) {
-    const int heads = static_cast<int>(result.heads.size());
+void checkRequest(const core::ModelOutput& result, const FigureOptions& options) {
+    const int heads = result.maps.heads;
     if (heads == 0)
         throw core::InputError(FigureExport::tr("there is nothing to draw").toStdString());
     const bool headFigure =
         options.content == FigureContent::Head || options.content == FigureContent::Details;
-    if (headFigure && !weightsOf(result, options.head))
+    if (headFigure && !weightsOf(result, options.layer, options.head))
         throw core::InputError(FigureExport::tr("head %1 does not exist; the result has %2 heads")
                                    .arg(options.head + 1)
                                    .arg(heads)
                                    .toStdString());
     if (options.content == FigureContent::Details &&
-        (options.query < 0 || options.query >= static_cast<int>(result.queryTokens.size())))
+        (options.query < 0 || options.query >= static_cast<int>(result.maps.queryTokens.size())))
         throw core::InputError(
             FigureExport::tr("query row %1 does not exist; the sentence has %2 tokens")
                 .arg(options.query + 1)
-                .arg(result.queryTokens.size())
+                .arg(result.maps.queryTokens.size())
                 .toStdString());
 }
 
@@ -89,9 +89,9 @@ bool sharedBar(const FigureOptions& options) {
            options.content != FigureContent::Details;
 }
 
-double scaleTop(const core::Result& result, const FigureOptions& options) {
+double scaleTop(const core::ModelOutput& result, const FigureOptions& options) {
     return options.colorScale == ColorScale::Fitted
-               ? largestWeight(result, panelHeads(result, options))
+               ? largestWeight(result, options.layer, panelHeads(result, options))
                : 1.0;
 }
 
@@ -107,7 +107,7 @@ TitleFonts titleFonts() {
     return fonts;
 }
 
-QString titleText(const core::Result& result, const FigureOptions& options) {
+QString titleText(const core::ModelOutput& result, const FigureOptions& options) {
     return options.titleText.isEmpty() ? settingsStamp(result) : options.titleText;
 }
 
@@ -120,7 +120,7 @@ double settingsLinesHeight(const QString& settings, double width) {
         .height();
 }
 
-double titleHeight(const core::Result& result, const FigureOptions& options, double width) {
+double titleHeight(const core::ModelOutput& result, const FigureOptions& options, double width) {
     if (!options.title)
         return 0;
     const QStringList lines = titleText(result, options).split(QLatin1Char('\n'));
@@ -128,26 +128,26 @@ double titleHeight(const core::Result& result, const FigureOptions& options, dou
            settingsLinesHeight(lines.mid(1).join(QStringLiteral(" · ")), width) + 10;
 }
 
-double widestLabel(const std::vector<core::TokenInfo>& tokens, const QFont& font) {
+double widestLabel(const std::vector<core::MapToken>& tokens, const QFont& font) {
     const QFontMetricsF metrics(font);
     const double cap = metrics.averageCharWidth() * kMaxLabelChars;
     double widest = 0;
-    for (const core::TokenInfo& token : tokens)
+    for (const core::MapToken& token : tokens)
         widest = std::max(widest, metrics.horizontalAdvance(QString::fromStdString(token.text)));
     return std::min(widest, cap);
 }
 
 // One heatmap panel's natural size: cells big enough for their numbers when there are few
 // tokens, the whole matrix about 560 pixels across when there are many.
-QSizeF naturalPanelSize(const core::Result& result, const FigureOptions& options) {
+QSizeF naturalPanelSize(const core::ModelOutput& result, const FigureOptions& options) {
     const QFont font = baseFont();
     const QFontMetricsF metrics(font);
-    const int nq = static_cast<int>(result.queryTokens.size());
-    const int nk = static_cast<int>(result.keyTokens.size());
+    const int nq = static_cast<int>(result.maps.queryTokens.size());
+    const int nk = static_cast<int>(result.maps.keyTokens.size());
     const int n = std::max(nq, nk);
     const double cell = n <= kAutoValuesMaxTokens ? 32.0 : std::clamp(480.0 / n, 2.0, 32.0);
-    const double queryWidth = widestLabel(result.queryTokens, font);
-    const double keyWidth = widestLabel(result.keyTokens, font);
+    const double queryWidth = widestLabel(result.maps.queryTokens, font);
+    const double keyWidth = widestLabel(result.maps.keyTokens, font);
     const double left = queryWidth + 2 * metrics.height() + 16;
     const double bottom = keyWidth + 6 <= cell
                               ? 2 * metrics.height() + 16
@@ -161,12 +161,12 @@ int gridColumns(int count) {
     return std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(count)))));
 }
 
-std::shared_ptr<const core::Result> borrowed(const core::Result& result) {
+std::shared_ptr<const core::ModelOutput> borrowed(const core::ModelOutput& result) {
     // The views keep a shared_ptr; this one does not own, and lives no longer than the call.
-    return std::shared_ptr<const core::Result>(&result, [](const core::Result*) {});
+    return std::shared_ptr<const core::ModelOutput>(&result, [](const core::ModelOutput*) {});
 }
 
-void drawTitle(QCPPainter& painter, const QRectF& area, const core::Result& result,
+void drawTitle(QCPPainter& painter, const QRectF& area, const core::ModelOutput& result,
                const FigureOptions& options) {
     const TitleFonts fonts = titleFonts();
     const QStringList lines = titleText(result, options).split(QLatin1Char('\n'));
@@ -185,7 +185,7 @@ void drawTitle(QCPPainter& painter, const QRectF& area, const core::Result& resu
     painter.restore();
 }
 
-void drawDetails(QCPPainter& painter, const QRectF& area, const core::Result& result,
+void drawDetails(QCPPainter& painter, const QRectF& area, const core::ModelOutput& result,
                  const FigureOptions& options) {
     DetailsPanel panel;
     panel.setRow(borrowed(result), options.head, options.query, options.key);
@@ -215,8 +215,8 @@ void drawDetails(QCPPainter& painter, const QRectF& area, const core::Result& re
     painter.restore();
 }
 
-QSizeF naturalDetailsSize(const core::Result& result) {
-    const double nk = static_cast<double>(result.keyTokens.size());
+QSizeF naturalDetailsSize(const core::ModelOutput& result) {
+    const double nk = static_cast<double>(result.maps.keyTokens.size());
     return {std::clamp(80 + nk * 56, 480.0, 1600.0) + 2 * kMargin, 380 + 2 * kMargin};
 }
 
@@ -233,16 +233,16 @@ std::optional<ImageFormat> imageFormatForPath(const QString& path) {
     return std::nullopt;
 }
 
-QString settingsStamp(const core::Result& result) {
+QString settingsStamp(const core::ModelOutput& result) {
     const core::Config& c = result.config;
     QString sentence = QStringLiteral("“%1”").arg(qs(c.sentence));
-    if (result.cross)
+    if (result.maps.cross)
         sentence += QStringLiteral("  ←  “%1”").arg(qs(c.source));
     QStringList parts;
     parts << qs(core::toString(c.scoring)) << qs(core::toString(c.normalizer));
     parts << (c.heads == 1 ? FigureExport::tr("1 head (d_k %1)")
                            : FigureExport::tr("%1 heads (d_k %2)").arg(c.heads))
-                 .arg(result.dK);
+                 .arg(result.config.dK);
     parts << FigureExport::tr("mask %1").arg(qs(core::toString(c.mask)));
     parts << QStringLiteral("T = %1").arg(static_cast<double>(c.temperature), 0, 'g', 4);
     if (c.positional != core::PositionalEncoding::None)
@@ -267,7 +267,7 @@ QString settingsStamp(const core::Result& result) {
     return sentence + QLatin1Char('\n') + parts.join(QStringLiteral(" · "));
 }
 
-QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& options) {
+QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& options) {
     checkRequest(result, options);
     if (options.content == FigureContent::Details) {
         QSizeF size = naturalDetailsSize(result);
@@ -286,7 +286,7 @@ QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& option
     return {std::ceil(width), std::ceil(height)};
 }
 
-FigureLayout layoutFigure(const core::Result& result, const FigureOptions& options,
+FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& options,
                           const QSizeF& size) {
     checkRequest(result, options);
     FigureLayout layout;
@@ -325,12 +325,12 @@ FigureLayout layoutFigure(const core::Result& result, const FigureOptions& optio
     return layout;
 }
 
-void configureFigureView(HeatmapView& view, std::shared_ptr<const core::Result> result,
+void configureFigureView(HeatmapView& view, std::shared_ptr<const core::ModelOutput> result,
                          const FigureOptions& options, int head) {
-    const core::Result& shown = *result;
+    const core::ModelOutput& shown = *result;
     view.setHoverToolTip(false);
-    view.setData(result, head);
-    view.setTitle(headTitle(head, static_cast<int>(shown.heads.size())));
+    view.setData(result, head, options.layer);
+    view.setTitle(headTitle(head, shown.maps.heads));
     view.setColorMap(options.colorMap);
     view.setShowValues(cellValuesShown(options.values, &shown));
     const bool perHead = options.colorScale == ColorScale::PerHead;
@@ -341,7 +341,7 @@ void configureFigureView(HeatmapView& view, std::shared_ptr<const core::Result> 
         view.setValueRange(0.0, scaleTop(shown, options));
 }
 
-void renderFigure(QCPPainter& painter, const QSizeF& size, const core::Result& result,
+void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutput& result,
                   const FigureOptions& options) {
     const FigureLayout layout = layoutFigure(result, options, size);
     painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
@@ -365,7 +365,7 @@ void renderFigure(QCPPainter& painter, const QSizeF& size, const core::Result& r
     }
 }
 
-QImage renderFigureImage(const core::Result& result, const FigureOptions& options) {
+QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& options) {
     const QSizeF logical =
         options.size.isEmpty() ? naturalFigureSize(result, options) : options.size;
     checkRequest(result, options);
@@ -392,7 +392,7 @@ QImage renderFigureImage(const core::Result& result, const FigureOptions& option
     return image;
 }
 
-bool exportFigure(const QString& path, const core::Result& result, const FigureOptions& options,
+bool exportFigure(const QString& path, const core::ModelOutput& result, const FigureOptions& options,
                   QString* error) {
     auto fail = [&](const QString& message) {
         if (error)

@@ -31,6 +31,7 @@ enum class FigureContent { Grid, Combined, Max, Head, Details };
 struct FigureOptions {
     FigureContent content = FigureContent::Grid; ///< what to draw
     int head = 0; ///< Head: 0 … H−1; Details: the head of the row (or kMeanOfHeads/kMaxOfHeads)
+    int layer = 0; ///< the layer whose heads are drawn
     int query = 0; ///< Details: the query row, 0 … n_q − 1
     int key = -1;  ///< Details: the key to highlight, −1 none
     /// Width × height in pixels (PNG) or points (SVG, PDF); empty = fitted to the content.
@@ -51,10 +52,10 @@ std::optional<ImageFormat> imageFormatForPath(const QString& path);
 
 /// Two lines that let anyone reproduce the figure: the sentence(s), then scoring, normaliser,
 /// heads and d_k, mask, temperature, positional encoding, projection and seed, embeddings.
-QString settingsStamp(const core::Result& result);
+QString settingsStamp(const core::ModelOutput& result);
 
 /// The figure's natural size in logical pixels (96 per inch) for `result` and `options`.
-QSizeF naturalFigureSize(const core::Result& result, const FigureOptions& options);
+QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& options);
 
 /// Where the parts of a figure of `size` (logical pixels) go; empty rectangles are left out.
 struct FigurePanel {
@@ -68,26 +69,26 @@ struct FigureLayout {
     QVector<FigurePanel> panels;
     double scaleTop = 1.0; ///< upper end of the shared colour scale
 };
-FigureLayout layoutFigure(const core::Result& result, const FigureOptions& options,
+FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& options,
                           const QSizeF& size);
 
 /// Sets up `view` to draw head `head` of `result` the way figures draw it.
-void configureFigureView(HeatmapView& view, std::shared_ptr<const core::Result> result,
+void configureFigureView(HeatmapView& view, std::shared_ptr<const core::ModelOutput> result,
                          const FigureOptions& options, int head);
 
 /// Draws the figure into the rectangle (0, 0, size) of `painter`, in logical pixels. Throws
 /// core::InputError for a head or row that `result` does not have.
-void renderFigure(QCPPainter& painter, const QSizeF& size, const core::Result& result,
+void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutput& result,
                   const FigureOptions& options);
 
 /// The figure as a raster image: `options.size` (or the natural size) × `options.scale` pixels,
 /// with the resolution of `options.dpi`. Throws core::InputError like renderFigure.
-QImage renderFigureImage(const core::Result& result, const FigureOptions& options);
+QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& options);
 
 /// Writes the figure to `path` in the format of its extension, atomically: an earlier file is
 /// replaced only when the new one is complete. Returns false with a message in `error` for an
 /// unknown extension, a missing folder, an unwritable path or a bad head or row.
-bool exportFigure(const QString& path, const core::Result& result, const FigureOptions& options,
+bool exportFigure(const QString& path, const core::ModelOutput& result, const FigureOptions& options,
                   QString* error);
 
 } // namespace attnlab::ui

@@ -1,4 +1,6 @@
 #include "heatmap_view.h"
+
+#include "view_options.h"
 #include "plot_lines.h"
 
 #include <qcustomplot.h>
@@ -46,7 +48,15 @@ double degrees(double d) {
 constexpr double kSqrt2 = std::numbers::sqrt2;
 constexpr double kInvSqrt2 = 1.0 / std::numbers::sqrt2;
 
-QString tokenText(const std::vector<core::TokenInfo>& tokens, int index) {
+// True when every cell of `allowed` is visible. memchr finds a false byte far faster than
+// Eigen's all(), which tests 16 million cells of a long sentence one by one.
+bool allVisible(const core::BoolMatrix& allowed) {
+    static_assert(sizeof(bool) == 1);
+    return allowed.size() == 0 ||
+           std::memchr(allowed.data(), 0, static_cast<std::size_t>(allowed.size())) == nullptr;
+}
+
+QString tokenText(const std::vector<core::MapToken>& tokens, int index) {
     if (index < 0 || index >= static_cast<int>(tokens.size()))
         return {};
     return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
@@ -214,7 +224,7 @@ private:
         const QString text = HeatmapView::tr("all keys masked");
         QFont font = v.m_labelFont;
         const QFontMetricsF metrics(font);
-        for (int row : v.m_result->fullyMaskedRows) {
+        for (int row : v.m_result->maps.fullyMaskedRows) {
             if (row < 0 || row >= v.m_rows)
                 continue;
             const QRectF rect = cellRect(0, row, v.m_cols - 1, row);
@@ -480,19 +490,13 @@ void HeatmapView::applyFonts() {
 const core::Matrix* HeatmapView::currentMatrix() const {
     if (!m_result)
         return nullptr;
-    const core::Matrix* matrix = nullptr;
-    if (m_head >= 0 && m_head < static_cast<int>(m_result->heads.size()))
-        matrix = &m_result->heads[static_cast<std::size_t>(m_head)].weights;
-    else if (m_head == MeanOfHeads)
-        matrix = &m_result->meanWeights;
-    else if (m_head == MaxOfHeads)
-        matrix = &m_result->maxWeights;
-    return matrix && matrix->size() > 0 ? matrix : nullptr;
+    return weightsOf(*m_result, m_layer, m_head);
 }
 
-void HeatmapView::setData(std::shared_ptr<const core::Result> result, int head) {
+void HeatmapView::setData(std::shared_ptr<const core::ModelOutput> result, int head, int layer) {
     m_result = std::move(result);
     m_head = head;
+    m_layer = layer;
     const core::Matrix* matrix = currentMatrix();
     if (!matrix) {
         m_result.reset();
@@ -521,13 +525,6 @@ void HeatmapView::setData(std::shared_ptr<const core::Result> result, int head) 
     queueReplot();
 }
 
-// True when every cell of `allowed` is visible. memchr finds a false byte far faster than
-// Eigen's all(), which tests 16 million cells of a long sentence one by one.
-static bool allVisible(const decltype(core::Result::allowed)& allowed) {
-    static_assert(sizeof(bool) == 1);
-    return allowed.size() == 0 ||
-           std::memchr(allowed.data(), 0, static_cast<std::size_t>(allowed.size())) == nullptr;
-}
 
 // The cell range of a side of `count` matrix cells stored as `cells` colour-map cells of
 // `pool` matrix cells each: the centres of the first and last block. QCPColorMap spreads a
@@ -590,7 +587,7 @@ void HeatmapView::applyRange() {
         low = 0.0;
         high = -std::numeric_limits<double>::infinity();
         if (const core::Matrix* matrix = currentMatrix()) {
-            const auto& allowed = m_result->allowed;
+            const auto& allowed = m_result->maps.allowed;
             if (allowed.rows() != m_rows || allowed.cols() != m_cols || allVisible(allowed)) {
                 low = std::min(low, static_cast<double>(matrix->minCoeff()));
                 high = static_cast<double>(matrix->maxCoeff());
@@ -619,7 +616,7 @@ void HeatmapView::rebuildLabels() {
     const double maxWidth = metrics.averageCharWidth() * kMaxLabelChars;
     // Long sentences repeat their words: each distinct token is elided once.
     QHash<QString, QString> elided;
-    auto label = [&](const core::TokenInfo& token) {
+    auto label = [&](const core::MapToken& token) {
         QString text = QString::fromStdString(token.text);
         if (text.size() > kNeverElidedChars) {
             auto it = elided.find(text);
@@ -631,18 +628,18 @@ void HeatmapView::rebuildLabels() {
             text += QLatin1Char('?');
         return text;
     };
-    auto kind = [](const core::TokenInfo& token) {
+    auto kind = [](const core::MapToken& token) {
         if (token.padding)
             return LabelKind::Padding;
         return token.unknown ? LabelKind::Unknown : LabelKind::Normal;
     };
     for (int row = 0; row < m_rows; ++row) {
-        const core::TokenInfo& token = m_result->queryTokens.at(static_cast<std::size_t>(row));
+        const core::MapToken& token = m_result->maps.queryTokens.at(static_cast<std::size_t>(row));
         m_queryLabels.append(label(token));
         m_queryKinds.append(isRowFullyMasked(row) ? LabelKind::FullyMasked : kind(token));
     }
     for (int col = 0; col < m_cols; ++col) {
-        const core::TokenInfo& token = m_result->keyTokens.at(static_cast<std::size_t>(col));
+        const core::MapToken& token = m_result->maps.keyTokens.at(static_cast<std::size_t>(col));
         m_keyLabels.append(label(token));
         m_keyKinds.append(kind(token));
     }
@@ -675,7 +672,7 @@ void HeatmapView::rebuildMask() {
     m_anyMasked = false;
     if (!m_result || m_rows == 0 || m_cols == 0)
         return;
-    const auto& allowed = m_result->allowed;
+    const auto& allowed = m_result->maps.allowed;
     if (allowed.rows() != m_rows || allowed.cols() != m_cols || allVisible(allowed))
         return;
     m_anyMasked = true;
@@ -893,7 +890,7 @@ double HeatmapView::cellValue(int query, int key) const {
 bool HeatmapView::isMasked(int query, int key) const {
     if (!m_result || query < 0 || query >= m_rows || key < 0 || key >= m_cols)
         return false;
-    const auto& allowed = m_result->allowed;
+    const auto& allowed = m_result->maps.allowed;
     if (allowed.rows() != m_rows || allowed.cols() != m_cols)
         return false;
     return !allowed(query, key);
@@ -902,7 +899,7 @@ bool HeatmapView::isMasked(int query, int key) const {
 bool HeatmapView::isRowFullyMasked(int query) const {
     if (!m_result)
         return false;
-    const auto& rows = m_result->fullyMaskedRows;
+    const auto& rows = m_result->maps.fullyMaskedRows;
     return std::find(rows.begin(), rows.end(), query) != rows.end();
 }
 
@@ -912,18 +909,20 @@ QString HeatmapView::hoverText(int query, int key) const {
         return {};
     const QString cell =
         tr("query '%1' → key '%2'")
-            .arg(tokenText(m_result->queryTokens, query), tokenText(m_result->keyTokens, key));
+            .arg(tokenText(m_result->maps.queryTokens, query), tokenText(m_result->maps.keyTokens, key));
     const bool masked = isMasked(query, key);
     const double weight = (*matrix)(query, key);
-    if (m_head >= 0 && m_result->weightsOnly) // imported: the model's weights, nothing else
+    const core::HeadTrace* head = nullptr;
+    if (m_head >= 0 && m_result->trace && m_head < static_cast<int>(m_result->trace->heads.size()))
+        head = &m_result->trace->heads[static_cast<std::size_t>(m_head)];
+    if (m_head >= 0 && !(head && head->traced())) // the model's weights, nothing else
         return tr("%1: weight %2").arg(cell, formatNumber(weight));
-    if (m_head >= 0) {
-        const core::HeadResult& head = m_result->heads[static_cast<std::size_t>(m_head)];
-        const QString score = formatNumber(head.scores(query, key));
+    if (head) {
+        const QString score = formatNumber(head->scores(query, key));
         if (masked)
             return tr("%1: score %2, masked, weight 0").arg(cell, score);
         return tr("%1: score %2, logit %3, weight %4")
-            .arg(cell, score, formatNumber(head.logits(query, key)), formatNumber(weight));
+            .arg(cell, score, formatNumber(head->logits(query, key)), formatNumber(weight));
     }
     if (masked)
         return tr("%1: masked, weight 0").arg(cell);

@@ -35,16 +35,18 @@ class HeatmapView : public QWidget {
     Q_OBJECT
 
 public:
-    /// Special values of the `head` argument of setData.
-    static constexpr int MeanOfHeads = -1;
-    static constexpr int MaxOfHeads = -2;
+    /// Special values of the `head` argument of setData (the core's combinations).
+    static constexpr int MeanOfHeads = core::kMeanOfHeads;
+    static constexpr int MaxOfHeads = core::kMaxOfHeads;
+    static constexpr int Rollout = core::kRollout;
 
     explicit HeatmapView(QWidget* parent = nullptr);
     ~HeatmapView() override;
 
-    /// Shows head `head` of `result` (MeanOfHeads / MaxOfHeads for the combined maps). A null
-    /// result or a head out of range clears the view. The colour map data is reused.
-    void setData(std::shared_ptr<const attnlab::core::Result> result, int head);
+    /// Shows head `head` of layer `layer` of `result` (MeanOfHeads / MaxOfHeads / Rollout for
+    /// the combined maps). A null result or a map that does not exist clears the view. The
+    /// colour map data is reused.
+    void setData(std::shared_ptr<const attnlab::core::ModelOutput> result, int head, int layer = 0);
     void setColorMap(ColorMap map);
     /// Prints the value in each cell; the view skips it when the cells are too small for the text.
     void setShowValues(bool show);
@@ -64,8 +66,9 @@ public:
     void setLineScale(double scale);
     double lineScale() const { return m_lineScale; }
 
-    std::shared_ptr<const attnlab::core::Result> result() const { return m_result; }
+    std::shared_ptr<const attnlab::core::ModelOutput> result() const { return m_result; }
     int head() const { return m_head; }
+    int layer() const { return m_layer; }
     int queryCount() const { return m_rows; }
     int keyCount() const { return m_cols; }
     ColorMap colorMap() const { return m_colorMap; }
@@ -163,8 +166,9 @@ private:
     QCPItemRect* m_hoverItem = nullptr;
     double m_lineScale = 1.0;
 
-    std::shared_ptr<const attnlab::core::Result> m_result;
+    std::shared_ptr<const attnlab::core::ModelOutput> m_result;
     int m_head = 0;
+    int m_layer = 0;
     int m_rows = 0;
     int m_cols = 0;
     ColorMap m_colorMap = ColorMap::Viridis;

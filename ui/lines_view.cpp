@@ -56,8 +56,8 @@ public:
         measure();
     }
 
-    void setResult(std::shared_ptr<const core::Result> result) {
-        const int heads = result ? static_cast<int>(result->heads.size()) : 0;
+    void setResult(std::shared_ptr<const core::ModelOutput> result) {
+        const int heads = result ? result->maps.heads : 0;
         if (heads != static_cast<int>(m_visible.size()))
             m_visible.assign(static_cast<std::size_t>(heads), true);
         m_result = std::move(result);
@@ -73,12 +73,12 @@ public:
     int tokenCount(int side) const {
         if (!m_result || side < 0)
             return 0;
-        return static_cast<int>(side == 0 ? m_result->queryTokens.size()
-                                          : m_result->keyTokens.size());
+        return static_cast<int>(side == 0 ? m_result->maps.queryTokens.size()
+                                          : m_result->maps.keyTokens.size());
     }
 
     QString label(int side, int index) const {
-        const auto& tokens = side == 0 ? m_result->queryTokens : m_result->keyTokens;
+        const auto& tokens = side == 0 ? m_result->maps.queryTokens : m_result->maps.keyTokens;
         return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
     }
 
@@ -161,7 +161,7 @@ public:
         if (!m_result || head < 0 || head >= static_cast<int>(m_visible.size()) ||
             !m_visible[static_cast<std::size_t>(head)])
             return 0.0;
-        const core::Matrix& w = m_result->heads[static_cast<std::size_t>(head)].weights;
+        const core::Matrix& w = m_result->maps.weights[m_result->maps.index(m_layer, head)];
         if (query < 0 || key < 0 || query >= w.rows() || key >= w.cols())
             return 0.0;
         double alpha = std::clamp(static_cast<double>(w(query, key)), 0.0, 1.0);
@@ -184,7 +184,7 @@ public:
         painter.fillRect(rect(), palette().color(QPalette::Base));
         painter.setRenderHint(QPainter::Antialiasing);
         m_drawn = 0;
-        if (!m_result || m_result->heads.empty()) {
+        if (!m_result || m_result->maps.weights.empty()) {
             painter.setPen(kText);
             painter.drawText(rect(), Qt::AlignCenter, LinesView::tr("No result yet."));
             return;
@@ -213,7 +213,7 @@ public:
         for (int k = 0; k < nk; ++k)
             yk[static_cast<std::size_t>(k)] = rowY(1, k);
         for (int pass = 0; pass < 2; ++pass) {
-            for (int h = 0; h < static_cast<int>(m_result->heads.size()); ++h) {
+            for (int h = 0; h < m_result->maps.heads; ++h) {
                 QColor color = LinesView::headColor(h);
                 for (int q = 0; q < nq; ++q)
                     for (int k = 0; k < nk; ++k) {
@@ -238,7 +238,7 @@ public:
             for (int i = 0; i < tokenCount(side); ++i) {
                 const QRect box = labelRect(side, i);
                 const bool isHot = hot.side == side && hot.index == i;
-                const auto& tokens = side == 0 ? m_result->queryTokens : m_result->keyTokens;
+                const auto& tokens = side == 0 ? m_result->maps.queryTokens : m_result->maps.keyTokens;
                 const bool padding = tokens[static_cast<std::size_t>(i)].padding;
                 if (isHot) {
                     painter.setPen(Qt::NoPen);
@@ -274,10 +274,10 @@ public:
     // The strongest line of each visible head from (or to) the token.
     QString tooltipFor(LinesView::TokenRef token) const {
         QStringList lines;
-        for (int h = 0; h < static_cast<int>(m_result->heads.size()); ++h) {
+        for (int h = 0; h < m_result->maps.heads; ++h) {
             if (!m_visible[static_cast<std::size_t>(h)])
                 continue;
-            const core::Matrix& w = m_result->heads[static_cast<std::size_t>(h)].weights;
+            const core::Matrix& w = m_result->maps.weights[m_result->maps.index(m_layer, h)];
             Eigen::Index best = 0;
             const float weight = token.side == 0 ? w.row(token.index).maxCoeff(&best)
                                                  : w.col(token.index).maxCoeff(&best);
@@ -293,7 +293,8 @@ public:
         return scaledPenWidth(hot ? kHotPenWidth : kPenWidth, m_lineScale);
     }
 
-    std::shared_ptr<const core::Result> m_result;
+    std::shared_ptr<const core::ModelOutput> m_result;
+    int m_layer = 0; // the layer whose heads are drawn
     double m_lineScale = 1.0;
     std::vector<bool> m_visible;
     LinesView::TokenRef m_hovered, m_pinned;
@@ -330,7 +331,7 @@ LinesView::LinesView(QWidget* parent) : QWidget(parent) {
 
 LinesView::~LinesView() = default;
 
-void LinesView::setResult(std::shared_ptr<const core::Result> result) {
+void LinesView::setResult(std::shared_ptr<const core::ModelOutput> result) {
     m_canvas->setResult(std::move(result));
     rebuildHeadToggles();
 }

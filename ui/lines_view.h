@@ -37,7 +37,7 @@ public:
     ~LinesView() override;
 
     /// Shows `result`; heads that were switched off stay off while the head count is unchanged.
-    void setResult(std::shared_ptr<const core::Result> result);
+    void setResult(std::shared_ptr<const core::ModelOutput> result);
     /// Marks query `query` like a hovered token while the mouse is elsewhere (−1 clears).
     void setSelection(int head, int query, int key);
 

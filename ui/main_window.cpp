@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "core_text.h"
+
 #include "attention_controller.h"
 #include "color_bar.h"
 #include "controls_panel.h"
@@ -211,7 +213,7 @@ void MainWindow::buildCentral() {
     m_lessonBar->hide();
     layout->addWidget(m_lessonBar);
     connect(hideLesson, &QToolButton::clicked, m_lessonBar, &QWidget::hide);
-    connect(m_layerPicker, &QComboBox::activated, this, &MainWindow::setImportedLayer);
+    connect(m_layerPicker, &QComboBox::activated, this, &MainWindow::setShownLayer);
     connect(backButton, &QToolButton::clicked, this, &MainWindow::closeImport);
 
     // The view bar: layout, head and scale, also reachable from the View menu.
@@ -587,15 +589,12 @@ void MainWindow::compute(const core::Config& config) {
     m_controller->setConfig(m_teaching->applyManual(config));
 }
 
-void MainWindow::onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds) {
-    if (m_imported) {
-        m_liveResult = std::move(result); // shown again when the import is closed
-        return;
-    }
+void MainWindow::onResult(std::shared_ptr<const core::ModelOutput> result,
+                          qint64 elapsedMicroseconds) {
     showResult(std::move(result), elapsedMicroseconds);
 }
 
-void MainWindow::showResult(std::shared_ptr<const core::Result> result,
+void MainWindow::showResult(std::shared_ptr<const core::ModelOutput> result,
                             qint64 elapsedMicroseconds) {
     m_result = std::move(result);
     m_elapsedMicroseconds = elapsedMicroseconds;
@@ -603,15 +602,18 @@ void MainWindow::showResult(std::shared_ptr<const core::Result> result,
     // Unknown tokens are marked in the token strips already; as a message they would make the
     // layout jump at nearly every keystroke (a half-typed word is unknown).
     QStringList warnings;
-    for (const std::string& warning : m_result->warnings)
-        if (warning.find("not in the embeddings") == std::string::npos)
-            warnings << qs(warning);
+    for (const core::Message& warning : m_result->maps.warnings)
+        if (warning.text.find("not in the embeddings") == std::string::npos)
+            warnings << coreText(warning);
     showMessage(warnings.join(QStringLiteral("; ")), false);
-    m_controls->setTokenCount(static_cast<int>(m_result->queryTokens.size()));
+    m_controls->setTokenCount(static_cast<int>(m_result->maps.queryTokens.size()));
     updateTokenStrip(false);
     updateTokenStrip(true);
 
-    const int heads = static_cast<int>(m_result->heads.size());
+    const int heads = m_result->maps.heads;
+    if (m_layer >= m_result->maps.layers)
+        m_layer = 0;
+    updateLayerPicker();
     if (m_focusedHead >= heads)
         m_focusedHead = 0;
     if (m_selectedHead >= heads)
@@ -622,18 +624,27 @@ void MainWindow::showResult(std::shared_ptr<const core::Result> result,
     rebuildViews();
     refreshDetails();
 
-    const int nq = static_cast<int>(m_result->queryTokens.size());
-    const int nk = static_cast<int>(m_result->keyTokens.size());
+    const int nq = static_cast<int>(m_result->maps.queryTokens.size());
+    const int nk = static_cast<int>(m_result->maps.keyTokens.size());
     // Spelled out rather than "%n token(s)": without a loaded translation Qt prints the "(s)".
-    const QString tokens = m_result->cross ? tr("%1 queries × %2 keys").arg(nq).arg(nk)
+    const QString tokens = m_result->maps.cross ? tr("%1 queries × %2 keys").arg(nq).arg(nk)
                            : nq == 1       ? tr("1 token")
                                            : tr("%1 tokens").arg(nq);
     const QString headCount = heads == 1 ? tr("1 head") : tr("%1 heads").arg(heads);
     const double ms = elapsedMicroseconds / 1000.0;
+    if (!m_result->trace) {
+        // A model of its own (imported weights): its name and layers rather than the settings.
+        m_statusLabel->setText(tr("%1 · layer %2 of %3 · %4 heads")
+                                   .arg(qs(m_result->model))
+                                   .arg(m_layer + 1)
+                                   .arg(m_result->maps.layers)
+                                   .arg(heads));
+        return;
+    }
     m_statusLabel->setText(tr("%1 · %2 · d_model %3 · d_k %4 · %5 ms")
                                .arg(tokens, headCount)
                                .arg(m_result->config.dModel)
-                               .arg(m_result->dK)
+                               .arg(m_result->config.dK)
                                .arg(QString::number(ms, 'f', ms < 10 ? 2 : 0)));
 }
 
@@ -684,12 +695,12 @@ void MainWindow::updateTokenStrip(bool source) {
     QLabel* strip = source ? m_sourceTokens : m_sentenceTokens;
     QStringList& tokens = source ? m_sourceStrip : m_sentenceStrip;
     tokens.clear();
-    if (!m_result || (source && !m_result->cross)) {
+    if (!m_result || (source && !m_result->maps.cross)) {
         strip->clear();
         strip->setVisible(!source);
         return;
     }
-    const auto& infos = source ? m_result->keyTokens : m_result->queryTokens;
+    const auto& infos = source ? m_result->maps.keyTokens : m_result->maps.queryTokens;
     // At most kStripLines lines of chips: a long text must not push the heatmaps off screen.
     const QFontMetricsF metrics(strip->font());
     const double lineWidth = std::max(400, strip->width());
@@ -700,7 +711,7 @@ void MainWindow::updateTokenStrip(bool source) {
     double used = 0;
     qsizetype shown = 0;
     QString html;
-    for (const core::TokenInfo& token : infos) {
+    for (const core::MapToken& token : infos) {
         QString text = qs(token.text);
         if (token.unknown)
             text += QLatin1Char('?');
@@ -727,7 +738,7 @@ void MainWindow::updateTokenStrip(bool source) {
 // Heatmaps
 
 QVector<MainWindow::Slot> MainWindow::viewSlots() const {
-    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 0;
+    const int heads = m_result ? m_result->maps.heads : 0;
     QVector<Slot> result;
     if (heads == 0)
         return result;
@@ -853,9 +864,9 @@ void MainWindow::refreshViewData() {
     // per turn of the event loop then, so that typing and the progress bar never stall for the
     // sum of them. Each view schedules the next once it is done (timers due together would run
     // back to back in one turn). A newer refresh makes the pending ones stale.
-    const quint64 refresh = ++m_viewRefresh;
-    const qint64 cells = m_result ? static_cast<qint64>(m_result->queryTokens.size()) *
-                                        static_cast<qint64>(m_result->keyTokens.size())
+    const quint64 refresh = m_viewFills.start();
+    const qint64 cells = m_result ? static_cast<qint64>(m_result->maps.queryTokens.size()) *
+                                        static_cast<qint64>(m_result->maps.keyTokens.size())
                                   : 0;
     if (cells >= kStaggeredViewCells) {
         fillViewsFrom(0, refresh);
@@ -866,19 +877,23 @@ void MainWindow::refreshViewData() {
 }
 
 void MainWindow::fillViewsFrom(int index, quint64 refresh) {
-    if (refresh != m_viewRefresh || index >= m_activeViews.size())
+    if (!m_viewFills.isCurrent(refresh) || index >= m_activeViews.size())
         return;
     fillView(index);
     // A timer, not a queued call: queued calls posted while the event loop delivers posted
     // events run in the same turn, timers wait for the next.
-    if (index + 1 < m_activeViews.size())
-        QTimer::singleShot(1, Qt::PreciseTimer, this,
-                           [this, refresh, next = index + 1] { fillViewsFrom(next, refresh); });
+    if (index + 1 < m_activeViews.size()) {
+        ++m_pendingViewFills;
+        QTimer::singleShot(1, Qt::PreciseTimer, this, [this, refresh, next = index + 1] {
+            --m_pendingViewFills;
+            fillViewsFrom(next, refresh);
+        });
+    }
 }
 
 void MainWindow::fillView(int index) {
     HeatmapView* view = m_activeViews[index];
-    view->setData(m_result, m_activeHeads[index]);
+    view->setData(m_result, m_activeHeads[index], m_layer);
     // The selection follows the data: same row and key while they exist.
     view->setSelection(shownQuery(), shownKey());
 }
@@ -891,7 +906,7 @@ void MainWindow::applyViewOptions() {
     const bool values = cellValuesShown();
     const bool perHead = m_colorScale == ColorScale::PerHead;
     const double high = m_colorScale == ColorScale::Fitted && m_result
-                            ? largestWeight(*m_result, m_activeHeads)
+                            ? largestWeight(*m_result, m_layer, m_activeHeads)
                             : 1.0;
     for (HeatmapView* view : std::as_const(m_activeViews)) {
         view->setColorMap(m_colorMap);
@@ -908,7 +923,7 @@ void MainWindow::applyViewOptions() {
 }
 
 void MainWindow::updateHeadPicker() {
-    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 0;
+    const int heads = m_result ? m_result->maps.heads : 0;
     const bool oneHead = m_layout == HeatmapLayout::OneHead;
     m_headPicker->setVisible(oneHead);
     m_headPickerLabel->setVisible(oneHead);
@@ -929,20 +944,20 @@ void MainWindow::selectInitialRow() {
     // click does: the row of "it" when the sentence has one (the classic "what does it refer
     // to" question of the default sentence), else the first row; its strongest key marked.
     m_selectedOnce = true;
-    const auto& tokens = m_result->queryTokens;
+    const auto& tokens = m_result->maps.queryTokens;
     int query = 0;
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (tokens[i].text == "it") {
             query = static_cast<int>(i);
             break;
         }
-    const int heads = static_cast<int>(m_result->heads.size());
+    const int heads = m_result->maps.heads;
     m_selectedHead = heads > 1 ? HeatmapView::MeanOfHeads : 0;
     m_selectedQuery = query;
     m_selectedKey = -1;
     const core::Matrix& weights =
-        heads > 1 ? m_result->meanWeights : m_result->heads.front().weights;
-    if (query < weights.rows() && weights.cols() > 0 && m_result->allowed.row(query).any()) {
+        m_result->maps.weightsOf(m_layer, heads > 1 ? HeatmapView::MeanOfHeads : 0);
+    if (query < weights.rows() && weights.cols() > 0 && m_result->maps.allowed.row(query).any()) {
         Eigen::Index key = 0;
         weights.row(query).maxCoeff(&key);
         m_selectedKey = static_cast<int>(key);
@@ -975,15 +990,15 @@ void MainWindow::onTeachingCellSelected(int head, int query, int key) {
 }
 
 int MainWindow::shownQuery() const {
-    if (!m_result || m_selectedQuery < 0 || m_result->queryTokens.empty())
+    if (!m_result || m_selectedQuery < 0 || m_result->maps.queryTokens.empty())
         return -1;
     // While the sentence is shorter than the selected row (being retyped), the last row stands
     // in, so the panel follows the word being typed; the selected row comes back with the words.
-    return std::min(m_selectedQuery, static_cast<int>(m_result->queryTokens.size()) - 1);
+    return std::min(m_selectedQuery, static_cast<int>(m_result->maps.queryTokens.size()) - 1);
 }
 
 int MainWindow::shownKey() const {
-    if (!m_result || m_selectedKey >= static_cast<int>(m_result->keyTokens.size()))
+    if (!m_result || m_selectedKey >= static_cast<int>(m_result->maps.keyTokens.size()))
         return -1;
     return m_selectedKey;
 }
@@ -994,7 +1009,7 @@ void MainWindow::refreshDetails() {
         m_details->clear();
         return;
     }
-    m_details->setRow(m_result, m_selectedHead, query, shownKey());
+    m_details->setRow(m_result, m_selectedHead, query, shownKey(), m_layer);
 }
 
 QList<HeatmapView*> MainWindow::heatmapViews() const {
@@ -1018,7 +1033,7 @@ void MainWindow::setHeatmapLayout(HeatmapLayout layout) {
 }
 
 void MainWindow::setFocusedHead(int head) {
-    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 1;
+    const int heads = m_result ? m_result->maps.heads : 1;
     if (head != HeatmapView::MeanOfHeads && head != HeatmapView::MaxOfHeads &&
         (head < 0 || head >= heads))
         head = 0;

@@ -12,6 +12,7 @@
 #include "core/model/imported_attention.h"
 #include "core/io/session.h"
 #include "figure_export.h"
+#include "job_tracker.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -123,8 +124,12 @@ public:
     /// Back to the live model.
     void closeImport();
     bool isShowingImport() const { return m_imported != nullptr; }
-    int importedLayer() const { return m_importedLayer; }
-    void setImportedLayer(int layer);
+    /// Staggered view updates of a large result still to run (tests wait for none).
+    int pendingViewFills() const { return m_pendingViewFills; }
+    /// The layer whose heads the heatmaps show (models with several layers).
+    int shownLayer() const { return m_layer; }
+    void setShownLayer(int layer);
+    void updateLayerPicker();
 
     // Classroom.
     /// Opens a lesson that ships with the program ("03-causal-mask"), untitled: saving asks
@@ -165,7 +170,7 @@ public:
     QDockWidget* controlsDock() const { return m_controlsDock; }
     QDockWidget* detailsDock() const { return m_detailsDock; }
     /// The result the views show (the last good one).
-    std::shared_ptr<const core::Result> currentResult() const { return m_result; }
+    std::shared_ptr<const core::ModelOutput> currentResult() const { return m_result; }
     /// Text of the message strip (empty when hidden) and whether it shows an error.
     QString messageText() const;
     bool messageIsError() const { return m_messageIsError; }
@@ -202,8 +207,8 @@ private:
     void connectController();
     void closeLoadProgress();
 
-    void onResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds);
-    void showResult(std::shared_ptr<const core::Result> result, qint64 elapsedMicroseconds);
+    void onResult(std::shared_ptr<const core::ModelOutput> result, qint64 elapsedMicroseconds);
+    void showResult(std::shared_ptr<const core::ModelOutput> result, qint64 elapsedMicroseconds);
     void onFailed(const QString& message, const QString& field);
     void onSentenceEdited(const QString& text);
     void onSourceEdited(const QString& text);
@@ -226,7 +231,6 @@ private:
     void showExportImageDialog();
     void chooseDataExport();
     void chooseAttentionImport();
-    void showImportedLayer();
     void reportError(const QString& title, const QString& message);
     void onLessonChanged();
 
@@ -267,7 +271,7 @@ private:
 
     QString m_settingsPath;
     AttentionController* m_controller = nullptr;
-    std::shared_ptr<const core::Result> m_result;
+    std::shared_ptr<const core::ModelOutput> m_result;
     qint64 m_elapsedMicroseconds = 0;
 
     // Input.
@@ -344,8 +348,7 @@ private:
     QAction* m_exportDataAction = nullptr;
     std::shared_ptr<const core::ImportedAttention> m_imported;
     QString m_importedName;
-    int m_importedLayer = 0;
-    std::shared_ptr<const core::Result> m_liveResult; ///< the model's result while an import shows
+    int m_layer = 0; ///< the layer shown, 0 … layers − 1
     QFrame* m_importBar = nullptr;
     QLabel* m_importLabel = nullptr;
     QComboBox* m_layerPicker = nullptr;
@@ -363,7 +366,8 @@ private:
     QAction* m_presentAction = nullptr;
     QAction* m_hideControlsAction = nullptr;
     QAction* m_showHiddenAction = nullptr;
-    quint64 m_viewRefresh = 0; ///< makes staggered view updates of an older result stale
+    JobTracker m_viewFills;     ///< makes staggered view updates of an older result stale
+    int m_pendingViewFills = 0; ///< staggered view updates scheduled and not yet run
     bool m_interactive = true;
     int m_unsavedAnswer = 0;
     QString m_lastError;

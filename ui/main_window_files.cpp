@@ -347,12 +347,13 @@ FigureOptions MainWindow::currentFigureOptions() const {
     options.colorMap = m_colorMap;
     options.colorScale = m_colorScale;
     options.values = m_cellValues;
-    if (m_result && m_result->heads.size() == 1 && options.content == FigureContent::Combined)
+    options.layer = m_layer;
+    if (m_result && m_result->maps.heads == 1 && options.content == FigureContent::Combined)
         options.content = FigureContent::Grid; // the mean of one head is that head
     if (m_imported)
         options.titleText = tr("Imported attention: %1, layer %2 of %3")
                                 .arg(m_importedName)
-                                .arg(m_importedLayer + 1)
+                                .arg(m_layer + 1)
                                 .arg(m_imported->layers);
     return options;
 }
@@ -407,7 +408,7 @@ void MainWindow::showExportImageDialog() {
 
 bool MainWindow::exportData(const QString& path, QString* error) {
     QString message;
-    if (!m_result || m_result->weightsOnly) {
+    if (!m_result || !m_result->trace) {
         message = tr("Only results of the built-in model can be exported as data.");
     } else {
         try {
@@ -451,15 +452,9 @@ bool MainWindow::importAttention(const QString& npyPath, const QString& tokensPa
                     tr("The attention could not be imported.\n\n%1").arg(qs(error.what())));
         return false;
     }
-    if (!m_imported)
-        m_liveResult = m_result;
-    m_imported = std::move(imported);
+    m_imported = imported;
     m_importedName = QFileInfo(npyPath).fileName();
-    m_importedLayer = 0;
-    m_layerPicker->clear();
-    for (int layer = 0; layer < m_imported->layers; ++layer)
-        m_layerPicker->addItem(tr("Layer %1").arg(layer + 1), layer);
-    m_layerPicker->setVisible(m_imported->layers > 1);
+    m_layer = 0;
     m_importLabel->setText(tr("Imported attention from %1: %2 × %3 heads, %4 × %5 tokens.")
                                .arg(m_importedName)
                                .arg(m_imported->layers)
@@ -476,7 +471,8 @@ bool MainWindow::importAttention(const QString& npyPath, const QString& tokensPa
     m_source->setEnabled(false);
     m_exportDataAction->setEnabled(false);
     m_selectedOnce = false;
-    showImportedLayer();
+    m_controller->setModel(std::make_shared<const core::ImportedModel>(
+        std::move(imported), m_importedName.toStdString()));
     QStringList notes;
     for (const std::string& warning : m_imported->warnings)
         notes << qs(warning);
@@ -484,23 +480,24 @@ bool MainWindow::importAttention(const QString& npyPath, const QString& tokensPa
     return true;
 }
 
-void MainWindow::setImportedLayer(int layer) {
-    if (!m_imported || layer < 0 || layer >= m_imported->layers)
+void MainWindow::setShownLayer(int layer) {
+    if (!m_result || layer < 0 || layer >= m_result->maps.layers)
         return;
-    m_importedLayer = layer;
+    m_layer = layer;
     m_layerPicker->setCurrentIndex(layer);
-    showImportedLayer();
+    showResult(m_result, m_elapsedMicroseconds);
 }
 
-void MainWindow::showImportedLayer() {
-    auto result =
-        AttentionController::shareResult(core::importedResult(*m_imported, m_importedLayer));
-    showResult(std::move(result), 0);
-    m_statusLabel->setText(tr("%1 · layer %2 of %3 · %4 heads")
-                               .arg(m_importedName)
-                               .arg(m_importedLayer + 1)
-                               .arg(m_imported->layers)
-                               .arg(m_imported->heads));
+void MainWindow::updateLayerPicker() {
+    const int layers = m_result ? m_result->maps.layers : 1;
+    const QSignalBlocker blocker(m_layerPicker);
+    if (m_layerPicker->count() != layers) {
+        m_layerPicker->clear();
+        for (int layer = 0; layer < layers; ++layer)
+            m_layerPicker->addItem(tr("Layer %1").arg(layer + 1), layer);
+    }
+    m_layerPicker->setCurrentIndex(m_layer);
+    m_layerPicker->setVisible(layers > 1);
 }
 
 void MainWindow::closeImport() {
@@ -516,9 +513,8 @@ void MainWindow::closeImport() {
     m_exportDataAction->setEnabled(true);
     showMessage(QString(), false);
     m_selectedOnce = false;
-    if (m_liveResult)
-        showResult(std::move(m_liveResult), m_controller->lastElapsedMicroseconds());
-    m_liveResult.reset();
+    m_layer = 0;
+    m_controller->setModel(nullptr);
 }
 
 void MainWindow::chooseAttentionImport() {

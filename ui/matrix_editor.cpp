@@ -3,7 +3,6 @@
 #include "matrix_table.h"
 
 #include "core/embeddings/embeddings.h"
-#include "core/attention/positional.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -38,9 +37,9 @@ QStringList toQStrings(const std::vector<std::string>& texts) {
     return list;
 }
 
-std::vector<std::string> realTokens(const std::vector<core::TokenInfo>& tokens) {
+std::vector<std::string> realTokens(const std::vector<core::MapToken>& tokens) {
     std::vector<std::string> texts;
-    for (const core::TokenInfo& token : tokens)
+    for (const core::MapToken& token : tokens)
         if (!token.padding)
             texts.push_back(token.text);
     return texts;
@@ -321,12 +320,12 @@ core::Config MatrixEditor::baseConfig() const {
 
 std::vector<std::string> MatrixEditor::queryTokenTexts() const {
     if (m_result)
-        return realTokens(m_result->queryTokens);
+        return realTokens(m_result->maps.queryTokens);
     const core::Config config = baseConfig();
     return tryTokens(config.sentence, config);
 }
 
-void MatrixEditor::setResult(std::shared_ptr<const core::Result> result) {
+void MatrixEditor::setResult(std::shared_ptr<const core::ModelOutput> result) {
     m_result = std::move(result);
     // The tables show the numbers in use whenever they fit, typed or not: editing a cell then
     // changes exactly that number and nothing else.
@@ -337,34 +336,34 @@ void MatrixEditor::setResult(std::shared_ptr<const core::Result> result) {
     refreshTables();
 }
 
+bool MatrixEditor::hasNumbersInUse() const {
+    return m_result && m_result->trace && m_result->trace->queryEmbeddings.size() > 0;
+}
+
 bool MatrixEditor::takeNumbersInUse() {
-    if (!m_result || m_result->heads.empty() || m_result->heads.front().q.size() == 0)
-        return false; // no result, or imported weights without the stages
-    const int dModel = static_cast<int>(m_result->queryInputs.cols());
+    if (!hasNumbersInUse())
+        return false; // no result, or a model without the stages
+    const core::Trace& trace = *m_result->trace;
+    const int dModel = static_cast<int>(trace.queryEmbeddings.cols());
     if (dModel > kMaxEmbeddingWidth)
         return false;
-    const core::Config& config = m_result->config;
-    auto withoutPositions = [&](const core::Matrix& inputs,
-                                const std::vector<core::TokenInfo>& tokens) {
-        core::Matrix x = inputs;
-        // The tables hold the embeddings before the positional encoding is added.
-        if (config.positional == core::PositionalEncoding::Sinusoidal)
-            x -= core::sinusoidalEncoding(static_cast<int>(x.rows()), dModel);
+    // The tables hold the embeddings before the positional encoding is added, and no [PAD].
+    auto realRows = [](const core::Matrix& embeddings, const std::vector<core::MapToken>& tokens) {
         int real = 0;
-        for (const core::TokenInfo& token : tokens)
+        for (const core::MapToken& token : tokens)
             real += token.padding ? 0 : 1;
-        return core::Matrix(x.topRows(real));
+        return core::Matrix(embeddings.topRows(real));
     };
-    m_x = withoutPositions(m_result->queryInputs, m_result->queryTokens);
-    m_xTokens = realTokens(m_result->queryTokens);
-    if (m_result->cross) {
-        m_xk = withoutPositions(m_result->keyInputs, m_result->keyTokens);
-        m_xkTokens = realTokens(m_result->keyTokens);
+    m_x = realRows(trace.queryEmbeddings, m_result->maps.queryTokens);
+    m_xTokens = realTokens(m_result->maps.queryTokens);
+    if (m_result->maps.cross) {
+        m_xk = realRows(trace.keyEmbeddings, m_result->maps.keyTokens);
+        m_xkTokens = realTokens(m_result->maps.keyTokens);
     }
     m_width = std::max(dModel, 1);
     for (int i = 0; i < 3; ++i) {
         m_w[i].clear();
-        for (const core::HeadResult& head : m_result->heads)
+        for (const core::HeadTrace& head : trace.heads)
             m_w[i].push_back(i == 0 ? head.wq : i == 1 ? head.wk : head.wv);
     }
     return true;
@@ -434,11 +433,11 @@ void MatrixEditor::loadPreset(core::Preset preset) {
 }
 
 bool MatrixEditor::copyNumbersInUse() {
-    if (!m_result || m_result->heads.empty() || m_result->heads.front().q.size() == 0) {
+    if (!hasNumbersInUse()) {
         setStatus(tr("There are no numbers in use yet."));
         return false;
     }
-    const int dModel = static_cast<int>(m_result->queryInputs.cols());
+    const int dModel = static_cast<int>(m_result->trace->queryEmbeddings.cols());
     if (!takeNumbersInUse()) {
         setStatus(tr("The embeddings have %1 numbers per token; the tables take at most %2. "
                      "Choose d_model ≤ %2 first.")
@@ -590,7 +589,7 @@ void MatrixEditor::refreshControls() {
     m_headLabel->setVisible(heads > 1);
     m_cosineScale->setValue(config.cosineScale);
     m_additiveWidth->setValue(std::clamp(config.additiveDim, 0, 64));
-    const bool small = m_result && m_result->queryInputs.cols() <= kMaxEmbeddingWidth;
+    const bool small = m_result && m_result->trace->queryInputs.cols() <= kMaxEmbeddingWidth;
     m_copyInUse->setEnabled(small);
     m_copyInUse->setToolTip(
         small ? tr("Fills the tables with the embeddings and projections the workspace uses now, "
@@ -627,8 +626,8 @@ void MatrixEditor::refreshTablesNow() {
     m_xTable->setEditable(true);
     const bool cross = !config.source.empty();
     if (cross) {
-        const std::vector<std::string> source = m_result && m_result->cross
-                                                    ? realTokens(m_result->keyTokens)
+        const std::vector<std::string> source = m_result && m_result->maps.cross
+                                                    ? realTokens(m_result->maps.keyTokens)
                                                     : tryTokens(config.source, config);
         m_xk = core::fitManualEmbeddings(m_xk.size() > 0 ? m_xk : m_x,
                                          m_xk.size() > 0 ? m_xkTokens : m_xTokens, source, m_width);

@@ -45,7 +45,7 @@ public:
     /// Mirrors the result: its tokens and head count, and its embeddings and projections
     /// whenever d_model ≤ kMaxEmbeddingWidth (typed or not), so that editing a cell changes
     /// only that number.
-    void setResult(std::shared_ptr<const core::Result> result);
+    void setResult(std::shared_ptr<const core::ModelOutput> result);
 
     /// `config` with the typed matrices filled in where it asks for manual embeddings or
     /// projections, fitted to its tokens (rows of known tokens kept, new tokens from the
@@ -95,11 +95,12 @@ private:
     void onEmbeddingEdited(bool source, int row, int col, double value);
     void onProjectionEdited(int which, int row, int col, double value);
     std::vector<std::string> queryTokenTexts() const;
+    bool hasNumbersInUse() const;
     bool takeNumbersInUse();
     void setStatus(const QString& text);
 
     std::function<core::Config()> m_baseProvider;
-    std::shared_ptr<const core::Result> m_result;
+    std::shared_ptr<const core::ModelOutput> m_result;
 
     // The typed numbers and the tokens their rows belong to.
     core::Matrix m_x, m_xk;

@@ -290,9 +290,9 @@ void ScalingView::fillCharts() {
     updateMarkers();
 }
 
-void ScalingView::setResult(std::shared_ptr<const core::Result> result) {
+void ScalingView::setResult(std::shared_ptr<const core::ModelOutput> result) {
     m_result = std::move(result);
-    if (m_result && m_head >= static_cast<int>(m_result->heads.size()))
+    if (m_result && m_head >= m_result->maps.heads)
         m_head = 0;
     if (isVisible())
         updateHistogram();
@@ -301,7 +301,7 @@ void ScalingView::setResult(std::shared_ptr<const core::Result> result) {
 }
 
 void ScalingView::setSelection(int head, int, int) {
-    if (!m_result || head < 0 || head >= static_cast<int>(m_result->heads.size()) || head == m_head)
+    if (!m_result || head < 0 || head >= m_result->maps.heads || head == m_head)
         return;
     m_head = head;
     if (isVisible())
@@ -312,9 +312,10 @@ void ScalingView::setSelection(int head, int, int) {
 
 void ScalingView::updateHistogram() {
     m_histogramDirty = false;
-    const core::HeadResult* head = nullptr;
-    if (m_result && m_head < static_cast<int>(m_result->heads.size()))
-        head = &m_result->heads[static_cast<std::size_t>(m_head)];
+    const core::HeadTrace* head = nullptr;
+    if (m_result && m_result->trace && m_head >= 0 &&
+        m_head < static_cast<int>(m_result->trace->heads.size()))
+        head = &m_result->trace->heads[static_cast<std::size_t>(m_head)];
     if (!head || head->scores.size() == 0) {
         m_histogram = {};
         m_bars->data()->clear();
@@ -343,7 +344,7 @@ void ScalingView::updateHistogram() {
             .arg(m_head + 1)
             .arg(QString::fromUtf8(core::toString(config.scoring).data(),
                                    static_cast<qsizetype>(core::toString(config.scoring).size())))
-            .arg(m_result->dK)
+            .arg(m_result->config.dK)
             .arg(m_histogram.values)
             .arg(HeatmapView::formatNumber(m_histogram.mean),
                  HeatmapView::formatNumber(m_histogram.variance)));
@@ -352,7 +353,7 @@ void ScalingView::updateHistogram() {
 }
 
 void ScalingView::updateMarkers() {
-    const int dK = m_result ? m_result->dK : 0;
+    const int dK = m_result ? m_result->config.dK : 0;
     for (QCustomPlot* plot : {m_variance, m_entropy, m_maxWeight}) {
         setMarker(plot, dK);
         plot->replot(QCustomPlot::rpQueuedReplot);

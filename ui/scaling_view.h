@@ -33,7 +33,7 @@ public:
     ~ScalingView() override;
 
     /// The head whose raw scores the histogram shows, and whose d_k is marked on the charts.
-    void setResult(std::shared_ptr<const core::Result> result);
+    void setResult(std::shared_ptr<const core::ModelOutput> result);
     void setSelection(int head, int query, int key);
 
     /// Starts the study with `keys` keys per query and `seed` (also done on the first show).
@@ -83,7 +83,7 @@ private:
     bool m_running = false;
     bool m_started = false;
 
-    std::shared_ptr<const core::Result> m_result;
+    std::shared_ptr<const core::ModelOutput> m_result;
     int m_head = 0;
     core::Histogram m_histogram;
     bool m_histogramDirty = false;

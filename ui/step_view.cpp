@@ -1,5 +1,9 @@
 #include "step_view.h"
 
+#include "core_text.h"
+#include "core/attention/normalizer.h"
+#include "core/teaching/cell_arithmetic.h"
+
 #include "heatmap_view.h"
 #include "matrix_table.h"
 
@@ -26,10 +30,10 @@ QString fmt(double value) {
     return HeatmapView::formatNumber(value);
 }
 
-// Weights imported from a model come without Q, K, V and scores: nothing to step through.
-bool weightsOnly(const core::Result& result) {
-    return !result.heads.empty() && result.heads.front().q.size() == 0 &&
-           result.heads.front().weights.size() > 0;
+// A model without a trace (imported weights, a transformer read from disk) has only its
+// weights: nothing to step through.
+bool weightsOnly(const core::ModelOutput& result) {
+    return !result.trace;
 }
 QString param(double value) {
     return QString::number(value, 'g', 4);
@@ -72,22 +76,10 @@ bool isQueryKey(StageKind kind) {
 }
 
 QString normalizerName(core::Normalizer normalizer) {
-    switch (normalizer) {
-    case core::Normalizer::Softmax:
-        return StepView::tr("softmax");
-    case core::Normalizer::Sparsemax:
-        return StepView::tr("sparsemax");
-    case core::Normalizer::Relu:
-        return StepView::tr("relu-norm");
-    case core::Normalizer::Sigmoid:
-        return StepView::tr("sigmoid");
-    case core::Normalizer::Hardmax:
-        return StepView::tr("hardmax");
-    }
-    return {};
+    return coreText(core::normalizerEntry(normalizer).shortName);
 }
 
-QString tokenText(const std::vector<core::TokenInfo>& tokens, int index) {
+QString tokenText(const std::vector<core::MapToken>& tokens, int index) {
     if (index < 0 || index >= static_cast<int>(tokens.size()))
         return QString::number(index + 1);
     return QString::fromStdString(tokens[static_cast<std::size_t>(index)].text);
@@ -196,7 +188,7 @@ QString StepView::stepTitle(int step) const {
     }
 }
 
-void StepView::setResult(std::shared_ptr<const core::Result> result) {
+void StepView::setResult(std::shared_ptr<const core::ModelOutput> result) {
     m_result = std::move(result);
     if (isVisible())
         rebuild();
@@ -205,14 +197,14 @@ void StepView::setResult(std::shared_ptr<const core::Result> result) {
 }
 
 void StepView::setSelection(int head, int query, int key) {
-    if (m_result && head >= 0 && head < static_cast<int>(m_result->heads.size()) &&
+    if (m_result && head >= 0 && head < m_result->maps.heads &&
         head != m_head) {
         m_head = head;
         m_dirty = true;
     }
-    if (query >= 0 && key < 0 && m_result && m_head < static_cast<int>(m_result->heads.size())) {
+    if (query >= 0 && key < 0 && m_result && m_head < m_result->maps.heads) {
         // A row without a key: point at the key the row weighs most.
-        const auto& argmax = m_result->heads[static_cast<std::size_t>(m_head)].argmax;
+        const auto& argmax = m_result->maps.argmax[m_result->maps.index(0, m_head)];
         key =
             query < static_cast<int>(argmax.size()) ? argmax[static_cast<std::size_t>(query)] : -1;
     }
@@ -281,7 +273,7 @@ int StepView::stageIndex(StageKind kind) const {
 void StepView::rebuild() {
     m_dirty = false;
     m_stages.clear();
-    const int heads = m_result ? static_cast<int>(m_result->heads.size()) : 0;
+    const int heads = m_result ? m_result->maps.heads : 0;
     if (m_head >= heads)
         m_head = 0;
     {
@@ -358,7 +350,7 @@ QStringList StepView::axisLabels(core::StageAxis axis, int count) const {
     case core::StageAxis::QueryTokens:
     case core::StageAxis::KeyTokens: {
         const auto& tokens =
-            axis == core::StageAxis::QueryTokens ? m_result->queryTokens : m_result->keyTokens;
+            axis == core::StageAxis::QueryTokens ? m_result->maps.queryTokens : m_result->maps.keyTokens;
         for (int i = 0; i < count; ++i)
             labels << tokenText(tokens, i);
         break;
@@ -390,7 +382,7 @@ void StepView::updateTables() {
 
 QString StepView::stageCaption(const core::Stage& stage) const {
     const core::Config& config = m_result->config;
-    const bool cross = m_result->cross;
+    const bool cross = m_result->maps.cross;
     QString name;
     switch (stage.kind) {
     case StageKind::QueryInputs:
@@ -441,23 +433,7 @@ QString StepView::stageCaption(const core::Stage& stage) const {
         name = tr("Q·Kᵀ");
         break;
     case StageKind::Scores:
-        switch (config.scoring) {
-        case core::ScoringFunction::Dot:
-            name = tr("S = Q·Kᵀ");
-            break;
-        case core::ScoringFunction::ScaledDot:
-            name = tr("S = Q·Kᵀ / √%1").arg(m_result->dK);
-            break;
-        case core::ScoringFunction::General:
-            name = tr("S = Q·W_a·Kᵀ");
-            break;
-        case core::ScoringFunction::Additive:
-            name = tr("S = vᵀ·tanh(W₁q + W₂k)");
-            break;
-        case core::ScoringFunction::Cosine:
-            name = tr("S = %1 · cos(q, k)").arg(param(config.cosineScale));
-            break;
-        }
+        name = coreText(core::scoringEntry(config.scoring).stageFormula);
         break;
     case StageKind::Logits:
         name = tr("L = S / %1").arg(param(config.temperature));
@@ -479,43 +455,21 @@ QString StepView::stageCaption(const core::Stage& stage) const {
 }
 
 QString StepView::scoringFormula(core::ScoringFunction scoring) {
-    switch (scoring) {
-    case core::ScoringFunction::Dot:
-        return tr("score(q, k) = q · k");
-    case core::ScoringFunction::ScaledDot:
-        return tr("score(q, k) = q · k / √d_k");
-    case core::ScoringFunction::General:
-        return tr("score(q, k) = q · W_a · kᵀ");
-    case core::ScoringFunction::Additive:
-        return tr("score(q, k) = vᵀ · tanh(W₁q + W₂k)");
-    case core::ScoringFunction::Cosine:
-        return tr("score(q, k) = s · (q · k) / (‖q‖ ‖k‖)");
-    }
-    return {};
+    return coreText(core::scoringEntry(scoring).formula);
 }
 
 QString StepView::formulaText() const {
     if (!m_result)
         return tr("No result yet: type a sentence.");
     if (weightsOnly(*m_result))
-        return tr("These weights were imported: there are no intermediate stages to show.");
+        return tr("This model keeps only its weights: there are no intermediate stages to show.");
     const core::Config& config = m_result->config;
     QString formula = scoringFormula(config.scoring);
-    switch (config.scoring) {
-    case core::ScoringFunction::ScaledDot:
-        formula += tr("   (d_k = %1, √d_k = %2)")
-                       .arg(m_result->dK)
-                       .arg(fmt(std::sqrt(static_cast<double>(m_result->dK))));
-        break;
-    case core::ScoringFunction::Cosine:
-        formula += tr("   (s = %1)").arg(param(config.cosineScale));
-        break;
-    case core::ScoringFunction::Additive:
-        formula += tr("   (d_a = %1)").arg(m_result->dA);
-        break;
-    default:
-        break;
-    }
+    const core::ScoringEntry& scoring = core::scoringEntry(config.scoring);
+    if (scoring.formulaValues)
+        formula += stepText(scoring.formulaValues(core::ScoringSetup{
+                                config.dK, config.additiveDim, false, config.cosineScale}),
+                            fmt, param);
     QString logits = tr("L = S / T   (T = %1)").arg(param(config.temperature));
     if (config.positional == core::PositionalEncoding::Alibi)
         logits = tr("L = S / T − m·|i − j|   (T = %1, ALiBi)").arg(param(config.temperature));
@@ -530,7 +484,8 @@ QString StepView::arithmeticText() const {
     if (index < 0)
         return {};
     const core::Config& config = m_result->config;
-    const core::HeadResult& h = m_result->heads[static_cast<std::size_t>(m_head)];
+    const core::HeadTrace& h = m_result->trace->heads[static_cast<std::size_t>(m_head)];
+    const core::Matrix& weights = m_result->maps.weights[m_result->maps.index(0, m_head)];
     const int i = m_selectedRow, c = m_selectedCol;
     const core::Matrix& values = m_stages[static_cast<std::size_t>(index)].values;
 
@@ -549,77 +504,54 @@ QString StepView::arithmeticText() const {
 
     if (isQueryKey(m_selectedKind)) {
         const int j = c;
-        const QString q = tokenText(m_result->queryTokens, i);
-        const QString k = tokenText(m_result->keyTokens, j);
+        const QString q = tokenText(m_result->maps.queryTokens, i);
+        const QString k = tokenText(m_result->maps.keyTokens, j);
         QStringList parts;
-        const double dot = h.q.row(i).cast<double>().dot(h.k.row(j).cast<double>());
-        const double score = h.scores(i, j);
-        switch (config.scoring) {
-        case core::ScoringFunction::Dot:
-            parts << tr("S = q·k = %1").arg(spelledSum(rowOf(h.q, i), rowOf(h.k, j), dot));
-            break;
-        case core::ScoringFunction::ScaledDot:
-            parts << tr("q·k = %1").arg(spelledSum(rowOf(h.q, i), rowOf(h.k, j), dot))
-                  << tr("S = q·k / √%1 = %2 / %3 = %4")
-                         .arg(m_result->dK)
-                         .arg(fmt(dot), fmt(std::sqrt(static_cast<double>(m_result->dK))),
-                              fmt(score));
-            break;
-        case core::ScoringFunction::General:
-            parts << tr("S = q·W_a·kᵀ = %1").arg(fmt(score));
-            break;
-        case core::ScoringFunction::Additive:
-            parts << tr("S = vᵀ·tanh(W₁q + W₂k) = %1").arg(fmt(score));
-            break;
-        case core::ScoringFunction::Cosine: {
-            const double nq = h.q.row(i).cast<double>().norm();
-            const double nk = h.k.row(j).cast<double>().norm();
-            parts << tr("S = %1 · q·k / (‖q‖·‖k‖) = %1 · %2 / (%3 · %4) = %5")
-                         .arg(param(config.cosineScale), fmt(dot), fmt(nq), fmt(nk), fmt(score));
-            break;
+        // q·k spelled out where the scores are made of it; its value is the model's (the Q·Kᵀ
+        // stage, or the scores themselves for dot).
+        const core::ScoringEntry& scoring = core::scoringEntry(config.scoring);
+        const int dots = stageIndex(StageKind::DotProducts);
+        if (dots >= 0 || scoring.scoresAreDotProducts) {
+            const double dot = dots >= 0 ? m_stages[static_cast<std::size_t>(dots)].values(i, j)
+                                         : h.scores(i, j);
+            parts << tr("q·k = %1").arg(spelledSum(rowOf(h.q, i), rowOf(h.k, j), dot));
         }
-        }
-        const int logitsIndex = stageIndex(StageKind::Logits);
-        const double logit = logitsIndex >= 0
-                                 ? m_stages[static_cast<std::size_t>(logitsIndex)].values(i, j)
-                                 : h.logits(i, j);
-        if (config.positional == core::PositionalEncoding::Alibi)
-            parts << tr("L = %1 / %2 + ALiBi %3 = %4")
-                         .arg(fmt(score), param(config.temperature),
-                              fmt(logit - score / config.temperature), fmt(logit));
-        else
-            parts << tr("L = %1 / %2 = %3").arg(fmt(score), param(config.temperature), fmt(logit));
-        if (!m_result->allowed(i, j))
-            parts << tr("masked → −∞");
-        parts << tr("A = %1 of row “%2”, at “%3” = %4")
-                     .arg(normalizerName(config.normalizer), q, k, fmt(h.weights(i, j)));
+        const std::vector<core::ArithmeticStep> steps =
+            core::cellArithmetic(*m_result, m_head, i, j);
+        // The first step of a dot product repeats what the spelled sum just showed.
+        for (std::size_t s = (dots >= 0 || scoring.scoresAreDotProducts) ? 1 : 0;
+             s < steps.size(); ++s)
+            parts << stepText(steps[s], fmt, param);
         return tr("query “%1” · key “%2”:  %3").arg(q, k, parts.join(QStringLiteral(",   ")));
     }
 
     switch (m_selectedKind) {
     case StageKind::Context:
         return tr("C[%1, %2] = Σ_j A[%1, j] · V[j, %2] = %3")
-            .arg(tokenText(m_result->queryTokens, i))
+            .arg(tokenText(m_result->maps.queryTokens, i))
             .arg(c + 1)
-            .arg(spelledSum(rowOf(h.weights, i), columnOf(h.v, c), h.context(i, c)));
+            .arg(spelledSum(rowOf(weights, i), columnOf(h.v, c), h.context(i, c)));
     case StageKind::Q:
     case StageKind::K:
     case StageKind::V: {
         const bool query = m_selectedKind == StageKind::Q;
-        const core::Matrix& x = query ? m_result->queryInputs : m_result->keyInputs;
+        const core::Matrix& x = query ? m_result->trace->queryInputs : m_result->trace->keyInputs;
         const core::Matrix& w = m_selectedKind == StageKind::Q   ? h.wq
                                 : m_selectedKind == StageKind::K ? h.wk
                                                                  : h.wv;
         const QString name = m_selectedKind == StageKind::Q   ? QStringLiteral("Q")
                              : m_selectedKind == StageKind::K ? QStringLiteral("K")
                                                               : QStringLiteral("V");
-        const double product = x.row(i).cast<double>().dot(w.col(c).cast<double>());
+        // The model's X·W: before the rotation where RoPE turns it afterwards.
+        const core::Matrix& beforeRope = m_selectedKind == StageKind::Q ? h.qBeforeRope : h.kBeforeRope;
+        const bool rotated = m_selectedKind != StageKind::V && beforeRope.size() > 0;
+        const double product = rotated ? beforeRope(i, c) : values(i, c);
         QString text =
             tr("%1[%2, %3] = X[%2] · W_%4[:, %3] = %5")
-                .arg(name, tokenText(query ? m_result->queryTokens : m_result->keyTokens, i))
+                .arg(name, tokenText(query ? m_result->maps.queryTokens : m_result->maps.keyTokens, i))
                 .arg(c + 1)
                 .arg(name.toLower(), spelledSum(rowOf(x, i), columnOf(w, c), product));
-        if (config.positional == core::PositionalEncoding::Rope && m_selectedKind != StageKind::V)
+        if (rotated)
             text += tr(", then rotated by RoPE → %1").arg(fmt(values(i, c)));
         return text;
     }
@@ -654,7 +586,7 @@ void StepView::applyHighlights() {
         return;
     }
     const std::vector<core::StageHighlight> highlights = core::traceSources(
-        m_stages, index, m_selectedRow, m_selectedCol, m_result && m_result->cross);
+        m_stages, index, m_selectedRow, m_selectedCol, m_result && m_result->maps.cross);
     for (qsizetype i = 0; i < m_widgets.size(); ++i)
         m_widgets[i].table->setHighlight(highlights[static_cast<std::size_t>(i)]);
 }

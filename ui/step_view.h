@@ -33,7 +33,7 @@ public:
 
     /// Shows `result` (null clears). The stages are rebuilt when the view is visible, else on
     /// the next show, so a hidden view costs nothing while the user types.
-    void setResult(std::shared_ptr<const core::Result> result);
+    void setResult(std::shared_ptr<const core::ModelOutput> result);
     /// Shows head `head` and selects weight cell (query, key) (−1: keep the head, clear the
     /// cell). Does not emit cellSelected.
     void setSelection(int head, int query, int key);
@@ -97,7 +97,7 @@ private:
     QVector<StageWidgets> m_widgets;
     QVector<QLabel*> m_stepLabels;
 
-    std::shared_ptr<const core::Result> m_result;
+    std::shared_ptr<const core::ModelOutput> m_result;
     std::vector<core::Stage> m_stages;
     std::vector<core::StageKind> m_layoutKinds; ///< kinds the widgets were built for
     int m_head = 0;

@@ -75,7 +75,7 @@ void TeachingPanel::setWorkspace(AttentionController* controller) {
     if (!m_workspace)
         return;
     connect(m_workspace, &AttentionController::resultReady, this,
-            [this](std::shared_ptr<const core::Result> result, qint64) { setResult(result); });
+            [this](std::shared_ptr<const core::ModelOutput> result, qint64) { setResult(result); });
     connect(m_workspace, &QObject::destroyed, this, [this] { m_workspace = nullptr; });
     if (m_workspace->lastResult())
         setResult(m_workspace->lastResult());
@@ -87,7 +87,7 @@ core::Config TeachingPanel::workspaceConfig() const {
     return m_result ? m_result->config : core::Config{};
 }
 
-void TeachingPanel::setResult(std::shared_ptr<const core::Result> result) {
+void TeachingPanel::setResult(std::shared_ptr<const core::ModelOutput> result) {
     m_result = std::move(result);
     // Only the page on screen follows at once; the others when they are shown. With thousands
     // of tokens a hidden Lines or Compare page would otherwise cost tens of milliseconds per

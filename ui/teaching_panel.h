@@ -38,7 +38,7 @@ public:
     /// starting point of every edit. The controller must outlive the panel or be null.
     void setWorkspace(AttentionController* controller);
     /// Shows `result` in every view (done automatically after setWorkspace).
-    void setResult(std::shared_ptr<const core::Result> result);
+    void setResult(std::shared_ptr<const core::ModelOutput> result);
     /// Mirrors a selection made elsewhere: head, query row, key column (−1: none). Emits
     /// nothing.
     void setSelection(int head, int query, int key);
@@ -52,7 +52,7 @@ public:
     /// AttentionController::setConfig, so typing a new sentence in manual mode keeps working.
     core::Config applyManual(const core::Config& config) const;
 
-    std::shared_ptr<const core::Result> result() const { return m_result; }
+    std::shared_ptr<const core::ModelOutput> result() const { return m_result; }
     StepView* stepView() const { return m_steps; }
     MatrixEditor* matrixEditor() const { return m_editor; }
     CompareView* compareView() const { return m_compare; }
@@ -73,7 +73,7 @@ private:
     void refreshShownPage();
 
     AttentionController* m_workspace = nullptr;
-    std::shared_ptr<const core::Result> m_result;
+    std::shared_ptr<const core::ModelOutput> m_result;
     StepView* m_steps = nullptr;
     MatrixEditor* m_editor = nullptr;
     CompareView* m_compare = nullptr;

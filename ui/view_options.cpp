@@ -69,7 +69,7 @@ std::optional<ColorScale> colorScaleFromKey(const QString& key) {
                    colorScaleKey);
 }
 
-bool cellValuesShown(CellValues mode, const core::Result* result) {
+bool cellValuesShown(CellValues mode, const core::ModelOutput* result) {
     switch (mode) {
     case CellValues::Shown:
         return true;
@@ -78,8 +78,8 @@ bool cellValuesShown(CellValues mode, const core::Result* result) {
     case CellValues::Automatic:
         break;
     }
-    return result && static_cast<int>(result->queryTokens.size()) <= kAutoValuesMaxTokens &&
-           static_cast<int>(result->keyTokens.size()) <= kAutoValuesMaxTokens;
+    return result && result->maps.queries() <= kAutoValuesMaxTokens &&
+           result->maps.keys() <= kAutoValuesMaxTokens;
 }
 
 QString headTitle(int head, int heads) {
@@ -92,22 +92,14 @@ QString headTitle(int head, int heads) {
     return QCoreApplication::translate("HeadTitle", "Head %1").arg(head + 1);
 }
 
-const core::Matrix* weightsOf(const core::Result& result, int head) {
-    const core::Matrix* weights = nullptr;
-    if (head == kMeanOfHeads)
-        weights = &result.meanWeights;
-    else if (head == kMaxOfHeads)
-        weights = &result.maxWeights;
-    else if (head >= 0 && head < static_cast<int>(result.heads.size()))
-        weights = &result.heads[static_cast<std::size_t>(head)].weights;
+const core::Matrix* weightsOf(const core::ModelOutput& result, int layer, int head) {
+    const core::Matrix* weights = result.maps.map(layer, head);
     return weights && weights->size() > 0 ? weights : nullptr;
 }
 
-double largestWeight(const core::Result& result, const QVector<int>& heads) {
-    double largest = 0.0;
-    for (int head : heads)
-        if (const core::Matrix* weights = weightsOf(result, head))
-            largest = std::max(largest, static_cast<double>(weights->maxCoeff()));
+double largestWeight(const core::ModelOutput& result, int layer, const QVector<int>& heads) {
+    const double largest =
+        result.maps.largestWeight(layer, std::vector<int>(heads.begin(), heads.end()));
     return largest > 0 ? largest : 1.0;
 }
 

@@ -22,9 +22,10 @@ enum class ColorScale { ZeroToOne, Fitted, PerHead };
 
 inline constexpr int kAutoValuesMaxTokens = 12;
 
-/// Head indices beyond 0 … H−1 (same values as HeatmapView's).
-inline constexpr int kMeanOfHeads = -1;
-inline constexpr int kMaxOfHeads = -2;
+/// Head indices beyond 0 … H−1 (the core's combinations).
+using core::kMaxOfHeads;
+using core::kMeanOfHeads;
+using core::kRollout;
 
 QString layoutKey(HeatmapLayout layout); ///< grid | one | combined
 QString cellValuesKey(CellValues mode);  ///< auto | on | off
@@ -34,17 +35,18 @@ std::optional<CellValues> cellValuesFromKey(const QString& key);
 std::optional<ColorScale> colorScaleFromKey(const QString& key);
 
 /// Whether numbers are printed in the cells of `result` in `mode`.
-bool cellValuesShown(CellValues mode, const core::Result* result);
+bool cellValuesShown(CellValues mode, const core::ModelOutput* result);
 
 /// "Head 3", "Mean of 8 heads", "Max of 8 heads" (translated).
 QString headTitle(int head, int heads);
 
-/// The weights of head `head` (or kMeanOfHeads / kMaxOfHeads); null when it does not exist.
-const core::Matrix* weightsOf(const core::Result& result, int head);
+/// The weights of head `head` (or kMeanOfHeads / kMaxOfHeads / kRollout) of `layer`; null when
+/// it does not exist.
+const core::Matrix* weightsOf(const core::ModelOutput& result, int layer, int head);
 
-/// The largest weight among `heads` of `result` (masked cells hold 0 and never win); 1 when
+/// The largest weight among `heads` of `layer` (masked cells hold 0 and never win); 1 when
 /// there is none above 0. The upper end of the fitted colour scale.
-double largestWeight(const core::Result& result, const QVector<int>& heads);
+double largestWeight(const core::ModelOutput& result, int layer, const QVector<int>& heads);
 
 /// QString from UTF-8 bytes of the core.
 QString qs(std::string_view text);

@@ -70,7 +70,7 @@ TEST(ParseArguments, NoOptionsGiveTheCoreDefaults) {
     EXPECT_EQ(options.config.sentence, defaults.sentence);
     EXPECT_EQ(options.config.heads, defaults.heads);
     EXPECT_EQ(options.config.dModel, defaults.dModel);
-    EXPECT_EQ(options.config.dK, 0);
+    EXPECT_EQ(options.config.config.dK, 0);
     EXPECT_EQ(options.config.scoring, defaults.scoring);
     EXPECT_EQ(options.config.embeddings, core::EmbeddingSource::Builtin);
     EXPECT_TRUE(options.exportDataPath.empty());
@@ -104,7 +104,7 @@ TEST(ParseArguments, EveryOptionSetsItsField) {
     EXPECT_FLOAT_EQ(c.temperature, 0.25f);
     EXPECT_EQ(c.heads, 4);
     EXPECT_EQ(c.dModel, 32);
-    EXPECT_EQ(c.dK, 6);
+    EXPECT_EQ(c.config.dK, 6);
     EXPECT_FLOAT_EQ(c.cosineScale, 5.5f);
     EXPECT_EQ(c.mask.kind, core::MaskKind::Window);
     EXPECT_EQ(c.mask.window, 2);

@@ -44,14 +44,13 @@ core::Config largeConfig(int tokens, const std::string& tag = "w") {
     return config;
 }
 
+// Waits until every run (and load) on the workers has finished and reported back.
 bool waitUntilIdle(AttentionController& controller, int timeoutMs = 60000) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (controller.isBusy() && !deadline.hasExpired())
-        QTest::qWait(5);
-    // Let the finished (or cancelled) worker report back.
-    QTest::qWait(20);
-    QCoreApplication::processEvents();
-    return !controller.isBusy();
+    return controller.waitForBackgroundWork(timeoutMs) && !controller.isBusy();
+}
+
+double workOf(const core::Config& config) {
+    return core::BuiltinModel().estimateWork(config);
 }
 
 QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& contents) {
@@ -73,7 +72,7 @@ TEST(AttentionController, SmallInputAnswersSynchronously) {
     EXPECT_EQ(busy.count(), 0);
     EXPECT_FALSE(controller.isBusy());
     ASSERT_TRUE(controller.lastResult());
-    EXPECT_EQ(ready.at(0).at(0).value<std::shared_ptr<const core::Result>>(),
+    EXPECT_EQ(ready.at(0).at(0).value<std::shared_ptr<const core::ModelOutput>>(),
               controller.lastResult());
     EXPECT_GE(ready.at(0).at(1).toLongLong(), 0);
 }
@@ -82,13 +81,13 @@ TEST(AttentionController, ResultHasTheCoreWeights) {
     AttentionController controller;
     const core::Config config = smallConfig();
     controller.setConfig(config);
-    const core::Result expected = core::compute(config);
+    const core::ModelOutput expected = core::runBuiltin(config);
     const auto result = controller.lastResult();
     ASSERT_TRUE(result);
-    ASSERT_EQ(result->heads.size(), expected.heads.size());
-    for (std::size_t h = 0; h < expected.heads.size(); ++h)
-        EXPECT_EIGEN_NEAR(result->heads[h].weights, expected.heads[h].weights, 0.0);
-    EXPECT_EIGEN_NEAR(result->meanWeights, expected.meanWeights, 0.0);
+    ASSERT_EQ(static_cast<std::size_t>(result->maps.heads), static_cast<std::size_t>(expected.maps.heads));
+    for (std::size_t h = 0; h < static_cast<std::size_t>(expected.maps.heads); ++h)
+        EXPECT_EIGEN_NEAR(result->maps.weights[h], expected.maps.weights[h], 0.0);
+    EXPECT_EIGEN_NEAR(result->maps.mean[0], expected.maps.mean[0], 0.0);
 }
 
 TEST(AttentionController, SentenceAndSourceUpdates) {
@@ -96,12 +95,12 @@ TEST(AttentionController, SentenceAndSourceUpdates) {
     controller.setConfig(smallConfig());
     controller.setSentence(QStringLiteral("I love deep learning"));
     ASSERT_TRUE(controller.lastResult());
-    EXPECT_EQ(controller.lastResult()->queryTokens.size(), 4u);
-    EXPECT_FALSE(controller.lastResult()->cross);
+    EXPECT_EQ(controller.lastResult()->maps.queryTokens.size(), 4u);
+    EXPECT_FALSE(controller.lastResult()->maps.cross);
     controller.setSource(QStringLiteral("我 爱 深度 学习 ！"));
-    ASSERT_TRUE(controller.lastResult()->cross);
+    ASSERT_TRUE(controller.lastResult()->maps.cross);
     EXPECT_EQ(controller.lastResult()->config.source, std::string("我 爱 深度 学习 ！"));
-    EXPECT_EQ(controller.lastResult()->meanWeights.rows(), 4);
+    EXPECT_EQ(controller.lastResult()->maps.mean[0].rows(), 4);
 }
 
 TEST(AttentionController, BuiltinLexiconIsCachedPerWidth) {
@@ -137,26 +136,44 @@ TEST(AttentionController, ErrorNamesTheFieldAndKeepsTheLastResult) {
     ASSERT_EQ(failed.count(), 2);
 }
 
-TEST(AttentionController, FieldForErrorMessages) {
-    const auto field = [](const char* message) {
-        return AttentionController::fieldForError(QString::fromUtf8(message));
+// Each error carries the key of the setting it is about, so the window places it under its
+// control without reading the message.
+TEST(AttentionController, ErrorsCarryTheirSetting) {
+    const auto fieldOf = [](const core::Config& config) {
+        AttentionController controller;
+        QSignalSpy failed(&controller, &AttentionController::failed);
+        controller.setConfig(config);
+        return failed.isEmpty() ? QStringLiteral("(no error)") : failed.last().at(1).toString();
     };
-    EXPECT_EQ(
-        field("d_model (64) is not divisible by the number of heads (5); choose a head count"),
-        QStringLiteral("heads"));
-    EXPECT_EQ(field("the causal mask applies to self-attention only; remove the source sentence"),
-              QStringLiteral("mask"));
-    EXPECT_EQ(field("padding length 3 is shorter than the sentence (6 tokens); choose at least 6"),
-              QStringLiteral("mask"));
-    EXPECT_EQ(field("d_k must be between 1 and 4096, not 0"), QStringLiteral("dK"));
-    EXPECT_EQ(field("d_model must be between 2 and 4096, not 1"), QStringLiteral("dModel"));
-    EXPECT_EQ(field("the temperature must be a number from 1e-6 to 1e6, not 0"),
-              QStringLiteral("temperature"));
-    EXPECT_EQ(field("no embeddings file is loaded"), QStringLiteral("embeddings"));
-    EXPECT_EQ(field("the source sentence has no tokens; type at least one word"),
-              QStringLiteral("source"));
-    EXPECT_EQ(field("the sentence has no tokens; type at least one word"),
-              QStringLiteral("sentence"));
+    core::Config config = smallConfig();
+    config.heads = 5; // 16 is not divisible by 5
+    EXPECT_EQ(fieldOf(config), QStringLiteral("heads"));
+    config = smallConfig();
+    config.source = "a b";
+    config.mask.kind = core::MaskKind::Causal;
+    EXPECT_EQ(fieldOf(config), QStringLiteral("mask"));
+    config = smallConfig();
+    config.mask.kind = core::MaskKind::Padding;
+    config.mask.padLength = 3;
+    EXPECT_EQ(fieldOf(config), QStringLiteral("mask"));
+    config = smallConfig();
+    config.dK = -1;
+    EXPECT_EQ(fieldOf(config), QStringLiteral("d_k"));
+    config = smallConfig();
+    config.dModel = 1;
+    EXPECT_EQ(fieldOf(config), QStringLiteral("d_model"));
+    config = smallConfig();
+    config.temperature = 0;
+    EXPECT_EQ(fieldOf(config), QStringLiteral("temperature"));
+    config = smallConfig();
+    config.embeddings = core::EmbeddingSource::File;
+    EXPECT_EQ(fieldOf(config), QStringLiteral("embeddings"));
+    config = smallConfig();
+    config.source = " ";
+    config.source = "   ";
+    EXPECT_EQ(fieldOf(config), QStringLiteral("source"));
+    config = smallConfig("   ");
+    EXPECT_EQ(fieldOf(config), QStringLiteral("sentence"));
 }
 
 TEST(AttentionController, InvalidEmbeddingsFileKeepsEverything) {
@@ -198,7 +215,7 @@ TEST(AttentionController, EmbeddingsFileSetsTheWidth) {
     ASSERT_TRUE(controller.lastResult());
     EXPECT_EQ(controller.lastResult()->config.dModel, 4);
     EXPECT_EQ(controller.lastResult()->config.embeddings, core::EmbeddingSource::File);
-    EXPECT_EQ(controller.lastResult()->queryInputs.row(1),
+    EXPECT_EQ(controller.lastResult()->trace->queryInputs.row(1),
               (core::RowVector(4) << 0, 1, 0, 0).finished());
 }
 
@@ -215,8 +232,8 @@ TEST(AttentionController, LargeInputsRunOnTheWorker) {
     ASSERT_GE(busy.count(), 2);
     EXPECT_TRUE(busy.first().at(0).toBool());
     EXPECT_FALSE(busy.last().at(0).toBool());
-    const core::Result expected = core::compute(smallConfig());
-    EXPECT_EIGEN_NEAR(controller.lastResult()->meanWeights, expected.meanWeights, 0.0);
+    const core::ModelOutput expected = core::runBuiltin(smallConfig());
+    EXPECT_EIGEN_NEAR(controller.lastResult()->maps.mean[0], expected.maps.mean[0], 0.0);
 }
 
 TEST(AttentionController, NewestRequestWinsOnTheWorker) {
@@ -229,10 +246,10 @@ TEST(AttentionController, NewestRequestWinsOnTheWorker) {
     EXPECT_EQ(controller.generation(), 5u);
     ASSERT_TRUE(waitUntilIdle(controller));
     ASSERT_EQ(ready.count(), 1) << "only the newest result may arrive";
-    const auto result = ready.at(0).at(0).value<std::shared_ptr<const core::Result>>();
+    const auto result = ready.at(0).at(0).value<std::shared_ptr<const core::ModelOutput>>();
     ASSERT_TRUE(result);
-    EXPECT_EQ(result->queryTokens.size(), 500u);
-    EXPECT_EQ(result->queryTokens.front().text, std::string("t5_0"));
+    EXPECT_EQ(result->maps.queryTokens.size(), 500u);
+    EXPECT_EQ(result->maps.queryTokens.front().text, std::string("t5_0"));
     // The first ran and was stopped; the three in between were replaced before they ran.
     EXPECT_EQ(controller.cancelledRuns() + controller.droppedResults(), 4);
     EXPECT_GE(controller.droppedResults(), 3);
@@ -241,23 +258,21 @@ TEST(AttentionController, NewestRequestWinsOnTheWorker) {
 TEST(AttentionController, SmallRequestCancelsLargeRunningWork) {
     AttentionController controller;
     const core::Config large = largeConfig(1500);
-    ASSERT_GT(AttentionController::estimateWork(large), controller.syncWorkLimit());
-    ASSERT_LT(AttentionController::estimateWork(smallConfig()), controller.syncWorkLimit());
+    ASSERT_GT(workOf(large), controller.syncWorkLimit());
+    ASSERT_LT(workOf(smallConfig()), controller.syncWorkLimit());
     QSignalSpy ready(&controller, &AttentionController::resultReady);
     controller.setConfig(large);
     EXPECT_TRUE(controller.isBusy());
-    QTest::qWait(20); // the worker is now inside compute()
+    // The small request comes while the worker is inside the large run.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return controller.startedRuns() == 1; }, 60000));
     controller.setConfig(smallConfig());
     ASSERT_EQ(ready.count(), 1); // the small one, at once
     EXPECT_FALSE(controller.isBusy());
     const auto small = controller.lastResult();
-    EXPECT_EQ(small->queryTokens.size(), 6u);
+    EXPECT_EQ(small->maps.queryTokens.size(), 6u);
 
     // The stale large run stops at its next progress call and never reports.
-    QDeadlineTimer deadline(60000);
-    while (controller.cancelledRuns() + controller.droppedResults() == 0 && !deadline.hasExpired())
-        QTest::qWait(10);
-    QTest::qWait(50);
+    ASSERT_TRUE(controller.waitForBackgroundWork(60000));
     EXPECT_EQ(controller.cancelledRuns(), 1);
     EXPECT_EQ(ready.count(), 1);
     EXPECT_EQ(controller.lastResult(), small);
@@ -265,23 +280,29 @@ TEST(AttentionController, SmallRequestCancelsLargeRunningWork) {
 
 TEST(AttentionController, DestroyingWhileBusyIsSafe) {
     auto controller = std::make_unique<AttentionController>();
+    QObject receiver;
+    int delivered = 0;
+    QObject::connect(controller.get(), &AttentionController::resultReady, &receiver,
+                     [&delivered] { ++delivered; });
     controller->setConfig(largeConfig(1500));
     EXPECT_TRUE(controller->isBusy());
-    QTest::qWait(10);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return controller->startedRuns() == 1; }, 60000));
     controller.reset(); // cancels and waits for the worker
-    QTest::qWait(20);   // no queued call may reach the deleted controller
-    SUCCEED();
+    // No queued call may reach the deleted controller (the sanitizers would see it), and no
+    // result of the cancelled run arrives.
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    EXPECT_EQ(delivered, 0);
 }
 
 TEST(AttentionController, WorkEstimateGrowsWithTokensHeadsAndWidth) {
     core::Config config = largeConfig(100);
-    const double base = AttentionController::estimateWork(config);
+    const double base = workOf(config);
     config = largeConfig(200);
-    EXPECT_GT(AttentionController::estimateWork(config), 2.0 * base);
+    EXPECT_GT(workOf(config), 2.0 * base);
     config.heads = 1;
     config.dK = 16;
-    EXPECT_LT(AttentionController::estimateWork(config),
-              AttentionController::estimateWork(largeConfig(200)));
+    EXPECT_LT(workOf(config), workOf(largeConfig(200)));
 }
 
 TEST(AttentionController, LargeEmbeddingsFilesLoadOnTheWorkerWithProgress) {
@@ -309,7 +330,7 @@ TEST(AttentionController, LargeEmbeddingsFilesLoadOnTheWorkerWithProgress) {
     ASSERT_TRUE(waitUntilIdle(controller));
     ASSERT_TRUE(controller.lastResult());
     EXPECT_EQ(controller.lastResult()->config.dModel, 4);
-    EXPECT_EQ(controller.lastResult()->queryInputs.row(1),
+    EXPECT_EQ(controller.lastResult()->trace->queryInputs.row(1),
               (core::RowVector(4) << 1, 0, 0, 0).finished());
     // The binary cache was written beside the file, and a second load uses it.
     EXPECT_TRUE(QFileInfo::exists(path + QStringLiteral(".attnlab-cache")));
@@ -333,7 +354,8 @@ TEST(AttentionController, CancellingALoadKeepsThePreviousEmbeddings) {
     EXPECT_FALSE(controller.isLoadingEmbeddings());
     ASSERT_EQ(failed.count(), 1);
     EXPECT_TRUE(failed.at(0).at(0).toString().contains(QStringLiteral("cancelled")));
-    QTest::qWait(500); // a worker that finished anyway must not switch the table
+    // A worker that finished anyway must not switch the table.
+    ASSERT_TRUE(controller.waitForBackgroundWork(60000));
     EXPECT_EQ(loaded.count(), 0);
     EXPECT_EQ(controller.config().embeddings, core::EmbeddingSource::Builtin);
     EXPECT_EQ(controller.lastResult(), before);

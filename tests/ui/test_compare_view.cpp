@@ -35,7 +35,7 @@ struct Workspace {
         view.setBaseConfigProvider([this] { return controller.config(); });
         QObject::connect(
             &controller, &AttentionController::resultReady, &view,
-            [this](std::shared_ptr<const core::Result> result, qint64) { view.setResult(result); });
+            [this](std::shared_ptr<const core::ModelOutput> result, qint64) { view.setResult(result); });
         QObject::connect(&view, &CompareView::configRequested, &controller,
                          [this](const core::Config& config) { controller.setConfig(config); });
         view.resize(1300, 800);
@@ -46,10 +46,7 @@ struct Workspace {
     void compute(const core::Config& config) { controller.setConfig(config); }
 
     // B runs on its own controller; small inputs finish synchronously, larger ones on a worker.
-    void waitForB() {
-        for (int i = 0; i < 200 && view.controllerB()->isBusy(); ++i)
-            QTest::qWait(10);
-    }
+    void waitForB() { ASSERT_TRUE(view.controllerB()->waitForBackgroundWork(60000)); }
 };
 
 core::Config sentenceConfig() {

@@ -36,8 +36,8 @@ core::Config catConfig(int heads = 2) {
     return config;
 }
 
-std::shared_ptr<const core::Result> run(const core::Config& config) {
-    return std::make_shared<const core::Result>(core::compute(config));
+std::shared_ptr<const core::ModelOutput> run(const core::Config& config) {
+    return std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
 }
 
 QString fmt(double value) {
@@ -61,18 +61,18 @@ TEST(DetailsPanel, BarsAreTheRowWeights) {
     const QVector<double> bars = panel.barValues();
     ASSERT_EQ(bars.size(), 6);
     for (int key = 0; key < 6; ++key)
-        EXPECT_DOUBLE_EQ(bars[key], result->heads[1].weights(2, key));
+        EXPECT_DOUBLE_EQ(bars[key], result->maps.weights[1](2, key));
     EXPECT_TRUE(panel.arithmeticText().isEmpty()) << "no cell selected";
 
     panel.setRow(result, HeatmapView::MeanOfHeads, 4, -1);
     for (int key = 0; key < 6; ++key)
-        EXPECT_DOUBLE_EQ(panel.barValues()[key], result->meanWeights(4, key));
+        EXPECT_DOUBLE_EQ(panel.barValues()[key], result->maps.mean[0](4, key));
 
     // The bar chart holds the same numbers.
     auto* bars1 = qobject_cast<QCPBars*>(panel.plot()->plottable(1));
     ASSERT_NE(bars1, nullptr);
     ASSERT_EQ(bars1->data()->size(), 6);
-    EXPECT_DOUBLE_EQ(bars1->data()->at(3)->value, result->meanWeights(4, 3));
+    EXPECT_DOUBLE_EQ(bars1->data()->at(3)->value, result->maps.mean[0](4, 3));
 }
 
 TEST(DetailsPanel, SummaryNamesEntropyAndArgmax) {
@@ -88,7 +88,7 @@ TEST(DetailsPanel, SummaryNamesEntropyAndArgmax) {
     EXPECT_CONTAINS(
         summary,
         QStringLiteral("argmax → '") +
-            QString::fromStdString(result->keyTokens[static_cast<std::size_t>(argmax)].text) +
+            QString::fromStdString(result->maps.keyTokens[static_cast<std::size_t>(argmax)].text) +
             QStringLiteral("' (") + fmt(head.weights(1, argmax)) + QLatin1Char(')'));
     EXPECT_CONTAINS(summary, QStringLiteral("at most ln 6 = ") + fmt(std::log(6.0))); // uniform
 }
@@ -139,8 +139,8 @@ TEST(DetailsPanel, EachScoringFunctionHasItsFormula) {
         const QString text = panel.arithmeticText();
         EXPECT_TRUE(text.startsWith(c.formula)) << text.toStdString();
         EXPECT_FALSE(text.contains(QStringLiteral("/√"))) << text.toStdString();
-        EXPECT_CONTAINS(text, fmt(result->heads[0].scores(2, 4)));
-        EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(result->heads[0].weights(2, 4)));
+        EXPECT_CONTAINS(text, fmt(result->trace->heads[0].scores(2, 4)));
+        EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(result->maps.weights[0](2, 4)));
     }
 }
 
@@ -169,7 +169,7 @@ TEST(DetailsPanel, MaskedCellAndFullyMaskedRow) {
     panel.setRow(result, 0, 1, 4);
     EXPECT_TRUE(panel.arithmeticText().endsWith(QStringLiteral("masked → 0")))
         << panel.arithmeticText().toStdString();
-    EXPECT_DOUBLE_EQ(panel.barValues()[4], result->heads[0].weights(1, 4));
+    EXPECT_DOUBLE_EQ(panel.barValues()[4], result->maps.weights[0](1, 4));
     EXPECT_EQ(panel.barValues()[4], 0.0);
 
     panel.setRow(result, 0, 3, -1);
@@ -184,9 +184,9 @@ TEST(DetailsPanel, MeanArithmeticListsTheHeads) {
     panel.setRow(result, HeatmapView::MeanOfHeads, 2, 3);
     auto precise = [](double value) { return QString::number(value, 'f', 3); };
     EXPECT_EQ(panel.arithmeticText(), QStringLiteral("mean of 2 heads: (%1 + %2) / 2 = %3")
-                                          .arg(precise(result->heads[0].weights(2, 3)),
-                                               precise(result->heads[1].weights(2, 3)),
-                                               precise(result->meanWeights(2, 3))));
+                                          .arg(precise(result->maps.weights[0](2, 3)),
+                                               precise(result->maps.weights[1](2, 3)),
+                                               precise(result->maps.mean[0](2, 3))));
     EXPECT_CONTAINS(panel.summaryText(), QStringLiteral("mean over 2 heads"));
 }
 
@@ -218,7 +218,7 @@ TEST(DetailsPanel, Renders) {
     // The selected key's bar is orange at its middle.
     QCustomPlot* plot = panel.plot();
     const QPoint bar(qRound(plot->xAxis->coordToPixel(2)),
-                     qRound(plot->yAxis->coordToPixel(result->heads[0].weights(1, 2) / 2)));
+                     qRound(plot->yAxis->coordToPixel(result->maps.weights[0](1, 2) / 2)));
     const QColor pixel = plot->toPixmap().toImage().pixelColor(bar);
     EXPECT_GT(pixel.red(), 200);
     EXPECT_GT(pixel.green(), 100);

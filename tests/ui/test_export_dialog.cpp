@@ -20,11 +20,11 @@ using ui::FigureContent;
 
 namespace {
 
-std::shared_ptr<const core::Result> result(int heads = 4) {
+std::shared_ptr<const core::ModelOutput> result(int heads = 4) {
     core::Config config;
     config.sentence = "我爱深度学习";
     config.heads = heads;
-    return std::make_shared<const core::Result>(core::compute(config));
+    return std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
 }
 
 } // namespace
@@ -37,8 +37,8 @@ TEST(ExportDialog, StartsFromTheWindowsViewAndPreviewsIt) {
     EXPECT_EQ(dialog.options().content, FigureContent::Head);
     EXPECT_EQ(dialog.options().head, 2);
     EXPECT_EQ(dialog.headBox()->value(), 3);
-    QTest::qWait(300); // the preview is drawn shortly after the last change
-    EXPECT_FALSE(dialog.previewLabel()->pixmap().isNull());
+    // The preview is drawn shortly after the last change.
+    EXPECT_TRUE(QTest::qWaitFor([&] { return !dialog.previewLabel()->pixmap().isNull(); }));
 }
 
 TEST(ExportDialog, FormatAndExtensionStayInStep) {

@@ -27,12 +27,12 @@ using ui::FigureOptions;
 
 namespace {
 
-std::shared_ptr<const core::Result> chinese(int heads = 8) {
+std::shared_ptr<const core::ModelOutput> chinese(int heads = 8) {
     core::Config config;
     config.sentence = "我爱深度学习";
     config.heads = heads;
     config.mask.kind = core::MaskKind::Causal;
-    return std::make_shared<const core::Result>(core::compute(config));
+    return std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
 }
 
 int colorDistance(const QColor& a, const QColor& b) {
@@ -122,7 +122,7 @@ TEST(FigureExport, CellCentresHaveTheColourOfTheirWeight) {
                     const QPointF centre =
                         (panel.rect.topLeft() + view.cellCenter(q, k)) * options.scale;
                     const QColor actual = image.pixelColor(centre.toPoint());
-                    if (!result->allowed(q, k)) {
+                    if (!result->maps.allowed(q, k)) {
                         // Masked cells are hatched grey, never a colour of the map.
                         EXPECT_GT(colorDistance(actual, ui::colorAt(options.colorMap, 0.0)), 20);
                         continue;
@@ -197,7 +197,7 @@ TEST(FigureExport, DetailsAndImportedAttentionExport) {
     core::NpyArray array{{2, 3, 3}, std::vector<float>(18, 1.0f / 3)};
     const core::ImportedAttention imported =
         core::importAttention(array, {"a", "b", "c"}, {"a", "b", "c"});
-    const core::Result result = core::importedResult(imported, 0);
+    const core::ModelOutput result = core::importedResult(imported, 0);
     FigureOptions grid;
     grid.title = true;
     grid.titleText = "Imported: w.npy, layer 1";

@@ -55,8 +55,8 @@ core::Config catConfig() {
     return manualConfig(6, 4, 2, "the cat sat on the mat");
 }
 
-std::shared_ptr<const core::Result> run(const core::Config& config) {
-    return std::make_shared<const core::Result>(core::compute(config));
+std::shared_ptr<const core::ModelOutput> run(const core::Config& config) {
+    return std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
 }
 
 int colorDistance(const QColor& a, const QColor& b) {
@@ -152,7 +152,7 @@ TEST(HeatmapView, CellsEqualEachHeadsWeights) {
     HeatmapView view;
     for (int head = 0; head < 2; ++head) {
         view.setData(result, head);
-        const core::Matrix& weights = result->heads[static_cast<std::size_t>(head)].weights;
+        const core::Matrix& weights = result->maps.weights[static_cast<std::size_t>(head)];
         ASSERT_EQ(view.queryCount(), weights.rows());
         ASSERT_EQ(view.keyCount(), weights.cols());
         for (int i = 0; i < weights.rows(); ++i)
@@ -168,11 +168,11 @@ TEST(HeatmapView, CombinedMapsEqualMeanAndMax) {
     view.setData(result, HeatmapView::MeanOfHeads);
     for (int i = 0; i < 6; ++i)
         for (int j = 0; j < 6; ++j)
-            EXPECT_DOUBLE_EQ(view.cellValue(i, j), result->meanWeights(i, j));
+            EXPECT_DOUBLE_EQ(view.cellValue(i, j), result->maps.mean[0](i, j));
     view.setData(result, HeatmapView::MaxOfHeads);
     for (int i = 0; i < 6; ++i)
         for (int j = 0; j < 6; ++j)
-            EXPECT_DOUBLE_EQ(view.cellValue(i, j), result->maxWeights(i, j));
+            EXPECT_DOUBLE_EQ(view.cellValue(i, j), result->maps.max[0](i, j));
 }
 
 TEST(HeatmapView, ReusesColorMapAcrossShapes) {
@@ -184,7 +184,7 @@ TEST(HeatmapView, ReusesColorMapAcrossShapes) {
     view.setData(small, 1);
     EXPECT_EQ(view.plot()->plottableCount(), plottables);
     EXPECT_EQ(view.queryCount(), 3);
-    EXPECT_DOUBLE_EQ(view.cellValue(2, 1), small->heads[1].weights(2, 1));
+    EXPECT_DOUBLE_EQ(view.cellValue(2, 1), small->maps.weights[1](2, 1));
     EXPECT_TRUE(std::isnan(view.cellValue(5, 5)));
     view.setData(nullptr, 0);
     EXPECT_EQ(view.queryCount(), 0);
@@ -213,8 +213,8 @@ TEST(HeatmapView, FirstQueryIsAtTheTop) {
     map->data()->cellToCoord(5, 3, &key, &value);
     EXPECT_DOUBLE_EQ(key, 5.0);
     EXPECT_DOUBLE_EQ(value, 3.0);
-    EXPECT_DOUBLE_EQ(map->data()->cell(5, 0), result->heads[0].weights(0, 5));
-    EXPECT_DOUBLE_EQ(map->data()->cell(0, 5), result->heads[0].weights(5, 0));
+    EXPECT_DOUBLE_EQ(map->data()->cell(5, 0), result->maps.weights[0](0, 5));
+    EXPECT_DOUBLE_EQ(map->data()->cell(0, 5), result->maps.weights[0](5, 0));
     EXPECT_TRUE(plot->yAxis->rangeReversed());
 }
 
@@ -262,7 +262,7 @@ TEST(HeatmapView, FullyMaskedRowIsMarked) {
     for (int key = 0; key < 6; ++key)
         config.mask.blocked.emplace_back(2, key);
     const auto result = run(config);
-    ASSERT_EQ(result->fullyMaskedRows, std::vector<int>{2});
+    ASSERT_EQ(result->maps.fullyMaskedRows, std::vector<int>{2});
     ShownView shown;
     shown.view.setData(result, 0);
     EXPECT_TRUE(shown.view.isRowFullyMasked(2));
@@ -298,7 +298,7 @@ TEST(HeatmapView, HoverTextNamesTokensAndNumbers) {
     view.setData(result, HeatmapView::MeanOfHeads);
     const QString mean = view.hoverText(1, 2);
     EXPECT_EQ(mean, QStringLiteral("query 'cat' → key 'sat': mean weight ") +
-                        HeatmapView::formatNumber(result->meanWeights(1, 2)));
+                        HeatmapView::formatNumber(result->maps.mean[0](1, 2)));
 }
 
 TEST(HeatmapView, HoverTextOfMaskedCell) {
@@ -402,7 +402,7 @@ TEST(HeatmapView, RenderedCellsHaveTheirColours) {
         for (int j = 0; j < 6; ++j) {
             const QPoint centre =
                 shown.view.plot()->mapFrom(&shown.view, shown.view.cellCenter(i, j));
-            const double weight = result->heads[0].weights(i, j);
+            const double weight = result->maps.weights[0](i, j);
             EXPECT_LE(
                 colorDistance(image.pixelColor(centre), ui::colorAt(ColorMap::Viridis, weight)), 3)
                 << "cell " << i << "," << j << " weight " << weight;
@@ -413,10 +413,10 @@ TEST(HeatmapView, RenderedCellsHaveTheirColours) {
     shown.view.setAutoRange();
     const auto [low, high] = shown.view.valueRange();
     EXPECT_DOUBLE_EQ(low, 0.0);
-    EXPECT_FLOAT_EQ(high, result->heads[0].weights.maxCoeff());
+    EXPECT_FLOAT_EQ(high, result->maps.weights[0].maxCoeff());
     const QImage magma = shown.render();
     const QPoint centre = shown.view.plot()->mapFrom(&shown.view, shown.view.cellCenter(2, 3));
-    const double t = result->heads[0].weights(2, 3) / high;
+    const double t = result->maps.weights[0](2, 3) / high;
     EXPECT_LE(colorDistance(magma.pixelColor(centre), ui::colorAt(ColorMap::Magma, t)), 3);
 }
 
@@ -444,8 +444,8 @@ TEST(HeatmapView, ValueTextContrastsWithCell) {
     image.save(outputPath(QStringLiteral("heatmap_values.png")));
     // Somewhere in the darkest cell there is white text, in the brightest black text.
     Eigen::Index darkRow, darkCol, brightRow, brightCol;
-    result->heads[0].weights.minCoeff(&darkRow, &darkCol);
-    result->heads[0].weights.maxCoeff(&brightRow, &brightCol);
+    result->maps.weights[0].minCoeff(&darkRow, &darkCol);
+    result->maps.weights[0].maxCoeff(&brightRow, &brightCol);
     auto countNear = [&](int row, int col, const QColor& colour) {
         const QPoint c = shown.view.cellCenter(row, col);
         int count = 0;
@@ -487,10 +487,10 @@ TEST(HeatmapView, LabelsMarkUnknownAndPaddingTokens) {
     core::Config config = catConfig();
     config.mask.kind = core::MaskKind::Padding;
     config.mask.padLength = 8;
-    auto computed = core::compute(config);
-    computed.queryTokens[1].unknown = true;
-    computed.keyTokens[1].unknown = true;
-    const auto result = std::make_shared<const core::Result>(std::move(computed));
+    auto computed = core::runBuiltin(config);
+    computed.maps.queryTokens[1].unknown = true;
+    computed.maps.keyTokens[1].unknown = true;
+    const auto result = std::make_shared<const core::ModelOutput>(std::move(computed));
     ShownView shown;
     shown.view.setData(result, 0);
     ASSERT_EQ(shown.view.keyLabels().size(), 8);
@@ -551,7 +551,7 @@ TEST(HeatmapView, ValueRangeIsSharedOrPerHead) {
     EXPECT_EQ(view.valueRange(), qMakePair(0.0, 0.5));
     view.setAutoRange();
     view.setData(result, 1);
-    EXPECT_FLOAT_EQ(view.valueRange().second, result->heads[1].weights.maxCoeff());
+    EXPECT_FLOAT_EQ(view.valueRange().second, result->maps.weights[1].maxCoeff());
 }
 
 TEST(HeatmapView, SingleTokenFillsTheMatrix) {
@@ -579,7 +579,7 @@ TEST(HeatmapView, LargeMatrixWithoutPerCellObjects) {
     EXPECT_LT(timer.elapsed(), 5000);
     EXPECT_LT(shown.view.plot()->itemCount(), 10);
     EXPECT_FALSE(shown.view.valuesDrawn());
-    EXPECT_DOUBLE_EQ(shown.view.cellValue(1023, 511), result->heads[0].weights(1023, 511));
+    EXPECT_DOUBLE_EQ(shown.view.cellValue(1023, 511), result->maps.weights[0](1023, 511));
 }
 
 // Presentation mode's thicker lines: the frame of the selected row (black outside, white inside)

@@ -23,23 +23,23 @@ using attnlab::ui::HeatmapView;
 namespace {
 
 // A result with one head whose weights are `weights` (tokens t0, t1, …) and mask `allowed`.
-std::shared_ptr<const core::Result> resultWith(const core::Matrix& weights,
+std::shared_ptr<const core::ModelOutput> resultWith(const core::Matrix& weights,
                                                const core::BoolMatrix* allowed = nullptr) {
-    auto result = std::make_shared<core::Result>();
+    auto result = std::make_shared<core::ModelOutput>();
     const auto rows = weights.rows();
     const auto cols = weights.cols();
     for (Eigen::Index i = 0; i < rows; ++i)
-        result->queryTokens.push_back({"q" + std::to_string(i), 0, 0, false, false});
+        result->maps.queryTokens.push_back({"q" + std::to_string(i), 0, 0, false, false});
     for (Eigen::Index j = 0; j < cols; ++j)
-        result->keyTokens.push_back({"k" + std::to_string(j), 0, 0, false, false});
-    result->allowed = allowed ? *allowed : core::BoolMatrix::Constant(rows, cols, true);
+        result->maps.keyTokens.push_back({"k" + std::to_string(j), 0, 0, false, false});
+    result->maps.allowed = allowed ? *allowed : core::BoolMatrix::Constant(rows, cols, true);
     core::HeadResult head;
     head.weights = weights;
     head.scores = weights;
     head.logits = weights;
     result->heads.push_back(head);
-    result->meanWeights = weights;
-    result->maxWeights = weights;
+    result->maps.mean[0] = weights;
+    result->maps.max[0] = weights;
     return result;
 }
 

@@ -17,13 +17,13 @@ using attnlab::ui::LinesView;
 
 namespace {
 
-std::shared_ptr<const core::Result> sample(int heads = 3) {
+std::shared_ptr<const core::ModelOutput> sample(int heads = 3) {
     core::Config config;
     config.sentence = "the cat sat on the mat";
     config.dModel = 12;
     config.heads = heads;
     config.projection = core::ProjectionInit::Random;
-    return std::make_shared<const core::Result>(core::compute(config));
+    return std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
 }
 
 } // namespace
@@ -36,7 +36,7 @@ TEST(LinesView, OpacityIsTheWeight) {
         for (int q = 0; q < 6; ++q)
             for (int k = 0; k < 6; ++k)
                 EXPECT_DOUBLE_EQ(view.lineAlpha(h, q, k),
-                                 result->heads[static_cast<std::size_t>(h)].weights(q, k));
+                                 result->maps.weights[static_cast<std::size_t>(h)](q, k));
     EXPECT_EQ(view.lineAlpha(3, 0, 0), 0.0) << "no such head";
     EXPECT_EQ(view.lineAlpha(0, 6, 0), 0.0) << "no such query";
 }
@@ -45,7 +45,7 @@ TEST(LinesView, HoverFadesOtherLinesAndTogglesHideHeads) {
     LinesView view;
     const auto result = sample();
     view.setResult(result);
-    const core::Matrix& w = result->heads[1].weights;
+    const core::Matrix& w = result->maps.weights[1];
     view.setHoveredToken({0, 2}); // query "sat"
     EXPECT_DOUBLE_EQ(view.lineAlpha(1, 2, 4), w(2, 4));
     EXPECT_DOUBLE_EQ(view.lineAlpha(1, 3, 4), w(3, 4) * LinesView::kFadedFactor);
@@ -57,7 +57,7 @@ TEST(LinesView, HoverFadesOtherLinesAndTogglesHideHeads) {
     view.setHeadVisible(1, false);
     EXPECT_FALSE(view.isHeadVisible(1));
     EXPECT_EQ(view.lineAlpha(1, 2, 4), 0.0);
-    EXPECT_DOUBLE_EQ(view.lineAlpha(0, 2, 4), result->heads[0].weights(2, 4));
+    EXPECT_DOUBLE_EQ(view.lineAlpha(0, 2, 4), result->maps.weights[0](2, 4));
     // The toggle survives a new result with the same head count, not a different one.
     view.setResult(sample());
     EXPECT_FALSE(view.isHeadVisible(1));

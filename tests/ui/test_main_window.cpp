@@ -50,18 +50,18 @@ core::Matrix viewMatrix(const HeatmapView& view) {
     return matrix;
 }
 
-const core::Matrix& weightsOf(const core::Result& result, int head) {
+const core::Matrix& weightsOf(const core::ModelOutput& result, int head) {
     if (head == HeatmapView::MeanOfHeads)
-        return result.meanWeights;
+        return result.maps.mean[0];
     if (head == HeatmapView::MaxOfHeads)
-        return result.maxWeights;
+        return result.maps.max[0];
     return result.heads.at(static_cast<std::size_t>(head)).weights;
 }
 
 // Every cell of every heatmap on screen equals core::compute's weights for the controller's
 // configuration, computed here independently.
 void expectViewsMatchCore(const MainWindow& window) {
-    const core::Result expected = core::compute(window.controller()->config());
+    const core::ModelOutput expected = core::runBuiltin(window.controller()->config());
     const QList<HeatmapView*> views = window.heatmapViews();
     ASSERT_FALSE(views.isEmpty());
     for (const HeatmapView* view : views) {
@@ -97,7 +97,7 @@ QPoint plotPoint(const HeatmapView& view, int query, int key) {
     return view.plot()->mapFrom(&view, view.cellCenter(query, key));
 }
 
-int tokenIndex(const std::vector<core::TokenInfo>& tokens, const std::string& text) {
+int tokenIndex(const std::vector<core::MapToken>& tokens, const std::string& text) {
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (tokens[i].text == text)
             return static_cast<int>(i);
@@ -301,8 +301,8 @@ TEST_F(MainWindowTest, ViewOptionsReachEveryHeatmap) {
     window->setColorScale(MainWindow::ColorScale::Fitted);
     const auto result = window->currentResult();
     const double largest =
-        std::max({result->heads[0].weights.maxCoeff(), result->heads[1].weights.maxCoeff(),
-                  result->meanWeights.maxCoeff()});
+        std::max({result->maps.weights[0].maxCoeff(), result->maps.weights[1].maxCoeff(),
+                  result->maps.mean[0].maxCoeff()});
     for (HeatmapView* view : window->heatmapViews()) {
         EXPECT_FALSE(view->isColorBarVisible());
         EXPECT_DOUBLE_EQ(view->valueRange().second, largest);
@@ -331,8 +331,8 @@ TEST_F(MainWindowTest, HoverShowsTokensAndNumbersInTheStatusBar) {
     auto window = open();
     window->controlsPanel()->headsBox()->setValue(2);
     const auto result = window->currentResult();
-    const int query = tokenIndex(result->queryTokens, "it");
-    const int key = tokenIndex(result->keyTokens, "animal");
+    const int query = tokenIndex(result->maps.queryTokens, "it");
+    const int key = tokenIndex(result->maps.keyTokens, "animal");
     ASSERT_GE(query, 0);
     ASSERT_GE(key, 0);
     HeatmapView* view = window->viewForHead(1);
@@ -360,7 +360,7 @@ TEST_F(MainWindowTest, ClickingACellFillsTheDetailsPanel) {
     auto window = open();
     window->controlsPanel()->headsBox()->setValue(2);
     const auto result = window->currentResult();
-    const int query = tokenIndex(result->queryTokens, "it");
+    const int query = tokenIndex(result->maps.queryTokens, "it");
     ASSERT_GE(query, 0);
     HeatmapView* view = window->viewForHead(0);
     ASSERT_TRUE(view);
@@ -371,9 +371,9 @@ TEST_F(MainWindowTest, ClickingACellFillsTheDetailsPanel) {
     EXPECT_EQ(details->head(), 0);
     EXPECT_EQ(details->selectedKey(), 1);
     const QVector<double> bars = details->barValues();
-    ASSERT_EQ(bars.size(), static_cast<qsizetype>(result->keyTokens.size()));
+    ASSERT_EQ(bars.size(), static_cast<qsizetype>(result->maps.keyTokens.size()));
     for (int k = 0; k < bars.size(); ++k)
-        EXPECT_DOUBLE_EQ(bars[k], result->heads[0].weights(query, k));
+        EXPECT_DOUBLE_EQ(bars[k], result->maps.weights[0](query, k));
     EXPECT_TRUE(details->summaryText().contains(QStringLiteral("it")))
         << details->summaryText().toStdString();
     EXPECT_FALSE(details->arithmeticText().isEmpty());
@@ -386,7 +386,7 @@ TEST_F(MainWindowTest, ClickingACellFillsTheDetailsPanel) {
     const auto after = window->currentResult();
     ASSERT_NE(after, result);
     EXPECT_EQ(details->query(), query);
-    EXPECT_DOUBLE_EQ(details->barValues()[1], after->heads[0].weights(query, 1));
+    EXPECT_DOUBLE_EQ(details->barValues()[1], after->maps.weights[0](query, 1));
 }
 
 TEST_F(MainWindowTest, InvalidEmbeddingsFileShowsAnInlineErrorAndKeepsTheHeatmaps) {
@@ -491,7 +491,12 @@ TEST_F(MainWindowTest, SettingsPersistAcrossARestart) {
         window->setColorScale(MainWindow::ColorScale::PerHead);
         window->detailsDock()->hide();
         // Written shortly after each change, not only at exit.
-        QTest::qWait(600);
+        ASSERT_TRUE(QTest::qWaitFor([&] {
+            QSettings written(settingsPath(), QSettings::IniFormat);
+            return written.value(QStringLiteral("state/session"))
+                .toString()
+                .contains(QStringLiteral("\"color_scale\": \"per-head\""));
+        }));
         QSettings settings(settingsPath(), QSettings::IniFormat);
         std::vector<std::string> warnings;
         const core::Session stored = core::parseSession(
@@ -576,16 +581,16 @@ TEST_F(MainWindowTest, LongSentencesKeepTheTokenStripShort) {
     ASSERT_TRUE(window->currentResult());
     EXPECT_EQ(window->tokenStrip().size(), 300); // every token is listed for the accessors …
     // … but the strip shows two lines and says how many more there are.
-    QTest::qWait(50); // layout
-    const QList<QLabel*> labels = window->findChildren<QLabel*>();
-    bool found = false;
-    for (const QLabel* label : labels)
-        if (label->text().contains(QStringLiteral("more")) &&
-            label->text().contains(QStringLiteral("word0"))) {
-            found = true;
-            EXPECT_LT(label->height(), 4 * label->fontMetrics().height());
-        }
-    EXPECT_TRUE(found);
+    // Once laid out, one label says how many more there are, in at most about two lines.
+    const QLabel* strip = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        for (const QLabel* label : window->findChildren<QLabel*>())
+            if (label->text().contains(QStringLiteral("more")) &&
+                label->text().contains(QStringLiteral("word0")) && label->height() > 0)
+                strip = label;
+        return strip != nullptr;
+    }));
+    EXPECT_LT(strip->height(), 4 * strip->fontMetrics().height());
 }
 
 // A result of over a million cells fills the heatmaps one per turn of the event loop: the first
@@ -601,7 +606,7 @@ TEST_F(MainWindowTest, LargeResultsFillTheViewsOnePerTurnAndNewerOnesWin) {
     window->sentenceEdit()->setText(sentence.trimmed());
     const auto large = window->currentResult();
     ASSERT_TRUE(large);
-    ASSERT_EQ(large->queryTokens.size(), 1100u);
+    ASSERT_EQ(large->maps.queryTokens.size(), 1100u);
     const QList<HeatmapView*> views = window->heatmapViews();
     ASSERT_EQ(views.size(), 5); // four heads and their mean
     EXPECT_EQ(views[0]->result(), large) << "the first view at once";
@@ -622,8 +627,9 @@ TEST_F(MainWindowTest, LargeResultsFillTheViewsOnePerTurnAndNewerOnesWin) {
     window->sentenceEdit()->setText(sentence + QStringLiteral(" w1100"));
     window->sentenceEdit()->setText(QStringLiteral("the cat sat"));
     const auto small = window->currentResult();
-    ASSERT_EQ(small->queryTokens.size(), 3u);
-    QTest::qWait(100); // longer than any pending fill of the large result
+    ASSERT_EQ(small->maps.queryTokens.size(), 3u);
+    // Every pending fill of the large result has run (and found itself stale).
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->pendingViewFills() == 0; }));
     for (const HeatmapView* view : window->heatmapViews()) {
         EXPECT_EQ(view->result(), small);
         EXPECT_EQ(view->queryCount(), 3);

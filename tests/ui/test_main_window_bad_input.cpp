@@ -32,9 +32,7 @@ std::unique_ptr<MainWindow> openWindow(const QTemporaryDir& dir) {
 }
 
 bool waitIdle(MainWindow& window) {
-    for (int i = 0; i < 3000 && window.controller()->isBusy(); ++i)
-        QTest::qWait(10);
-    return !window.controller()->isBusy();
+    return window.controller()->waitForBackgroundWork(30000) && !window.controller()->isBusy();
 }
 
 void expectNoNaNOnScreen(MainWindow& window) {

@@ -100,9 +100,10 @@ TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     EXPECT_NEAR(QApplication::font().pointSizeF(), base * 1.5, 0.01);
     EXPECT_NEAR(window->sentenceEdit()->font().pointSizeF(), sentenceSize * 1.5, 0.01);
     // The controls keep their full width: the dock grows with the text instead of clipping them.
-    QTest::qWait(20);
-    EXPECT_GE(window->controlsDock()->widget()->width(),
-              window->controlsPanel()->minimumSizeHint().width());
+    EXPECT_TRUE(QTest::qWaitFor([&] {
+        return window->controlsDock()->widget()->width() >=
+               window->controlsPanel()->minimumSizeHint().width();
+    }));
     EXPECT_GT(window->controlsDock()->widget()->width(), controlsWidth);
     window->setTextScale(1.0);
     EXPECT_NEAR(QApplication::font().pointSizeF(), base, 0.01);
@@ -118,7 +119,9 @@ TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     EXPECT_TRUE(window->isFullScreen() || window->windowState().testFlag(Qt::WindowFullScreen));
     // The "F11 to leave" message is not drawn over the hover text, also after the larger font
     // has rebuilt the status bar's layout.
-    QTest::qWait(50);
+    EXPECT_TRUE(QTest::qWaitFor([&] {
+        return !window->statusBar()->currentMessage().isEmpty() && !window->hoverStatusVisible();
+    }));
     ASSERT_FALSE(window->statusBar()->currentMessage().isEmpty());
     EXPECT_FALSE(window->hoverStatusVisible());
     EXPECT_GE(QApplication::font().pointSizeF(), base * 1.49);

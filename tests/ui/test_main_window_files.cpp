@@ -91,7 +91,7 @@ QByteArray npy(const QString& shape, const std::vector<float>& values, const cha
 
 TEST_F(MainWindowFilesTest, SavedLessonReopensWithTheIdenticalResultAndView) {
     const QString lesson = path(QStringLiteral("lesson.attnlab"));
-    std::shared_ptr<const core::Result> before;
+    std::shared_ptr<const core::ModelOutput> before;
     {
         auto window = open();
         window->sentenceEdit()->setText(QStringLiteral("我爱深度学习"));
@@ -115,9 +115,9 @@ TEST_F(MainWindowFilesTest, SavedLessonReopensWithTheIdenticalResultAndView) {
     ASSERT_TRUE(window->openSessionFile(lesson)) << window->lastError().toStdString();
     const auto after = window->currentResult();
     ASSERT_TRUE(after);
-    ASSERT_EQ(after->heads.size(), before->heads.size());
-    for (std::size_t h = 0; h < before->heads.size(); ++h)
-        EXPECT_EIGEN_NEAR(after->heads[h].weights, before->heads[h].weights, 0.0);
+    ASSERT_EQ(static_cast<std::size_t>(after->maps.heads), static_cast<std::size_t>(before->maps.heads));
+    for (std::size_t h = 0; h < static_cast<std::size_t>(before->maps.heads); ++h)
+        EXPECT_EIGEN_NEAR(after->maps.weights[h], before->maps.weights[h], 0.0);
     EXPECT_EQ(window->sentenceEdit()->text(), QStringLiteral("我爱深度学习"));
     EXPECT_EQ(window->colorMap(), ui::ColorMap::Magma);
     EXPECT_EQ(window->heatmapLayout(), MainWindow::HeatmapLayout::OneHead);
@@ -211,15 +211,18 @@ TEST_F(MainWindowFilesTest, ImportedAttentionIsShownWithLayers) {
     ASSERT_TRUE(window->importAttention(weights, tokens)) << window->lastError().toStdString();
     EXPECT_TRUE(window->isShowingImport());
     auto result = window->currentResult();
-    ASSERT_TRUE(result && result->weightsOnly);
-    EXPECT_EQ(result->heads.size(), 3u);
-    EXPECT_FLOAT_EQ(result->heads[1].weights(0, 1), 0.8f);
+    ASSERT_TRUE(result && !result->trace && !result->capabilities.hasTrace);
+    EXPECT_EQ(static_cast<std::size_t>(result->maps.heads), 3u);
+    EXPECT_FLOAT_EQ(result->maps.weights[1](0, 1), 0.8f);
     EXPECT_EQ(window->heatmapViews().size(), 4); // 3 heads and their mean
     EXPECT_EQ(window->heatmapViews().front()->keyLabels().value(1), QStringLiteral("爱"));
     EXPECT_FALSE(window->heatmapViews().front()->hoverText(0, 1).isEmpty());
 
-    window->setImportedLayer(1);
-    EXPECT_FLOAT_EQ(window->currentResult()->heads[1].weights(0, 2), 0.8f);
+    window->setShownLayer(1);
+    EXPECT_EQ(window->shownLayer(), 1);
+    const auto& maps = window->currentResult()->maps;
+    EXPECT_FLOAT_EQ(maps.weights[maps.index(1, 1)](0, 2), 0.8f);
+    EXPECT_FLOAT_EQ(window->heatmapViews()[1]->cellValue(0, 2), 0.8f);
     // Typing while an import is shown does not replace it.
     QString error;
     EXPECT_TRUE(window->exportImage(path(QStringLiteral("layer2.png")),
@@ -230,7 +233,7 @@ TEST_F(MainWindowFilesTest, ImportedAttentionIsShownWithLayers) {
     window->closeImport();
     EXPECT_FALSE(window->isShowingImport());
     ASSERT_TRUE(window->currentResult());
-    EXPECT_FALSE(window->currentResult()->weightsOnly);
+    EXPECT_TRUE(window->currentResult()->trace);
 }
 
 TEST_F(MainWindowFilesTest, ImportsThatDoNotFitAreRefused) {
@@ -279,7 +282,7 @@ TEST_F(MainWindowFilesTest, ImagesDataAndTheClipboardGetWhatTheWindowShows) {
 
 TEST_F(MainWindowFilesTest, AWorkedExampleWithTypedNumbersIsALesson) {
     const QString lesson = path(QStringLiteral("cat.attnlab"));
-    std::shared_ptr<const core::Result> before;
+    std::shared_ptr<const core::ModelOutput> before;
     {
         auto window = open();
         ui::TeachingPanel* teaching = window->teachingPanel();
@@ -307,9 +310,9 @@ TEST_F(MainWindowFilesTest, AWorkedExampleWithTypedNumbersIsALesson) {
     ASSERT_TRUE(window->openSessionFile(lesson)) << window->lastError().toStdString();
     const auto after = window->currentResult();
     ASSERT_TRUE(after);
-    ASSERT_EQ(after->heads.size(), before->heads.size());
+    ASSERT_EQ(static_cast<std::size_t>(after->maps.heads), static_cast<std::size_t>(before->maps.heads));
     EXPECT_EIGEN_NEAR(after->queryInputs, before->queryInputs, 0.0);
-    EXPECT_EIGEN_NEAR(after->heads[0].weights, before->heads[0].weights, 1e-6);
+    EXPECT_EIGEN_NEAR(after->maps.weights[0], before->maps.weights[0], 1e-6);
 }
 
 TEST_F(MainWindowFilesTest, ASelectionInTheTeachingViewsSelectsTheHeatmapRow) {

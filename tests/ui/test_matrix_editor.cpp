@@ -38,11 +38,11 @@ struct Workspace {
                              controller.setConfig(editor.applyTo(config));
                          });
         QObject::connect(&controller, &AttentionController::resultReady, &editor,
-                         [this](std::shared_ptr<const core::Result> result, qint64) {
+                         [this](std::shared_ptr<const core::ModelOutput> result, qint64) {
                              editor.setResult(result);
                          });
     }
-    const core::Result& result() const { return *controller.lastResult(); }
+    const core::ModelOutput& result() const { return *controller.lastResult(); }
 };
 
 } // namespace
@@ -51,23 +51,23 @@ TEST(MatrixEditor, PresetsReproduceTheTutorials) {
     Workspace w;
     w.editor.loadPreset(core::Preset::ZaoShangHao);
     ASSERT_NE(w.controller.lastResult(), nullptr);
-    const core::Result& zao = w.result();
-    ASSERT_EQ(zao.queryTokens.size(), 3u);
-    EXPECT_EQ(zao.queryTokens[0].text, "早");
-    EXPECT_NEAR(zao.heads[0].weights(0, 0), 0.4, 1e-6);
-    EXPECT_NEAR(zao.heads[0].weights(0, 1), 0.4, 1e-6);
-    EXPECT_NEAR(zao.heads[0].weights(0, 2), 0.2, 1e-6);
+    const core::ModelOutput& zao = w.result();
+    ASSERT_EQ(zao.maps.queryTokens.size(), 3u);
+    EXPECT_EQ(zao.maps.queryTokens[0].text, "早");
+    EXPECT_NEAR(zao.maps.weights[0](0, 0), 0.4, 1e-6);
+    EXPECT_NEAR(zao.maps.weights[0](0, 1), 0.4, 1e-6);
+    EXPECT_NEAR(zao.maps.weights[0](0, 2), 0.2, 1e-6);
     EXPECT_EQ(w.editor.queryTable()->matrix().cols(), 2);
     EXPECT_TRUE(w.editor.manualEmbeddingsBox()->isChecked());
     EXPECT_FALSE(w.editor.manualProjectionBox()->isChecked());
 
     w.editor.loadPreset(core::Preset::TheCatSat);
-    const core::Result& cat = w.result();
-    ASSERT_EQ(cat.queryTokens.size(), 3u);
-    EXPECT_EQ(cat.queryTokens[1].text, "cat");
-    EXPECT_NEAR(cat.heads[0].scores(0, 1), 1.25, 1e-6);
-    EXPECT_NEAR(cat.heads[0].weights(0, 1), 0.455443, 1e-5);
-    EXPECT_NEAR(cat.heads[0].context(2, 3), 0.866522, 1e-5);
+    const core::ModelOutput& cat = w.result();
+    ASSERT_EQ(cat.maps.queryTokens.size(), 3u);
+    EXPECT_EQ(cat.maps.queryTokens[1].text, "cat");
+    EXPECT_NEAR(cat.trace->heads[0].scores(0, 1), 1.25, 1e-6);
+    EXPECT_NEAR(cat.maps.weights[0](0, 1), 0.455443, 1e-5);
+    EXPECT_NEAR(cat.trace->heads[0].context(2, 3), 0.866522, 1e-5);
     EXPECT_TRUE(w.editor.manualProjectionBox()->isChecked());
     EXPECT_EIGEN_NEAR(w.editor.projectionTable(0)->matrix(),
                       core::presetConfig(core::Preset::TheCatSat).manual.wq[0], 0);
@@ -81,21 +81,21 @@ TEST(MatrixEditor, EditingACellChangesTheResult) {
     QAbstractItemModel* x = w.editor.queryTable()->model();
     ASSERT_TRUE(x->setData(x->index(1, 0), "2.5", Qt::EditRole)); // "cat", dimension 1
     const auto kept = w.controller.lastResult(); // the next edit replaces the controller's
-    const core::Result& after = *kept;
+    const core::ModelOutput& after = *kept;
     EXPECT_FLOAT_EQ(after.queryInputs(1, 0), 2.5f);
-    EXPECT_GT((after.heads[0].weights - before).cwiseAbs().maxCoeff(), 1e-3);
+    EXPECT_GT((after.maps.weights[0] - before).cwiseAbs().maxCoeff(), 1e-3);
     // The new weights are exactly those of the preset with that one number changed.
     core::Config expected = core::presetConfig(core::Preset::TheCatSat);
     expected.manualQueryEmbeddings(1, 0) = 2.5f;
-    EXPECT_EIGEN_NEAR(after.heads[0].weights, core::compute(expected).heads[0].weights, 1e-6);
+    EXPECT_EIGEN_NEAR(after.maps.weights[0], core::runBuiltin(expected).heads[0].weights, 1e-6);
 
     // A projection cell: W_v of head 1 changes the context, not the weights.
     QAbstractItemModel* wv = w.editor.projectionTable(2)->model();
     ASSERT_TRUE(wv->setData(wv->index(0, 0), "-3", Qt::EditRole));
     EXPECT_FLOAT_EQ(w.result().heads[0].wv(0, 0), -3.0f);
-    EXPECT_EIGEN_NEAR(w.result().heads[0].weights, after.heads[0].weights, 0);
+    EXPECT_EIGEN_NEAR(w.result().heads[0].weights, after.maps.weights[0], 0);
     expected.manual.wv[0](0, 0) = -3.0f;
-    EXPECT_EIGEN_NEAR(w.result().heads[0].context, core::compute(expected).heads[0].context, 1e-6);
+    EXPECT_EIGEN_NEAR(w.result().heads[0].context, core::runBuiltin(expected).heads[0].context, 1e-6);
 }
 
 TEST(MatrixEditor, EditingWhileNotManualSwitchesToTheTypedNumbers) {
@@ -139,7 +139,7 @@ TEST(MatrixEditor, ApplyToFitsANewSentenceAndShape) {
     EXPECT_EQ(twoHeads.manual.wq[1].cols(), 2);
     EXPECT_EIGEN_NEAR(twoHeads.manual.wq[0],
                       core::presetConfig(core::Preset::TheCatSat).manual.wq[0].leftCols(2), 0);
-    EXPECT_NO_THROW(core::compute(twoHeads));
+    EXPECT_NO_THROW(core::runBuiltin(twoHeads));
 
     // Configurations without manual parts come back unchanged.
     core::Config builtin;

@@ -94,7 +94,7 @@ TEST(ScalingView, HistogramCountsTheCurrentHeadsRawScores) {
     config.dModel = 32;
     config.heads = 2;
     config.scoring = core::ScoringFunction::Dot;
-    const auto result = std::make_shared<const core::Result>(core::compute(config));
+    const auto result = std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
     ScalingView view;
     view.setResult(result);
     view.setSelection(1, 0, 0);
@@ -102,11 +102,11 @@ TEST(ScalingView, HistogramCountsTheCurrentHeadsRawScores) {
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
     EXPECT_EQ(view.histogramHead(), 1);
     const core::Histogram& h = view.histogram();
-    const int cells = static_cast<int>(result->heads[1].scores.size());
+    const int cells = static_cast<int>(result->trace->heads[1].scores.size());
     EXPECT_EQ(h.values, cells);
     EXPECT_EQ(std::accumulate(h.counts.begin(), h.counts.end(), 0), cells);
-    EXPECT_NEAR(h.mean, result->heads[1].scores.cast<double>().mean(), 1e-4);
-    EXPECT_DOUBLE_EQ(h.low, result->heads[1].scores.minCoeff());
+    EXPECT_NEAR(h.mean, result->trace->heads[1].scores.cast<double>().mean(), 1e-4);
+    EXPECT_DOUBLE_EQ(h.low, result->trace->heads[1].scores.minCoeff());
     // The bars drawn are the counts.
     auto* bars = qobject_cast<QCPBars*>(view.histogramPlot()->plottable(0));
     ASSERT_NE(bars, nullptr);

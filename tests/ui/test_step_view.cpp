@@ -28,8 +28,8 @@ using attnlab::ui::StepView;
 
 namespace {
 
-std::shared_ptr<const core::Result> run(const core::Config& config) {
-    return std::make_shared<const core::Result>(core::compute(config));
+std::shared_ptr<const core::ModelOutput> run(const core::Config& config) {
+    return std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
 }
 
 core::Config manualConfig(int n, int d, int heads = 1) {
@@ -65,7 +65,7 @@ TEST(StepView, TablesEqualTheCoreIntermediatesForEveryScoringFunction) {
         const core::HeadResult& h = result->heads[1];
         SCOPED_TRACE(core::toString(scoring).data());
         const std::pair<StageKind, const core::Matrix*> expected[] = {
-            {StageKind::QueryInputs, &result->queryInputs},
+            {StageKind::QueryInputs, &result->trace->queryInputs},
             {StageKind::Wq, &h.wq},
             {StageKind::Wk, &h.wk},
             {StageKind::Wv, &h.wv},
@@ -151,13 +151,13 @@ TEST(StepView, TheCatSatArithmeticCarriesTheTutorialNumbers) {
     EXPECT_TRUE(text.contains(QStringLiteral("“The”"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("= 2.50"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("2.50 / 2.00 = 1.25"))) << text.toStdString();
-    EXPECT_TRUE(text.contains(fmt(result->heads[0].weights(0, 1)))) << text.toStdString();
-    EXPECT_EQ(fmt(result->heads[0].weights(0, 1)), QStringLiteral("0.46"));
+    EXPECT_TRUE(text.contains(fmt(result->maps.weights[0](0, 1)))) << text.toStdString();
+    EXPECT_EQ(fmt(result->maps.weights[0](0, 1)), QStringLiteral("0.46"));
 
     view.selectCell(StageKind::Context, 0, 0);
-    EXPECT_TRUE(view.arithmeticText().contains(fmt(result->heads[0].context(0, 0))))
+    EXPECT_TRUE(view.arithmeticText().contains(fmt(result->trace->heads[0].context(0, 0))))
         << view.arithmeticText().toStdString();
-    EXPECT_EQ(fmt(result->heads[0].context(0, 0)), QStringLiteral("0.91"));
+    EXPECT_EQ(fmt(result->trace->heads[0].context(0, 0)), QStringLiteral("0.91"));
     view.selectCell(StageKind::Q, 1, 1);
     // Q["cat", 2] = 0·0 + 1·1 + 0·0 + 1·1 = 2.
     EXPECT_TRUE(view.arithmeticText().endsWith(QStringLiteral("= 2.00")))

@@ -79,9 +79,9 @@ TEST(TeachingPanel, PresetThenTypingInManualMode) {
     Window w;
     w.controller.setConfig(core::Config{});
     w.panel.matrixEditor()->loadPreset(core::Preset::TheCatSat);
-    const core::Result& r = *w.controller.lastResult();
-    ASSERT_EQ(r.queryTokens.size(), 3u);
-    EXPECT_NEAR(r.heads[0].weights(0, 1), 0.455443, 1e-5);
+    const core::ModelOutput& r = *w.controller.lastResult();
+    ASSERT_EQ(r.maps.queryTokens.size(), 3u);
+    EXPECT_NEAR(r.maps.weights[0](0, 1), 0.455443, 1e-5);
     // The controls show the manual choices and d_model follows the typed width.
     EXPECT_EQ(w.controls.embeddingsBox()->currentData().toInt(),
               static_cast<int>(core::EmbeddingSource::Manual));
@@ -157,13 +157,13 @@ TEST(TeachingPanel, HiddenPagesTakeTheResultWhenShown) {
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
     core::Config config;
     config.sentence = "the cat sat";
-    auto first = std::make_shared<const core::Result>(core::compute(config));
+    auto first = std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
     panel.setResult(first);
     EXPECT_EQ(panel.compareView()->resultA(), nullptr) << "a hidden page computed for nothing";
     panel.showPage(panel.compareView());
     EXPECT_EQ(panel.compareView()->resultA(), first);
     config.sentence = "the cat sat on the mat";
-    auto second = std::make_shared<const core::Result>(core::compute(config));
+    auto second = std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
     panel.setResult(second);
     EXPECT_EQ(panel.compareView()->resultA(), second) << "the page on screen follows at once";
 }

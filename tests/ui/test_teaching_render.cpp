@@ -56,9 +56,10 @@ struct Scene {
     }
     void render(QWidget* page, const QString& name) {
         panel.showPage(page);
-        for (int i = 0; i < 20 && panel.compareView()->controllerB()->isBusy(); ++i)
-            QTest::qWait(10);
-        QTest::qWait(60); // queued replots
+        ASSERT_TRUE(panel.compareView()->controllerB()->waitForBackgroundWork(60000));
+        // Queued replots run in the next turns of the event loop; grab() paints what is there.
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
         const QImage image = panel.grab().toImage();
         ASSERT_FALSE(image.isNull());
         EXPECT_TRUE(image.save(outputPath(name))) << outputPath(name).toStdString();

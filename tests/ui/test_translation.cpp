@@ -412,7 +412,7 @@ TEST_F(TranslationTest, LanguageMenuRemembersTheChoiceAndOffersARestart) {
     EXPECT_TRUE(question->text().contains(QStringLiteral("简体中文")));
     // "Later" keeps the program running with the window open.
     question->reject();
-    QTest::qWait(20);
+    QCoreApplication::processEvents();
     EXPECT_TRUE(window.isVisible());
     EXPECT_EQ(installedLanguage(), QStringLiteral("en"));
 
@@ -436,7 +436,8 @@ TEST_F(TranslationTest, NoEnglishLeftInTheChineseWindow) {
     config.heads = 2;
     window->applyConfig(config);
     ASSERT_TRUE(QTest::qWaitFor([&] { return window->currentResult() != nullptr; }, 10000));
-    QTest::qWait(50);
+    // The status line is written once the result is shown.
+    EXPECT_TRUE(QTest::qWaitFor([&] { return hasHan(window->statusText()); }));
     expectNoEnglish(visibleTexts(window.get()), "the main window");
     EXPECT_TRUE(hasHan(window->statusText())) << window->statusText().toStdString();
 
@@ -471,7 +472,7 @@ TEST_F(TranslationTest, ExportedFiguresStayReadableInChinese) {
     config.sentence = "我爱深度学习";
     config.heads = 2;
     config.mask.kind = core::MaskKind::Causal;
-    const auto result = std::make_shared<const core::Result>(core::compute(config));
+    const auto result = std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
     // The fonts the figures are drawn with: the interface font with the CJK fallbacks.
     const QFont figureFont = HeatmapView::tokenFont(QApplication::font());
 
