@@ -11,7 +11,9 @@
 # Translate what it lists with Qt Linguist (linguist resources/translations/*.ts) or in the .ts
 # file itself (fill <translation> and remove type="unfinished"), then run it again. The build
 # turns the .ts files into the .qm files embedded in the program. ctest runs step 2 as the test
-# translations.complete_and_no_bypass.
+# translations.complete_and_no_bypass. When a core message changes, run scripts/core_strings.py
+# first (ctest checks it as translations.core_strings_current); scripts/fill_translations.py
+# fills unfinished entries from a table of translations.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

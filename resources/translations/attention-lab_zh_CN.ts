@@ -364,86 +364,6 @@ Restart now?</source>
 <context>
     <name>attnlab::ui::ControlsPanel</name>
     <message>
-        <source>Dot  q·k</source>
-        <translation>点积  q·k</translation>
-    </message>
-    <message>
-        <source>Scaled dot  q·k/√d_k</source>
-        <translation>缩放点积  q·k/√d_k</translation>
-    </message>
-    <message>
-        <source>General  q·W·k</source>
-        <translation>通用  q·W·k</translation>
-    </message>
-    <message>
-        <source>Additive (Bahdanau)</source>
-        <translation>加性（Bahdanau）</translation>
-    </message>
-    <message>
-        <source>Cosine  s·cos(q, k)</source>
-        <translation>余弦  s·cos(q, k)</translation>
-    </message>
-    <message>
-        <source>Score = q·k; grows with d_k, so softmax saturates for wide heads.</source>
-        <translation>分数 = q·k；随 d_k 增大而增大，头越宽 softmax 越容易饱和。</translation>
-    </message>
-    <message>
-        <source>Score = q·k / √d_k, the Transformer&apos;s choice, which keeps the variance of scores near 1.</source>
-        <translation>分数 = q·k / √d_k，Transformer 的选择，使分数的方差保持在 1 附近。</translation>
-    </message>
-    <message>
-        <source>Score = q·W_a·kᵀ with a learned (here identity or seeded random) matrix W_a (Luong).</source>
-        <translation>分数 = q·W_a·kᵀ，W_a 为可学习的矩阵（此处为单位矩阵或按种子生成的随机矩阵）（Luong）。</translation>
-    </message>
-    <message>
-        <source>Score = vᵀ·tanh(W₁q + W₂k), a small network over each pair (Bahdanau).</source>
-        <translation>分数 = vᵀ·tanh(W₁q + W₂k)，对每一对查询和键使用一个小型网络（Bahdanau）。</translation>
-    </message>
-    <message>
-        <source>Score = s·cos(q, k) with s = 10: only the directions of q and k count.</source>
-        <translation>分数 = s·cos(q, k)，s = 10：只有 q 和 k 的方向起作用。</translation>
-    </message>
-    <message>
-        <source>Softmax</source>
-        <translation>Softmax</translation>
-    </message>
-    <message>
-        <source>Sparsemax</source>
-        <translation>Sparsemax</translation>
-    </message>
-    <message>
-        <source>ReLU, normalised</source>
-        <translation>ReLU，归一化</translation>
-    </message>
-    <message>
-        <source>Sigmoid (rows need not sum to 1)</source>
-        <translation>Sigmoid（各行之和不必为 1）</translation>
-    </message>
-    <message>
-        <source>Hardmax (one-hot)</source>
-        <translation>Hardmax（独热）</translation>
-    </message>
-    <message>
-        <source>exp(L) / Σ exp(L): every visible key gets a positive weight.</source>
-        <translation>exp(L) / Σ exp(L)：每个可见的键都得到正的权重。</translation>
-    </message>
-    <message>
-        <source>Projects the row onto the simplex, so weak keys get exactly 0.</source>
-        <translation>把这一行投影到单纯形上，较弱的键的权重恰好为 0。</translation>
-    </message>
-    <message>
-        <source>max(L, 0) divided by its row sum; a row without a positive logit is all zero.</source>
-        <translation>max(L, 0) 除以该行之和；没有正 logit 的行全为 0。</translation>
-    </message>
-    <message>
-        <source>σ(L) for each cell on its own, without normalising the row.</source>
-        <translation>对每个单元格单独计算 σ(L)，不对整行归一化。</translation>
-    </message>
-    <message>
-        <source>All weight on the largest logit (hard attention); ties share it.</source>
-        <translation>全部权重给最大的 logit（硬注意力）；并列时平分。</translation>
-    </message>
-    <message>
         <source>None</source>
         <translation>无</translation>
     </message>
@@ -857,12 +777,8 @@ Restart now?</source>
         <translation>%1 个头的平均 = %2</translation>
     </message>
     <message>
-        <source>weight %1 (imported: the model&apos;s scores are not in the file)</source>
-        <translation>权重 %1（导入的：文件中没有模型的分数）</translation>
-    </message>
-    <message>
-        <source>+ ALiBi %1 = %2</source>
-        <translation>+ ALiBi %1 = %2</translation>
+        <source>weight %1 (the model keeps no scores to show)</source>
+        <translation>权重 %1（该模型不保留可显示的分数）</translation>
     </message>
 </context>
 <context>
@@ -1978,26 +1894,6 @@ Restart now?</source>
 <context>
     <name>attnlab::ui::StepView</name>
     <message>
-        <source>softmax</source>
-        <translation>softmax</translation>
-    </message>
-    <message>
-        <source>sparsemax</source>
-        <translation>sparsemax</translation>
-    </message>
-    <message>
-        <source>relu-norm</source>
-        <translation>relu-norm</translation>
-    </message>
-    <message>
-        <source>sigmoid</source>
-        <translation>sigmoid</translation>
-    </message>
-    <message>
-        <source>hardmax</source>
-        <translation>hardmax</translation>
-    </message>
-    <message>
         <source>%1 products summed = %2</source>
         <translation>%1 个乘积之和 = %2</translation>
     </message>
@@ -2138,26 +2034,6 @@ Normalise each row, then mix the value vectors.</source>
         <translation>Q·Kᵀ</translation>
     </message>
     <message>
-        <source>S = Q·Kᵀ</source>
-        <translation>S = Q·Kᵀ</translation>
-    </message>
-    <message>
-        <source>S = Q·Kᵀ / √%1</source>
-        <translation>S = Q·Kᵀ / √%1</translation>
-    </message>
-    <message>
-        <source>S = Q·W_a·Kᵀ</source>
-        <translation>S = Q·W_a·Kᵀ</translation>
-    </message>
-    <message>
-        <source>S = vᵀ·tanh(W₁q + W₂k)</source>
-        <translation>S = vᵀ·tanh(W₁q + W₂k)</translation>
-    </message>
-    <message>
-        <source>S = %1 · cos(q, k)</source>
-        <translation>S = %1 · cos(q, k)</translation>
-    </message>
-    <message>
         <source>L = S / %1</source>
         <translation>L = S / %1</translation>
     </message>
@@ -2186,44 +2062,8 @@ Normalise each row, then mix the value vectors.</source>
         <translation>%1   %2 × %3</translation>
     </message>
     <message>
-        <source>score(q, k) = q · k</source>
-        <translation>score(q, k) = q · k</translation>
-    </message>
-    <message>
-        <source>score(q, k) = q · k / √d_k</source>
-        <translation>score(q, k) = q · k / √d_k</translation>
-    </message>
-    <message>
-        <source>score(q, k) = q · W_a · kᵀ</source>
-        <translation>score(q, k) = q · W_a · kᵀ</translation>
-    </message>
-    <message>
-        <source>score(q, k) = vᵀ · tanh(W₁q + W₂k)</source>
-        <translation>score(q, k) = vᵀ · tanh(W₁q + W₂k)</translation>
-    </message>
-    <message>
-        <source>score(q, k) = s · (q · k) / (‖q‖ ‖k‖)</source>
-        <translation>score(q, k) = s · (q · k) / (‖q‖ ‖k‖)</translation>
-    </message>
-    <message>
         <source>No result yet: type a sentence.</source>
         <translation>还没有结果：请输入一个句子。</translation>
-    </message>
-    <message>
-        <source>These weights were imported: there are no intermediate stages to show.</source>
-        <translation>这些权重是导入的：没有可展示的中间阶段。</translation>
-    </message>
-    <message>
-        <source>   (d_k = %1, √d_k = %2)</source>
-        <translation>   (d_k = %1, √d_k = %2)</translation>
-    </message>
-    <message>
-        <source>   (s = %1)</source>
-        <translation>   (s = %1)</translation>
-    </message>
-    <message>
-        <source>   (d_a = %1)</source>
-        <translation>   (d_a = %1)</translation>
     </message>
     <message>
         <source>L = S / T   (T = %1)</source>
@@ -2240,44 +2080,8 @@ Normalise each row, then mix the value vectors.</source>
 %2   →   掩码：被隐藏的键为 −∞   →   逐行计算 A = %3(L)   →   C = A·V</translation>
     </message>
     <message>
-        <source>S = q·k = %1</source>
-        <translation>S = q·k = %1</translation>
-    </message>
-    <message>
         <source>q·k = %1</source>
         <translation>q·k = %1</translation>
-    </message>
-    <message>
-        <source>S = q·k / √%1 = %2 / %3 = %4</source>
-        <translation>S = q·k / √%1 = %2 / %3 = %4</translation>
-    </message>
-    <message>
-        <source>S = q·W_a·kᵀ = %1</source>
-        <translation>S = q·W_a·kᵀ = %1</translation>
-    </message>
-    <message>
-        <source>S = vᵀ·tanh(W₁q + W₂k) = %1</source>
-        <translation>S = vᵀ·tanh(W₁q + W₂k) = %1</translation>
-    </message>
-    <message>
-        <source>S = %1 · q·k / (‖q‖·‖k‖) = %1 · %2 / (%3 · %4) = %5</source>
-        <translation>S = %1 · q·k / (‖q‖·‖k‖) = %1 · %2 / (%3 · %4) = %5</translation>
-    </message>
-    <message>
-        <source>L = %1 / %2 + ALiBi %3 = %4</source>
-        <translation>L = %1 / %2 + ALiBi %3 = %4</translation>
-    </message>
-    <message>
-        <source>L = %1 / %2 = %3</source>
-        <translation>L = %1 / %2 = %3</translation>
-    </message>
-    <message>
-        <source>masked → −∞</source>
-        <translation>已掩盖 → −∞</translation>
-    </message>
-    <message>
-        <source>A = %1 of row “%2”, at “%3” = %4</source>
-        <translation>A = 对行“%2”做 %1，在“%3”处 = %4</translation>
     </message>
     <message>
         <source>query “%1” · key “%2”:  %3</source>
@@ -2302,6 +2106,10 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>Click a cell of any stage to see where it comes from.</source>
         <translation>点击任一阶段的单元格，查看它的来源。</translation>
+    </message>
+    <message>
+        <source>This model keeps only its weights: there are no intermediate stages to show.</source>
+        <translation>该模型只保留权重：没有可显示的中间步骤。</translation>
     </message>
 </context>
 <context>
@@ -2345,6 +2153,617 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>The weights as lines between query and key tokens, one colour per head.</source>
         <translation>把权重画成查询词元与键词元之间的连线，每个头一种颜色。</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <source>Softmax</source>
+        <translation>Softmax</translation>
+    </message>
+    <message>
+        <source>exp(L) / Σ exp(L): every visible key gets a positive weight.</source>
+        <translation>exp(L) / Σ exp(L)：每个可见的键都得到正的权重。</translation>
+    </message>
+    <message>
+        <source>softmax</source>
+        <translation>softmax</translation>
+    </message>
+    <message>
+        <source>Sparsemax</source>
+        <translation>Sparsemax</translation>
+    </message>
+    <message>
+        <source>Projects the row onto the simplex, so weak keys get exactly 0.</source>
+        <translation>把这一行投影到单纯形上，较弱的键恰好得到 0。</translation>
+    </message>
+    <message>
+        <source>sparsemax</source>
+        <translation>sparsemax</translation>
+    </message>
+    <message>
+        <source>ReLU, normalised</source>
+        <translation>ReLU（归一化）</translation>
+    </message>
+    <message>
+        <source>max(L, 0) divided by its row sum; a row without a positive logit is all zero.</source>
+        <translation>max(L, 0) 除以该行之和；没有正 logit 的行全为 0。</translation>
+    </message>
+    <message>
+        <source>relu-norm</source>
+        <translation>relu-norm</translation>
+    </message>
+    <message>
+        <source>Sigmoid (rows need not sum to 1)</source>
+        <translation>Sigmoid（各行之和不必为 1）</translation>
+    </message>
+    <message>
+        <source>σ(L) for each cell on its own, without normalising the row.</source>
+        <translation>对每个单元格单独求 σ(L)，不对整行归一化。</translation>
+    </message>
+    <message>
+        <source>sigmoid</source>
+        <translation>sigmoid</translation>
+    </message>
+    <message>
+        <source>Hardmax (one-hot)</source>
+        <translation>Hardmax（独热）</translation>
+    </message>
+    <message>
+        <source>All weight on the largest logit (hard attention); ties share it.</source>
+        <translation>全部权重给最大的 logit（硬注意力）；并列时平分。</translation>
+    </message>
+    <message>
+        <source>hardmax</source>
+        <translation>hardmax</translation>
+    </message>
+    <message>
+        <source>hardmax has no gradient: moving a logit a little never changes which key is largest, so the weights do not change and nothing can be learned through them</source>
+        <translation>hardmax 没有梯度：把某个 logit 稍微移动一点，最大的键不会改变，因此权重不变，无法通过它学习任何东西</translation>
+    </message>
+    <message>
+        <source>unknown %1 &apos;%2&apos;; did you mean &apos;%3&apos;? Choose one of: %4</source>
+        <translation>未知的%1“%2”；你是不是想输入“%3”？可选：%4</translation>
+    </message>
+    <message>
+        <source>unknown %1 &apos;%2&apos;; choose one of: %3</source>
+        <translation>未知的%1“%2”；可选：%3</translation>
+    </message>
+    <message>
+        <source>scoring function</source>
+        <translation>打分函数</translation>
+    </message>
+    <message>
+        <source>normalizer</source>
+        <translation>归一化函数</translation>
+    </message>
+    <message>
+        <source>positional encoding</source>
+        <translation>位置编码</translation>
+    </message>
+    <message>
+        <source>projection</source>
+        <translation>投影</translation>
+    </message>
+    <message>
+        <source>Dot  q·k</source>
+        <translation>点积  q·k</translation>
+    </message>
+    <message>
+        <source>Score = q·k; grows with d_k, so softmax saturates for wide heads.</source>
+        <translation>分数 = q·k；随 d_k 增大，因此较宽的头会使 softmax 饱和。</translation>
+    </message>
+    <message>
+        <source>score(q, k) = q · k</source>
+        <translation>score(q, k) = q · k</translation>
+    </message>
+    <message>
+        <source>S = Q·Kᵀ</source>
+        <translation>S = Q·Kᵀ</translation>
+    </message>
+    <message>
+        <source>Scaled dot  q·k/√d_k</source>
+        <translation>缩放点积  q·k/√d_k</translation>
+    </message>
+    <message>
+        <source>Score = q·k / √d_k, the Transformer&apos;s choice, which keeps the variance of scores near 1.</source>
+        <translation>分数 = q·k / √d_k，Transformer 的选择，使分数的方差保持在 1 左右。</translation>
+    </message>
+    <message>
+        <source>score(q, k) = q · k / √d_k</source>
+        <translation>score(q, k) = q · k / √d_k</translation>
+    </message>
+    <message>
+        <source>S = Q·Kᵀ / √d_k</source>
+        <translation>S = Q·Kᵀ / √d_k</translation>
+    </message>
+    <message>
+        <source>   (d_k = %1, √d_k = %2)</source>
+        <translation>   （d_k = %1，√d_k = %2）</translation>
+    </message>
+    <message>
+        <source>General  q·W·k</source>
+        <translation>一般式  q·W·k</translation>
+    </message>
+    <message>
+        <source>Score = q·W_a·kᵀ with a learned (here identity or seeded random) matrix W_a (Luong).</source>
+        <translation>分数 = q·W_a·kᵀ，W_a 是可学习的矩阵（这里为单位矩阵或按种子随机生成）（Luong）。</translation>
+    </message>
+    <message>
+        <source>score(q, k) = q · W_a · kᵀ</source>
+        <translation>score(q, k) = q · W_a · kᵀ</translation>
+    </message>
+    <message>
+        <source>S = Q·W_a·Kᵀ</source>
+        <translation>S = Q·W_a·Kᵀ</translation>
+    </message>
+    <message>
+        <source>Additive (Bahdanau)</source>
+        <translation>加性（Bahdanau）</translation>
+    </message>
+    <message>
+        <source>Score = vᵀ·tanh(W₁q + W₂k), a small network over each pair (Bahdanau).</source>
+        <translation>分数 = vᵀ·tanh(W₁q + W₂k)，作用于每一对的小网络（Bahdanau）。</translation>
+    </message>
+    <message>
+        <source>score(q, k) = vᵀ · tanh(W₁q + W₂k)</source>
+        <translation>score(q, k) = vᵀ · tanh(W₁q + W₂k)</translation>
+    </message>
+    <message>
+        <source>S = vᵀ·tanh(W₁q + W₂k)</source>
+        <translation>S = vᵀ·tanh(W₁q + W₂k)</translation>
+    </message>
+    <message>
+        <source>   (d_a = %1)</source>
+        <translation>   （d_a = %1）</translation>
+    </message>
+    <message>
+        <source>Cosine  s·cos(q, k)</source>
+        <translation>余弦  s·cos(q, k)</translation>
+    </message>
+    <message>
+        <source>Score = s·cos(q, k) with s = 10: only the directions of q and k count.</source>
+        <translation>分数 = s·cos(q, k)，s = 10：只有 q 和 k 的方向起作用。</translation>
+    </message>
+    <message>
+        <source>score(q, k) = s · (q · k) / (‖q‖ ‖k‖)</source>
+        <translation>score(q, k) = s · (q · k) / (‖q‖ ‖k‖)</translation>
+    </message>
+    <message>
+        <source>S = s · cos(q, k)</source>
+        <translation>S = s · cos(q, k)</translation>
+    </message>
+    <message>
+        <source>   (s = %1)</source>
+        <translation>   （s = %1）</translation>
+    </message>
+    <message>
+        <source>the sentence has %1 tokens; the limit is %2</source>
+        <translation>句子有 %1 个词元；上限是 %2</translation>
+    </message>
+    <message>
+        <source>the source sentence has no tokens; type at least one word</source>
+        <translation>源句子没有词元；请至少输入一个词</translation>
+    </message>
+    <message>
+        <source>the sentence has no tokens; type at least one word</source>
+        <translation>句子没有词元；请至少输入一个词</translation>
+    </message>
+    <message>
+        <source>the manual embeddings of the source sentence have %1 rows but it has %2 tokens</source>
+        <translation>源句子的手动嵌入有 %1 行，但它有 %2 个词元</translation>
+    </message>
+    <message>
+        <source>the manual embeddings of the sentence have %1 rows but it has %2 tokens</source>
+        <translation>句子的手动嵌入有 %1 行，但它有 %2 个词元</translation>
+    </message>
+    <message>
+        <source>padding length %1 is shorter than the sentence (%2 tokens); choose at least %2</source>
+        <translation>填充长度 %1 比句子（%2 个词元）短；请至少选 %2</translation>
+    </message>
+    <message>
+        <source>manual projection: no %1 matrix for head %2</source>
+        <translation>手动投影：第 %2 个头没有 %1 矩阵</translation>
+    </message>
+    <message>
+        <source>manual projection: %1 of head %2 is %3 × %4, expected %5 × %6</source>
+        <translation>手动投影：第 %2 个头的 %1 是 %3 × %4，应为 %5 × %6</translation>
+    </message>
+    <message>
+        <source>manual projection: W_o is %1 × %2, expected %3 × %4</source>
+        <translation>手动投影：W_o 是 %1 × %2，应为 %3 × %4</translation>
+    </message>
+    <message>
+        <source>%1 × %2 tokens with %3 heads need about %4 of memory, more than half of this computer&apos;s %5; shorten the text, lower the token limit or use fewer heads</source>
+        <translation>%1 × %2 个词元、%3 个头大约需要 %4 内存，超过本机 %5 的一半；请缩短文本、降低词元上限或减少头数</translation>
+    </message>
+    <message>
+        <source>d_model (%1) is not divisible by the number of heads (%2); choose a head count that divides it or set d_k</source>
+        <translation>d_model（%1）不能被头数（%2）整除；请选择能整除它的头数，或指定 d_k</translation>
+    </message>
+    <message>
+        <source>no embeddings file is loaded</source>
+        <translation>尚未加载嵌入文件</translation>
+    </message>
+    <message>
+        <source>manual embeddings are selected but no matrix was given</source>
+        <translation>选择了手动嵌入，但没有给出矩阵</translation>
+    </message>
+    <message>
+        <source>the manual embeddings of the source sentence must have as many columns as those of the query sentence</source>
+        <translation>源句子的手动嵌入必须与查询句子的列数相同</translation>
+    </message>
+    <message>
+        <source>the manual embeddings hold a value that is not a finite number (NaN or infinity); replace it with a number</source>
+        <translation>手动嵌入中有一个值不是有限数（NaN 或无穷大）；请换成一个数</translation>
+    </message>
+    <message>
+        <source>a manual projection matrix holds a value that is not a finite number (NaN or infinity); replace it with a number</source>
+        <translation>某个手动投影矩阵中有一个值不是有限数（NaN 或无穷大）；请换成一个数</translation>
+    </message>
+    <message>
+        <source>d_model is %1, the width of the embeddings file</source>
+        <translation>d_model 为 %1，即嵌入文件的宽度</translation>
+    </message>
+    <message>
+        <source>the scores of head %1 are too large for 32-bit floats: the embeddings or projections hold values around 1e20 or more; scale them down</source>
+        <translation>第 %1 个头的分数超出 32 位浮点数的范围：嵌入或投影中有约 1e20 或更大的值；请把它们缩小</translation>
+    </message>
+    <message>
+        <source>1 token is not in the embeddings and got a hashed stand-in vector</source>
+        <translation>1 个词元不在嵌入中，使用了哈希生成的替代向量</translation>
+    </message>
+    <message>
+        <source>%1 tokens are not in the embeddings and got a hashed stand-in vector</source>
+        <translation>%1 个词元不在嵌入中，使用了哈希生成的替代向量</translation>
+    </message>
+    <message>
+        <source>%1 query rows have every key masked; their weights are all zero</source>
+        <translation>%1 个查询行的所有键都被掩盖；它们的权重全为 0</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a whole number</source>
+        <translation>“%1”不是整数</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is too large</source>
+        <translation>“%1”太大</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a number</source>
+        <translation>“%1”不是数</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a finite number</source>
+        <translation>“%1”不是有限数</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is too large (at most 18446744073709551615)</source>
+        <translation>“%1”太大（最大为 18446744073709551615）</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a whole number of 0 or more</source>
+        <translation>“%1”不是大于或等于 0 的整数</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is neither true nor false</source>
+        <translation>“%1”既不是 true 也不是 false</translation>
+    </message>
+    <message>
+        <source>%1 must be between %2 and %3, not %4</source>
+        <translation>%1 必须在 %2 到 %3 之间，而不是 %4</translation>
+    </message>
+    <message>
+        <source>%1 must be a number from %2 to %3, not %4</source>
+        <translation>%1 必须是 %2 到 %3 之间的数，而不是 %4</translation>
+    </message>
+    <message>
+        <source>the embeddings decide d_model: their vectors&apos; width</source>
+        <translation>d_model 由嵌入决定：即其向量的宽度</translation>
+    </message>
+    <message>
+        <source>only the additive scoring function has a hidden width</source>
+        <translation>只有加性打分函数有隐藏宽度</translation>
+    </message>
+    <message>
+        <source>only the cosine scoring function has a scale</source>
+        <translation>只有余弦打分函数有缩放系数</translation>
+    </message>
+    <message>
+        <source>the padding length %1 is above the token limit %2</source>
+        <translation>填充长度 %1 超过了词元上限 %2</translation>
+    </message>
+    <message>
+        <source>the causal mask applies to self-attention only; remove the source sentence or choose another mask</source>
+        <translation>因果掩码只用于自注意力；请删除源句子或选择其他掩码</translation>
+    </message>
+    <message>
+        <source>the sentence</source>
+        <translation>句子</translation>
+    </message>
+    <message>
+        <source>Sentence</source>
+        <translation>句子</translation>
+    </message>
+    <message>
+        <source>the query sentence (UTF-8)</source>
+        <translation>查询句子（UTF-8）</translation>
+    </message>
+    <message>
+        <source>the source sentence</source>
+        <translation>源句子</translation>
+    </message>
+    <message>
+        <source>Source sentence</source>
+        <translation>源句子</translation>
+    </message>
+    <message>
+        <source>a source sentence switches to cross-attention: queries from the sentence, keys and values from the source</source>
+        <translation>给出源句子即切换到交叉注意力：查询来自句子，键和值来自源句子</translation>
+    </message>
+    <message>
+        <source>Scoring</source>
+        <translation>打分</translation>
+    </message>
+    <message>
+        <source>how a query and a key are scored</source>
+        <translation>查询和键如何打分</translation>
+    </message>
+    <message>
+        <source>Normaliser</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>turns each row of logits into weights</source>
+        <translation>把每一行 logits 变成权重</translation>
+    </message>
+    <message>
+        <source>the temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>logits are scores / T</source>
+        <translation>logits 为 分数 / T</translation>
+    </message>
+    <message>
+        <source>the number of heads</source>
+        <translation>头数</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>头数</translation>
+    </message>
+    <message>
+        <source>number of attention heads</source>
+        <translation>注意力头的个数</translation>
+    </message>
+    <message>
+        <source>d_model</source>
+        <translation>d_model</translation>
+    </message>
+    <message>
+        <source>embedding width; an embeddings file sets its own</source>
+        <translation>嵌入宽度；嵌入文件会设定自己的宽度</translation>
+    </message>
+    <message>
+        <source>d_k</source>
+        <translation>d_k</translation>
+    </message>
+    <message>
+        <source>width of each head; 0 follows d_model / heads</source>
+        <translation>每个头的宽度；0 表示跟随 d_model / 头数</translation>
+    </message>
+    <message>
+        <source>the additive width d_a</source>
+        <translation>加性宽度 d_a</translation>
+    </message>
+    <message>
+        <source>d_a</source>
+        <translation>d_a</translation>
+    </message>
+    <message>
+        <source>hidden width of the additive score; 0 follows d_k</source>
+        <translation>加性分数的隐藏宽度；0 表示跟随 d_k</translation>
+    </message>
+    <message>
+        <source>the cosine scale</source>
+        <translation>余弦缩放系数</translation>
+    </message>
+    <message>
+        <source>Cosine scale</source>
+        <translation>余弦缩放</translation>
+    </message>
+    <message>
+        <source>scale s of the cosine scoring function</source>
+        <translation>余弦打分函数的缩放系数 s</translation>
+    </message>
+    <message>
+        <source>the mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <source>which keys a query sees: causal j &lt;= i (self-attention only), padding:L pads the sentence with [PAD] to L tokens, window:W sees |i - j| &lt;= W</source>
+        <translation>查询能看到哪些键：causal 为 j &lt;= i（仅自注意力），padding:L 用 [PAD] 把句子填充到 L 个词元，window:W 看到 |i - j| &lt;= W 的键</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>位置编码</translation>
+    </message>
+    <message>
+        <source>Projection</source>
+        <translation>投影</translation>
+    </message>
+    <message>
+        <source>W_q, W_k, W_v, W_o: identity slices, seeded Xavier-normal random matrices, or numbers typed in the window</source>
+        <translation>W_q、W_k、W_v、W_o：恒等切片、按种子生成的 Xavier 正态随机矩阵，或在窗口中输入的数</translation>
+    </message>
+    <message>
+        <source>the seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>seed of random projections and scoring parameters</source>
+        <translation>随机投影和打分参数的种子</translation>
+    </message>
+    <message>
+        <source>tokenizer mode</source>
+        <translation>分词方式</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>how sentences are split into tokens</source>
+        <translation>句子如何切分为词元</translation>
+    </message>
+    <message>
+        <source>keep punctuation</source>
+        <translation>保留标点</translation>
+    </message>
+    <message>
+        <source>Keep punctuation</source>
+        <translation>保留标点</translation>
+    </message>
+    <message>
+        <source>punctuation marks become tokens of their own</source>
+        <translation>标点符号单独成为词元</translation>
+    </message>
+    <message>
+        <source>the token limit</source>
+        <translation>词元上限</translation>
+    </message>
+    <message>
+        <source>Token limit</source>
+        <translation>词元上限</translation>
+    </message>
+    <message>
+        <source>the most tokens a sentence may have</source>
+        <translation>一个句子最多可有的词元数</translation>
+    </message>
+    <message>
+        <source>layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>Layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>every head, one head large, or the heads combined</source>
+        <translation>所有头、放大一个头，或合并各头</translation>
+    </message>
+    <message>
+        <source>Colours</source>
+        <translation>配色</translation>
+    </message>
+    <message>
+        <source>colours of the heatmaps</source>
+        <translation>热力图的配色</translation>
+    </message>
+    <message>
+        <source>Colour scale</source>
+        <translation>色阶</translation>
+    </message>
+    <message>
+        <source>shared: 0 to 1 for every map; fitted: 0 to the largest weight shown; per-head: each map its own</source>
+        <translation>shared：每张图都是 0 到 1；fitted：0 到所显示的最大权重；per-head：每张图各自的范围</translation>
+    </message>
+    <message>
+        <source>cell values</source>
+        <translation>单元格数值</translation>
+    </message>
+    <message>
+        <source>Numbers in cells</source>
+        <translation>单元格中的数值</translation>
+    </message>
+    <message>
+        <source>numbers inside the cells (auto: up to 12 tokens)</source>
+        <translation>单元格内的数值（auto：最多 12 个词元时显示）</translation>
+    </message>
+    <message>
+        <source>the zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>size of the heatmaps</source>
+        <translation>热力图的大小</translation>
+    </message>
+    <message>
+        <source>the focused head</source>
+        <translation>放大的头</translation>
+    </message>
+    <message>
+        <source>head of the one-head layout, from 0; -1 the mean, -2 the maximum</source>
+        <translation>单头布局中的头，从 0 开始；-1 为平均，-2 为最大值</translation>
+    </message>
+    <message>
+        <source>the selected head</source>
+        <translation>选中的头</translation>
+    </message>
+    <message>
+        <source>head of the selected cell, from 0; -1 the mean, -2 the maximum</source>
+        <translation>选中单元格所在的头，从 0 开始；-1 为平均，-2 为最大值</translation>
+    </message>
+    <message>
+        <source>the selected query</source>
+        <translation>选中的查询</translation>
+    </message>
+    <message>
+        <source>selected query row, from 0; -1 none</source>
+        <translation>选中的查询行，从 0 开始；-1 表示无</translation>
+    </message>
+    <message>
+        <source>the selected key</source>
+        <translation>选中的键</translation>
+    </message>
+    <message>
+        <source>selected key column, from 0; -1 none</source>
+        <translation>选中的键列，从 0 开始；-1 表示无</translation>
+    </message>
+    <message>
+        <source>masked → 0</source>
+        <translation>已掩盖 → 0</translation>
+    </message>
+    <message>
+        <source>+ ALiBi %1 = %2</source>
+        <translation>+ ALiBi %1 = %2</translation>
+    </message>
+    <message>
+        <source>side %1 has %2 layers, so it has no layer %3</source>
+        <translation>%1 侧有 %2 层，因此没有第 %3 层</translation>
+    </message>
+    <message>
+        <source>side %1 has %2 heads, so it has no head %3; compare the mean of the heads instead</source>
+        <translation>%1 侧有 %2 个头，因此没有第 %3 个头；请改为比较各头的平均</translation>
+    </message>
+    <message>
+        <source>this model keeps no intermediate stages to show</source>
+        <translation>该模型不保留可显示的中间步骤</translation>
+    </message>
+    <message>
+        <source>there is no head %1; the result has %2</source>
+        <translation>没有第 %1 个头；结果只有 %2 个</translation>
+    </message>
+    <message>
+        <source>head %1 was computed without its intermediate stages</source>
+        <translation>第 %1 个头在计算时没有保留中间步骤</translation>
     </message>
 </context>
 </TS>
