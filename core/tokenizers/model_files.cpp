@@ -123,6 +123,8 @@ public:
         }
         if (m_stream != Stream::None)
             return fail("ids must be integers");
+        if (atVocabulary() && m_vocabularyAtRoot)
+            return fail("expected an object of pieces and their ids");
         if (atVocabulary()) {
             m_stream = Stream::VocabArray;
             m_streamDepth = 1;
