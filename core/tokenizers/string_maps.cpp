@@ -22,6 +22,9 @@ std::uint64_t mix(std::uint64_t x) {
     return x;
 }
 
+/// The upper half of a slot of StringIdMap holds the upper half of the key's hash.
+constexpr std::uint64_t kTagMask = 0xFFFFFFFF00000000ull;
+
 std::uint64_t pairKey(int left, int right) {
     return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) |
            static_cast<std::uint32_t>(right);
@@ -30,12 +33,20 @@ std::uint64_t pairKey(int left, int right) {
 } // namespace
 
 std::uint64_t hashBytes(std::string_view bytes) {
-    std::uint64_t hash = 0xCBF29CE484222325ull;
-    for (const char byte : bytes) {
-        hash ^= static_cast<unsigned char>(byte);
-        hash *= 0x100000001B3ull;
-    }
-    return hash;
+    // Eight bytes at a time (pieces are short, and this runs half a million times per load),
+    // read as little-endian numbers so that every machine gets the same values.
+    const auto load = [&](std::size_t at, std::size_t count) {
+        std::uint64_t word = 0;
+        for (std::size_t k = 0; k < count; ++k)
+            word |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[at + k]))
+                    << (8 * k);
+        return word;
+    };
+    std::uint64_t hash = 0x9E3779B97F4A7C15ull ^ bytes.size();
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8)
+        hash = mix(hash ^ load(i, 8));
+    return mix(hash ^ load(i, bytes.size() - i) ^ 0xA5A5A5A5A5A5A5A5ull);
 }
 
 void StringIdMap::reserve(std::size_t count) {
@@ -43,11 +54,13 @@ void StringIdMap::reserve(std::size_t count) {
     m_ids.reserve(count);
     if (m_slots.size() < capacityFor(count)) {
         m_slots.assign(capacityFor(count), 0);
+        const std::size_t mask = m_slots.size() - 1;
         for (std::size_t k = 0; k < m_keys.size(); ++k) {
-            std::size_t slot = hashBytes(m_keys[k]) & (m_slots.size() - 1);
+            const std::uint64_t hash = hashBytes(m_keys[k]);
+            std::size_t slot = hash & mask;
             while (m_slots[slot] != 0)
-                slot = (slot + 1) & (m_slots.size() - 1);
-            m_slots[slot] = static_cast<std::uint32_t>(k + 1);
+                slot = (slot + 1) & mask;
+            m_slots[slot] = (hash & kTagMask) | (k + 1);
         }
     }
 }
@@ -60,10 +73,12 @@ void StringIdMap::insert(std::string_view key, int id) {
     if ((m_keys.size() + 1) * 2 > m_slots.size())
         grow();
     const std::size_t mask = m_slots.size() - 1;
-    std::size_t slot = hashBytes(key) & mask;
+    const std::uint64_t hash = hashBytes(key);
+    std::size_t slot = hash & mask;
     while (m_slots[slot] != 0) {
-        const std::uint32_t index = m_slots[slot] - 1;
-        if (m_keys[index] == key) {
+        const std::uint64_t entry = m_slots[slot];
+        const std::size_t index = (entry & ~kTagMask) - 1;
+        if ((entry & kTagMask) == (hash & kTagMask) && m_keys[index] == key) {
             m_ids[index] = id;
             return;
         }
@@ -71,18 +86,22 @@ void StringIdMap::insert(std::string_view key, int id) {
     }
     m_keys.emplace_back(key);
     m_ids.push_back(id);
-    m_slots[slot] = static_cast<std::uint32_t>(m_keys.size());
+    m_slots[slot] = (hash & kTagMask) | m_keys.size();
 }
 
 int StringIdMap::find(std::string_view key) const {
     if (m_slots.empty())
         return -1;
     const std::size_t mask = m_slots.size() - 1;
-    std::size_t slot = hashBytes(key) & mask;
+    const std::uint64_t hash = hashBytes(key);
+    std::size_t slot = hash & mask;
     while (m_slots[slot] != 0) {
-        const std::uint32_t index = m_slots[slot] - 1;
-        if (m_keys[index] == key)
-            return m_ids[index];
+        const std::uint64_t entry = m_slots[slot];
+        if ((entry & kTagMask) == (hash & kTagMask)) {
+            const std::size_t index = (entry & ~kTagMask) - 1;
+            if (m_keys[index] == key)
+                return m_ids[index];
+        }
         slot = (slot + 1) & mask;
     }
     return -1;

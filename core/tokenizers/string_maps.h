@@ -10,7 +10,7 @@
 
 namespace attnlab::core::tokenizers::detail {
 
-/// 64-bit FNV-1a of the bytes: deterministic on every machine, unlike std::hash.
+/// A 64-bit hash of the bytes: the same on every machine, unlike std::hash.
 std::uint64_t hashBytes(std::string_view bytes);
 
 /// Piece text → id.
@@ -29,7 +29,9 @@ private:
 
     std::vector<std::string> m_keys;
     std::vector<int> m_ids;
-    std::vector<std::uint32_t> m_slots; ///< index + 1 into m_keys, 0 when free
+    /// Per slot: the upper 32 bits of the key's hash (to skip other keys without touching them)
+    /// and index + 1 into m_keys in the lower 32 bits; 0 when free.
+    std::vector<std::uint64_t> m_slots;
 };
 
 /// A merge of two adjacent pieces: its rank (lower merges first) and the id of the result.
