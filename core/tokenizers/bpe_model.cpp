@@ -63,7 +63,8 @@ public:
         const std::string& prefix = m_options.continuingSubwordPrefix;
         std::string merged;
         for (std::size_t rank = 0; rank < merges.size(); ++rank) {
-            const auto& [left, right] = merges[rank];
+            const std::string& left = merges[rank].first;
+            const std::string& right = merges[rank].second;
             const int leftId = m_vocabulary.idOf(left);
             const int rightId = m_vocabulary.idOf(right);
             const auto missing = [&](const std::string& piece) {
