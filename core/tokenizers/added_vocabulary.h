@@ -4,6 +4,7 @@
 // "[MASK]" or "<|im_start|>" typed by the user is one token and not "[", "MASK", "]".
 
 #include "core/tokenizers/normalized_text.h"
+#include "core/tokenizers/string_maps.h"
 
 #include <array>
 #include <string>
@@ -35,12 +36,12 @@ public:
     void add(AddedToken token);
     /// Sets the text a normalised token is matched as (its content, normalised).
     void setNormalizedContent(std::size_t index, std::string content);
+    /// Builds the tables split() matches with; call after the last change, before splitting.
+    void buildMatcher();
 
     const std::vector<AddedToken>& tokens() const { return m_tokens; }
     /// The index of the token with this content, or -1.
-    int find(std::string_view content) const;
-    /// The index of the token with this id, or -1.
-    int findId(int id) const;
+    int find(std::string_view content) const { return m_byContent.find(content); }
 
     /// Splits `text` at the added tokens of one kind (raw: normalized == false; else the
     /// normalised ones), leftmost-longest first, with their single_word, lstrip and rstrip
@@ -48,12 +49,24 @@ public:
     std::vector<TextSegment> split(std::string_view text, bool normalizedTokens) const;
 
 private:
-    void rebuildIndex();
+    /// A byte trie over the match texts of one kind (some models have thousands of added
+    /// tokens, many starting alike: "<|reserved_special_token_…|>").
+    struct TrieNode {
+        int token = -1; ///< the token whose match text ends here
+        std::vector<std::pair<unsigned char, int>> children;
+    };
+    struct Trie {
+        std::array<int, 256> root{}; ///< child node of the root per byte, 0 when none
+        std::vector<TrieNode> nodes{TrieNode{}};
+    };
+    /// The longest token matching at `at`, or -1; its length in `length`.
+    int longestMatch(const Trie& trie, std::string_view text, std::size_t at,
+                     std::size_t& length) const;
 
     std::vector<AddedToken> m_tokens;
     std::vector<std::string> m_matchText; ///< what each token is matched as
-    /// Per first byte and kind, the tokens that start with it, longest first.
-    std::array<std::vector<int>, 256> m_byFirstByte[2];
+    StringIdMap m_byContent;
+    Trie m_tries[2]; ///< raw, normalised
 };
 
 } // namespace attnlab::core::tokenizers::detail

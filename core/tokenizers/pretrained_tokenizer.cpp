@@ -107,6 +107,7 @@ void finishPipeline(Pipeline& pipeline, const std::string& source) {
             pipeline.normalizer->normalize(content);
             pipeline.added.setNormalizedContent(k, content.text);
         }
+    pipeline.added.buildMatcher();
     int size = pipeline.model->vocabulary().size();
     pipeline.addedById.clear();
     for (std::size_t k = 0; k < pipeline.added.tokens().size(); ++k) {
@@ -240,8 +241,11 @@ std::string PretrainedTokenizer::pieceText(int id) const {
     const std::string& piece = detail::pieceOf(pipeline, id);
     if (piece.empty())
         return {};
+    // Special tokens read as written; other added tokens ("▁▁" for code indentation) are
+    // pieces like the model's own.
     if (const detail::AddedToken* added = detail::addedTokenWithId(pipeline, id))
-        return detail::visibleText(added->content);
+        if (added->special)
+            return detail::visibleText(added->content);
     if (pipeline.style.byteLevel) {
         std::string bytes;
         std::size_t i = 0;

@@ -275,6 +275,13 @@ TEST(PretrainedTokenizer, PieceLabels) {
     EXPECT_EQ(llama.pieceText(11), "␣hi");
     EXPECT_EQ(llama.pieceText(6), "↵");      // <0x0A>
     EXPECT_EQ(llama.pieceText(3), "<0xE6>"); // part of a character
+    // An added token that is not special is labelled like a piece; a special one as written.
+    json doc = llamaDocument(true);
+    doc["added_tokens"].push_back(addedToken(12, "▁▁", false, {{"normalized", false}}));
+    const PretrainedTokenizer indented = fromDocument(doc);
+    EXPECT_EQ(indented.pieceText(12), "␣␣");
+    EXPECT_EQ(indented.pieceText(1), "<s>");
+    EXPECT_EQ(indented.vocabSize(), 13);
 }
 
 TEST(PretrainedTokenizer, DecodesPredictionsReadably) {
