@@ -353,6 +353,17 @@ int main(int argc, char** argv) {
                 cold.wall * 1e3, cold.cpu * 1e3, kEncodeTarget,
                 verdict(cold.wall * 1e3 <= kEncodeTarget));
     std::printf("(processor time has a resolution of about 1 ms)\n");
+    double load1 = 0;
+    if (std::FILE* file = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(file, "%lf", &load1) != 1)
+            load1 = 0;
+        std::fclose(file);
+    }
+    const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores > 0 && load1 > static_cast<double>(cores))
+        std::printf("The machine is busy (load average %.1f on %ld cores): wall times include "
+                    "waiting for a processor; the processor times are what the work costs.\n",
+                    load1, cores);
     std::error_code ec;
     fs::remove_all(s.folder, ec);
     return 0;
