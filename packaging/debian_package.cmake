@@ -10,17 +10,20 @@ set(CPACK_PACKAGE_CONTACT "${ATTNLAB_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "explore and teach the attention mechanism")
-# The long description: paragraphs separated by an empty line (CPack writes the " ." lines).
+# The long description, wrapped for an 80-column terminal; paragraphs separated by an empty line
+# (CPack writes the " ." lines).
 set(CPACK_PACKAGE_DESCRIPTION
-    "Attention Lab is a desktop program for teaching and exploring the attention mechanism of \
-neural networks. Type a sentence, pick a scoring function, a number of heads and a mask, and \
-watch heatmaps of the attention weights of every head change as you type.
+    "Attention Lab is a desktop program for teaching and exploring the attention
+mechanism of neural networks. Type a sentence, pick a scoring function, a
+number of heads and a mask, and watch heatmaps of the attention weights of
+every head change as you type.
 
-It steps through the computation with every number shown, compares two settings side by side, \
-explains why scores are scaled by the square root of the key width, opens shipped and saved \
-lessons (.attnlab), shows weights exported from a trained model, and exports figures (PNG, SVG, \
-PDF) and data (JSON, CSV, NPY), also from the command line without a display. The interface \
-speaks English and Simplified Chinese.")
+It steps through the computation with every number shown, compares two
+settings side by side, explains why scores are scaled by the square root of
+the key width, opens shipped and saved lessons (.attnlab), shows weights
+exported from a trained model, and exports figures (PNG, SVG, PDF) and data
+(JSON, CSV, NPY), also from the command line without a display. The
+interface speaks English and Simplified Chinese.")
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # attention-lab_VERSION-REVISION_ARCH.deb
 set(CPACK_DEBIAN_PACKAGE_RELEASE "${ATTNLAB_DEB_RELEASE}")
