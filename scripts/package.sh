@@ -8,12 +8,12 @@
 # Install it with `sudo apt-get install ./build/package/attention-lab_*.deb` and remove it with
 # `sudo apt-get remove attention-lab`. ATTNLAB_PACKAGE_OUT names another folder for the .deb.
 set -euo pipefail
-ATTNLAB_PRESET=package
+ATTNLAB_PRESET=package # read by setup.sh: the build folder is build/package
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 case "${1:-}" in
   "") ;;
-  -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) attnlab_log "unknown option $1 (try --help)"; exit 2 ;;
 esac
 
