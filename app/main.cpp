@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QUrl>
 
 #include <cerrno>
 
@@ -23,7 +24,20 @@ namespace {
 using namespace attnlab;
 
 // The window's reading of its command line: a lesson to open and settings to apply.
-ui::StartupRequest parseStartup(const QStringList& arguments) {
+ui::StartupRequest parseStartup(const QStringList& rawArguments) {
+    // A file manager passes a path (Exec=... %f), but a launcher using %u passes a file:// URI.
+    QStringList arguments;
+    for (const QString& argument : rawArguments)
+        arguments.append(argument.startsWith(QLatin1String("file://"))
+                             ? QUrl(argument).toLocalFile()
+                             : argument);
+    // A lone file is a lesson whatever its name: the desktop's MIME type also recognises a
+    // lesson by its content (a .json or .ATTNLAB name), and the lesson reader checks the rest.
+    if (arguments.size() == 1 && !arguments.front().startsWith(QLatin1Char('-'))) {
+        ui::StartupRequest request;
+        request.sessionPath = arguments.front();
+        return request;
+    }
     std::vector<std::string> args;
     bool settingsGiven = false;
     for (const QString& argument : arguments) {

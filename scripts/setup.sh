@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Shared set-up for run.sh and test.sh: installs the Debian packages Attention Lab needs (only
-# those missing, so it is quick when all are present), then configures and builds the project.
+# Shared set-up for run.sh, test.sh and package.sh: installs the Debian packages Attention Lab
+# needs (only those missing, so it is quick when all are present), then configures and builds the
+# project.
 # Sourced, not run: defines attnlab_setup and attnlab_build.
 
 ATTNLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +17,7 @@ ATTNLAB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-torch libopenblas0-pthread ccache
   fonts-noto-cjk xvfb xauth
+  appstream desktop-file-utils dpkg-dev file libxml2-utils man-db shared-mime-info
   clang libclang-rt-14-dev llvm
 )
 

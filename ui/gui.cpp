@@ -4,6 +4,7 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -19,11 +20,17 @@ void setApplicationIdentity() {
     QApplication::setApplicationDisplayName(QStringLiteral("Attention Lab"));
     QApplication::setOrganizationName(QStringLiteral("Attention Lab"));
     QApplication::setApplicationVersion(QStringLiteral(ATTNLAB_VERSION));
+    // The installed menu entry, attention-lab.desktop: desktops find the window's entry and icon
+    // through it (the Wayland app id, KDE's window hint).
+    QGuiApplication::setDesktopFileName(QStringLiteral("attention-lab"));
 }
 
 int runGui(int& argc, char** argv, const StartupParser& parse) {
     QApplication app(argc, argv);
     setApplicationIdentity();
+    // The icon that the package installs into the hicolor theme (none in a build tree).
+    if (QIcon::hasThemeIcon(QStringLiteral("attention-lab")))
+        QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("attention-lab")));
     // Before any widget is built: widgets take their texts when they are constructed.
     loadInterfaceLanguage();
     MainWindow window;

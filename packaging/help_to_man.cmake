@@ -1,0 +1,175 @@
+# Writes the manual page from the program's own --help, so that the two never disagree.
+#
+#   cmake -DPROGRAM=path/to/attention-lab -DTEMPLATE=attention-lab.1.in -DOUTPUT=attention-lab.1
+#         -DVERSION=0.1.0 -DDATE=2026-12-06 -DSUMMARY="..." -P help_to_man.cmake
+#
+# The reading of the help is deliberately loose, so that a new option parser's layout still
+# converts: a line "Usage: ..." (and the indented lines right after it) is the synopsis; an
+# indented line starting with "-" is an option, its text after a gap of two or more spaces and on
+# the more deeply indented lines that follow it (one starting "default: " or "choices: " gets a
+# line of its own); an indented line under a heading ("Positionals:") with such a gap is an item
+# too; a paragraph starting "Exit status" is the exit status; a short line ending in ":" is a
+# heading; everything else is prose for the description.
+cmake_minimum_required(VERSION 3.25)
+
+foreach(variable IN ITEMS PROGRAM TEMPLATE OUTPUT VERSION DATE SUMMARY)
+  if(NOT DEFINED ${variable})
+    message(FATAL_ERROR "help_to_man.cmake: -D${variable}=... is missing")
+  endif()
+endforeach()
+
+set(ENV{QT_QPA_PLATFORM} offscreen)
+execute_process(COMMAND "${PROGRAM}" --help RESULT_VARIABLE status OUTPUT_VARIABLE help
+                ERROR_VARIABLE errors)
+if(NOT status EQUAL 0 OR help STREQUAL "")
+  message(FATAL_ERROR "help_to_man.cmake: '${PROGRAM} --help' failed (${status}): ${errors}")
+endif()
+
+# CMake lists split at ";" and treat brackets specially: hide them while the text is a list.
+string(REPLACE ";" "@SEMICOLON@" help "${help}")
+string(REPLACE "[" "@OPEN@" help "${help}")
+string(REPLACE "]" "@CLOSE@" help "${help}")
+string(REPLACE "\t" "        " help "${help}")
+string(REPLACE "\r" "" help "${help}")
+string(REPLACE "\n" ";" lines "${help}")
+
+# Text for troff: backslashes, hyphens (so that options copy as typed) and a leading dot or
+# quote, which would start a request.
+function(troff_text out text)
+  string(REPLACE "\\" "\\e" text "${text}")
+  string(REPLACE "-" "\\-" text "${text}")
+  string(REGEX REPLACE "^([.'])" "\\\\&\\1" text "${text}")
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+# "-h, --help" and "--sentence TEXT" as bold names and italic values.
+function(troff_option_tag out spec)
+  string(REGEX REPLACE ",(-)" ", \\1" spec "${spec}")
+  string(REGEX REPLACE " +" ";" words "${spec}")
+  set(tag "")
+  foreach(word IN LISTS words)
+    troff_text(escaped "${word}")
+    if(word MATCHES "^--?[A-Za-z0-9]")
+      string(APPEND tag " \\fB${escaped}\\fR")
+    else()
+      string(APPEND tag " \\fI${escaped}\\fR")
+    endif()
+  endforeach()
+  string(REPLACE "\\fR \\fB" " " tag "${tag}") # one bold run for "-h, --help"
+  string(STRIP "${tag}" tag)
+  set(${out} "${tag}" PARENT_SCOPE)
+endfunction()
+
+set(synopsis "")
+set(description "")
+set(options "")
+set(exit_status "")
+set(mode prose)        # prose, usage, item, exit
+set(item_indent 0)     # indentation of the last option line
+set(after_heading OFF) # inside the indented block under a heading
+set(paragraph_open OFF)
+foreach(line IN LISTS lines)
+  string(STRIP "${line}" text)
+  string(LENGTH "${text}" text_length)
+  string(FIND "${line}" "${text}" indent) # where the stripped text starts
+  if(text STREQUAL "")
+    if(mode STREQUAL "exit" OR mode STREQUAL "usage" OR mode STREQUAL "item")
+      set(mode prose)
+    endif()
+    set(paragraph_open OFF)
+    set(after_heading OFF)
+    continue()
+  endif()
+  if(line MATCHES "^[Uu]sage:[ ]*(.*)$")
+    set(mode usage)
+    set(text "${CMAKE_MATCH_1}")
+  elseif(mode STREQUAL "usage" AND line MATCHES "^[ ]+")
+    string(REGEX REPLACE "^or:[ ]*" "" text "${text}")
+  elseif(mode STREQUAL "item" AND indent GREATER item_indent AND NOT text MATCHES "^-")
+    troff_text(text "${text}")
+    if(text MATCHES "^[a-z]+: ") # "default: 2" starts a line of its own
+      string(APPEND options ".br\n")
+    endif()
+    string(APPEND options "${text}\n")
+    continue()
+  elseif(line MATCHES "^[ ]+-" OR (after_heading AND line MATCHES "^[ ]+[^ ].*[^ ]  +[^ ]"))
+    string(REGEX MATCH "^([^ ]+( [^ ]+)*)(  +(.*))?$" _ "${text}")
+    set(spec "${CMAKE_MATCH_1}")
+    set(rest "${CMAKE_MATCH_4}")
+    troff_option_tag(tag "${spec}")
+    string(APPEND options ".TP\n${tag}\n")
+    if(NOT rest STREQUAL "")
+      troff_text(rest "${rest}")
+      string(APPEND options "${rest}\n")
+    endif()
+    set(mode item)
+    set(item_indent ${indent})
+    continue()
+  elseif(NOT line MATCHES "^[ ]" AND text MATCHES "^[A-Z][A-Za-z ]*:$"
+         AND text_length LESS 32)
+    set(after_heading ON)
+    set(mode prose)
+    string(REGEX REPLACE ":$" "" heading "${text}")
+    if(NOT heading MATCHES "^[Oo]ptions$")
+      troff_text(heading "${heading}")
+      string(APPEND options ".SS ${heading}\n")
+    endif()
+    continue()
+  elseif(text MATCHES "^[Ee]xit (status|codes?)[ :]*(.*)$")
+    set(mode exit)
+    set(text "${CMAKE_MATCH_2}")
+  endif()
+
+  if(mode STREQUAL "usage")
+    if(NOT text STREQUAL "")
+      string(REGEX MATCH "^([^ ]+)(.*)$" _ "${text}")
+      troff_text(name "${CMAKE_MATCH_1}")
+      troff_text(arguments "${CMAKE_MATCH_2}")
+      if(NOT synopsis STREQUAL "")
+        string(APPEND synopsis ".br\n")
+      endif()
+      string(APPEND synopsis "\\fB${name}\\fR${arguments}\n")
+    endif()
+  elseif(mode STREQUAL "exit")
+    if(NOT text STREQUAL "")
+      troff_text(text "${text}")
+      string(APPEND exit_status "${text}\n")
+    endif()
+  else()
+    troff_text(text "${text}")
+    if(NOT paragraph_open AND NOT description STREQUAL "")
+      string(APPEND description ".PP\n")
+    endif()
+    string(APPEND description "${text}\n")
+    set(paragraph_open ON)
+  endif()
+endforeach()
+
+if(options STREQUAL "")
+  message(FATAL_ERROR "help_to_man.cmake: no option found in the help of ${PROGRAM}")
+endif()
+if(synopsis STREQUAL "")
+  set(synopsis "\\fBattention\\-lab\\fR [\\fIOPTION\\fR]...\n")
+endif()
+if(exit_status STREQUAL "")
+  set(exit_status "0 on success, another number on failure.\n")
+endif()
+
+set(MAN_DATE "${DATE}")
+set(MAN_VERSION "${VERSION}")
+# "explore and teach ...": the NAME line's summary starts in lower case.
+string(SUBSTRING "${SUMMARY}" 0 1 first)
+string(SUBSTRING "${SUMMARY}" 1 -1 rest)
+string(TOLOWER "${first}" first)
+troff_text(MAN_SUMMARY "${first}${rest}")
+foreach(part IN ITEMS synopsis description options exit_status)
+  string(REPLACE "@SEMICOLON@" ";" ${part} "${${part}}")
+  string(REPLACE "@OPEN@" "[" ${part} "${${part}}")
+  string(REPLACE "@CLOSE@" "]" ${part} "${${part}}")
+  string(REGEX REPLACE "\n$" "" ${part} "${${part}}")
+endforeach()
+set(MAN_SYNOPSIS "${synopsis}")
+set(MAN_DESCRIPTION "${description}")
+set(MAN_OPTIONS "${options}")
+set(MAN_EXIT_STATUS "${exit_status}")
+configure_file("${TEMPLATE}" "${OUTPUT}" @ONLY)
