@@ -41,7 +41,7 @@ struct OptionSpec {
     bool headlessOutput = false; ///< asks for work without the window
     bool figureOnly = false;     ///< only shapes the figure of --export
     const core::Setting* setting = nullptr; ///< the schema entry, for settings
-    Apply apply;                 ///< for options that are not settings
+    Apply apply;                            ///< for options that are not settings
 
     bool takesValue() const { return !valueName.empty(); }
 };
@@ -147,7 +147,8 @@ std::vector<OptionSpec> outputOptions() {
     add("--export-data", "FILE",
         "compute without the window and write every number to FILE: .json (all matrices), "
         ".csv or .npy (the weights)",
-        "", "", [](CliOptions& o, auto option, auto value) {
+        "", "",
+        [](CliOptions& o, auto option, auto value) {
             try {
                 core::dataFormatForPath(std::string(value));
             } catch (const core::InputError& error) {
@@ -159,7 +160,8 @@ std::vector<OptionSpec> outputOptions() {
     add("--export", "FILE",
         "draw the heatmaps without the window into FILE: .png, .svg (vector) or .pdf (vector, "
         "fonts embedded)",
-        "", "", [](CliOptions& o, auto option, auto value) {
+        "", "",
+        [](CliOptions& o, auto option, auto value) {
             if (value.empty())
                 usageError(option, "the file name is empty");
             o.image.path = value;
@@ -168,7 +170,8 @@ std::vector<OptionSpec> outputOptions() {
     add("--view", "VIEW",
         "what --export draws: every head and their mean, the mean, the maximum, one head, or "
         "the weights of query row Q as bars",
-        "grid, combined, max, head:K, details:Q", "grid", [](CliOptions& o, auto option, auto value) {
+        "grid, combined, max, head:K, details:Q", "grid",
+        [](CliOptions& o, auto option, auto value) {
             checkView(option, value);
             o.image.view = value;
         })
@@ -193,16 +196,17 @@ std::vector<OptionSpec> outputOptions() {
     add("--dpi", "D",
         "PNG resolution, 24 to 1200: the image gets dpi / 96 pixels per unit and records the "
         "resolution (e.g. --dpi 300 for print)",
-        "", "96 x scale", [](CliOptions& o, auto option, auto value) {
+        "", "96 x scale",
+        [](CliOptions& o, auto option, auto value) {
             o.image.dpi = parseBounded(option, value, 24, 1200);
         })
         .figureOnly = true;
     add("--title", "", "stamp the sentence and settings above the figure", "", "",
         [](CliOptions& o, auto, auto) { o.image.title = true; })
         .figureOnly = true;
-    add("--no-colorbar", "", "leave out the colour bar", "", "",
-        [](CliOptions& o, auto, auto) { o.image.colorBar = false; })
-        .figureOnly = true;
+    add("--no-colorbar", "", "leave out the colour bar", "", "", [](CliOptions& o, auto, auto) {
+        o.image.colorBar = false;
+    }).figureOnly = true;
     add("--session", "FILE",
         "a saved lesson (.attnlab): its settings and view; other options override them. "
         "Without an output option the window opens it",
@@ -404,6 +408,10 @@ CliOptions parseArguments(const std::vector<std::string>& args, const core::Conf
             usageError("--session", "given more than once");
         const std::string& value = values[&spec];
         if (spec.setting) {
+            if (spec.setting->key == "projection" && value == "manual")
+                usageError(spec.name, "manual projections are typed in the window; choose "
+                                      "identity or random here, or open a lesson that holds "
+                                      "them with --session");
             try {
                 settings.config = options.config;
                 spec.setting->set(settings, value);
@@ -423,7 +431,8 @@ CliOptions parseArguments(const std::vector<std::string>& args, const core::Conf
     }
     options.view = settings.view;
     if (figureOptionGiven && options.image.path.empty() && !options.exportDataPath.empty())
-        usageError(figureOption, "shapes the figure of --export; add --export FILE or leave it out");
+        usageError(figureOption,
+                   "shapes the figure of --export; add --export FILE or leave it out");
     return options;
 }
 
@@ -468,7 +477,8 @@ std::string helpText() {
     std::string text;
     text += "Usage: attention-lab [OPTION]... --export FILE.png|.svg|.pdf --export-data FILE\n";
     text += "       attention-lab [LESSON.attnlab] [Qt options]\n\n";
-    text += "Explore the attention mechanism. With --export or --export-data the program computes\n";
+    text +=
+        "Explore the attention mechanism. With --export or --export-data the program computes\n";
     text += "without a window and writes the files; without them, it opens its window.\n";
     text += "Options take their value as --option VALUE or --option=VALUE.\n\n";
     text += "Options:\n";

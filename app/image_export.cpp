@@ -55,15 +55,13 @@ ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::Sessio
                                " does not exist; the result has " + std::to_string(heads) +
                                (heads == 1 ? " head" : " heads"));
 
-    const QString colorMap =
-        QString::fromStdString(image.colorMap.empty() ? view.colorMap : image.colorMap);
-    options.colorMap = ui::colorMapFromKey(colorMap).value_or(ui::ColorMap::Viridis);
-    const QString scale =
-        QString::fromStdString(image.colorScale.empty() ? view.colorScale : image.colorScale);
-    options.colorScale = ui::colorScaleFromKey(scale).value_or(ui::ColorScale::ZeroToOne);
-    const QString values =
-        QString::fromStdString(image.values.empty() ? view.cellValues : image.values);
-    options.values = ui::cellValuesFromKey(values).value_or(ui::CellValues::Automatic);
+    // Colours, scale and numbers are View settings: the command line writes them into `view`.
+    options.colorMap =
+        ui::colorMapFromKey(QString::fromStdString(view.colorMap)).value_or(ui::ColorMap::Viridis);
+    options.colorScale = ui::colorScaleFromKey(QString::fromStdString(view.colorScale))
+                             .value_or(ui::ColorScale::ZeroToOne);
+    options.values = ui::cellValuesFromKey(QString::fromStdString(view.cellValues))
+                         .value_or(ui::CellValues::Automatic);
     options.title = image.title;
     options.colorBar = image.colorBar;
     options.scale = image.scale > 0 ? image.scale : image.dpi > 0 ? image.dpi / 96.0 : 2.0;

@@ -472,7 +472,7 @@ TEST_F(CommandLine, ChineseSelfAttentionWithTwoHeadsAndCausalMask) {
     EXPECT_EQ(config.value("seed").toInt(), 42);
     EXPECT_EQ(stringOf(config, "tokenizer"), "word");
     EXPECT_EQ(config.value("cosine_scale").toDouble(), 10.0);
-    EXPECT_EQ(stringOf(config, "embeddings"), "builtin");
+    EXPECT_EQ(stringOf(config.value("embeddings").toObject(), "source"), "builtin");
 
     const std::vector<std::string> tokens{"我", "爱", "深度", "学习"};
     EXPECT_EQ(stringsOf(root.value("query_tokens")), tokens);
@@ -591,7 +591,8 @@ TEST_F(CommandLine, EmbeddingsFileSetsDModelAndIsNamedInTheConfig) {
     EXPECT_EQ(result.err, "") << "no warning: --d-model was not given";
     const QJsonObject root = parseJsonFile(path);
     const QJsonObject config = root.value("config").toObject();
-    EXPECT_EQ(stringOf(config, "embeddings"), vectors);
+    EXPECT_EQ(stringOf(config.value("embeddings").toObject(), "source"), "file");
+    EXPECT_EQ(stringOf(config.value("embeddings").toObject(), "path"), vectors);
     EXPECT_EQ(config.value("d_model").toInt(), 4);
     EXPECT_EQ(config.value("d_k").toInt(), 2);
     const Mat x = matrixOf(root.value("inputs").toObject().value("query_embeddings"));
@@ -863,14 +864,15 @@ PngInfo pngInfo(const std::string& bytes) {
 
 TEST_F(CommandLine, ImagesInEveryFormatWithoutADisplay) {
     const RunSettings noDisplay{{}, true};
-    const std::vector<std::string> chinese{"--sentence", "我爱深度学习", "--heads", "8", "--mask", "causal"};
+    const std::vector<std::string> chinese{"--sentence", "我爱深度学习", "--heads",
+                                           "8",          "--mask",       "causal"};
     auto with = [&](std::vector<std::string> extra) {
         std::vector<std::string> args = chinese;
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
     };
-    const ProcessRun png = run(with({"--export", m_dir.file("grid.png"), "--width", "800", "--height",
-                                     "600", "--dpi", "300", "--title"}),
+    const ProcessRun png = run(with({"--export", m_dir.file("grid.png"), "--width", "800",
+                                     "--height", "600", "--dpi", "300", "--title"}),
                                noDisplay);
     ASSERT_EQ(png.exitCode, 0) << describe(png);
     const PngInfo info = pngInfo(readFile(m_dir.file("grid.png")));
@@ -878,7 +880,8 @@ TEST_F(CommandLine, ImagesInEveryFormatWithoutADisplay) {
     EXPECT_EQ(info.height, 1875u);
     EXPECT_NEAR(info.dotsPerMetre * 0.0254, 300.0, 0.5);
 
-    const ProcessRun pdf = run(with({"--export", m_dir.file("grid.pdf"), "--view", "combined"}), noDisplay);
+    const ProcessRun pdf =
+        run(with({"--export", m_dir.file("grid.pdf"), "--view", "combined"}), noDisplay);
     ASSERT_EQ(pdf.exitCode, 0) << describe(pdf);
     const std::string pdfBytes = readFile(m_dir.file("grid.pdf"));
     EXPECT_EQ(pdfBytes.rfind("%PDF-", 0), 0u);
@@ -912,7 +915,8 @@ TEST_F(CommandLine, ImageErrorsExitOneAndWriteNothing) {
     const std::vector<Case> cases{
         {{"--export", m_dir.file("a.bmp")}, "use a name ending in .png, .svg or .pdf"},
         {{"--export", m_dir.file("missing/a.png")}, "does not exist"},
-        {{"--export", m_dir.file("a.png"), "--view", "head:4", "--heads", "2"}, "head 4 does not exist"},
+        {{"--export", m_dir.file("a.png"), "--view", "head:4", "--heads", "2"},
+         "head 4 does not exist"},
         {{"--export", m_dir.file("a.png"), "--view", "details:99"}, "query row 99 does not exist"},
     };
     for (const Case& c : cases) {
@@ -939,8 +943,8 @@ TEST_F(CommandLine, SessionsRenderHeadlessAndOptionsOverrideThem) {
     EXPECT_EQ(config.value("mask").toString(), "causal");
 
     // A lone .attnlab argument is the session too; --heads overrides its 4.
-    const ProcessRun overridden =
-        run({lesson, "--heads", "2", "--export-data", m_dir.file("b.json"), "--export", m_dir.file("b.svg")});
+    const ProcessRun overridden = run({lesson, "--heads", "2", "--export-data",
+                                       m_dir.file("b.json"), "--export", m_dir.file("b.svg")});
     ASSERT_EQ(overridden.exitCode, 0) << describe(overridden);
     config = parseJsonFile(m_dir.file("b.json")).value("config").toObject();
     EXPECT_EQ(config.value("heads").toInt(), 2);
@@ -950,8 +954,10 @@ TEST_F(CommandLine, SessionsRenderHeadlessAndOptionsOverrideThem) {
     EXPECT_NE(svg.find("Mean of 2 heads"), std::string::npos);
     EXPECT_EQ(svg.find("Head 1"), std::string::npos);
 
-    writeFile(m_dir.file("newer.attnlab"), R"({"format": "attention-lab-session", "version": 7, "config": {}})");
-    const ProcessRun newer = run({"--session", m_dir.file("newer.attnlab"), "--export-data", m_dir.file("c.json")});
+    writeFile(m_dir.file("newer.attnlab"),
+              R"({"format": "attention-lab-session", "version": 7, "config": {}})");
+    const ProcessRun newer =
+        run({"--session", m_dir.file("newer.attnlab"), "--export-data", m_dir.file("c.json")});
     EXPECT_EQ(newer.exitCode, 1) << describe(newer);
     EXPECT_NE(newer.err.find("newer Attention Lab"), std::string::npos) << newer.err;
     EXPECT_FALSE(fs::exists(m_dir.file("c.json")));

@@ -70,7 +70,7 @@ TEST(ParseArguments, NoOptionsGiveTheCoreDefaults) {
     EXPECT_EQ(options.config.sentence, defaults.sentence);
     EXPECT_EQ(options.config.heads, defaults.heads);
     EXPECT_EQ(options.config.dModel, defaults.dModel);
-    EXPECT_EQ(options.config.config.dK, 0);
+    EXPECT_EQ(options.config.dK, 0);
     EXPECT_EQ(options.config.scoring, defaults.scoring);
     EXPECT_EQ(options.config.embeddings, core::EmbeddingSource::Builtin);
     EXPECT_TRUE(options.exportDataPath.empty());
@@ -104,7 +104,7 @@ TEST(ParseArguments, EveryOptionSetsItsField) {
     EXPECT_FLOAT_EQ(c.temperature, 0.25f);
     EXPECT_EQ(c.heads, 4);
     EXPECT_EQ(c.dModel, 32);
-    EXPECT_EQ(c.config.dK, 6);
+    EXPECT_EQ(c.dK, 6);
     EXPECT_FLOAT_EQ(c.cosineScale, 5.5f);
     EXPECT_EQ(c.mask.kind, core::MaskKind::Window);
     EXPECT_EQ(c.mask.window, 2);
@@ -162,7 +162,7 @@ TEST(ParseArguments, UnknownChoicesNameTheOptionAndTheChoices) {
     const std::string scoring = usageErrorOf({"--scoring", "dotty"});
     EXPECT_EQ(scoring.rfind("--scoring: ", 0), 0u) << scoring;
     EXPECT_NE(scoring.find("'dotty'"), std::string::npos) << scoring;
-    EXPECT_NE(scoring.find("dot, scaled-dot, general, additive, cosine"), std::string::npos);
+    EXPECT_NE(scoring.find("dot, scaled-dot, general, additive or cosine"), std::string::npos);
     for (const char* option :
          {"--normalizer", "--positional", "--projection", "--tokenizer", "--mask"}) {
         const std::string message = usageErrorOf({option, "bogus"});
@@ -335,9 +335,9 @@ TEST(ParseArguments, ImageOptionsFillTheImageRequest) {
     EXPECT_DOUBLE_EQ(options.image.dpi, 300.0);
     EXPECT_TRUE(options.image.title);
     EXPECT_FALSE(options.image.colorBar);
-    EXPECT_EQ(options.image.colorMap, "magma");
-    EXPECT_EQ(options.image.colorScale, "per-head");
-    EXPECT_EQ(options.image.values, "off");
+    EXPECT_EQ(options.view.colorMap, "magma");
+    EXPECT_EQ(options.view.colorScale, "per-head");
+    EXPECT_EQ(options.view.cellValues, "off");
 }
 
 TEST(ParseArguments, ImageOptionMistakesNameTheOption) {
@@ -345,7 +345,9 @@ TEST(ParseArguments, ImageOptionMistakesNameTheOption) {
     EXPECT_EQ(usageErrorOf({"--view", "heads"}).rfind("--view: 'heads' is not a view", 0), 0u);
     EXPECT_EQ(usageErrorOf({"--width", "10"}).rfind("--width: '10' is out of range", 0), 0u);
     EXPECT_EQ(usageErrorOf({"--dpi", "5000"}).rfind("--dpi: '5000' is out of range", 0), 0u);
-    EXPECT_EQ(usageErrorOf({"--colormap", "jet"}).rfind("--colormap: 'jet' is not one of viridis", 0), 0u);
+    EXPECT_EQ(usageErrorOf({"--colormap", "jet"})
+                  .rfind("--colormap: unknown colour map 'jet'; choose one of: viridis", 0),
+              0u);
     EXPECT_EQ(usageErrorOf({"--export="}), "--export: the file name is empty");
 }
 

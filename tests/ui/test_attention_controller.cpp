@@ -84,7 +84,8 @@ TEST(AttentionController, ResultHasTheCoreWeights) {
     const core::ModelOutput expected = core::runBuiltin(config);
     const auto result = controller.lastResult();
     ASSERT_TRUE(result);
-    ASSERT_EQ(static_cast<std::size_t>(result->maps.heads), static_cast<std::size_t>(expected.maps.heads));
+    ASSERT_EQ(static_cast<std::size_t>(result->maps.heads),
+              static_cast<std::size_t>(expected.maps.heads));
     for (std::size_t h = 0; h < static_cast<std::size_t>(expected.maps.heads); ++h)
         EXPECT_EIGEN_NEAR(result->maps.weights[h], expected.maps.weights[h], 0.0);
     EXPECT_EIGEN_NEAR(result->maps.mean[0], expected.maps.mean[0], 0.0);

@@ -33,9 +33,10 @@ struct Workspace {
 
     Workspace() {
         view.setBaseConfigProvider([this] { return controller.config(); });
-        QObject::connect(
-            &controller, &AttentionController::resultReady, &view,
-            [this](std::shared_ptr<const core::ModelOutput> result, qint64) { view.setResult(result); });
+        QObject::connect(&controller, &AttentionController::resultReady, &view,
+                         [this](std::shared_ptr<const core::ModelOutput> result, qint64) {
+                             view.setResult(result);
+                         });
         QObject::connect(&view, &CompareView::configRequested, &controller,
                          [this](const core::Config& config) { controller.setConfig(config); });
         view.resize(1300, 800);
@@ -69,8 +70,8 @@ TEST(CompareView, DifferenceMapEqualsAMinusBCellByCell) {
     EXPECT_EQ(w.view.resultB()->config.scoring, core::ScoringFunction::Dot);
     EXPECT_EQ(w.view.resultB()->config.sentence, w.view.resultA()->config.sentence);
     ASSERT_TRUE(w.view.comparison().has_value()) << w.view.message().toStdString();
-    const core::Matrix& a = w.view.resultA()->heads[0].weights;
-    const core::Matrix& b = w.view.resultB()->heads[0].weights;
+    const core::Matrix& a = w.view.resultA()->maps.weights[0];
+    const core::Matrix& b = w.view.resultB()->maps.weights[0];
     for (int q = 0; q < a.rows(); ++q)
         for (int k = 0; k < a.cols(); ++k)
             EXPECT_FLOAT_EQ(static_cast<float>(w.view.differenceAt(q, k)), a(q, k) - b(q, k))
@@ -80,7 +81,8 @@ TEST(CompareView, DifferenceMapEqualsAMinusBCellByCell) {
     EXPECT_NEAR(w.view.differenceRange(), (a - b).cwiseAbs().maxCoeff(), 1e-6);
 
     // The row table: one row per query with KL(A‖B) and ΔH from the core.
-    const core::Comparison expected = core::compareResults(*w.view.resultA(), *w.view.resultB(), 0);
+    const core::Comparison expected =
+        core::compareMaps(w.view.resultA()->maps, w.view.resultB()->maps, 0, 0);
     QTableWidget* table = w.view.rowTable();
     ASSERT_EQ(table->rowCount(), a.rows());
     EXPECT_EQ(table->item(1, 0)->text(), QStringLiteral("animal"));
@@ -92,7 +94,7 @@ TEST(CompareView, DifferenceMapEqualsAMinusBCellByCell) {
 
     // The mean of the heads.
     w.view.setComparedHead(core::kMeanOfHeads);
-    const core::Matrix mean = w.view.resultA()->meanWeights - w.view.resultB()->meanWeights;
+    const core::Matrix mean = w.view.resultA()->maps.mean[0] - w.view.resultB()->maps.mean[0];
     EXPECT_FLOAT_EQ(static_cast<float>(w.view.differenceAt(2, 3)), mean(2, 3));
 }
 
@@ -114,7 +116,7 @@ TEST(CompareView, ChangingSideBRecomputesItOnTheSameSentence) {
     w.compute(next);
     w.waitForB();
     EXPECT_EQ(w.view.resultB()->config.sentence, next.sentence);
-    EXPECT_EQ(w.view.resultB()->queryTokens.size(), w.view.resultA()->queryTokens.size());
+    EXPECT_EQ(w.view.resultB()->maps.queryTokens.size(), w.view.resultA()->maps.queryTokens.size());
 }
 
 TEST(CompareView, CopyAndSwapSettings) {

@@ -79,17 +79,18 @@ TEST(DetailsPanel, SummaryNamesEntropyAndArgmax) {
     const auto result = run(catConfig());
     DetailsPanel panel;
     panel.setRow(result, 0, 1, -1);
-    const core::HeadResult& head = result->heads[0];
-    const int argmax = head.argmax[1];
+    const core::HeadTrace& head = result->trace->heads[0];
+    const core::Matrix& headWeights = result->maps.weights[0];
+    const int argmax = result->maps.argmax[0][1];
     const QString summary = panel.summaryText();
     EXPECT_CONTAINS(summary, QStringLiteral("'cat'"));
     EXPECT_CONTAINS(summary, QStringLiteral("head 1"));
-    EXPECT_CONTAINS(summary, QStringLiteral("entropy ") + fmt(head.entropy(1)));
+    EXPECT_CONTAINS(summary, QStringLiteral("entropy ") + fmt(result->maps.entropy[0](1)));
     EXPECT_CONTAINS(
         summary,
         QStringLiteral("argmax → '") +
             QString::fromStdString(result->maps.keyTokens[static_cast<std::size_t>(argmax)].text) +
-            QStringLiteral("' (") + fmt(head.weights(1, argmax)) + QLatin1Char(')'));
+            QStringLiteral("' (") + fmt(headWeights(1, argmax)) + QLatin1Char(')'));
     EXPECT_CONTAINS(summary, QStringLiteral("at most ln 6 = ") + fmt(std::log(6.0))); // uniform
 }
 
@@ -97,12 +98,13 @@ TEST(DetailsPanel, ScaledDotArithmetic) {
     const auto result = run(catConfig());
     DetailsPanel panel;
     panel.setRow(result, 1, 1, 2);
-    const core::HeadResult& head = result->heads[1];
+    const core::HeadTrace& head = result->trace->heads[1];
+    const core::Matrix& headWeights = result->maps.weights[1];
     const double dot = head.q.row(1).dot(head.k.row(2));
     const QString text = panel.arithmeticText();
     EXPECT_EQ(text, QStringLiteral("q·k = %1, /√2 = %2, /T = %3, softmax → %4")
                         .arg(fmt(dot), fmt(head.scores(1, 2)), fmt(head.logits(1, 2)),
-                             fmt(head.weights(1, 2))));
+                             fmt(headWeights(1, 2))));
     EXPECT_NEAR(dot / std::sqrt(2.0), head.scores(1, 2), 1e-5);
 }
 
@@ -112,11 +114,12 @@ TEST(DetailsPanel, TemperatureIsShown) {
     const auto result = run(config);
     DetailsPanel panel;
     panel.setRow(result, 0, 3, 0);
-    const core::HeadResult& head = result->heads[0];
+    const core::HeadTrace& head = result->trace->heads[0];
+    const core::Matrix& headWeights = result->maps.weights[0];
     const QString text = panel.arithmeticText();
     EXPECT_CONTAINS(text, QStringLiteral("/T = ") + fmt(head.scores(3, 0) / 2.0) +
                               QStringLiteral(" (T = 2)"));
-    EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(head.weights(3, 0)));
+    EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(headWeights(3, 0)));
 }
 
 TEST(DetailsPanel, EachScoringFunctionHasItsFormula) {
@@ -151,11 +154,12 @@ TEST(DetailsPanel, NormaliserAndAlibiAppear) {
     const auto result = run(config);
     DetailsPanel panel;
     panel.setRow(result, 0, 4, 1);
-    const core::HeadResult& head = result->heads[0];
+    const core::HeadTrace& head = result->trace->heads[0];
+    const core::Matrix& headWeights = result->maps.weights[0];
     const QString text = panel.arithmeticText();
     EXPECT_CONTAINS(text, QStringLiteral("+ ALiBi ") + fmt(head.logits(4, 1) - head.scores(4, 1)) +
                               QStringLiteral(" = ") + fmt(head.logits(4, 1)));
-    EXPECT_CONTAINS(text, QStringLiteral("sparsemax → ") + fmt(head.weights(4, 1)));
+    EXPECT_CONTAINS(text, QStringLiteral("sparsemax → ") + fmt(headWeights(4, 1)));
 }
 
 TEST(DetailsPanel, MaskedCellAndFullyMaskedRow) {

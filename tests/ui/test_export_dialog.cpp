@@ -46,7 +46,8 @@ TEST(ExportDialog, FormatAndExtensionStayInStep) {
     dialog.setPath(QStringLiteral("/tmp/figure.pdf"));
     EXPECT_EQ(dialog.formatBox()->currentData().toInt(), static_cast<int>(ui::ImageFormat::Pdf));
     EXPECT_FALSE(dialog.scaleBox()->isEnabled()) << "resolution is for PNG only";
-    dialog.formatBox()->setCurrentIndex(dialog.formatBox()->findData(static_cast<int>(ui::ImageFormat::Svg)));
+    dialog.formatBox()->setCurrentIndex(
+        dialog.formatBox()->findData(static_cast<int>(ui::ImageFormat::Svg)));
     emit dialog.formatBox()->activated(dialog.formatBox()->currentIndex());
     EXPECT_EQ(dialog.path(), QStringLiteral("/tmp/figure.svg"));
 }

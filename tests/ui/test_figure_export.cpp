@@ -116,7 +116,7 @@ TEST(FigureExport, CellCentresHaveTheColourOfTheirWeight) {
             QCPPainter painter(&scratch);
             view.renderTo(&painter, panel.rect.size().toSize());
             painter.end();
-            const core::Matrix& weights = *ui::weightsOf(*result, panel.head);
+            const core::Matrix& weights = *ui::weightsOf(*result, 0, panel.head);
             for (int q = 0; q < weights.rows(); ++q)
                 for (int k = 0; k < weights.cols(); ++k) {
                     const QPointF centre =
@@ -197,7 +197,9 @@ TEST(FigureExport, DetailsAndImportedAttentionExport) {
     core::NpyArray array{{2, 3, 3}, std::vector<float>(18, 1.0f / 3)};
     const core::ImportedAttention imported =
         core::importAttention(array, {"a", "b", "c"}, {"a", "b", "c"});
-    const core::ModelOutput result = core::importedResult(imported, 0);
+    const core::ModelOutput result =
+        core::ImportedModel(std::make_shared<const core::ImportedAttention>(imported), "w.npy")
+            .run(core::Config{});
     FigureOptions grid;
     grid.title = true;
     grid.titleText = "Imported: w.npy, layer 1";

@@ -283,7 +283,8 @@ TEST(HeatmapView, HoverTextNamesTokensAndNumbers) {
     const auto result = run(catConfig());
     HeatmapView view;
     view.setData(result, 1);
-    const core::HeadResult& head = result->heads[1];
+    const core::HeadTrace& head = result->trace->heads[1];
+    const core::Matrix& headWeights = result->maps.weights[1];
     const QString text = view.hoverText(1, 2);
     EXPECT_TRUE(text.startsWith(QStringLiteral("query 'cat' → key 'sat': score ")))
         << text.toStdString();
@@ -292,7 +293,7 @@ TEST(HeatmapView, HoverTextNamesTokensAndNumbers) {
     EXPECT_TRUE(
         text.contains(QStringLiteral("logit ") + HeatmapView::formatNumber(head.logits(1, 2))));
     EXPECT_TRUE(
-        text.contains(QStringLiteral("weight ") + HeatmapView::formatNumber(head.weights(1, 2))));
+        text.contains(QStringLiteral("weight ") + HeatmapView::formatNumber(headWeights(1, 2))));
     EXPECT_TRUE(view.hoverText(6, 0).isEmpty());
 
     view.setData(result, HeatmapView::MeanOfHeads);

@@ -24,7 +24,7 @@ namespace {
 
 // A result with one head whose weights are `weights` (tokens t0, t1, …) and mask `allowed`.
 std::shared_ptr<const core::ModelOutput> resultWith(const core::Matrix& weights,
-                                               const core::BoolMatrix* allowed = nullptr) {
+                                                    const core::BoolMatrix* allowed = nullptr) {
     auto result = std::make_shared<core::ModelOutput>();
     const auto rows = weights.rows();
     const auto cols = weights.cols();
@@ -33,13 +33,8 @@ std::shared_ptr<const core::ModelOutput> resultWith(const core::Matrix& weights,
     for (Eigen::Index j = 0; j < cols; ++j)
         result->maps.keyTokens.push_back({"k" + std::to_string(j), 0, 0, false, false});
     result->maps.allowed = allowed ? *allowed : core::BoolMatrix::Constant(rows, cols, true);
-    core::HeadResult head;
-    head.weights = weights;
-    head.scores = weights;
-    head.logits = weights;
-    result->heads.push_back(head);
-    result->maps.mean[0] = weights;
-    result->maps.max[0] = weights;
+    result->maps.weights.push_back(weights);
+    core::completeMaps(result->maps);
     return result;
 }
 

@@ -55,7 +55,7 @@ const core::Matrix& weightsOf(const core::ModelOutput& result, int head) {
         return result.maps.mean[0];
     if (head == HeatmapView::MaxOfHeads)
         return result.maps.max[0];
-    return result.heads.at(static_cast<std::size_t>(head)).weights;
+    return result.maps.weightsOf(0, head);
 }
 
 // Every cell of every heatmap on screen equals core::compute's weights for the controller's
@@ -134,7 +134,7 @@ TEST_F(MainWindowTest, FirstStartShowsTheDefaultSentence) {
     auto window = open();
     EXPECT_EQ(window->sentenceEdit()->text(), MainWindow::defaultSentence());
     ASSERT_TRUE(window->currentResult());
-    const auto& tokens = window->currentResult()->queryTokens;
+    const auto& tokens = window->currentResult()->maps.queryTokens;
     EXPECT_GE(tokens.size(), 10u);
     ASSERT_FALSE(window->heatmapViews().isEmpty());
     EXPECT_EQ(window->heatmapViews().front()->queryCount(), static_cast<int>(tokens.size()));
@@ -155,7 +155,7 @@ TEST_F(MainWindowTest, TypingUpdatesEveryCellToTheCoreWeights) {
     QTest::keyClicks(edit, QStringLiteral("the cat sat"));
     EXPECT_EQ(window->controller()->config().sentence, std::string("the cat sat"));
     ASSERT_TRUE(window->currentResult());
-    EXPECT_EQ(window->currentResult()->queryTokens.size(), 3u);
+    EXPECT_EQ(window->currentResult()->maps.queryTokens.size(), 3u);
     EXPECT_EQ(window->heatmapViews().size(), 3); // two heads and their mean
     expectViewsMatchCore(*window);
 
@@ -176,7 +176,7 @@ TEST_F(MainWindowTest, ChineseInputShowsChineseLabels) {
     commitText(window->sentenceEdit(), QStringLiteral("我爱深度学习"));
     ASSERT_TRUE(window->currentResult());
     EXPECT_EQ(window->controller()->config().sentence, std::string("我爱深度学习"));
-    const auto& tokens = window->currentResult()->queryTokens;
+    const auto& tokens = window->currentResult()->maps.queryTokens;
     ASSERT_GE(tokens.size(), 2u);
     HeatmapView* view = window->heatmapViews().front();
     QString joined;
@@ -253,7 +253,7 @@ TEST_F(MainWindowTest, NumberOfHeadPlotsFollowsTheHeadCount) {
         const int expected =
             count == 1 ? 1 : count + 1; // the mean only when there is more than one
         EXPECT_EQ(window->heatmapViews().size(), expected) << count << " heads";
-        EXPECT_EQ(window->currentResult()->heads.size(), static_cast<std::size_t>(count));
+        EXPECT_EQ(window->currentResult()->maps.heads, count);
         for (int head = 0; head < count; ++head)
             EXPECT_TRUE(window->viewForHead(head)) << head;
     }
@@ -347,8 +347,9 @@ TEST_F(MainWindowTest, HoverShowsTokensAndNumbersInTheStatusBar) {
     EXPECT_EQ(text, view->hoverText(query, key));
     EXPECT_TRUE(text.contains(QStringLiteral("'it'"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("'animal'"))) << text.toStdString();
-    const core::HeadResult& head = result->heads[1];
-    EXPECT_TRUE(text.contains(HeatmapView::formatNumber(head.weights(query, key))))
+    const core::HeadTrace& head = result->trace->heads[1];
+    const core::Matrix& headWeights = result->maps.weights[1];
+    EXPECT_TRUE(text.contains(HeatmapView::formatNumber(headWeights(query, key))))
         << text.toStdString();
     EXPECT_TRUE(text.contains(HeatmapView::formatNumber(head.scores(query, key))))
         << text.toStdString();
@@ -439,7 +440,7 @@ TEST_F(MainWindowTest, BadSettingShowsInlineErrorAndKeepsTheHeatmaps) {
 
     window->controlsPanel()->dKSetBox()->setChecked(true); // an explicit d_k makes 5 heads valid
     EXPECT_TRUE(window->controlsPanel()->errorText(QStringLiteral("heads")).isEmpty());
-    EXPECT_EQ(window->currentResult()->heads.size(), 5u);
+    EXPECT_EQ(window->currentResult()->maps.heads, 5);
     EXPECT_EQ(window->heatmapViews().size(), 6);
     expectViewsMatchCore(*window);
 
@@ -454,16 +455,16 @@ TEST_F(MainWindowTest, SourceSentenceSwitchesToCrossAttention) {
     EXPECT_TRUE(itemEnabled(panel->maskBox(), static_cast<int>(core::MaskKind::Causal)));
     window->sentenceEdit()->setText(QStringLiteral("I love deep learning"));
     window->sourceEdit()->setText(QStringLiteral("我 爱 深度 学习 。"));
-    ASSERT_TRUE(window->currentResult()->cross);
+    ASSERT_TRUE(window->currentResult()->maps.cross);
     EXPECT_FALSE(itemEnabled(panel->maskBox(), static_cast<int>(core::MaskKind::Causal)));
     HeatmapView* view = window->heatmapViews().front();
     EXPECT_EQ(view->queryCount(), 4);
-    EXPECT_EQ(view->keyCount(), static_cast<int>(window->currentResult()->keyTokens.size()));
+    EXPECT_EQ(view->keyCount(), static_cast<int>(window->currentResult()->maps.keyTokens.size()));
     EXPECT_FALSE(window->tokenStrip(true).isEmpty());
     expectViewsMatchCore(*window);
 
     window->sourceEdit()->clear();
-    EXPECT_FALSE(window->currentResult()->cross);
+    EXPECT_FALSE(window->currentResult()->maps.cross);
     EXPECT_TRUE(itemEnabled(panel->maskBox(), static_cast<int>(core::MaskKind::Causal)));
     EXPECT_TRUE(window->tokenStrip(true).isEmpty());
 }
@@ -528,7 +529,8 @@ TEST_F(MainWindowTest, SettingsPersistAcrossARestart) {
     EXPECT_EQ(window->colorScale(), MainWindow::ColorScale::PerHead);
     EXPECT_FALSE(window->detailsDock()->isVisible());
     ASSERT_TRUE(window->currentResult());
-    EXPECT_EQ(window->currentResult()->queryTokens.size(), 6u); // 我 爱 深 度 学 习, by character
+    EXPECT_EQ(window->currentResult()->maps.queryTokens.size(),
+              6u); // 我 爱 深 度 学 习, by character
     expectViewsMatchCore(*window);
 }
 

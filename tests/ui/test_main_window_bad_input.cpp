@@ -68,7 +68,7 @@ TEST(MainWindowBadInput, AHundredThousandCharactersPastedAtOnce) {
     window->sentenceEdit()->setText(QStringLiteral("back to a short sentence"));
     ASSERT_TRUE(waitIdle(*window));
     EXPECT_TRUE(window->sentenceErrorText().isEmpty());
-    EXPECT_EQ(window->currentResult()->queryTokens.size(), 5u);
+    EXPECT_EQ(window->currentResult()->maps.queryTokens.size(), 5u);
 }
 
 TEST(MainWindowBadInput, OddTextStillGivesFiniteWeights) {

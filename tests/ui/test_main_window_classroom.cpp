@@ -95,14 +95,17 @@ TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     auto window = open();
     const double base = QApplication::font().pointSizeF();
     const int controlsWidth = window->controlsDock()->widget()->width();
+    const int controlsHint = window->controlsPanel()->minimumSizeHint().width();
     const double sentenceSize = window->sentenceEdit()->font().pointSizeF();
     window->setTextScale(1.5);
     EXPECT_NEAR(QApplication::font().pointSizeF(), base * 1.5, 0.01);
     EXPECT_NEAR(window->sentenceEdit()->font().pointSizeF(), sentenceSize * 1.5, 0.01);
     // The controls keep their full width: the dock grows with the text instead of clipping them.
+    // The font change reaches the controls' layouts through posted events: wait until their
+    // size hint has grown, then until the dock has followed it.
     EXPECT_TRUE(QTest::qWaitFor([&] {
-        return window->controlsDock()->widget()->width() >=
-               window->controlsPanel()->minimumSizeHint().width();
+        const int hint = window->controlsPanel()->minimumSizeHint().width();
+        return hint > controlsHint && window->controlsDock()->widget()->width() >= hint;
     }));
     EXPECT_GT(window->controlsDock()->widget()->width(), controlsWidth);
     window->setTextScale(1.0);

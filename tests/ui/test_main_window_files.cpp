@@ -115,7 +115,8 @@ TEST_F(MainWindowFilesTest, SavedLessonReopensWithTheIdenticalResultAndView) {
     ASSERT_TRUE(window->openSessionFile(lesson)) << window->lastError().toStdString();
     const auto after = window->currentResult();
     ASSERT_TRUE(after);
-    ASSERT_EQ(static_cast<std::size_t>(after->maps.heads), static_cast<std::size_t>(before->maps.heads));
+    ASSERT_EQ(static_cast<std::size_t>(after->maps.heads),
+              static_cast<std::size_t>(before->maps.heads));
     for (std::size_t h = 0; h < static_cast<std::size_t>(before->maps.heads); ++h)
         EXPECT_EIGEN_NEAR(after->maps.weights[h], before->maps.weights[h], 0.0);
     EXPECT_EQ(window->sentenceEdit()->text(), QStringLiteral("我爱深度学习"));
@@ -296,7 +297,7 @@ TEST_F(MainWindowFilesTest, AWorkedExampleWithTypedNumbersIsALesson) {
         // The typed numbers follow a longer sentence instead of failing.
         window->sentenceEdit()->setText(QStringLiteral("The cat sat down"));
         ASSERT_TRUE(window->currentResult());
-        EXPECT_EQ(window->currentResult()->queryTokens.size(), 4u);
+        EXPECT_EQ(window->currentResult()->maps.queryTokens.size(), 4u);
         EXPECT_FALSE(window->messageIsError()) << window->messageText().toStdString();
         window->sentenceEdit()->setText(QStringLiteral("The cat sat"));
         ASSERT_TRUE(window->saveSessionFile(lesson));
@@ -310,8 +311,9 @@ TEST_F(MainWindowFilesTest, AWorkedExampleWithTypedNumbersIsALesson) {
     ASSERT_TRUE(window->openSessionFile(lesson)) << window->lastError().toStdString();
     const auto after = window->currentResult();
     ASSERT_TRUE(after);
-    ASSERT_EQ(static_cast<std::size_t>(after->maps.heads), static_cast<std::size_t>(before->maps.heads));
-    EXPECT_EIGEN_NEAR(after->queryInputs, before->queryInputs, 0.0);
+    ASSERT_EQ(static_cast<std::size_t>(after->maps.heads),
+              static_cast<std::size_t>(before->maps.heads));
+    EXPECT_EIGEN_NEAR(after->trace->queryInputs, before->trace->queryInputs, 0.0);
     EXPECT_EIGEN_NEAR(after->maps.weights[0], before->maps.weights[0], 1e-6);
 }
 

@@ -77,25 +77,26 @@ TEST(MatrixEditor, PresetsReproduceTheTutorials) {
 TEST(MatrixEditor, EditingACellChangesTheResult) {
     Workspace w;
     w.editor.loadPreset(core::Preset::TheCatSat);
-    const core::Matrix before = w.result().heads[0].weights;
+    const core::Matrix before = w.result().maps.weights[0];
     QAbstractItemModel* x = w.editor.queryTable()->model();
     ASSERT_TRUE(x->setData(x->index(1, 0), "2.5", Qt::EditRole)); // "cat", dimension 1
     const auto kept = w.controller.lastResult(); // the next edit replaces the controller's
     const core::ModelOutput& after = *kept;
-    EXPECT_FLOAT_EQ(after.queryInputs(1, 0), 2.5f);
+    EXPECT_FLOAT_EQ(after.trace->queryInputs(1, 0), 2.5f);
     EXPECT_GT((after.maps.weights[0] - before).cwiseAbs().maxCoeff(), 1e-3);
     // The new weights are exactly those of the preset with that one number changed.
     core::Config expected = core::presetConfig(core::Preset::TheCatSat);
     expected.manualQueryEmbeddings(1, 0) = 2.5f;
-    EXPECT_EIGEN_NEAR(after.maps.weights[0], core::runBuiltin(expected).heads[0].weights, 1e-6);
+    EXPECT_EIGEN_NEAR(after.maps.weights[0], core::runBuiltin(expected).maps.weights[0], 1e-6);
 
     // A projection cell: W_v of head 1 changes the context, not the weights.
     QAbstractItemModel* wv = w.editor.projectionTable(2)->model();
     ASSERT_TRUE(wv->setData(wv->index(0, 0), "-3", Qt::EditRole));
-    EXPECT_FLOAT_EQ(w.result().heads[0].wv(0, 0), -3.0f);
-    EXPECT_EIGEN_NEAR(w.result().heads[0].weights, after.maps.weights[0], 0);
+    EXPECT_FLOAT_EQ(w.result().trace->heads[0].wv(0, 0), -3.0f);
+    EXPECT_EIGEN_NEAR(w.result().maps.weights[0], after.maps.weights[0], 0);
     expected.manual.wv[0](0, 0) = -3.0f;
-    EXPECT_EIGEN_NEAR(w.result().heads[0].context, core::runBuiltin(expected).heads[0].context, 1e-6);
+    EXPECT_EIGEN_NEAR(w.result().trace->heads[0].context,
+                      core::runBuiltin(expected).trace->heads[0].context, 1e-6);
 }
 
 TEST(MatrixEditor, EditingWhileNotManualSwitchesToTheTypedNumbers) {
@@ -110,7 +111,7 @@ TEST(MatrixEditor, EditingWhileNotManualSwitchesToTheTypedNumbers) {
     ASSERT_EQ(x->rowCount(), 3);
     ASSERT_TRUE(x->setData(x->index(0, 0), "1", Qt::EditRole));
     EXPECT_EQ(w.result().config.embeddings, core::EmbeddingSource::Manual);
-    EXPECT_FLOAT_EQ(w.result().queryInputs(0, 0), 1.0f);
+    EXPECT_FLOAT_EQ(w.result().trace->queryInputs(0, 0), 1.0f);
     EXPECT_TRUE(w.editor.manualEmbeddingsBox()->isChecked());
     // Ticking the box off goes back to the lexicon.
     w.editor.manualEmbeddingsBox()->setChecked(false);
@@ -127,7 +128,7 @@ TEST(MatrixEditor, ApplyToFitsANewSentenceAndShape) {
     EXPECT_EIGEN_NEAR(fitted.manualQueryEmbeddings.topRows(3),
                       core::presetConfig(core::Preset::TheCatSat).manualQueryEmbeddings, 0);
     w.controller.setConfig(fitted);
-    EXPECT_EQ(w.result().queryTokens.size(), 4u) << "typing a longer sentence keeps working";
+    EXPECT_EQ(w.result().maps.queryTokens.size(), 4u) << "typing a longer sentence keeps working";
     EXPECT_EQ(w.editor.queryTable()->model()->rowCount(), 4);
 
     // Two heads: each head's W is d_model × d_k = 4 × 2, the typed block kept.
@@ -158,18 +159,18 @@ TEST(MatrixEditor, WidthAndCopyingTheNumbersInUse) {
     config.projection = core::ProjectionInit::Random;
     config.positional = core::PositionalEncoding::Sinusoidal;
     w.controller.setConfig(config);
-    const core::Matrix weights = w.result().heads[1].weights;
+    const core::Matrix weights = w.result().maps.weights[1];
     ASSERT_TRUE(w.editor.copyNumbersInUse());
     // Same numbers, now typed: the weights do not change.
     EXPECT_EQ(w.result().config.embeddings, core::EmbeddingSource::Manual);
     EXPECT_EQ(w.result().config.projection, core::ProjectionInit::Manual);
-    EXPECT_EIGEN_NEAR(w.result().heads[1].weights, weights, 1e-5);
+    EXPECT_EIGEN_NEAR(w.result().maps.weights[1], weights, 1e-5);
     EXPECT_EQ(w.editor.embeddingWidth(), 6);
 
     w.editor.setEmbeddingWidth(4);
-    EXPECT_EQ(w.result().queryInputs.cols(), 4);
-    EXPECT_EQ(w.result().heads[0].wq.rows(), 4);
-    EXPECT_EQ(w.result().heads[0].wq.cols(), 2);
+    EXPECT_EQ(w.result().trace->queryInputs.cols(), 4);
+    EXPECT_EQ(w.result().trace->heads[0].wq.rows(), 4);
+    EXPECT_EQ(w.result().trace->heads[0].wq.cols(), 2);
 
     config.dModel = 64;
     config.projection = core::ProjectionInit::Identity;

@@ -6,9 +6,9 @@
 #include "ui/matrix_table.h"
 #include "ui/step_view.h"
 
+#include "core/base/random.h"
 #include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
-#include "core/base/random.h"
 #include "core/teaching/steps.h"
 
 #include "eigen_testing.h"
@@ -62,7 +62,7 @@ TEST(StepView, TablesEqualTheCoreIntermediatesForEveryScoringFunction) {
         view.setResult(result);
         view.setSelection(1, -1, -1);
         ASSERT_EQ(view.head(), 1);
-        const core::HeadResult& h = result->heads[1];
+        const core::HeadTrace& h = result->trace->heads[1];
         SCOPED_TRACE(core::toString(scoring).data());
         const std::pair<StageKind, const core::Matrix*> expected[] = {
             {StageKind::QueryInputs, &result->trace->queryInputs},
@@ -74,7 +74,7 @@ TEST(StepView, TablesEqualTheCoreIntermediatesForEveryScoringFunction) {
             {StageKind::V, &h.v},
             {StageKind::Scores, &h.scores},
             {StageKind::MaskedLogits, &h.logits},
-            {StageKind::Weights, &h.weights},
+            {StageKind::Weights, &result->maps.weights[1]},
             {StageKind::Context, &h.context},
         };
         for (const auto& [kind, matrix] : expected) {
@@ -150,7 +150,7 @@ TEST(StepView, TheCatSatArithmeticCarriesTheTutorialNumbers) {
     // q·k = 2.5, ÷ √4 = 1.25, T = 1, softmax → 0.455443.
     EXPECT_TRUE(text.contains(QStringLiteral("“The”"))) << text.toStdString();
     EXPECT_TRUE(text.contains(QStringLiteral("= 2.50"))) << text.toStdString();
-    EXPECT_TRUE(text.contains(QStringLiteral("2.50 / 2.00 = 1.25"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("/√4 = 1.25"))) << text.toStdString();
     EXPECT_TRUE(text.contains(fmt(result->maps.weights[0](0, 1)))) << text.toStdString();
     EXPECT_EQ(fmt(result->maps.weights[0](0, 1)), QStringLiteral("0.46"));
 

@@ -93,8 +93,8 @@ TEST(TeachingPanel, PresetThenTypingInManualMode) {
     QSignalSpy failures(&w.controller, &AttentionController::failed);
     w.typeSentence("The cat sat down");
     EXPECT_EQ(failures.count(), 0);
-    ASSERT_EQ(w.controller.lastResult()->queryTokens.size(), 4u);
-    EXPECT_EQ(w.controller.lastResult()->queryInputs.row(1),
+    ASSERT_EQ(w.controller.lastResult()->maps.queryTokens.size(), 4u);
+    EXPECT_EQ(w.controller.lastResult()->trace->queryInputs.row(1),
               core::presetConfig(core::Preset::TheCatSat).manualQueryEmbeddings.row(1));
 
     // A change in the controls keeps the typed matrices.
@@ -140,8 +140,8 @@ TEST(TeachingPanel, CompareBToAReachesTheWorkspace) {
     ASSERT_NE(w.panel.compareView()->resultB(), nullptr);
     // B started one setting away (dot instead of scaled-dot), with the same typed numbers.
     EXPECT_EQ(w.panel.compareView()->resultB()->config.scoring, core::ScoringFunction::Dot);
-    EXPECT_EQ(w.panel.compareView()->resultB()->queryInputs,
-              w.controller.lastResult()->queryInputs);
+    EXPECT_EQ(w.panel.compareView()->resultB()->trace->queryInputs,
+              w.controller.lastResult()->trace->queryInputs);
     ASSERT_TRUE(w.panel.compareView()->comparison().has_value())
         << w.panel.compareView()->message().toStdString();
     w.panel.compareView()->copyBToA();

@@ -10,8 +10,8 @@
 #include "ui/lesson_gallery.h"
 #include "ui/main_window.h"
 
-#include "core/model/builtin_model.h"
 #include "core/attention/options.h"
+#include "core/model/builtin_model.h"
 
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
