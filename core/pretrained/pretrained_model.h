@@ -23,33 +23,42 @@ namespace attnlab::core {
 /// A change to one head, or every head of a layer, at inference. The model's other heads and the
 /// layers before it are untouched; later layers and the predictions see the change.
 struct HeadIntervention {
-    int layer = 0; ///< 0-based layer, [0, layers)
-    int head = -1; ///< 0-based query head, [0, heads); −1 = every head of the layer
-    std::optional<Normalizer>
-        normalizer; ///< replaces softmax (sparsemax, relu, sigmoid, hardmax); unset = softmax
-    std::optional<float>
-        temperature;              ///< T > 0 (finite): the scaled logits are divided by T; unset = 1
-    std::optional<MaskSpec> mask; ///< extra mask (causal, window:W, custom) on top of the model's
-                                  ///< own; padding is refused; unset = none
-    bool ablate = false; ///< the head's output (its context vectors) is zeroed; its weights are
-                         ///< still returned
+    /// 0-based layer, [0, layers).
+    int layer = 0;
+    /// 0-based query head, [0, heads); −1 = every head of the layer.
+    int head = -1;
+    /// Replaces softmax (sparsemax, relu, sigmoid, hardmax); unset = softmax.
+    std::optional<Normalizer> normalizer;
+    /// T > 0 (finite): the scaled logits are divided by T; unset = 1.
+    std::optional<float> temperature;
+    /// An extra mask (causal, window:W, custom) on top of the model's own; padding is refused;
+    /// unset = none.
+    std::optional<MaskSpec> mask;
+    /// The head's output (its context vectors) is zeroed; its weights are still returned.
+    bool ablate = false;
 };
 
 /// One forward pass.
 struct RunRequest {
-    std::vector<int> tokenIds; ///< ids in [0, vocabSize), 1 to maxPositions of them
-    std::vector<int>
-        tokenTypeIds; ///< BERT segment of each token, [0, typeVocabSize); empty = all 0
-    int topK = 10; ///< predictions kept per position, ≥ 0 (clamped to the vocabulary); 0 = none
-    int predictPosition =
-        -1; ///< causal models: the position whose next token is predicted, [0, n); −1 = the last
-    int maskTokenId = -1; ///< BERT: every position holding this id gets fill-ins; −1 = none
-    std::vector<HeadIntervention> interventions; ///< applied in order: a later setting of a head
-                                                 ///< replaces an earlier one, ablation accumulates
-    bool keepAttentions =
-        true; ///< false leaves TransformerRun::attentions empty (saves layers·heads·n² floats)
-    ProgressCallback
-        progress; ///< after each layer with (layers done, layers); returning false throws Cancelled
+    /// Ids in [0, vocabSize), 1 to maxPositions of them.
+    std::vector<int> tokenIds;
+    /// BERT: the segment of each token, [0, typeVocabSize); empty = all 0.
+    std::vector<int> tokenTypeIds;
+    /// Predictions kept per position, ≥ 0 (at most the vocabulary); 0 = none.
+    int topK = 10;
+    /// Causal models: the position whose next token is predicted, [0, n); −1 = the last.
+    int predictPosition = -1;
+    /// BERT: every position holding this id gets fill-ins; −1 = none.
+    int maskTokenId = -1;
+    /// Applied in order: a later setting of a head replaces an earlier one; ablation accumulates.
+    std::vector<HeadIntervention> interventions;
+    /// false leaves TransformerRun::attentions empty (saves layers · heads · n² floats).
+    bool keepAttentions = true;
+    /// OpenMP threads for this run, ≥ 0; 0 = as many as OpenMP allows (OMP_NUM_THREADS, else the
+    /// cores). On a machine busy with other work, 1 is often faster for short inputs.
+    int threads = 0;
+    /// Called after each layer with (layers done, layers); returning false throws Cancelled.
+    ProgressCallback progress;
 };
 
 struct TokenProbability {
@@ -84,7 +93,7 @@ class PretrainedModel {
 public:
     /// Reads config.json and the safetensors weights (memory-mapped) of a model folder. F32
     /// weights are used in place; F16 and BF16 are converted to F32 once (4 bytes per weight in
-    /// memory, twice the file; see ModelInfo::convertedBytes). `progress` is called per tensor.
+    /// memory, twice the file; see ModelInfo::convertedBytes). `progress` is called per layer bound.
     /// Throws FileError / InputError with a message naming the folder, file, tensor or key and
     /// what is supported; Cancelled when `progress` returns false.
     static std::shared_ptr<const PretrainedModel> load(const std::string& folder,

@@ -58,7 +58,7 @@ struct TransformerConfig {
     Activation activation = Activation::GeluTanh;
     float normEps = 1e-5f;            ///< LayerNorm / RMSNorm epsilon, > 0
     double ropeTheta = 10000.0;       ///< Llama: rotary base θ ("rope_theta"), default 10000
-    double ropeLinearFactor = 1.0;    ///< Llama: "rope_scaling" linear factor ≥ 1, 1 = none
+    double ropeLinearFactor = 1.0;    ///< Llama: "rope_scaling" linear factor > 0, 1 = none
     bool scaleAttention = true;       ///< GPT-2 "scale_attn_weights": divide the scores by √d_k
     bool scaleByInverseLayer = false; ///< GPT-2 "scale_attn_by_inverse_layer_idx": also by l + 1
     bool qkvBias = false;          ///< biases on q, k, v (BERT, GPT-2 always; Qwen2; Llama option)

@@ -28,11 +28,13 @@ struct Norm {
     int size = 0;
 };
 
+/// One transformer block. BERT's norms come after their sub-block, the others' before it.
 struct LayerWeights {
-    Norm attentionNorm; ///< GPT-2 ln_1, Llama input_layernorm; BERT attention.output.LayerNorm
-                        ///< (after)
-    Norm mlpNorm; ///< GPT-2 ln_2, Llama post_attention_layernorm; BERT output.LayerNorm (after)
-    Linear qkv;   ///< GPT-2's fused c_attn (out = 3·d_model); unused by the others
+    /// GPT-2 ln_1, Llama input_layernorm; BERT attention.output.LayerNorm.
+    Norm attentionNorm;
+    /// GPT-2 ln_2, Llama post_attention_layernorm; BERT output.LayerNorm.
+    Norm mlpNorm;
+    Linear qkv;               ///< GPT-2's fused c_attn (out = 3·d_model); unused by the others
     Linear query, key, value; ///< BERT and Llama
     Linear output;            ///< the attention output projection
     Linear up;                ///< GPT-2 c_fc, BERT intermediate.dense, Llama up_proj

@@ -36,7 +36,7 @@ std::string missingFixtures() {
         return "the fixture script did not run (" + status.string() + " is missing)";
     const auto json = nlohmann::json::parse(readFileBytes(status.string(), 1 << 20));
     if (!json.value("torch", false))
-        return "PyTorch is not available to compute the reference models: " +
+        return "PyTorch and NumPy (for /usr/bin/python3) are needed for the reference models: " +
                json.value("reason", std::string("unknown reason"));
     return {};
 }
@@ -298,6 +298,14 @@ TEST_P(RunProperties, ReusedResultsAndConcurrentRunsAgree) {
         EXPECT_TRUE(result.hidden == reference.hidden);
         EXPECT_TRUE(result.attentions[1][1] == reference.attentions[1][1]);
     }
+
+    // One thread computes the same numbers (the products' summation order does not depend on
+    // how their blocks are shared out).
+    RunRequest single = request;
+    single.threads = 1;
+    const TransformerRun singleRun = model->run(single);
+    EXPECT_EIGEN_NEAR(singleRun.hidden, reference.hidden, 1e-6);
+    EXPECT_EIGEN_NEAR(singleRun.logits, reference.logits, 1e-6);
 
     // Without the attentions the hidden states are the same.
     RunRequest lean = request;
