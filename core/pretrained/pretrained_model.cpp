@@ -10,6 +10,10 @@
 #include <cmath>
 #include <mutex>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace attnlab::core {
 
 using namespace pretrained;
@@ -47,6 +51,31 @@ struct PretrainedModel::Impl {
 };
 
 namespace {
+
+// Sets the OpenMP threads of the calling thread for one run and restores them afterwards (the
+// setting belongs to the calling thread only, so concurrent runs do not disturb each other).
+class ThreadLimit {
+public:
+    explicit ThreadLimit(int threads) {
+#ifdef _OPENMP
+        m_previous = omp_get_max_threads();
+        if (threads > 0)
+            omp_set_num_threads(threads);
+#else
+        (void)threads;
+#endif
+    }
+    ~ThreadLimit() {
+#ifdef _OPENMP
+        omp_set_num_threads(m_previous);
+#endif
+    }
+    ThreadLimit(const ThreadLimit&) = delete;
+    ThreadLimit& operator=(const ThreadLimit&) = delete;
+
+private:
+    int m_previous = 1;
+};
 
 [[noreturn]] void fail(const std::string& what) {
     throw InputError(what);
@@ -129,6 +158,8 @@ void validate(const ModelInfo& info, const RunRequest& request) {
     }
     if (request.topK < 0)
         fail("the number of predictions (top-k) must not be negative");
+    if (request.threads < 0)
+        fail("the number of threads must not be negative");
     if (request.predictPosition < -1 || request.predictPosition >= static_cast<int>(n))
         fail("the prediction position " + std::to_string(request.predictPosition + 1) +
              " is outside the input of " + std::to_string(n) + " tokens");
@@ -253,6 +284,7 @@ void PretrainedModel::run(const RunRequest& request, TransformerRun& result) con
     const auto settings =
         resolveInterventions(info, request, static_cast<int>(request.tokenIds.size()));
     Impl::Lease lease(*m_impl);
+    const ThreadLimit threads(request.threads);
     runLayers(engine, request.tokenIds, request.tokenTypeIds, settings, request.keepAttentions,
               request.progress, *lease, result);
     predict(engine, request, *lease, result);
