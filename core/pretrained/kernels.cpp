@@ -98,15 +98,41 @@ void intervenedHead(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Ma
 } // namespace
 
 void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y) {
-    if (layer.outByIn) {
-        const ConstMatrixMap w(layer.weight, layer.out, layer.in);
-        y.noalias() = x * w.transpose();
-    } else {
-        const ConstMatrixMap w(layer.weight, layer.in, layer.out);
-        y.noalias() = x * w;
+    // Columns [first, first + count) of y = x·W + b, as one single-threaded product.
+    const auto columns = [&](int first, int count) {
+        auto out = y.middleCols(first, count);
+        if (layer.outByIn) {
+            const ConstMatrixMap w(layer.weight, layer.out, layer.in);
+            out.noalias() = x * w.middleRows(first, count).transpose();
+        } else {
+            const ConstMatrixMap w(layer.weight, layer.in, layer.out);
+            out.noalias() = x * w.middleCols(first, count);
+        }
+        if (layer.bias != nullptr)
+            out.rowwise() += Eigen::Map<const RowVector>(layer.bias + first, count);
+    };
+    // Threads take whole blocks of output columns: one fork and join per product, and none of
+    // the waiting between threads inside a shared product, which costs dearly when another
+    // program holds a core.
+    const double flops = 2.0 * static_cast<double>(x.rows()) * layer.in * layer.out;
+    if (!worthParallel(flops)) {
+        columns(0, layer.out);
+        return;
     }
-    if (layer.bias != nullptr)
-        y.rowwise() += Eigen::Map<const RowVector>(layer.bias, layer.out);
+#pragma omp parallel
+    {
+#ifdef _OPENMP
+        const int parts = omp_get_num_threads(), part = omp_get_thread_num();
+#else
+        const int parts = 1, part = 0;
+#endif
+        // Block edges on multiples of 16 columns (a cache line of floats).
+        const int blocks = (layer.out + 15) / 16;
+        const int first = std::min(layer.out, blocks * part / parts * 16);
+        const int last = std::min(layer.out, blocks * (part + 1) / parts * 16);
+        if (last > first)
+            columns(first, last - first);
+    }
 }
 
 void normalizeLayer(const Eigen::Ref<const Matrix>& x, const Norm& norm, float eps,
