@@ -13,6 +13,7 @@ Writes DIR/status.json last: {"torch": true} when the references were computed, 
 
 import argparse
 import json
+import math
 import pathlib
 import shutil
 import sys
@@ -53,18 +54,19 @@ def norm_weights(rng, params, base, size, bias=True):
 def gpt2_params(cfg, rng):
     d, V, P = cfg["n_embd"], cfg["vocab_size"], cfg["n_positions"]
     inner = cfg.get("n_inner") or 4 * d
+    w = math.sqrt(32 / d)  # wider models get smaller weights, as real ones do (1/√d scaling)
     p = {"wte.weight": normal(rng, (V, d), 0.5), "wpe.weight": normal(rng, (P, d), 0.3)}
     for l in range(cfg["n_layer"]):
         b = "h.%d." % l
         norm_weights(rng, p, b + "ln_1", d)
-        p[b + "attn.c_attn.weight"] = normal(rng, (d, 3 * d), 0.3)
+        p[b + "attn.c_attn.weight"] = normal(rng, (d, 3 * d), 0.3 * w)
         p[b + "attn.c_attn.bias"] = normal(rng, 3 * d, 0.1)
-        p[b + "attn.c_proj.weight"] = normal(rng, (d, d), 0.15)
+        p[b + "attn.c_proj.weight"] = normal(rng, (d, d), 0.15 * w)
         p[b + "attn.c_proj.bias"] = normal(rng, d, 0.05)
         norm_weights(rng, p, b + "ln_2", d)
-        p[b + "mlp.c_fc.weight"] = normal(rng, (d, inner), 0.2)
+        p[b + "mlp.c_fc.weight"] = normal(rng, (d, inner), 0.2 * w)
         p[b + "mlp.c_fc.bias"] = normal(rng, inner, 0.1)
-        p[b + "mlp.c_proj.weight"] = normal(rng, (inner, d), 0.15)
+        p[b + "mlp.c_proj.weight"] = normal(rng, (inner, d), 0.15 * w)
         p[b + "mlp.c_proj.bias"] = normal(rng, d, 0.05)
     norm_weights(rng, p, "ln_f", d)
     return p
@@ -103,19 +105,20 @@ def llama_params(cfg, rng):
     Hkv = cfg.get("num_key_value_heads", H)
     hd = cfg.get("head_dim") or d // H
     qkv_bias = cfg["architectures"][0].startswith("Qwen2")
+    w = math.sqrt(32 / d)  # wider models get smaller weights, as real ones do (1/√d scaling)
     p = {"embed_tokens.weight": normal(rng, (V, d), 0.5)}
     for l in range(cfg["num_hidden_layers"]):
         b = "layers.%d." % l
         norm_weights(rng, p, b + "input_layernorm", d, bias=False)
         for name, rows in (("q_proj", H * hd), ("k_proj", Hkv * hd), ("v_proj", Hkv * hd)):
-            p[b + "self_attn." + name + ".weight"] = normal(rng, (rows, d), 0.3)
+            p[b + "self_attn." + name + ".weight"] = normal(rng, (rows, d), 0.3 * w)
             if qkv_bias:
                 p[b + "self_attn." + name + ".bias"] = normal(rng, rows, 0.2)
-        p[b + "self_attn.o_proj.weight"] = normal(rng, (d, H * hd), 0.15)
+        p[b + "self_attn.o_proj.weight"] = normal(rng, (d, H * hd), 0.15 * w)
         norm_weights(rng, p, b + "post_attention_layernorm", d, bias=False)
-        p[b + "mlp.gate_proj.weight"] = normal(rng, (I, d), 0.2)
-        p[b + "mlp.up_proj.weight"] = normal(rng, (I, d), 0.2)
-        p[b + "mlp.down_proj.weight"] = normal(rng, (d, I), 0.15)
+        p[b + "mlp.gate_proj.weight"] = normal(rng, (I, d), 0.2 * w)
+        p[b + "mlp.up_proj.weight"] = normal(rng, (I, d), 0.2 * w)
+        p[b + "mlp.down_proj.weight"] = normal(rng, (d, I), 0.15 * w)
     norm_weights(rng, p, "norm", d, bias=False)
     if not cfg.get("tie_word_embeddings", False) and not cfg["architectures"][0].endswith("Model"):
         p["lm_head.weight"] = normal(rng, (V, d), 0.5)
@@ -204,6 +207,14 @@ VARIANTS = [
      "BF16", True, {"runs": GPT2_INTERVENTIONS[:2]}),
     ("mistral_model_f32", "llama", llama_config("MistralModel", "mistral", sliding_window=4096),
      "", "F32", False, {}),
+    # Wide enough that the engine shares products and heads out between threads.
+    ("gpt2_wide_f32", "gpt2",
+     gpt2_config("GPT2LMHeadModel", n_embd=256, n_head=4, n_positions=160, vocab_size=300),
+     "transformer.", "F32", False, {"tokens": 140, "runs": GPT2_INTERVENTIONS[:2]}),
+    ("llama_wide_f32", "llama",
+     llama_config("LlamaForCausalLM", "llama", hidden_size=256, num_attention_heads=8,
+                  intermediate_size=512, max_position_embeddings=160, vocab_size=300),
+     "model.", "F32", False, {"tokens": 130, "runs": GPT2_INTERVENTIONS[:2]}),
 ]
 
 
@@ -241,7 +252,7 @@ def make_variant(root, torch, reference, spec, seed):
                 "LayerNorm.bias", "LayerNorm.beta")
         canonical[canon] = torch.from_numpy(rounded[disk_name].astype(np.float64))
 
-    n = {"gpt2": 12, "bert": 11, "llama": 13}[family]
+    n = extras.get("tokens", {"gpt2": 12, "bert": 11, "llama": 13}[family])
     ids = rng.integers(5, cfg["vocab_size"], size=n).tolist()
     types = [0] * n
     mask_id, mask_positions, predict = -1, [], extras.get("predict", -1)

@@ -175,14 +175,15 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values("gpt2_lmhead_f32", "gpt2_model_f16", "gpt2_lmhead_bf16_sharded",
                       "gpt2_untied_f32", "bert_mlm_f32", "bert_model_gamma_f16",
                       "bert_pretraining_bf16_sharded", "bert_untied_f32", "llama_gqa_f32",
-                      "llama_headdim_f16", "qwen2_tied_bf16_sharded", "mistral_model_f32"),
+                      "llama_headdim_f16", "qwen2_tied_bf16_sharded", "mistral_model_f32",
+                      "gpt2_wide_f32", "llama_wide_f32"),
     [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 TEST(PretrainedFixtures, EveryVariantIsTested) {
     REQUIRE_REFERENCE_MODELS();
     const auto listed =
         nlohmann::json::parse(readFileBytes((fs::path(kRoot) / "variants.json").string(), 1 << 20));
-    EXPECT_EQ(listed.size(), 12u) << "make_models.py and the instantiation above disagree";
+    EXPECT_EQ(listed.size(), 14u) << "make_models.py and the instantiation above disagree";
 }
 
 TEST(PretrainedModelInfo, DescribesTheArchitecture) {
@@ -207,7 +208,8 @@ TEST(PretrainedModelInfo, DescribesTheArchitecture) {
     EXPECT_EQ(bert->attentionBytes(10), 3u * 4u * 100u * sizeof(float));
 }
 
-// Property checks on the F32 models of the three families.
+// Property checks on the F32 models of the three families; the wide ones are large enough for
+// the engine to share their products and heads out between threads.
 class RunProperties : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RunProperties, NeutralInterventionsAreBitIdentical) {
@@ -347,7 +349,8 @@ TEST_P(RunProperties, ProgressCanCancelARun) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pretrained, RunProperties,
-                         ::testing::Values("gpt2_lmhead_f32", "bert_mlm_f32", "llama_gqa_f32"),
+                         ::testing::Values("gpt2_lmhead_f32", "bert_mlm_f32", "llama_gqa_f32",
+                                           "gpt2_wide_f32", "llama_wide_f32"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                              return info.param;
                          });
