@@ -1,0 +1,285 @@
+#include "core/pretrained/kernels.h"
+
+#include "core/attention/normalizer.h"
+
+#include <unsupported/Eigen/SpecialFunctions>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace attnlab::core::pretrained {
+namespace {
+
+constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
+// Below this many floating-point operations a parallel region costs more than it saves (and on
+// a machine busy with other work, waking threads can cost milliseconds).
+constexpr double kParallelFlops = 8e6;
+// Causal attention is computed in blocks of query rows so that the cells above the diagonal,
+// which the mask removes anyway, are mostly never multiplied.
+constexpr int kCausalBlock = 64;
+
+bool worthParallel(double flops) {
+#ifdef _OPENMP
+    return flops >= kParallelFlops && omp_get_max_threads() > 1 && !omp_in_parallel();
+#else
+    (void)flops;
+    return false;
+#endif
+}
+
+// Softmax of row[0, visible) scaled by `scale`, in place; row[visible, n) becomes 0.
+void softmaxPrefix(float* row, int visible, int n, float scale) {
+    Eigen::Map<Eigen::ArrayXf> cells(row, visible);
+    cells *= scale;
+    const float top = cells.maxCoeff();
+    cells = (cells - top).exp();
+    cells *= 1.0f / cells.sum();
+    std::fill(row + visible, row + n, 0.0f);
+}
+
+// A head with the model's own softmax (possibly at a temperature folded into `scale`).
+void softmaxHead(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
+                 const Eigen::Ref<const Matrix>& v, float scale, bool causal, bool computeContext,
+                 Matrix& weights, Eigen::Ref<Matrix> context) {
+    const int n = static_cast<int>(q.rows());
+    if (!causal) {
+        weights.noalias() = q * k.transpose();
+        for (int i = 0; i < n; ++i)
+            softmaxPrefix(weights.row(i).data(), n, n, scale);
+        if (computeContext)
+            context.noalias() = weights * v;
+        return;
+    }
+    for (int r0 = 0; r0 < n; r0 += kCausalBlock) {
+        const int rows = std::min(kCausalBlock, n - r0);
+        const int keys = r0 + rows;
+        weights.block(r0, 0, rows, keys).noalias() =
+            q.middleRows(r0, rows) * k.topRows(keys).transpose();
+        for (int i = r0; i < keys; ++i)
+            softmaxPrefix(weights.row(i).data(), i + 1, n, scale);
+        if (computeContext)
+            context.middleRows(r0, rows).noalias() =
+                weights.block(r0, 0, rows, keys) * v.topRows(keys);
+    }
+}
+
+// A head under an intervention: the full logits, the model's mask and the extra mask as −∞,
+// then the chosen normaliser.
+void intervenedHead(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
+                    const Eigen::Ref<const Matrix>& v, float scale, bool causal,
+                    const HeadSetting& setting, Matrix& logits, Matrix& weights,
+                    std::vector<int>& flagged, Eigen::Ref<Matrix> context) {
+    const int n = static_cast<int>(q.rows());
+    logits.resize(n, n);
+    logits.noalias() = q * k.transpose();
+    logits *= scale / setting.temperature;
+    for (int i = 0; i < n; ++i) {
+        float* row = logits.row(i).data();
+        if (causal)
+            std::fill(row + i + 1, row + n, kMinusInfinity);
+        if (setting.hasMask)
+            for (int j = 0; j < n; ++j)
+                if (!setting.mask(i, j))
+                    row[j] = kMinusInfinity;
+    }
+    flagged.clear();
+    normalizeRowsInto(setting.normalizer, logits, weights, flagged);
+    if (setting.ablate)
+        context.setZero();
+    else
+        context.noalias() = weights * v;
+}
+
+} // namespace
+
+void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y) {
+    // Columns [first, first + count) of y = x·W + b, as one single-threaded product.
+    const auto columns = [&](int first, int count) {
+        auto out = y.middleCols(first, count);
+        if (layer.outByIn) {
+            const ConstMatrixMap w(layer.weight, layer.out, layer.in);
+            out.noalias() = x * w.middleRows(first, count).transpose();
+        } else {
+            const ConstMatrixMap w(layer.weight, layer.in, layer.out);
+            out.noalias() = x * w.middleCols(first, count);
+        }
+        if (layer.bias != nullptr)
+            out.rowwise() += Eigen::Map<const RowVector>(layer.bias + first, count);
+    };
+    // Threads take whole blocks of output columns: one fork and join per product, and none of
+    // the waiting between threads inside a shared product, which costs dearly when another
+    // program holds a core.
+    const double flops = 2.0 * static_cast<double>(x.rows()) * layer.in * layer.out;
+    if (!worthParallel(flops)) {
+        columns(0, layer.out);
+        return;
+    }
+#pragma omp parallel
+    {
+#ifdef _OPENMP
+        const int parts = omp_get_num_threads(), part = omp_get_thread_num();
+#else
+        const int parts = 1, part = 0;
+#endif
+        // Block edges on multiples of 16 columns (a cache line of floats).
+        const int blocks = (layer.out + 15) / 16;
+        const int first = std::min(layer.out, blocks * part / parts * 16);
+        const int last = std::min(layer.out, blocks * (part + 1) / parts * 16);
+        if (last > first)
+            columns(first, last - first);
+    }
+}
+
+void normalizeLayer(const Eigen::Ref<const Matrix>& x, const Norm& norm, float eps,
+                    Eigen::Ref<Matrix> y) {
+    const Eigen::Map<const Eigen::ArrayXf> weight(norm.weight, norm.size);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const auto row = x.row(i).array().transpose();
+        auto out = y.row(i).array().transpose();
+        if (norm.bias != nullptr) {
+            const float mean = row.mean();
+            const float variance = (row - mean).square().mean();
+            const float inverse = 1.0f / std::sqrt(variance + eps);
+            const Eigen::Map<const Eigen::ArrayXf> bias(norm.bias, norm.size);
+            out = (row - mean) * inverse * weight + bias;
+        } else {
+            const float inverse = 1.0f / std::sqrt(row.square().mean() + eps);
+            out = row * inverse * weight;
+        }
+    }
+}
+
+void activate(Eigen::Ref<Matrix> x, Activation activation) {
+    // Row by row: a column block of a wider matrix is not one contiguous array.
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        auto a = x.row(i).array();
+        switch (activation) {
+        case Activation::GeluErf:
+            a = 0.5f * a * (1.0f + (a * static_cast<float>(M_SQRT1_2)).erf());
+            break;
+        case Activation::GeluTanh: {
+            const float c = std::sqrt(2.0f / static_cast<float>(M_PI));
+            a = 0.5f * a * (1.0f + (c * (a + 0.044715f * a.cube())).tanh());
+            break;
+        }
+        case Activation::Relu:
+            a = a.max(0.0f);
+            break;
+        case Activation::Silu:
+            a = a / (1.0f + (-a).exp());
+            break;
+        case Activation::QuickGelu:
+            a = a / (1.0f + (-1.702f * a).exp());
+            break;
+        }
+    }
+}
+
+std::vector<float> ropeInverseFrequencies(int headDim, double theta, double linearFactor) {
+    std::vector<float> out(static_cast<std::size_t>(headDim / 2));
+    for (int t = 0; t < headDim / 2; ++t) {
+        const float exponent = static_cast<float>(2 * t) / static_cast<float>(headDim);
+        out[static_cast<std::size_t>(t)] =
+            1.0f / std::pow(static_cast<float>(theta), exponent) / static_cast<float>(linearFactor);
+    }
+    return out;
+}
+
+void ropeTables(int n, const std::vector<float>& inverseFrequencies, Eigen::Ref<Matrix> cosines,
+                Eigen::Ref<Matrix> sines) {
+    const int half = static_cast<int>(inverseFrequencies.size());
+    for (int p = 0; p < n; ++p) {
+        for (int t = 0; t < half; ++t) {
+            // The angle is rounded to float as the reference computes it; cos and sin of that
+            // float are then exact to the last bit.
+            const float angle =
+                static_cast<float>(p) * inverseFrequencies[static_cast<std::size_t>(t)];
+            cosines(p, t) = static_cast<float>(std::cos(static_cast<double>(angle)));
+            sines(p, t) = static_cast<float>(std::sin(static_cast<double>(angle)));
+        }
+    }
+}
+
+void applyRope(Eigen::Ref<Matrix> x, int heads, int headDim,
+               const Eigen::Ref<const Matrix>& cosines, const Eigen::Ref<const Matrix>& sines) {
+    const int half = headDim / 2;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const float* c = cosines.row(i).data();
+        const float* s = sines.row(i).data();
+        for (int h = 0; h < heads; ++h) {
+            float* first = x.row(i).data() + static_cast<std::ptrdiff_t>(h) * headDim;
+            float* second = first + half;
+            for (int t = 0; t < half; ++t) {
+                const float a = first[t], b = second[t];
+                first[t] = a * c[t] - b * s[t];
+                second[t] = b * c[t] + a * s[t];
+            }
+        }
+    }
+}
+
+void attendLayer(const Eigen::Ref<const Matrix>& projections, const AttentionGeometry& geometry,
+                 const std::vector<HeadSetting>& settings, std::vector<Matrix>& weights,
+                 std::vector<std::vector<int>>& flagged, std::vector<Matrix>& logits,
+                 Eigen::Ref<Matrix> context) {
+    const int n = static_cast<int>(projections.rows());
+    const int heads = geometry.heads, d = geometry.headDim;
+    const int group = heads / geometry.kvHeads;
+    const int keyOffset = heads * d, valueOffset = keyOffset + geometry.kvHeads * d;
+    weights.resize(static_cast<std::size_t>(heads));
+    flagged.resize(static_cast<std::size_t>(heads));
+    logits.resize(static_cast<std::size_t>(heads));
+    for (Matrix& w : weights)
+        w.resize(n, n);
+
+    const double flops = 4.0 * heads * static_cast<double>(n) * n * d;
+    const bool parallel = worthParallel(flops);
+#pragma omp parallel for schedule(dynamic, 1) if (parallel)
+    for (int h = 0; h < heads; ++h) {
+        const int kv = h / group;
+        const auto q = projections.middleCols(static_cast<Eigen::Index>(h) * d, d);
+        const auto k = projections.middleCols(keyOffset + static_cast<Eigen::Index>(kv) * d, d);
+        const auto v = projections.middleCols(valueOffset + static_cast<Eigen::Index>(kv) * d, d);
+        auto c = context.middleCols(static_cast<Eigen::Index>(h) * d, d);
+        const std::size_t index = static_cast<std::size_t>(h);
+        const HeadSetting* setting = settings.empty() ? nullptr : &settings[index];
+        if (setting == nullptr || !setting->changesWeights) {
+            const bool ablate = setting != nullptr && setting->ablate;
+            const float scale = geometry.scale / (setting != nullptr ? setting->temperature : 1.0f);
+            softmaxHead(q, k, v, scale, geometry.causal, !ablate, weights[index], c);
+            if (ablate)
+                c.setZero();
+            flagged[index].clear();
+        } else {
+            intervenedHead(q, k, v, geometry.scale, geometry.causal, *setting, logits[index],
+                           weights[index], flagged[index], c);
+        }
+    }
+}
+
+void outputLogits(const Eigen::Ref<const Matrix>& hidden, const float* head, const float* bias,
+                  int vocab, Eigen::Ref<Matrix> logits) {
+    const int d = static_cast<int>(hidden.cols());
+    const ConstMatrixMap weights(head, vocab, d);
+    // Chunks of the vocabulary: the output head is the largest single product of a causal model,
+    // and for one position a matrix-vector product that Eigen would run on one thread.
+    constexpr int kChunk = 4096;
+    const int chunks = (vocab + kChunk - 1) / kChunk;
+    const bool parallel = worthParallel(2.0 * static_cast<double>(hidden.rows()) * vocab * d);
+#pragma omp parallel for schedule(static) if (parallel)
+    for (int c = 0; c < chunks; ++c) {
+        const int first = c * kChunk;
+        const int count = std::min(kChunk, vocab - first);
+        logits.middleCols(first, count).noalias() =
+            hidden * weights.middleRows(first, count).transpose();
+    }
+    if (bias != nullptr)
+        logits.rowwise() += Eigen::Map<const RowVector>(bias, vocab);
+}
+
+} // namespace attnlab::core::pretrained
