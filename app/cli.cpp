@@ -73,21 +73,30 @@ double parseBounded(std::string_view option, std::string_view value, double low,
 void checkView(std::string_view option, std::string_view value) {
     if (value == "grid" || value == "combined" || value == "max" || value == "details")
         return;
-    for (std::string_view prefix : {"head:", "details:"}) {
+    if (value == "rollout")
+        return;
+    for (std::string_view prefix : {"head:", "details:", "layer:"}) {
         if (value.starts_with(prefix)) {
-            const std::string_view digits = value.substr(prefix.size());
+            std::string_view digits = value.substr(prefix.size());
+            // head:L.H names a head of layer L (transformers).
+            const std::size_t dot = digits.find('.');
+            if (prefix == "head:" && dot != std::string_view::npos) {
+                checkView(option, "layer:" + std::string(digits.substr(0, dot)));
+                digits = digits.substr(dot + 1);
+            }
             int index = 0;
             const auto [end, ec] =
                 std::from_chars(digits.data(), digits.data() + digits.size(), index);
             if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
                 usageError(option, quoted(digits) + " is not a whole number");
             if (index < 1)
-                usageError(option, "heads and rows are counted from 1");
+                usageError(option, "layers, heads and rows are counted from 1");
             return;
         }
     }
-    usageError(option, quoted(value) + " is not a view; choose grid, combined, max, head:K or "
-                                       "details:Q");
+    usageError(option, quoted(value) + " is not a view; choose grid, combined, max, head:K, "
+                                       "details:Q, or for a transformer layer:L, head:L.H or "
+                                       "rollout");
 }
 
 // The --help lines of a setting: its range or choices and its default, from the schema.
@@ -121,6 +130,62 @@ OptionSpec settingOption(const core::Setting& setting, const core::SettingsValue
     return spec;
 }
 
+long long wholeNumber(std::string_view option, std::string_view value, long long low,
+                      long long high) {
+    const double number =
+        parseBounded(option, value, static_cast<double>(low), static_cast<double>(high));
+    if (number != std::floor(number))
+        usageError(option, quoted(value) + " is not a whole number");
+    return static_cast<long long>(number);
+}
+
+// "3" (a whole layer) or "3.2" (layer 3, head 2), 1-based as on screen.
+core::HeadIntervention headOf(std::string_view option, std::string_view text) {
+    core::HeadIntervention change;
+    const std::size_t dot = text.find('.');
+    const std::string_view layer = text.substr(0, dot);
+    change.layer = static_cast<int>(wholeNumber(option, layer, 1, 1000)) - 1;
+    change.head = dot == std::string_view::npos
+                      ? -1
+                      : static_cast<int>(wholeNumber(option, text.substr(dot + 1), 1, 1000)) - 1;
+    return change;
+}
+
+std::vector<std::string_view> commaList(std::string_view option, std::string_view value) {
+    std::vector<std::string_view> items;
+    while (true) {
+        const std::size_t comma = value.find(',');
+        const std::string_view item = value.substr(0, comma);
+        if (item.empty())
+            usageError(option, "an empty item in " + quoted(value));
+        items.push_back(item);
+        if (comma == std::string_view::npos)
+            return items;
+        value.remove_prefix(comma + 1);
+    }
+}
+
+std::vector<core::HeadIntervention> headList(std::string_view option, std::string_view value) {
+    std::vector<core::HeadIntervention> heads;
+    for (std::string_view item : commaList(option, value))
+        heads.push_back(headOf(option, item));
+    return heads;
+}
+
+std::vector<std::pair<core::HeadIntervention, std::string>>
+headAssignments(std::string_view option, std::string_view value) {
+    std::vector<std::pair<core::HeadIntervention, std::string>> out;
+    for (std::string_view item : commaList(option, value)) {
+        const std::size_t equals = item.find('=');
+        if (equals == std::string_view::npos || equals + 1 == item.size())
+            usageError(option, quoted(item) + " is not LAYER.HEAD=VALUE (for example 2.1=" +
+                                   (option == "--head-temperature" ? "0.5" : "sparsemax") + ")");
+        out.emplace_back(headOf(option, item.substr(0, equals)),
+                         std::string(item.substr(equals + 1)));
+    }
+    return out;
+}
+
 std::vector<OptionSpec> outputOptions() {
     std::vector<OptionSpec> table;
     auto add = [&](std::string name, std::string valueName, std::string help, std::string choices,
@@ -143,6 +208,55 @@ std::vector<OptionSpec> outputOptions() {
             o.embeddingsPath = value;
             o.config.embeddings = core::EmbeddingSource::File;
             o.config.embeddingsPath = value;
+        });
+    add("--model", "DIR",
+        "a pretrained transformer's folder (config.json, .safetensors weights, tokenizer files; "
+        "GPT-2, BERT, Llama, Qwen2, Mistral): its attention, layer by layer, on the sentence",
+        "", "the built-in attention layer", [](CliOptions& o, auto option, auto value) {
+            if (value.empty())
+                usageError(option, "the folder name is empty");
+            o.modelPath = value;
+        });
+    add("--words", "",
+        "with --model: aggregate the pieces of each word (sum over a key word's "
+        "pieces, mean over a query word's)",
+        "", "", [](CliOptions& o, auto, auto) { o.transformer.words = true; });
+    add("--hide-special", "",
+        "with --model: leave the special tokens the tokenizer adds ([CLS], "
+        "[SEP], <s>) out of the maps",
+        "", "", [](CliOptions& o, auto, auto) { o.transformer.showSpecialTokens = false; });
+    add("--top-k", "K", "with --model: predictions kept (next token, or [MASK] fill-ins); 0 to 50",
+        "", "10", [](CliOptions& o, auto option, auto value) {
+            o.transformer.topK = static_cast<int>(wholeNumber(option, value, 0, 50));
+        });
+    add("--ablate", "L.H,...",
+        "with --model: zero the output of these heads (1-based layer.head; "
+        "L alone for a whole layer)",
+        "", "", [](CliOptions& o, auto option, auto value) {
+            for (core::HeadIntervention change : headList(option, value)) {
+                change.ablate = true;
+                o.transformer.interventions.push_back(change);
+            }
+        });
+    add("--head-normalizer", "L.H=NAME,...",
+        "with --model: another normaliser for these heads at inference (sparsemax, hardmax, …)", "",
+        "", [](CliOptions& o, auto option, auto value) {
+            for (auto& [change, text] : headAssignments(option, value)) {
+                try {
+                    change.normalizer = core::parseNormalizer(text);
+                } catch (const core::InputError& error) {
+                    usageError(option, error.what());
+                }
+                o.transformer.interventions.push_back(change);
+            }
+        });
+    add("--head-temperature", "L.H=T,...",
+        "with --model: divide these heads' logits by T at inference", "", "",
+        [](CliOptions& o, auto option, auto value) {
+            for (auto& [change, text] : headAssignments(option, value)) {
+                change.temperature = static_cast<float>(parseBounded(option, text, 1e-6, 1e6));
+                o.transformer.interventions.push_back(change);
+            }
         });
     add("--export-data", "FILE",
         "compute without the window and write every number to FILE: .json (all matrices), "
@@ -530,7 +644,11 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::RunOptions run;
         run.trace = !options.exportDataPath.empty() &&
                     core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Json;
-        const core::ModelOutput output = core::runBuiltin(config, run);
+        const core::ModelOutput output = options.modelPath.empty()
+                                             ? core::runBuiltin(config, run)
+                                             : core::TransformerModel::load(options.modelPath)
+                                                   ->withSettings(options.transformer)
+                                                   ->run(config, run);
         for (const core::Message& warning : output.maps.warnings)
             printError(err, "warning: " + warning.english());
         if (!options.exportDataPath.empty())

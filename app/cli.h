@@ -11,6 +11,7 @@
 
 #include "core/io/session.h"
 #include "core/model/builtin_model.h"
+#include "core/pretrained/transformer_maps.h"
 
 #include <functional>
 #include <iosfwd>
@@ -36,19 +37,21 @@ public:
 /// What --export draws and how, as plain values; the renderer (in the window's library) reads
 /// them. Empty strings and zeros mean "not given": a session's view or the defaults apply.
 struct ImageRequest {
-    std::string path;       ///< --export: .png, .svg or .pdf; empty = no image
-    std::string view;       ///< --view: grid | combined | max | head:K | details:Q (1-based)
-    int width = 0;          ///< --width: pixels (PNG) or points (SVG, PDF); 0 = fitted
-    int height = 0;         ///< --height: likewise
-    double scale = 0;       ///< --scale: PNG pixels per unit, 0.25 … 10; 0 = 2 (or dpi / 96)
-    double dpi = 0;         ///< --dpi: PNG resolution, 24 … 1200; 0 = 96 × scale
-    bool title = false;     ///< --title: stamp the sentence and settings above the figure
-    bool colorBar = true;   ///< --no-colorbar clears it
+    std::string path;     ///< --export: .png, .svg or .pdf; empty = no image
+    std::string view;     ///< --view: grid | combined | max | head:K | details:Q (1-based)
+    int width = 0;        ///< --width: pixels (PNG) or points (SVG, PDF); 0 = fitted
+    int height = 0;       ///< --height: likewise
+    double scale = 0;     ///< --scale: PNG pixels per unit, 0.25 … 10; 0 = 2 (or dpi / 96)
+    double dpi = 0;       ///< --dpi: PNG resolution, 24 … 1200; 0 = 96 × scale
+    bool title = false;   ///< --title: stamp the sentence and settings above the figure
+    bool colorBar = true; ///< --no-colorbar clears it
 };
 
 /// Everything the command line says.
 struct CliOptions {
-    core::Config config;        ///< the settings; core::Config's defaults where no option is given
+    core::Config config;   ///< the settings; core::Config's defaults where no option is given
+    std::string modelPath; ///< --model: a pretrained transformer's folder; empty = built-in
+    core::TransformerSettings transformer; ///< --words, --hide-special, --top-k, --ablate, …
     std::string embeddingsPath; ///< --embeddings: file loaded at run time; empty = built-in lexicon
     std::string exportDataPath; ///< --export-data: .json, .csv or .npy; empty = none
     ImageRequest image;         ///< --export and the options that shape the image
@@ -94,7 +97,8 @@ std::string versionText();
 
 /// Loads the embeddings file if any, computes, prints the result's warnings to `err` and writes
 /// the export. Returns kExitSuccess, or kExitInputError with "attention-lab: message" on `err`.
-int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporter& exportImage = {});
+int runHeadless(const CliOptions& options, std::ostream& err,
+                const ImageExporter& exportImage = {});
 
 /// The whole headless program: parse, then help, version or runHeadless. Writes only --help and
 /// --version text to `out`; messages and warnings go to `err`. Returns the exit code.

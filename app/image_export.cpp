@@ -23,8 +23,27 @@ ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::Sessio
     options.key = view.selectedKey;
     options.head = view.selectedHead;
 
-    const std::string& name = image.view;
-    if (name.empty()) {
+    std::string name = image.view;
+    // Transformers: layer:L is the grid of layer L, head:L.H head H of layer L, rollout the
+    // rollout over every layer (docs/attention-math.md#rollout).
+    if (name.starts_with("layer:")) {
+        options.layer = indexAfter(name, 6);
+        name = "grid";
+    } else if (name.starts_with("head:") && name.find('.') != std::string::npos) {
+        options.layer = indexAfter(name, 5);
+        name = "head:" + name.substr(name.find('.') + 1);
+    }
+    if (options.layer < 0 || options.layer >= result.maps.layers)
+        throw core::InputError("--view: layer " + std::to_string(options.layer + 1) +
+                               " does not exist; the model has " +
+                               std::to_string(result.maps.layers) +
+                               (result.maps.layers == 1 ? " layer" : " layers"));
+    if (name == "rollout") {
+        if (!result.maps.rollout)
+            throw core::InputError("--view: rollout needs a model of several layers (--model)");
+        options.content = ui::FigureContent::Head;
+        options.head = core::kRollout;
+    } else if (name.empty()) {
         // The session's layout: one head large becomes that head (or the mean or the maximum).
         if (view.layout == "combined") {
             options.content = ui::FigureContent::Combined;
@@ -50,7 +69,8 @@ ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::Sessio
         if (options.head >= heads || options.head < ui::kMaxOfHeads)
             options.head = 0;
     }
-    if (options.content == ui::FigureContent::Head && (options.head < 0 || options.head >= heads))
+    if (options.content == ui::FigureContent::Head && options.head != core::kRollout &&
+        (options.head < 0 || options.head >= heads))
         throw core::InputError("--view: head " + std::to_string(options.head + 1) +
                                " does not exist; the result has " + std::to_string(heads) +
                                (heads == 1 ? " head" : " heads"));

@@ -4,8 +4,8 @@
 #include "details_panel.h"
 #include "heatmap_view.h"
 
-#include "core/io/data_export.h"
 #include "core/attention/options.h"
+#include "core/io/data_export.h"
 
 #include <qcustomplot.h>
 
@@ -107,16 +107,33 @@ TitleFonts titleFonts() {
     return fonts;
 }
 
+// A transformer's figure names the model and what of it is shown: its own settings are fixed.
+QString modelStamp(const core::ModelOutput& result, const FigureOptions& options) {
+    const core::TransformerDescription& model = *result.transformer;
+    QStringList parts;
+    parts << FigureExport::tr("%1 (%2)").arg(qs(result.model), qs(model.architecture));
+    if (options.content == FigureContent::Head && options.head == core::kRollout)
+        parts << FigureExport::tr("rollout over %1 layers").arg(model.layers);
+    else
+        parts << FigureExport::tr("layer %1 of %2").arg(options.layer + 1).arg(model.layers);
+    parts << FigureExport::tr("%1 heads, d_model %2").arg(model.heads).arg(model.dModel);
+    return QStringLiteral("“%1”").arg(qs(result.config.sentence)) + QLatin1Char('\n') +
+           parts.join(QStringLiteral(" · "));
+}
+
 QString titleText(const core::ModelOutput& result, const FigureOptions& options) {
-    return options.titleText.isEmpty() ? settingsStamp(result) : options.titleText;
+    if (!options.titleText.isEmpty())
+        return options.titleText;
+    return result.transformer ? modelStamp(result, options) : settingsStamp(result);
 }
 
 // The settings line wraps at the figure's width rather than losing its end: all of it is
 // needed to reproduce the figure.
 double settingsLinesHeight(const QString& settings, double width) {
     const QFontMetricsF metrics(titleFonts().settings);
-    return metrics.boundingRect(QRectF(0, 0, std::max(width, 50.0), 1e6),
-                                Qt::AlignLeft | Qt::TextWordWrap, settings)
+    return metrics
+        .boundingRect(QRectF(0, 0, std::max(width, 50.0), 1e6), Qt::AlignLeft | Qt::TextWordWrap,
+                      settings)
         .height();
 }
 
@@ -392,8 +409,8 @@ QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& o
     return image;
 }
 
-bool exportFigure(const QString& path, const core::ModelOutput& result, const FigureOptions& options,
-                  QString* error) {
+bool exportFigure(const QString& path, const core::ModelOutput& result,
+                  const FigureOptions& options, QString* error) {
     auto fail = [&](const QString& message) {
         if (error)
             *error = message;

@@ -89,6 +89,8 @@ QString headTitle(int head, int heads) {
     if (head == kMaxOfHeads)
         return heads > 1 ? QCoreApplication::translate("HeadTitle", "Max of %1 heads").arg(heads)
                          : QCoreApplication::translate("HeadTitle", "Max of heads");
+    if (head == core::kRollout)
+        return QCoreApplication::translate("HeadTitle", "Rollout over the layers");
     return QCoreApplication::translate("HeadTitle", "Head %1").arg(head + 1);
 }
 

@@ -1,5 +1,7 @@
 #include "core/io/data_export.h"
 
+#include "core/io/model_export.h"
+
 #include "core/base/json.h"
 #include "core/io/session.h"
 
@@ -229,6 +231,10 @@ DataFormat dataFormatForPath(const std::string& path) {
 }
 
 void writeJson(const ModelOutput& output, std::ostream& out) {
+    if (output.transformer) {
+        writeModelJson(output, out);
+        return;
+    }
     const AttentionMaps& maps = output.maps;
     json::Writer json(out);
     json.beginObject();

@@ -21,18 +21,18 @@ struct HeadTrace {
     ScoringParams params; ///< parameters of the scoring function
     Matrix q, k, v;       ///< n_q × d_k, n_k × d_k, n_k × d_v (after RoPE when chosen)
     Matrix qBeforeRope, kBeforeRope; ///< X W_q and X W_k before the rotation (RoPE only)
-    Matrix scores;        ///< S: n_q × n_k, before temperature, bias and mask
-    Matrix logits;        ///< L = S / T (+ ALiBi bias), clamped to the float range, before the
-                          ///< mask (maskedLogits() applies it)
-    Matrix context;       ///< C = A V, n_q × d_v
+    Matrix scores;                   ///< S: n_q × n_k, before temperature, bias and mask
+    Matrix logits;  ///< L = S / T (+ ALiBi bias), clamped to the float range, before the
+                    ///< mask (maskedLogits() applies it)
+    Matrix context; ///< C = A V, n_q × d_v
     bool traced() const { return scores.size() > 0; }
 };
 
 /// Every number of a run of the built-in layer, stage by stage: what the Steps, Your numbers,
 /// Compare and Why √d_k pages and the JSON export explain. The weights live in the maps.
 struct Trace {
-    int dK = 0; ///< resolved d_k
-    int dA = 0; ///< resolved d_a (additive), else 0
+    int dK = 0;             ///< resolved d_k
+    int dA = 0;             ///< resolved d_a (additive), else 0
     Matrix queryEmbeddings; ///< n_q × d_model, the token embeddings (before positions)
     Matrix keyEmbeddings;   ///< n_k × d_model
     Matrix queryInputs; ///< n_q × d_model, embeddings as fed to the projections (after sinusoidal)
@@ -55,6 +55,19 @@ struct Prediction {
     std::vector<Candidate> top; ///< most probable first
 };
 
+/// What a transformer (pretrained or trained) is and what it ran on, for exports; absent for the
+/// built-in layer and imported maps.
+struct TransformerDescription {
+    std::string architecture; ///< "GPT2LMHeadModel", "BertForMaskedLM", "Qwen2ForCausalLM", …
+    int layers = 0;
+    int heads = 0;
+    int kvHeads = 0; ///< key/value heads (grouped-query attention)
+    int dModel = 0;
+    int vocabSize = 0;
+    std::vector<int> tokenIds;       ///< every id the model ran on, in order
+    std::vector<std::string> pieces; ///< the vocabulary entry of each id
+};
+
 /// What a model offers, so views enable what applies instead of testing for empty matrices.
 struct ModelCapabilities {
     bool hasTrace = false;       ///< Q, K, V, scores, logits and context per head (teaching pages)
@@ -68,18 +81,19 @@ struct ModelCapabilities {
 
 /// Everything one run gives the views.
 struct ModelOutput {
-    Config config;      ///< the settings as run, with d_model, d_k and d_a resolved
-    std::string model;  ///< name of the model that ran ("built-in", a folder's name, …)
+    Config config;     ///< the settings as run, with d_model, d_k and d_a resolved
+    std::string model; ///< name of the model that ran ("built-in", a folder's name, …)
     ModelCapabilities capabilities;
     AttentionMaps maps;
-    std::optional<Trace> trace;          ///< when capabilities.hasTrace
-    std::vector<Prediction> predictions; ///< when capabilities.hasPredictions
+    std::optional<Trace> trace;                        ///< when capabilities.hasTrace
+    std::vector<Prediction> predictions;               ///< when capabilities.hasPredictions
+    std::optional<TransformerDescription> transformer; ///< pretrained and trained transformers
 };
 
 /// What to compute beyond the maps.
 struct RunOptions {
-    bool trace = true;            ///< keep the intermediate matrices (the teaching pages)
-    std::vector<int> traceHeads;  ///< heads whose Q, K, V, S, L, C are kept; empty = all
+    bool trace = true;           ///< keep the intermediate matrices (the teaching pages)
+    std::vector<int> traceHeads; ///< heads whose Q, K, V, S, L, C are kept; empty = all
 };
 
 class Model {

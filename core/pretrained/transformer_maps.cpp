@@ -94,6 +94,13 @@ Matrix selectMap(const Matrix& pieces, const Selection& selection, bool words) {
     return out;
 }
 
+// An id without a vocabulary entry (a model's vocabulary is often padded beyond its
+// tokenizer's) is shown by its number.
+std::string candidateText(const tokenizers::PretrainedTokenizer& tokenizer, int id) {
+    std::string text = tokenizer.pieceText(id);
+    return text.empty() ? "#" + std::to_string(id) : text;
+}
+
 } // namespace
 
 AttentionMaps transformerMaps(const TransformerRun& run, const Encoding& encoding,
@@ -215,12 +222,23 @@ ModelOutput TransformerModel::run(const Config& config, const RunOptions&,
     output.model = m_name;
     output.capabilities = capabilities(config);
     output.maps = transformerMaps(run, encoding, config.sentence, m_settings, info.causal);
+    TransformerDescription description;
+    description.architecture = info.architecture;
+    description.layers = info.layers;
+    description.heads = info.heads;
+    description.kvHeads = info.kvHeads;
+    description.dModel = info.dModel;
+    description.vocabSize = info.vocabSize;
+    description.tokenIds = encoding.ids;
+    for (const tokenizers::EncodedToken& token : encoding.tokens)
+        description.pieces.push_back(token.piece);
+    output.transformer = std::move(description);
     for (const PositionPrediction& position : run.predictions) {
         Prediction prediction;
         prediction.position = position.position;
         for (const TokenProbability& top : position.top)
             prediction.top.push_back(
-                {top.tokenId, m_tokenizer->pieceText(top.tokenId), top.probability});
+                {top.tokenId, candidateText(*m_tokenizer, top.tokenId), top.probability});
         output.predictions.push_back(std::move(prediction));
     }
     return output;
