@@ -50,6 +50,7 @@ ui::StartupRequest parseStartup(const QStringList& rawArguments) {
     try {
         const app::CliOptions options = app::parseWithSession(args);
         request.sessionPath = QString::fromStdString(options.sessionPath);
+        request.modelPath = QString::fromStdString(options.modelPath);
         if (settingsGiven)
             request.config = options.config;
     } catch (const std::exception& error) {

@@ -46,6 +46,8 @@ int runGui(int& argc, char** argv, const StartupParser& parse) {
             return;
         if (request.config)
             window.applyConfig(*request.config);
+        if (!request.modelPath.isEmpty())
+            window.openModelFolder(request.modelPath);
     });
     return QApplication::exec();
 }

@@ -14,6 +14,7 @@ namespace attnlab::ui {
 /// What the command line asks the window to show at start.
 struct StartupRequest {
     QString sessionPath;                ///< a lesson to open (--session FILE or FILE.attnlab)
+    QString modelPath;                  ///< a pretrained model's folder to open (--model DIR)
     std::optional<core::Config> config; ///< settings given as options (over the lesson's, if any)
     QString error;                      ///< a command line that could not be understood
 };

@@ -192,6 +192,7 @@ void MainWindow::buildCentral() {
     backButton->setToolTip(
         tr("Leave the imported attention and show the sentence you type again."));
     importLayout->addWidget(backButton);
+    buildModelBar(importLayout);
     m_importBar->hide();
     layout->addWidget(m_importBar);
 
@@ -214,7 +215,10 @@ void MainWindow::buildCentral() {
     layout->addWidget(m_lessonBar);
     connect(hideLesson, &QToolButton::clicked, m_lessonBar, &QWidget::hide);
     connect(m_layerPicker, &QComboBox::activated, this, &MainWindow::setShownLayer);
-    connect(backButton, &QToolButton::clicked, this, &MainWindow::closeImport);
+    connect(backButton, &QToolButton::clicked, this, [this] {
+        closeImport();
+        closeModel();
+    });
 
     // The view bar: layout, head and scale, also reachable from the View menu.
     auto* bar = new QHBoxLayout;
@@ -628,12 +632,14 @@ void MainWindow::showResult(std::shared_ptr<const core::ModelOutput> result,
     const int nk = static_cast<int>(m_result->maps.keyTokens.size());
     // Spelled out rather than "%n token(s)": without a loaded translation Qt prints the "(s)".
     const QString tokens = m_result->maps.cross ? tr("%1 queries × %2 keys").arg(nq).arg(nk)
-                           : nq == 1       ? tr("1 token")
-                                           : tr("%1 tokens").arg(nq);
+                           : nq == 1            ? tr("1 token")
+                                                : tr("%1 tokens").arg(nq);
     const QString headCount = heads == 1 ? tr("1 head") : tr("%1 heads").arg(heads);
     const double ms = elapsedMicroseconds / 1000.0;
+    updateModelBar();
     if (!m_result->trace) {
-        // A model of its own (imported weights): its name and layers rather than the settings.
+        // A model of its own (imported weights, a transformer): its name and layers rather than
+        // the settings.
         m_statusLabel->setText(tr("%1 · layer %2 of %3 · %4 heads")
                                    .arg(qs(m_result->model))
                                    .arg(m_layer + 1)

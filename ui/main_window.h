@@ -8,9 +8,9 @@
 #include "color_maps.h"
 #include "view_options.h"
 
+#include "core/io/session.h"
 #include "core/model/builtin_model.h"
 #include "core/model/imported_attention.h"
-#include "core/io/session.h"
 #include "figure_export.h"
 #include "job_tracker.h"
 
@@ -38,6 +38,12 @@ class QScrollArea;
 class QSettings;
 class QTimer;
 class QToolButton;
+class QCheckBox;
+class QHBoxLayout;
+
+namespace attnlab::core {
+class TransformerModel;
+}
 
 namespace attnlab::ui {
 
@@ -124,6 +130,24 @@ public:
     /// Back to the live model.
     void closeImport();
     bool isShowingImport() const { return m_imported != nullptr; }
+
+    // Pretrained transformers (main_window_model.cpp).
+    /// Reads a model folder on a worker; modelOpened() or modelFailed() says how it ended.
+    void openModelFolder(const QString& folder);
+    /// Back to the built-in model.
+    void closeModel();
+    bool isShowingModel() const { return m_transformer != nullptr; }
+    /// Aggregate the maps to words / show the special tokens (the model bar's switches).
+    void setModelWords(bool words);
+    void setModelSpecialTokens(bool show);
+    /// The predictions line of the model bar (empty without predictions).
+    QString predictionText() const;
+
+signals:
+    void modelOpened();
+    void modelFailed(const QString& message);
+
+public:
     /// Staggered view updates of a large result still to run (tests wait for none).
     int pendingViewFills() const { return m_pendingViewFills; }
     /// The layer whose heads the heatmaps show (models with several layers).
@@ -231,6 +255,10 @@ private:
     void showExportImageDialog();
     void chooseDataExport();
     void chooseAttentionImport();
+    void chooseModel();
+    void buildModelBar(QHBoxLayout* layout);
+    void applyTransformerSettings();
+    void updateModelBar();
     void reportError(const QString& title, const QString& message);
     void onLessonChanged();
 
@@ -351,6 +379,11 @@ private:
     int m_layer = 0; ///< the layer shown, 0 … layers − 1
     QFrame* m_importBar = nullptr;
     QLabel* m_importLabel = nullptr;
+    std::shared_ptr<const core::TransformerModel> m_transformer; ///< the open pretrained model
+    QCheckBox* m_modelWords = nullptr;
+    QCheckBox* m_modelSpecials = nullptr;
+    QLabel* m_predictionLabel = nullptr;
+    bool m_modelLoading = false;
     QComboBox* m_layerPicker = nullptr;
     QFrame* m_lessonBar = nullptr;
     QLabel* m_lessonLabel = nullptr;

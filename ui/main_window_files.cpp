@@ -84,6 +84,11 @@ void MainWindow::buildFileActions(QMenu* file, QMenu* edit) {
         file->addAction(tr("&Import Attention…"), this, &MainWindow::chooseAttentionImport);
     import->setToolTip(tr("Show attention weights saved from a trained model (.npy with a JSON "
                           "list of tokens)."));
+    QAction* openModel = file->addAction(tr("Open &Model…"), this, &MainWindow::chooseModel);
+    openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    openModel->setToolTip(
+        tr("Run a pretrained transformer (GPT-2, BERT, Llama, Qwen2) from a model "
+           "folder on this computer, layer by layer."));
 
     QAction* copy = edit->addAction(tr("&Copy Image"), this, &MainWindow::copyImage);
     copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
@@ -408,8 +413,9 @@ void MainWindow::showExportImageDialog() {
 
 bool MainWindow::exportData(const QString& path, QString* error) {
     QString message;
-    if (!m_result || !m_result->trace) {
-        message = tr("Only results of the built-in model can be exported as data.");
+    if (!m_result || (!m_result->trace && !m_result->transformer)) {
+        message = tr("Only results of the built-in model and of pretrained models can be "
+                     "exported as data.");
     } else {
         try {
             core::exportData(*m_result, str(path));

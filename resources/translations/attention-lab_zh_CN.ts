@@ -86,6 +86,22 @@
         <source>cannot draw &apos;%1&apos;</source>
         <translation>无法绘制“%1”</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>rollout over %1 layers</source>
+        <translation>%1 层的注意力展开（rollout）</translation>
+    </message>
+    <message>
+        <source>layer %1 of %2</source>
+        <translation>第 %1 层，共 %2 层</translation>
+    </message>
+    <message>
+        <source>%1 heads, d_model %2</source>
+        <translation>%1 个头，d_model %2</translation>
+    </message>
 </context>
 <context>
     <name>HeadTitle</name>
@@ -108,6 +124,10 @@
     <message>
         <source>Head %1</source>
         <translation>第 %1 个头</translation>
+    </message>
+    <message>
+        <source>Rollout over the layers</source>
+        <translation>各层的注意力展开（rollout）</translation>
     </message>
 </context>
 <context>
@@ -1546,10 +1566,6 @@ Restart now?</source>
         <translation>导出图像</translation>
     </message>
     <message>
-        <source>Only results of the built-in model can be exported as data.</source>
-        <translation>只有内置模型的结果可以导出为数据。</translation>
-    </message>
-    <message>
         <source>Export Data</source>
         <translation>导出数据</translation>
     </message>
@@ -1604,6 +1620,94 @@ Restart now?</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Open &amp;Model…</source>
+        <translation>打开模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Run a pretrained transformer (GPT-2, BERT, Llama, Qwen2) from a model folder on this computer, layer by layer.</source>
+        <translation>从本机的模型文件夹运行预训练 Transformer（GPT-2、BERT、Llama、Qwen2），逐层查看。</translation>
+    </message>
+    <message>
+        <source>Only results of the built-in model and of pretrained models can be exported as data.</source>
+        <translation>只有内置模型和预训练模型的结果可以导出为数据。</translation>
+    </message>
+    <message>
+        <source>Open Model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>A model folder holds config.json, the weights as .safetensors and the tokenizer files, as model hubs (Hugging Face, ModelScope) download them. GPT-2, BERT, Llama, Qwen2 and Mistral run here. To get one, for example: huggingface-cli download gpt2 (or bert-base-chinese, Qwen/Qwen2.5-0.5B, HuggingFaceTB/SmolLM2-135M); it then appears in this list.</source>
+        <translation>模型文件夹包含 config.json、.safetensors 格式的权重和分词器文件，与模型库（Hugging Face、ModelScope）下载的一样。这里可以运行 GPT-2、BERT、Llama、Qwen2 和 Mistral。获取模型的例子：huggingface-cli download gpt2（或 bert-base-chinese、Qwen/Qwen2.5-0.5B、HuggingFaceTB/SmolLM2-135M），下载后它就会出现在这个列表里。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>%1 (not supported here: an architecture other than GPT-2, BERT or the Llama family, or no .safetensors weights)</source>
+        <translation>%1（此处不支持：架构不是 GPT-2、BERT 或 Llama 系列，或者没有 .safetensors 权重）</translation>
+    </message>
+    <message>
+        <source>No model in the local caches (~/.cache/huggingface/hub, ~/.cache/modelscope/hub).</source>
+        <translation>本地缓存（~/.cache/huggingface/hub、~/.cache/modelscope/hub）中没有模型。</translation>
+    </message>
+    <message>
+        <source>Choose &amp;Folder…</source>
+        <translation>选择文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Model Folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>What the model predicts: the next token after the last one (GPT-2, Llama), or the words for [MASK] (BERT; type [MASK] in the sentence).</source>
+        <translation>模型的预测：最后一个词元之后的下一个词元（GPT-2、Llama），或 [MASK] 处的词（BERT；在句子中输入 [MASK]）。</translation>
+    </message>
+    <message>
+        <source>&amp;Words</source>
+        <translation>词(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Show words instead of the model&apos;s pieces: the weight from a query word to a key word is the mean over the query word&apos;s pieces of the sum over the key word&apos;s pieces.</source>
+        <translation>显示词而不是模型的子词片段：查询词到键词的权重 = 对查询词各片段取平均，对键词各片段求和。</translation>
+    </message>
+    <message>
+        <source>&amp;Special tokens</source>
+        <translation>特殊词元(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Show the tokens the tokenizer adds ([CLS], [SEP], &lt;s&gt;). Hidden, they still take part in the run, so rows may sum to less than 1.</source>
+        <translation>显示分词器添加的词元（[CLS]、[SEP]、&lt;s&gt;）。隐藏时它们仍参与计算，因此各行之和可能小于 1。</translation>
+    </message>
+    <message>
+        <source>Reading the model in %1 …</source>
+        <translation>正在读取 %1 中的模型…</translation>
+    </message>
+    <message>
+        <source>The model could not be opened.
+
+%1</source>
+        <translation>无法打开模型。
+
+%1</translation>
+    </message>
+    <message>
+        <source>Model %1 (%2): %3 layers × %4 heads, d_model %5.</source>
+        <translation>模型 %1（%2）：%3 层 × %4 个头，d_model %5。</translation>
+    </message>
+    <message>
+        <source>%1 %2%</source>
+        <translation>%1 %2%</translation>
+    </message>
+    <message>
+        <source>Next token: %1</source>
+        <translation>下一个词元：%1</translation>
+    </message>
+    <message>
+        <source>[MASK] at %2: %1</source>
+        <translation>第 %2 个位置的 [MASK]：%1</translation>
     </message>
 </context>
 <context>
@@ -2764,6 +2868,18 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>head %1 was computed without its intermediate stages</source>
         <translation>第 %1 个头在计算时没有保留中间步骤</translation>
+    </message>
+    <message>
+        <source>every token of the sentence is a hidden special token; show the special tokens or type some text</source>
+        <translation>句子中的所有词元都是被隐藏的特殊词元；请显示特殊词元或输入一些文字</translation>
+    </message>
+    <message>
+        <source>the hidden special tokens still hold part of each row&apos;s weight, so rows of the maps may sum to less than 1</source>
+        <translation>被隐藏的特殊词元仍占有每一行的部分权重，因此图中各行之和可能小于 1</translation>
+    </message>
+    <message>
+        <source>the sentence has %1 tokens; %2 reads at most %3</source>
+        <translation>句子有 %1 个词元；%2 最多读取 %3 个</translation>
     </message>
 </context>
 </TS>
