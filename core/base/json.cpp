@@ -138,12 +138,23 @@ private:
     // nlohmann's messages read "[json.exception.parse_error.101] parse error at line 1, column
     // 5: syntax error while parsing value - invalid literal; last read: 'tru'"; the part after
     // the last " - " is what a person needs, the position is given separately.
+    // Other errors ("[json.exception.out_of_range.406] number overflow parsing '1e999'") lose
+    // their bracketed id. The text quotes what was read, which may be invalid UTF-8: those bytes
+    // become U+FFFD so that the message itself is valid UTF-8.
     static std::string describe(const nlohmann::detail::exception& error) {
         std::string text = error.what();
         const std::size_t dash = text.find(" - ");
         if (dash != std::string::npos)
             text = text.substr(dash + 3);
-        return text;
+        else if (text.starts_with("[json.exception.") && text.find("] ") != std::string::npos)
+            text = text.substr(text.find("] ") + 2);
+        std::string valid;
+        for (std::size_t i = 0; i < text.size();) {
+            const std::size_t length = utf8SequenceLength(text, i);
+            valid += length > 0 ? text.substr(i, length) : "\xEF\xBF\xBD";
+            i += length > 0 ? length : 1;
+        }
+        return valid;
     }
 
     std::string where(std::size_t position) const {

@@ -48,7 +48,10 @@ std::vector<std::string_view> memberNames(SettingGroup group,
 
 std::string unknownMemberWarning(const std::string& path, std::string_view key,
                                  const std::vector<std::string_view>& known) {
-    const std::string suggestion = closestName(key, known, 3);
+    // Up to one edit per three letters (at most three): "temprature" finds "temperature", but a
+    // short unknown word such as "glow" is not taken for "zoom".
+    const std::size_t edits = std::clamp<std::size_t>(key.size() / 3, 1, 3);
+    const std::string suggestion = closestName(key, known, edits);
     if (!suggestion.empty())
         return "unknown member '" + path + "' was ignored; did you mean '" + suggestion + "'?";
     return "unknown member '" + path + "' was ignored";

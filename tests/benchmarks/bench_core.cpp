@@ -2,7 +2,7 @@
 // functions and normalisers, with achieved GFLOP/s and that rate as a fraction of this machine's
 // Eigen float GEMM rate, measured at start-up in the same run.
 //
-// Every case runs core::compute on a generated sentence of n words (ICU word tokenising and the
+// Every case runs core::runBuiltin on a generated sentence of n words (ICU word tokenising and the
 // built-in lexicon lookup are part of the time), random projections (so that the projections are
 // real dense products, pre-drawn and passed as manual matrices) and no mask. Counters:
 //   GFLOP/s     flops of the matrix products / wall time (see bench_workloads.h)
@@ -11,9 +11,9 @@
 
 #include "bench_workloads.h"
 
-#include "core/model/builtin_model.h"
-#include "core/embeddings/embeddings.h"
 #include "core/base/random.h"
+#include "core/embeddings/embeddings.h"
+#include "core/model/builtin_model.h"
 #include "core/text/tokenizer.h"
 
 #include <benchmark/benchmark.h>
@@ -126,7 +126,7 @@ std::shared_ptr<const core::EmbeddingTable> lexicon(int dModel) {
 }
 
 // Pre-drawn random projections (N(0, 1/d_model), W_o N(0, 1/(H·d_k))) per shape, given to
-// compute() as manual matrices: the products are the same dense ones as with seeded random
+// runBuiltin() as manual matrices: the products are the same dense ones as with seeded random
 // projections, without drawing d_model² normal numbers per call (see BM_RandomProjections),
 // and the NumPy reference is given its matrices the same way.
 const core::ManualProjection& projections(int dModel, int heads) {
@@ -173,8 +173,8 @@ void BM_Attention(benchmark::State& state, int n, int dModel, int heads, Scoring
     for (auto _ : state) {
         clock.start();
         {
-            const core::Result result = core::compute(config);
-            benchmark::DoNotOptimize(result.output.data());
+            const core::ModelOutput result = core::runBuiltin(config);
+            benchmark::DoNotOptimize(result.trace->output.data());
         } // freeing the result is part of the cost, as when the GUI replaces one
         clock.stop();
     }
@@ -185,7 +185,7 @@ void BM_Attention(benchmark::State& state, int n, int dModel, int heads, Scoring
     state.counters["heads"] = heads;
 }
 
-// The same computation with seeded random projections drawn inside compute() (3·H matrices of
+// The same computation with seeded random projections drawn inside runBuiltin() (3·H matrices of
 // d_model × d_k and W_o): the difference to the manual case is the cost of drawing them.
 void BM_RandomProjections(benchmark::State& state) {
     const int n = static_cast<int>(state.range(0));
@@ -199,8 +199,8 @@ void BM_RandomProjections(benchmark::State& state) {
     for (auto _ : state) {
         clock.start();
         {
-            const core::Result result = core::compute(config);
-            benchmark::DoNotOptimize(result.output.data());
+            const core::ModelOutput result = core::runBuiltin(config);
+            benchmark::DoNotOptimize(result.trace->output.data());
         }
         clock.stop();
     }
@@ -209,7 +209,7 @@ void BM_RandomProjections(benchmark::State& state) {
                     clock.seconds());
 }
 
-// The part of compute() before any head runs: tokenising and the lexicon lookup.
+// The part of runBuiltin() before any head runs: tokenising and the lexicon lookup.
 void BM_TokenizeAndEmbed(benchmark::State& state) {
     const int n = static_cast<int>(state.range(0));
     const core::Config config =

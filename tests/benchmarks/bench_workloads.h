@@ -1,9 +1,9 @@
 #pragma once
 // Workloads shared by the benchmarks: long sentences of a chosen token count and the honest
-// floating-point operation count of one core::compute call.
+// floating-point operation count of one core::runBuiltin call.
 
-#include "core/model/builtin_model.h"
 #include "core/attention/options.h"
+#include "core/model/builtin_model.h"
 
 #include <string>
 #include <string_view>
@@ -30,7 +30,7 @@ inline std::string generatedSentence(int tokens) {
     return text;
 }
 
-/// Floating-point operations of the matrix products of one compute() of `config` with n_q = n_k
+/// Floating-point operations of the matrix products of one runBuiltin() of `config` with n_q = n_k
 /// = n tokens (2 per multiply-add): the Q, K, V projections, the scores, the context vectors and
 /// the output projection. Element-wise work (tanh, mask, normaliser, entropy, combined maps) is
 /// not counted, so it shows as a lower rate rather than as free operations. The additive block

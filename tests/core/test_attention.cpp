@@ -1,16 +1,17 @@
-// The whole pipeline through compute() (attention-math.md, all sections): the worked examples,
+// The whole pipeline through runBuiltin() (attention-math.md, all sections): the worked examples,
 // multi-head shapes and projections, masks, logits, combined weights and the output projection,
 // each checked against a straightforward per-cell loop in double precision. Manual embeddings
 // keep these tests independent of the built-in lexicon, except the seed-000 scenario which is
 // about that lexicon.
 
-#include "core/model/builtin_model.h"
 #include "core/attention/options.h"
-#include "core/base/random.h"
 #include "core/attention/scoring.h"
+#include "core/base/random.h"
 #include "core/base/types.h"
+#include "core/model/builtin_model.h"
 
 #include "eigen_testing.h"
+#include "model_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -22,23 +23,26 @@
 #include <string>
 #include <vector>
 
-using attnlab::core::compute;
 using attnlab::core::Config;
 using attnlab::core::EmbeddingSource;
-using attnlab::core::HeadResult;
 using attnlab::core::InputError;
+using attnlab::core::maskedLogits;
 using attnlab::core::MaskKind;
 using attnlab::core::MaskSpec;
 using attnlab::core::Matrix;
+using attnlab::core::ModelOutput;
 using attnlab::core::Normalizer;
 using attnlab::core::PositionalEncoding;
 using attnlab::core::ProjectionInit;
 using attnlab::core::Random;
-using attnlab::core::Result;
+using attnlab::core::runBuiltin;
 using attnlab::core::ScoringFunction;
 using attnlab::core::ScoringParams;
 using attnlab::core::TokenizerMode;
 using attnlab::core::validate;
+using attnlab::testing::headOf;
+using attnlab::testing::headsOf;
+using attnlab::testing::HeadView;
 
 namespace {
 
@@ -203,12 +207,12 @@ struct HeadReference {
     Reference q, k, v, scores, logits, weights, context;
 };
 
-HeadReference referenceHead(const Result& r, const HeadResult& head, int h) {
+HeadReference referenceHead(const ModelOutput& r, const HeadView& head, int h) {
     const Config& c = r.config;
     HeadReference ref;
-    ref.q = product(r.queryInputs, head.wq);
-    ref.k = product(r.keyInputs, head.wk);
-    ref.v = product(r.keyInputs, head.wv);
+    ref.q = product(r.trace->queryInputs, head.wq);
+    ref.k = product(r.trace->keyInputs, head.wk);
+    ref.v = product(r.trace->keyInputs, head.wv);
     // Scores from the head's own Q and K (after RoPE if any), so that this checks the scoring step.
     ref.scores = loopScores(c.scoring, head.q, head.k, head.params);
     const int nq = static_cast<int>(ref.scores.rows()), nk = static_cast<int>(ref.scores.cols());
@@ -218,7 +222,7 @@ HeadReference referenceHead(const Result& r, const HeadResult& head, int h) {
     ref.logits.resize(nq, nk);
     for (int i = 0; i < nq; ++i)
         for (int j = 0; j < nk; ++j)
-            ref.logits(i, j) = r.allowed(i, j)
+            ref.logits(i, j) = r.maps.allowed(i, j)
                                    ? ref.scores(i, j) / c.temperature - slope * std::abs(i - j)
                                    : kNegInf;
     ref.weights = loopSoftmax(ref.logits);
@@ -226,19 +230,19 @@ HeadReference referenceHead(const Result& r, const HeadResult& head, int h) {
     return ref;
 }
 
-Reference concatenatedContexts(const Result& r) {
-    const int nq = static_cast<int>(r.heads.front().context.rows());
-    const int dv = static_cast<int>(r.heads.front().context.cols());
-    Reference concat(nq, dv * static_cast<int>(r.heads.size()));
-    for (std::size_t h = 0; h < r.heads.size(); ++h)
+Reference concatenatedContexts(const ModelOutput& r) {
+    const int nq = static_cast<int>(r.trace->heads.front().context.rows());
+    const int dv = static_cast<int>(r.trace->heads.front().context.cols());
+    Reference concat(nq, dv * static_cast<int>(r.trace->heads.size()));
+    for (std::size_t h = 0; h < r.trace->heads.size(); ++h)
         for (int i = 0; i < nq; ++i)
             for (int c = 0; c < dv; ++c)
-                concat(i, static_cast<int>(h) * dv + c) = r.heads[h].context(i, c);
+                concat(i, static_cast<int>(h) * dv + c) = r.trace->heads[h].context(i, c);
     return concat;
 }
 
-void expectNoNaN(const Result& r) {
-    for (const HeadResult& head : r.heads) {
+void expectNoNaN(const ModelOutput& r) {
+    for (const HeadView& head : headsOf(r)) {
         EXPECT_FALSE(head.q.hasNaN() || head.k.hasNaN() || head.v.hasNaN());
         EXPECT_FALSE(head.scores.hasNaN());
         EXPECT_FALSE(head.logits.hasNaN());
@@ -246,19 +250,19 @@ void expectNoNaN(const Result& r) {
         EXPECT_FALSE(head.context.hasNaN()) << head.context;
         EXPECT_FALSE(head.entropy.hasNaN()) << head.entropy;
     }
-    EXPECT_FALSE(r.meanWeights.hasNaN());
-    EXPECT_FALSE(r.maxWeights.hasNaN());
-    EXPECT_FALSE(r.output.hasNaN());
+    EXPECT_FALSE(r.maps.mean[0].hasNaN());
+    EXPECT_FALSE(r.maps.max[0].hasNaN());
+    EXPECT_FALSE(r.trace->output.hasNaN());
 }
 
-int indexOfToken(const std::vector<attnlab::core::TokenInfo>& tokens, const std::string& text) {
+int indexOfToken(const std::vector<attnlab::core::MapToken>& tokens, const std::string& text) {
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (tokens[i].text == text)
             return static_cast<int>(i);
     return -1;
 }
 
-std::string tokenList(const std::vector<attnlab::core::TokenInfo>& tokens) {
+std::string tokenList(const std::vector<attnlab::core::MapToken>& tokens) {
     std::string list;
     for (const auto& token : tokens)
         list += "[" + token.text + "]";
@@ -285,14 +289,14 @@ TEST(WorkedExample, Seed001ZaoShangHao) {
     config.heads = 1;
     config.projection = ProjectionInit::Identity;
 
-    const Result r = compute(config);
-    ASSERT_EQ(r.queryTokens.size(), 3u) << tokenList(r.queryTokens);
-    EXPECT_EQ(r.queryTokens[0].text, "早");
-    EXPECT_EQ(r.queryTokens[1].text, "上");
-    EXPECT_EQ(r.queryTokens[2].text, "好");
-    EXPECT_EQ(r.dK, 2);
-    ASSERT_EQ(r.heads.size(), 1u);
-    const HeadResult& head = r.heads[0];
+    const ModelOutput r = runBuiltin(config);
+    ASSERT_EQ(r.maps.queryTokens.size(), 3u) << tokenList(r.maps.queryTokens);
+    EXPECT_EQ(r.maps.queryTokens[0].text, "早");
+    EXPECT_EQ(r.maps.queryTokens[1].text, "上");
+    EXPECT_EQ(r.maps.queryTokens[2].text, "好");
+    EXPECT_EQ(r.trace->dK, 2);
+    ASSERT_EQ(r.trace->heads.size(), 1u);
+    const HeadView head = headOf(r, 0);
 
     ASSERT_EQ(head.weights.rows(), 3);
     ASSERT_EQ(head.weights.cols(), 3);
@@ -314,7 +318,7 @@ TEST(WorkedExample, Seed001ZaoShangHao) {
     EXPECT_NEAR(head.context(0, 0), 0.4 + 0.4 + 0.2 * (1.0 - ln2), 1e-5);
     EXPECT_NEAR(head.context(0, 1), 0.4 + 0.1, 1e-5);
     // W_o is the identity: the output is the context.
-    EXPECT_EIGEN_NEAR(r.output, context, kTolerance);
+    EXPECT_EIGEN_NEAR(r.trace->output, context, kTolerance);
 }
 
 TEST(WorkedExample, Seed003TheCatSat) {
@@ -343,11 +347,11 @@ TEST(WorkedExample, Seed003TheCatSat) {
     config.manual.wk = {wk};
     config.manual.wv = {wv};
 
-    const Result r = compute(config);
-    ASSERT_EQ(r.queryTokens.size(), 3u) << tokenList(r.queryTokens);
-    EXPECT_EQ(r.queryTokens[1].text, "cat");
-    ASSERT_EQ(r.heads.size(), 1u);
-    const HeadResult& head = r.heads[0];
+    const ModelOutput r = runBuiltin(config);
+    ASSERT_EQ(r.maps.queryTokens.size(), 3u) << tokenList(r.maps.queryTokens);
+    EXPECT_EQ(r.maps.queryTokens[1].text, "cat");
+    ASSERT_EQ(r.trace->heads.size(), 1u);
+    const HeadView head = headOf(r, 0);
 
     // Step 1: Q = X W_Q, K = X W_K, V = X W_V, worked by hand.
     Reference q(3, 4), k(3, 4), v(3, 4);
@@ -405,7 +409,7 @@ TEST(WorkedExample, Seed003TheCatSat) {
     EXPECT_NEAR(head.context(1, 2), -0.178146, 1e-5);
     EXPECT_NEAR(head.context(2, 3), 0.866522, 1e-5);
     // No W_o given: identity-like, so the output is the context.
-    EXPECT_EIGEN_NEAR(r.output, context, 1e-5);
+    EXPECT_EIGEN_NEAR(r.trace->output, context, 1e-5);
 }
 
 // ---- multi-head projections ------------------------------------------------------------------
@@ -415,13 +419,13 @@ TEST(MultiHead, IdentitySlicesReadTheirDimensions) {
     for (int heads : {1, 2, 4, 8}) {
         Config config = manualConfig(x);
         config.heads = heads;
-        const Result r = compute(config);
+        const ModelOutput r = runBuiltin(config);
         const int dK = 8 / heads;
-        ASSERT_EQ(r.dK, dK);
-        ASSERT_EQ(static_cast<int>(r.heads.size()), heads);
+        ASSERT_EQ(r.trace->dK, dK);
+        ASSERT_EQ(static_cast<int>(r.trace->heads.size()), heads);
         for (int h = 0; h < heads; ++h) {
             SCOPED_TRACE(::testing::Message() << "H = " << heads << ", head " << h);
-            const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+            const HeadView head = headOf(r, h);
             Reference slice(5, dK);
             for (int i = 0; i < 5; ++i)
                 for (int c = 0; c < dK; ++c)
@@ -437,7 +441,7 @@ TEST(MultiHead, IdentitySlicesReadTheirDimensions) {
             EXPECT_EIGEN_NEAR(head.wv, selection, 0.0);
         }
         // Identity slices and identity W_o: the output is the concatenated contexts.
-        EXPECT_EIGEN_NEAR(r.output, concatenatedContexts(r), kTolerance);
+        EXPECT_EIGEN_NEAR(r.trace->output, concatenatedContexts(r), kTolerance);
     }
 }
 
@@ -447,28 +451,33 @@ TEST(MultiHead, RandomProjectionIsDeterministicPerSeed) {
     config.heads = 2;
     config.projection = ProjectionInit::Random;
     config.seed = 7;
-    const Result a = compute(config);
-    const Result b = compute(config);
+    const ModelOutput a = runBuiltin(config);
+    const ModelOutput b = runBuiltin(config);
     config.seed = 8;
-    const Result c = compute(config);
+    const ModelOutput c = runBuiltin(config);
     for (std::size_t h = 0; h < 2; ++h) {
-        EXPECT_EIGEN_NEAR(a.heads[h].wq, b.heads[h].wq, 0.0);
-        EXPECT_EIGEN_NEAR(a.heads[h].wk, b.heads[h].wk, 0.0);
-        EXPECT_EIGEN_NEAR(a.heads[h].wv, b.heads[h].wv, 0.0);
-        EXPECT_EIGEN_NEAR(a.heads[h].weights, b.heads[h].weights, 0.0);
-        EXPECT_FALSE(a.heads[h].wq.isApprox(c.heads[h].wq)) << "seed 7 and 8 give the same W_q";
-        EXPECT_FALSE(a.heads[h].wk.isApprox(c.heads[h].wk)) << "seed 7 and 8 give the same W_k";
-        EXPECT_FALSE(a.heads[h].wv.isApprox(c.heads[h].wv)) << "seed 7 and 8 give the same W_v";
-        EXPECT_EQ(a.heads[h].wq.rows(), 8);
-        EXPECT_EQ(a.heads[h].wq.cols(), 4);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].wq, b.trace->heads[h].wq, 0.0);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].wk, b.trace->heads[h].wk, 0.0);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].wv, b.trace->heads[h].wv, 0.0);
+        EXPECT_EIGEN_NEAR(a.maps.weights[h], b.maps.weights[h], 0.0);
+        EXPECT_FALSE(a.trace->heads[h].wq.isApprox(c.trace->heads[h].wq))
+            << "seed 7 and 8 give the same W_q";
+        EXPECT_FALSE(a.trace->heads[h].wk.isApprox(c.trace->heads[h].wk))
+            << "seed 7 and 8 give the same W_k";
+        EXPECT_FALSE(a.trace->heads[h].wv.isApprox(c.trace->heads[h].wv))
+            << "seed 7 and 8 give the same W_v";
+        EXPECT_EQ(a.trace->heads[h].wq.rows(), 8);
+        EXPECT_EQ(a.trace->heads[h].wq.cols(), 4);
         // Q_h = X W_q^h, K_h = X W_k^h, V_h = X W_v^h.
-        EXPECT_EIGEN_NEAR(a.heads[h].q, product(x, a.heads[h].wq), kTolerance);
-        EXPECT_EIGEN_NEAR(a.heads[h].k, product(x, a.heads[h].wk), kTolerance);
-        EXPECT_EIGEN_NEAR(a.heads[h].v, product(x, a.heads[h].wv), kTolerance);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].q, product(x, a.trace->heads[h].wq), kTolerance);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].k, product(x, a.trace->heads[h].wk), kTolerance);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].v, product(x, a.trace->heads[h].wv), kTolerance);
     }
-    EXPECT_EIGEN_NEAR(a.output, b.output, 0.0);
-    EXPECT_FALSE(a.heads[0].wq.isApprox(a.heads[1].wq)) << "both heads got the same W_q";
-    EXPECT_FALSE(a.heads[0].wq.isApprox(a.heads[0].wk)) << "W_q and W_k are the same matrix";
+    EXPECT_EIGEN_NEAR(a.trace->output, b.trace->output, 0.0);
+    EXPECT_FALSE(a.trace->heads[0].wq.isApprox(a.trace->heads[1].wq))
+        << "both heads got the same W_q";
+    EXPECT_FALSE(a.trace->heads[0].wq.isApprox(a.trace->heads[0].wk))
+        << "W_q and W_k are the same matrix";
 }
 
 TEST(MultiHead, RandomProjectionIsXavierNormal) {
@@ -476,8 +485,8 @@ TEST(MultiHead, RandomProjectionIsXavierNormal) {
     const Matrix x = randomMatrix(3, 64, 3);
     Config config = manualConfig(x);
     config.projection = ProjectionInit::Random;
-    const Result r = compute(config);
-    for (const Matrix* w : {&r.heads[0].wq, &r.heads[0].wk, &r.heads[0].wv}) {
+    const ModelOutput r = runBuiltin(config);
+    for (const Matrix* w : {&r.trace->heads[0].wq, &r.trace->heads[0].wk, &r.trace->heads[0].wv}) {
         double sum = 0.0, squares = 0.0;
         for (int i = 0; i < w->rows(); ++i)
             for (int j = 0; j < w->cols(); ++j) {
@@ -502,17 +511,18 @@ TEST(MultiHead, ManualOutputProjection) {
         config.manual.wv.push_back(randomMatrix(4, 2, 30 + static_cast<std::uint64_t>(h)));
     }
     config.manual.wo = randomMatrix(4, 4, 40);
-    const Result r = compute(config);
-    EXPECT_EIGEN_NEAR(r.wo, *config.manual.wo, 0.0);
+    const ModelOutput r = runBuiltin(config);
+    EXPECT_EIGEN_NEAR(r.trace->wo, *config.manual.wo, 0.0);
     for (int h = 0; h < 2; ++h) {
-        const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+        const HeadView head = headOf(r, h);
         const HeadReference ref = referenceHead(r, head, h);
         EXPECT_EIGEN_NEAR(head.q, ref.q, kTolerance);
         EXPECT_EIGEN_NEAR(head.weights, ref.weights, kTolerance);
         EXPECT_EIGEN_NEAR(head.context, ref.context, kTolerance);
     }
     // O = [C_1 C_2] W_o.
-    EXPECT_EIGEN_NEAR(r.output, productD(concatenatedContexts(r), *config.manual.wo), kTolerance);
+    EXPECT_EIGEN_NEAR(r.trace->output, productD(concatenatedContexts(r), *config.manual.wo),
+                      kTolerance);
 }
 
 // ---- settings that must be refused -----------------------------------------------------------
@@ -521,18 +531,18 @@ TEST(Validate, DModelNotDivisibleByHeads) {
     const Matrix x = randomMatrix(3, 10, 5);
     Config config = manualConfig(x);
     config.heads = 3;
-    EXPECT_THROW(compute(config), InputError);
+    EXPECT_THROW(runBuiltin(config), InputError);
 
     Config builtin;
     builtin.dModel = 10;
     builtin.heads = 3;
-    EXPECT_THROW(compute(builtin), InputError);
+    EXPECT_THROW(runBuiltin(builtin), InputError);
     // Config::dK: "0 (default) = d_model / H, must divide" — a setting validate() can check.
     EXPECT_THROW(validate(builtin), InputError) << "validate accepts d_model 10 with 3 heads";
 
     // With d_k set explicitly it is not an error.
     config.dK = 4;
-    EXPECT_NO_THROW(compute(config));
+    EXPECT_NO_THROW(runBuiltin(config));
 }
 
 TEST(Validate, HeadsOutOfRange) {
@@ -541,13 +551,13 @@ TEST(Validate, HeadsOutOfRange) {
         Config config = manualConfig(x);
         config.heads = heads;
         EXPECT_THROW(validate(config), InputError) << "H = " << heads;
-        EXPECT_THROW(compute(config), InputError) << "H = " << heads;
+        EXPECT_THROW(runBuiltin(config), InputError) << "H = " << heads;
     }
     for (int heads : {1, 16}) {
         Config config = manualConfig(x);
         config.heads = heads;
         EXPECT_NO_THROW(validate(config)) << "H = " << heads;
-        EXPECT_NO_THROW(compute(config)) << "H = " << heads;
+        EXPECT_NO_THROW(runBuiltin(config)) << "H = " << heads;
     }
 }
 
@@ -557,14 +567,14 @@ TEST(Validate, TemperatureMustBePositive) {
         Config config = manualConfig(x);
         config.temperature = t;
         EXPECT_THROW(validate(config), InputError) << "T = " << t;
-        EXPECT_THROW(compute(config), InputError) << "T = " << t;
+        EXPECT_THROW(runBuiltin(config), InputError) << "T = " << t;
     }
 }
 
 TEST(Validate, CausalInCrossAttention) {
     Config config = manualConfig(randomMatrix(3, 4, 8), randomMatrix(5, 4, 9));
     config.mask.kind = MaskKind::Causal;
-    EXPECT_THROW(compute(config), InputError);
+    EXPECT_THROW(runBuiltin(config), InputError);
 }
 
 TEST(Validate, ErrorsNameTheSetting) {
@@ -581,12 +591,12 @@ TEST(Pipeline, CrossAttentionShapes) {
     Config config = manualConfig(randomMatrix(nq, dModel, 11), randomMatrix(nk, dModel, 12));
     config.heads = heads;
     config.projection = ProjectionInit::Random;
-    const Result r = compute(config);
-    EXPECT_TRUE(r.cross);
-    EXPECT_EQ(r.queryTokens.size(), static_cast<std::size_t>(nq));
-    EXPECT_EQ(r.keyTokens.size(), static_cast<std::size_t>(nk));
-    ASSERT_EQ(r.heads.size(), static_cast<std::size_t>(heads));
-    for (const HeadResult& head : r.heads) {
+    const ModelOutput r = runBuiltin(config);
+    EXPECT_TRUE(r.maps.cross);
+    EXPECT_EQ(r.maps.queryTokens.size(), static_cast<std::size_t>(nq));
+    EXPECT_EQ(r.maps.keyTokens.size(), static_cast<std::size_t>(nk));
+    ASSERT_EQ(r.trace->heads.size(), static_cast<std::size_t>(heads));
+    for (const HeadView& head : headsOf(r)) {
         EXPECT_EQ(head.q.rows(), nq);
         EXPECT_EQ(head.q.cols(), dK);
         EXPECT_EQ(head.k.rows(), nk);
@@ -604,16 +614,16 @@ TEST(Pipeline, CrossAttentionShapes) {
         EXPECT_EQ(head.entropy.size(), nq);
         EXPECT_EQ(head.argmax.size(), static_cast<std::size_t>(nq));
     }
-    EXPECT_EQ(r.meanWeights.rows(), nq);
-    EXPECT_EQ(r.meanWeights.cols(), nk);
-    EXPECT_EQ(r.maxWeights.rows(), nq);
-    EXPECT_EQ(r.maxWeights.cols(), nk);
-    EXPECT_EQ(r.wo.rows(), heads * dK);
-    EXPECT_EQ(r.wo.cols(), dModel);
-    EXPECT_EQ(r.output.rows(), nq);
-    EXPECT_EQ(r.output.cols(), dModel);
-    EXPECT_EQ(r.allowed.rows(), nq);
-    EXPECT_EQ(r.allowed.cols(), nk);
+    EXPECT_EQ(r.maps.mean[0].rows(), nq);
+    EXPECT_EQ(r.maps.mean[0].cols(), nk);
+    EXPECT_EQ(r.maps.max[0].rows(), nq);
+    EXPECT_EQ(r.maps.max[0].cols(), nk);
+    EXPECT_EQ(r.trace->wo.rows(), heads * dK);
+    EXPECT_EQ(r.trace->wo.cols(), dModel);
+    EXPECT_EQ(r.trace->output.rows(), nq);
+    EXPECT_EQ(r.trace->output.cols(), dModel);
+    EXPECT_EQ(r.maps.allowed.rows(), nq);
+    EXPECT_EQ(r.maps.allowed.cols(), nk);
 }
 
 TEST(Pipeline, EveryScoringFunctionMatchesLoops) {
@@ -628,11 +638,11 @@ TEST(Pipeline, EveryScoringFunctionMatchesLoops) {
             config.projection = ProjectionInit::Random;
             config.temperature = 0.7f;
             config.seed = 1234;
-            const Result r = compute(config);
-            EXPECT_EIGEN_NEAR(r.queryInputs, xq, 0.0);
+            const ModelOutput r = runBuiltin(config);
+            EXPECT_EIGEN_NEAR(r.trace->queryInputs, xq, 0.0);
             for (int h = 0; h < 2; ++h) {
                 SCOPED_TRACE(::testing::Message() << "head " << h);
-                const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+                const HeadView head = headOf(r, h);
                 const HeadReference ref = referenceHead(r, head, h);
                 EXPECT_EIGEN_NEAR(head.q, ref.q, kTolerance);
                 EXPECT_EIGEN_NEAR(head.k, ref.k, kTolerance);
@@ -642,9 +652,10 @@ TEST(Pipeline, EveryScoringFunctionMatchesLoops) {
                 EXPECT_EIGEN_NEAR(head.weights, ref.weights, kTolerance);
                 EXPECT_EIGEN_NEAR(head.context, ref.context, kTolerance);
             }
-            EXPECT_EIGEN_NEAR(r.output, productD(concatenatedContexts(r), r.wo), kTolerance);
-            EXPECT_EQ(r.wo.rows(), 8);
-            EXPECT_EQ(r.wo.cols(), 8);
+            EXPECT_EIGEN_NEAR(r.trace->output, productD(concatenatedContexts(r), r.trace->wo),
+                              kTolerance);
+            EXPECT_EQ(r.trace->wo.rows(), 8);
+            EXPECT_EQ(r.trace->wo.cols(), 8);
         }
     }
 }
@@ -653,19 +664,19 @@ TEST(Pipeline, MeanAndMaxOverHeads) {
     Config config = manualConfig(randomMatrix(5, 8, 15), randomMatrix(4, 8, 16));
     config.heads = 4;
     config.projection = ProjectionInit::Random;
-    const Result r = compute(config);
+    const ModelOutput r = runBuiltin(config);
     Reference mean = Reference::Zero(5, 4), maxima = Reference::Constant(5, 4, -1.0);
     for (int i = 0; i < 5; ++i)
         for (int j = 0; j < 4; ++j) {
-            for (const HeadResult& head : r.heads) {
+            for (const HeadView& head : headsOf(r)) {
                 mean(i, j) += head.weights(i, j) / 4.0;
                 maxima(i, j) = std::max(maxima(i, j), static_cast<double>(head.weights(i, j)));
             }
         }
-    EXPECT_EIGEN_NEAR(r.meanWeights, mean, 1e-6);
-    EXPECT_EIGEN_NEAR(r.maxWeights, maxima, 0.0);
+    EXPECT_EIGEN_NEAR(r.maps.mean[0], mean, 1e-6);
+    EXPECT_EIGEN_NEAR(r.maps.max[0], maxima, 0.0);
     // The heads really differ, otherwise this checks nothing.
-    EXPECT_FALSE(r.heads[0].weights.isApprox(r.heads[1].weights, 1e-3f));
+    EXPECT_FALSE(r.maps.weights[0].isApprox(r.maps.weights[1], 1e-3f));
 }
 
 TEST(Pipeline, EntropyAndArgmaxPerRow) {
@@ -673,8 +684,8 @@ TEST(Pipeline, EntropyAndArgmaxPerRow) {
     config.heads = 2;
     config.projection = ProjectionInit::Random;
     config.mask.kind = MaskKind::Causal;
-    const Result r = compute(config);
-    for (const HeadResult& head : r.heads) {
+    const ModelOutput r = runBuiltin(config);
+    for (const HeadView& head : headsOf(r)) {
         ASSERT_EQ(head.entropy.size(), 6);
         for (int i = 0; i < 6; ++i) {
             double entropy = 0.0;
@@ -704,12 +715,12 @@ TEST(Pipeline, LogitsAreScoresOverTemperaturePlusAlibiWithMaskedCellsMinusInfini
         config.temperature = 2.5f;
         config.positional = PositionalEncoding::Alibi;
         config.mask = attnlab::core::parseMask("window:2");
-        const Result r = compute(config);
+        const ModelOutput r = runBuiltin(config);
         // ALiBi changes nothing in X.
-        EXPECT_EIGEN_NEAR(r.queryInputs, config.manualQueryEmbeddings, 0.0);
+        EXPECT_EIGEN_NEAR(r.trace->queryInputs, config.manualQueryEmbeddings, 0.0);
         const std::vector<double> slopes = referenceSlopes(heads);
         for (int h = 0; h < heads; ++h) {
-            const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+            const HeadView head = headOf(r, h);
             Reference expected(7, 7);
             for (int i = 0; i < 7; ++i)
                 for (int j = 0; j < 7; ++j)
@@ -724,6 +735,12 @@ TEST(Pipeline, LogitsAreScoresOverTemperaturePlusAlibiWithMaskedCellsMinusInfini
                         EXPECT_TRUE(std::isinf(head.logits(i, j)) && head.logits(i, j) < 0)
                             << "(" << i << ", " << j << ") = " << head.logits(i, j);
                         EXPECT_EQ(head.weights(i, j), 0.0f) << "(" << i << ", " << j << ")";
+                        // The trace keeps the logit before the mask.
+                        EXPECT_NEAR(head.trace.logits(i, j),
+                                    head.scores(i, j) / 2.5 -
+                                        slopes[static_cast<std::size_t>(h)] * std::abs(i - j),
+                                    kTolerance)
+                            << "(" << i << ", " << j << ")";
                     }
             const HeadReference ref = referenceHead(r, head, h);
             EXPECT_EIGEN_NEAR(head.weights, ref.weights, kTolerance);
@@ -734,21 +751,21 @@ TEST(Pipeline, LogitsAreScoresOverTemperaturePlusAlibiWithMaskedCellsMinusInfini
 TEST(Pipeline, TemperatureWithoutBias) {
     Config config = manualConfig(randomMatrix(4, 4, 19));
     config.temperature = 0.25f;
-    const Result r = compute(config);
-    const Reference expected = r.heads[0].scores.cast<double>() * 4.0;
-    EXPECT_EIGEN_NEAR(r.heads[0].logits, expected, kTolerance);
+    const ModelOutput r = runBuiltin(config);
+    const Reference expected = r.trace->heads[0].scores.cast<double>() * 4.0;
+    EXPECT_EIGEN_NEAR(maskedLogits(r.trace->heads[0].logits, r.maps.allowed), expected, kTolerance);
 }
 
 TEST(Pipeline, TinyTemperatureApproachesHardmax) {
     // T → 0 sharpens softmax towards the one-hot of hard attention, without overflow or NaN.
     Config config = manualConfig(randomMatrix(5, 4, 29), randomMatrix(6, 4, 30));
     config.temperature = 1e-6f;
-    const Result sharp = compute(config);
+    const ModelOutput sharp = runBuiltin(config);
     config.normalizer = Normalizer::Hardmax;
     config.temperature = 1.0f;
-    const Result hard = compute(config);
+    const ModelOutput hard = runBuiltin(config);
     expectNoNaN(sharp);
-    EXPECT_EIGEN_NEAR(sharp.heads[0].weights, hard.heads[0].weights, 1e-5);
+    EXPECT_EIGEN_NEAR(sharp.maps.weights[0], hard.maps.weights[0], 1e-5);
 }
 
 TEST(Pipeline, ResolvedSettingsAreReported) {
@@ -756,22 +773,22 @@ TEST(Pipeline, ResolvedSettingsAreReported) {
     config.dModel = 12;
     config.heads = 3;
     config.scoring = ScoringFunction::Additive;
-    const Result r = compute(config);
-    EXPECT_EQ(r.dK, 4);
+    const ModelOutput r = runBuiltin(config);
+    EXPECT_EQ(r.trace->dK, 4);
     EXPECT_EQ(r.config.dK, 4);
-    EXPECT_EQ(r.dA, 4) << "d_a defaults to d_k";
+    EXPECT_EQ(r.trace->dA, 4) << "d_a defaults to d_k";
     EXPECT_EQ(r.config.dModel, 12);
-    for (const HeadResult& head : r.heads) {
+    for (const HeadView& head : headsOf(r)) {
         EXPECT_EQ(head.params.w1.rows(), 4);
         EXPECT_EQ(head.params.w1.cols(), 4);
         EXPECT_EQ(head.params.v.size(), 4);
     }
     config.additiveDim = 7;
-    const Result wide = compute(config);
-    EXPECT_EQ(wide.dA, 7);
-    EXPECT_EQ(wide.heads[0].params.w1.rows(), 7);
-    EXPECT_EQ(wide.heads[0].params.w1.cols(), 4);
-    EXPECT_EIGEN_NEAR(wide.heads[0].scores, referenceHead(wide, wide.heads[0], 0).scores,
+    const ModelOutput wide = runBuiltin(config);
+    EXPECT_EQ(wide.trace->dA, 7);
+    EXPECT_EQ(wide.trace->heads[0].params.w1.rows(), 7);
+    EXPECT_EQ(wide.trace->heads[0].params.w1.cols(), 4);
+    EXPECT_EIGEN_NEAR(wide.trace->heads[0].scores, referenceHead(wide, headOf(wide, 0), 0).scores,
                       kTolerance);
 }
 
@@ -784,29 +801,29 @@ TEST(Pipeline, CausalUpperTriangleIsZero) {
         config.heads = 2;
         config.normalizer = normalizer;
         config.mask = attnlab::core::parseMask("causal");
-        const Result r = compute(config);
+        const ModelOutput r = runBuiltin(config);
         expectNoNaN(r);
-        for (const HeadResult& head : r.heads)
+        for (const HeadView& head : headsOf(r))
             for (int i = 0; i < 6; ++i)
                 for (int j = i + 1; j < 6; ++j)
                     EXPECT_EQ(head.weights(i, j), 0.0f) << "(" << i << ", " << j << ")";
         for (int i = 0; i < 6; ++i)
             for (int j = i + 1; j < 6; ++j) {
-                EXPECT_EQ(r.meanWeights(i, j), 0.0f);
-                EXPECT_EQ(r.maxWeights(i, j), 0.0f);
+                EXPECT_EQ(r.maps.mean[0](i, j), 0.0f);
+                EXPECT_EQ(r.maps.max[0](i, j), 0.0f);
             }
-        EXPECT_TRUE(r.fullyMaskedRows.empty());
+        EXPECT_TRUE(r.maps.fullyMaskedRows.empty());
     }
 }
 
 TEST(Pipeline, WindowBand) {
     Config config = manualConfig(randomMatrix(8, 4, 21));
     config.mask = attnlab::core::parseMask("window:1");
-    const Result r = compute(config);
-    const HeadResult& head = r.heads[0];
+    const ModelOutput r = runBuiltin(config);
+    const HeadView head = headOf(r, 0);
     for (int i = 0; i < 8; ++i) {
         for (int j = 0; j < 8; ++j) {
-            EXPECT_EQ(r.allowed(i, j), std::abs(i - j) <= 1) << "(" << i << ", " << j << ")";
+            EXPECT_EQ(r.maps.allowed(i, j), std::abs(i - j) <= 1) << "(" << i << ", " << j << ")";
             if (std::abs(i - j) > 1) {
                 EXPECT_EQ(head.weights(i, j), 0.0f) << "(" << i << ", " << j << ")";
             }
@@ -820,34 +837,34 @@ TEST(Pipeline, PaddingAddsPadKeysWithZeroWeight) {
     const Matrix x = randomMatrix(3, 4, 22);
     Config config = manualConfig(x);
     config.mask = attnlab::core::parseMask("padding:5");
-    const Result r = compute(config);
-    ASSERT_EQ(r.keyTokens.size(), 5u) << tokenList(r.keyTokens);
+    const ModelOutput r = runBuiltin(config);
+    ASSERT_EQ(r.maps.keyTokens.size(), 5u) << tokenList(r.maps.keyTokens);
     for (std::size_t j = 0; j < 5; ++j)
-        EXPECT_EQ(r.keyTokens[j].padding, j >= 3) << "key " << j;
+        EXPECT_EQ(r.maps.keyTokens[j].padding, j >= 3) << "key " << j;
     expectNoNaN(r);
-    const HeadResult& head = r.heads[0];
+    const HeadView head = headOf(r, 0);
     ASSERT_EQ(head.weights.cols(), 5);
     for (int i = 0; i < head.weights.rows(); ++i) {
         EXPECT_EQ(head.weights(i, 3), 0.0f) << "row " << i;
         EXPECT_EQ(head.weights(i, 4), 0.0f) << "row " << i;
         EXPECT_NEAR(head.weights.row(i).sum(), 1.0f, 1e-5f) << "row " << i;
     }
-    EXPECT_TRUE(r.fullyMaskedRows.empty());
+    EXPECT_TRUE(r.maps.fullyMaskedRows.empty());
     // The real tokens attend among themselves exactly as without padding.
     Config unpadded = manualConfig(x);
-    const Result plain = compute(unpadded);
+    const ModelOutput plain = runBuiltin(unpadded);
     const Matrix realBlock = head.weights.topLeftCorner(3, 3);
-    EXPECT_EIGEN_NEAR(realBlock, plain.heads[0].weights, kTolerance);
+    EXPECT_EIGEN_NEAR(realBlock, plain.maps.weights[0], kTolerance);
 }
 
 TEST(Pipeline, PaddingInCrossAttention) {
     Config config = manualConfig(randomMatrix(2, 4, 23), randomMatrix(3, 4, 24));
     config.mask = attnlab::core::parseMask("padding:6");
-    const Result r = compute(config);
-    ASSERT_EQ(r.keyTokens.size(), 6u) << tokenList(r.keyTokens);
+    const ModelOutput r = runBuiltin(config);
+    ASSERT_EQ(r.maps.keyTokens.size(), 6u) << tokenList(r.maps.keyTokens);
     for (std::size_t j = 0; j < 6; ++j)
-        EXPECT_EQ(r.keyTokens[j].padding, j >= 3) << "key " << j;
-    const HeadResult& head = r.heads[0];
+        EXPECT_EQ(r.maps.keyTokens[j].padding, j >= 3) << "key " << j;
+    const HeadView head = headOf(r, 0);
     for (int i = 0; i < head.weights.rows(); ++i)
         for (int j = 3; j < 6; ++j)
             EXPECT_EQ(head.weights(i, j), 0.0f) << "(" << i << ", " << j << ")";
@@ -861,10 +878,10 @@ TEST(Pipeline, FullyMaskedRowsAreListedZeroAndNeverNaN) {
         config.normalizer = normalizer;
         config.mask.kind = MaskKind::Custom;
         config.mask.blocked = {{1, 0}, {1, 1}, {1, 2}, {1, 3}, {2, 0}};
-        const Result r = compute(config);
+        const ModelOutput r = runBuiltin(config);
         expectNoNaN(r);
-        EXPECT_EQ(r.fullyMaskedRows, std::vector<int>{1});
-        for (const HeadResult& head : r.heads) {
+        EXPECT_EQ(r.maps.fullyMaskedRows, std::vector<int>{1});
+        for (const HeadView& head : headsOf(r)) {
             for (int j = 0; j < 4; ++j) {
                 EXPECT_EQ(head.weights(1, j), 0.0f) << "key " << j;
                 EXPECT_TRUE(std::isinf(head.logits(1, j)) && head.logits(1, j) < 0);
@@ -875,9 +892,9 @@ TEST(Pipeline, FullyMaskedRowsAreListedZeroAndNeverNaN) {
             EXPECT_EQ(head.argmax[1], -1);
             EXPECT_NE(head.argmax[0], -1);
         }
-        EXPECT_EQ(r.meanWeights.row(1).cwiseAbs().sum(), 0.0f);
-        EXPECT_EQ(r.maxWeights.row(1).cwiseAbs().sum(), 0.0f);
-        EXPECT_EQ(r.output.row(1).cwiseAbs().sum(), 0.0f);
+        EXPECT_EQ(r.maps.mean[0].row(1).cwiseAbs().sum(), 0.0f);
+        EXPECT_EQ(r.maps.max[0].row(1).cwiseAbs().sum(), 0.0f);
+        EXPECT_EQ(r.trace->output.row(1).cwiseAbs().sum(), 0.0f);
     }
 }
 
@@ -887,15 +904,15 @@ TEST(Pipeline, SinusoidalIsAddedToX) {
     const Matrix x = randomMatrix(5, 6, 27);
     Config config = manualConfig(x);
     config.positional = PositionalEncoding::Sinusoidal;
-    const Result r = compute(config);
+    const ModelOutput r = runBuiltin(config);
     Reference expected(5, 6);
     for (int p = 0; p < 5; ++p)
         for (int c = 0; c < 6; ++c) {
             const double angle = p / std::pow(10000.0, 2.0 * (c / 2) / 6.0);
             expected(p, c) = x(p, c) + (c % 2 == 0 ? std::sin(angle) : std::cos(angle));
         }
-    EXPECT_EIGEN_NEAR(r.queryInputs, expected, 1e-5);
-    EXPECT_EIGEN_NEAR(r.heads[0].q, expected, 1e-5);
+    EXPECT_EIGEN_NEAR(r.trace->queryInputs, expected, 1e-5);
+    EXPECT_EIGEN_NEAR(r.trace->heads[0].q, expected, 1e-5);
 }
 
 TEST(Pipeline, RopeRotatesProjectedQueriesAndKeys) {
@@ -903,10 +920,10 @@ TEST(Pipeline, RopeRotatesProjectedQueriesAndKeys) {
     Config config = manualConfig(x);
     config.heads = 2;
     config.positional = PositionalEncoding::Rope;
-    const Result r = compute(config);
-    EXPECT_EIGEN_NEAR(r.queryInputs, x, 0.0) << "RoPE must not change X";
+    const ModelOutput r = runBuiltin(config);
+    EXPECT_EIGEN_NEAR(r.trace->queryInputs, x, 0.0) << "RoPE must not change X";
     for (int h = 0; h < 2; ++h) {
-        const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+        const HeadView head = headOf(r, h);
         Reference rotated(5, 4);
         for (int p = 0; p < 5; ++p)
             for (int i = 0; i < 2; ++i) {
@@ -977,17 +994,19 @@ TEST(WorkedExample, Seed000LoveAttendsToAi) {
     config.source = "我爱深度学习";
     config.heads = 1;
     config.scoring = ScoringFunction::ScaledDot;
-    const Result r = compute(config);
-    const int love = indexOfToken(r.queryTokens, "love");
-    const int ai = indexOfToken(r.keyTokens, "爱");
-    ASSERT_GE(love, 0) << "no query token 'love' in " << tokenList(r.queryTokens);
-    ASSERT_GE(ai, 0) << "no key token '爱' in " << tokenList(r.keyTokens);
-    EXPECT_FALSE(r.queryTokens[static_cast<std::size_t>(love)].unknown)
+    const ModelOutput r = runBuiltin(config);
+    const int love = indexOfToken(r.maps.queryTokens, "love");
+    const int ai = indexOfToken(r.maps.keyTokens, "爱");
+    ASSERT_GE(love, 0) << "no query token 'love' in " << tokenList(r.maps.queryTokens);
+    ASSERT_GE(ai, 0) << "no key token '爱' in " << tokenList(r.maps.keyTokens);
+    EXPECT_FALSE(r.maps.queryTokens[static_cast<std::size_t>(love)].unknown)
         << "'love' is not in the lexicon";
-    EXPECT_FALSE(r.keyTokens[static_cast<std::size_t>(ai)].unknown) << "'爱' is not in the lexicon";
-    const HeadResult& head = r.heads[0];
+    EXPECT_FALSE(r.maps.keyTokens[static_cast<std::size_t>(ai)].unknown)
+        << "'爱' is not in the lexicon";
+    const HeadView head = headOf(r, 0);
     EXPECT_EQ(head.argmax[static_cast<std::size_t>(love)], ai)
-        << "the row of 'love' is " << head.weights.row(love) << " over " << tokenList(r.keyTokens);
+        << "the row of 'love' is " << head.weights.row(love) << " over "
+        << tokenList(r.maps.keyTokens);
     int best = 0;
     for (int j = 1; j < head.weights.cols(); ++j)
         if (head.weights(love, j) > head.weights(love, best))

@@ -1,14 +1,15 @@
-// compute() runs heads in parallel and processes the n_q × n_k matrices in row blocks. These
+// runBuiltin() runs heads in parallel and processes the n_q × n_k matrices in row blocks. These
 // tests pin what that must not change: the numbers (identical for any thread count, equal to the
 // whole-matrix formulas across block boundaries), which error is raised, and cancellation.
 
-#include "core/model/builtin_model.h"
 #include "core/attention/mask.h"
 #include "core/attention/normalizer.h"
 #include "core/attention/positional.h"
 #include "core/base/random.h"
+#include "core/model/builtin_model.h"
 
 #include "eigen_testing.h"
+#include "model_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -26,19 +27,23 @@
 
 using attnlab::core::BoolMatrix;
 using attnlab::core::Cancelled;
-using attnlab::core::compute;
 using attnlab::core::Config;
 using attnlab::core::EmbeddingSource;
 using attnlab::core::InputError;
+using attnlab::core::maskedLogits;
 using attnlab::core::MaskKind;
 using attnlab::core::Matrix;
+using attnlab::core::ModelOutput;
 using attnlab::core::Normalizer;
 using attnlab::core::PositionalEncoding;
 using attnlab::core::ProjectionInit;
 using attnlab::core::Random;
-using attnlab::core::Result;
 using attnlab::core::RowVector;
+using attnlab::core::runBuiltin;
 using attnlab::core::ScoringFunction;
+using attnlab::testing::headOf;
+using attnlab::testing::headsOf;
+using attnlab::testing::HeadView;
 
 namespace {
 
@@ -74,22 +79,23 @@ template <typename F> auto withThreads(int threads, F f) {
 #endif
 }
 
-void expectSameResult(const Result& a, const Result& b) {
-    ASSERT_EQ(a.heads.size(), b.heads.size());
-    for (std::size_t h = 0; h < a.heads.size(); ++h) {
+void expectSameResult(const ModelOutput& a, const ModelOutput& b) {
+    ASSERT_EQ(a.trace->heads.size(), b.trace->heads.size());
+    for (std::size_t h = 0; h < a.trace->heads.size(); ++h) {
         SCOPED_TRACE("head " + std::to_string(h));
-        EXPECT_EIGEN_NEAR(a.heads[h].scores, b.heads[h].scores, 0.0);
-        EXPECT_EIGEN_NEAR(a.heads[h].logits, b.heads[h].logits, 0.0);
-        EXPECT_EIGEN_NEAR(a.heads[h].weights, b.heads[h].weights, 0.0);
-        EXPECT_EIGEN_NEAR(a.heads[h].context, b.heads[h].context, 0.0);
-        EXPECT_EIGEN_NEAR(a.heads[h].entropy, b.heads[h].entropy, 0.0);
-        EXPECT_EQ(a.heads[h].argmax, b.heads[h].argmax);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].scores, b.trace->heads[h].scores, 0.0);
+        EXPECT_EIGEN_NEAR(maskedLogits(a.trace->heads[h].logits, a.maps.allowed),
+                          maskedLogits(b.trace->heads[h].logits, b.maps.allowed), 0.0);
+        EXPECT_EIGEN_NEAR(a.maps.weights[h], b.maps.weights[h], 0.0);
+        EXPECT_EIGEN_NEAR(a.trace->heads[h].context, b.trace->heads[h].context, 0.0);
+        EXPECT_EIGEN_NEAR(a.maps.entropy[h], b.maps.entropy[h], 0.0);
+        EXPECT_EQ(a.maps.argmax[h], b.maps.argmax[h]);
     }
-    EXPECT_EIGEN_NEAR(a.meanWeights, b.meanWeights, 0.0);
-    EXPECT_EIGEN_NEAR(a.maxWeights, b.maxWeights, 0.0);
-    EXPECT_EIGEN_NEAR(a.output, b.output, 0.0);
-    EXPECT_EQ(a.degenerateRows, b.degenerateRows);
-    EXPECT_EQ(a.fullyMaskedRows, b.fullyMaskedRows);
+    EXPECT_EIGEN_NEAR(a.maps.mean[0], b.maps.mean[0], 0.0);
+    EXPECT_EIGEN_NEAR(a.maps.max[0], b.maps.max[0], 0.0);
+    EXPECT_EIGEN_NEAR(a.trace->output, b.trace->output, 0.0);
+    EXPECT_EQ(a.maps.degenerateRows, b.maps.degenerateRows);
+    EXPECT_EQ(a.maps.fullyMaskedRows, b.maps.fullyMaskedRows);
 }
 
 } // namespace
@@ -100,9 +106,9 @@ TEST(ParallelHeads, SameNumbersForAnyThreadCount) {
         config.normalizer = normalizer;
         config.mask.kind = MaskKind::Window;
         config.mask.window = 5;
-        const Result one = withThreads(1, [&] { return compute(config); });
-        const Result two = withThreads(2, [&] { return compute(config); });
-        const Result four = withThreads(4, [&] { return compute(config); });
+        const ModelOutput one = withThreads(1, [&] { return runBuiltin(config); });
+        const ModelOutput two = withThreads(2, [&] { return runBuiltin(config); });
+        const ModelOutput four = withThreads(4, [&] { return runBuiltin(config); });
         expectSameResult(one, two);
         expectSameResult(one, four);
     }
@@ -111,16 +117,16 @@ TEST(ParallelHeads, SameNumbersForAnyThreadCount) {
 TEST(ParallelHeads, MeanAndMaxOverHeadsMatchTheirDefinition) {
     Config config = longConfig(260, 3);
     config.dK = 8;
-    const Result r = compute(config);
+    const ModelOutput r = runBuiltin(config);
     Matrix mean = Matrix::Zero(260, 260);
-    Matrix max = r.heads[0].weights;
-    for (const auto& head : r.heads) {
+    Matrix max = r.maps.weights[0];
+    for (const HeadView& head : headsOf(r)) {
         mean += head.weights;
         max = max.cwiseMax(head.weights);
     }
     mean /= 3.0f;
-    EXPECT_EIGEN_NEAR(r.meanWeights, mean, 0.0);
-    EXPECT_EIGEN_NEAR(r.maxWeights, max, 0.0);
+    EXPECT_EIGEN_NEAR(r.maps.mean[0], mean, 0.0);
+    EXPECT_EIGEN_NEAR(r.maps.max[0], max, 0.0);
 }
 
 // The logits are formed block by block; they must equal the whole-matrix formula of
@@ -130,16 +136,19 @@ TEST(RowBlocks, LogitsEqualTheWholeMatrixFormula) {
     config.temperature = 0.7f;
     config.positional = PositionalEncoding::Alibi;
     config.mask.kind = MaskKind::Causal;
-    const Result r = compute(config);
+    const ModelOutput r = runBuiltin(config);
     const std::vector<float> slopes = attnlab::core::alibiSlopes(2);
     constexpr float kLargest = std::numeric_limits<float>::max();
     for (int h = 0; h < 2; ++h) {
-        const auto& head = r.heads[static_cast<std::size_t>(h)];
+        const HeadView head = headOf(r, h);
         Matrix logits = head.scores / config.temperature;
         logits += attnlab::core::alibiBias(700, 700, slopes[static_cast<std::size_t>(h)]);
         logits = logits.cwiseMax(-kLargest).cwiseMin(kLargest);
-        const Matrix expected = r.allowed.select(logits, -std::numeric_limits<float>::infinity());
+        const Matrix expected =
+            r.maps.allowed.select(logits, -std::numeric_limits<float>::infinity());
         EXPECT_EIGEN_NEAR(head.logits, expected, 0.0) << "head " << h;
+        // The trace keeps the logits before the mask: the formula in every cell.
+        EXPECT_EIGEN_NEAR(head.trace.logits, logits, 0.0) << "head " << h;
         std::vector<int> flagged;
         EXPECT_EIGEN_NEAR(head.weights,
                           attnlab::core::normalizeRows(config.normalizer, head.logits, flagged),
@@ -153,14 +162,14 @@ TEST(RowBlocks, LogitsEqualTheWholeMatrixFormula) {
 }
 
 TEST(RowBlocks, EntropyOfLongRowsMatchesADoubleLoop) {
-    const Result r = compute(longConfig(1500, 1));
-    const Matrix& a = r.heads[0].weights;
+    const ModelOutput r = runBuiltin(longConfig(1500, 1));
+    const Matrix& a = r.maps.weights[0];
     for (int i = 0; i < 1500; i += 37) {
         double expected = 0.0;
         for (int j = 0; j < 1500; ++j)
             if (a(i, j) > 0.0f)
                 expected -= static_cast<double>(a(i, j)) * std::log(static_cast<double>(a(i, j)));
-        EXPECT_NEAR(r.heads[0].entropy(i), expected, 1e-5) << "row " << i;
+        EXPECT_NEAR(r.maps.entropy[0](i), expected, 1e-5) << "row " << i;
     }
 }
 
@@ -213,7 +222,7 @@ TEST(ParallelHeads, FirstFailingHeadNamesTheError) {
     }
     for (int repeat = 0; repeat < 20; ++repeat) {
         try {
-            compute(config);
+            runBuiltin(config);
             FAIL() << "expected InputError";
         } catch (const InputError& error) {
             EXPECT_NE(std::string(error.what()).find("head 3"), std::string::npos) << error.what();
@@ -226,7 +235,7 @@ TEST(ParallelHeads, ProgressRunsOnTheCallingThreadAndCancels) {
     const std::thread::id caller = std::this_thread::get_id();
     std::vector<int> seen;
     bool otherThread = false;
-    compute(config, [&](int done, int total) {
+    runBuiltin(config, {}, [&](int done, int total) {
         otherThread = otherThread || std::this_thread::get_id() != caller;
         EXPECT_EQ(total, 10);
         seen.push_back(done);
@@ -238,11 +247,11 @@ TEST(ParallelHeads, ProgressRunsOnTheCallingThreadAndCancels) {
     EXPECT_EQ(seen.back(), 10) << "the last call reports completion";
 
     int calls = 0;
-    EXPECT_THROW(compute(config,
-                         [&](int done, int) {
-                             ++calls;
-                             return done < 2; // cancel as soon as the first head is done
-                         }),
+    EXPECT_THROW(runBuiltin(config, {},
+                            [&](int done, int) {
+                                ++calls;
+                                return done < 2; // cancel as soon as the first head is done
+                            }),
                  Cancelled);
     EXPECT_GE(calls, 2);
 }

@@ -5,13 +5,15 @@
 // modification time, a failed load leaves no cache behind, and a reference computation still
 // gives bit-identical numbers (no hidden state was corrupted).
 
-#include "core/model/builtin_model.h"
-#include "core/embeddings/embeddings.h"
 #include "core/attention/mask.h"
 #include "core/attention/normalizer.h"
 #include "core/attention/options.h"
-#include "core/text/tokenizer.h"
 #include "core/base/types.h"
+#include "core/embeddings/embeddings.h"
+#include "core/model/builtin_model.h"
+#include "core/text/tokenizer.h"
+
+#include "model_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -29,6 +31,9 @@
 #include <vector>
 
 using namespace attnlab::core;
+using attnlab::testing::headOf;
+using attnlab::testing::headsOf;
+using attnlab::testing::HeadView;
 namespace fs = std::filesystem;
 
 namespace {
@@ -54,6 +59,7 @@ const char* name(Outcome outcome) {
 struct Observed {
     Outcome outcome = Outcome::Accepted;
     std::string message;
+    std::string setting; ///< InputError: the key of the setting it is about
 };
 
 Observed observe(const std::function<void()>& action) {
@@ -61,13 +67,13 @@ Observed observe(const std::function<void()>& action) {
     try {
         action();
     } catch (const InputError& error) {
-        observed = {Outcome::InputError, error.what()};
+        observed = {Outcome::InputError, error.what(), error.setting()};
     } catch (const FileError& error) {
-        observed = {Outcome::FileError, error.what()};
+        observed = {Outcome::FileError, error.what(), {}};
     } catch (const Cancelled& error) {
-        observed = {Outcome::Cancelled, error.what()};
+        observed = {Outcome::Cancelled, error.what(), {}};
     } catch (const std::exception& error) {
-        observed = {Outcome::OtherException, error.what()};
+        observed = {Outcome::OtherException, error.what(), {}};
     }
     return observed;
 }
@@ -90,10 +96,11 @@ bool rowNormalised(Normalizer normalizer) {
 
 /// Every number finite; weights in [0, 1]; rows sum to 1 unless masked, flagged or sigmoid;
 /// masked cells exactly 0.
-void expectValidResult(const Result& result) {
-    ASSERT_FALSE(result.heads.empty());
-    for (std::size_t h = 0; h < result.heads.size(); ++h) {
-        const HeadResult& head = result.heads[h];
+void expectValidResult(const ModelOutput& result) {
+    ASSERT_TRUE(result.trace.has_value());
+    ASSERT_FALSE(result.trace->heads.empty());
+    for (std::size_t h = 0; h < result.trace->heads.size(); ++h) {
+        const HeadView head = headOf(result, static_cast<int>(h));
         SCOPED_TRACE("head " + std::to_string(h));
         ASSERT_TRUE(head.weights.allFinite()) << head.weights;
         ASSERT_TRUE(head.scores.allFinite()) << head.scores;
@@ -108,21 +115,23 @@ void expectValidResult(const Result& result) {
                 ASSERT_FALSE(std::isnan(logit)) << "logit (" << i << ", " << j << ")";
                 ASSERT_TRUE(std::isfinite(logit) || logit < 0)
                     << "logit (" << i << ", " << j << ")";
-                if (!result.allowed(i, j)) {
+                if (!result.maps.allowed(i, j)) {
                     EXPECT_EQ(head.weights(i, j), 0.0f);
                 }
             }
     }
-    ASSERT_TRUE(result.output.allFinite());
-    ASSERT_TRUE(result.meanWeights.allFinite());
+    ASSERT_TRUE(result.trace->output.allFinite());
+    ASSERT_TRUE(result.maps.mean[0].allFinite());
     if (!rowNormalised(result.config.normalizer))
         return;
-    for (Eigen::Index i = 0; i < result.meanWeights.rows(); ++i) {
-        const bool masked = std::find(result.fullyMaskedRows.begin(), result.fullyMaskedRows.end(),
-                                      i) != result.fullyMaskedRows.end();
-        const bool flagged = std::find(result.degenerateRows.begin(), result.degenerateRows.end(),
-                                       i) != result.degenerateRows.end();
-        for (const HeadResult& head : result.heads) {
+    for (Eigen::Index i = 0; i < result.maps.mean[0].rows(); ++i) {
+        const bool masked =
+            std::find(result.maps.fullyMaskedRows.begin(), result.maps.fullyMaskedRows.end(), i) !=
+            result.maps.fullyMaskedRows.end();
+        const bool flagged =
+            std::find(result.maps.degenerateRows.begin(), result.maps.degenerateRows.end(), i) !=
+            result.maps.degenerateRows.end();
+        for (const HeadView& head : headsOf(result)) {
             const float sum = head.weights.row(i).sum();
             if (masked) {
                 EXPECT_EQ(sum, 0.0f) << "fully masked row " << i;
@@ -146,23 +155,23 @@ Config referenceConfig() {
     return config;
 }
 
-void expectSameNumbers(const Result& a, const Result& b) {
-    ASSERT_EQ(a.heads.size(), b.heads.size());
-    for (std::size_t h = 0; h < a.heads.size(); ++h)
-        ASSERT_TRUE((a.heads[h].weights.array() == b.heads[h].weights.array()).all());
-    ASSERT_TRUE((a.output.array() == b.output.array()).all());
+void expectSameNumbers(const ModelOutput& a, const ModelOutput& b) {
+    ASSERT_EQ(a.trace->heads.size(), b.trace->heads.size());
+    for (std::size_t h = 0; h < a.trace->heads.size(); ++h)
+        ASSERT_TRUE((a.maps.weights[h].array() == b.maps.weights[h].array()).all());
+    ASSERT_TRUE((a.trace->output.array() == b.trace->output.array()).all());
 }
 
 class BadInput : public ::testing::Test {
 protected:
-    void SetUp() override { m_reference = compute(referenceConfig()); }
+    void SetUp() override { m_reference = runBuiltin(referenceConfig()); }
     void TearDown() override {
         // Whatever the rows did, the core computes exactly as before.
-        expectSameNumbers(compute(referenceConfig()), m_reference);
+        expectSameNumbers(runBuiltin(referenceConfig()), m_reference);
     }
 
 private:
-    Result m_reference;
+    ModelOutput m_reference;
 };
 
 // ---- text ----
@@ -231,15 +240,15 @@ TEST_F(BadInput, Text) {
         config.sentence = row.sentence;
         config.tokenizer.mode = row.mode;
         config.tokenizer.maxTokens = row.maxTokens;
-        Result result;
-        expectOutcome(observe([&] { result = compute(config); }), row.expected, row.fragment);
+        ModelOutput result;
+        expectOutcome(observe([&] { result = runBuiltin(config); }), row.expected, row.fragment);
         if (row.expected != Outcome::Accepted)
             continue;
         expectValidResult(result);
         if (row.expectedTokens >= 0) {
-            EXPECT_EQ(static_cast<int>(result.queryTokens.size()), row.expectedTokens);
+            EXPECT_EQ(static_cast<int>(result.maps.queryTokens.size()), row.expectedTokens);
         }
-        for (const TokenInfo& token : result.queryTokens) {
+        for (const MapToken& token : result.maps.queryTokens) {
             // No token is (or holds) a control character: they are invisible in the views.
             for (unsigned char c : token.text)
                 EXPECT_FALSE(c < 0x20 || c == 0x7F)
@@ -442,8 +451,8 @@ TEST_F(BadInput, TemperaturesFromOneMillionthToOneMillion) {
                 config.scoring = scoring;
                 config.normalizer = normalizer;
                 config.mask = parseMask("window:3");
-                Result result;
-                expectOutcome(observe([&] { result = compute(config); }), Outcome::Accepted, "");
+                ModelOutput result;
+                expectOutcome(observe([&] { result = runBuiltin(config); }), Outcome::Accepted, "");
                 expectValidResult(result);
             }
 }
@@ -460,10 +469,10 @@ TEST_F(BadInput, HugeLogits) {
             config.scoring = ScoringFunction::Dot;
             config.temperature = temperature;
             config.normalizer = normalizer;
-            Result result;
-            expectOutcome(observe([&] { result = compute(config); }), Outcome::Accepted, "");
+            ModelOutput result;
+            expectOutcome(observe([&] { result = runBuiltin(config); }), Outcome::Accepted, "");
             expectValidResult(result);
-            EXPECT_FLOAT_EQ(result.heads[0].scores(0, 0), 1e30f);
+            EXPECT_FLOAT_EQ(result.trace->heads[0].scores(0, 0), 1e30f);
         }
     // The normalisers alone, on logits at the ends of the float range, with masked cells.
     const float big = std::numeric_limits<float>::max();
@@ -497,8 +506,8 @@ TEST_F(BadInput, ScoresThatOverflowAFloat) {
         SCOPED_TRACE(std::string(toString(scoring)));
         Config config = manualConfig(x);
         config.scoring = scoring;
-        Result result;
-        const Observed observed = observe([&] { result = compute(config); });
+        ModelOutput result;
+        const Observed observed = observe([&] { result = runBuiltin(config); });
         if (observed.outcome == Outcome::Accepted) {
             expectValidResult(result); // cosine normalises first and stays finite
         } else {
@@ -508,7 +517,7 @@ TEST_F(BadInput, ScoresThatOverflowAFloat) {
     // Non-finite numbers typed by hand never reach the math.
     Matrix bad = x;
     bad(1, 1) = std::numeric_limits<float>::quiet_NaN();
-    expectOutcome(observe([&] { compute(manualConfig(bad)); }), Outcome::InputError,
+    expectOutcome(observe([&] { runBuiltin(manualConfig(bad)); }), Outcome::InputError,
                   "manual embeddings");
 }
 
@@ -522,12 +531,12 @@ TEST_F(BadInput, AllKeysMaskedDkOfOneAndOneToken) {
         for (const Normalizer normalizer : allNormalizers()) {
             SCOPED_TRACE(std::string(toString(normalizer)));
             config.normalizer = normalizer;
-            const Result result = compute(config);
+            const ModelOutput result = runBuiltin(config);
             expectValidResult(result);
-            EXPECT_EQ(result.fullyMaskedRows, std::vector<int>{1});
-            EXPECT_TRUE((result.heads[0].weights.row(1).array() == 0.0f).all());
-            EXPECT_EQ(result.heads[0].argmax[1], -1);
-            EXPECT_EQ(result.heads[0].entropy[1], 0.0f);
+            EXPECT_EQ(result.maps.fullyMaskedRows, std::vector<int>{1});
+            EXPECT_TRUE((result.maps.weights[0].row(1).array() == 0.0f).all());
+            EXPECT_EQ(result.maps.argmax[0][1], -1);
+            EXPECT_EQ(result.maps.entropy[0][1], 0.0f);
         }
     }
     // d_k = 1, every scoring function.
@@ -538,8 +547,8 @@ TEST_F(BadInput, AllKeysMaskedDkOfOneAndOneToken) {
         config.dModel = 4;
         config.heads = 4;
         config.scoring = scoring;
-        const Result result = compute(config);
-        EXPECT_EQ(result.dK, 1);
+        const ModelOutput result = runBuiltin(config);
+        EXPECT_EQ(result.trace->dK, 1);
         expectValidResult(result);
     }
     // One token, with and without a causal mask.
@@ -548,9 +557,9 @@ TEST_F(BadInput, AllKeysMaskedDkOfOneAndOneToken) {
         config.sentence = "cat";
         config.mask.kind = kind;
         config.mask.window = 0;
-        const Result result = compute(config);
+        const ModelOutput result = runBuiltin(config);
         expectValidResult(result);
-        EXPECT_EQ(result.heads[0].weights(0, 0), 1.0f);
+        EXPECT_EQ(result.maps.weights[0](0, 0), 1.0f);
     }
 }
 
@@ -561,66 +570,78 @@ TEST_F(BadInput, AbsurdSettings) {
         std::string name;
         std::function<void(Config&)> set;
         std::string fragment;
+        std::string setting; ///< the schema key the error names (empty: none)
     };
     const float nan = std::numeric_limits<float>::quiet_NaN();
     const std::vector<Row> rows = {
         {"heads = 10^9", [](Config& c) { c.heads = 1'000'000'000; },
-         "the number of heads must be between 1 and 16, not 1000000000"},
-        {"heads = 0", [](Config& c) { c.heads = 0; }, "the number of heads must be between"},
-        {"heads = −3", [](Config& c) { c.heads = -3; }, "the number of heads must be between"},
-        {"d_model = 0", [](Config& c) { c.dModel = 0; }, "d_model must be between 2 and 4096"},
-        {"d_model = −1", [](Config& c) { c.dModel = -1; }, "d_model must be between"},
-        {"d_model = 10^9", [](Config& c) { c.dModel = 1'000'000'000; }, "d_model must be between"},
-        {"d_k = 10^9", [](Config& c) { c.dK = 1'000'000'000; }, "d_k must be between"},
-        {"d_a = −2", [](Config& c) { c.additiveDim = -2; }, "the additive width d_a must be"},
+         "the number of heads must be between 1 and 16, not 1000000000", "heads"},
+        {"heads = 0", [](Config& c) { c.heads = 0; }, "the number of heads must be between",
+         "heads"},
+        {"heads = −3", [](Config& c) { c.heads = -3; }, "the number of heads must be between",
+         "heads"},
+        {"d_model = 0", [](Config& c) { c.dModel = 0; }, "d_model must be between 2 and 4096",
+         "d_model"},
+        {"d_model = −1", [](Config& c) { c.dModel = -1; }, "d_model must be between", "d_model"},
+        {"d_model = 10^9", [](Config& c) { c.dModel = 1'000'000'000; }, "d_model must be between",
+         "d_model"},
+        {"d_k = 10^9", [](Config& c) { c.dK = 1'000'000'000; }, "d_k must be between", "d_k"},
+        {"d_a = −2", [](Config& c) { c.additiveDim = -2; }, "the additive width d_a must be",
+         "d_a"},
         {"temperature = 0", [](Config& c) { c.temperature = 0.0f; },
-         "the temperature must be a number from 1e-6 to 1e6"},
-        {"temperature < 0", [](Config& c) { c.temperature = -1.0f; }, "the temperature must be"},
-        {"temperature NaN", [nan](Config& c) { c.temperature = nan; }, "the temperature must be"},
+         "the temperature must be a number from 1e-6 to 1e6", "temperature"},
+        {"temperature < 0", [](Config& c) { c.temperature = -1.0f; }, "the temperature must be",
+         "temperature"},
+        // Not a number at all: the message quotes the value; the key names the setting.
+        {"temperature NaN", [nan](Config& c) { c.temperature = nan; }, "'NaN'", "temperature"},
         {"temperature ∞", [](Config& c) { c.temperature = std::numeric_limits<float>::infinity(); },
-         "the temperature must be"},
-        {"temperature 1e-7", [](Config& c) { c.temperature = 1e-7f; }, "the temperature must be"},
-        {"temperature 1e7", [](Config& c) { c.temperature = 1e7f; }, "the temperature must be"},
+         "'infinity'", "temperature"},
+        {"temperature 1e-7", [](Config& c) { c.temperature = 1e-7f; }, "the temperature must be",
+         "temperature"},
+        {"temperature 1e7", [](Config& c) { c.temperature = 1e7f; }, "the temperature must be",
+         "temperature"},
         {"window = −1",
          [](Config& c) {
              c.mask = parseMask("window:3");
              c.mask.window = -1;
          },
-         "the window width must be 0 or more, not -1"},
+         "the window width must be 0 or more", "mask"},
         {"padding shorter than the sentence",
          [](Config& c) {
              c.mask.kind = MaskKind::Padding;
              c.mask.padLength = 2;
          },
-         "padding length 2 is shorter than the sentence"},
+         "padding length 2 is shorter than the sentence", ""},
         {"padding of 10^9",
          [](Config& c) {
              c.mask.kind = MaskKind::Padding;
              c.mask.padLength = 1'000'000'000;
          },
-         "the padding length 1000000000 is above the token limit 4096"},
-        {"token limit 0", [](Config& c) { c.tokenizer.maxTokens = 0; }, "the token limit"},
+         "the padding length 1000000000 is above the token limit 4096", "mask"},
+        {"token limit 0", [](Config& c) { c.tokenizer.maxTokens = 0; }, "the token limit",
+         "max_tokens"},
         {"cosine scale NaN",
          [nan](Config& c) {
              c.scoring = ScoringFunction::Cosine;
              c.cosineScale = nan;
          },
-         "the cosine scale must be a finite number"},
+         "'NaN'", "cosine_scale"},
         {"blocked cell outside the matrix",
          [](Config& c) {
              c.mask.kind = MaskKind::Custom;
              c.mask.blocked = {{0, 1'000'000}};
          },
-         ""},
+         "", ""},
     };
     for (const Row& row : rows) {
         SCOPED_TRACE(row.name);
         Config config;
         config.sentence = "the cat sat on the mat";
         row.set(config);
-        const Observed observed = observe([&] { compute(config); });
+        const Observed observed = observe([&] { runBuiltin(config); });
         expectOutcome(observed, Outcome::InputError, row.fragment);
-        // validate() agrees with compute() on settings alone.
+        EXPECT_EQ(observed.setting, row.setting) << observed.message;
+        // validate() agrees with runBuiltin() on settings alone.
         if (row.name != "padding shorter than the sentence" &&
             row.name != "blocked cell outside the matrix") {
             expectOutcome(observe([&] { validate(config); }), Outcome::InputError, row.fragment);
@@ -637,5 +658,5 @@ TEST_F(BadInput, TokenCountsThatWouldNeedTooMuchMemory) {
     config.heads = 16;
     config.dModel = 64;
     config.sentence = repeated("w ", 200'000);
-    expectOutcome(observe([&] { compute(config); }), Outcome::InputError, "memory");
+    expectOutcome(observe([&] { runBuiltin(config); }), Outcome::InputError, "memory");
 }

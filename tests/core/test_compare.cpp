@@ -1,9 +1,9 @@
 // Comparing two attention matrices: the difference cell by cell, KL divergence and entropy
 // change per row, checked against loops written out here.
 
+#include "core/base/random.h"
 #include "core/model/builtin_model.h"
 #include "core/teaching/compare.h"
-#include "core/base/random.h"
 
 #include "eigen_testing.h"
 
@@ -62,10 +62,10 @@ TEST(CompareWeights, DifferenceKlAndEntropyMatchLoops) {
         Config b = a;
         b.scoring = ScoringFunction::ScaledDot;
         b.temperature = 2.0f;
-        const Result ra = compute(a), rb = compute(b);
-        const Comparison c = compareResults(ra, rb, 0);
-        const Matrix& wa = ra.heads[0].weights;
-        const Matrix& wb = rb.heads[0].weights;
+        const ModelOutput ra = runBuiltin(a), rb = runBuiltin(b);
+        const Comparison c = compareMaps(ra.maps, rb.maps, 0, 0);
+        const Matrix& wa = ra.maps.weights[0];
+        const Matrix& wb = rb.maps.weights[0];
         ASSERT_EQ(c.difference.rows(), 6);
         float largest = 0;
         for (int i = 0; i < 6; ++i) {
@@ -88,8 +88,8 @@ TEST(CompareWeights, DifferenceKlAndEntropyMatchLoops) {
 }
 
 TEST(CompareWeights, IdenticalRowsHaveZeroDivergence) {
-    const Result r = compute(manualConfig(5, 4, 9));
-    const Comparison c = compareResults(r, r, 0);
+    const ModelOutput r = runBuiltin(manualConfig(5, 4, 9));
+    const Comparison c = compareMaps(r.maps, r.maps, 0, 0);
     EXPECT_EQ(c.maxAbsDifference, 0.0f);
     for (int i = 0; i < 5; ++i) {
         EXPECT_EQ(c.klAB(i), 0.0f);
@@ -101,7 +101,7 @@ TEST(CompareWeights, ExactZerosGiveInfiniteKlNotNan) {
     Config a = manualConfig(5, 4, 4);
     Config b = a;
     b.normalizer = Normalizer::Hardmax;
-    const Comparison c = compareResults(compute(a), compute(b), 0);
+    const Comparison c = compareMaps(runBuiltin(a).maps, runBuiltin(b).maps, 0, 0);
     for (int i = 0; i < 5; ++i) {
         EXPECT_TRUE(std::isinf(c.klAB(i))) << "softmax puts weight where hardmax has none";
         EXPECT_TRUE(std::isfinite(c.klBA(i)));
@@ -129,11 +129,11 @@ TEST(CompareWeights, MeanOfHeadsAndErrors) {
     a.heads = 2;
     Config b = a;
     b.heads = 4;
-    const Result ra = compute(a), rb = compute(b);
-    const Comparison mean = compareResults(ra, rb, kMeanOfHeads);
-    EXPECT_EIGEN_NEAR(mean.difference, Matrix(ra.meanWeights - rb.meanWeights), 0);
+    const ModelOutput ra = runBuiltin(a), rb = runBuiltin(b);
+    const Comparison mean = compareMaps(ra.maps, rb.maps, 0, kMeanOfHeads);
+    EXPECT_EIGEN_NEAR(mean.difference, Matrix(ra.maps.mean[0] - rb.maps.mean[0]), 0);
     try {
-        compareResults(ra, rb, 3);
+        compareMaps(ra.maps, rb.maps, 0, 3);
         ADD_FAILURE() << "head 4 is missing on side A";
     } catch (const InputError& error) {
         EXPECT_NE(std::string(error.what()).find("mean"), std::string::npos) << error.what();
@@ -141,7 +141,7 @@ TEST(CompareWeights, MeanOfHeadsAndErrors) {
     Config other = a;
     other.mask = MaskSpec{MaskKind::Padding, 6, 1, {}};
     try {
-        compareResults(ra, compute(other), 0);
+        compareMaps(ra.maps, runBuiltin(other).maps, 0, 0);
         ADD_FAILURE() << "padding changes the keys";
     } catch (const InputError& error) {
         EXPECT_NE(std::string(error.what()).find("tokens"), std::string::npos) << error.what();

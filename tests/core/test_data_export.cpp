@@ -2,9 +2,11 @@
 // digits that read back to the same float), CSV quoting (RFC 4180), the NPY header and data, and
 // atomic writing (an earlier file survives every failure; no temporary file is left behind).
 
-#include "core/model/builtin_model.h"
-#include "core/io/data_export.h"
+#include "core/base/json.h"
 #include "core/base/types.h"
+#include "core/io/data_export.h"
+#include "core/io/session.h"
+#include "core/model/builtin_model.h"
 
 #include <gtest/gtest.h>
 
@@ -28,18 +30,20 @@
 #include <string>
 #include <vector>
 
-using attnlab::core::compute;
+using attnlab::core::AttentionMaps;
 using attnlab::core::Config;
 using attnlab::core::DataFormat;
 using attnlab::core::dataFormatForPath;
 using attnlab::core::exportData;
 using attnlab::core::FileError;
-using attnlab::core::HeadResult;
+using attnlab::core::HeadTrace;
 using attnlab::core::InputError;
+using attnlab::core::MapToken;
 using attnlab::core::Matrix;
-using attnlab::core::Result;
+using attnlab::core::ModelOutput;
+using attnlab::core::runBuiltin;
 using attnlab::core::ScoringFunction;
-using attnlab::core::TokenInfo;
+using attnlab::core::Trace;
 using attnlab::core::Vector;
 using attnlab::core::writeCsv;
 using attnlab::core::writeFileAtomically;
@@ -52,10 +56,10 @@ namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// ---- results built by hand, so that the writers are tested apart from compute() ---------------
+// ---- outputs built by hand, so that the writers are tested apart from runBuiltin() -------------
 
-std::vector<TokenInfo> tokens(const std::vector<std::string>& texts) {
-    std::vector<TokenInfo> infos;
+std::vector<MapToken> tokens(const std::vector<std::string>& texts) {
+    std::vector<MapToken> infos;
     for (const std::string& text : texts)
         infos.push_back({text, 0, text.size(), false, false});
     return infos;
@@ -69,55 +73,62 @@ Matrix filled(int rows, int cols, float offset) {
     return m;
 }
 
-// n_q × n_k weights per head, each row a distribution; d_model = d_k = 2.
-Result handMadeResult(const std::vector<std::string>& queryTexts,
-                      const std::vector<std::string>& keyTexts, int heads) {
-    Result result;
+// n_q × n_k weights per head, each row a distribution; d_model = d_k = 2. Every key visible.
+ModelOutput handMadeResult(const std::vector<std::string>& queryTexts,
+                           const std::vector<std::string>& keyTexts, int heads) {
+    ModelOutput result;
     result.config.sentence = "hand made";
     result.config.heads = heads;
     result.config.dModel = 2;
-    result.dK = 2;
-    result.queryTokens = tokens(queryTexts);
-    result.keyTokens = tokens(keyTexts);
+    result.capabilities.hasTrace = true;
+    result.capabilities.heads = heads;
+    AttentionMaps& maps = result.maps;
+    Trace& trace = result.trace.emplace();
+    trace.dK = 2;
+    maps.heads = heads;
+    maps.queryTokens = tokens(queryTexts);
+    maps.keyTokens = tokens(keyTexts);
     const int nq = static_cast<int>(queryTexts.size());
     const int nk = static_cast<int>(keyTexts.size());
-    result.queryInputs = filled(nq, 2, 0.0f);
-    result.keyInputs = filled(nk, 2, 1.0f);
+    maps.allowed.setConstant(nq, nk, true);
+    trace.queryInputs = filled(nq, 2, 0.0f);
+    trace.keyInputs = filled(nk, 2, 1.0f);
     for (int h = 0; h < heads; ++h) {
-        HeadResult head;
+        HeadTrace head;
         head.wq = head.wk = head.wv = Matrix::Identity(2, 2);
-        head.q = result.queryInputs;
-        head.k = head.v = result.keyInputs;
+        head.q = trace.queryInputs;
+        head.k = head.v = trace.keyInputs;
         head.scores = filled(nq, nk, static_cast<float>(h));
         head.logits = head.scores;
-        head.weights = Matrix::Constant(nq, nk, 1.0f / static_cast<float>(nk));
-        head.weights(0, 0) += 0.01f * static_cast<float>(h + 1);
-        head.weights(0, nk - 1) -= 0.01f * static_cast<float>(h + 1);
-        head.context = head.weights * head.v;
-        head.entropy = Vector::Zero(nq);
-        head.argmax.assign(static_cast<std::size_t>(nq), 0);
-        result.heads.push_back(head);
+        Matrix weights = Matrix::Constant(nq, nk, 1.0f / static_cast<float>(nk));
+        weights(0, 0) += 0.01f * static_cast<float>(h + 1);
+        weights(0, nk - 1) -= 0.01f * static_cast<float>(h + 1);
+        head.context = weights * head.v;
+        maps.weights.push_back(weights);
+        maps.entropy.push_back(Vector::Zero(nq));
+        maps.argmax.emplace_back(static_cast<std::size_t>(nq), 0);
+        trace.heads.push_back(head);
     }
-    result.meanWeights = result.heads.front().weights;
-    result.maxWeights = result.heads.front().weights;
-    result.wo = Matrix::Identity(2 * heads, 2);
-    result.output = filled(nq, 2, 3.0f);
+    maps.mean.push_back(maps.weights.front());
+    maps.max.push_back(maps.weights.front());
+    trace.wo = Matrix::Identity(2 * heads, 2);
+    trace.output = filled(nq, 2, 3.0f);
     return result;
 }
 
-std::string jsonOf(const Result& result) {
+std::string jsonOf(const ModelOutput& result) {
     std::ostringstream out;
     writeJson(result, out);
     return out.str();
 }
 
-std::string csvOf(const Result& result) {
+std::string csvOf(const ModelOutput& result) {
     std::ostringstream out;
     writeCsv(result, out);
     return out.str();
 }
 
-std::string npyOf(const Result& result) {
+std::string npyOf(const ModelOutput& result) {
     std::ostringstream out(std::ios::out | std::ios::binary);
     writeNpy(result, out);
     return out.str();
@@ -251,7 +262,7 @@ TEST(DataFormatForPath, RejectsOtherNamesNamingTheChoices) {
 // ----------------------------------------------------------------------------------------
 
 TEST(WriteJson, EscapesQuotesBackslashesAndControlCharactersAndKeepsUtf8) {
-    Result result = handMadeResult({"a\"b", "c\\d", "e\nf\tg\x01", "我爱"}, {"k"}, 1);
+    ModelOutput result = handMadeResult({"a\"b", "c\\d", "e\nf\tg\x01", "我爱"}, {"k"}, 1);
     result.config.sentence = "say \"hi\"\\\x1f 深度学习";
     const std::string json = jsonOf(result);
     EXPECT_NE(json.find(R"("sentence": "say \"hi\"\\\u001f 深度学习")"), std::string::npos) << json;
@@ -266,23 +277,27 @@ TEST(WriteJson, EscapesQuotesBackslashesAndControlCharactersAndKeepsUtf8) {
 }
 
 TEST(WriteJson, ReplacesInvalidUtf8SoTheDocumentStaysValid) {
-    Result result = handMadeResult({"t"}, {"t"}, 1);
+    ModelOutput result = handMadeResult({"t"}, {"t"}, 1);
     result.config.embeddings = attnlab::core::EmbeddingSource::File;
     result.config.embeddingsPath = "vec\xff\xc3(.txt"; // a file name need not be UTF-8
     const std::string json = jsonOf(result);
-    EXPECT_NE(json.find(R"("embeddings": "vec\ufffd\ufffd(.txt")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("path": "vec\ufffd\ufffd(.txt")"), std::string::npos) << json;
+    EXPECT_NO_THROW(attnlab::core::json::parse(json));
 }
 
 TEST(WriteJson, WritesMinusInfinityAndNanAsNull) {
-    Result result = handMadeResult({"q0", "q1"}, {"k0", "k1", "k2"}, 1);
-    result.heads[0].logits(0, 1) = kNegInf;
-    result.heads[0].logits(1, 0) = kNegInf;
-    result.heads[0].logits(1, 2) = std::numeric_limits<float>::quiet_NaN();
+    ModelOutput result = handMadeResult({"q0", "q1"}, {"k0", "k1", "k2"}, 1);
+    result.trace->heads[0].logits(0, 1) = kNegInf;
+    result.trace->heads[0].logits(1, 0) = kNegInf;
+    result.trace->heads[0].logits(1, 2) = std::numeric_limits<float>::quiet_NaN();
+    // A masked cell: the trace keeps its finite logit, the export writes it masked (−∞).
+    result.maps.allowed(0, 2) = false;
     const std::string json = jsonOf(result);
     const std::vector<std::string> row = firstRowNumbers(json, "logits");
     ASSERT_EQ(row.size(), 3u) << json;
     EXPECT_EQ(row[1], "null");
     EXPECT_NE(row[0], "null");
+    EXPECT_EQ(row[2], "null") << "a masked logit is −∞";
     EXPECT_EQ(json.find("inf"), std::string::npos);
     EXPECT_EQ(json.find("nan"), std::string::npos);
     EXPECT_EQ(json.find("NaN"), std::string::npos);
@@ -302,10 +317,10 @@ TEST(WriteJson, NineSignificantDigitsReadBackToTheSameFloat) {
                                        std::nextafter(1.0f, 2.0f),
                                        0.0f,
                                        16777217.0f};
-    Result result = handMadeResult({"t"}, {"t"}, 1);
-    result.output = Matrix(1, static_cast<Eigen::Index>(values.size()));
+    ModelOutput result = handMadeResult({"t"}, {"t"}, 1);
+    result.trace->output = Matrix(1, static_cast<Eigen::Index>(values.size()));
     for (std::size_t i = 0; i < values.size(); ++i)
-        result.output(0, static_cast<Eigen::Index>(i)) = values[i];
+        result.trace->output(0, static_cast<Eigen::Index>(i)) = values[i];
     const std::vector<std::string> row = firstRowNumbers(jsonOf(result), "output");
     ASSERT_EQ(row.size(), values.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -376,15 +391,54 @@ TEST(WriteJson, ConfigHoldsEverySettingUnderItsOptionName) {
     config.seed = 7;
     config.temperature = 0.5f;
     config.tokenizer.mode = attnlab::core::TokenizerMode::Whitespace;
-    const std::string json = jsonOf(compute(config));
+    const std::string json = jsonOf(runBuiltin(config));
     for (const char* member :
          {R"("sentence": "The cat sat")", R"("source": "")", R"("scoring": "scaled-dot")",
           R"("normalizer": "softmax")", R"("temperature": 0.5)", R"("heads": 2)", R"("d_model": 8)",
           R"("d_k": 4)", R"("mask": "window:1")", R"("positional": "sinusoidal")",
           R"("projection": "random")", R"("seed": 7)", R"("tokenizer": "whitespace")",
-          R"("cosine_scale": 10)", R"("embeddings": "builtin")"})
+          R"("cosine_scale": 10)", R"("embeddings": {)", R"("source": "builtin")"})
         EXPECT_NE(json.find(member), std::string::npos) << member << " not in\n"
                                                         << json.substr(0, 600);
+}
+
+// The export's "config" is a lesson's: every model setting of the schema under its key, and the
+// object opens as a lesson's config with the same values.
+TEST(WriteJson, ConfigOpensAsALessonConfig) {
+    namespace json = attnlab::core::json;
+    Config config;
+    config.sentence = "The cat sat";
+    config.source = "le chat";
+    config.dModel = 8;
+    config.heads = 2;
+    config.scoring = ScoringFunction::Additive;
+    config.additiveDim = 3;
+    config.temperature = 0.5f;
+    config.seed = 7;
+    const ModelOutput result = runBuiltin(config);
+    const json::Value root = json::parse(jsonOf(result));
+    const json::Value* exported = json::member(root, "config");
+    ASSERT_NE(exported, nullptr);
+    ASSERT_TRUE(exported->is_object());
+    const attnlab::core::SettingsValues values{result.config, {}};
+    for (const attnlab::core::Setting& setting : attnlab::core::settingsSchema()) {
+        if (setting.group != attnlab::core::SettingGroup::Model)
+            continue;
+        EXPECT_NE(json::member(*exported, setting.key), nullptr)
+            << setting.key << " is not in the export's config";
+    }
+    nlohmann::ordered_json lesson;
+    lesson["format"] = std::string(attnlab::core::kSessionFormat);
+    lesson["version"] = attnlab::core::kSessionVersion;
+    lesson["config"] = *exported;
+    std::vector<std::string> warnings;
+    const attnlab::core::Session session = attnlab::core::parseSession(lesson.dump(), warnings);
+    EXPECT_TRUE(warnings.empty()) << warnings.front();
+    const attnlab::core::SettingsValues back{session.config, {}};
+    for (const attnlab::core::Setting& setting : attnlab::core::settingsSchema())
+        if (setting.group == attnlab::core::SettingGroup::Model) {
+            EXPECT_EQ(setting.get(back), setting.get(values)) << setting.key;
+        }
 }
 
 TEST(WriteJson, ScoringParamsMatchTheScoringFunction) {
@@ -402,7 +456,7 @@ TEST(WriteJson, ScoringParamsMatchTheScoringFunction) {
         config.sentence = "one two three";
         config.dModel = 4;
         config.scoring = c.scoring;
-        const std::string json = jsonOf(compute(config));
+        const std::string json = jsonOf(runBuiltin(config));
         const std::size_t begin = json.find("\"scoring_params\": ");
         const std::size_t end = json.find("\"q\": ", begin);
         ASSERT_NE(begin, std::string::npos);
@@ -425,14 +479,14 @@ TEST(WriteJson, PaddingTokensAndUnknownIndicesAreListed) {
     config.sentence = "the cat zzqxv";
     config.dModel = 4;
     config.mask = attnlab::core::parseMask("padding:5");
-    const Result result = compute(config);
+    const ModelOutput result = runBuiltin(config);
     const std::string json = jsonOf(result);
     EXPECT_NE(json.find(R"("key_tokens": ["the", "cat", "zzqxv", "[PAD]", "[PAD]"])"),
               std::string::npos)
         << json.substr(0, 800);
     std::string unknown;
-    for (std::size_t i = 0; i < result.queryTokens.size(); ++i)
-        if (result.queryTokens[i].unknown)
+    for (std::size_t i = 0; i < result.maps.queryTokens.size(); ++i)
+        if (result.maps.queryTokens[i].unknown)
             unknown += (unknown.empty() ? "" : ", ") + std::to_string(i);
     EXPECT_NE(unknown, "") << "zzqxv should not be in the lexicon";
     EXPECT_NE(json.find("\"unknown_query_tokens\": [" + unknown + "]"), std::string::npos);
@@ -442,8 +496,8 @@ TEST(WriteJson, PaddingTokensAndUnknownIndicesAreListed) {
 // -----------------------------------------------------------------------------------------
 
 TEST(WriteCsv, QuotesFieldsWithCommasQuotesAndLineBreaks) {
-    Result result = handMadeResult({"a,b", "say \"hi\""}, {"plain", "line\nbreak"}, 1);
-    result.heads[0].weights << 0.25f, 0.75f, 0.5f, 0.5f;
+    ModelOutput result = handMadeResult({"a,b", "say \"hi\""}, {"plain", "line\nbreak"}, 1);
+    result.maps.weights[0] << 0.25f, 0.75f, 0.5f, 0.5f;
     const std::string expected = "head,query_index,query_token,key_index,key_token,weight\r\n"
                                  "0,0,\"a,b\",0,plain,0.25\r\n"
                                  "0,0,\"a,b\",1,\"line\nbreak\",0.75\r\n"
@@ -453,7 +507,7 @@ TEST(WriteCsv, QuotesFieldsWithCommasQuotesAndLineBreaks) {
 }
 
 TEST(WriteCsv, OneBlockPerHeadWithEveryCell) {
-    const Result result = handMadeResult({"q0", "q1", "q2"}, {"k0", "k1"}, 3);
+    const ModelOutput result = handMadeResult({"q0", "q1", "q2"}, {"k0", "k1"}, 3);
     const std::string csv = csvOf(result);
     std::istringstream lines(csv);
     std::string line;
@@ -480,7 +534,7 @@ TEST(WriteCsv, OneBlockPerHeadWithEveryCell) {
 // -----------------------------------------------------------------------------------------
 
 TEST(WriteNpy, HeaderIsVersionOnePaddedTo64Bytes) {
-    const Result result = handMadeResult({"q0", "q1"}, {"k0", "k1", "k2"}, 2);
+    const ModelOutput result = handMadeResult({"q0", "q1"}, {"k0", "k1", "k2"}, 2);
     const std::string npy = npyOf(result);
     ASSERT_GE(npy.size(), 10u);
     EXPECT_EQ(npy.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
@@ -497,8 +551,8 @@ TEST(WriteNpy, HeaderIsVersionOnePaddedTo64Bytes) {
 }
 
 TEST(WriteNpy, DataIsLittleEndianFloat32InHeadQueryKeyOrder) {
-    Result result = handMadeResult({"q0", "q1"}, {"k0", "k1", "k2"}, 2);
-    result.heads[1].weights(1, 2) = 0.3f;
+    ModelOutput result = handMadeResult({"q0", "q1"}, {"k0", "k1", "k2"}, 2);
+    result.maps.weights[1](1, 2) = 0.3f;
     const std::string npy = npyOf(result);
     const std::size_t headerLength =
         static_cast<unsigned char>(npy[8]) |
@@ -514,7 +568,7 @@ TEST(WriteNpy, DataIsLittleEndianFloat32InHeadQueryKeyOrder) {
                            static_cast<unsigned char>(npy[offset + static_cast<std::size_t>(b)]);
                 float value = 0.0f;
                 std::memcpy(&value, &bits, sizeof value);
-                EXPECT_EQ(value, result.heads[static_cast<std::size_t>(h)].weights(i, j))
+                EXPECT_EQ(value, result.maps.weights[static_cast<std::size_t>(h)](i, j))
                     << "head " << h << " cell " << i << "," << j;
                 offset += 4;
             }
@@ -659,7 +713,7 @@ TEST(WriteFileAtomically, FailureWhileWritingRemovesTheTemporaryFile) {
 
 TEST(ExportData, WritesTheFormatOfTheExtension) {
     TempDir dir;
-    const Result result = handMadeResult({"q"}, {"k0", "k1"}, 1);
+    const ModelOutput result = handMadeResult({"q"}, {"k0", "k1"}, 1);
     exportData(result, (dir.path() / "a.JSON").string());
     exportData(result, (dir.path() / "b.csv").string());
     exportData(result, (dir.path() / "c.npy").string());

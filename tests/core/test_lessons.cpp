@@ -14,7 +14,7 @@ using namespace attnlab::core;
 
 namespace {
 
-int indexOf(const std::vector<TokenInfo>& tokens, const std::string& text) {
+int indexOf(const std::vector<MapToken>& tokens, const std::string& text) {
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (tokens[i].text == text)
             return static_cast<int>(i);
@@ -46,79 +46,79 @@ TEST(Lessons, EachIsABilingualSessionThatComputesCleanly) {
             ASSERT_TRUE(session.lesson.explanation.count(language)) << language;
             EXPECT_GT(session.lesson.explanation.at(language).size(), 150u) << language;
         }
-        const Result result = compute(session.config);
-        EXPECT_TRUE(result.warnings.empty() || result.config.mask.kind == MaskKind::Padding)
-            << result.warnings.front();
-        for (const TokenInfo& token : result.queryTokens)
+        const ModelOutput result = runBuiltin(session.config);
+        EXPECT_TRUE(result.maps.warnings.empty() || result.config.mask.kind == MaskKind::Padding)
+            << result.maps.warnings.front().english();
+        for (const MapToken& token : result.maps.queryTokens)
             EXPECT_FALSE(token.unknown) << token.text;
-        EXPECT_LT(session.view.selectedQuery, static_cast<int>(result.queryTokens.size()));
-        EXPECT_LT(session.view.selectedKey, static_cast<int>(result.keyTokens.size()));
+        EXPECT_LT(session.view.selectedQuery, static_cast<int>(result.maps.queryTokens.size()));
+        EXPECT_LT(session.view.selectedKey, static_cast<int>(result.maps.keyTokens.size()));
         for (const std::string& control : session.lesson.hiddenControls)
             EXPECT_FALSE(control.empty());
     }
 }
 
 TEST(Lessons, CrossAttentionLoveWeighsAiMost) {
-    const Result r = compute(builtinLesson("07-cross-attention-translation").config);
-    ASSERT_TRUE(r.cross);
+    const ModelOutput r = runBuiltin(builtinLesson("07-cross-attention-translation").config);
+    ASSERT_TRUE(r.maps.cross);
     for (const auto& [query, key] :
          {std::pair{"love", "爱"}, std::pair{"deep", "深度"}, std::pair{"learning", "学习"}}) {
-        const int q = indexOf(r.queryTokens, query);
-        const int k = indexOf(r.keyTokens, key);
+        const int q = indexOf(r.maps.queryTokens, query);
+        const int k = indexOf(r.maps.keyTokens, key);
         ASSERT_GE(q, 0);
         ASSERT_GE(k, 0);
-        EXPECT_EQ(r.heads[0].argmax[static_cast<std::size_t>(q)], k) << query;
+        EXPECT_EQ(r.maps.argmax[0][static_cast<std::size_t>(q)], k) << query;
     }
 }
 
 TEST(Lessons, BasicsShowsAnimalAsTheSecondChoiceOfIt) {
     const Session s = builtinLesson("01-self-attention-basics");
-    const Result r = compute(s.config);
-    const int it = indexOf(r.queryTokens, "it");
+    const ModelOutput r = runBuiltin(s.config);
+    const int it = indexOf(r.maps.queryTokens, "it");
     ASSERT_EQ(s.view.selectedQuery, it);
-    const RowVector row = r.heads[0].weights.row(it);
+    const RowVector row = r.maps.weights[0].row(it);
     std::vector<int> order(static_cast<std::size_t>(row.size()));
     for (int j = 0; j < row.size(); ++j)
         order[static_cast<std::size_t>(j)] = j;
     std::sort(order.begin(), order.end(), [&](int a, int b) { return row(a) > row(b); });
-    EXPECT_EQ(r.keyTokens[static_cast<std::size_t>(order[0])].text, "it");
-    EXPECT_EQ(r.keyTokens[static_cast<std::size_t>(order[1])].text, "animal");
+    EXPECT_EQ(r.maps.keyTokens[static_cast<std::size_t>(order[0])].text, "it");
+    EXPECT_EQ(r.maps.keyTokens[static_cast<std::size_t>(order[1])].text, "animal");
 }
 
 TEST(Lessons, WhyScaleSaturatesWithoutScaling) {
     Config config = builtinLesson("02-why-scale-by-sqrt-dk").config;
     ASSERT_EQ(config.scoring, ScoringFunction::Dot);
-    const double unscaled = compute(config).heads[0].weights.rowwise().maxCoeff().mean();
+    const double unscaled = runBuiltin(config).maps.weights[0].rowwise().maxCoeff().mean();
     config.scoring = ScoringFunction::ScaledDot;
-    const double scaled = compute(config).heads[0].weights.rowwise().maxCoeff().mean();
+    const double scaled = runBuiltin(config).maps.weights[0].rowwise().maxCoeff().mean();
     EXPECT_GT(unscaled, 0.8);
     EXPECT_LT(scaled, 0.5);
 }
 
 TEST(Lessons, MasksDoWhatTheLessonsSay) {
-    const Result causal = compute(builtinLesson("03-causal-mask").config);
-    for (Eigen::Index i = 0; i < causal.heads[0].weights.rows(); ++i)
-        for (Eigen::Index j = i + 1; j < causal.heads[0].weights.cols(); ++j)
-            EXPECT_EQ(causal.heads[0].weights(i, j), 0.0f);
-    const Result padded = compute(builtinLesson("04-padding-mask").config);
-    EXPECT_EQ(padded.keyTokens.size(), 6u);
-    EXPECT_TRUE(padded.keyTokens.back().padding);
-    const Result window = compute(builtinLesson("05-sliding-window").config);
-    EXPECT_GE(window.queryTokens.size(), 12u);
-    EXPECT_EQ(window.heads[0].weights(0, 3), 0.0f);
-    EXPECT_GT(window.heads[0].weights(0, 2), 0.0f);
+    const ModelOutput causal = runBuiltin(builtinLesson("03-causal-mask").config);
+    for (Eigen::Index i = 0; i < causal.maps.weights[0].rows(); ++i)
+        for (Eigen::Index j = i + 1; j < causal.maps.weights[0].cols(); ++j)
+            EXPECT_EQ(causal.maps.weights[0](i, j), 0.0f);
+    const ModelOutput padded = runBuiltin(builtinLesson("04-padding-mask").config);
+    EXPECT_EQ(padded.maps.keyTokens.size(), 6u);
+    EXPECT_TRUE(padded.maps.keyTokens.back().padding);
+    const ModelOutput window = runBuiltin(builtinLesson("05-sliding-window").config);
+    EXPECT_GE(window.maps.queryTokens.size(), 12u);
+    EXPECT_EQ(window.maps.weights[0](0, 3), 0.0f);
+    EXPECT_GT(window.maps.weights[0](0, 2), 0.0f);
 }
 
 TEST(Lessons, WorkedExamplesReproduceTheTutorials) {
-    const Result zao = compute(builtinLesson("09-worked-example-zao-shang-hao").config);
-    EXPECT_NEAR(zao.heads[0].weights(0, 0), 0.4, 1e-6);
-    EXPECT_NEAR(zao.heads[0].weights(0, 1), 0.4, 1e-6);
-    EXPECT_NEAR(zao.heads[0].weights(0, 2), 0.2, 1e-6);
-    const Result cat = compute(builtinLesson("10-worked-example-the-cat-sat").config);
-    EXPECT_NEAR(cat.heads[0].scores(0, 0), 0.375, 1e-6);
-    EXPECT_NEAR(cat.heads[0].scores(0, 1), 1.25, 1e-6);
-    EXPECT_NEAR(cat.heads[0].scores(0, 2), 1.0, 1e-6);
-    EXPECT_NEAR(cat.heads[0].weights(0, 1), 0.4554, 1e-4);
+    const ModelOutput zao = runBuiltin(builtinLesson("09-worked-example-zao-shang-hao").config);
+    EXPECT_NEAR(zao.maps.weights[0](0, 0), 0.4, 1e-6);
+    EXPECT_NEAR(zao.maps.weights[0](0, 1), 0.4, 1e-6);
+    EXPECT_NEAR(zao.maps.weights[0](0, 2), 0.2, 1e-6);
+    const ModelOutput cat = runBuiltin(builtinLesson("10-worked-example-the-cat-sat").config);
+    EXPECT_NEAR(cat.trace->heads[0].scores(0, 0), 0.375, 1e-6);
+    EXPECT_NEAR(cat.trace->heads[0].scores(0, 1), 1.25, 1e-6);
+    EXPECT_NEAR(cat.trace->heads[0].scores(0, 2), 1.0, 1e-6);
+    EXPECT_NEAR(cat.maps.weights[0](0, 1), 0.4554, 1e-4);
 }
 
 TEST(Lessons, UnknownIdsNameTheLessons) {

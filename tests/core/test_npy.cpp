@@ -1,8 +1,9 @@
 // Reading .npy arrays and importing attention weights with their tokens.
 
+#include "core/base/npy.h"
 #include "core/io/data_export.h"
 #include "core/model/imported_attention.h"
-#include "core/base/npy.h"
+#include "core/teaching/steps.h"
 
 #include "eigen_testing.h"
 
@@ -11,6 +12,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <sstream>
 
 using namespace attnlab::core;
@@ -66,7 +68,7 @@ TEST(Npy, ReadsWhatTheDataExportWrites) {
     Config config;
     config.sentence = "我爱深度学习";
     config.heads = 4;
-    const Result result = compute(config);
+    const ModelOutput result = runBuiltin(config);
     std::ostringstream out;
     writeNpy(result, out);
     const NpyArray array = parseNpy(out.str(), "export.npy");
@@ -75,7 +77,7 @@ TEST(Npy, ReadsWhatTheDataExportWrites) {
         for (int i = 0; i < 4; ++i)
             for (int j = 0; j < 4; ++j)
                 EXPECT_EQ(array.data[static_cast<std::size_t>((h * 4 + i) * 4 + j)],
-                          result.heads[static_cast<std::size_t>(h)].weights(i, j));
+                          result.maps.weights[static_cast<std::size_t>(h)](i, j));
 }
 
 TEST(Npy, Float64BigEndianFloat16AndVersion2) {
@@ -158,7 +160,7 @@ TEST(ImportedAttention, ShapesMustFitTheTokens) {
     EXPECT_THROW(importAttention(NpyArray{{0, 3, 3}, {}}, three, three), InputError);
 }
 
-TEST(ImportedAttention, LayersBecomeResultsTheViewsCanShow) {
+TEST(ImportedAttention, LayersBecomeMapsTheViewsCanShow) {
     // 2 layers × 2 heads × 2 queries × 3 keys; every value distinct.
     NpyArray a{{2, 2, 2, 3}, {}};
     for (int i = 0; i < 24; ++i)
@@ -166,20 +168,43 @@ TEST(ImportedAttention, LayersBecomeResultsTheViewsCanShow) {
     const ImportedAttention imported = importAttention(a, {"x", "y"}, {"p", "q", "r"});
     EXPECT_EQ(imported.layers, 2);
     EXPECT_EQ(imported.heads, 2);
-    const Result r = importedResult(imported, 1);
-    EXPECT_TRUE(r.weightsOnly);
-    EXPECT_TRUE(r.cross);
-    ASSERT_EQ(r.heads.size(), 2u);
+    const AttentionMaps maps = importedMaps(imported);
+    EXPECT_TRUE(maps.cross);
+    EXPECT_EQ(maps.layers, 2);
+    EXPECT_EQ(maps.heads, 2);
+    ASSERT_EQ(maps.weights.size(), 4u);
     // layer 1, head 0 starts at flat index 12.
-    EXPECT_FLOAT_EQ(r.heads[0].weights(0, 0), 0.12f);
-    EXPECT_FLOAT_EQ(r.heads[1].weights(1, 2), 0.23f);
-    EXPECT_FLOAT_EQ(r.meanWeights(1, 2), (0.17f + 0.23f) / 2);
-    EXPECT_FLOAT_EQ(r.maxWeights(0, 1), 0.19f);
-    EXPECT_EQ(r.heads[0].argmax[0], 2);
-    EXPECT_EQ(r.queryTokens[1].text, "y");
-    EXPECT_EQ(r.keyTokens[2].text, "r");
+    EXPECT_FLOAT_EQ(maps.weightsOf(1, 0)(0, 0), 0.12f);
+    EXPECT_FLOAT_EQ(maps.weightsOf(1, 1)(1, 2), 0.23f);
+    EXPECT_FLOAT_EQ(maps.weights[maps.index(1, 1)](1, 2), 0.23f);
+    EXPECT_FLOAT_EQ(maps.weightsOf(0, 0)(0, 0), 0.0f);
+    EXPECT_FLOAT_EQ(maps.weightsOf(1, kMeanOfHeads)(1, 2), (0.17f + 0.23f) / 2);
+    EXPECT_FLOAT_EQ(maps.mean[1](1, 2), (0.17f + 0.23f) / 2);
+    EXPECT_FLOAT_EQ(maps.max[1](0, 1), 0.19f);
+    EXPECT_FLOAT_EQ(maps.max[0](0, 1), 0.07f);
+    EXPECT_EQ(maps.argmax[maps.index(1, 0)][0], 2);
+    EXPECT_EQ(maps.queryTokens[1].text, "y");
+    EXPECT_EQ(maps.keyTokens[2].text, "r");
     EXPECT_FALSE(imported.warnings.empty()); // rows do not sum to 1
-    EXPECT_THROW(importedResult(imported, 2), InputError);
+    EXPECT_EQ(maps.warnings.size(), imported.warnings.size());
+    // There is no third layer.
+    EXPECT_EQ(maps.map(2, 0), nullptr);
+    EXPECT_EQ(maps.map(1, 2), nullptr);
+
+    // Behind the model interface: the file's maps, no trace, whatever the settings say.
+    const ImportedModel model(std::make_shared<const ImportedAttention>(imported), "w.npy");
+    Config config;
+    config.heads = 7;
+    const ModelOutput output = model.run(config);
+    EXPECT_EQ(output.model, "w.npy");
+    EXPECT_FALSE(output.capabilities.hasTrace);
+    EXPECT_FALSE(output.trace.has_value());
+    EXPECT_FALSE(output.capabilities.takesText);
+    EXPECT_EQ(output.capabilities.layers, 2);
+    EXPECT_EQ(output.capabilities.heads, 2);
+    EXPECT_EQ(output.config.heads, 2);
+    EXPECT_EIGEN_NEAR(output.maps.weightsOf(1, 1), maps.weightsOf(1, 1), 0.0);
+    EXPECT_THROW(stepStages(output, 0), InputError) << "no trace to show";
 }
 
 // Found by fuzzing: values near the largest float (scores, not weights) made the float sum of
@@ -189,14 +214,15 @@ TEST(ImportedAttention, HugeValuesGiveFiniteMeansAndEntropies) {
     const float huge = 3.0e38f;
     NpyArray a{{2, 1, 2}, {huge, 0.5f, huge, 0.25f}};
     const ImportedAttention imported = importAttention(a, {"x"}, {"p", "q"});
-    const Result r = importedResult(imported, 0);
-    ASSERT_EQ(r.heads.size(), 2u);
-    EXPECT_TRUE(r.meanWeights.allFinite());
-    EXPECT_FLOAT_EQ(r.meanWeights(0, 0), huge);
-    EXPECT_FLOAT_EQ(r.meanWeights(0, 1), 0.375f);
-    EXPECT_FLOAT_EQ(r.maxWeights(0, 0), huge);
-    for (const HeadResult& head : r.heads)
-        EXPECT_TRUE(head.entropy.allFinite());
+    const AttentionMaps maps = importedMaps(imported);
+    ASSERT_EQ(maps.weights.size(), 2u);
+    ASSERT_EQ(maps.mean.size(), 1u);
+    EXPECT_TRUE(maps.mean[0].allFinite());
+    EXPECT_FLOAT_EQ(maps.mean[0](0, 0), huge);
+    EXPECT_FLOAT_EQ(maps.mean[0](0, 1), 0.375f);
+    EXPECT_FLOAT_EQ(maps.max[0](0, 0), huge);
+    for (const Vector& entropy : maps.entropy)
+        EXPECT_TRUE(entropy.allFinite());
     bool warned = false;
     for (const std::string& warning : imported.warnings)
         warned = warned || warning.find("outside [0, 1]") != std::string::npos;

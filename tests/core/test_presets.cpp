@@ -1,11 +1,12 @@
-// The worked-example presets reproduce their published numbers through compute(), and the fitting
-// rules keep typed numbers when the sentence or the widths change.
+// The worked-example presets reproduce their published numbers through runBuiltin(), and the
+// fitting rules keep typed numbers when the sentence or the widths change.
 
-#include "core/model/builtin_model.h"
 #include "core/embeddings/embeddings.h"
+#include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
 
 #include "eigen_testing.h"
+#include "model_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +15,8 @@
 #include <vector>
 
 using namespace attnlab::core;
+using attnlab::testing::headOf;
+using attnlab::testing::HeadView;
 
 namespace {
 
@@ -38,32 +41,32 @@ TEST(Presets, KeysRoundTrip) {
 
 TEST(Presets, Seed001FirstRowIsPointFourPointFourPointTwo) {
     const Config config = presetConfig(Preset::ZaoShangHao);
-    const Result r = compute(config);
-    ASSERT_EQ(r.queryTokens.size(), 3u);
-    EXPECT_EQ(r.queryTokens[0].text, "早");
-    EXPECT_EQ(r.queryTokens[1].text, "上");
-    EXPECT_EQ(r.queryTokens[2].text, "好");
-    ASSERT_EQ(r.heads.size(), 1u);
-    const Matrix& a = r.heads[0].weights;
+    const ModelOutput r = runBuiltin(config);
+    ASSERT_EQ(r.maps.queryTokens.size(), 3u);
+    EXPECT_EQ(r.maps.queryTokens[0].text, "早");
+    EXPECT_EQ(r.maps.queryTokens[1].text, "上");
+    EXPECT_EQ(r.maps.queryTokens[2].text, "好");
+    ASSERT_EQ(r.trace->heads.size(), 1u);
+    const Matrix& a = r.maps.weights[0];
     EXPECT_NEAR(a(0, 0), 0.4, 1e-6);
     EXPECT_NEAR(a(0, 1), 0.4, 1e-6);
     EXPECT_NEAR(a(0, 2), 0.2, 1e-6);
     // softmax(XXᵀ)X: no scaling, identity projection, so the scores are the Gram matrix.
     const Matrix& x = config.manualQueryEmbeddings;
-    EXPECT_EIGEN_NEAR(r.heads[0].scores, Matrix(x * x.transpose()), 1e-6);
-    EXPECT_EIGEN_NEAR(r.heads[0].context, Matrix(a * x), 1e-6);
+    EXPECT_EIGEN_NEAR(r.trace->heads[0].scores, Matrix(x * x.transpose()), 1e-6);
+    EXPECT_EIGEN_NEAR(r.trace->heads[0].context, Matrix(a * x), 1e-6);
     // The seed's reading: 0.4 of the attention on 早 itself, 0.4 on 上, 0.2 on 好.
-    EXPECT_EQ(r.heads[0].argmax[0], 0);
+    EXPECT_EQ(r.maps.argmax[0][0], 0);
 }
 
 TEST(Presets, Seed003TheCatSatStepByStep) {
     const Config config = presetConfig(Preset::TheCatSat);
-    const Result r = compute(config);
-    ASSERT_EQ(r.queryTokens.size(), 3u);
-    EXPECT_EQ(r.queryTokens[0].text, "The");
-    EXPECT_EQ(r.queryTokens[2].text, "sat");
-    EXPECT_EQ(r.dK, 4);
-    const HeadResult& h = r.heads.at(0);
+    const ModelOutput r = runBuiltin(config);
+    ASSERT_EQ(r.maps.queryTokens.size(), 3u);
+    EXPECT_EQ(r.maps.queryTokens[0].text, "The");
+    EXPECT_EQ(r.maps.queryTokens[2].text, "sat");
+    EXPECT_EQ(r.trace->dK, 4);
+    const HeadView h = headOf(r, 0);
     Eigen::MatrixXf q(3, 4), scores(3, 3);
     q << 1, 0, 0.5, 0.5, //
         0, 2, 1, 1,      //
@@ -126,7 +129,7 @@ TEST(FitManualEmbeddings, RepeatedWordsKeepTheirOwnRowsAndWidthChanges) {
     EXPECT_NE(errorOf([&] { fitManualEmbeddings(old, tokens, tokens, 0); }), "no InputError");
 }
 
-TEST(FitManualEmbeddings, ResultFeedsCompute) {
+TEST(FitManualEmbeddings, ResultFeedsTheBuiltinModel) {
     Config config = presetConfig(Preset::TheCatSat);
     const std::vector<std::string> before = tokenTexts(config.sentence, config);
     config.sentence = "The cat sat on the mat";
@@ -134,10 +137,10 @@ TEST(FitManualEmbeddings, ResultFeedsCompute) {
     ASSERT_EQ(after.size(), 6u);
     config.manualQueryEmbeddings =
         fitManualEmbeddings(config.manualQueryEmbeddings, before, after, 4);
-    const Result r = compute(config);
-    EXPECT_EQ(r.queryTokens.size(), 6u);
+    const ModelOutput r = runBuiltin(config);
+    EXPECT_EQ(r.maps.queryTokens.size(), 6u);
     // "The" and "the" are different tokens: only the first keeps its typed row.
-    EXPECT_EIGEN_NEAR(r.queryInputs.row(0),
+    EXPECT_EIGEN_NEAR(r.trace->queryInputs.row(0),
                       presetConfig(Preset::TheCatSat).manualQueryEmbeddings.row(0), 0);
 }
 

@@ -107,12 +107,12 @@ TEST(Session, ReopenedSessionComputesTheIdenticalResult) {
     original.config.tokenizer.mode = TokenizerMode::Word;
     std::vector<std::string> warnings;
     const Session back = parseSession(serializeSession(original), warnings);
-    const Result a = compute(original.config);
-    const Result b = compute(back.config);
-    ASSERT_EQ(a.heads.size(), b.heads.size());
-    for (std::size_t h = 0; h < a.heads.size(); ++h)
-        EXPECT_EIGEN_NEAR(a.heads[h].weights, b.heads[h].weights, 0.0);
-    EXPECT_EIGEN_NEAR(a.output, b.output, 0.0);
+    const ModelOutput a = runBuiltin(original.config);
+    const ModelOutput b = runBuiltin(back.config);
+    ASSERT_EQ(a.trace->heads.size(), b.trace->heads.size());
+    for (std::size_t h = 0; h < a.trace->heads.size(); ++h)
+        EXPECT_EIGEN_NEAR(a.maps.weights[h], b.maps.weights[h], 0.0);
+    EXPECT_EIGEN_NEAR(a.trace->output, b.trace->output, 0.0);
 }
 
 TEST(Session, ManualMatricesAndCustomMaskRoundTrip) {
@@ -142,10 +142,10 @@ TEST(Session, ManualMatricesAndCustomMaskRoundTrip) {
     EXPECT_EIGEN_NEAR(*back.config.manual.wo, *s.config.manual.wo, 0.0);
     EXPECT_EQ(back.config.mask.kind, MaskKind::Custom);
     EXPECT_EQ(back.config.mask.blocked, s.config.mask.blocked);
-    const Result a = compute(s.config);
-    const Result b = compute(back.config);
-    EXPECT_EIGEN_NEAR(a.heads[1].weights, b.heads[1].weights, 0.0);
-    EXPECT_EQ(b.heads[0].weights(0, 2), 0.0f);
+    const ModelOutput a = runBuiltin(s.config);
+    const ModelOutput b = runBuiltin(back.config);
+    EXPECT_EIGEN_NEAR(a.maps.weights[1], b.maps.weights[1], 0.0);
+    EXPECT_EQ(b.maps.weights[0](0, 2), 0.0f);
 }
 
 TEST(Session, NewerVersionIsRefusedWithAHint) {

@@ -1,13 +1,14 @@
-// The stages of the step-by-step view: each equals the Result's intermediate matrix (or, for the
+// The stages of the step-by-step view: each equals the run's traced matrix (or, for the
 // two recomputed ones, a loop over its inputs), the list follows the scoring function, and
 // traceSources names the rows and columns a selected cell came from.
 
+#include "core/base/random.h"
 #include "core/model/builtin_model.h"
 #include "core/teaching/presets.h"
-#include "core/base/random.h"
 #include "core/teaching/steps.h"
 
 #include "eigen_testing.h"
+#include "model_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,8 @@
 #include <string>
 
 using namespace attnlab::core;
+using attnlab::testing::headOf;
+using attnlab::testing::HeadView;
 
 namespace {
 
@@ -56,12 +59,13 @@ TEST(StepStages, EqualTheResultForEveryScoringFunction) {
         config.projection = ProjectionInit::Random;
         config.temperature = 0.7f;
         config.mask.kind = MaskKind::Causal;
-        const Result r = compute(config);
+        const ModelOutput r = runBuiltin(config);
         for (int head = 0; head < 2; ++head) {
             SCOPED_TRACE(std::string(toString(scoring)) + " head " + std::to_string(head));
             const std::vector<Stage> stages = stepStages(r, head);
-            const HeadResult& h = r.heads[static_cast<std::size_t>(head)];
-            EXPECT_EIGEN_NEAR(find(stages, StageKind::QueryInputs)->values, r.queryInputs, 0);
+            const HeadView h = headOf(r, head);
+            EXPECT_EIGEN_NEAR(find(stages, StageKind::QueryInputs)->values, r.trace->queryInputs,
+                              0);
             EXPECT_EQ(find(stages, StageKind::KeyInputs), nullptr);
             EXPECT_EIGEN_NEAR(find(stages, StageKind::Wq)->values, h.wq, 0);
             EXPECT_EIGEN_NEAR(find(stages, StageKind::Wk)->values, h.wk, 0);
@@ -79,7 +83,7 @@ TEST(StepStages, EqualTheResultForEveryScoringFunction) {
             for (int i = 0; i < 5; ++i)
                 for (int j = 0; j < 5; ++j) {
                     EXPECT_NEAR(logits(i, j), h.scores(i, j) / 0.7, 1e-5);
-                    if (r.allowed(i, j)) {
+                    if (r.maps.allowed(i, j)) {
                         EXPECT_EQ(logits(i, j), h.logits(i, j));
                     } else {
                         EXPECT_TRUE(std::isinf(h.logits(i, j)));
@@ -94,7 +98,7 @@ TEST(StepStages, EqualTheResultForEveryScoringFunction) {
                 for (int i = 0; i < 5; ++i)
                     for (int j = 0; j < 5; ++j) {
                         double dot = 0;
-                        for (int c = 0; c < r.dK; ++c)
+                        for (int c = 0; c < r.trace->dK; ++c)
                             dot += static_cast<double>(h.q(i, c)) * h.k(j, c);
                         EXPECT_NEAR(dots->values(i, j), dot, 1e-5);
                     }
@@ -124,26 +128,27 @@ TEST(StepStages, AlibiBiasIsInTheLogitsAndCrossHasKeyInputs) {
     Config config = manualConfig(4, 4, 8);
     config.positional = PositionalEncoding::Alibi;
     config.heads = 2;
-    const Result r = compute(config);
+    const ModelOutput r = runBuiltin(config);
     const std::vector<Stage> stages = stepStages(r, 1);
     const Matrix& logits = find(stages, StageKind::Logits)->values;
-    EXPECT_EIGEN_NEAR(logits, r.heads[1].logits, 0) << "no mask: the logits are unchanged";
-    EXPECT_GT(std::abs(logits(0, 3) - r.heads[1].scores(0, 3)), 1e-3) << "the bias is in";
+    EXPECT_EIGEN_NEAR(logits, maskedLogits(r.trace->heads[1].logits, r.maps.allowed), 0)
+        << "no mask: the logits are unchanged";
+    EXPECT_GT(std::abs(logits(0, 3) - r.trace->heads[1].scores(0, 3)), 1e-3) << "the bias is in";
 
     Config cross = manualConfig(3, 4, 2);
     cross.source = "s0 s1 s2 s3";
     cross.manualKeyEmbeddings = Random(5).normalMatrix(4, 4, 1.0);
-    const Result rc = compute(cross);
+    const ModelOutput rc = runBuiltin(cross);
     const std::vector<Stage> crossStages = stepStages(rc, 0);
     const Stage* keyInputs = find(crossStages, StageKind::KeyInputs);
     ASSERT_NE(keyInputs, nullptr);
-    EXPECT_EIGEN_NEAR(keyInputs->values, rc.keyInputs, 0);
+    EXPECT_EIGEN_NEAR(keyInputs->values, rc.trace->keyInputs, 0);
     EXPECT_EQ(find(crossStages, StageKind::Weights)->values.cols(), 4);
     EXPECT_THROW(stepStages(rc, 1), InputError);
 }
 
 TEST(StepStages, TheCatSatFollowsTheTutorial) {
-    const Result r = compute(presetConfig(Preset::TheCatSat));
+    const ModelOutput r = runBuiltin(presetConfig(Preset::TheCatSat));
     const std::vector<Stage> stages = stepStages(r, 0);
     // Q Kᵀ before ÷√4: row "The" is 0.75, 2.5, 2.
     const Stage* dots = find(stages, StageKind::DotProducts);
@@ -156,7 +161,7 @@ TEST(StepStages, TheCatSatFollowsTheTutorial) {
 
 TEST(TraceSources, WeightCellComesFromItsQueryRowAndKeyRow) {
     Config config = manualConfig(4, 4, 1);
-    const Result r = compute(config);
+    const ModelOutput r = runBuiltin(config);
     const std::vector<Stage> stages = stepStages(r, 0);
     const int weights = indexOf(stages, StageKind::Weights);
     const std::vector<StageHighlight> h = traceSources(stages, weights, 2, 1, false);
@@ -181,7 +186,7 @@ TEST(TraceSources, ContextCellUsesItsWeightRowAndValueColumn) {
     Config config = manualConfig(3, 4, 1);
     config.source = "s0 s1 s2 s3 s4";
     config.manualKeyEmbeddings = Random(4).normalMatrix(5, 4, 1.0);
-    const Result r = compute(config);
+    const ModelOutput r = runBuiltin(config);
     const std::vector<Stage> stages = stepStages(r, 0);
     const int context = indexOf(stages, StageKind::Context);
     const std::vector<StageHighlight> h = traceSources(stages, context, 1, 3, true);

@@ -1,6 +1,7 @@
 // Fuzzes the import of attention from a model: core::parseNpy on the bytes, then, when they
-// parse, importAttention with token lists that fit or not, and importedResult for each layer.
-// Everything must either work or throw InputError; an imported layer must have finite weights.
+// parse, importAttention with token lists that fit or not, and the maps of every layer (through
+// the imported model). Everything must either work or throw InputError; the maps must be
+// complete and every number the views show finite.
 
 #include "fuzz_common.h"
 
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -41,14 +43,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const InputError&) {
         return 0;
     }
-    for (int layer = 0; layer < imported.layers && layer < 4; ++layer) {
-        const Result result = importedResult(imported, layer);
-        FUZZ_CHECK(result.weightsOnly);
-        FUZZ_CHECK(static_cast<int>(result.heads.size()) == imported.heads);
-        FUZZ_CHECK(result.meanWeights.allFinite());
-        FUZZ_CHECK(result.maxWeights.allFinite());
-        for (const auto& head : result.heads)
-            FUZZ_CHECK(head.entropy.allFinite()); // every number the views show is finite
+    const int heads = imported.heads;
+    const int layers = imported.layers;
+    const ImportedModel model(std::make_shared<const ImportedAttention>(std::move(imported)),
+                              "fuzz.npy");
+    const ModelOutput output = model.run(Config{});
+    const AttentionMaps& maps = output.maps;
+    FUZZ_CHECK(!output.capabilities.hasTrace && !output.trace);
+    FUZZ_CHECK(maps.layers == layers && maps.heads == heads);
+    const auto count = static_cast<std::size_t>(maps.layers) * static_cast<std::size_t>(maps.heads);
+    FUZZ_CHECK(maps.weights.size() == count);
+    FUZZ_CHECK(maps.entropy.size() == count && maps.argmax.size() == count);
+    FUZZ_CHECK(maps.mean.size() == static_cast<std::size_t>(maps.layers));
+    FUZZ_CHECK(maps.max.size() == static_cast<std::size_t>(maps.layers));
+    for (int layer = 0; layer < maps.layers && layer < 4; ++layer) {
+        FUZZ_CHECK(maps.mean[static_cast<std::size_t>(layer)].allFinite());
+        FUZZ_CHECK(maps.max[static_cast<std::size_t>(layer)].allFinite());
+        for (int head = 0; head < maps.heads; ++head)
+            FUZZ_CHECK(maps.entropy[maps.index(layer, head)].allFinite());
     }
     return 0;
 }
