@@ -179,7 +179,7 @@ void BM_Keystroke(benchmark::State& state) {
     workspace.settle();
     edit->setFocus();
     edit->end(false);
-    if (static_cast<int>(window.currentResult()->queryTokens.size()) != n) {
+    if (static_cast<int>(window.currentResult()->maps.queryTokens.size()) != n) {
         state.SkipWithError("the sentence does not have the intended number of tokens");
         return;
     }
@@ -259,7 +259,7 @@ void BM_LongInput(benchmark::State& state) {
             waitForPixels(window, counter, window.controller()->generation(), 120000);
         const double elapsed = msSince(start);
         ticker.stop();
-        if (!shown || static_cast<int>(window.currentResult()->queryTokens.size()) != n) {
+        if (!shown || static_cast<int>(window.currentResult()->maps.queryTokens.size()) != n) {
             state.SkipWithError("the long input was not shown within 120 s");
             return;
         }
@@ -341,7 +341,7 @@ void BM_Export(benchmark::State& state, const char* extension) {
     attnlab::core::Config config;
     config.sentence = MainWindow::defaultSentence().toStdString();
     config.heads = 8;
-    const attnlab::core::Result result = attnlab::core::compute(config);
+    const attnlab::core::ModelOutput result = attnlab::core::runBuiltin(config);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("grid.") + QLatin1String(extension));
     std::vector<double> samples;
