@@ -249,6 +249,10 @@ void parseSettings(const json::Value& object, const std::string& where, SettingG
                       if (setting && setting->group == group) {
                           named(here, [&] {
                               setting->set(values, settingTextAt(*setting, value, here));
+                              // The model's settings are checked together (validateSettings);
+                              // a view setting stands alone.
+                              if (group == SettingGroup::View)
+                                  checkSetting(*setting, values);
                               return 0;
                           });
                           return true;

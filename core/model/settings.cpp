@@ -520,6 +520,9 @@ void checkSettings(const SettingsValues& values) {
         checkSetting(setting, values);
     }
     const Config& config = values.config;
+    if (config.mask.kind == MaskKind::Window && config.mask.window < 0)
+        throw InputError(message("the window width must be 0 or more, not %1", config.mask.window),
+                         "mask");
     if (config.mask.kind == MaskKind::Padding && config.mask.padLength > config.tokenizer.maxTokens)
         throw InputError(message("the padding length %1 is above the token limit %2",
                                  config.mask.padLength, config.tokenizer.maxTokens),

@@ -611,7 +611,7 @@ TEST_F(BadInput, AbsurdSettings) {
              c.mask.kind = MaskKind::Padding;
              c.mask.padLength = 2;
          },
-         "padding length 2 is shorter than the sentence", ""},
+         "padding length 2 is shorter than the sentence", "mask"},
         {"padding of 10^9",
          [](Config& c) {
              c.mask.kind = MaskKind::Padding;

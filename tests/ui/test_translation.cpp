@@ -168,7 +168,7 @@ constexpr const char* kKeptWords =
     "softmax sparsemax relu norm sigmoid hardmax tanh cos ln exp max argmax Var KL RoPE ALiBi "
     "ICU GloVe word2vec fastText PNG SVG PDF JSON CSV NumPy npy txt vec bin attnlab dpi Viridis "
     "Cividis Magma Bahdanau Luong Transformer Qt QCustomPlot Eigen GNU GPL Attention Lab Ctrl "
-    "PAD logit logits score "
+    "PAD logit logits score MASK CLS SEP GPT BERT Llama Qwen Mistral safetensors config "
     // A language is named in its own language, and the Language menu in both, so that someone
     // who cannot read the current interface finds it.
     "English Language";
