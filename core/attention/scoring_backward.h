@@ -1,0 +1,28 @@
+#pragma once
+// Gradients of the score functions (attention-math.md, "Scores" and "Training"): given
+// ∂loss/∂S, the gradients with respect to the queries, the keys and the function's trainable
+// parameters.
+
+#include "core/attention/options.h"
+#include "core/attention/scoring.h"
+#include "core/base/types.h"
+
+namespace attnlab::core {
+
+/// ∂loss/∂q, ∂loss/∂k and ∂loss/∂(parameters) of one head's scores.
+struct ScoringGradients {
+    Matrix dq; ///< n_q × d_k
+    Matrix dk; ///< n_k × d_k
+    /// The fields the function has: general wa (d_k × d_k); additive w1, w2 (d_a × d_k) and v
+    /// (d_a); the others none. scale is not trained and is left 0.
+    ScoringParams dparams;
+};
+
+/// Backward pass of computeScores(scoring, q, k, params) for the upstream gradient dScores
+/// (n_q × n_k). Cosine gives zero gradient to a zero query or key row (its scores are the
+/// constant 0). The forward is recomputed where the gradient needs it (additive, cosine).
+ScoringGradients scoringBackward(ScoringFunction scoring, const Eigen::Ref<const Matrix>& q,
+                                 const Eigen::Ref<const Matrix>& k, const ScoringParams& params,
+                                 const Eigen::Ref<const Matrix>& dScores);
+
+} // namespace attnlab::core
