@@ -16,7 +16,7 @@ constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
 // Below this many multiply-adds per block the threads cost more than they save. Going parallel
 // never changes a number: each (example, head) pair writes only its own cells, and parameter
 // gradients are added up afterwards in pair order.
-constexpr double kParallelWork = 2.0e5;
+constexpr double kParallelWork = 2.0e6;
 
 bool parallelWorth(const AttentionLayout& layout, int heads, int dK) {
     const double work = static_cast<double>(layout.batch) * heads * layout.queryLength *

@@ -112,7 +112,7 @@ void validate(const ModelConfig& config) {
     checkRange("the temperature", static_cast<double>(config.temperature), 0.01, 100.0);
     checkRange("the cosine scale", static_cast<double>(config.cosineScale), 0.1, 100.0);
     if (!hasGradient(config.normalizer))
-        throw InputError(noGradientReason(config.normalizer));
+        throw CannotTrain(noGradientReason(config.normalizer));
     if (config.positional == ModelPositional::Rope && config.dK() < 2)
         throw InputError("rope rotates pairs of query and key entries, so d_k = d_model / heads "
                          "must be at least 2");

@@ -11,6 +11,13 @@
 
 namespace attnlab::core::training {
 
+/// A setting that is valid but cannot be trained (the hardmax normaliser, which has no
+/// gradient); the message says why. The command line exits 1 for it, 2 for other InputErrors.
+class CannotTrain : public InputError {
+public:
+    using InputError::InputError;
+};
+
 /// Decoder-only with a causal mask, or an encoder (no mask) and a decoder with cross-attention.
 enum class Architecture { DecoderOnly, EncoderDecoder };
 /// Position-wise feed-forward block after each attention block, or none (attention-only).
@@ -55,8 +62,8 @@ struct ModelConfig {
     bool encoderDecoder() const { return architecture == Architecture::EncoderDecoder; }
 };
 
-/// Throws InputError naming the first setting out of range (also for hardmax, with the reason
-/// it cannot be trained).
+/// Throws InputError naming the first setting out of range, CannotTrain for hardmax (with the
+/// reason it has no gradient).
 void validate(const ModelConfig& config);
 
 } // namespace attnlab::core::training

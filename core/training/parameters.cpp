@@ -34,9 +34,19 @@ AttentionParams attention(const ModelConfig& config, std::uint64_t seed,
     a.wv = normal(seed, prefix + ".wv", d, width, scale);
     a.wo = normal(seed, prefix + ".wo", width, d, 1.0 / std::sqrt(static_cast<double>(width)));
     const std::uint64_t scoringSeed = deriveSeed(seed, prefix + ".scoring");
-    for (int h = 0; h < config.heads; ++h)
-        a.scoring.push_back(makeScoringParams(config.scoring, config.dK(), config.dA(), true,
-                                              config.cosineScale, scoringSeed, h));
+    for (int h = 0; h < config.heads; ++h) {
+        ScoringParams s = makeScoringParams(config.scoring, config.dK(), config.dA(), true,
+                                            config.cosineScale, scoringSeed, h);
+        // makeScoringParams scales for showing the formulas on unit-variance embeddings; a
+        // trained model starts its scores at about the spread of scaled-dot instead, so that
+        // softmax is not saturated (and its gradient not vanishing) at step 0: W_a one more
+        // 1/√d_k (q W_a kᵀ sums d_k² terms), v by 1/√d_a (vᵀ tanh(·) sums d_a terms).
+        if (s.wa.size() > 0)
+            s.wa /= std::sqrt(static_cast<float>(config.dK()));
+        if (s.v.size() > 0)
+            s.v /= std::sqrt(static_cast<float>(config.dA()));
+        a.scoring.push_back(std::move(s));
+    }
     return a;
 }
 

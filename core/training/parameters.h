@@ -57,9 +57,10 @@ struct TransformerParams {
 
 /// Seeded initial values: embeddings and learned positions N(0, 1); W_q, W_k, W_v, W_o and the
 /// unembedding N(0, 1/d_model); FFN W_1 N(0, 1/d_model), W_2 N(0, 1/hidden); scoring
-/// parameters as makeScoringParams (random); biases 0, LayerNorm γ 1, β 0. Each tensor draws
-/// from its own stream deriveSeed(seed, its name), so adding a layer leaves the others as they
-/// were.
+/// parameters as makeScoringParams (random) with general's W_a divided by √d_k and additive's
+/// v by √d_a, so every scoring function starts unsaturated; biases 0, LayerNorm γ 1, β 0. Each
+/// tensor draws from its own stream deriveSeed(seed, its name), so adding a layer leaves the others
+/// as they were.
 TransformerParams initialParameters(const ModelConfig& config, std::uint64_t seed);
 
 /// The same shapes, all zero (a gradient accumulator).
