@@ -125,12 +125,19 @@ Example Trainer::nextTrainingExample() {
 }
 
 StepRecord Trainer::trainStep() {
-    const ThreadScope threads(m_threads);
+    return trainOn(nextBatch());
+}
+
+LaidOutBatch Trainer::nextBatch() {
     std::vector<Example> examples;
     examples.reserve(static_cast<std::size_t>(m_settings.batch));
     for (int i = 0; i < m_settings.batch; ++i)
         examples.push_back(nextTrainingExample());
-    const LaidOutBatch laid = layOut(examples, m_architecture);
+    return layOut(examples, m_architecture);
+}
+
+StepRecord Trainer::trainOn(const LaidOutBatch& laid) {
+    const ThreadScope threads(m_threads);
     for (ParameterView& view : parameterViews(m_grads))
         std::fill(view.data, view.data + view.size, 0.0f);
     const LossStats stats = lossAndGradients(m_config, m_params, laid.batch, m_grads);

@@ -60,8 +60,13 @@ public:
     const TransformerParams& parameters() const { return m_params; }
     int step() const { return m_optimizer->steps(); }
 
-    /// One optimiser step on the next batch of the training stream.
+    /// One optimiser step on the next batch of the training stream: trainOn(nextBatch()).
     StepRecord trainStep();
+
+    /// The next batch of the training stream (held-out examples replaced), advancing it.
+    LaidOutBatch nextBatch();
+    /// One optimiser step on `batch` (evaluating when the step is a multiple of evalEvery).
+    StepRecord trainOn(const LaidOutBatch& batch);
 
     /// `steps` steps; every settings().evalEvery steps (and after the last) an evaluation and a
     /// snapshot. `progress(done, steps)` is called before each step and after the last; when it
