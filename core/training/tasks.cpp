@@ -181,9 +181,13 @@ public:
     int maxTargetLength() const override { return 2 * m_config.length; }
 
     Example sample(Random& rng, bool) const override {
-        // Tokens of the random part are distinct when the vocabulary allows it, so that each
-        // repeated token has exactly one earlier occurrence to look up.
-        const int n = m_config.length;
+        // The random part has a random length from ⌈L/2⌉ to L, so the distance to the earlier
+        // occurrence differs between examples and only a content-based (induction) lookup
+        // solves the task, not a fixed positional offset. Its tokens are distinct when the
+        // vocabulary allows, so that each repeated token has one earlier occurrence.
+        const int longest = m_config.length;
+        const int shortest = (longest + 1) / 2;
+        const int n = shortest + uniformInt(rng, longest - shortest + 1);
         const bool distinct = static_cast<int>(m_tokens.size()) >= n;
         std::vector<int> pool = m_tokens;
         std::vector<int> part;

@@ -19,7 +19,8 @@ enum class TaskKind {
     Sort,        ///< output the source's tokens in ascending order
     Shift,       ///< output the source rotated left by k
     Brackets,    ///< for each bracket of a balanced string, the position of its partner
-    Induction,   ///< a random sequence repeated: predict each repeated token (… A B … A → B)
+    Induction,   ///< a random sequence (of varying length) repeated: predict each repeated
+                 ///< token (… A B … A → B)
     Recall,      ///< key–value pairs then a key: output its value (associative recall)
     Translation, ///< toy English → Chinese sentences with word reordering, from the lexicon
     Language,    ///< next character of a public-domain text (Tang poems or Shakespeare)
@@ -38,8 +39,9 @@ const std::vector<TaskKind>& allTaskKinds();
 /// in trainSettingsTable().
 struct TaskConfig {
     TaskKind kind = TaskKind::Reverse; ///< default reverse
-    /// Tokens per example: copy, reverse, sort, shift, brackets (even), induction (the random
-    /// part, repeated once), recall (pairs), language (characters); 2 … 64, default 8;
+    /// Tokens per example: copy, reverse, sort, shift, brackets (even), induction (the longest
+    /// random part, ⌈L/2⌉ … L, repeated once), recall (pairs), language (characters); 2 … 64,
+    /// default 8;
     /// translation ignores it (its sentences have 3 … 10 words).
     int length = 8;
     /// Distinct content tokens ("0" … "V−1") of copy, reverse, sort, shift, induction and

@@ -91,21 +91,25 @@ TEST(TrainingTasks, BracketPartnersMatch) {
 
 TEST(TrainingTasks, InductionRepeatsDistinctTokens) {
     const auto t = task(TaskKind::Induction, 6, 10);
-    for (const Example& e : draw(*t, 30, 5)) {
-        ASSERT_EQ(e.target.size(), 12u);
+    std::set<std::size_t> lengths;
+    for (const Example& e : draw(*t, 60, 5)) {
+        const std::size_t n = e.target.size() / 2;
+        lengths.insert(n);
+        ASSERT_GE(n, 3u);
+        ASSERT_LE(n, 6u);
         EXPECT_TRUE(e.source.empty());
-        EXPECT_EQ(e.scoredFrom, 7);
-        const std::set<int> distinct(e.target.begin(), e.target.begin() + 6);
-        EXPECT_EQ(distinct.size(), 6u);
-        for (int i = 1; i < 6; ++i) {
-            const auto& keys = e.ideal[static_cast<std::size_t>(6 + i)];
+        EXPECT_EQ(e.scoredFrom, static_cast<int>(n) + 1);
+        const std::set<int> distinct(e.target.begin(), e.target.begin() + n);
+        EXPECT_EQ(distinct.size(), n);
+        for (std::size_t i = 1; i < n; ++i) {
+            const auto& keys = e.ideal[n + i];
             ASSERT_EQ(keys.size(), 1u);
             EXPECT_FALSE(keys[0].source);
             // The ideal key holds the token being predicted.
-            EXPECT_EQ(e.target[static_cast<std::size_t>(keys[0].index)],
-                      e.target[static_cast<std::size_t>(6 + i)]);
+            EXPECT_EQ(e.target[static_cast<std::size_t>(keys[0].index)], e.target[n + i]);
         }
     }
+    EXPECT_EQ(lengths.size(), 4u) << "the repeated part's length varies from 3 to 6";
 }
 
 TEST(TrainingTasks, RecallAnswersTheAskedKey) {
