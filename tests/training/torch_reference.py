@@ -5,7 +5,11 @@ them. The model is written here from docs/attention-math.md ("Scores", "Normalis
 "Positional encodings", "Training"), not translated from the C++ code.
 
 Usage: torch_reference.py DIR   (DIR holds one folder per configuration)
-Without PyTorch it writes torch_skipped.txt in each folder, so the C++ test skips visibly."""
+Without PyTorch it writes torch_skipped.txt in each folder, so the C++ test skips visibly.
+
+Speed mode (tests/benchmarks/bench_training.cpp): torch_reference.py --time SECONDS
+[--threads N] FOLDER trains FOLDER's model in float32, cycling through its batches, and prints
+{"steps_per_second": …, "threads": …} as JSON after SECONDS of steps (after a warm-up)."""
 
 import json
 import math
@@ -14,7 +18,7 @@ import struct
 import sys
 
 
-def read_safetensors(path, torch):
+def read_safetensors(path, torch, dtype=None):
     with open(path, "rb") as f:
         data = f.read()
     (length,) = struct.unpack("<Q", data[:8])
@@ -27,7 +31,7 @@ def read_safetensors(path, torch):
         assert entry["dtype"] == "F32", name
         begin, end = entry["data_offsets"]
         values = torch.frombuffer(bytearray(body[begin:end]), dtype=torch.float32)
-        tensors[name] = values.reshape(entry["shape"]).to(torch.float64)
+        tensors[name] = values.reshape(entry["shape"]).to(dtype or torch.float64)
     return tensors
 
 
@@ -186,13 +190,13 @@ class Model:
         t = self.torch
         self.maps = []
         b, n = batch["batch"], batch["decoder_length"]
-        tokens = t.tensor(batch["decoder_tokens"]).reshape(b, n)
-        targets = t.tensor(batch["targets"]).reshape(b * n)
+        tokens = t.as_tensor(batch["decoder_tokens"]).reshape(b, n)
+        targets = t.as_tensor(batch["targets"]).reshape(b * n)
         memory = cross = None
         if self.encoder_decoder:
             ne = batch["encoder_length"]
-            source = t.tensor(batch["encoder_tokens"]).reshape(b, ne)
-            lengths = t.tensor(batch["encoder_lengths"])
+            source = t.as_tensor(batch["encoder_tokens"]).reshape(b, ne)
+            lengths = t.as_tensor(batch["encoder_lengths"])
             real = t.arange(ne)[None, :] < lengths[:, None]  # b, ne
             enc_allowed = self.window(ne, ne)[None] & real[:, None, :]
             e = self.embed(source)
@@ -209,14 +213,19 @@ class Model:
         return t.nn.functional.cross_entropy(logits.reshape(b * n, -1), targets, ignore_index=-1)
 
 
-def run(torch, folder):
+def run(torch, folder, seconds=None):
     with open(os.path.join(folder, "config.json")) as f:
         config = json.load(f)
     with open(os.path.join(folder, "batches.json")) as f:
         batches = json.load(f)
     with open(os.path.join(folder, "decay.json")) as f:
         decay = set(json.load(f))
-    weights = read_safetensors(os.path.join(folder, "model.safetensors"), torch)
+    for batch in batches:  # token lists to tensors once, outside any timing
+        for key in ("decoder_tokens", "targets", "encoder_tokens", "encoder_lengths"):
+            batch[key] = torch.tensor(batch[key], dtype=torch.long)
+    dtype = torch.float32 if seconds is not None else torch.float64
+    torch.set_default_dtype(dtype)
+    weights = read_safetensors(os.path.join(folder, "model.safetensors"), torch, dtype)
     for w in weights.values():
         w.requires_grad_(True)
     model = Model(torch, config, weights)
@@ -228,6 +237,28 @@ def run(torch, folder):
     optimizer = torch.optim.AdamW(groups, lr=s["lr"], betas=(s["beta1"], s["beta2"]),
                                   eps=s["epsilon"])
     losses = []
+    if seconds is not None:
+        # Speed: whole steps (forward, backward, clipping, update), warm-up first.
+        import time
+
+        def one(step, batch):
+            optimizer.zero_grad()
+            loss = model.loss(batch)
+            loss.backward()
+            if s["clip"] > 0:
+                torch.nn.utils.clip_grad_norm_(list(weights.values()), s["clip"])
+            optimizer.step()
+
+        for step in range(5):
+            one(step, batches[step % len(batches)])
+        done = 0
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            one(done, batches[done % len(batches)])
+            done += 1
+        elapsed = time.perf_counter() - start
+        return {"steps_per_second": done / elapsed, "threads": torch.get_num_threads(),
+                "steps": done}
     for step, batch in enumerate(batches, start=1):
         lr = s["lr"] * (step / s["warmup"] if s["warmup"] > 0 and step < s["warmup"] else 1.0)
         for group in optimizer.param_groups:
@@ -244,6 +275,19 @@ def run(torch, folder):
 
 
 def main():
+    if sys.argv[1] == "--time":
+        seconds = float(sys.argv[2])
+        rest = sys.argv[3:]
+        try:
+            import torch
+        except ImportError as error:
+            print(json.dumps({"error": f"{sys.executable} cannot import torch ({error})"}))
+            return 0
+        if rest[0] == "--threads":
+            torch.set_num_threads(int(rest[1]))
+            rest = rest[2:]
+        print(json.dumps(run(torch, rest[0], seconds)))
+        return 0
     root = sys.argv[1]
     folders = sorted(os.path.join(root, d) for d in os.listdir(root)
                      if os.path.isdir(os.path.join(root, d)))
