@@ -290,11 +290,12 @@ nlohmann::json inductionRuns() {
 } // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
+    // Read before Initialize, which removes the flags it knows from argv.
     std::string out;
     for (int i = 1; i < argc; ++i)
         if (std::string(argv[i]).rfind("--benchmark_out=", 0) == 0)
             out = std::string(argv[i]).substr(16);
+    benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
 
