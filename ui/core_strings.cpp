@@ -88,6 +88,7 @@ const std::vector<const char*>& coreStrings() {
         QT_TRANSLATE_NOOP("core", "the embeddings decide d_model: their vectors' width"),
         QT_TRANSLATE_NOOP("core", "only the additive scoring function has a hidden width"),
         QT_TRANSLATE_NOOP("core", "only the cosine scoring function has a scale"),
+        QT_TRANSLATE_NOOP("core", "the window width must be 0 or more, not %1"),
         QT_TRANSLATE_NOOP("core", "the padding length %1 is above the token limit %2"),
         QT_TRANSLATE_NOOP("core", "the causal mask applies to self-attention only; remove the source sentence or choose another mask"),
         QT_TRANSLATE_NOOP("core", "the sentence"),

@@ -106,7 +106,6 @@ void sparsemaxInto(const Eigen::Ref<const RowVector>& z, Eigen::Ref<RowVector> o
             out(j) = static_cast<float>(static_cast<double>(z(j)) - top64 - tau);
 }
 
-
 void softmaxEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
                      std::vector<float>&, bool&) {
     softmaxRow(logits, out);
@@ -128,28 +127,116 @@ void hardmaxEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVe
     hardmaxRow(logits, out);
 }
 
+// --- backward passes (docs/attention-math.md#gradients): ∂loss/∂L of one row from its logits,
+// weights and ∂loss/∂A. Masked cells get 0.
+
+// Σ_j a_j g_j of one row, summed in double so that long rows keep their digits.
+float weightedSum(const Eigen::Ref<const RowVector>& a, const Eigen::Ref<const RowVector>& g) {
+    double sum = 0.0;
+    for (Eigen::Index j = 0; j < a.size(); ++j)
+        sum += static_cast<double>(a(j)) * static_cast<double>(g(j));
+    return static_cast<float>(sum);
+}
+
+void softmaxBackwardRow(const Eigen::Ref<const RowVector>&, const Eigen::Ref<const RowVector>& a,
+                        const Eigen::Ref<const RowVector>& g, Eigen::Ref<RowVector> out) {
+    // ∂a_k/∂ℓ_j = a_k (δ_kj − a_j). Masked cells have a = 0 and so get 0.
+    const float mean = weightedSum(a, g);
+    out.array() = a.array() * (g.array() - mean);
+}
+
+void sparsemaxBackwardRow(const Eigen::Ref<const RowVector>&, const Eigen::Ref<const RowVector>& a,
+                          const Eigen::Ref<const RowVector>& g, Eigen::Ref<RowVector> out) {
+    // ∂a/∂ℓ = diag(𝟙_S) − 𝟙_S 𝟙_Sᵀ / |S| on the support S = {j : a_j > 0}.
+    double sum = 0.0;
+    int count = 0;
+    for (Eigen::Index j = 0; j < a.size(); ++j)
+        if (a(j) > 0.0f) {
+            sum += g(j);
+            ++count;
+        }
+    if (count == 0) {
+        out.setZero();
+        return;
+    }
+    const float mean = static_cast<float>(sum / count);
+    for (Eigen::Index j = 0; j < a.size(); ++j)
+        out(j) = a(j) > 0.0f ? g(j) - mean : 0.0f;
+}
+
+void reluBackwardRow(const Eigen::Ref<const RowVector>& logits,
+                     const Eigen::Ref<const RowVector>& a, const Eigen::Ref<const RowVector>& g,
+                     Eigen::Ref<RowVector> out) {
+    // a = r / Σr with r = max(ℓ, 0): for ℓ_j > 0, ∂a_k/∂ℓ_j = (δ_kj − a_k) / Σr. At ℓ_j ≤ 0 the
+    // (sub)gradient taken is 0, as for max(ℓ, 0) itself.
+    double total = 0.0;
+    for (Eigen::Index j = 0; j < logits.size(); ++j)
+        if (logits(j) > 0.0f)
+            total += logits(j);
+    if (!(total > 0.0)) {
+        out.setZero();
+        return;
+    }
+    const float mean = weightedSum(a, g);
+    const float inverse = static_cast<float>(1.0 / total);
+    for (Eigen::Index j = 0; j < logits.size(); ++j)
+        out(j) = logits(j) > 0.0f ? (g(j) - mean) * inverse : 0.0f;
+}
+
+void sigmoidBackwardRow(const Eigen::Ref<const RowVector>& logits,
+                        const Eigen::Ref<const RowVector>& a, const Eigen::Ref<const RowVector>& g,
+                        Eigen::Ref<RowVector> out) {
+    for (Eigen::Index j = 0; j < logits.size(); ++j)
+        out(j) = logits(j) == -std::numeric_limits<float>::infinity() ? 0.0f
+                                                                      : g(j) * a(j) * (1.0f - a(j));
+}
+
 std::vector<NormalizerEntry> makeRegistry() {
     return {
-        {Normalizer::Softmax, "softmax", translatable("Softmax"),
+        {Normalizer::Softmax,
+         "softmax",
+         translatable("Softmax"),
          translatable("exp(L) / Σ exp(L): every visible key gets a positive weight."),
-         translatable("softmax"), true, {}, softmaxEntryRow},
-        {Normalizer::Sparsemax, "sparsemax", translatable("Sparsemax"),
+         translatable("softmax"),
+         true,
+         {},
+         softmaxEntryRow,
+         softmaxBackwardRow},
+        {Normalizer::Sparsemax,
+         "sparsemax",
+         translatable("Sparsemax"),
          translatable("Projects the row onto the simplex, so weak keys get exactly 0."),
-         translatable("sparsemax"), true, {}, sparsemaxEntryRow},
-        {Normalizer::Relu, "relu", translatable("ReLU, normalised"),
+         translatable("sparsemax"),
+         true,
+         {},
+         sparsemaxEntryRow,
+         sparsemaxBackwardRow},
+        {Normalizer::Relu,
+         "relu",
+         translatable("ReLU, normalised"),
          translatable("max(L, 0) divided by its row sum; a row without a positive logit is all "
                       "zero."),
-         translatable("relu-norm"), true, {}, reluEntryRow},
-        {Normalizer::Sigmoid, "sigmoid", translatable("Sigmoid (rows need not sum to 1)"),
+         translatable("relu-norm"),
+         true,
+         {},
+         reluEntryRow,
+         reluBackwardRow},
+        {Normalizer::Sigmoid,
+         "sigmoid",
+         translatable("Sigmoid (rows need not sum to 1)"),
          translatable("σ(L) for each cell on its own, without normalising the row."),
-         translatable("sigmoid"), false, {}, sigmoidEntryRow},
+         translatable("sigmoid"),
+         false,
+         {},
+         sigmoidEntryRow,
+         sigmoidBackwardRow},
         {Normalizer::Hardmax, "hardmax", translatable("Hardmax (one-hot)"),
          translatable("All weight on the largest logit (hard attention); ties share it."),
          translatable("hardmax"), true,
          translatable("hardmax has no gradient: moving a logit a little never changes which key "
                       "is largest, so the weights do not change and nothing can be learned "
                       "through them"),
-         hardmaxEntryRow},
+         hardmaxEntryRow, nullptr},
     };
 }
 

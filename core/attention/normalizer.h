@@ -25,9 +25,12 @@ struct NormalizerEntry {
     /// `scratch` may be used freely; `flagged` is set for a row without a defined distribution.
     void (*row)(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
                 std::vector<float>& scratch, bool& flagged);
-    /// ∂loss/∂L from ∂loss/∂A, row by row; null when there is no gradient.
-    Matrix (*backward)(const Eigen::Ref<const Matrix>& logits, const Eigen::Ref<const Matrix>& weights,
-                       const Eigen::Ref<const Matrix>& dWeights) = nullptr;
+    /// ∂loss/∂L of one row whose largest logit is finite, from its logits, weights and
+    /// ∂loss/∂A; null when there is no gradient (training refuses the normaliser then).
+    void (*backwardRow)(const Eigen::Ref<const RowVector>& logits,
+                        const Eigen::Ref<const RowVector>& weights,
+                        const Eigen::Ref<const RowVector>& dWeights,
+                        Eigen::Ref<RowVector> dLogits) = nullptr;
 };
 
 /// Every normaliser in menu order.

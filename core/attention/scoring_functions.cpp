@@ -23,7 +23,9 @@ double dot(const ScoringCell& cell) {
     return cell.q.cast<double>().dot(cell.k.cast<double>());
 }
 
-ScoringParams noParams(const ScoringSetup&) { return {}; }
+ScoringParams noParams(const ScoringSetup&) {
+    return {};
+}
 
 // --- dot ---------------------------------------------------------------------------------------
 
@@ -32,8 +34,12 @@ Matrix dotForward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matr
     return dotProducts(q, k);
 }
 
-ArithmeticValue result(double value) { return {value, false, {}}; }
-ArithmeticValue parameter(double value) { return {value, true, {}}; }
+ArithmeticValue result(double value) {
+    return {value, false, {}};
+}
+ArithmeticValue parameter(double value) {
+    return {value, true, {}};
+}
 
 std::vector<ArithmeticStep> dotExplain(const ScoringCell& cell) {
     return {{"q·k = %1", {result(cell.score)}}};
@@ -147,6 +153,118 @@ std::vector<ArithmeticStep> cosineExplain(const ScoringCell& cell) {
              {parameter(cell.params.scale), result(cosine), result(cell.score)}}};
 }
 
+// --- backward passes (docs/attention-math.md#gradients): given dS = ∂loss/∂S, the gradients of
+// q, k and the trainable parameters. scale (cosine) is not trained and gets 0.
+
+// Rows scaled to unit length and the reciprocal norms; zero rows stay zero with reciprocal 0,
+// which makes both their scores and their gradients 0.
+void unitRows(const Eigen::Ref<const Matrix>& m, Matrix& unit, Vector& inverse) {
+    const Vector norms = m.rowwise().norm();
+    inverse = (norms.array() > 0.0f).select(norms.array().inverse(), 0.0f);
+    unit = inverse.asDiagonal() * m;
+}
+
+// ∂/∂x of x/‖x‖ applied to g, row by row: (g − (g·x̂) x̂) / ‖x‖.
+Matrix throughNormalisation(const Matrix& dUnit, const Matrix& unit, const Vector& inverse) {
+    const Vector along = (dUnit.cwiseProduct(unit)).rowwise().sum();
+    Matrix result = dUnit - along.asDiagonal() * unit;
+    return inverse.asDiagonal() * result;
+}
+
+ScoringGradients additiveBackward(const Eigen::Ref<const Matrix>& q,
+                                  const Eigen::Ref<const Matrix>& k, const ScoringParams& params,
+                                  const Eigen::Ref<const Matrix>& dScores) {
+    // S[i, j] = Σ_a v_a tanh(u_ia + w_ja) with u = q W_1ᵀ, w = k W_2ᵀ. With t = tanh(·) and
+    // g_ija = dS_ij v_a (1 − t²): dv_a = Σ_ij dS_ij t_ija, du_ia = Σ_j g_ija, dw_ja = Σ_i g_ija.
+    // Hidden unit by hidden unit, so every sum runs over contiguous rows of n_k keys.
+    const Eigen::Index nq = q.rows();
+    const Eigen::Index nk = k.rows();
+    const Eigen::Index dA = params.w1.rows();
+    Matrix u;
+    u.noalias() = q * params.w1.transpose(); // n_q × d_a
+    Matrix wT;
+    wT.noalias() = params.w2 * k.transpose(); // d_a × n_k
+    Matrix du(nq, dA);
+    Matrix dwT = Matrix::Zero(dA, nk);
+    Vector dv(dA);
+    Eigen::Array<float, 1, Eigen::Dynamic> t(nk);
+    Eigen::Array<float, 1, Eigen::Dynamic> g(nk);
+    for (Eigen::Index a = 0; a < dA; ++a) {
+        double dvSum = 0.0;
+        for (Eigen::Index i = 0; i < nq; ++i) {
+            t = (wT.row(a).array() + u(i, a)).tanh();
+            const auto upstream = dScores.row(i).array();
+            dvSum += static_cast<double>((upstream * t).sum());
+            g = upstream * params.v(a) * (1.0f - t * t);
+            du(i, a) = g.sum();
+            dwT.row(a).array() += g;
+        }
+        dv(a) = static_cast<float>(dvSum);
+    }
+    ScoringGradients result;
+    result.dq.noalias() = du * params.w1;              // n_q × d_k
+    result.dk.noalias() = dwT.transpose() * params.w2; // n_k × d_k
+    result.dparams.w1.noalias() = du.transpose() * q;  // d_a × d_k
+    result.dparams.w2.noalias() = dwT * k;             // d_a × d_k
+    result.dparams.v = dv;
+    result.dparams.scale = 0.0f;
+    return result;
+}
+
+ScoringGradients dotBackward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
+                             const ScoringParams&, const Eigen::Ref<const Matrix>& dScores) {
+    ScoringGradients result;
+    result.dparams.scale = 0.0f;
+    result.dq.noalias() = dScores * k;
+    result.dk.noalias() = dScores.transpose() * q;
+    return result;
+}
+
+ScoringGradients scaledDotBackward(const Eigen::Ref<const Matrix>& q,
+                                   const Eigen::Ref<const Matrix>& k, const ScoringParams& params,
+                                   const Eigen::Ref<const Matrix>& dScores) {
+    // The forward divides the products by √d_k after forming them; so does this.
+    ScoringGradients result = dotBackward(q, k, params, dScores);
+    const float root = std::sqrt(static_cast<float>(q.cols()));
+    result.dq /= root;
+    result.dk /= root;
+    return result;
+}
+
+ScoringGradients generalBackward(const Eigen::Ref<const Matrix>& q,
+                                 const Eigen::Ref<const Matrix>& k, const ScoringParams& params,
+                                 const Eigen::Ref<const Matrix>& dScores) {
+    // S = q W_a kᵀ: dq = dS k W_aᵀ, dk = dSᵀ q W_a, dW_a = qᵀ dS k.
+    ScoringGradients result;
+    result.dparams.scale = 0.0f;
+    Matrix dsK;
+    dsK.noalias() = dScores * k; // n_q × d_k
+    Matrix qa;
+    qa.noalias() = q * params.wa; // n_q × d_k
+    result.dq.noalias() = dsK * params.wa.transpose();
+    result.dk.noalias() = dScores.transpose() * qa;
+    result.dparams.wa.noalias() = q.transpose() * dsK;
+    return result;
+}
+
+ScoringGradients cosineBackward(const Eigen::Ref<const Matrix>& q,
+                                const Eigen::Ref<const Matrix>& k, const ScoringParams& params,
+                                const Eigen::Ref<const Matrix>& dScores) {
+    ScoringGradients result;
+    result.dparams.scale = 0.0f;
+    Matrix qUnit, kUnit;
+    Vector qInverse, kInverse;
+    unitRows(q, qUnit, qInverse);
+    unitRows(k, kUnit, kInverse);
+    Matrix dqUnit;
+    dqUnit.noalias() = params.scale * (dScores * kUnit);
+    Matrix dkUnit;
+    dkUnit.noalias() = params.scale * (dScores.transpose() * qUnit);
+    result.dq = throughNormalisation(dqUnit, qUnit, qInverse);
+    result.dk = throughNormalisation(dkUnit, kUnit, kInverse);
+    return result;
+}
+
 std::vector<ScoringEntry> makeRegistry() {
     std::vector<ScoringEntry> entries;
 
@@ -154,12 +272,14 @@ std::vector<ScoringEntry> makeRegistry() {
     dotEntry.id = ScoringFunction::Dot;
     dotEntry.name = "dot";
     dotEntry.label = translatable("Dot  q·k");
-    dotEntry.help = translatable("Score = q·k; grows with d_k, so softmax saturates for wide heads.");
+    dotEntry.help =
+        translatable("Score = q·k; grows with d_k, so softmax saturates for wide heads.");
     dotEntry.formula = translatable("score(q, k) = q · k");
     dotEntry.stageFormula = translatable("S = Q·Kᵀ");
     dotEntry.scoresAreDotProducts = true;
     dotEntry.makeParams = noParams;
     dotEntry.forward = dotForward;
+    dotEntry.backward = dotBackward;
     dotEntry.explain = dotExplain;
     entries.push_back(dotEntry);
 
@@ -174,6 +294,7 @@ std::vector<ScoringEntry> makeRegistry() {
     scaled.showsDotProducts = true;
     scaled.makeParams = noParams;
     scaled.forward = scaledDotForward;
+    scaled.backward = scaledDotBackward;
     scaled.explain = scaledDotExplain;
     scaled.formulaValues = [](const ScoringSetup& setup) {
         return ArithmeticStep{
@@ -192,6 +313,7 @@ std::vector<ScoringEntry> makeRegistry() {
     general.stageFormula = translatable("S = Q·W_a·Kᵀ");
     general.makeParams = generalParams;
     general.forward = generalForward;
+    general.backward = generalBackward;
     general.explain = generalExplain;
     entries.push_back(general);
 
@@ -206,6 +328,7 @@ std::vector<ScoringEntry> makeRegistry() {
     additive.usesAdditiveWidth = true;
     additive.makeParams = additiveParams;
     additive.forward = additiveForward;
+    additive.backward = additiveBackward;
     additive.explain = additiveExplain;
     additive.formulaValues = [](const ScoringSetup& setup) {
         return ArithmeticStep{translatable("   (d_a = %1)"), {parameter(setup.dA)}};
@@ -224,6 +347,7 @@ std::vector<ScoringEntry> makeRegistry() {
     cosine.showsDotProducts = true;
     cosine.makeParams = cosineParams;
     cosine.forward = cosineForward;
+    cosine.backward = cosineBackward;
     cosine.explain = cosineExplain;
     cosine.formulaValues = [](const ScoringSetup& setup) {
         return ArithmeticStep{translatable("   (s = %1)"), {parameter(setup.cosineScale)}};

@@ -182,6 +182,7 @@ struct Concept {
     std::string name;
     std::vector<WeightedCategory> categories;
     std::vector<std::string> forms; ///< English then Chinese
+    std::size_t englishCount = 0;   ///< forms[0, englishCount) are English
 };
 
 [[noreturn]] void lexiconError(std::size_t line, const std::string& problem) {
@@ -236,12 +237,15 @@ std::vector<Concept> parseLexicon(std::string_view text) {
                 lexiconError(lineNumber, "empty category name");
             entry.categories.push_back(std::move(category));
         }
-        for (std::size_t f = 2; f < fields.size(); ++f)
+        for (std::size_t f = 2; f < fields.size(); ++f) {
             for (std::string_view form : splitOn(fields[f], '|')) {
                 if (form.empty())
                     lexiconError(lineNumber, "empty word form");
                 entry.forms.emplace_back(form);
             }
+            if (f == 2)
+                entry.englishCount = entry.forms.size();
+        }
         if (entry.forms.empty())
             lexiconError(lineNumber, "the concept '" + entry.name + "' has no words");
         concepts.push_back(std::move(entry));
@@ -479,6 +483,23 @@ RowVector hashedVector(std::string_view token, int dimension, float scale) {
     for (int i = 0; i < dimension; ++i)
         vector[i] = static_cast<float>(random.normal() * static_cast<double>(scale));
     return vector;
+}
+
+std::vector<LexiconConcept> builtinLexiconConcepts() {
+    const std::string_view text(reinterpret_cast<const char*>(detail::kLexiconData),
+                                detail::kLexiconSize);
+    std::vector<LexiconConcept> result;
+    for (Concept& entry : parseLexicon(text)) {
+        LexiconConcept item;
+        item.name = std::move(entry.name);
+        for (WeightedCategory& category : entry.categories)
+            item.categories.push_back(std::move(category.name));
+        const auto split = entry.forms.begin() + static_cast<std::ptrdiff_t>(entry.englishCount);
+        item.english.assign(entry.forms.begin(), split);
+        item.chinese.assign(split, entry.forms.end());
+        result.push_back(std::move(item));
+    }
+    return result;
 }
 
 EmbeddingTable builtinLexicon(int dimension) {

@@ -82,6 +82,18 @@ RowVector hashedVector(std::string_view token, int dimension, float scale = 1.0f
 /// roughly unit variance, as attention-math.md's √d_k argument assumes.
 EmbeddingTable builtinLexicon(int dimension);
 
+/// One line of the built-in lexicon: a concept, its categories and its word forms.
+struct LexiconConcept {
+    std::string name;                    ///< unique concept name (e.g. "love")
+    std::vector<std::string> categories; ///< category names, in file order (weights left out)
+    std::vector<std::string> english;    ///< English forms, base form first; may be empty
+    std::vector<std::string> chinese;    ///< Chinese forms, most common first; may be empty
+};
+
+/// The concepts of the built-in lexicon in file order (for tasks that need words of both
+/// languages, such as the trainer's toy translation).
+std::vector<LexiconConcept> builtinLexiconConcepts();
+
 /// Largest dimension an embeddings file may have (the largest d_model the core accepts).
 inline constexpr int kMaxEmbeddingDimension = 4096;
 

@@ -2881,5 +2881,9 @@ Normalise each row, then mix the value vectors.</source>
         <source>the sentence has %1 tokens; %2 reads at most %3</source>
         <translation>句子有 %1 个词元；%2 最多读取 %3 个</translation>
     </message>
+    <message>
+        <source>the window width must be 0 or more, not %1</source>
+        <translation>窗口宽度必须大于或等于 0，而不是 %1</translation>
+    </message>
 </context>
 </TS>

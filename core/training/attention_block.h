@@ -1,0 +1,49 @@
+#pragma once
+// Multi-head attention of the trained transformer over a batch, forward and backward: the
+// projections are one product for the whole batch; scores, masks, normalisers and contexts are
+// per example and head (attention-math.md, "Scores" to "Outputs"), using the registry's
+// computeScores / normalizeRows and their backward passes.
+
+#include "core/base/types.h"
+#include "core/training/layers.h"
+#include "core/training/model_config.h"
+#include "core/training/parameters.h"
+
+#include <vector>
+
+namespace attnlab::core::training {
+
+/// Shapes and masks of one attention block over a batch.
+struct AttentionLayout {
+    int batch = 0;
+    int queryLength = 0; ///< n_q per example
+    int keyLength = 0;   ///< n_k per example
+    bool causal = false; ///< query i sees keys j ≤ i
+    int window = 0;      ///< > 0: query i sees keys with |i − j| ≤ window
+    const std::vector<int>* keyLengths = nullptr;    ///< per example, keys j ≥ length are padding
+    const RopeTable* rope = nullptr;                 ///< rotate q and k (self-attention with rope)
+    const std::vector<float>* alibiSlopes = nullptr; ///< per head, bias −m_h |i − j|
+};
+
+struct AttentionCache {
+    Matrix q, k, v;              ///< batch · n × heads · d_k (q, k after rope)
+    std::vector<Matrix> logits;  ///< [example · heads + head]: L = S / T + bias, masked −∞
+    std::vector<Matrix> weights; ///< [example · heads + head]: A = norm(L)
+    Matrix context;              ///< batch · n_q × heads · d_k
+};
+
+/// out = [C_1 … C_H] W_o for queries from `xq` and keys and values from `xkv`
+/// (batch · n rows each).
+Matrix attentionForward(const ModelConfig& config, const AttentionParams& p,
+                        const Eigen::Ref<const Matrix>& xq, const Eigen::Ref<const Matrix>& xkv,
+                        const AttentionLayout& layout, AttentionCache& cache);
+
+/// Gradients for dOut: adds to `grads` and returns ∂/∂xq in dXq and ∂/∂xkv in dXkv (for
+/// self-attention the caller adds the two).
+void attentionBackward(const ModelConfig& config, const AttentionParams& p,
+                       const Eigen::Ref<const Matrix>& xq, const Eigen::Ref<const Matrix>& xkv,
+                       const AttentionLayout& layout, const AttentionCache& cache,
+                       const Eigen::Ref<const Matrix>& dOut, AttentionParams& grads, Matrix& dXq,
+                       Matrix& dXkv);
+
+} // namespace attnlab::core::training

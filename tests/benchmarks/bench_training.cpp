@@ -1,0 +1,336 @@
+// Trainer benchmarks (issue 15's targets), with the PyTorch reference measured in the same run:
+//   1. steps per second of typical models (Google Benchmark cases TrainStep/…);
+//   2. C++ against PyTorch CPU on the same model, batch and length (the default reverse model):
+//      target ≥ 3× PyTorch's steps per second;
+//   3. reverse, length 8, vocabulary 10, one layer, one head, for every scoring function ×
+//      normaliser: the first evaluated step with held-out accuracy ≥ 99 % and alignment ≥ 0.9,
+//      its wall and CPU seconds (target: within 60 s for scaled-dot and additive);
+//   4. induction with two attention-only layers: the step at which an induction head (score
+//      ≥ 0.4) appears, and a one-layer model for contrast.
+// Sections 2–4 run after the Google Benchmark cases and print a table; ATTNLAB_BENCH_QUICK=1
+// shortens them (15 s per training run instead of 60). Other programs on the machine slow the
+// wall-clock figures; CPU seconds and the load average are printed beside them.
+
+#include "core/training/model_folder.h"
+#include "core/training/trainer.h"
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+using namespace attnlab::core::training;
+
+namespace {
+
+TrainSettings settingsOf(std::initializer_list<std::pair<const char*, const char*>> options) {
+    TrainSettings s;
+    s.evalEvery = 1000000; // no evaluation inside the timed steps
+    s.heldOut = 16;
+    s.probe = 4;
+    for (const auto& [option, value] : options)
+        applyTrainSetting(s, option, value);
+    return s;
+}
+
+// The model the speed target is about: the defaults (reverse, length 8, vocabulary 10, one
+// layer, one head, d_model 64, batch 32).
+TrainSettings speedModel() {
+    return settingsOf({});
+}
+
+void trainSteps(benchmark::State& state, TrainSettings settings) {
+    settings.threads = static_cast<int>(state.range(0));
+    Trainer trainer(settings);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(trainer.trainStep().loss);
+    state.counters["steps_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+BENCHMARK_CAPTURE(trainSteps, reverse_default, speedModel())
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(trainSteps, reverse_additive, settingsOf({{"scoring", "additive"}}))
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(
+    trainSteps, induction_2layers_2heads,
+    settingsOf({{"task", "induction"}, {"layers", "2"}, {"heads", "2"}, {"vocab", "16"}}))
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(trainSteps, reverse_4layers_8heads_ffn_layernorm_d256,
+                  settingsOf({{"layers", "4"},
+                              {"heads", "8"},
+                              {"d-model", "256"},
+                              {"ffn", "gelu"},
+                              {"layernorm", "on"}}))
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(
+    trainSteps, translation_encoder_decoder,
+    settingsOf({{"task", "translation"}, {"heads", "2"}, {"layernorm", "on"}, {"ffn", "relu"}}))
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+bool quick() {
+    return std::getenv("ATTNLAB_BENCH_QUICK") != nullptr;
+}
+
+double cpuSeconds() {
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
+
+std::string loadAverage() {
+    std::ifstream in("/proc/loadavg");
+    std::string a, b, c;
+    in >> a >> b >> c;
+    return a.empty() ? "unknown" : a + " " + b + " " + c;
+}
+
+// C++ steps per second of `settings` over about `seconds`, after a warm-up.
+double cppStepsPerSecond(TrainSettings settings, int threads, double seconds) {
+    settings.threads = threads;
+    Trainer trainer(settings);
+    for (int i = 0; i < 5; ++i)
+        trainer.trainStep();
+    int steps = 0;
+    const auto start = std::chrono::steady_clock::now();
+    double elapsed = 0.0;
+    while (elapsed < seconds) {
+        trainer.trainStep();
+        ++steps;
+        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    return steps / elapsed;
+}
+
+// PyTorch's steps per second on the same model and batches (tests/training/torch_reference.py
+// in speed mode); an error text when PyTorch is missing.
+nlohmann::json torchStepsPerSecond(const std::filesystem::path& folder, int threads,
+                                   double seconds) {
+    std::ostringstream command;
+    command << "/usr/bin/python3 '" << ATTNLAB_SOURCE_DIR << "/tests/training/torch_reference.py' "
+            << "--time " << seconds << " ";
+    if (threads > 0)
+        command << "--threads " << threads << " ";
+    command << "'" << folder.string() << "' 2>&1";
+    std::string output;
+    if (FILE* pipe = popen(command.str().c_str(), "r")) {
+        char buffer[4096];
+        while (std::fgets(buffer, sizeof(buffer), pipe))
+            output += buffer;
+        pclose(pipe);
+    }
+    try {
+        return nlohmann::json::parse(output.substr(output.rfind('{')));
+    } catch (const std::exception&) {
+        return {{"error", output.empty() ? "no output from /usr/bin/python3" : output}};
+    }
+}
+
+// The reference folder of torch_reference.py: weights at step 0, batches, decay flags.
+std::filesystem::path exportForTorch(const TrainSettings& settings) {
+    const auto folder = std::filesystem::temp_directory_path() / "attnlab-bench-training";
+    std::filesystem::remove_all(folder);
+    Trainer trainer(settings);
+    saveModelFolder(folder.string(), trainer);
+    nlohmann::json steps = nlohmann::json::array();
+    for (int step = 0; step < 50; ++step) {
+        const ModelBatch b = trainer.nextBatch().batch;
+        steps.push_back({{"batch", b.batch},
+                         {"decoder_length", b.decoderLength},
+                         {"decoder_tokens", b.decoderTokens},
+                         {"targets", b.targets},
+                         {"encoder_length", b.encoderLength},
+                         {"encoder_tokens", b.encoderTokens},
+                         {"encoder_lengths", b.encoderLengths}});
+    }
+    std::ofstream(folder / "batches.json") << steps.dump();
+    nlohmann::json decay = nlohmann::json::array();
+    for (const ConstParameterView& view : parameterViews(trainer.parameters()))
+        if (view.decay)
+            decay.push_back(view.name);
+    std::ofstream(folder / "decay.json") << decay.dump();
+    return folder;
+}
+
+nlohmann::json speedAgainstTorch() {
+    const double seconds = quick() ? 1.0 : 4.0;
+    const TrainSettings settings = speedModel();
+    nlohmann::json result;
+    result["cpp_1_thread"] = cppStepsPerSecond(settings, 1, seconds);
+    result["cpp_2_threads"] = cppStepsPerSecond(settings, 2, seconds);
+    const auto folder = exportForTorch(settings);
+    result["torch_1_thread"] = torchStepsPerSecond(folder, 1, seconds);
+    result["torch_default_threads"] = torchStepsPerSecond(folder, 0, seconds);
+    std::filesystem::remove_all(folder);
+    return result;
+}
+
+struct TargetRun {
+    int step = -1;     ///< first evaluated step meeting the target; −1 = not within the limit
+    double wall = 0.0; ///< seconds to that step (including evaluations)
+    double cpu = 0.0;  ///< CPU seconds to that step
+    int steps = 0;     ///< steps run
+    double accuracy = 0.0, alignment = 0.0, induction = 0.0; ///< at the last evaluation
+};
+
+// Trains until the target holds at an evaluation, or the time limit or step limit is reached.
+template <typename Reached>
+TargetRun trainUntil(TrainSettings settings, double limit, int maxSteps, Reached reached) {
+    const auto start = std::chrono::steady_clock::now();
+    const double cpuStart = cpuSeconds();
+    Trainer trainer(settings);
+    TargetRun run;
+    double elapsed = 0.0;
+    while (elapsed < limit && trainer.step() < maxSteps) {
+        trainer.trainStep();
+        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (trainer.step() % settings.evalEvery != 0)
+            continue;
+        const Evaluation& e = trainer.evaluations().back();
+        run.accuracy = e.accuracy;
+        run.alignment = e.alignment.value_or(0.0);
+        run.induction = e.induction.value_or(0.0);
+        if (reached(e)) {
+            run.step = e.step;
+            run.wall = elapsed;
+            run.cpu = cpuSeconds() - cpuStart;
+            break;
+        }
+    }
+    run.steps = trainer.step();
+    if (run.step < 0) {
+        run.wall = elapsed;
+        run.cpu = cpuSeconds() - cpuStart;
+    }
+    return run;
+}
+
+nlohmann::json reverseTable() {
+    const double limit = quick() ? 15.0 : 60.0;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const char* scoring : {"scaled-dot", "additive", "dot", "general", "cosine"})
+        for (const char* normalizer : {"softmax", "sparsemax", "relu", "sigmoid"}) {
+            TrainSettings s = settingsOf({{"scoring", scoring}, {"normalizer", normalizer}});
+            s.evalEvery = 25;
+            s.heldOut = 256;
+            s.probe = 32;
+            const TargetRun run = trainUntil(s, limit, 1000000, [](const Evaluation& e) {
+                return e.accuracy >= 0.99 && e.alignment.value_or(0.0) >= 0.9;
+            });
+            rows.push_back({{"scoring", scoring},
+                            {"normalizer", normalizer},
+                            {"reached", run.step >= 0},
+                            {"step", run.step},
+                            {"wall_seconds", run.wall},
+                            {"cpu_seconds", run.cpu},
+                            {"steps_run", run.steps},
+                            {"accuracy", run.accuracy},
+                            {"alignment", run.alignment}});
+            std::printf("  reverse %-10s %-9s %s step %5d  %6.1f s wall %6.1f s cpu  acc %.3f "
+                        "align %.3f\n",
+                        scoring, normalizer, run.step >= 0 ? "reached" : "MISSED ", run.step,
+                        run.wall, run.cpu, run.accuracy, run.alignment);
+            std::fflush(stdout);
+        }
+    return rows;
+}
+
+nlohmann::json inductionRuns() {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& [layers, heads] : {std::pair{2, 2}, std::pair{2, 1}, std::pair{1, 2}}) {
+        TrainSettings s = settingsOf({{"task", "induction"}, {"vocab", "16"}});
+        s.layers = layers;
+        s.heads = heads;
+        s.evalEvery = 25;
+        s.heldOut = 256;
+        s.probe = 32;
+        const TargetRun run = trainUntil(s, quick() ? 15.0 : 60.0, 3000, [](const Evaluation& e) {
+            return e.induction.value_or(0.0) >= 0.4;
+        });
+        rows.push_back({{"layers", layers},
+                        {"heads", heads},
+                        {"formed", run.step >= 0},
+                        {"step", run.step},
+                        {"wall_seconds", run.wall},
+                        {"steps_run", run.steps},
+                        {"induction", run.induction},
+                        {"accuracy", run.accuracy}});
+        std::printf("  induction %d layer(s) %d head(s): %s step %5d (%.1f s), induction score "
+                    "%.3f, accuracy %.3f\n",
+                    layers, heads, run.step >= 0 ? "head formed at" : "no head by    ", run.step,
+                    run.wall, run.induction, run.accuracy);
+        std::fflush(stdout);
+    }
+    return rows;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // Read before Initialize, which removes the flags it knows from argv.
+    std::string out;
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]).rfind("--benchmark_out=", 0) == 0)
+            out = std::string(argv[i]).substr(16);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+
+    nlohmann::json report;
+    report["load_before"] = loadAverage();
+    std::printf("\n== Speed against PyTorch (default reverse model, batch 32, 16 positions)\n");
+    report["speed"] = speedAgainstTorch();
+    const nlohmann::json& speed = report["speed"];
+    for (const char* key : {"torch_1_thread", "torch_default_threads"}) {
+        const nlohmann::json& torch = speed[key];
+        if (torch.contains("steps_per_second")) {
+            const double ratio1 =
+                speed["cpp_1_thread"].get<double>() / torch["steps_per_second"].get<double>();
+            std::printf("  C++ %.0f steps/s (1 thread), %.0f (2 threads); PyTorch %.0f steps/s "
+                        "(%d thread(s)): C++ 1 thread / PyTorch = %.1f× (target ≥ 3×: %s)\n",
+                        speed["cpp_1_thread"].get<double>(), speed["cpp_2_threads"].get<double>(),
+                        torch["steps_per_second"].get<double>(), torch["threads"].get<int>(),
+                        ratio1, ratio1 >= 3.0 ? "met" : "MISSED");
+        } else {
+            std::printf("  PyTorch not measured: %s\n", torch.dump().c_str());
+        }
+    }
+    std::printf("\n== Reverse, length 8, vocabulary 10, 1 layer, 1 head (target: accuracy ≥ 99 %% "
+                "and alignment ≥ 0.9 within 60 s for scaled-dot and additive)\n");
+    report["reverse"] = reverseTable();
+    std::printf("\n== Induction, attention-only (target: a head with induction score ≥ 0.4)\n");
+    report["induction"] = inductionRuns();
+    report["load_after"] = loadAverage();
+    std::printf("\nload average before / after: %s / %s\n",
+                report["load_before"].get<std::string>().c_str(),
+                report["load_after"].get<std::string>().c_str());
+    if (!out.empty()) {
+        const auto path =
+            std::filesystem::path(out).replace_filename("bench_training_targets.json");
+        std::ofstream(path) << report.dump(2) << "\n";
+    }
+    return 0;
+}
