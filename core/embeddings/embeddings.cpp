@@ -1,5 +1,6 @@
 #include "core/embeddings/embeddings.h"
 
+#include "core/base/file_io.h"
 #include "core/base/random.h"
 
 #include <algorithm>
@@ -1551,20 +1552,19 @@ std::vector<std::string> splitWarnings(std::string_view text) {
 /// (missing, another file's, stale, damaged: all mean "parse the file again").
 std::optional<EmbeddingLoadResult> readCache(const std::string& cachePath,
                                              const SourceIdentity& source) {
-    FileDescriptor fd(::open(cachePath.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0)
+    // Opened like every input: a cache that is not a regular file (a FIFO) is passed over.
+    const std::optional<InputFile> file = tryOpenInput(cachePath);
+    if (!file)
         return std::nullopt;
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
-        return std::nullopt;
+    const int fd = file->descriptor();
     CacheHeader header{};
     CacheLayout layout{};
-    if (!readAll(fd.get(), 0, &header, sizeof header) ||
+    if (!readAll(fd, 0, &header, sizeof header) ||
         std::memcmp(header.magic, kCacheMagic, sizeof kCacheMagic) != 0 ||
         header.byteOrder != kCacheByteOrder || header.version != kCacheVersion ||
         header.checksum != headerChecksum(header) || header.sourceSize != source.size ||
         header.sourceModified != source.modified || header.pathBytes != source.path.size() ||
-        !cacheLayout(header, layout) || layout.total != static_cast<std::uint64_t>(info.st_size) ||
+        !cacheLayout(header, layout) || layout.total != file->size() ||
         !std::isfinite(header.sumSquares) || header.sumSquares < 0.0)
         return std::nullopt;
     try {
@@ -1575,12 +1575,12 @@ std::optional<EmbeddingLoadResult> readCache(const std::string& cachePath,
         std::string words(static_cast<std::size_t>(header.wordBytes), '\0');
         EmbeddingTableAccess::FloatStore data;
         data.resize(static_cast<std::size_t>(header.rows * header.dimension));
-        if (!readAll(fd.get(), layout.path, path.data(), path.size()) || path != source.path ||
-            !readAll(fd.get(), layout.warnings, warnings.data(), warnings.size()) ||
-            !readAll(fd.get(), layout.wordEnds, wordEnds.data(), 8 * wordEnds.size()) ||
-            !readAll(fd.get(), layout.slots, slots.data(), 4 * slots.size()) ||
-            !readAll(fd.get(), layout.words, words.data(), words.size()) ||
-            !readFloats(fd.get(), layout.data, data.data(), data.size()))
+        if (!readAll(fd, layout.path, path.data(), path.size()) || path != source.path ||
+            !readAll(fd, layout.warnings, warnings.data(), warnings.size()) ||
+            !readAll(fd, layout.wordEnds, wordEnds.data(), 8 * wordEnds.size()) ||
+            !readAll(fd, layout.slots, slots.data(), 4 * slots.size()) ||
+            !readAll(fd, layout.words, words.data(), words.size()) ||
+            !readFloats(fd, layout.data, data.data(), data.size()))
             return std::nullopt;
         std::uint64_t previous = 0;
         for (std::uint64_t end : wordEnds) {
@@ -1717,26 +1717,15 @@ EmbeddingTable parseEmbeddingsWord2VecBinary(std::string_view bytes, const std::
 EmbeddingLoadResult loadEmbeddings(const std::string& path, const EmbeddingLoadOptions& options) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (fs::is_directory(path, ec))
-        throw FileError("cannot open '" + path + "': it is a directory, not a file");
-
-    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0)
-        throw FileError("cannot open '" + path + "': " + systemMessage(errno));
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0)
-        throw FileError("cannot read '" + path + "': " + systemMessage(errno));
-    if (!S_ISREG(info.st_mode))
-        throw FileError("cannot load '" + path +
-                        "': it is not a regular file (a device, pipe or socket)");
+    // Refuses a folder, a named pipe, a device or a socket before reading anything.
+    const InputFile file(path);
 
     SourceIdentity identity;
     identity.path = fs::absolute(path, ec).lexically_normal().string();
     if (ec)
         identity.path = path;
-    identity.size = static_cast<std::uint64_t>(info.st_size);
-    identity.modified = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
-                        static_cast<std::int64_t>(info.st_mtim.tv_nsec);
+    identity.size = file.size();
+    identity.modified = file.modifiedNanoseconds();
 
     std::vector<std::string> candidates;
     if (options.useCache) {
@@ -1751,7 +1740,7 @@ EmbeddingLoadResult loadEmbeddings(const std::string& path, const EmbeddingLoadO
         }
     }
 
-    const ByteSource source(fd.get(), identity.size, path);
+    const ByteSource source(file.descriptor(), identity.size, path);
     const std::string extension = asciiLower(fs::path(path).extension().string());
     EmbeddingLoadResult result = extension == ".bin" ? parseWord2VecBinary(source, path, options)
                                                      : parseText(source, path, options);

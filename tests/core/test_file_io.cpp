@@ -63,7 +63,7 @@ const std::string kSession = R"({"format": "attention-lab-session", "version": 1
 // A [1, 2, 2] float32 .npy array.
 std::string smallNpy() {
     std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 2), }";
-    header.append(64 - 10 - header.size() - 1, ' ');
+    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
     header.push_back('\n');
     std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
     bytes.push_back(static_cast<char>(header.size()));
