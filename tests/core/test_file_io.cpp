@@ -6,6 +6,7 @@
 #include "core/base/file_io.h"
 #include "core/base/types.h"
 #include "core/embeddings/embeddings.h"
+#include "core/io/data_export.h"
 #include "core/io/session.h"
 #include "core/model/imported_attention.h"
 
@@ -14,8 +15,10 @@
 #include <gtest/gtest.h>
 
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -204,4 +207,125 @@ TEST(SafeReads, MissingFilesNameThePathAndTheReason) {
         EXPECT_EQ(std::string(error.what()),
                   "cannot open '" + missing + "': No such file or directory");
     }
+}
+
+// ---- atomic writes: only regular files are replaced; links are written through -------------
+
+namespace {
+
+bool isKind(const std::string& path, mode_t kind) {
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0 && (info.st_mode & S_IFMT) == kind;
+}
+
+// The message of the FileError writing `bytes` to `path` throws ("<no error>" when it does not),
+// in a child so that a write that opens a FIFO fails instead of hanging.
+attnlab::testing::ChildResult writeRefusedInChild(const std::string& path,
+                                                  const std::string& bytes) {
+    return refusedInChild([&] { writeFileAtomically(path, bytes); });
+}
+
+} // namespace
+
+TEST(AtomicWrites, NamedPipesDevicesAndSocketsAreRefusedAndKept) {
+    const TempFolder folder;
+    const std::string fifo = folder.file("out.json");
+    makeFifo(fifo);
+    EXPECT_REFUSED_AS(writeRefusedInChild(fifo, "{}"), fifo, "named pipe");
+    EXPECT_TRUE(isKind(fifo, S_IFIFO));
+
+    // A link to /dev/null stands for any device: the link is followed to the device, which is
+    // not replaced (nor is the link).
+    const std::string toNull = folder.file("null.csv");
+    ASSERT_EQ(::symlink("/dev/null", toNull.c_str()), 0);
+    EXPECT_REFUSED_AS(writeRefusedInChild(toNull, "a,b\r\n"), toNull, "device");
+    EXPECT_TRUE(isKind(toNull, S_IFLNK));
+    EXPECT_TRUE(isKind("/dev/null", S_IFCHR));
+
+    // A device node of its own where this user may make one (root).
+    const std::string device = folder.file("device.npy");
+    const bool madeDevice = ::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0;
+    if (madeDevice) {
+        EXPECT_REFUSED_AS(writeRefusedInChild(device, "x"), device, "device");
+        EXPECT_TRUE(isKind(device, S_IFCHR));
+    }
+
+    const std::string socketPath = folder.file("socket.json");
+    const int socketFd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    ASSERT_GE(socketFd, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socketPath.c_str(), sizeof address.sun_path - 1);
+    ASSERT_EQ(::bind(socketFd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_REFUSED_AS(writeRefusedInChild(socketPath, "{}"), socketPath, "socket");
+    EXPECT_TRUE(isKind(socketPath, S_IFSOCK));
+    ::close(socketFd);
+
+    std::vector<std::string> expected{"out.json", "null.csv", "socket.json"};
+    if (madeDevice)
+        expected.push_back("device.npy");
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(folder.entries(), expected) << "no temporary file left";
+}
+
+TEST(AtomicWrites, SymbolicLinksAreWrittenThroughAndStayLinks) {
+    const TempFolder folder;
+    std::filesystem::create_directory(folder.file("data"));
+    const std::string target = folder.file("data/weights.json");
+    writeFile(target, "earlier");
+    // A relative link, a link to that link, and an absolute one.
+    ASSERT_EQ(::symlink("data/weights.json", folder.file("relative.json").c_str()), 0);
+    ASSERT_EQ(::symlink("relative.json", folder.file("chain.json").c_str()), 0);
+    ASSERT_EQ(::symlink(target.c_str(), folder.file("absolute.json").c_str()), 0);
+    for (const std::string name : {"relative.json", "chain.json", "absolute.json"}) {
+        SCOPED_TRACE(name);
+        writeFileAtomically(folder.file(name), "through " + name);
+        EXPECT_TRUE(isKind(folder.file(name), S_IFLNK)) << "the link was replaced";
+        EXPECT_TRUE(isKind(target, S_IFREG));
+        EXPECT_EQ(attnlab::testing::readFile(target), "through " + name);
+    }
+    // A dangling link: the file it names is created, as a shell's '>' would.
+    ASSERT_EQ(::symlink("data/new.csv", folder.file("dangling.csv").c_str()), 0);
+    writeFileAtomically(folder.file("dangling.csv"), "created");
+    EXPECT_TRUE(isKind(folder.file("dangling.csv"), S_IFLNK));
+    EXPECT_EQ(attnlab::testing::readFile(folder.file("data/new.csv")), "created");
+
+    EXPECT_EQ(folder.entries(), (std::vector<std::string>{"absolute.json", "chain.json", "data",
+                                                          "dangling.csv", "relative.json"}));
+    std::vector<std::string> data;
+    for (const auto& entry : std::filesystem::directory_iterator(folder.file("data")))
+        data.push_back(entry.path().filename().string());
+    std::sort(data.begin(), data.end());
+    EXPECT_EQ(data, (std::vector<std::string>{"new.csv", "weights.json"}));
+}
+
+TEST(AtomicWrites, NamesOf250BytesAreWritten) {
+    const TempFolder folder;
+    const std::string ascii = std::string(245, 'a') + ".json"; // 250 bytes
+    std::string chinese;
+    while (chinese.size() + 3 + 4 <= 250)
+        chinese += "注"; // 3 bytes each
+    chinese += ".csv";
+    for (const std::string& name : {ascii, chinese}) {
+        SCOPED_TRACE(name.size());
+        const std::string path = folder.file(name);
+        writeFileAtomically(path, "first");
+        writeFileAtomically(path, "second");
+        EXPECT_EQ(attnlab::testing::readFile(path), "second");
+    }
+    std::vector<std::string> expected{ascii, chinese};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(folder.entries(), expected);
+}
+
+TEST(AtomicWrites, OtherHardLinksKeepTheEarlierContents) {
+    // The rename gives the name a new file; a second name of the old file still shows the old
+    // contents (documented in the README), and nothing is written into the old file in place.
+    const TempFolder folder;
+    const std::string path = folder.file("out.json");
+    writeFile(path, "earlier");
+    ASSERT_EQ(::link(path.c_str(), folder.file("backup.json").c_str()), 0);
+    writeFileAtomically(path, "new");
+    EXPECT_EQ(attnlab::testing::readFile(path), "new");
+    EXPECT_EQ(attnlab::testing::readFile(folder.file("backup.json")), "earlier");
 }
