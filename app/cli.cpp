@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <new>
 #include <ostream>
 #include <set>
 #include <system_error>
@@ -514,6 +515,12 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
     try {
         if (!options.image.path.empty() && !exportImage)
             throw core::InputError("--export: this build cannot draw images; use --export-data");
+        // What this run reads: no output may replace one of them (through links too).
+        core::InputFiles inputs;
+        inputs.add(options.sessionPath, "the lesson");
+        inputs.add(options.embeddingsPath, "the embeddings file");
+        core::WriteOptions write;
+        write.inputs = &inputs;
         core::Config config = options.config;
         if (!options.embeddingsPath.empty()) {
             config.table = std::make_shared<const core::EmbeddingTable>(
@@ -527,10 +534,18 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         const core::Result result = core::compute(config);
         for (const std::string& warning : result.warnings)
             printError(err, "warning: " + warning);
+        std::vector<std::string> notes;
         if (!options.exportDataPath.empty())
-            core::exportData(result, options.exportDataPath);
+            notes = core::exportData(result, options.exportDataPath, write);
         if (!options.image.path.empty())
-            exportImage(result, options.image, options.view);
+            for (std::string& note : exportImage(result, options.image, options.view, write))
+                notes.push_back(std::move(note));
+        for (const std::string& note : notes)
+            printError(err, "warning: " + note);
+    } catch (const std::bad_alloc&) {
+        printError(err, "not enough memory for this request (fewer tokens or heads, or a smaller "
+                        "d_model, need less); nothing was written");
+        return kExitInputError;
     } catch (const std::exception& error) {
         // InputError and FileError carry messages written for the user; anything else
         // (out of memory) is still better reported than thrown out of main.

@@ -7,8 +7,9 @@
 // runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so this
 // library stays free of Qt.
 
-#include "core/model/attention.h"
+#include "core/base/file_io.h"
 #include "core/io/session.h"
+#include "core/model/attention.h"
 
 #include <functional>
 #include <iosfwd>
@@ -63,10 +64,12 @@ struct CliOptions {
     bool hasHeadlessOutput() const { return !exportDataPath.empty() || !image.path.empty(); }
 };
 
-/// Draws the result into image.path. Throws core::InputError (bad view, head out of range) or
+/// Draws the result into image.path with `write` (the run's inputs, which it must not replace).
+/// Returns notes for the user; throws core::InputError (bad view, head out of range) or
 /// core::FileError (cannot write); the file is written atomically or not at all.
-using ImageExporter =
-    std::function<void(const core::Result& result, const ImageRequest& image, const core::SessionView& view)>;
+using ImageExporter = std::function<std::vector<std::string>(
+    const core::Result& result, const ImageRequest& image, const core::SessionView& view,
+    const core::WriteOptions& write)>;
 
 /// True when `args` (without the program name) ask for work without a window: a headless output
 /// option, --help or --version. Decided by option names alone, so a command line meant for the

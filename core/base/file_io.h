@@ -4,6 +4,14 @@
 // Reading: a path is opened without blocking (O_NONBLOCK) and checked with fstat to be a regular
 // file before a byte is read, so a named pipe, a device, a socket or a folder named as an input
 // is refused at once with a message, never waited on.
+//
+// Writing: a file is replaced atomically. The bytes go, as they are produced, into a temporary
+// file in the target's folder: an unnamed one (O_TMPFILE) where the file system has them, which
+// a killed process cannot leave behind, else a short hidden name. Once every byte is written and
+// synced, the file takes the target's name in one rename, so the earlier file is either wholly
+// kept or wholly replaced. Only regular files are replaced; a symbolic link is written through
+// (its final target is replaced, the link stays a link); a file with other hard links gets a new
+// inode, so the other names keep the earlier contents (commit() says so in a note).
 
 #include "core/base/types.h"
 
@@ -127,5 +135,64 @@ public:
 private:
     std::vector<Entry> m_entries;
 };
+
+/// How a file is written.
+struct WriteOptions {
+    /// An output that is one of these files (same device and inode, through links) is refused;
+    /// null (default) = no check.
+    const InputFiles* inputs = nullptr;
+    /// Called with the number of bytes written so far, every 4 MiB and at the end; return false
+    /// to cancel (the write then throws Cancelled and leaves the earlier file as it was). May be
+    /// empty (default).
+    std::function<bool(std::uint64_t written)> progress;
+    /// Use an unnamed temporary file (O_TMPFILE) where the file system has one; default true.
+    /// False forces the named temporary file (tests of that path).
+    bool unnamedTemporary = true;
+};
+
+/// A file being written in place of `path`, atomically (see the top of this header). Write to
+/// stream() or write(), then commit(); destroying it without commit() discards everything and
+/// leaves the earlier file as it was.
+class AtomicFile {
+public:
+    /// Checks the target and creates the temporary file. Throws FileError "cannot write
+    /// '<path>': <reason>" when the folder is missing or not writable, the target is a folder,
+    /// a named pipe, a device or a socket, a read-only file, or one of `options.inputs`.
+    explicit AtomicFile(const std::string& path, const WriteOptions& options = {});
+    ~AtomicFile();
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    /// A binary stream into the temporary file. A failed write throws FileError out of the
+    /// stream operation (the stream's exceptions include badbit), as does a cancel (Cancelled).
+    std::ostream& stream();
+    /// Appends `bytes`; throws like stream().
+    void write(std::string_view bytes);
+    /// Writes what is buffered, syncs, and puts the file in the target's place. Returns notes the
+    /// user should see (other hard links that keep the earlier contents); throws FileError, in
+    /// which case the earlier file is as it was and no temporary file is left.
+    std::vector<std::string> commit();
+    /// Drops the temporary file (also done by the destructor); the earlier file stays.
+    void discard() noexcept;
+
+    /// The target after following symbolic links (the file that is replaced).
+    const std::string& finalPath() const;
+    /// True when the temporary file has no name (nothing is left if the process dies).
+    bool isUnnamed() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+/// Writes `bytes` to `path` atomically; returns AtomicFile::commit()'s notes. Throws FileError
+/// (also when `path` is an existing read-only file, which is then left as it was).
+std::vector<std::string> writeFileAtomically(const std::string& path, std::string_view bytes,
+                                             const WriteOptions& options = {});
+/// Writes what `produce` puts into the stream, atomically, as it is produced. Anything thrown
+/// inside `produce` discards the file; std::bad_alloc becomes FileError ("not enough memory").
+std::vector<std::string> writeFileAtomically(const std::string& path,
+                                             const std::function<void(std::ostream&)>& produce,
+                                             const WriteOptions& options = {});
 
 } // namespace attnlab::core

@@ -1455,27 +1455,6 @@ bool cacheLayout(const CacheHeader& h, CacheLayout& layout) {
     return true;
 }
 
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    ~FileDescriptor() {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return m_fd; }
-    /// Closes now, reporting the error close() gives (a write that failed late).
-    int close() {
-        const int result = ::close(m_fd);
-        m_fd = -1;
-        return result;
-    }
-
-private:
-    int m_fd;
-};
-
 bool readAll(int fd, std::uint64_t offset, void* out, std::uint64_t n) {
     auto* bytes = static_cast<char*>(out);
     while (n > 0) {
@@ -1489,20 +1468,6 @@ bool readAll(int fd, std::uint64_t offset, void* out, std::uint64_t n) {
         bytes += r;
         offset += static_cast<std::uint64_t>(r);
         n -= static_cast<std::uint64_t>(r);
-    }
-    return true;
-}
-
-bool writeAll(int fd, const void* data, std::size_t n) {
-    const auto* bytes = static_cast<const char*>(data);
-    while (n > 0) {
-        const ssize_t r = ::write(fd, bytes, std::min<std::size_t>(n, std::size_t{1} << 30));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        bytes += r;
-        n -= static_cast<std::size_t>(r);
     }
     return true;
 }
@@ -1631,39 +1596,29 @@ std::string writeCache(const std::string& cachePath, const SourceIdentity& sourc
     if (!cacheLayout(header, layout))
         return "the table is too large for a cache";
 
-    // Unique per process and call, so concurrent loads never share a temporary file.
-    const std::string temporary = cachePath + ".tmp" + std::to_string(::getpid()) + "-" +
-                                  std::to_string(std::hash<const void*>{}(&loaded));
-    FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (fd.get() < 0)
-        return systemMessage(errno);
     const char zeros[8] = {};
     const std::vector<std::uint64_t>& wordEnds = EmbeddingTableAccess::wordEnds(table);
     const std::string& words = EmbeddingTableAccess::words(table);
     const std::vector<std::int32_t>& slots = EmbeddingTableAccess::slots(table);
-    bool ok = writeAll(fd.get(), &header, sizeof header) &&
-              writeAll(fd.get(), source.path.data(), source.path.size()) &&
-              writeAll(fd.get(), warnings.data(), warnings.size()) &&
-              writeAll(fd.get(), zeros, layout.wordEnds - (layout.warnings + warnings.size())) &&
-              writeAll(fd.get(), wordEnds.data(), 8 * wordEnds.size()) &&
-              writeAll(fd.get(), slots.data(), 4 * slots.size()) &&
-              writeAll(fd.get(), words.data(), words.size()) &&
-              writeAll(fd.get(), zeros, layout.data - (layout.words + words.size())) &&
-              writeAll(fd.get(), table.matrix().data(),
-                       sizeof(float) * table.size() * static_cast<std::size_t>(table.dimension()));
-    int error = ok ? 0 : errno;
-    if (fd.close() != 0 && ok) {
-        ok = false;
-        error = errno;
-    }
-    if (ok && ::rename(temporary.c_str(), cachePath.c_str()) != 0) {
-        ok = false;
-        error = errno;
-    }
-    if (!ok) {
-        const std::string problem = systemMessage(error);
-        ::unlink(temporary.c_str());
-        return problem;
+    const auto bytesOf = [](const void* data, std::size_t n) {
+        return std::string_view(static_cast<const char*>(data), n);
+    };
+    try {
+        // Atomically, like every file the program writes: readers never see half a cache.
+        AtomicFile file(cachePath);
+        file.write(bytesOf(&header, sizeof header));
+        file.write(source.path);
+        file.write(warnings);
+        file.write(bytesOf(zeros, layout.wordEnds - (layout.warnings + warnings.size())));
+        file.write(bytesOf(wordEnds.data(), 8 * wordEnds.size()));
+        file.write(bytesOf(slots.data(), 4 * slots.size()));
+        file.write(words);
+        file.write(bytesOf(zeros, layout.data - (layout.words + words.size())));
+        file.write(bytesOf(table.matrix().data(), sizeof(float) * table.size() *
+                                                      static_cast<std::size_t>(table.dimension())));
+        file.commit();
+    } catch (const FileError& error) {
+        return error.what();
     }
     return {};
 }
@@ -1757,7 +1712,7 @@ EmbeddingLoadResult loadEmbeddings(const std::string& path, const EmbeddingLoadO
                 result.cachePath = candidate;
                 break;
             }
-            problems += (problems.empty() ? "" : "; ") + candidate + ": " + problem;
+            problems += (problems.empty() ? "" : "; ") + problem;
         }
         if (result.cachePath.empty())
             result.warnings.push_back("could not save the cache for '" + path +

@@ -86,6 +86,10 @@
         <source>cannot draw &apos;%1&apos;</source>
         <translation>无法绘制“%1”</translation>
     </message>
+    <message>
+        <source>cannot draw &apos;%1&apos;: not enough memory; nothing was written</source>
+        <translation>无法绘制“%1”：内存不足；未写入任何内容</translation>
+    </message>
 </context>
 <context>
     <name>HeadTitle</name>

@@ -8,6 +8,7 @@
 #include "core/embeddings/embeddings.h"
 #include "core/io/data_export.h"
 #include "core/io/session.h"
+#include "core/model/attention.h"
 #include "core/model/imported_attention.h"
 
 #include "process_testing.h"
@@ -21,6 +22,8 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <new>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -290,8 +293,9 @@ TEST(AtomicWrites, SymbolicLinksAreWrittenThroughAndStayLinks) {
     EXPECT_TRUE(isKind(folder.file("dangling.csv"), S_IFLNK));
     EXPECT_EQ(attnlab::testing::readFile(folder.file("data/new.csv")), "created");
 
-    EXPECT_EQ(folder.entries(), (std::vector<std::string>{"absolute.json", "chain.json", "data",
-                                                          "dangling.csv", "relative.json"}));
+    EXPECT_EQ(folder.entries(),
+              (std::vector<std::string>{"absolute.json", "chain.json", "dangling.csv", "data",
+                                        "relative.json"}));
     std::vector<std::string> data;
     for (const auto& entry : std::filesystem::directory_iterator(folder.file("data")))
         data.push_back(entry.path().filename().string());
@@ -328,4 +332,238 @@ TEST(AtomicWrites, OtherHardLinksKeepTheEarlierContents) {
     writeFileAtomically(path, "new");
     EXPECT_EQ(attnlab::testing::readFile(path), "new");
     EXPECT_EQ(attnlab::testing::readFile(folder.file("backup.json")), "earlier");
+}
+
+// ---- the atomic writer's own guarantees, with both kinds of temporary file ----------------
+
+namespace {
+
+class BothTemporaryKinds : public ::testing::TestWithParam<bool> {
+protected:
+    WriteOptions options() const {
+        WriteOptions options;
+        options.unnamedTemporary = GetParam();
+        return options;
+    }
+};
+
+std::string kindName(const ::testing::TestParamInfo<bool>& info) {
+    return info.param ? "Unnamed" : "Named";
+}
+
+} // namespace
+
+TEST_P(BothTemporaryKinds, CreateReplaceKeepTheModeAndLeaveNothingElse) {
+    const TempFolder folder;
+    const std::string path = folder.file("out.json");
+    writeFileAtomically(path, "first", options());
+    ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
+    writeFileAtomically(path, "second", options());
+    EXPECT_EQ(attnlab::testing::readFile(path), "second");
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0640u);
+    const std::string longName = folder.file(std::string(250 - 4, 'n') + ".csv");
+    writeFileAtomically(longName, "long", options());
+    EXPECT_EQ(attnlab::testing::readFile(longName), "long");
+    EXPECT_EQ(folder.entries().size(), 2u);
+}
+
+TEST_P(BothTemporaryKinds, TheTemporaryFileIsUnnamedWhereTheSystemAllowsIt) {
+    const TempFolder folder;
+    AtomicFile file(folder.file("out.npy"), options());
+    file.write("x");
+    if (GetParam())
+        EXPECT_TRUE(file.isUnnamed()) << "O_TMPFILE should work on " << folder.path();
+    EXPECT_EQ(folder.entries().size(), GetParam() ? 0u : 1u);
+    file.discard();
+    EXPECT_TRUE(folder.entries().empty());
+}
+
+TEST_P(BothTemporaryKinds, AFailedAllocationWhileProducingLeavesTheEarlierFile) {
+    const TempFolder folder;
+    const std::string path = folder.file("out.json");
+    writeFile(path, "earlier export");
+    try {
+        writeFileAtomically(
+            path,
+            [](std::ostream& out) {
+                for (int i = 0; i < 1000; ++i)
+                    out << std::string(4096, 'x'); // 4 MB, more than the buffer
+                throw std::bad_alloc();
+            },
+            options());
+        FAIL() << "no error";
+    } catch (const FileError& error) {
+        EXPECT_EQ(std::string(error.what()), "cannot write '" + path +
+                                                 "': not enough memory to produce it; nothing was "
+                                                 "written");
+    }
+    EXPECT_EQ(attnlab::testing::readFile(path), "earlier export");
+    EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.json"});
+}
+
+TEST_P(BothTemporaryKinds, ACancelLeavesTheEarlierFile) {
+    const TempFolder folder;
+    const std::string path = folder.file("out.csv");
+    writeFile(path, "earlier export");
+    WriteOptions cancelling = options();
+    std::uint64_t seen = 0;
+    cancelling.progress = [&](std::uint64_t written) {
+        seen = written;
+        return written < (8u << 20);
+    };
+    EXPECT_THROW(writeFileAtomically(
+                     path,
+                     [](std::ostream& out) {
+                         const std::string block(1 << 16, 'y');
+                         for (int i = 0; i < 1024; ++i) // 64 MB
+                             out << block;
+                     },
+                     cancelling),
+                 Cancelled);
+    EXPECT_GE(seen, 8u << 20);
+    EXPECT_LT(seen, 16u << 20) << "the cancel came late";
+    EXPECT_EQ(attnlab::testing::readFile(path), "earlier export");
+    EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.csv"});
+}
+
+TEST_P(BothTemporaryKinds, AShortWriteWhileStreamingLeavesTheEarlierFile) {
+    // A file-size limit makes write() fail part-way (EFBIG), as a full disk would; in a child,
+    // so the limit does not reach the rest of the tests.
+    const TempFolder folder;
+    const std::string path = folder.file("out.npy");
+    writeFile(path, "earlier export");
+    const WriteOptions writeOptions = options();
+    const auto child = runInChild([&](std::string& report) {
+        ::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{1 << 20, 1 << 20};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        int produced = 0;
+        try {
+            writeFileAtomically(
+                path,
+                [&](std::ostream& out) {
+                    for (; produced < 64; ++produced)
+                        out << std::string(1 << 16, 'z'); // 4 MB in all
+                },
+                writeOptions);
+        } catch (const FileError& error) {
+            report = error.what();
+            // Stopped at the first failed write, not after producing everything.
+            return produced < 64 ? 0 : 3;
+        }
+        return 1;
+    });
+    EXPECT_EQ(child.exitCode, 0) << child.describe();
+    EXPECT_EQ(child.report, "cannot write '" + path + "': writing failed (File too large)");
+    EXPECT_EQ(attnlab::testing::readFile(path), "earlier export");
+    EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.npy"});
+}
+
+TEST_P(BothTemporaryKinds, AnOutputThatIsAnInputIsRefusedThroughLinks) {
+    const TempFolder folder;
+    const std::string vectors = folder.file("vectors.txt");
+    const std::string lesson = folder.file("lesson.attnlab");
+    writeFile(vectors, "a 1 2\n");
+    writeFile(lesson, "{}");
+    ASSERT_EQ(::symlink("vectors.txt", folder.file("link.json").c_str()), 0);
+    ASSERT_EQ(::link(lesson.c_str(), folder.file("hard.csv").c_str()), 0);
+    InputFiles inputs;
+    inputs.add(vectors, "the embeddings file");
+    inputs.add(InputFile(lesson), "the lesson");
+    inputs.add(folder.file("missing.txt"), "ignored");
+    WriteOptions guarded = options();
+    guarded.inputs = &inputs;
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {vectors, "it is the embeddings file ('" + vectors + "'), which this run reads"},
+        {folder.file("link.json"), "it is the embeddings file"},
+        {lesson, "it is the lesson ('" + lesson + "')"},
+        {folder.file("hard.csv"), "it is the lesson"},
+    };
+    for (const auto& [path, expected] : cases) {
+        SCOPED_TRACE(path);
+        try {
+            writeFileAtomically(path, "output", guarded);
+            ADD_FAILURE() << "no error";
+        } catch (const FileError& error) {
+            EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+        }
+    }
+    EXPECT_EQ(attnlab::testing::readFile(vectors), "a 1 2\n");
+    EXPECT_EQ(attnlab::testing::readFile(lesson), "{}");
+    writeFileAtomically(folder.file("other.json"), "fine", guarded);
+    EXPECT_EQ(folder.entries(), (std::vector<std::string>{"hard.csv", "lesson.attnlab", "link.json",
+                                                          "other.json", "vectors.txt"}));
+}
+
+TEST_P(BothTemporaryKinds, ReplacingAFileWithOtherHardLinksSaysSo) {
+    const TempFolder folder;
+    const std::string path = folder.file("out.json");
+    writeFile(path, "earlier");
+    ASSERT_EQ(::link(path.c_str(), folder.file("backup.json").c_str()), 0);
+    const std::vector<std::string> notes = writeFileAtomically(path, "new", options());
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("had 1 other name (a hard link), which keep"), std::string::npos)
+        << notes[0];
+    EXPECT_EQ(attnlab::testing::readFile(folder.file("backup.json")), "earlier");
+    EXPECT_TRUE(writeFileAtomically(path, "newer", options()).empty()) << "now a single name";
+}
+
+INSTANTIATE_TEST_SUITE_P(AtomicFile, BothTemporaryKinds, ::testing::Bool(), kindName);
+
+TEST(AtomicFile, ExportDataStreamsAndCancels) {
+    // exportData goes through the same writer: a cancel from its progress leaves nothing.
+    const TempFolder folder;
+    Config config;
+    config.sentence = std::string(600 * 4, 'a');
+    for (std::size_t i = 3; i < config.sentence.size(); i += 4)
+        config.sentence[i] = ' ';
+    config.heads = 4;
+    const Result result = compute(config);
+    const std::string path = folder.file("out.json");
+    writeFile(path, "earlier");
+    WriteOptions cancelling;
+    cancelling.progress = [](std::uint64_t written) { return written < (4u << 20); };
+    EXPECT_THROW(exportData(result, path, cancelling), Cancelled);
+    EXPECT_EQ(attnlab::testing::readFile(path), "earlier");
+    EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.json"});
+}
+
+// ---- InputFile and MappedFile ---------------------------------------------------------------
+
+TEST(InputFile, ReadsExactlyAndNoticesAFileThatShrank) {
+    const TempFolder folder;
+    const std::string path = folder.file("data.bin");
+    writeFile(path, "0123456789");
+    const InputFile file(path);
+    EXPECT_EQ(file.size(), 10u);
+    char buffer[4] = {};
+    file.readExactly(3, buffer, 4);
+    EXPECT_EQ(std::string(buffer, 4), "3456");
+    EXPECT_EQ(file.readSome(8, buffer, 4), 2u);
+    ASSERT_EQ(::truncate(path.c_str(), 5), 0);
+    EXPECT_THROW(file.readExactly(3, buffer, 4), FileError);
+    EXPECT_EQ(file.readAll(100), "01234");
+    try {
+        InputFile(path).readAll(2);
+        ADD_FAILURE() << "no error";
+    } catch (const FileError& error) {
+        EXPECT_NE(std::string(error.what()).find("more than the 1 MB"), std::string::npos)
+            << error.what();
+    }
+}
+
+TEST(MappedFile, MapsARegularFileAndRefusesANamedPipe) {
+    const TempFolder folder;
+    const std::string path = folder.file("weights.safetensors");
+    writeFile(path, std::string("\x08\0\0\0\0\0\0\0{}      ", 16));
+    const MappedFile mapped(path);
+    EXPECT_EQ(mapped.bytes(), std::string_view("\x08\0\0\0\0\0\0\0{}      ", 16));
+    EXPECT_EQ(mapped.file().size(), 16u);
+    writeFile(folder.file("empty"), "");
+    EXPECT_TRUE(MappedFile(folder.file("empty")).bytes().empty());
+    makeFifo(folder.file("pipe"));
+    EXPECT_REFUSED_AS(refusedInChild([&] { MappedFile mappedPipe(folder.file("pipe")); }),
+                      folder.file("pipe"), "named pipe");
 }
