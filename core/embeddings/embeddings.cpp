@@ -1261,6 +1261,41 @@ private:
     std::uint64_t m_position;
 };
 
+// A word whose first space was taken for its end leaves the reader out of step: it reads the
+// rest of the word as numbers and the next word from inside the numbers. Both show. Text read as
+// a float is absurd: a lower-case letter in the high byte gives at least 2^67, a space below
+// 2^-61, and bytes shifted out of their float give any exponent, most often far outside what
+// trained vectors hold. And a word read from inside the numbers soon contains a control byte,
+// which word2vec's own tool never puts in a word.
+constexpr float kMinPlausibleBinaryValue = 0x1p-60f; // about 8.7e-19
+constexpr float kMaxPlausibleBinaryValue = 0x1p67f;  // about 1.5e20
+
+bool plausibleBinaryValue(float value) {
+    const float size = std::fabs(value);
+    return value == 0.0f || (size >= kMinPlausibleBinaryValue && size < kMaxPlausibleBinaryValue);
+}
+
+std::size_t controlByte(std::string_view word) {
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(word[i]);
+        if (byte < 0x20 || byte == 0x7F)
+            return i;
+    }
+    return std::string_view::npos;
+}
+
+std::string shortNumber(float value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2g", static_cast<double>(value));
+    return text;
+}
+
+[[noreturn]] void throwOutOfStep(const std::string& origin, const std::string& what) {
+    throw InputError(origin + ": " + what +
+                     ": the words and the numbers are out of step at or before this point (does a "
+                     "word contain a space?); the file cannot be read as word2vec binary");
+}
+
 EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::string& origin,
                                         const EmbeddingLoadOptions& options) {
     const std::uint64_t size = source.size();
@@ -1331,6 +1366,7 @@ EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::str
         };
         while (reader.peek() == '\n' || reader.peek() == '\r')
             reader.skip(1);
+        const std::uint64_t wordStart = reader.position();
         bool tooLong = false;
         if (!reader.readUntil(' ', kMaxBinaryWordBytes, word, tooLong)) {
             if (tooLong)
@@ -1342,6 +1378,9 @@ EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::str
         }
         if (word.empty())
             throw InputError(origin + ": " + entry() + " is empty");
+        if (const std::size_t bad = controlByte(word); bad != std::string::npos)
+            throwOutOfStep(origin, entry() + " (at byte " + std::to_string(wordStart) +
+                                       ") contains the control byte " + shown(word.substr(bad, 1)));
         if (!reader.read(raw.data(), vectorBytes))
             throw InputError(origin + ": the vector of " + entry() + " ('" + shown(word) +
                              "') is cut off; the file is truncated");
@@ -1356,6 +1395,11 @@ EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::str
             if (!std::isfinite(value))
                 throw InputError(origin + ": " + entry() + " ('" + shown(word) + "'): value " +
                                  std::to_string(k + 1) + " is NaN/infinite");
+            if (!plausibleBinaryValue(value))
+                throwOutOfStep(origin, entry() + " ('" + shown(word) + "', at byte " +
+                                           std::to_string(wordStart) + "): value " +
+                                           std::to_string(k + 1) + " is " + shortNumber(value) +
+                                           ", which no word vector holds");
             out[k] = value;
         }
         rowSums[w] = rowSumOfSquares(out, dimension);
