@@ -1,0 +1,65 @@
+// End-to-end tests of what the attention-lab binary says: warnings the README promises (duplicate
+// words in an embeddings file, unknown or misspelt members of a lesson, with a did-you-mean) on
+// stderr, and the exit codes and messages of a start without a display.
+
+#include "process_testing.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace attnlab::testing;
+
+namespace {
+
+const std::string kBinary = ATTNLAB_BINARY;
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+class Messages : public ::testing::Test {
+protected:
+    ProgramRun run(const std::vector<std::string>& args, ProgramSettings settings = {}) {
+        return runProgram(kBinary, args, m_capture, settings);
+    }
+    TempFolder m_dir{"attnlab-cli-messages"};
+    TempFolder m_capture{"attnlab-cli-capture"};
+};
+
+} // namespace
+
+// ---- warnings -----------------------------------------------------------------------------------
+
+TEST_F(Messages, DuplicateWordsInAnEmbeddingsFileAreWarnedAbout) {
+    const std::string vectors = m_dir.file("vectors.txt");
+    writeFile(vectors, "cat 1 2\nsat 3 4\ncat 5 6\n");
+    const ProgramRun result = run({"--sentence", "cat sat", "--embeddings", vectors,
+                                   "--export-data", m_dir.file("out.json")});
+    ASSERT_EQ(result.exitCode, 0) << result.describe();
+    EXPECT_TRUE(contains(result.err, "attention-lab: warning: " + vectors +
+                                         ": 1 line repeats a word seen earlier in the file; "
+                                         "each word keeps its first vector ('cat')"))
+        << result.err;
+}
+
+TEST_F(Messages, MisspeltLessonMembersAreWarnedAboutWithASuggestion) {
+    const std::string lesson = m_dir.file("lesson.attnlab");
+    writeFile(lesson, R"({"format": "attention-lab-session", "version": 1,
+        "config": {"sentense": "the cat", "head": 2, "temprature": 0.5, "heads": 1,
+                   "favourite_colour": "red"},
+        "veiw": {}})");
+    const ProgramRun result = run({"--session", lesson, "--export-data", m_dir.file("out.json")});
+    ASSERT_EQ(result.exitCode, 0) << result.describe();
+    for (const std::string& expected : std::vector<std::string>{
+             "attention-lab: warning: " + lesson +
+                 ": unknown member 'config.sentense' was ignored; did you mean 'sentence'?",
+             "unknown member 'config.head' was ignored; did you mean 'heads'?",
+             "unknown member 'config.temprature' was ignored; did you mean 'temperature'?",
+             "unknown member 'veiw' was ignored; did you mean 'view'?"})
+        EXPECT_TRUE(contains(result.err, expected)) << expected << "\nin\n" << result.err;
+    // Far from every member: no suggestion, still a warning.
+    EXPECT_TRUE(contains(result.err, "unknown member 'config.favourite_colour' was ignored\n"))
+        << result.err;
+}
