@@ -475,6 +475,8 @@ CliOptions parseWithSession(const std::vector<std::string>& args) {
     const core::Session session = core::loadSessionFile(options.sessionPath, warnings);
     CliOptions merged = parseArguments(args, session.config);
     merged.view = session.view;
+    for (const std::string& warning : warnings)
+        merged.warnings.push_back(options.sessionPath + ": " + warning);
     return merged;
 }
 
@@ -523,8 +525,11 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         write.inputs = &inputs;
         core::Config config = options.config;
         if (!options.embeddingsPath.empty()) {
-            config.table = std::make_shared<const core::EmbeddingTable>(
-                core::loadEmbeddingsFile(options.embeddingsPath));
+            core::EmbeddingLoadResult loaded =
+                core::loadEmbeddings(options.embeddingsPath, core::EmbeddingLoadOptions{});
+            for (const std::string& warning : loaded.warnings)
+                printError(err, "warning: " + warning);
+            config.table = std::make_shared<const core::EmbeddingTable>(std::move(loaded.table));
             config.embeddings = core::EmbeddingSource::File;
             config.embeddingsPath = options.embeddingsPath;
             // The file decides d_model; core warns only when an explicit --d-model disagrees.
@@ -575,6 +580,8 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
             printError(err, error.what());
             return kExitInputError;
         }
+        for (const std::string& warning : options.warnings)
+            printError(err, "warning: " + warning);
     }
     if (options.help) {
         out << helpText();

@@ -59,6 +59,9 @@ struct CliOptions {
     bool dModelGiven = false;   ///< --d-model was given (else an embeddings file sets d_model)
     bool help = false;          ///< --help / -h
     bool version = false;       ///< --version
+    /// What reading the lesson found ("<file>: unknown member … ; did you mean …?"); printed on
+    /// stderr as warnings.
+    std::vector<std::string> warnings;
 
     /// True when an option asks for a file written without the window.
     bool hasHeadlessOutput() const { return !exportDataPath.empty() || !image.path.empty(); }

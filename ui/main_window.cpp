@@ -507,11 +507,16 @@ void MainWindow::connectController() {
     connect(m_controller, &AttentionController::embeddingsLoaded, this,
             [this](const QString& path, int, int dimension) {
                 closeLoadProgress();
+                m_embeddingsNotes.clear(); // the new file's warnings follow
                 m_controls->setEmbeddingsFile(path, dimension);
                 scheduleSave();
             });
+    // Kept with every result while the file is in use: the next result must not hide them.
     connect(m_controller, &AttentionController::embeddingsWarning, this,
-            [this](const QString& message) { showMessage(message, false); });
+            [this](const QString& message) {
+                m_embeddingsNotes << message;
+                showNotes();
+            });
     // A large embeddings file loads on a worker: its progress shows, and Cancel stops it.
     connect(m_controller, &AttentionController::embeddingsLoading, this,
             [this](const QString& path) {
@@ -553,6 +558,7 @@ void MainWindow::closeLoadProgress() {
 void MainWindow::onSentenceEdited(const QString& text) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     core::Config config = m_controller->config();
     config.sentence = str(text);
     compute(config);
@@ -562,6 +568,7 @@ void MainWindow::onSentenceEdited(const QString& text) {
 void MainWindow::onSourceEdited(const QString& text) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     // Only spaces is still self-attention: an empty source means "no cross-attention".
     const bool cross = !text.trimmed().isEmpty();
     m_controls->setCrossAttention(cross);
@@ -574,6 +581,7 @@ void MainWindow::onSourceEdited(const QString& text) {
 void MainWindow::onControlsChanged(const core::Config& config) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     core::Config merged = config;
     merged.sentence = m_controller->config().sentence;
     merged.source = m_controller->config().source;
@@ -600,13 +608,7 @@ void MainWindow::showResult(std::shared_ptr<const core::Result> result,
     m_result = std::move(result);
     m_elapsedMicroseconds = elapsedMicroseconds;
     clearInlineErrors();
-    // Unknown tokens are marked in the token strips already; as a message they would make the
-    // layout jump at nearly every keystroke (a half-typed word is unknown).
-    QStringList warnings;
-    for (const std::string& warning : m_result->warnings)
-        if (warning.find("not in the embeddings") == std::string::npos)
-            warnings << qs(warning);
-    showMessage(warnings.join(QStringLiteral("; ")), false);
+    showNotes();
     m_controls->setTokenCount(static_cast<int>(m_result->queryTokens.size()));
     updateTokenStrip(false);
     updateTokenStrip(true);
@@ -654,6 +656,22 @@ void MainWindow::onFailed(const QString& message, const QString& field) {
     if (m_result)
         text += tr(" The heatmaps still show the last valid result.");
     showMessage(text, true);
+}
+
+void MainWindow::showNotes() {
+    // Unknown tokens are marked in the token strips already; as a message they would make the
+    // layout jump at nearly every keystroke (a half-typed word is unknown).
+    QStringList notes;
+    if (m_result)
+        for (const std::string& warning : m_result->warnings)
+            if (warning.find("not in the embeddings") == std::string::npos)
+                notes << qs(warning);
+    // What was found in the files in use: an embeddings file's duplicate words while it is in
+    // use, a lesson's unknown members until the user changes something.
+    if (!m_result || m_result->config.embeddings == core::EmbeddingSource::File)
+        notes << m_embeddingsNotes;
+    notes << m_lessonNotes;
+    showMessage(notes.join(QStringLiteral("; ")), false);
 }
 
 void MainWindow::clearInlineErrors() {

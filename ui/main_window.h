@@ -258,6 +258,8 @@ private:
     void updateHeadPicker();
     void updateTokenStrip(bool source);
     void showMessage(const QString& text, bool error);
+    /// The result's warnings and the notes about the files in use, in the message strip.
+    void showNotes();
     void clearInlineErrors();
     void syncViewActions();
 
@@ -367,6 +369,8 @@ private:
     bool m_interactive = true;
     int m_unsavedAnswer = 0;
     QString m_lastError;
+    QStringList m_embeddingsNotes; ///< warnings about the embeddings file in use
+    QStringList m_lessonNotes;     ///< warnings about the lesson as opened
 
     QTimer* m_saveTimer = nullptr;
     bool m_restoring = false;

@@ -257,6 +257,9 @@ bool MainWindow::openSessionFile(const QString& path) {
     }
     if (isShowingImport())
         closeImport();
+    m_lessonNotes.clear();
+    for (const std::string& warning : warnings)
+        m_lessonNotes << QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), qs(warning));
     m_sessionPath.clear(); // the title and "changed" follow the new file once it is shown
     applySession(session);
     m_sessionPath = QFileInfo(path).absoluteFilePath();
@@ -265,16 +268,9 @@ bool MainWindow::openSessionFile(const QString& path) {
     m_savedSessionText = core::serializeSession(currentSession());
     rememberRecent(m_sessionPath);
     updateWindowTitle();
-    QStringList notes;
-    for (const std::string& warning : warnings)
-        notes << qs(warning);
-    if (!notes.isEmpty())
-        showMessage(
-            tr("Opened %1: %2").arg(QFileInfo(path).fileName(), notes.join(QStringLiteral("; "))),
-            false);
-    else
-        statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_sessionPath)),
-                                 5000);
+    // The lesson's warnings stay with every result until the user changes something.
+    showNotes();
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_sessionPath)), 5000);
     return true;
 }
 
@@ -292,6 +288,7 @@ bool MainWindow::saveSessionFile(const QString& path) {
     }
     m_sessionPath = QFileInfo(path).absoluteFilePath();
     m_savedSessionText = text;
+    m_lessonNotes.clear(); // the file now holds what the window shows
     rememberRecent(m_sessionPath);
     updateWindowTitle();
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_sessionPath)), 5000);

@@ -913,8 +913,8 @@ void forEachBlock(std::size_t count, int threads, Progress& progress, Work&& wor
 
 std::string duplicateWarning(const DuplicateWords& duplicates) {
     std::string text = countOf(static_cast<long long>(duplicates.count), "line") +
-                       " repeat a word seen earlier in the file; each word keeps its first "
-                       "vector (";
+                       (duplicates.count == 1 ? " repeats" : " repeat") +
+                       " a word seen earlier in the file; each word keeps its first vector (";
     for (std::size_t i = 0; i < duplicates.shown.size(); ++i)
         text += (i ? ", '" : "'") + shown(duplicates.shown[i]) + "'";
     return text + (duplicates.count > duplicates.shown.size() ? ", …)" : ")");

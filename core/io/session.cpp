@@ -2,6 +2,7 @@
 
 #include "core/base/file_io.h"
 #include "core/base/json.h"
+#include "core/base/names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -55,8 +56,36 @@ std::string choiceAt(const json::Value& value, const std::string& where,
     return text;
 }
 
+// The members the object at `where` may have, for suggestions when one is misspelt. Kept next to
+// the parsers below; a member missing here only loses its suggestion.
+const std::vector<std::string_view>& knownMembers(std::string_view where) {
+    static const std::vector<std::string_view> kRoot = {"format", "version", "config", "view",
+                                                        "lesson"};
+    static const std::vector<std::string_view> kConfig = {
+        "sentence",   "source",       "scoring",      "normalizer",
+        "positional", "projection",   "tokenizer",    "keep_punctuation",
+        "max_tokens", "temperature",  "heads",        "d_model",
+        "d_k",        "d_a",          "cosine_scale", "seed",
+        "mask",       "mask_blocked", "embeddings",   "manual_projection"};
+    static const std::vector<std::string_view> kEmbeddings = {"source", "path", "query", "key"};
+    static const std::vector<std::string_view> kProjection = {"w_q", "w_k", "w_v", "w_o"};
+    static const std::vector<std::string_view> kView = {
+        "layout", "focused_head",  "color_map",      "color_scale", "cell_values",
+        "zoom",   "selected_head", "selected_query", "selected_key"};
+    static const std::vector<std::string_view> kLesson = {"title", "explanation",
+                                                          "hidden_controls"};
+    static const std::vector<std::string_view> kNone;
+    return where.empty()                         ? kRoot
+           : where == "config"                   ? kConfig
+           : where == "config.embeddings"        ? kEmbeddings
+           : where == "config.manual_projection" ? kProjection
+           : where == "view"                     ? kView
+           : where == "lesson"                   ? kLesson
+                                                 : kNone;
+}
+
 // Calls `handle(key, value)` for each member; members it does not know (it returns false) are
-// listed in `warnings`.
+// listed in `warnings`, with the nearest known member when the key looks like a misspelling.
 template <typename Handle>
 void forEachMember(const json::Value& object, const std::string& where,
                    std::vector<std::string>& warnings, Handle handle) {
@@ -64,9 +93,14 @@ void forEachMember(const json::Value& object, const std::string& where,
         throw InputError((where.empty() ? std::string("the file") : where) +
                          ": expected an object, found " +
                          std::string(json::typeName(object.type())));
-    for (const auto& [key, value] : object.asObject())
-        if (!handle(key, value))
-            warnings.push_back("unknown member '" + child(where, key) + "' was ignored");
+    for (const auto& [key, value] : object.asObject()) {
+        if (handle(key, value))
+            continue;
+        std::string warning = "unknown member '" + child(where, key) + "' was ignored";
+        if (const std::string near = closestName(key, knownMembers(where)); !near.empty())
+            warning += "; did you mean '" + near + "'?";
+        warnings.push_back(std::move(warning));
+    }
 }
 
 std::uint64_t seedAt(const json::Value& value, const std::string& where) {
