@@ -63,3 +63,74 @@ TEST_F(Messages, MisspeltLessonMembersAreWarnedAboutWithASuggestion) {
     EXPECT_TRUE(contains(result.err, "unknown member 'config.favourite_colour' was ignored\n"))
         << result.err;
 }
+
+// ---- a start without a display, and arguments that are not options ------------------------------
+
+namespace {
+
+// No display of any kind and no platform chosen: what an ssh session without X forwarding has.
+ProgramSettings withoutDisplay() {
+    ProgramSettings settings;
+    settings.environment = {{"DISPLAY", std::nullopt},
+                            {"WAYLAND_DISPLAY", std::nullopt},
+                            {"QT_QPA_PLATFORM", std::nullopt}};
+    settings.timeoutSeconds = 60;
+    return settings;
+}
+
+} // namespace
+
+TEST_F(Messages, WithoutADisplayTheWindowSaysHowToExportInstead) {
+    const std::string lesson = m_dir.file("lesson.attnlab");
+    writeFile(lesson, R"({"format": "attention-lab-session", "version": 1, "config": {}})");
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {}, {lesson}, {"--session", lesson}, {"--heads", "2"}, {"-style", "fusion"}}) {
+        SCOPED_TRACE(args.empty() ? std::string("no arguments") : args.front());
+        const ProgramRun result = run(args, withoutDisplay());
+        ASSERT_FALSE(result.timedOut()) << "a window opened somewhere";
+        EXPECT_EQ(result.signal, 0) << "the program crashed: " << result.describe();
+        EXPECT_EQ(result.exitCode, 1) << result.describe();
+        EXPECT_TRUE(contains(result.err, "attention-lab: no display was found")) << result.err;
+        EXPECT_TRUE(contains(result.err, "--export-data FILE")) << result.err;
+        EXPECT_EQ(result.err.find("qt."), std::string::npos) << "Qt's own words: " << result.err;
+    }
+}
+
+TEST_F(Messages, ADisplayThatCannotBeReachedIsReportedAsSuch) {
+    ProgramSettings settings = withoutDisplay();
+    settings.environment.push_back({"DISPLAY", ":97"}); // no X server answers there
+    settings.environment.push_back({"XAUTHORITY", "/nonexistent"});
+    const ProgramRun result = run({}, settings);
+    ASSERT_FALSE(result.timedOut());
+    EXPECT_EQ(result.signal, 0) << "the program aborted: " << result.describe();
+    EXPECT_EQ(result.exitCode, 1) << result.describe();
+    EXPECT_TRUE(contains(result.err, "attention-lab: ")) << result.err;
+    EXPECT_TRUE(contains(result.err, "--export-data FILE")) << result.err;
+}
+
+TEST_F(Messages, ArgumentsThatAreNeitherOptionsNorLessonsAreUsageErrors) {
+    // With a display (offscreen) as much as without: nothing may open a window first.
+    ProgramSettings offscreen;
+    offscreen.environment = {{"QT_QPA_PLATFORM", "offscreen"}};
+    offscreen.timeoutSeconds = 60;
+    writeFile(m_dir.file("notes.txt"), "not a lesson");
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"foo"}, "'foo'"},
+        {{"expotr"}, "'expotr'"},
+        {{m_dir.file("missing.attnlab")}, "missing.attnlab"},
+        {{"--sesion", m_dir.file("x.attnlab")}, "did you mean --session?"},
+        {{"--export-dat", m_dir.file("out.json")}, "did you mean --export-data?"},
+        {{"--heads"}, "--heads: missing value"},
+    };
+    for (const ProgramSettings& settings : {offscreen, withoutDisplay()}) {
+        for (const auto& [args, expected] : cases) {
+            SCOPED_TRACE(args.front());
+            const ProgramRun result = run(args, settings);
+            ASSERT_FALSE(result.timedOut()) << "a window opened";
+            EXPECT_EQ(result.exitCode, 2) << result.describe();
+            EXPECT_TRUE(contains(result.err, expected)) << result.err;
+            EXPECT_TRUE(contains(result.err, "--help")) << result.err;
+        }
+    }
+    EXPECT_EQ(m_dir.entries(), std::vector<std::string>{"notes.txt"});
+}
