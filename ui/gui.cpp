@@ -21,8 +21,11 @@ void setApplicationIdentity() {
     QApplication::setApplicationVersion(QStringLiteral(ATTNLAB_VERSION));
 }
 
-int runGui(int& argc, char** argv, const StartupParser& parse) {
+int runGui(int& argc, char** argv, const StartupParser& parse,
+           const std::function<void()>& started) {
     QApplication app(argc, argv);
+    if (started)
+        started();
     setApplicationIdentity();
     // Before any widget is built: widgets take their texts when they are constructed.
     loadInterfaceLanguage();
