@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -133,4 +134,31 @@ TEST_F(Messages, ArgumentsThatAreNeitherOptionsNorLessonsAreUsageErrors) {
         }
     }
     EXPECT_EQ(m_dir.entries(), std::vector<std::string>{"notes.txt"});
+}
+
+// ---- a figure that cannot be drawn ------------------------------------------------------------
+
+TEST_F(Messages, AFigureThatCannotBeDrawnGivesOneMessage) {
+    // 200 000 × 200 000 pixels (160 GB) cannot be allocated under a 3 GiB limit (or, in the
+    // sanitizer build, above AddressSanitizer's allocation cap): the draw fails, as it does on a
+    // machine without the memory.
+    ProgramSettings settings;
+    settings.environment = {{"QT_QPA_PLATFORM", "offscreen"},
+                            {"ASAN_OPTIONS", "allocator_may_return_null=1:max_allocation_size_mb="
+                                             "2048:detect_leaks=0"}};
+#if !defined(__SANITIZE_ADDRESS__)
+    settings.addressSpaceLimit = rlim_t{3} << 30;
+#endif
+    const std::string out = m_dir.file("huge.png");
+    writeFile(out, "earlier figure");
+    const ProgramRun result = run({"--sentence", "cat sat", "--width", "20000", "--height", "20000",
+                                   "--scale", "10", "--export", out},
+                                  settings);
+    EXPECT_EQ(result.exitCode, 1) << result.describe();
+    EXPECT_EQ(result.err.rfind("attention-lab: ", 0), 0u) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_EQ(result.err.find("QPainter"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("QImage"), std::string::npos) << result.err;
+    EXPECT_EQ(readFile(out), "earlier figure");
+    EXPECT_EQ(m_dir.entries(), std::vector<std::string>{"huge.png"});
 }
