@@ -3,6 +3,7 @@
 #include "color_bar.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
+#include "qt_message_collector.h"
 
 #include "core/io/data_export.h"
 #include "core/attention/options.h"
@@ -409,6 +410,14 @@ QImage renderFigureImage(const core::Result& result, const FigureOptions& option
                        static_cast<int>(std::lround(logical.height() * scale)));
     // Opaque: a figure has a white background, and PNG encodes three channels faster than four.
     QImage image(pixels, QImage::Format_RGB32);
+    if (image.isNull()) // painting a null image would only print a warning per call
+        throw core::InputError(
+            FigureExport::tr("an image of %1 × %2 pixels needs %3 MB of memory, more than is "
+                             "available; choose a smaller width, height or scale")
+                .arg(pixels.width())
+                .arg(pixels.height())
+                .arg(4.0 * pixels.width() * pixels.height() / 1e6, 0, 'f', 0)
+                .toStdString());
     image.fill(Qt::white);
     {
         QCPPainter painter(&image);
@@ -453,6 +462,8 @@ bool exportFigure(const QString& path, const core::Result& result, const FigureO
     if (info.isDir())
         return fail(FigureExport::tr("cannot write '%1': it is a folder").arg(path));
 
+    // Qt's warnings while drawing (QPainter, QImage) become part of one message on failure.
+    QtMessageCollector qtMessages;
     try {
         checkRequest(result, options);
         // Opened before drawing: a target that may not be written (a folder, a named pipe, an
@@ -503,15 +514,20 @@ bool exportFigure(const QString& path, const core::Result& result, const FigureO
         }
         device.close();
         device.rethrow(); // a write that failed while Qt encoded: the file's own message
-        if (!drawn || device.written() == 0)
-            return fail(FigureExport::tr("cannot draw '%1'").arg(path));
+        if (!drawn || device.written() == 0) {
+            const QString why = QtMessageCollector::summary(qtMessages.take());
+            return fail(why.isEmpty() ? FigureExport::tr("cannot draw '%1'").arg(path)
+                                      : FigureExport::tr("cannot draw '%1': %2").arg(path, why));
+        }
         for (const std::string& note : file.commit())
             if (notes)
                 notes->append(QString::fromStdString(note));
     } catch (const std::bad_alloc&) {
+        qtMessages.take();
         return fail(
             FigureExport::tr("cannot draw '%1': not enough memory; nothing was written").arg(path));
     } catch (const std::exception& problem) {
+        qtMessages.take(); // the exception says what went wrong
         return fail(QString::fromUtf8(problem.what()));
     }
     return true;

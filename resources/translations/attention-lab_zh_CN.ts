@@ -87,6 +87,14 @@
         <translation>无法绘制“%1”</translation>
     </message>
     <message>
+        <source>cannot draw &apos;%1&apos;: %2</source>
+        <translation>无法绘制“%1”：%2</translation>
+    </message>
+    <message>
+        <source>an image of %1 × %2 pixels needs %3 MB of memory, more than is available; choose a smaller width, height or scale</source>
+        <translation>%1 × %2 像素的图像需要 %3 MB 内存，超出可用内存；请选择更小的宽度、高度或缩放比例</translation>
+    </message>
+    <message>
         <source>cannot draw &apos;%1&apos;: not enough memory; nothing was written</source>
         <translation>无法绘制“%1”：内存不足；未写入任何内容</translation>
     </message>
@@ -1578,10 +1586,6 @@ Restart now?</source>
         <translation>无法打开该课程。
 
 %1</translation>
-    </message>
-    <message>
-        <source>Opened %1: %2</source>
-        <translation>已打开 %1：%2</translation>
     </message>
     <message>
         <source>Opened %1</source>
