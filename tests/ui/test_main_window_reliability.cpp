@@ -92,3 +92,86 @@ TEST_F(WindowFiles, MisspeltLessonMembersAreWarnedAboutWithASuggestion) {
         EXPECT_TRUE(text.contains(QString::fromUtf8(expected)))
             << expected << " not in: " << text.toStdString();
 }
+
+// ---- imports that are named pipes; outputs that are inputs ----------------------------------
+
+namespace {
+
+// A float32 .npy file of the given shape with the given values (C order).
+QByteArray npy(const QString& shape, const std::vector<float>& values) {
+    QByteArray header =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape.toUtf8() + ", }";
+    while ((10 + header.size() + 1) % 64 != 0)
+        header += ' ';
+    header += '\n';
+    QByteArray out("\x93NUMPY\x01\x00", 8);
+    out += static_cast<char>(header.size() & 0xFF);
+    out += static_cast<char>(header.size() >> 8);
+    out += header;
+    out += QByteArray(reinterpret_cast<const char*>(values.data()),
+                      static_cast<qsizetype>(values.size() * sizeof(float)));
+    return out;
+}
+
+} // namespace
+
+TEST_F(WindowFiles, ImportingNamedPipesNeitherFreezesNorChangesTheWindow) {
+    const QString weights =
+        write(QStringLiteral("attn.npy"), npy(QStringLiteral("(1, 2, 2)"), {0.5f, 0.5f, 1, 0}));
+    const QString tokens = write(QStringLiteral("attn.tokens.json"), R"(["a", "b"])");
+    attnlab::testing::makeFifo(path(QStringLiteral("pipe.npy")).toStdString());
+    attnlab::testing::makeFifo(path(QStringLiteral("pipe.json")).toStdString());
+    const auto live = m_window->currentResult();
+    for (const auto& [npyPath, tokensPath] :
+         {std::pair{path(QStringLiteral("pipe.npy")), tokens},
+          std::pair{weights, path(QStringLiteral("pipe.json"))}}) {
+        EXPECT_FALSE(m_window->importAttention(npyPath, tokensPath));
+        EXPECT_TRUE(m_window->lastError().contains(QStringLiteral("named pipe")))
+            << m_window->lastError().toStdString();
+        EXPECT_FALSE(m_window->isShowingImport());
+        EXPECT_EQ(m_window->currentResult(), live);
+    }
+}
+
+TEST_F(WindowFiles, OutputsThatAreTheWindowsInputsAreRefused) {
+    const QByteArray vectorsText = "cat 1 2 3 4\nsat 2 3 4 5\n";
+    const QString vectors = write(QStringLiteral("vectors.json"), vectorsText);
+    ASSERT_TRUE(m_window->loadEmbeddingsFile(vectors)) << m_window->lastError().toStdString();
+    ASSERT_TRUE(waitIdle());
+    ASSERT_EQ(::symlink("vectors.json", path(QStringLiteral("vectors.svg")).toUtf8().constData()),
+              0);
+    QString error;
+    EXPECT_FALSE(m_window->exportData(vectors, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("it is the embeddings file"))) << error.toStdString();
+    EXPECT_FALSE(m_window->exportImage(path(QStringLiteral("vectors.svg")),
+                                       m_window->currentFigureOptions(), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("it is the embeddings file"))) << error.toStdString();
+    EXPECT_FALSE(m_window->saveSessionFile(vectors));
+    EXPECT_TRUE(m_window->lastError().contains(QStringLiteral("it is the embeddings file")))
+        << m_window->lastError().toStdString();
+    EXPECT_EQ(read(vectors), vectorsText);
+
+    // The open lesson may be saved over itself, but no export may replace it.
+    const QString lesson = path(QStringLiteral("lesson.attnlab"));
+    ASSERT_TRUE(m_window->saveSessionFile(lesson)) << m_window->lastError().toStdString();
+    ASSERT_TRUE(m_window->saveSessionFile(lesson)) << m_window->lastError().toStdString();
+    const QByteArray saved = read(lesson);
+    ASSERT_EQ(::symlink("lesson.attnlab", path(QStringLiteral("lesson.csv")).toUtf8().constData()),
+              0);
+    EXPECT_FALSE(m_window->exportData(path(QStringLiteral("lesson.csv")), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("it is the lesson"))) << error.toStdString();
+    EXPECT_EQ(read(lesson), saved);
+
+    // An imported array and its tokens are inputs while they are shown.
+    const QString weights =
+        write(QStringLiteral("attn.npy"), npy(QStringLiteral("(1, 2, 2)"), {0.5f, 0.5f, 1, 0}));
+    const QString tokens = write(QStringLiteral("attn.tokens.json"), R"(["a", "b"])");
+    ASSERT_TRUE(m_window->importAttention(weights, tokens)) << m_window->lastError().toStdString();
+    ASSERT_EQ(::symlink("attn.npy", path(QStringLiteral("attn.png")).toUtf8().constData()), 0);
+    EXPECT_FALSE(m_window->exportImage(path(QStringLiteral("attn.png")),
+                                       m_window->currentFigureOptions(), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("imported"))) << error.toStdString();
+    EXPECT_FALSE(m_window->saveSessionFile(tokens));
+    EXPECT_TRUE(read(weights).startsWith("\x93NUMPY"));
+    EXPECT_EQ(read(tokens), QByteArray(R"(["a", "b"])"));
+}
