@@ -1160,6 +1160,12 @@ void MainWindow::showEvent(QShowEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_fileTask) {
+        // An import or export is running: stop it; the window closes on the next request.
+        m_fileTask->cancel();
+        event->ignore();
+        return;
+    }
     if (!maybeSaveChanges()) {
         event->ignore();
         return;

@@ -3,7 +3,9 @@
 
 #include "core/base/file_io.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <new>
 #include <system_error>
 #include <utility>
@@ -130,7 +132,7 @@ void InputFile::readExactly(std::uint64_t offset, void* out, std::size_t n) cons
                         "': the file became shorter while it was being read");
 }
 
-std::string InputFile::readAll(std::uint64_t maxBytes) const {
+std::string InputFile::readAll(std::uint64_t maxBytes, const ProgressCallback& progress) const {
     const auto tooLarge = [&](const std::string& size) {
         throw FileError("cannot open '" + m_path + "': it is " + size + ", more than the " +
                         megabytes(maxBytes) + " such a file may have");
@@ -140,7 +142,19 @@ std::string InputFile::readAll(std::uint64_t maxBytes) const {
     std::string bytes;
     try {
         bytes.resize(static_cast<std::size_t>(m_size));
-        const std::size_t got = readSome(0, bytes.data(), bytes.size());
+        // In blocks, so that a long read reports progress and can be cancelled between them.
+        constexpr std::size_t kBlock = std::size_t{16} << 20;
+        const int totalMiB = static_cast<int>(std::min<std::uint64_t>(m_size >> 20, INT_MAX));
+        std::size_t got = 0;
+        while (got < bytes.size()) {
+            if (progress && !progress(static_cast<int>(got >> 20), totalMiB))
+                throw Cancelled();
+            const std::size_t n =
+                readSome(got, bytes.data() + got, std::min(kBlock, bytes.size() - got));
+            got += n;
+            if (n == 0)
+                break;
+        }
         bytes.resize(got);
         // A file that grew since it was opened is read to its end, within the limit.
         char buffer[1 << 16];
@@ -170,8 +184,9 @@ std::optional<InputFile> tryOpenInput(const std::string& path, std::string* reas
     }
 }
 
-std::string readFileBytes(const std::string& path, std::uintmax_t maxBytes) {
-    return InputFile(path).readAll(maxBytes);
+std::string readFileBytes(const std::string& path, std::uintmax_t maxBytes,
+                          const ProgressCallback& progress) {
+    return InputFile(path).readAll(maxBytes, progress);
 }
 
 // ---- MappedFile -------------------------------------------------------------------------------

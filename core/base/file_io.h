@@ -65,8 +65,10 @@ public:
     /// ends first ("the file became shorter while it was being read").
     void readExactly(std::uint64_t offset, void* out, std::size_t n) const;
     /// The whole file. Throws FileError when it is larger than `maxBytes` (the message gives
-    /// both in MB) or there is not enough memory for it.
-    std::string readAll(std::uint64_t maxBytes) const;
+    /// both in MB) or there is not enough memory for it. `progress` (may be empty) is called with
+    /// (MiB read, MiB in all) before each block of 16 MiB; when it returns false, throws
+    /// Cancelled.
+    std::string readAll(std::uint64_t maxBytes, const ProgressCallback& progress = {}) const;
 
 private:
     int m_fd = -1;
@@ -81,8 +83,9 @@ private:
 std::optional<InputFile> tryOpenInput(const std::string& path, std::string* reason = nullptr);
 
 /// The bytes of the file at `path`. Throws FileError as InputFile does, and when the file is
-/// larger than `maxBytes`.
-std::string readFileBytes(const std::string& path, std::uintmax_t maxBytes);
+/// larger than `maxBytes`; progress and cancel as InputFile::readAll.
+std::string readFileBytes(const std::string& path, std::uintmax_t maxBytes,
+                          const ProgressCallback& progress = {});
 
 /// A whole regular file mapped read-only into memory (for loaders of large binary files such as
 /// model weights). Opened as InputFile is, so it never blocks and maps only regular files.

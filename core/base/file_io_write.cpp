@@ -292,7 +292,7 @@ struct AtomicFile::State {
                                         static_cast<std::uint64_t>(info.st_ino)};
             if (const InputFiles::Entry* input = options.inputs->find(identity))
                 fail("it is " + input->role + " ('" + input->path +
-                     "'), which this run reads; writing over an input would destroy it, so "
+                     "'), which is being read; writing over an input would destroy it, so "
                      "choose another name");
         }
         targetExisted = true;

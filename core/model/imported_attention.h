@@ -37,7 +37,10 @@ ImportedAttention importAttention(NpyArray array, std::vector<std::string> query
                                   std::vector<std::string> keyTokens);
 
 /// Reads the .npy file and the JSON token file and calls importAttention. Messages name the file.
-ImportedAttention loadImportedAttention(const std::string& npyPath, const std::string& tokensPath);
+/// `progress` (may be empty) follows the reading of the array (MiB read, MiB in all); when it
+/// returns false, throws Cancelled.
+ImportedAttention loadImportedAttention(const std::string& npyPath, const std::string& tokensPath,
+                                        const ProgressCallback& progress = {});
 
 /// Layer `layer` as a Result the views can show: per head its weights, entropy and argmax, the
 /// mean and max over heads, the tokens; `weightsOnly` is set. Throws InputError for a layer out

@@ -1053,6 +1053,17 @@ Restart now?</source>
     </message>
 </context>
 <context>
+    <name>attnlab::ui::FileTask</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>%1 (%2 MB written)</source>
+        <translation>%1（已写入 %2 MB）</translation>
+    </message>
+</context>
+<context>
     <name>attnlab::ui::HeatmapView</name>
     <message>
         <source>all keys masked</source>
@@ -1696,6 +1707,26 @@ Restart now?</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Another file is being read or written; try again when it is done.</source>
+        <translation>另一个文件正在读取或写入；请在完成后重试。</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; no file was written or changed.</source>
+        <translation>导出已取消；没有写入或更改任何文件。</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>The import was cancelled; the window shows what it showed before.</source>
+        <translation>导入已取消；窗口保持原样。</translation>
     </message>
 </context>
 <context>

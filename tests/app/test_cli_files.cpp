@@ -130,7 +130,7 @@ TEST_F(Files, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
         EXPECT_TRUE(
             contains(result.err, "attention-lab: cannot write '" + args.back() + "': it is"))
             << result.err;
-        EXPECT_TRUE(contains(result.err, "which this run reads")) << result.err;
+        EXPECT_TRUE(contains(result.err, "which is being read")) << result.err;
         EXPECT_TRUE(readFile(vectors) == kVectors) << "the embeddings file was replaced";
         EXPECT_TRUE(readFile(lesson) == kLesson) << "the lesson was replaced";
     }

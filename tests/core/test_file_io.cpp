@@ -373,8 +373,7 @@ TEST_P(BothTemporaryKinds, TheTemporaryFileIsUnnamedWhereTheSystemAllowsIt) {
     const TempFolder folder;
     AtomicFile file(folder.file("out.npy"), options());
     file.write("x");
-    if (GetParam())
-        EXPECT_TRUE(file.isUnnamed()) << "O_TMPFILE should work on " << folder.path();
+    EXPECT_EQ(file.isUnnamed(), GetParam()) << "O_TMPFILE should work on " << folder.path();
     EXPECT_EQ(folder.entries().size(), GetParam() ? 0u : 1u);
     file.discard();
     EXPECT_TRUE(folder.entries().empty());
@@ -476,7 +475,7 @@ TEST_P(BothTemporaryKinds, AnOutputThatIsAnInputIsRefusedThroughLinks) {
     WriteOptions guarded = options();
     guarded.inputs = &inputs;
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {vectors, "it is the embeddings file ('" + vectors + "'), which this run reads"},
+        {vectors, "it is the embeddings file ('" + vectors + "'), which is being read"},
         {folder.file("link.json"), "it is the embeddings file"},
         {lesson, "it is the lesson ('" + lesson + "')"},
         {folder.file("hard.csv"), "it is the lesson"},

@@ -6,15 +6,19 @@
 #include "ui/attention_controller.h"
 #include "ui/main_window.h"
 
+#include "core/model/attention.h"
+
 #include "process_testing.h"
 
 #include <gtest/gtest.h>
 
 #include <QDir>
 #include <QFile>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <unistd.h>
 
@@ -174,4 +178,73 @@ TEST_F(WindowFiles, OutputsThatAreTheWindowsInputsAreRefused) {
     EXPECT_FALSE(m_window->saveSessionFile(tokens));
     EXPECT_TRUE(read(weights).startsWith("\x93NUMPY"));
     EXPECT_EQ(read(tokens), QByteArray(R"(["a", "b"])"));
+}
+
+// ---- imports and exports on a worker, with Cancel --------------------------------------------
+
+TEST_F(WindowFiles, ImportsRunOnAWorkerWhileTheWindowKeepsRunningAndCanBeCancelled) {
+    const QString weights =
+        write(QStringLiteral("attn.npy"), npy(QStringLiteral("(1, 2, 2)"), {0.5f, 0.5f, 1, 0}));
+    const QString tokens = write(QStringLiteral("attn.tokens.json"), R"(["a", "b"])");
+    // A timer set when the work starts fires before the call returns only if the event loop
+    // runs meanwhile, which it cannot while a read blocks this thread.
+    bool loopRan = false;
+    bool cancel = true;
+    const QMetaObject::Connection started =
+        QObject::connect(m_window.get(), &MainWindow::fileTaskStarted, [&] {
+            QTimer::singleShot(0, [&] { loopRan = true; });
+            if (cancel)
+                m_window->cancelFileTask();
+        });
+    const auto live = m_window->currentResult();
+    EXPECT_FALSE(m_window->importAttention(weights, tokens));
+    EXPECT_TRUE(m_window->lastError().contains(QStringLiteral("cancelled")))
+        << m_window->lastError().toStdString();
+    EXPECT_FALSE(m_window->isShowingImport());
+    EXPECT_EQ(m_window->currentResult(), live);
+    EXPECT_TRUE(loopRan) << "the window's event loop did not run during the import";
+
+    cancel = false;
+    loopRan = false;
+    EXPECT_TRUE(m_window->importAttention(weights, tokens)) << m_window->lastError().toStdString();
+    EXPECT_TRUE(m_window->isShowingImport());
+    EXPECT_TRUE(loopRan);
+    QObject::disconnect(started);
+}
+
+TEST_F(WindowFiles, ExportsRunOnAWorkerAndACancelLeavesTheEarlierFile) {
+    // About 20 MB of JSON: several progress reports.
+    QString sentence;
+    for (int i = 0; i < 300; ++i)
+        sentence += i == 0 ? QStringLiteral("cat") : QStringLiteral(" cat");
+    m_window->sentenceEdit()->setText(sentence);
+    ASSERT_TRUE(waitIdle());
+    ASSERT_EQ(m_window->currentResult()->queryTokens.size(), 300u);
+    const QString out = write(QStringLiteral("out.json"), "earlier export");
+    bool loopRan = false;
+    qint64 reports = 0;
+    const QMetaObject::Connection started =
+        QObject::connect(m_window.get(), &MainWindow::fileTaskStarted,
+                         [&] { QTimer::singleShot(0, [&] { loopRan = true; }); });
+    const QMetaObject::Connection progressed =
+        QObject::connect(m_window.get(), &MainWindow::fileTaskProgress, [&](qint64 done, qint64) {
+            ++reports;
+            if (done >= 4)
+                m_window->cancelFileTask();
+        });
+    QString error;
+    EXPECT_FALSE(m_window->exportData(out, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("cancelled"))) << error.toStdString();
+    EXPECT_EQ(read(out), QByteArray("earlier export"));
+    QStringList files =
+        QDir(m_dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
+    files.removeAll(QStringLiteral("s.ini")); // the window's settings, written at its pace
+    EXPECT_EQ(files, QStringList{QStringLiteral("out.json")}) << "a temporary file is left";
+    EXPECT_TRUE(loopRan) << "the window's event loop did not run during the export";
+    EXPECT_GT(reports, 1);
+    QObject::disconnect(progressed);
+
+    ASSERT_TRUE(m_window->exportData(out, &error)) << error.toStdString();
+    EXPECT_TRUE(read(out).startsWith("{"));
+    QObject::disconnect(started);
 }
