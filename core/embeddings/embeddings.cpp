@@ -1663,6 +1663,8 @@ std::string writeCache(const std::string& cachePath, const SourceIdentity& sourc
         file.commit();
     } catch (const FileError& error) {
         return error.what();
+    } catch (const std::bad_alloc&) {
+        return "not enough memory to write it";
     }
     return {};
 }
