@@ -6,7 +6,7 @@
 //      read-only, or is one of the run's inputs.
 //   2. openat(folder, O_TMPFILE): an unnamed file in the target's folder (same file system, so
 //      the final step is a rename). Where the file system lacks O_TMPFILE, a hidden name of at
-//      most 48 bytes (O_CREAT | O_EXCL), whatever the length of the target's name.
+//      most 42 bytes (O_CREAT | O_EXCL), whatever the length of the target's name.
 //   3. Write through a buffer; every failure (short write, ENOSPC, EFBIG, a cancel) throws.
 //   4. fsync; then a new target gets its name with linkat (fails if the name appeared
 //      meanwhile), an existing one through linkat to a hidden name and renameat over the target.
