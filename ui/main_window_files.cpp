@@ -463,17 +463,18 @@ bool MainWindow::exportData(const QString& path, QString* error) {
         const std::shared_ptr<const core::Result> result = m_result;
         const core::InputFiles inputs = inputFiles(false);
         std::vector<std::string> notes;
-        const std::exception_ptr failure =
-            runFileTask(tr("Export Data"), tr("Writing %1…").arg(QFileInfo(path).fileName()),
-                        [&](const FileTaskProgress& progress) {
-                            core::WriteOptions write;
-                            write.inputs = &inputs;
-                            write.progress = [&](std::uint64_t written) {
-                                return progress(static_cast<std::int64_t>(written / 1'000'000), 0);
-                            };
-                            progress(0, 0);
-                            notes = core::exportData(*result, str(path), write);
-                        });
+        const auto write = [&](const FileTaskProgress& progress) {
+            if (!progress(0, 0))
+                throw core::Cancelled();
+            core::WriteOptions options;
+            options.inputs = &inputs;
+            options.progress = [&](std::uint64_t written) {
+                return progress(static_cast<std::int64_t>(written / 1'000'000), 0);
+            };
+            notes = core::exportData(*result, str(path), options);
+        };
+        const std::exception_ptr failure = runFileTask(
+            tr("Export Data"), tr("Writing %1…").arg(QFileInfo(path).fileName()), write);
         try {
             if (failure)
                 std::rethrow_exception(failure);
