@@ -174,6 +174,19 @@ TEST_F(Files, AnOutputThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink) {
     EXPECT_EQ(m_dir.entries(), (std::vector<std::string>{"exports", "latest.csv"}));
 }
 
+TEST_F(Files, AHardLinkedOutputGetsANewFileAndAWarning) {
+    const std::string out = m_dir.file("out.json");
+    writeFile(out, "earlier export");
+    ASSERT_EQ(::link(out.c_str(), m_dir.file("backup.json").c_str()), 0);
+    const ProgramRun result = run({"--sentence", "cat sat", "--export-data", out});
+    ASSERT_EQ(result.exitCode, 0) << result.describe();
+    EXPECT_TRUE(contains(result.err, "attention-lab: warning: '" + out +
+                                         "' had 1 other name (a hard link), which keep"))
+        << result.err;
+    EXPECT_EQ(readFile(out).rfind("{", 0), 0u);
+    EXPECT_EQ(readFile(m_dir.file("backup.json")), "earlier export");
+}
+
 TEST_F(Files, OutputsWith250ByteNamesAreWritten) {
     const std::string data = std::string(245, 'w') + ".json";
     const std::string image = std::string(246, 'i') + ".svg";
