@@ -9,6 +9,7 @@
 // do" for runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so
 // this library stays free of Qt.
 
+#include "core/base/file_io.h"
 #include "core/io/session.h"
 #include "core/model/builtin_model.h"
 
@@ -36,14 +37,14 @@ public:
 /// What --export draws and how, as plain values; the renderer (in the window's library) reads
 /// them. Empty strings and zeros mean "not given": a session's view or the defaults apply.
 struct ImageRequest {
-    std::string path;       ///< --export: .png, .svg or .pdf; empty = no image
-    std::string view;       ///< --view: grid | combined | max | head:K | details:Q (1-based)
-    int width = 0;          ///< --width: pixels (PNG) or points (SVG, PDF); 0 = fitted
-    int height = 0;         ///< --height: likewise
-    double scale = 0;       ///< --scale: PNG pixels per unit, 0.25 … 10; 0 = 2 (or dpi / 96)
-    double dpi = 0;         ///< --dpi: PNG resolution, 24 … 1200; 0 = 96 × scale
-    bool title = false;     ///< --title: stamp the sentence and settings above the figure
-    bool colorBar = true;   ///< --no-colorbar clears it
+    std::string path;     ///< --export: .png, .svg or .pdf; empty = no image
+    std::string view;     ///< --view: grid | combined | max | head:K | details:Q (1-based)
+    int width = 0;        ///< --width: pixels (PNG) or points (SVG, PDF); 0 = fitted
+    int height = 0;       ///< --height: likewise
+    double scale = 0;     ///< --scale: PNG pixels per unit, 0.25 … 10; 0 = 2 (or dpi / 96)
+    double dpi = 0;       ///< --dpi: PNG resolution, 24 … 1200; 0 = 96 × scale
+    bool title = false;   ///< --title: stamp the sentence and settings above the figure
+    bool colorBar = true; ///< --no-colorbar clears it
 };
 
 /// Everything the command line says.
@@ -58,15 +59,20 @@ struct CliOptions {
     bool dModelGiven = false;   ///< --d-model was given (else an embeddings file sets d_model)
     bool help = false;          ///< --help / -h
     bool version = false;       ///< --version
+    /// What reading the lesson found ("<file>: unknown member … ; did you mean …?"); printed on
+    /// stderr as warnings.
+    std::vector<std::string> warnings;
 
     /// True when an option asks for a file written without the window.
     bool hasHeadlessOutput() const { return !exportDataPath.empty() || !image.path.empty(); }
 };
 
-/// Draws the result into image.path. Throws core::InputError (bad view, head out of range) or
+/// Draws the result into image.path with `write` (the run's inputs, which it must not replace).
+/// Returns notes for the user; throws core::InputError (bad view, head out of range) or
 /// core::FileError (cannot write); the file is written atomically or not at all.
-using ImageExporter = std::function<void(const core::ModelOutput& result, const ImageRequest& image,
-                                         const core::SessionView& view)>;
+using ImageExporter = std::function<std::vector<std::string>(
+    const core::ModelOutput& result, const ImageRequest& image, const core::SessionView& view,
+    const core::WriteOptions& write)>;
 
 /// True when `args` (without the program name) ask for work without a window: a headless output
 /// option, --help or --version. Decided by option names alone, so a command line meant for the
@@ -94,7 +100,8 @@ std::string versionText();
 
 /// Loads the embeddings file if any, computes, prints the result's warnings to `err` and writes
 /// the export. Returns kExitSuccess, or kExitInputError with "attention-lab: message" on `err`.
-int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporter& exportImage = {});
+int runHeadless(const CliOptions& options, std::ostream& err,
+                const ImageExporter& exportImage = {});
 
 /// The whole headless program: parse, then help, version or runHeadless. Writes only --help and
 /// --version text to `out`; messages and warnings go to `err`. Returns the exit code.

@@ -509,11 +509,16 @@ void MainWindow::connectController() {
     connect(m_controller, &AttentionController::embeddingsLoaded, this,
             [this](const QString& path, int, int dimension) {
                 closeLoadProgress();
+                m_embeddingsNotes.clear(); // the new file's warnings follow
                 m_controls->setEmbeddingsFile(path, dimension);
                 scheduleSave();
             });
+    // Kept with every result while the file is in use: the next result must not hide them.
     connect(m_controller, &AttentionController::embeddingsWarning, this,
-            [this](const QString& message) { showMessage(message, false); });
+            [this](const QString& message) {
+                m_embeddingsNotes << message;
+                showNotes();
+            });
     // A large embeddings file loads on a worker: its progress shows, and Cancel stops it.
     connect(m_controller, &AttentionController::embeddingsLoading, this,
             [this](const QString& path) {
@@ -555,6 +560,7 @@ void MainWindow::closeLoadProgress() {
 void MainWindow::onSentenceEdited(const QString& text) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     core::Config config = m_controller->config();
     config.sentence = str(text);
     compute(config);
@@ -564,6 +570,7 @@ void MainWindow::onSentenceEdited(const QString& text) {
 void MainWindow::onSourceEdited(const QString& text) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     // Only spaces is still self-attention: an empty source means "no cross-attention".
     const bool cross = !text.trimmed().isEmpty();
     m_controls->setCrossAttention(cross);
@@ -576,6 +583,7 @@ void MainWindow::onSourceEdited(const QString& text) {
 void MainWindow::onControlsChanged(const core::Config& config) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     core::Config merged = config;
     merged.sentence = m_controller->config().sentence;
     merged.source = m_controller->config().source;
@@ -599,13 +607,7 @@ void MainWindow::showResult(std::shared_ptr<const core::ModelOutput> result,
     m_result = std::move(result);
     m_elapsedMicroseconds = elapsedMicroseconds;
     clearInlineErrors();
-    // Unknown tokens are marked in the token strips already; as a message they would make the
-    // layout jump at nearly every keystroke (a half-typed word is unknown).
-    QStringList warnings;
-    for (const core::Message& warning : m_result->maps.warnings)
-        if (warning.text.find("not in the embeddings") == std::string::npos)
-            warnings << coreText(warning);
-    showMessage(warnings.join(QStringLiteral("; ")), false);
+    showNotes();
     m_controls->setTokenCount(static_cast<int>(m_result->maps.queryTokens.size()));
     updateTokenStrip(false);
     updateTokenStrip(true);
@@ -628,8 +630,8 @@ void MainWindow::showResult(std::shared_ptr<const core::ModelOutput> result,
     const int nk = static_cast<int>(m_result->maps.keyTokens.size());
     // Spelled out rather than "%n token(s)": without a loaded translation Qt prints the "(s)".
     const QString tokens = m_result->maps.cross ? tr("%1 queries × %2 keys").arg(nq).arg(nk)
-                           : nq == 1       ? tr("1 token")
-                                           : tr("%1 tokens").arg(nq);
+                           : nq == 1            ? tr("1 token")
+                                                : tr("%1 tokens").arg(nq);
     const QString headCount = heads == 1 ? tr("1 head") : tr("%1 heads").arg(heads);
     const double ms = elapsedMicroseconds / 1000.0;
     if (!m_result->trace) {
@@ -665,6 +667,22 @@ void MainWindow::onFailed(const QString& message, const QString& field) {
     if (m_result)
         text += tr(" The heatmaps still show the last valid result.");
     showMessage(text, true);
+}
+
+void MainWindow::showNotes() {
+    // Unknown tokens are marked in the token strips already; as a message they would make the
+    // layout jump at nearly every keystroke (a half-typed word is unknown).
+    QStringList notes;
+    if (m_result)
+        for (const core::Message& warning : m_result->maps.warnings)
+            if (warning.text.find("not in the embeddings") == std::string::npos)
+                notes << coreText(warning);
+    // What was found in the files in use: an embeddings file's duplicate words while it is in
+    // use, a lesson's unknown members until the user changes something.
+    if (!m_result || m_result->config.embeddings == core::EmbeddingSource::File)
+        notes << m_embeddingsNotes;
+    notes << m_lessonNotes;
+    showMessage(notes.join(QStringLiteral("; ")), false);
 }
 
 void MainWindow::clearInlineErrors() {
@@ -1157,6 +1175,12 @@ void MainWindow::showEvent(QShowEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_fileTask) {
+        // An import or export is running: stop it; the window closes on the next request.
+        m_fileTask->cancel();
+        event->ignore();
+        return;
+    }
     if (!maybeSaveChanges()) {
         event->ignore();
         return;
