@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <new>
 #include <ostream>
 #include <set>
 
@@ -556,7 +557,10 @@ CliOptions parseWithSession(const std::vector<std::string>& args) {
         return options;
     std::vector<std::string> warnings;
     const core::Session session = core::loadSessionFile(options.sessionPath, warnings);
-    return parseArguments(args, session.config, session.view);
+    CliOptions merged = parseArguments(args, session.config, session.view);
+    for (const std::string& warning : warnings)
+        merged.warnings.push_back(options.sessionPath + ": " + warning);
+    return merged;
 }
 
 namespace {
@@ -625,6 +629,12 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
     try {
         if (!options.image.path.empty() && !exportImage)
             throw core::InputError("--export: this build cannot draw images; use --export-data");
+        // What this run reads: no output may replace one of them (through links too).
+        core::InputFiles inputs;
+        inputs.add(options.sessionPath, "the lesson");
+        inputs.add(options.embeddingsPath, "the embeddings file");
+        core::WriteOptions write;
+        write.inputs = &inputs;
         core::Config config = options.config;
         if (!options.embeddingsPath.empty()) {
             core::EmbeddingLoadOptions loadOptions;
@@ -651,10 +661,18 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
                                                    ->run(config, run);
         for (const core::Message& warning : output.maps.warnings)
             printError(err, "warning: " + warning.english());
+        std::vector<std::string> notes;
         if (!options.exportDataPath.empty())
-            core::exportData(output, options.exportDataPath);
+            notes = core::exportData(output, options.exportDataPath, write);
         if (!options.image.path.empty())
-            exportImage(output, options.image, options.view);
+            for (std::string& note : exportImage(output, options.image, options.view, write))
+                notes.push_back(std::move(note));
+        for (const std::string& note : notes)
+            printError(err, "warning: " + note);
+    } catch (const std::bad_alloc&) {
+        printError(err, "not enough memory for this request (fewer tokens or heads, or a smaller "
+                        "d_model, need less); nothing was written");
+        return kExitInputError;
     } catch (const std::exception& error) {
         // InputError and FileError carry messages written for the user; anything else
         // (out of memory) is still better reported than thrown out of main.
@@ -687,6 +705,8 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
             printError(err, error.what());
             return kExitInputError;
         }
+        for (const std::string& warning : options.warnings)
+            printError(err, "warning: " + warning);
     }
     if (options.help) {
         out << helpText();

@@ -9,6 +9,7 @@
 // do" for runCommandLine(). Images (--export) are drawn by a renderer that main.cpp passes in, so
 // this library stays free of Qt.
 
+#include "core/base/file_io.h"
 #include "core/io/session.h"
 #include "core/model/builtin_model.h"
 #include "core/pretrained/transformer_maps.h"
@@ -61,15 +62,20 @@ struct CliOptions {
     bool dModelGiven = false;   ///< --d-model was given (else an embeddings file sets d_model)
     bool help = false;          ///< --help / -h
     bool version = false;       ///< --version
+    /// What reading the lesson found ("<file>: unknown member … ; did you mean …?"); printed on
+    /// stderr as warnings.
+    std::vector<std::string> warnings;
 
     /// True when an option asks for a file written without the window.
     bool hasHeadlessOutput() const { return !exportDataPath.empty() || !image.path.empty(); }
 };
 
-/// Draws the result into image.path. Throws core::InputError (bad view, head out of range) or
+/// Draws the result into image.path with `write` (the run's inputs, which it must not replace).
+/// Returns notes for the user; throws core::InputError (bad view, head out of range) or
 /// core::FileError (cannot write); the file is written atomically or not at all.
-using ImageExporter = std::function<void(const core::ModelOutput& result, const ImageRequest& image,
-                                         const core::SessionView& view)>;
+using ImageExporter = std::function<std::vector<std::string>(
+    const core::ModelOutput& result, const ImageRequest& image, const core::SessionView& view,
+    const core::WriteOptions& write)>;
 
 /// True when `args` (without the program name) ask for work without a window: a headless output
 /// option, --help or --version. Decided by option names alone, so a command line meant for the

@@ -103,16 +103,22 @@ ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::Sessio
     return options;
 }
 
-void exportImage(const core::ModelOutput& result, const ImageRequest& image,
-                 const core::SessionView& view) {
+std::vector<std::string> exportImage(const core::ModelOutput& result, const ImageRequest& image,
+                                     const core::SessionView& view,
+                                     const core::WriteOptions& write) {
     const QString path = QString::fromStdString(image.path);
     if (!ui::imageFormatForPath(path))
         throw core::InputError("--export: cannot tell the image format of '" + image.path +
                                "'; use a name ending in .png, .svg or .pdf");
     const ui::FigureOptions options = figureOptionsFor(image, view, result);
     QString error;
-    if (!ui::exportFigure(path, result, options, &error))
+    QStringList notes;
+    if (!ui::exportFigure(path, result, options, &error, write, &notes))
         throw core::FileError(error.toStdString());
+    std::vector<std::string> out;
+    for (const QString& note : notes)
+        out.push_back(note.toStdString());
+    return out;
 }
 
 } // namespace attnlab::app

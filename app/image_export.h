@@ -14,7 +14,8 @@ ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::Sessio
 
 /// The ImageExporter of runCommandLine: figureOptionsFor, then ui::exportFigure. Throws
 /// core::InputError or core::FileError with the message.
-void exportImage(const core::ModelOutput& result, const ImageRequest& image,
-                 const core::SessionView& view);
+std::vector<std::string> exportImage(const core::ModelOutput& result, const ImageRequest& image,
+                                     const core::SessionView& view,
+                                     const core::WriteOptions& write);
 
 } // namespace attnlab::app

@@ -4,13 +4,20 @@
 
 #include "app/cli.h"
 #include "app/image_export.h"
+#include "app/window_start.h"
 #include "ui/gui.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QStringList>
 #include <QUrl>
+#include <QtGlobal>
 
 #include <cerrno>
+#include <cstdlib>
+#include <optional>
+#include <utility>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,14 +30,16 @@ namespace {
 
 using namespace attnlab;
 
+// A file manager passes a path (Exec=... %f), but a launcher using %u passes a file:// URI.
+QString localArgument(const QString& argument) {
+    return argument.startsWith(QLatin1String("file://")) ? QUrl(argument).toLocalFile() : argument;
+}
+
 // The window's reading of its command line: a lesson to open and settings to apply.
 ui::StartupRequest parseStartup(const QStringList& rawArguments) {
-    // A file manager passes a path (Exec=... %f), but a launcher using %u passes a file:// URI.
     QStringList arguments;
     for (const QString& argument : rawArguments)
-        arguments.append(argument.startsWith(QLatin1String("file://"))
-                             ? QUrl(argument).toLocalFile()
-                             : argument);
+        arguments.append(localArgument(argument));
     // A lone file is a lesson whatever its name: the desktop's MIME type also recognises a
     // lesson by its content (a .json or .ATTNLAB name), and the lesson reader checks the rest.
     if (arguments.size() == 1 && !arguments.front().startsWith(QLatin1Char('-'))) {
@@ -59,12 +68,59 @@ ui::StartupRequest parseStartup(const QStringList& rawArguments) {
     return request;
 }
 
+// While the window's QApplication is being made, Qt's messages are held back: a platform that
+// cannot start ends in qFatal (an abort and a core dump), which becomes one message of ours and
+// exit 1; once the application exists, the held messages go out as Qt would have printed them.
+QtMessageHandler g_previousHandler = nullptr;
+QStringList g_heldMessages;
+
+void holdStartupMessages(QtMsgType type, const QMessageLogContext& context, const QString& text) {
+    if (type != QtFatalMsg) {
+        g_heldMessages << text;
+        return;
+    }
+    // Qt's platform warning ("could not connect to display :1") says more than its fatal text.
+    const QString reason =
+        g_heldMessages.isEmpty() ? text : g_heldMessages.join(QStringLiteral("; "));
+    std::cerr << "attention-lab: the window cannot open: " << reason.trimmed().toStdString() << "\n"
+              << app::headlessHint() << std::endl;
+    (void)context;
+    std::_Exit(app::kExitInputError);
+}
+
+void releaseStartupMessages() {
+    qInstallMessageHandler(g_previousHandler);
+    for (const QString& text : std::exchange(g_heldMessages, {}))
+        qWarning().noquote() << text;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-    if (!app::wantsHeadless(args))
-        return ui::runGui(argc, argv, parseStartup);
+    if (!app::wantsHeadless(args)) {
+        // Before any window: the arguments must make sense and there must be a display.
+        const auto environment = [](const std::string& name) -> std::optional<std::string> {
+            const char* value = std::getenv(name.c_str());
+            return value ? std::optional<std::string>(value) : std::nullopt;
+        };
+        // Checked as the window will read them: a file:// URI as its path.
+        std::vector<std::string> localArgs;
+        for (const std::string& argument : args)
+            localArgs.push_back(
+                argument.starts_with("file://")
+                    ? QFile::encodeName(localArgument(QString::fromStdString(argument)))
+                          .toStdString()
+                    : argument);
+        if (const auto problem = app::checkWindowStart(localArgs, environment)) {
+            std::cerr << "attention-lab: " << problem->message << '\n';
+            if (problem->exitCode == app::kExitUsageError)
+                std::cerr << "Try 'attention-lab --help' for the options.\n";
+            return problem->exitCode;
+        }
+        g_previousHandler = qInstallMessageHandler(holdStartupMessages);
+        return ui::runGui(argc, argv, parseStartup, releaseStartupMessages);
+    }
     if (!app::wantsImage(args))
         return app::runCommandLine(args, std::cout, std::cerr);
 

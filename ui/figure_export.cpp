@@ -3,6 +3,7 @@
 #include "color_bar.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
+#include "qt_message_collector.h"
 
 #include "core/attention/options.h"
 #include "core/io/data_export.h"
@@ -10,11 +11,11 @@
 #include <qcustomplot.h>
 
 #include <QApplication>
-#include <QBuffer>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QFontMetricsF>
+#include <QIODevice>
 #include <QImageWriter>
 #include <QPageSize>
 #include <QPdfWriter>
@@ -22,6 +23,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <new>
+#include <string_view>
 
 namespace attnlab::ui {
 namespace {
@@ -35,6 +39,38 @@ const QColor kTextColor(0x26, 0x26, 0x26);
 // Translation context of the texts drawn into figures and of export errors.
 class FigureExport {
     Q_DECLARE_TR_FUNCTIONS(FigureExport)
+};
+
+// A QIODevice over an AtomicFile, so that Qt's encoders stream into the file. A failed write is
+// kept and rethrown after encoding (Qt's writers only see -1).
+class AtomicFileDevice : public QIODevice {
+public:
+    explicit AtomicFileDevice(core::AtomicFile& file) : m_file(file) {}
+    qint64 written() const { return m_written; }
+    void rethrow() const {
+        if (m_error)
+            std::rethrow_exception(m_error);
+    }
+
+protected:
+    qint64 readData(char*, qint64) override { return -1; }
+    qint64 writeData(const char* data, qint64 size) override {
+        if (m_error)
+            return -1;
+        try {
+            m_file.write(std::string_view(data, static_cast<std::size_t>(size)));
+        } catch (...) {
+            m_error = std::current_exception();
+            return -1;
+        }
+        m_written += size;
+        return size;
+    }
+
+private:
+    core::AtomicFile& m_file;
+    std::exception_ptr m_error;
+    qint64 m_written = 0;
 };
 
 QFont baseFont() {
@@ -391,6 +427,14 @@ QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& o
                        static_cast<int>(std::lround(logical.height() * scale)));
     // Opaque: a figure has a white background, and PNG encodes three channels faster than four.
     QImage image(pixels, QImage::Format_RGB32);
+    if (image.isNull()) // painting a null image would only print a warning per call
+        throw core::InputError(
+            FigureExport::tr("an image of %1 × %2 pixels needs %3 MB of memory, more than is "
+                             "available; choose a smaller width, height or scale")
+                .arg(pixels.width())
+                .arg(pixels.height())
+                .arg(4.0 * pixels.width() * pixels.height() / 1e6, 0, 'f', 0)
+                .toStdString());
     image.fill(Qt::white);
     {
         QCPPainter painter(&image);
@@ -410,7 +454,8 @@ QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& o
 }
 
 bool exportFigure(const QString& path, const core::ModelOutput& result,
-                  const FigureOptions& options, QString* error) {
+                  const FigureOptions& options, QString* error, const core::WriteOptions& write,
+                  QStringList* notes) {
     auto fail = [&](const QString& message) {
         if (error)
             *error = message;
@@ -422,6 +467,8 @@ bool exportFigure(const QString& path, const core::ModelOutput& result,
             FigureExport::tr(
                 "cannot tell the image format of '%1'; use a name ending in .png, .svg or .pdf")
                 .arg(path));
+
+    // The common mistakes in the interface's language; the file module checks everything else.
     const QFileInfo info(path);
     const QFileInfo folder(info.absolutePath());
     if (!folder.exists())
@@ -433,27 +480,30 @@ bool exportFigure(const QString& path, const core::ModelOutput& result,
     if (info.isDir())
         return fail(FigureExport::tr("cannot write '%1': it is a folder").arg(path));
 
-    // Drawn into memory first, then written in one piece, so that writing is one checked step.
-    QByteArray bytes;
+    // Qt's warnings while drawing (QPainter, QImage) become part of one message on failure.
+    QtMessageCollector qtMessages;
     try {
         checkRequest(result, options);
-        QBuffer buffer(&bytes);
-        buffer.open(QIODevice::WriteOnly);
+        // Opened before drawing: a target that may not be written (a folder, a named pipe, an
+        // input of the run, a read-only file) is refused before any work.
+        core::AtomicFile file(path.toStdString(), write);
+        AtomicFileDevice device(file);
+        device.open(QIODevice::WriteOnly);
         bool drawn = true;
         if (*format == ImageFormat::Png) {
             // Qt maps quality 89 to zlib level 1: about a third of the default level's time for
             // a file some 10 % larger (a 3000 × 2900 grid: 280 instead of 560 ms).
             constexpr int kPngQuality = 89;
-            drawn = renderFigureImage(result, options).save(&buffer, "PNG", kPngQuality);
+            drawn = renderFigureImage(result, options).save(&device, "PNG", kPngQuality);
         } else {
             // Vector output in points; the figure is laid out in logical pixels (96 per inch),
             // so a 10-point label keeps its size relative to the heatmaps, as on screen.
             const QSizeF logical = options.size.isEmpty() ? naturalFigureSize(result, options)
                                                           : options.size * kUnitsPerPoint;
             const QSizeF points = logical / kUnitsPerPoint;
-            auto paint = [&](QPaintDevice* device) {
+            auto paint = [&](QPaintDevice* target) {
                 QCPPainter painter;
-                if (!painter.begin(device))
+                if (!painter.begin(target))
                     return false;
                 painter.setMode(QCPPainter::pmVectorized);
                 painter.setMode(QCPPainter::pmNoCaching);
@@ -462,7 +512,7 @@ bool exportFigure(const QString& path, const core::ModelOutput& result,
             };
             if (*format == ImageFormat::Svg) {
                 QSvgGenerator svg;
-                svg.setOutputDevice(&buffer);
+                svg.setOutputDevice(&device);
                 svg.setResolution(96);
                 svg.setSize(logical.toSize());
                 svg.setViewBox(QRectF(QPointF(0, 0), logical));
@@ -470,7 +520,7 @@ bool exportFigure(const QString& path, const core::ModelOutput& result,
                 svg.setDescription(settingsStamp(result));
                 drawn = paint(&svg);
             } else {
-                QPdfWriter pdf(&buffer);
+                QPdfWriter pdf(&device);
                 pdf.setResolution(96);
                 pdf.setPageSize(
                     QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
@@ -480,17 +530,22 @@ bool exportFigure(const QString& path, const core::ModelOutput& result,
                 drawn = paint(&pdf);
             }
         }
-        if (!drawn || bytes.isEmpty())
-            return fail(FigureExport::tr("cannot draw '%1'").arg(path));
+        device.close();
+        device.rethrow(); // a write that failed while Qt encoded: the file's own message
+        if (!drawn || device.written() == 0) {
+            const QString why = QtMessageCollector::summary(qtMessages.take());
+            return fail(why.isEmpty() ? FigureExport::tr("cannot draw '%1'").arg(path)
+                                      : FigureExport::tr("cannot draw '%1': %2").arg(path, why));
+        }
+        for (const std::string& note : file.commit())
+            if (notes)
+                notes->append(QString::fromStdString(note));
+    } catch (const std::bad_alloc&) {
+        qtMessages.take();
+        return fail(
+            FigureExport::tr("cannot draw '%1': not enough memory; nothing was written").arg(path));
     } catch (const std::exception& problem) {
-        return fail(QString::fromUtf8(problem.what()));
-    }
-
-    try {
-        // Temporary file beside the target, every byte checked, fsync, rename: an earlier file
-        // survives any failure (a full disk shows up as a short write, which is refused).
-        core::writeFileAtomically(path.toStdString(), bytes.toStdString());
-    } catch (const std::exception& problem) {
+        qtMessages.take(); // the exception says what went wrong
         return fail(QString::fromUtf8(problem.what()));
     }
     return true;

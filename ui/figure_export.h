@@ -7,11 +7,13 @@
 #include "color_maps.h"
 #include "view_options.h"
 
+#include "core/base/file_io.h"
 #include "core/model/builtin_model.h"
 
 #include <QImage>
 #include <QSizeF>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <memory>
@@ -85,10 +87,14 @@ void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutp
 /// with the resolution of `options.dpi`. Throws core::InputError like renderFigure.
 QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& options);
 
-/// Writes the figure to `path` in the format of its extension, atomically: an earlier file is
-/// replaced only when the new one is complete. Returns false with a message in `error` for an
-/// unknown extension, a missing folder, an unwritable path or a bad head or row.
-bool exportFigure(const QString& path, const core::ModelOutput& result, const FigureOptions& options,
-                  QString* error);
+/// Writes the figure to `path` in the format of its extension, atomically and streamed as it is
+/// encoded (core::AtomicFile): an earlier file is replaced only when the new one is complete.
+/// Returns false with a message in `error` for an unknown extension, a missing folder, an
+/// unwritable path, a target that is not a regular file or is one of `write.inputs`, a bad head
+/// or row, or a failed draw. `notes` receives what the user should know about a write that
+/// succeeded (other hard links keep the earlier contents).
+bool exportFigure(const QString& path, const core::ModelOutput& result,
+                  const FigureOptions& options, QString* error,
+                  const core::WriteOptions& write = {}, QStringList* notes = nullptr);
 
 } // namespace attnlab::ui

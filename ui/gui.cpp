@@ -25,8 +25,11 @@ void setApplicationIdentity() {
     QGuiApplication::setDesktopFileName(QStringLiteral("attention-lab"));
 }
 
-int runGui(int& argc, char** argv, const StartupParser& parse) {
+int runGui(int& argc, char** argv, const StartupParser& parse,
+           const std::function<void()>& started) {
     QApplication app(argc, argv);
+    if (started)
+        started();
     setApplicationIdentity();
     // The icon that the package installs into the hicolor theme (none in a build tree).
     if (QIcon::hasThemeIcon(QStringLiteral("attention-lab")))

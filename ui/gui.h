@@ -26,6 +26,9 @@ using StartupParser = std::function<StartupRequest(const QStringList& arguments)
 void setApplicationIdentity();
 
 /// Creates the application and the main window and runs the event loop; returns its exit code.
-int runGui(int& argc, char** argv, const StartupParser& parse = {});
+/// `started` is called as soon as the application exists (its platform started), before any
+/// window is made.
+int runGui(int& argc, char** argv, const StartupParser& parse = {},
+           const std::function<void()>& started = {});
 
 } // namespace attnlab::ui

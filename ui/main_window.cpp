@@ -513,11 +513,16 @@ void MainWindow::connectController() {
     connect(m_controller, &AttentionController::embeddingsLoaded, this,
             [this](const QString& path, int, int dimension) {
                 closeLoadProgress();
+                m_embeddingsNotes.clear(); // the new file's warnings follow
                 m_controls->setEmbeddingsFile(path, dimension);
                 scheduleSave();
             });
+    // Kept with every result while the file is in use: the next result must not hide them.
     connect(m_controller, &AttentionController::embeddingsWarning, this,
-            [this](const QString& message) { showMessage(message, false); });
+            [this](const QString& message) {
+                m_embeddingsNotes << message;
+                showNotes();
+            });
     // A large embeddings file loads on a worker: its progress shows, and Cancel stops it.
     connect(m_controller, &AttentionController::embeddingsLoading, this,
             [this](const QString& path) {
@@ -559,6 +564,7 @@ void MainWindow::closeLoadProgress() {
 void MainWindow::onSentenceEdited(const QString& text) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     core::Config config = m_controller->config();
     config.sentence = str(text);
     compute(config);
@@ -568,6 +574,7 @@ void MainWindow::onSentenceEdited(const QString& text) {
 void MainWindow::onSourceEdited(const QString& text) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     // Only spaces is still self-attention: an empty source means "no cross-attention".
     const bool cross = !text.trimmed().isEmpty();
     m_controls->setCrossAttention(cross);
@@ -580,6 +587,7 @@ void MainWindow::onSourceEdited(const QString& text) {
 void MainWindow::onControlsChanged(const core::Config& config) {
     if (m_restoring)
         return;
+    m_lessonNotes.clear(); // the user moved on from the lesson as opened
     core::Config merged = config;
     merged.sentence = m_controller->config().sentence;
     merged.source = m_controller->config().source;
@@ -603,13 +611,7 @@ void MainWindow::showResult(std::shared_ptr<const core::ModelOutput> result,
     m_result = std::move(result);
     m_elapsedMicroseconds = elapsedMicroseconds;
     clearInlineErrors();
-    // Unknown tokens are marked in the token strips already; as a message they would make the
-    // layout jump at nearly every keystroke (a half-typed word is unknown).
-    QStringList warnings;
-    for (const core::Message& warning : m_result->maps.warnings)
-        if (warning.text.find("not in the embeddings") == std::string::npos)
-            warnings << coreText(warning);
-    showMessage(warnings.join(QStringLiteral("; ")), false);
+    showNotes();
     m_controls->setTokenCount(static_cast<int>(m_result->maps.queryTokens.size()));
     updateTokenStrip(false);
     updateTokenStrip(true);
@@ -671,6 +673,22 @@ void MainWindow::onFailed(const QString& message, const QString& field) {
     if (m_result)
         text += tr(" The heatmaps still show the last valid result.");
     showMessage(text, true);
+}
+
+void MainWindow::showNotes() {
+    // Unknown tokens are marked in the token strips already; as a message they would make the
+    // layout jump at nearly every keystroke (a half-typed word is unknown).
+    QStringList notes;
+    if (m_result)
+        for (const core::Message& warning : m_result->maps.warnings)
+            if (warning.text.find("not in the embeddings") == std::string::npos)
+                notes << coreText(warning);
+    // What was found in the files in use: an embeddings file's duplicate words while it is in
+    // use, a lesson's unknown members until the user changes something.
+    if (!m_result || m_result->config.embeddings == core::EmbeddingSource::File)
+        notes << m_embeddingsNotes;
+    notes << m_lessonNotes;
+    showMessage(notes.join(QStringLiteral("; ")), false);
 }
 
 void MainWindow::clearInlineErrors() {
@@ -1163,6 +1181,12 @@ void MainWindow::showEvent(QShowEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_fileTask) {
+        // An import or export is running: stop it; the window closes on the next request.
+        m_fileTask->cancel();
+        event->ignore();
+        return;
+    }
     if (!maybeSaveChanges()) {
         event->ignore();
         return;

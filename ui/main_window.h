@@ -12,6 +12,7 @@
 #include "core/model/builtin_model.h"
 #include "core/model/imported_attention.h"
 #include "figure_export.h"
+#include "file_task.h"
 #include "job_tracker.h"
 
 #include <QList>
@@ -21,6 +22,8 @@
 #include <QStringList>
 #include <QVector>
 
+#include <exception>
+#include <functional>
 #include <memory>
 
 class QAction;
@@ -122,10 +125,19 @@ public:
     bool exportImage(const QString& path, const FigureOptions& options, QString* error = nullptr);
     /// Puts the current view on the clipboard as an image.
     void copyImage();
-    /// Writes the numbers of the current result (.json, .csv, .npy) like --export-data.
+    /// Writes the numbers of the current result (.json, .csv, .npy) like --export-data, on a
+    /// worker while the window keeps running (progress and Cancel as importAttention).
     bool exportData(const QString& path, QString* error = nullptr);
+    /// Stops the import or export running on the worker (its call then returns false and
+    /// nothing changes); also before it starts, from a fileTaskStarted() handler.
+    void cancelFileTask();
+    /// The files the window reads (the embeddings file, the open lesson unless `forLessonSave`,
+    /// an imported array and its tokens): no output may replace one of them.
+    core::InputFiles inputFiles(bool forLessonSave) const;
 
     // Attention imported from a model (.npy weights with a JSON token list).
+    /// Reads the files on a worker while the window keeps running (a progress dialog with
+    /// Cancel after 300 ms); returns whether the import is shown.
     bool importAttention(const QString& npyPath, const QString& tokensPath);
     /// Back to the live model.
     void closeImport();
@@ -210,6 +222,12 @@ public:
     /// Tokens as shown in the strip under the sentence (or source) field; unknown ones end in "?".
     QStringList tokenStrip(bool source = false) const;
 
+signals:
+    /// An import or export starts on the worker (emitted before the work starts).
+    void fileTaskStarted();
+    /// Its progress: (MiB read, MiB in all) for an import, (MB written, 0) for an export.
+    void fileTaskProgress(qint64 done, qint64 total);
+
 protected:
     void closeEvent(class QCloseEvent* event) override;
     void showEvent(class QShowEvent* event) override;
@@ -260,6 +278,9 @@ private:
     void applyTransformerSettings();
     void updateModelBar();
     void reportError(const QString& title, const QString& message);
+    /// Runs `work` as a FileTask (see file_task.h); one at a time.
+    std::exception_ptr runFileTask(const QString& title, const QString& label,
+                                   const std::function<void(const FileTaskProgress&)>& work);
     void onLessonChanged();
 
     // Classroom (main_window_classroom.cpp).
@@ -290,6 +311,8 @@ private:
     void updateHeadPicker();
     void updateTokenStrip(bool source);
     void showMessage(const QString& text, bool error);
+    /// The result's warnings and the notes about the files in use, in the message strip.
+    void showNotes();
     void clearInlineErrors();
     void syncViewActions();
 
@@ -376,7 +399,10 @@ private:
     QAction* m_exportDataAction = nullptr;
     std::shared_ptr<const core::ImportedAttention> m_imported;
     QString m_importedName;
-    int m_layer = 0; ///< the layer shown, 0 … layers − 1
+    QString m_importedPath;         ///< the imported array, an input while it is shown
+    QString m_importedTokensPath;   ///< its token file, likewise
+    FileTask* m_fileTask = nullptr; ///< the import or export on the worker, if any
+    int m_layer = 0;                ///< the layer shown, 0 … layers − 1
     QFrame* m_importBar = nullptr;
     QLabel* m_importLabel = nullptr;
     std::shared_ptr<const core::TransformerModel> m_transformer; ///< the open pretrained model
@@ -404,6 +430,8 @@ private:
     bool m_interactive = true;
     int m_unsavedAnswer = 0;
     QString m_lastError;
+    QStringList m_embeddingsNotes; ///< warnings about the embeddings file in use
+    QStringList m_lessonNotes;     ///< warnings about the lesson as opened
 
     QTimer* m_saveTimer = nullptr;
     bool m_restoring = false;

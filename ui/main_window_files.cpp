@@ -11,6 +11,11 @@
 
 #include "core/io/data_export.h"
 
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <vector>
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -141,6 +146,38 @@ void MainWindow::reportError(const QString& title, const QString& message) {
         statusBar()->showMessage(message, 10000);
 }
 
+std::exception_ptr
+MainWindow::runFileTask(const QString& title, const QString& label,
+                        const std::function<void(const FileTaskProgress&)>& work) {
+    FileTask task(this, title, label, m_interactive);
+    connect(&task, &FileTask::progressed, this, &MainWindow::fileTaskProgress);
+    m_fileTask = &task;
+    emit fileTaskStarted();
+    std::exception_ptr error = task.run(work);
+    m_fileTask = nullptr;
+    return error;
+}
+
+void MainWindow::cancelFileTask() {
+    if (m_fileTask)
+        m_fileTask->cancel();
+}
+
+core::InputFiles MainWindow::inputFiles(bool forLessonSave) const {
+    // The roles complete the core's messages, which are in English like every core message.
+    core::InputFiles inputs;
+    if (!m_controller->embeddingsPath().isEmpty())
+        inputs.add(str(m_controller->embeddingsPath()), "the embeddings file"); // notr
+    if (!forLessonSave && !m_sessionPath.isEmpty())
+        inputs.add(str(m_sessionPath), "the lesson"); // notr
+    if (m_imported) {
+        inputs.add(str(m_importedPath), "the imported attention"); // notr
+        inputs.add(str(m_importedTokensPath),
+                   "the token file of the imported attention"); // notr
+    }
+    return inputs;
+}
+
 void MainWindow::setNonInteractive(int unsavedAnswer) {
     m_interactive = false;
     m_unsavedAnswer = unsavedAnswer;
@@ -262,6 +299,9 @@ bool MainWindow::openSessionFile(const QString& path) {
     }
     if (isShowingImport())
         closeImport();
+    m_lessonNotes.clear();
+    for (const std::string& warning : warnings)
+        m_lessonNotes << QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), qs(warning));
     m_sessionPath.clear(); // the title and "changed" follow the new file once it is shown
     applySession(session);
     m_sessionPath = QFileInfo(path).absoluteFilePath();
@@ -270,16 +310,9 @@ bool MainWindow::openSessionFile(const QString& path) {
     m_savedSessionText = core::serializeSession(currentSession());
     rememberRecent(m_sessionPath);
     updateWindowTitle();
-    QStringList notes;
-    for (const std::string& warning : warnings)
-        notes << qs(warning);
-    if (!notes.isEmpty())
-        showMessage(
-            tr("Opened %1: %2").arg(QFileInfo(path).fileName(), notes.join(QStringLiteral("; "))),
-            false);
-    else
-        statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_sessionPath)),
-                                 5000);
+    // The lesson's warnings stay with every result until the user changes something.
+    showNotes();
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_sessionPath)), 5000);
     return true;
 }
 
@@ -288,8 +321,13 @@ bool MainWindow::saveSessionFile(const QString& path) {
     const std::string text = core::serializeSession(session);
     try {
         // Beside the target, then renamed: a failure (full disk, no permission) leaves any
-        // earlier lesson as it was.
-        core::writeFileAtomically(str(path), text);
+        // earlier lesson as it was. The lesson may replace itself, but no other input.
+        const core::InputFiles inputs = inputFiles(true);
+        core::WriteOptions write;
+        write.inputs = &inputs;
+        const std::vector<std::string> notes = core::writeFileAtomically(str(path), text, write);
+        if (!notes.empty())
+            showMessage(qs(notes.front()), false);
     } catch (const std::exception& error) {
         reportError(tr("Save Lesson"), tr("The lesson could not be saved to %1:\n%2")
                                            .arg(QDir::toNativeSeparators(path), qs(error.what())));
@@ -297,6 +335,7 @@ bool MainWindow::saveSessionFile(const QString& path) {
     }
     m_sessionPath = QFileInfo(path).absoluteFilePath();
     m_savedSessionText = text;
+    m_lessonNotes.clear(); // the file now holds what the window shows
     rememberRecent(m_sessionPath);
     updateWindowTitle();
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_sessionPath)), 5000);
@@ -366,17 +405,25 @@ FigureOptions MainWindow::currentFigureOptions() const {
 bool MainWindow::exportImage(const QString& path, const FigureOptions& options, QString* error) {
     QString message;
     bool ok = false;
+    QStringList notes;
     if (!m_result) {
         message = tr("There is no result to export yet.");
     } else {
+        // Drawn here: the figure is made of widgets, which live on this thread only.
+        const core::InputFiles inputs = inputFiles(false);
+        core::WriteOptions write;
+        write.inputs = &inputs;
         QApplication::setOverrideCursor(Qt::WaitCursor);
-        ok = exportFigure(path, *m_result, options, &message);
+        ok = exportFigure(path, *m_result, options, &message, write, &notes);
         QApplication::restoreOverrideCursor();
     }
     if (error)
         *error = message;
     if (ok)
-        statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 5000);
+        statusBar()->showMessage(notes.isEmpty()
+                                     ? tr("Exported %1").arg(QDir::toNativeSeparators(path))
+                                     : notes.join(QStringLiteral("; ")),
+                                 notes.isEmpty() ? 5000 : 15000);
     return ok;
 }
 
@@ -416,13 +463,37 @@ bool MainWindow::exportData(const QString& path, QString* error) {
     if (!m_result || (!m_result->trace && !m_result->transformer)) {
         message = tr("Only results of the built-in model and of pretrained models can be "
                      "exported as data.");
+    } else if (m_fileTask) {
+        message = tr("Another file is being read or written; try again when it is done.");
     } else {
+        // The result is shared with the worker: a newer one may replace m_result meanwhile.
+        const std::shared_ptr<const core::ModelOutput> result = m_result;
+        const core::InputFiles inputs = inputFiles(false);
+        std::vector<std::string> notes;
+        const auto write = [&](const FileTaskProgress& progress) {
+            if (!progress(0, 0))
+                throw core::Cancelled();
+            core::WriteOptions options;
+            options.inputs = &inputs;
+            options.progress = [&](std::uint64_t written) {
+                return progress(static_cast<std::int64_t>(written / 1'000'000), 0);
+            };
+            notes = core::exportData(*result, str(path), options);
+        };
+        const std::exception_ptr failure = runFileTask(
+            tr("Export Data"), tr("Writing %1…").arg(QFileInfo(path).fileName()), write);
         try {
-            core::exportData(*m_result, str(path));
-            statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 5000);
+            if (failure)
+                std::rethrow_exception(failure);
+            statusBar()->showMessage(notes.empty()
+                                         ? tr("Exported %1").arg(QDir::toNativeSeparators(path))
+                                         : qs(notes.front()),
+                                     notes.empty() ? 5000 : 15000);
             return true;
-        } catch (const std::exception& failure) {
-            message = qs(failure.what());
+        } catch (const core::Cancelled&) {
+            message = tr("The export was cancelled; no file was written or changed.");
+        } catch (const std::exception& problem) {
+            message = qs(problem.what());
         }
     }
     if (error)
@@ -446,19 +517,36 @@ void MainWindow::chooseDataExport() {
 // Imported attention
 
 bool MainWindow::importAttention(const QString& npyPath, const QString& tokensPath) {
+    if (m_fileTask) {
+        reportError(tr("Import Attention"),
+                    tr("Another file is being read or written; try again when it is done."));
+        return false;
+    }
+    // Read and checked on the worker: a large array (up to 2 GB) or a slow disk never freezes
+    // the window, and Cancel stops the read.
     std::shared_ptr<const core::ImportedAttention> imported;
+    const std::exception_ptr failure = runFileTask(
+        tr("Import Attention"), tr("Reading %1…").arg(QFileInfo(npyPath).fileName()),
+        [&](const FileTaskProgress& progress) {
+            imported = std::make_shared<const core::ImportedAttention>(core::loadImportedAttention(
+                str(npyPath), str(tokensPath),
+                [&](int done, int total) { return progress(done, total); }));
+        });
     try {
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        imported = std::make_shared<const core::ImportedAttention>(
-            core::loadImportedAttention(str(npyPath), str(tokensPath)));
-        QApplication::restoreOverrideCursor();
+        if (failure)
+            std::rethrow_exception(failure);
+    } catch (const core::Cancelled&) {
+        reportError(tr("Import Attention"),
+                    tr("The import was cancelled; the window shows what it showed before."));
+        return false;
     } catch (const std::exception& error) {
-        QApplication::restoreOverrideCursor();
         reportError(tr("Import Attention"),
                     tr("The attention could not be imported.\n\n%1").arg(qs(error.what())));
         return false;
     }
     m_imported = imported;
+    m_importedPath = npyPath;
+    m_importedTokensPath = tokensPath;
     m_importedName = QFileInfo(npyPath).fileName();
     m_layer = 0;
     m_importLabel->setText(tr("Imported attention from %1: %2 × %3 heads, %4 × %5 tokens.")

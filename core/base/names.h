@@ -1,17 +1,21 @@
 #pragma once
-// Helpers for names a user types: did-you-mean suggestions and lists of choices.
+// Helpers for names a user types (lesson members, settings, options): did-you-mean suggestions
+// and lists of choices.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace attnlab::core {
 
-/// Levenshtein distance between two byte strings.
+/// Edits (insert, delete, substitute one byte, or swap two neighbours) that turn `a` into `b`:
+/// the optimal-string-alignment distance, so "veiw" is one edit from "view".
 std::size_t editDistance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `word` when it is a near miss (distance at most `maxDistance`, and
-/// less than the word's length); empty when none is close.
+/// less than the word's length); empty when none is close. The first of equally near candidates
+/// wins.
 std::string closestName(std::string_view word, const std::vector<std::string_view>& candidates,
                         std::size_t maxDistance = 2);
 

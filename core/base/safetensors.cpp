@@ -253,7 +253,7 @@ SafetensorsSet SafetensorsSet::openFiles(const std::vector<std::string>& paths) 
 
 SafetensorsSet SafetensorsSet::openIndex(const std::string& indexPath) {
     namespace fs = std::filesystem;
-    const std::string text = readRegularFile(indexPath, 64u << 20);
+    const std::string text = readFileBytes(indexPath, 64u << 20);
     nlohmann::json index;
     try {
         index = nlohmann::json::parse(text);

@@ -3,7 +3,7 @@
 // header length, a JSON header naming each tensor's dtype, shape and byte range, then the raw
 // little-endian data. Files are memory-mapped; nothing is read until a tensor is used.
 
-#include "core/base/mapped_file.h"
+#include "core/base/file_io.h"
 
 #include <cstddef>
 #include <cstdint>

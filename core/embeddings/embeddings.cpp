@@ -1,5 +1,6 @@
 #include "core/embeddings/embeddings.h"
 
+#include "core/base/file_io.h"
 #include "core/base/random.h"
 
 #include <algorithm>
@@ -933,8 +934,8 @@ void forEachBlock(std::size_t count, int threads, Progress& progress, Work&& wor
 
 std::string duplicateWarning(const DuplicateWords& duplicates) {
     std::string text = countOf(static_cast<long long>(duplicates.count), "line") +
-                       " repeat a word seen earlier in the file; each word keeps its first "
-                       "vector (";
+                       (duplicates.count == 1 ? " repeats" : " repeat") +
+                       " a word seen earlier in the file; each word keeps its first vector (";
     for (std::size_t i = 0; i < duplicates.shown.size(); ++i)
         text += (i ? ", '" : "'") + shown(duplicates.shown[i]) + "'";
     return text + (duplicates.count > duplicates.shown.size() ? ", …)" : ")");
@@ -1281,6 +1282,41 @@ private:
     std::uint64_t m_position;
 };
 
+// A word whose first space was taken for its end leaves the reader out of step: it reads the
+// rest of the word as numbers and the next word from inside the numbers. Both show. Text read as
+// a float is absurd: a lower-case letter in the high byte gives at least 2^67, a space below
+// 2^-61, and bytes shifted out of their float give any exponent, most often far outside what
+// trained vectors hold. And a word read from inside the numbers soon contains a control byte,
+// which word2vec's own tool never puts in a word.
+constexpr float kMinPlausibleBinaryValue = 0x1p-60f; // about 8.7e-19
+constexpr float kMaxPlausibleBinaryValue = 0x1p67f;  // about 1.5e20
+
+bool plausibleBinaryValue(float value) {
+    const float size = std::fabs(value);
+    return value == 0.0f || (size >= kMinPlausibleBinaryValue && size < kMaxPlausibleBinaryValue);
+}
+
+std::size_t controlByte(std::string_view word) {
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(word[i]);
+        if (byte < 0x20 || byte == 0x7F)
+            return i;
+    }
+    return std::string_view::npos;
+}
+
+std::string shortNumber(float value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2g", static_cast<double>(value));
+    return text;
+}
+
+[[noreturn]] void throwOutOfStep(const std::string& origin, const std::string& what) {
+    throw InputError(origin + ": " + what +
+                     ": the words and the numbers are out of step at or before this point (does a "
+                     "word contain a space?); the file cannot be read as word2vec binary");
+}
+
 EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::string& origin,
                                         const EmbeddingLoadOptions& options) {
     const std::uint64_t size = source.size();
@@ -1351,6 +1387,7 @@ EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::str
         };
         while (reader.peek() == '\n' || reader.peek() == '\r')
             reader.skip(1);
+        const std::uint64_t wordStart = reader.position();
         bool tooLong = false;
         if (!reader.readUntil(' ', kMaxBinaryWordBytes, word, tooLong)) {
             if (tooLong)
@@ -1362,6 +1399,9 @@ EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::str
         }
         if (word.empty())
             throw InputError(origin + ": " + entry() + " is empty");
+        if (const std::size_t bad = controlByte(word); bad != std::string::npos)
+            throwOutOfStep(origin, entry() + " (at byte " + std::to_string(wordStart) +
+                                       ") contains the control byte " + shown(word.substr(bad, 1)));
         if (!reader.read(raw.data(), vectorBytes))
             throw InputError(origin + ": the vector of " + entry() + " ('" + shown(word) +
                              "') is cut off; the file is truncated");
@@ -1376,6 +1416,11 @@ EmbeddingLoadResult parseWord2VecBinary(const ByteSource& source, const std::str
             if (!std::isfinite(value))
                 throw InputError(origin + ": " + entry() + " ('" + shown(word) + "'): value " +
                                  std::to_string(k + 1) + " is NaN/infinite");
+            if (!plausibleBinaryValue(value))
+                throwOutOfStep(origin, entry() + " ('" + shown(word) + "', at byte " +
+                                           std::to_string(wordStart) + "): value " +
+                                           std::to_string(k + 1) + " is " + shortNumber(value) +
+                                           ", which no word vector holds");
             out[k] = value;
         }
         rowSums[w] = rowSumOfSquares(out, dimension);
@@ -1475,27 +1520,6 @@ bool cacheLayout(const CacheHeader& h, CacheLayout& layout) {
     return true;
 }
 
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    ~FileDescriptor() {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return m_fd; }
-    /// Closes now, reporting the error close() gives (a write that failed late).
-    int close() {
-        const int result = ::close(m_fd);
-        m_fd = -1;
-        return result;
-    }
-
-private:
-    int m_fd;
-};
-
 bool readAll(int fd, std::uint64_t offset, void* out, std::uint64_t n) {
     auto* bytes = static_cast<char*>(out);
     while (n > 0) {
@@ -1509,20 +1533,6 @@ bool readAll(int fd, std::uint64_t offset, void* out, std::uint64_t n) {
         bytes += r;
         offset += static_cast<std::uint64_t>(r);
         n -= static_cast<std::uint64_t>(r);
-    }
-    return true;
-}
-
-bool writeAll(int fd, const void* data, std::size_t n) {
-    const auto* bytes = static_cast<const char*>(data);
-    while (n > 0) {
-        const ssize_t r = ::write(fd, bytes, std::min<std::size_t>(n, std::size_t{1} << 30));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        bytes += r;
-        n -= static_cast<std::size_t>(r);
     }
     return true;
 }
@@ -1572,20 +1582,19 @@ std::vector<std::string> splitWarnings(std::string_view text) {
 /// (missing, another file's, stale, damaged: all mean "parse the file again").
 std::optional<EmbeddingLoadResult> readCache(const std::string& cachePath,
                                              const SourceIdentity& source) {
-    FileDescriptor fd(::open(cachePath.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0)
+    // Opened like every input: a cache that is not a regular file (a FIFO) is passed over.
+    const std::optional<InputFile> file = tryOpenInput(cachePath);
+    if (!file)
         return std::nullopt;
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
-        return std::nullopt;
+    const int fd = file->descriptor();
     CacheHeader header{};
     CacheLayout layout{};
-    if (!readAll(fd.get(), 0, &header, sizeof header) ||
+    if (!readAll(fd, 0, &header, sizeof header) ||
         std::memcmp(header.magic, kCacheMagic, sizeof kCacheMagic) != 0 ||
         header.byteOrder != kCacheByteOrder || header.version != kCacheVersion ||
         header.checksum != headerChecksum(header) || header.sourceSize != source.size ||
         header.sourceModified != source.modified || header.pathBytes != source.path.size() ||
-        !cacheLayout(header, layout) || layout.total != static_cast<std::uint64_t>(info.st_size) ||
+        !cacheLayout(header, layout) || layout.total != file->size() ||
         !std::isfinite(header.sumSquares) || header.sumSquares < 0.0)
         return std::nullopt;
     try {
@@ -1596,12 +1605,12 @@ std::optional<EmbeddingLoadResult> readCache(const std::string& cachePath,
         std::string words(static_cast<std::size_t>(header.wordBytes), '\0');
         EmbeddingTableAccess::FloatStore data;
         data.resize(static_cast<std::size_t>(header.rows * header.dimension));
-        if (!readAll(fd.get(), layout.path, path.data(), path.size()) || path != source.path ||
-            !readAll(fd.get(), layout.warnings, warnings.data(), warnings.size()) ||
-            !readAll(fd.get(), layout.wordEnds, wordEnds.data(), 8 * wordEnds.size()) ||
-            !readAll(fd.get(), layout.slots, slots.data(), 4 * slots.size()) ||
-            !readAll(fd.get(), layout.words, words.data(), words.size()) ||
-            !readFloats(fd.get(), layout.data, data.data(), data.size()))
+        if (!readAll(fd, layout.path, path.data(), path.size()) || path != source.path ||
+            !readAll(fd, layout.warnings, warnings.data(), warnings.size()) ||
+            !readAll(fd, layout.wordEnds, wordEnds.data(), 8 * wordEnds.size()) ||
+            !readAll(fd, layout.slots, slots.data(), 4 * slots.size()) ||
+            !readAll(fd, layout.words, words.data(), words.size()) ||
+            !readFloats(fd, layout.data, data.data(), data.size()))
             return std::nullopt;
         std::uint64_t previous = 0;
         for (std::uint64_t end : wordEnds) {
@@ -1652,39 +1661,31 @@ std::string writeCache(const std::string& cachePath, const SourceIdentity& sourc
     if (!cacheLayout(header, layout))
         return "the table is too large for a cache";
 
-    // Unique per process and call, so concurrent loads never share a temporary file.
-    const std::string temporary = cachePath + ".tmp" + std::to_string(::getpid()) + "-" +
-                                  std::to_string(std::hash<const void*>{}(&loaded));
-    FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (fd.get() < 0)
-        return systemMessage(errno);
     const char zeros[8] = {};
     const std::vector<std::uint64_t>& wordEnds = EmbeddingTableAccess::wordEnds(table);
     const std::string& words = EmbeddingTableAccess::words(table);
     const std::vector<std::int32_t>& slots = EmbeddingTableAccess::slots(table);
-    bool ok = writeAll(fd.get(), &header, sizeof header) &&
-              writeAll(fd.get(), source.path.data(), source.path.size()) &&
-              writeAll(fd.get(), warnings.data(), warnings.size()) &&
-              writeAll(fd.get(), zeros, layout.wordEnds - (layout.warnings + warnings.size())) &&
-              writeAll(fd.get(), wordEnds.data(), 8 * wordEnds.size()) &&
-              writeAll(fd.get(), slots.data(), 4 * slots.size()) &&
-              writeAll(fd.get(), words.data(), words.size()) &&
-              writeAll(fd.get(), zeros, layout.data - (layout.words + words.size())) &&
-              writeAll(fd.get(), table.matrix().data(),
-                       sizeof(float) * table.size() * static_cast<std::size_t>(table.dimension()));
-    int error = ok ? 0 : errno;
-    if (fd.close() != 0 && ok) {
-        ok = false;
-        error = errno;
-    }
-    if (ok && ::rename(temporary.c_str(), cachePath.c_str()) != 0) {
-        ok = false;
-        error = errno;
-    }
-    if (!ok) {
-        const std::string problem = systemMessage(error);
-        ::unlink(temporary.c_str());
-        return problem;
+    const auto bytesOf = [](const void* data, std::size_t n) {
+        return std::string_view(static_cast<const char*>(data), n);
+    };
+    try {
+        // Atomically, like every file the program writes: readers never see half a cache.
+        AtomicFile file(cachePath);
+        file.write(bytesOf(&header, sizeof header));
+        file.write(source.path);
+        file.write(warnings);
+        file.write(bytesOf(zeros, layout.wordEnds - (layout.warnings + warnings.size())));
+        file.write(bytesOf(wordEnds.data(), 8 * wordEnds.size()));
+        file.write(bytesOf(slots.data(), 4 * slots.size()));
+        file.write(words);
+        file.write(bytesOf(zeros, layout.data - (layout.words + words.size())));
+        file.write(bytesOf(table.matrix().data(), sizeof(float) * table.size() *
+                                                      static_cast<std::size_t>(table.dimension())));
+        file.commit();
+    } catch (const FileError& error) {
+        return error.what();
+    } catch (const std::bad_alloc&) {
+        return "not enough memory to write it";
     }
     return {};
 }
@@ -1738,26 +1739,15 @@ EmbeddingTable parseEmbeddingsWord2VecBinary(std::string_view bytes, const std::
 EmbeddingLoadResult loadEmbeddings(const std::string& path, const EmbeddingLoadOptions& options) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (fs::is_directory(path, ec))
-        throw FileError("cannot open '" + path + "': it is a directory, not a file");
-
-    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0)
-        throw FileError("cannot open '" + path + "': " + systemMessage(errno));
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0)
-        throw FileError("cannot read '" + path + "': " + systemMessage(errno));
-    if (!S_ISREG(info.st_mode))
-        throw FileError("cannot load '" + path +
-                        "': it is not a regular file (a device, pipe or socket)");
+    // Refuses a folder, a named pipe, a device or a socket before reading anything.
+    const InputFile file(path);
 
     SourceIdentity identity;
     identity.path = fs::absolute(path, ec).lexically_normal().string();
     if (ec)
         identity.path = path;
-    identity.size = static_cast<std::uint64_t>(info.st_size);
-    identity.modified = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
-                        static_cast<std::int64_t>(info.st_mtim.tv_nsec);
+    identity.size = file.size();
+    identity.modified = file.modifiedNanoseconds();
 
     std::vector<std::string> candidates;
     if (options.useCache) {
@@ -1772,7 +1762,7 @@ EmbeddingLoadResult loadEmbeddings(const std::string& path, const EmbeddingLoadO
         }
     }
 
-    const ByteSource source(fd.get(), identity.size, path);
+    const ByteSource source(file.descriptor(), identity.size, path);
     const std::string extension = asciiLower(fs::path(path).extension().string());
     EmbeddingLoadResult result = extension == ".bin" ? parseWord2VecBinary(source, path, options)
                                                      : parseText(source, path, options);
@@ -1789,7 +1779,7 @@ EmbeddingLoadResult loadEmbeddings(const std::string& path, const EmbeddingLoadO
                 result.cachePath = candidate;
                 break;
             }
-            problems += (problems.empty() ? "" : "; ") + candidate + ": " + problem;
+            problems += (problems.empty() ? "" : "; ") + problem;
         }
         if (result.cachePath.empty())
             result.warnings.push_back("could not save the cache for '" + path +

@@ -9,20 +9,13 @@
 #include <array>
 #include <cassert>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 #include <string_view>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace attnlab::core {
 namespace {
@@ -140,77 +133,6 @@ void writeCsvField(std::ostream& out, std::string_view field) {
     out.put('"');
 }
 
-// ---------------------------------------------------------------------------------------------
-// Atomic file writing.
-
-std::string errnoText(int error) {
-    return std::strerror(error);
-}
-
-std::string parentDirectory(const std::string& path) {
-    const std::size_t slash = path.find_last_of('/');
-    if (slash == std::string::npos)
-        return ".";
-    if (slash == 0)
-        return "/";
-    return path.substr(0, slash);
-}
-
-[[noreturn]] void throwWriteError(const std::string& path, const std::string& reason, int error) {
-    throw FileError("cannot write '" + path + "': " + reason + " (" + errnoText(error) + ")");
-}
-
-// The process umask, read without changing it (umask() would race with other threads creating
-// files); the usual 022 when /proc is unavailable.
-mode_t currentUmask() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("Umask:", 0) == 0) {
-            const std::string_view digits = std::string_view(line).substr(6);
-            const auto first = digits.find_first_not_of(" \t");
-            if (first == std::string_view::npos)
-                break;
-            unsigned value = 0;
-            const auto [ptr, ec] =
-                std::from_chars(digits.data() + first, digits.data() + digits.size(), value, 8);
-            (void)ptr;
-            if (ec == std::errc())
-                return static_cast<mode_t>(value);
-            break;
-        }
-    }
-    return 022;
-}
-
-// Why a file cannot be created in `directory`, in words (errno is that of the failed creation).
-std::string creationFailureReason(const std::string& directory, int error) {
-    struct stat info {};
-    if (error == ENOENT || error == ENOTDIR) {
-        if (::stat(directory.c_str(), &info) != 0)
-            return "the folder '" + directory + "' does not exist";
-        if (!S_ISDIR(info.st_mode))
-            return "'" + directory + "' is not a folder";
-    }
-    if (error == EACCES || error == EPERM || error == EROFS)
-        return "cannot create a file in the folder '" + directory + "'";
-    return "cannot create a temporary file beside it";
-}
-
-bool writeAll(int fd, const std::string& bytes) {
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 } // namespace
 
 DataFormat dataFormatForPath(const std::string& path) {
@@ -322,8 +244,8 @@ void writeNpy(const ModelOutput& output, std::ostream& out) {
     const Eigen::Index nk = maps.keys();
     // One layer: [heads, n_q, n_k]; several: [layers, heads, n_q, n_k] (what Import Attention
     // reads).
-    std::string shape = std::to_string(maps.heads) + ", " + std::to_string(nq) + ", " +
-                        std::to_string(nk);
+    std::string shape =
+        std::to_string(maps.heads) + ", " + std::to_string(nq) + ", " + std::to_string(nk);
     if (maps.layers > 1)
         shape = std::to_string(maps.layers) + ", " + shape;
     std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
@@ -358,71 +280,27 @@ void writeNpy(const ModelOutput& output, std::ostream& out) {
     }
 }
 
-void exportData(const ModelOutput& result, const std::string& path) {
+std::vector<std::string> exportData(const ModelOutput& result, const std::string& path,
+                                    const WriteOptions& options) {
     const DataFormat format = dataFormatForPath(path);
-    std::ostringstream out(std::ios::out | std::ios::binary);
-    switch (format) {
-    case DataFormat::Json:
-        writeJson(result, out);
-        break;
-    case DataFormat::Csv:
-        writeCsv(result, out);
-        break;
-    case DataFormat::Npy:
-        writeNpy(result, out);
-        break;
-    }
-    writeFileAtomically(path, std::move(out).str());
-}
-
-void writeFileAtomically(const std::string& path, const std::string& bytes) {
-    if (path.empty())
-        throw FileError("cannot write a file without a name");
-    const std::string directory = parentDirectory(path);
-
-    struct stat target {};
-    const bool targetExists = ::stat(path.c_str(), &target) == 0;
-    if (targetExists && S_ISDIR(target.st_mode))
-        throwWriteError(path, "it is a folder", EISDIR);
-    // The rename below would replace a read-only file as long as its folder is writable; a file
-    // its owner marked read-only (or one this user may not write) is left alone instead. The
-    // mode bits are checked as well as access(), which grants root everything.
-    if (targetExists && ((target.st_mode & 0222) == 0 || ::access(path.c_str(), W_OK) != 0))
-        throwWriteError(path, "the file is read-only", EACCES);
-
-    std::string temporary = path + ".tmp-XXXXXX";
-    const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
-    if (fd < 0) {
-        const int error = errno;
-        throwWriteError(path, creationFailureReason(directory, error), error);
-    }
-
-    auto fail = [&](const std::string& reason, int error, bool open) {
-        if (open)
-            ::close(fd);
-        ::unlink(temporary.c_str());
-        throwWriteError(path, reason, error);
-    };
-
-    // mkstemp creates 0600; give the file the mode an ordinary create (or the replaced file) has.
-    const mode_t mode = targetExists ? (target.st_mode & 07777) : (0666 & ~currentUmask());
-    if (::fchmod(fd, mode) != 0)
-        fail("cannot set the permissions of the temporary file", errno, true);
-    if (!writeAll(fd, bytes))
-        fail("writing failed", errno, true);
-    if (::fsync(fd) != 0)
-        fail("writing failed", errno, true);
-    if (::close(fd) != 0)
-        fail("writing failed", errno, false);
-    if (::rename(temporary.c_str(), path.c_str()) != 0)
-        fail("cannot replace it", errno, false);
-
-    // Make the rename itself durable; a failure here loses nothing already written.
-    const int directoryFd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (directoryFd >= 0) {
-        ::fsync(directoryFd);
-        ::close(directoryFd);
-    }
+    // Streamed into the file as it is produced: an export is never built whole in memory, and
+    // any failure on the way (memory, a full disk, a cancel) leaves the earlier file as it was.
+    return writeFileAtomically(
+        path,
+        [&](std::ostream& out) {
+            switch (format) {
+            case DataFormat::Json:
+                writeJson(result, out);
+                break;
+            case DataFormat::Csv:
+                writeCsv(result, out);
+                break;
+            case DataFormat::Npy:
+                writeNpy(result, out);
+                break;
+            }
+        },
+        options);
 }
 
 } // namespace attnlab::core

@@ -1,12 +1,13 @@
 #pragma once
 // Writes a model's output as JSON, CSV or NPY (the formats of `--export-data`). Files are written
-// atomically: to a temporary file beside the target, then renamed, so an earlier file survives
-// any failure.
+// atomically and streamed (core/base/file_io.h), so an earlier file survives any failure.
 
+#include "core/base/file_io.h"
 #include "core/model/builtin_model.h"
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace attnlab::core {
 
@@ -24,12 +25,11 @@ void writeCsv(const ModelOutput& result, std::ostream& out);
 /// Weights as a float32 array [heads, n_q, n_k] in NumPy .npy format, version 1.0.
 void writeNpy(const ModelOutput& result, std::ostream& out);
 
-/// Writes `result` to `path` in the format its extension names, atomically. Throws InputError
-/// for an unknown extension and FileError when the file cannot be written.
-void exportData(const ModelOutput& result, const std::string& path);
-
-/// Writes `bytes` to `path` atomically (temporary file + rename). Throws FileError, also when
-/// `path` is an existing read-only file, which is then left as it was.
-void writeFileAtomically(const std::string& path, const std::string& bytes);
+/// Writes `result` to `path` in the format its extension names, atomically, streamed as it is
+/// produced. Throws InputError for an unknown extension, FileError when the file cannot be
+/// written (also for too little memory, and for a target that is one of `options.inputs`), and
+/// Cancelled when `options.progress` asks. Returns notes for the user (AtomicFile::commit).
+std::vector<std::string> exportData(const ModelOutput& result, const std::string& path,
+                                    const WriteOptions& options = {});
 
 } // namespace attnlab::core

@@ -166,24 +166,23 @@ void parseEmbeddings(const json::Value& object, Config& config,
                      std::vector<std::string>& warnings) {
     const std::string where = "config.embeddings";
     std::string source = "builtin";
-    forEachMember(
-        object, where, {"source", "path", "query", "key"}, warnings,
-        [&](const std::string& key, const json::Value& value) {
-            if (key == "source") {
-                source = json::stringAt(value, child(where, key));
-                if (source != "builtin" && source != "file" && source != "manual")
-                    throw InputError(child(where, key) + ": unknown value '" + source +
-                                     "'; expected builtin, file or manual");
-            } else if (key == "path")
-                config.embeddingsPath = json::stringAt(value, child(where, key));
-            else if (key == "query")
-                config.manualQueryEmbeddings = json::matrixAt(value, child(where, key));
-            else if (key == "key")
-                config.manualKeyEmbeddings = json::matrixAt(value, child(where, key));
-            else
-                return false;
-            return true;
-        });
+    forEachMember(object, where, {"source", "path", "query", "key"}, warnings,
+                  [&](const std::string& key, const json::Value& value) {
+                      if (key == "source") {
+                          source = json::stringAt(value, child(where, key));
+                          if (source != "builtin" && source != "file" && source != "manual")
+                              throw InputError(child(where, key) + ": unknown value '" + source +
+                                               "'; expected builtin, file or manual");
+                      } else if (key == "path")
+                          config.embeddingsPath = json::stringAt(value, child(where, key));
+                      else if (key == "query")
+                          config.manualQueryEmbeddings = json::matrixAt(value, child(where, key));
+                      else if (key == "key")
+                          config.manualKeyEmbeddings = json::matrixAt(value, child(where, key));
+                      else
+                          return false;
+                      return true;
+                  });
     if (source == "file") {
         config.embeddings = EmbeddingSource::File;
         if (config.embeddingsPath.empty())

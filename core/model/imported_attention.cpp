@@ -113,8 +113,9 @@ ImportedAttention importAttention(NpyArray array, std::vector<std::string> query
     return out;
 }
 
-ImportedAttention loadImportedAttention(const std::string& npyPath, const std::string& tokensPath) {
-    NpyArray array = parseNpy(readFileBytes(npyPath, kMaxNpyBytes), npyPath);
+ImportedAttention loadImportedAttention(const std::string& npyPath, const std::string& tokensPath,
+                                        const ProgressCallback& progress) {
+    NpyArray array = parseNpy(readFileBytes(npyPath, kMaxNpyBytes, progress), npyPath);
     std::pair<std::vector<std::string>, std::vector<std::string>> tokens;
     try {
         tokens = parseTokenLists(readFileBytes(tokensPath, kMaxTokenFileBytes));

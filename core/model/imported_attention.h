@@ -34,7 +34,10 @@ ImportedAttention importAttention(NpyArray array, std::vector<std::string> query
                                   std::vector<std::string> keyTokens);
 
 /// Reads the .npy file and the JSON token file and calls importAttention. Messages name the file.
-ImportedAttention loadImportedAttention(const std::string& npyPath, const std::string& tokensPath);
+/// `progress` (may be empty) follows the reading of the array (MiB read, MiB in all); when it
+/// returns false, throws Cancelled.
+ImportedAttention loadImportedAttention(const std::string& npyPath, const std::string& tokensPath,
+                                        const ProgressCallback& progress = {});
 
 /// Every layer and head as attention maps the views can show: the weights, per map its entropy
 /// and argmax, the mean and maximum over each layer's heads, the tokens.

@@ -1,6 +1,6 @@
 #include "core/pretrained/model_folder.h"
 
-#include "core/base/mapped_file.h"
+#include "core/base/file_io.h"
 #include "core/base/types.h"
 #include "core/pretrained/transformer_config.h"
 
@@ -47,7 +47,7 @@ bool isFile(const fs::path& path) {
 }
 
 std::string readArchitecture(const fs::path& config) {
-    const std::string text = readRegularFile(config.string(), 16u << 20);
+    const std::string text = readFileBytes(config.string(), 16u << 20);
     const nlohmann::json root = nlohmann::json::parse(text);
     if (!root.is_object())
         return {};
@@ -80,7 +80,7 @@ bool describe(const fs::path& folder, const std::string& displayName, const std:
         out.architecture = readArchitecture(folder / "config.json");
         out.hasSafetensors = hasSafetensors(folder);
         if (out.hasSafetensors) {
-            const std::string text = readRegularFile((folder / "config.json").string(), 16u << 20);
+            const std::string text = readFileBytes((folder / "config.json").string(), 16u << 20);
             parseTransformerConfig(text, "config.json"); // throws when not runnable here
             out.supported = true;
         }

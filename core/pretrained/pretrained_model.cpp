@@ -1,7 +1,7 @@
 #include "core/pretrained/pretrained_model.h"
 
 #include "core/attention/mask.h"
-#include "core/base/mapped_file.h"
+#include "core/base/file_io.h"
 #include "core/base/safetensors.h"
 #include "core/pretrained/forward.h"
 #include "core/pretrained/model_folder.h"
@@ -242,7 +242,7 @@ std::shared_ptr<const PretrainedModel> PretrainedModel::load(const std::string& 
     const ModelFiles files = locateModelFiles(folder);
     auto impl = std::make_unique<Impl>();
     Engine& engine = impl->engine;
-    engine.config = parseTransformerConfig(readRegularFile(files.config, 16u << 20), files.config);
+    engine.config = parseTransformerConfig(readFileBytes(files.config, 16u << 20), files.config);
     const SafetensorsSet tensors = files.index.empty() ? SafetensorsSet::openFiles(files.weights)
                                                        : SafetensorsSet::openIndex(files.index);
     engine.weights = bindWeights(engine.config, tensors, folder, progress);

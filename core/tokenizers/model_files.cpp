@@ -1,33 +1,12 @@
 #include "core/tokenizers/model_files.h"
 
+#include "core/base/file_io.h"
 #include "core/base/types.h"
-
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace attnlab::core::tokenizers::detail {
 namespace {
 
 constexpr std::size_t kMaxDepth = 128; // a tokenizer.json nests about 6 levels
-
-/// Closes a file descriptor when it goes out of scope.
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    ~FileDescriptor() {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
 
 /// Builds a JSON tree from parse events, except for the members it streams into flat vectors:
 /// model.vocab and model.merges of tokenizer.json, or the whole document of a vocab.json.
@@ -291,43 +270,8 @@ void runParser(std::string_view text, StreamingHandler& handler, const std::stri
 } // namespace
 
 std::string readModelFile(const std::filesystem::path& path, std::uintmax_t maxBytes) {
-    const std::string name = path.string();
-    errno = 0;
-    // Non-blocking, so that opening a FIFO without a writer returns at once; the type check
-    // below then refuses it.
-    FileDescriptor fd(::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    if (fd.get() < 0) {
-        if (errno == ENOENT)
-            throw FileError("cannot open '" + name + "': no such file");
-        throw FileError("cannot open '" + name + "': " + std::strerror(errno));
-    }
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0)
-        throw FileError("cannot read '" + name + "': " + std::strerror(errno));
-    if (S_ISDIR(info.st_mode))
-        throw FileError("cannot open '" + name + "': it is a folder, not a file");
-    if (!S_ISREG(info.st_mode))
-        throw FileError("cannot open '" + name + "': it is not a regular file");
-    const auto size = static_cast<std::uintmax_t>(info.st_size);
-    if (size > maxBytes)
-        throw FileError("cannot open '" + name + "': it is " + std::to_string(size >> 20) +
-                        " MB, more than the " + std::to_string(maxBytes >> 20) +
-                        " MB such a file may have");
-    // A regular file never blocks, so the flag can stay.
-    std::string bytes(static_cast<std::size_t>(size), '\0');
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw FileError("cannot read '" + name + "': " + std::strerror(errno));
-        if (n == 0)
-            break; // the file shrank while we read it
-        done += static_cast<std::size_t>(n);
-    }
-    bytes.resize(done);
-    return bytes;
+    // The program's one reader: never blocks on a named pipe, refuses what is not a regular file.
+    return readFileBytes(path.string(), maxBytes);
 }
 
 TokenizerJsonDocument parseTokenizerJson(std::string_view text, const std::string& fileName) {

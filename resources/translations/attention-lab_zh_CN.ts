@@ -102,6 +102,18 @@
         <source>%1 heads, d_model %2</source>
         <translation>%1 个头，d_model %2</translation>
     </message>
+    <message>
+        <source>an image of %1 × %2 pixels needs %3 MB of memory, more than is available; choose a smaller width, height or scale</source>
+        <translation>%1 × %2 像素的图像需要 %3 MB 内存，超出可用内存；请选择更小的宽度、高度或缩放比例</translation>
+    </message>
+    <message>
+        <source>cannot draw &apos;%1&apos;: %2</source>
+        <translation>无法绘制“%1”：%2</translation>
+    </message>
+    <message>
+        <source>cannot draw &apos;%1&apos;: not enough memory; nothing was written</source>
+        <translation>无法绘制“%1”：内存不足；未写入任何内容</translation>
+    </message>
 </context>
 <context>
     <name>HeadTitle</name>
@@ -977,6 +989,17 @@ Restart now?</source>
     </message>
 </context>
 <context>
+    <name>attnlab::ui::FileTask</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>%1 (%2 MB written)</source>
+        <translation>%1（已写入 %2 MB）</translation>
+    </message>
+</context>
+<context>
     <name>attnlab::ui::HeatmapView</name>
     <message>
         <source>all keys masked</source>
@@ -1512,10 +1535,6 @@ Restart now?</source>
 %1</translation>
     </message>
     <message>
-        <source>Opened %1: %2</source>
-        <translation>已打开 %1：%2</translation>
-    </message>
-    <message>
         <source>Opened %1</source>
         <translation>已打开 %1</translation>
     </message>
@@ -1708,6 +1727,26 @@ Restart now?</source>
     <message>
         <source>[MASK] at %2: %1</source>
         <translation>第 %2 个位置的 [MASK]：%1</translation>
+    </message>
+    <message>
+        <source>Another file is being read or written; try again when it is done.</source>
+        <translation>另一个文件正在读取或写入；请在完成后重试。</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>正在写入 %1…</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; no file was written or changed.</source>
+        <translation>导出已取消；没有写入或更改任何文件。</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>The import was cancelled; the window shows what it showed before.</source>
+        <translation>导入已取消；窗口保持原样。</translation>
     </message>
 </context>
 <context>

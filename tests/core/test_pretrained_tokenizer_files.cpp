@@ -127,7 +127,7 @@ TEST(TokenizerFiles, AFifoOrAFolderNamedTokenizerJsonIsRefusedWithoutBlocking) {
     EXPECT_TRUE(contains(loadError<FileError>(folder.string()), "not a regular file"));
     const TempFolder other;
     std::filesystem::create_directory(other.path() / "tokenizer.json");
-    EXPECT_TRUE(contains(loadError<FileError>(other.string()), "a folder, not a file"));
+    EXPECT_TRUE(contains(loadError<FileError>(other.string()), "a directory, not a file"));
 }
 
 TEST(TokenizerFiles, MalformedJsonGivesLineAndColumn) {

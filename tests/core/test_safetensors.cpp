@@ -1,7 +1,7 @@
 // Reading safetensors files: the header's validation with its messages, the F16/BF16
 // conversions, memory maps of things that are not regular files, and sharded indexes.
 
-#include "core/base/mapped_file.h"
+#include "core/base/file_io.h"
 #include "core/base/safetensors.h"
 #include "core/base/types.h"
 
@@ -259,16 +259,16 @@ TEST_F(SafetensorsTest, NonRegularFilesFailWithoutBlocking) {
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     std::string message = openError(fifo.string());
     EXPECT_NE(message.find("FileError"), std::string::npos) << message;
-    EXPECT_NE(message.find("a pipe (FIFO), not a regular file"), std::string::npos) << message;
-    EXPECT_THROW(readRegularFile(fifo.string(), 1024), FileError);
+    EXPECT_NE(message.find("named pipe (FIFO), not a regular file"), std::string::npos) << message;
+    EXPECT_THROW(readFileBytes(fifo.string(), 1024), FileError);
 
     message = openError(m_folder.string());
-    EXPECT_NE(message.find("a folder"), std::string::npos) << message;
+    EXPECT_NE(message.find("a directory"), std::string::npos) << message;
     message = openError((m_folder / "missing.safetensors").string());
-    EXPECT_NE(message.find("no such file"), std::string::npos) << message;
+    EXPECT_NE(message.find("No such file"), std::string::npos) << message;
     message = openError(write("empty.safetensors", ""));
     EXPECT_NE(message.find("empty"), std::string::npos) << message;
-    EXPECT_THROW(readRegularFile(write("big.json", std::string(100, 'x')), 10), FileError);
+    EXPECT_THROW(readFileBytes(write("big.json", std::string(100, 'x')), 10), FileError);
 }
 
 TEST_F(SafetensorsTest, ShardsComeTogetherThroughTheirIndex) {
@@ -303,7 +303,7 @@ TEST_F(SafetensorsTest, ShardsComeTogetherThroughTheirIndex) {
     message = indexError(R"({"metadata":{}})");
     EXPECT_NE(message.find("no \"weight_map\""), std::string::npos) << message;
     message = indexError(R"({"weight_map":{"a":"part-9.safetensors"}})");
-    EXPECT_NE(message.find("no such file"), std::string::npos) << message;
+    EXPECT_NE(message.find("No such file"), std::string::npos) << message;
 
     // Without an index, the same tensor name in two files is refused.
     write("dup.safetensors",

@@ -211,6 +211,26 @@ TEST(Session, UnknownMembersAreIgnoredWithAWarning) {
     EXPECT_EQ(warnings[2], "unknown member 'view.glow' was ignored");
 }
 
+TEST(Session, MisspeltMembersGetASuggestion) {
+    std::vector<std::string> warnings;
+    parseSession(R"({"format": "attention-lab-session", "version": 1, "veiw": {},
+            "config": {"sentense": "a b", "head": 2, "temprature": 0.5, "dmodel": 8,
+                       "embeddings": {"sorce": "builtin"}},
+            "lesson": {"titel": "x"}})",
+                 warnings);
+    EXPECT_EQ(warnings, (std::vector<std::string>{
+                            "unknown member 'veiw' was ignored; did you mean 'view'?",
+                            "unknown member 'config.sentense' was ignored; did you mean "
+                            "'sentence'?",
+                            "unknown member 'config.head' was ignored; did you mean 'heads'?",
+                            "unknown member 'config.temprature' was ignored; did you mean "
+                            "'temperature'?",
+                            "unknown member 'config.dmodel' was ignored; did you mean 'd_model'?",
+                            "unknown member 'config.embeddings.sorce' was ignored; did you mean "
+                            "'source'?",
+                            "unknown member 'lesson.titel' was ignored; did you mean 'title'?"}));
+}
+
 TEST(Session, ViewNamesAreChecked) {
     const std::string base =
         R"({"format": "attention-lab-session", "version": 1, "config": {}, "view": )";
