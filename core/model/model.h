@@ -30,8 +30,8 @@ struct HeadTrace {
 /// Every number of a run of the built-in layer, stage by stage: what the Steps, Your numbers,
 /// Compare and Why √d_k pages and the JSON export explain. The weights live in the maps.
 struct Trace {
-    int dK = 0; ///< resolved d_k
-    int dA = 0; ///< resolved d_a (additive), else 0
+    int dK = 0;         ///< resolved d_k
+    int dA = 0;         ///< resolved d_a (additive), else 0
     Matrix queryInputs; ///< n_q × d_model, embeddings as fed to the projections (after sinusoidal)
     Matrix keyInputs;   ///< n_k × d_model
     /// One per head; a head outside RunOptions::traceHeads has only its projections and
@@ -65,9 +65,9 @@ struct ModelCapabilities {
 
 /// Everything one run gives the views.
 struct ModelOutput {
-    Config config;      ///< the settings as run, with d_model, d_k and d_a resolved
-    std::string model;  ///< name of the model that ran ("built-in", a folder's name, …)
-    ModelCapabilities capabilities;
+    Config config;     ///< the settings as run, with d_model, d_k and d_a resolved
+    std::string model; ///< name of the model that ran ("built-in", a folder's name, …)
+    ModelCapabilities capabilities; ///< of this output (no trace when the run kept none)
     AttentionMaps maps;
     std::optional<Trace> trace;          ///< when capabilities.hasTrace
     std::vector<Prediction> predictions; ///< when capabilities.hasPredictions
@@ -75,8 +75,8 @@ struct ModelOutput {
 
 /// What to compute beyond the maps.
 struct RunOptions {
-    bool trace = true;            ///< keep the intermediate matrices (the teaching pages)
-    std::vector<int> traceHeads;  ///< heads whose Q, K, V, S, L, C are kept; empty = all
+    bool trace = true;           ///< keep the intermediate matrices (the teaching pages)
+    std::vector<int> traceHeads; ///< heads whose Q, K, V, S, L, C are kept; empty = all
 };
 
 class Model {
