@@ -81,38 +81,69 @@ void writeScoringParams(json::Writer& json, const ScoringEntry& scoring,
     json.endObject();
 }
 
-void writeHead(json::Writer& json, const ModelOutput& output, int index) {
-    const HeadTrace& head = output.trace->heads[static_cast<std::size_t>(index)];
+// One map: the trace's matrices where the head was traced (layer 0 of a model with a trace),
+// then the weights and their statistics, which every model has. With several layers the map
+// says which layer and head it is.
+void writeHead(json::Writer& json, const ModelOutput& output, int layer, int index) {
     const AttentionMaps& maps = output.maps;
-    const auto map = maps.index(0, index);
+    const auto map = maps.index(layer, index);
+    const HeadTrace* head = output.trace && layer == 0
+                                ? &output.trace->heads[static_cast<std::size_t>(index)]
+                                : nullptr;
+    const bool traced = head && head->traced();
     json.beginObject();
-    json.key("w_q");
-    json.matrix(head.wq);
-    json.key("w_k");
-    json.matrix(head.wk);
-    json.key("w_v");
-    json.matrix(head.wv);
-    json.key("scoring_params");
-    writeScoringParams(json, scoringEntry(output.config.scoring), head.params);
-    json.key("q");
-    json.matrix(head.q);
-    json.key("k");
-    json.matrix(head.k);
-    json.key("v");
-    json.matrix(head.v);
-    json.key("scores");
-    json.matrix(head.scores);
-    json.key("logits");
-    json.matrix(maskedLogits(head.logits, maps.allowed));
+    if (maps.layers > 1) {
+        json.key("layer");
+        json.integer(layer);
+        json.key("head");
+        json.integer(index);
+    }
+    if (head) {
+        json.key("w_q");
+        json.matrix(head->wq);
+        json.key("w_k");
+        json.matrix(head->wk);
+        json.key("w_v");
+        json.matrix(head->wv);
+        json.key("scoring_params");
+        writeScoringParams(json, scoringEntry(output.config.scoring), head->params);
+    }
+    if (traced) {
+        json.key("q");
+        json.matrix(head->q);
+        json.key("k");
+        json.matrix(head->k);
+        json.key("v");
+        json.matrix(head->v);
+        json.key("scores");
+        json.matrix(head->scores);
+        json.key("logits");
+        json.matrix(maskedLogits(head->logits, maps.allowed));
+    }
     json.key("weights");
     json.matrix(maps.weights[map]);
-    json.key("context");
-    json.matrix(head.context);
+    if (traced) {
+        json.key("context");
+        json.matrix(head->context);
+    }
     json.key("entropy");
     json.vector(maps.entropy[map]);
     json.key("argmax");
     json.integerArray(maps.argmax[map]);
     json.endObject();
+}
+
+// A layer's combined map: the matrix itself for one layer, one matrix per layer for several.
+void writeCombined(json::Writer& json, const AttentionMaps& maps,
+                   const std::vector<Matrix>& perLayer) {
+    if (maps.layers == 1) {
+        json.matrix(perLayer.front());
+        return;
+    }
+    json.beginArray();
+    for (const Matrix& m : perLayer)
+        json.matrix(m);
+    json.endArray();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,16 +212,17 @@ void writeJson(const ModelOutput& output, std::ostream& out) {
         json.key("key_embeddings");
         json.matrix(trace.keyInputs);
         json.endObject();
-        json.key("heads");
-        json.beginArray();
-        for (int h = 0; h < maps.heads; ++h)
-            writeHead(json, output, h);
-        json.endArray();
     }
+    json.key("heads");
+    json.beginArray();
+    for (int layer = 0; layer < maps.layers; ++layer)
+        for (int h = 0; h < maps.heads; ++h)
+            writeHead(json, output, layer, h);
+    json.endArray();
     json.key("mean_weights");
-    json.matrix(maps.mean.front());
+    writeCombined(json, maps, maps.mean);
     json.key("max_weights");
-    json.matrix(maps.max.front());
+    writeCombined(json, maps, maps.max);
     if (output.trace) {
         json.key("w_o");
         json.matrix(output.trace->wo);

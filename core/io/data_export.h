@@ -18,7 +18,10 @@ enum class DataFormat { Json, Csv, Npy };
 DataFormat dataFormatForPath(const std::string& path);
 
 /// {"format": "attention-lab/1", "config": …, "query_tokens": …, …}: every number needed to
-/// recompute the result; −∞ as null; floats with 9 significant digits.
+/// recompute the result; −∞ as null; floats with 9 significant digits. "heads" holds every map
+/// (its weights, entropy and argmax, and the traced matrices where the model kept them); with
+/// several layers the maps are layer by layer, each naming its "layer" and "head", and
+/// "mean_weights" and "max_weights" hold one matrix per layer.
 void writeJson(const ModelOutput& result, std::ostream& out);
 /// One block per head: head, query token, key token, weight.
 void writeCsv(const ModelOutput& result, std::ostream& out);

@@ -245,8 +245,8 @@ void logitRows(const Matrix& scores, float temperature, const float* slope, Eige
 }
 
 // Masked cells of rows [begin, end) (at rows [begin − offset, …) of `logits`) become −∞.
-void maskRows(const BoolMatrix& allowed, Eigen::Index begin, Eigen::Index end,
-              Eigen::Index offset, Matrix& logits) {
+void maskRows(const BoolMatrix& allowed, Eigen::Index begin, Eigen::Index end, Eigen::Index offset,
+              Matrix& logits) {
     constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
     for (Eigen::Index i = begin; i < end; ++i)
         logits.row(i - offset) =
@@ -499,8 +499,8 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         if (stop.load(std::memory_order_relaxed))
             return;
 
-        const float* slope = config.positional == PositionalEncoding::Alibi ? &slopes[index]
-                                                                             : nullptr;
+        const float* slope =
+            config.positional == PositionalEncoding::Alibi ? &slopes[index] : nullptr;
         const bool keep = traced[index] != 0;
         Matrix logits(keep ? nq : 0, keep ? nk : 0);
         Matrix& weights = maps.weights[index];
@@ -639,13 +639,17 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     trace.queryInputs = std::move(query.x);
     trace.keyInputs = std::move(key.x);
     output.capabilities = BuiltinModel().capabilities(config);
+    // The output's capabilities describe what it holds: a run asked for no trace has none.
+    output.capabilities.hasTrace = options.trace;
     if (options.trace)
         output.trace = std::move(trace);
     step(totalSteps);
     return output;
 }
 
-std::string BuiltinModel::name() const { return "built-in"; }
+std::string BuiltinModel::name() const {
+    return "built-in";
+}
 
 ModelCapabilities BuiltinModel::capabilities(const Config& config) const {
     ModelCapabilities capabilities;

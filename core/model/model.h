@@ -83,7 +83,7 @@ struct ModelCapabilities {
 struct ModelOutput {
     Config config;     ///< the settings as run, with d_model, d_k and d_a resolved
     std::string model; ///< name of the model that ran ("built-in", a folder's name, …)
-    ModelCapabilities capabilities;
+    ModelCapabilities capabilities; ///< of this output (no trace when the run kept none)
     AttentionMaps maps;
     std::optional<Trace> trace;                        ///< when capabilities.hasTrace
     std::vector<Prediction> predictions;               ///< when capabilities.hasPredictions

@@ -7,6 +7,7 @@
 #include "core/io/data_export.h"
 #include "core/io/session.h"
 #include "core/model/builtin_model.h"
+#include "core/model/imported_attention.h"
 
 #include <gtest/gtest.h>
 
@@ -25,6 +26,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -490,6 +492,39 @@ TEST(WriteJson, PaddingTokensAndUnknownIndicesAreListed) {
             unknown += (unknown.empty() ? "" : ", ") + std::to_string(i);
     EXPECT_NE(unknown, "") << "zzqxv should not be in the lexicon";
     EXPECT_NE(json.find("\"unknown_query_tokens\": [" + unknown + "]"), std::string::npos);
+}
+
+// Maps without a trace (imported attention) keep their weights, entropy and argmax in "heads";
+// several layers list their maps layer by layer and one mean and maximum per layer.
+TEST(WriteJson, MapsWithoutATraceKeepEveryMap) {
+    namespace json = attnlab::core::json;
+    attnlab::core::NpyArray array{{2, 3, 2, 2}, {}};
+    for (int i = 0; i < 24; ++i)
+        array.data.push_back(static_cast<float>(i % 4) / 8.0f + 0.125f);
+    auto imported = std::make_shared<const attnlab::core::ImportedAttention>(
+        attnlab::core::importAttention(array, {"a", "b"}, {"c", "d"}));
+    const ModelOutput result = attnlab::core::ImportedModel(imported, "w.npy").run(Config{});
+    ASSERT_FALSE(result.trace.has_value());
+    const std::string text = jsonOf(result);
+    const json::Value root = json::parse(text);
+    for (const char* absent : {"inputs", "w_o", "output"})
+        EXPECT_EQ(json::member(root, absent), nullptr) << absent;
+    const json::Value& heads = *json::member(root, "heads");
+    ASSERT_EQ(heads.size(), 6u) << text;
+    for (int layer = 0; layer < 2; ++layer)
+        for (int head = 0; head < 3; ++head) {
+            const json::Value& entry = heads[static_cast<std::size_t>(layer * 3 + head)];
+            EXPECT_EQ(json::member(entry, "layer")->get<int>(), layer);
+            EXPECT_EQ(json::member(entry, "head")->get<int>(), head);
+            EXPECT_EQ(json::member(entry, "q"), nullptr);
+            EXPECT_EQ(json::matrixAt(*json::member(entry, "weights"), "weights"),
+                      result.maps.weightsOf(layer, head));
+            EXPECT_NE(json::member(entry, "entropy"), nullptr);
+            EXPECT_NE(json::member(entry, "argmax"), nullptr);
+        }
+    ASSERT_EQ(json::member(root, "mean_weights")->size(), 2u);
+    EXPECT_EQ(json::matrixAt((*json::member(root, "max_weights"))[1], "max_weights"),
+              result.maps.max[1]);
 }
 
 // ---- CSV
