@@ -1,0 +1,75 @@
+#pragma once
+// Pieces the attention kernels of core/efficient share: input checks, the logit scale, and the
+// visible keys of a block of query rows seen one key tile at a time.
+
+#include "core/attention/mask.h"
+#include "core/base/types.h"
+
+#include <vector>
+
+namespace attnlab::core::kernels {
+
+/// Throws InputError unless Q is n_q × d_k, K is n_k × d_k and V is n_k × d_v with d_k, d_v ≥ 1,
+/// every entry finite, and `mask` (when given) is n_q × n_k. `what` names the computation.
+void checkInputs(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
+                 const Eigen::Ref<const Matrix>* v, const MaskPattern* mask, const char* what);
+
+/// The logit scale: `scale` when positive, else 1/√d_k (scaled dot product).
+float resolveScale(float scale, Eigen::Index dK);
+
+/// Calls `progress(done, total)` and throws Cancelled when it returns false.
+void reportProgress(const ProgressCallback& progress, int done, int total);
+
+/// OpenMP's thread count and the calling thread's index (1 and 0 without OpenMP).
+int threadCount();
+int threadIndex();
+
+/// Runs `work(block)` for block = 0 … blocks − 1 in parallel, a wave of blocks at a time so that
+/// the calling thread reports progress and stops between waves (an exception cannot leave a
+/// parallel region). Each block is computed by one thread alone, so as long as blocks do not
+/// depend on each other the numbers do not depend on the thread count.
+template <typename Work>
+void forEachBlock(int blocks, const ProgressCallback& progress, Work&& work) {
+    const int wave = 8 * threadCount();
+    reportProgress(progress, 0, blocks);
+    for (int first = 0; first < blocks; first += wave) {
+        const int last = first + wave < blocks ? first + wave : blocks;
+#pragma omp parallel for schedule(dynamic, 1) if (last - first > 1)
+        for (int b = first; b < last; ++b)
+            work(b);
+        reportProgress(progress, last, blocks);
+    }
+}
+
+/// How a key tile meets the visible keys of a block of query rows.
+enum class TileCover { Empty, Full, Partial };
+
+/// The visible runs of the query rows [r0, r1) of a mask (all keys when there is no mask).
+class RowBlockRuns {
+public:
+    /// `mask` may be null (every key visible); `nk` is the number of keys.
+    void load(const MaskPattern* mask, int nk, int r0, int r1);
+    int rows() const { return m_r1 - m_r0; }
+    /// Smallest key and one past the largest visible key of any row of the block (0, 0 if none).
+    KeyRun span() const { return m_span; }
+    /// True when row r (0-based in the block) sees no key.
+    bool rowEmpty(int r) const { return m_offsets[r] == m_offsets[r + 1]; }
+    /// Whether the keys [c0, c1) are seen by no row, every row, or some.
+    TileCover classify(int c0, int c1) const;
+    /// Sets the cells of `logits` (the block's rows × keys [c0, c1)) that are not visible to −∞.
+    void maskTile(Eigen::Ref<Matrix> logits, int c0, int c1) const;
+    /// Sets the cells of `values` (as maskTile) that are not visible to 0.
+    void zeroTile(Eigen::Ref<Matrix> values, int c0, int c1) const;
+
+private:
+    void fillHidden(Eigen::Ref<Matrix> cells, int c0, int c1, float value) const;
+    int m_r0 = 0, m_r1 = 0;
+    bool m_everything = true;
+    int m_nk = 0;
+    KeyRun m_span;
+    std::vector<KeyRun> m_runs;    // the rows' runs one after another
+    std::vector<int> m_offsets{0}; // row r's runs are m_runs[m_offsets[r], m_offsets[r + 1])
+    std::vector<KeyRun> m_scratch;
+};
+
+} // namespace attnlab::core::kernels
