@@ -25,33 +25,32 @@ DenseAttentionResult denseAttention(const Eigen::Ref<const Matrix>& q,
             result.fullyMaskedRows.push_back(i);
         return result;
     }
-    // Logits and then weights share one matrix; each block of rows is copied out before it is
-    // normalised back in place, since the normalisers read the −∞ of masked cells after writing.
+    // Logits and then weights share one matrix, computed a block of rows at a time (each block
+    // by one thread, so the numbers do not depend on the thread count); each block's logits are
+    // copied out before they are normalised back in place, since the normalisers read the −∞ of
+    // masked cells after writing.
     result.weights.resize(nq, nk);
-    result.weights.noalias() = (q * scale) * k.transpose();
-
+    result.context.resize(nq, v.cols());
     constexpr int kRows = 64;
     const int blocks = (nq + kRows - 1) / kRows;
     std::vector<std::vector<int>> masked(static_cast<std::size_t>(blocks));
     std::vector<std::vector<int>> flagged(static_cast<std::size_t>(blocks));
-#pragma omp parallel
-    {
+    const kernels::KernelThreads threads;
+    kernels::forEachBlock(blocks, threads.threads(), {}, [&](int b) {
+        const int r0 = b * kRows, r1 = std::min(nq, r0 + kRows);
+        auto rows = result.weights.middleRows(r0, r1 - r0);
+        rows.noalias() = (q.middleRows(r0, r1 - r0) * scale) * k.transpose();
         kernels::RowBlockRuns runs;
-        Matrix scratch;
-#pragma omp for schedule(dynamic, 1)
-        for (int b = 0; b < blocks; ++b) {
-            const int r0 = b * kRows, r1 = std::min(nq, r0 + kRows);
-            auto rows = result.weights.middleRows(r0, r1 - r0);
-            runs.load(mask, nk, r0, r1);
-            runs.maskTile(rows, 0, nk);
-            for (int r = 0; r < r1 - r0; ++r)
-                if (runs.rowEmpty(r))
-                    masked[static_cast<std::size_t>(b)].push_back(r0 + r);
-            scratch = rows;
-            std::vector<int>& out = flagged[static_cast<std::size_t>(b)];
-            normalizeRowsInto(options.normalizer, scratch, rows, out, r0);
-        }
-    }
+        runs.load(mask, nk, r0, r1);
+        runs.maskTile(rows, 0, nk);
+        for (int r = 0; r < r1 - r0; ++r)
+            if (runs.rowEmpty(r))
+                masked[static_cast<std::size_t>(b)].push_back(r0 + r);
+        const Matrix logits = rows;
+        normalizeRowsInto(options.normalizer, logits, rows, flagged[static_cast<std::size_t>(b)],
+                          r0);
+        result.context.middleRows(r0, r1 - r0).noalias() = rows * v;
+    });
     for (int b = 0; b < blocks; ++b) {
         const auto& m = masked[static_cast<std::size_t>(b)];
         result.fullyMaskedRows.insert(result.fullyMaskedRows.end(), m.begin(), m.end());
@@ -59,7 +58,6 @@ DenseAttentionResult denseAttention(const Eigen::Ref<const Matrix>& q,
             if (!std::binary_search(m.begin(), m.end(), row))
                 result.degenerateRows.push_back(row);
     }
-    result.context.noalias() = result.weights * v;
     return result;
 }
 

@@ -39,11 +39,16 @@ void reportProgress(const ProgressCallback& progress, int done, int total) {
         throw Cancelled();
 }
 
-int threadCount() {
+KernelThreads::KernelThreads() {
 #ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
+    m_threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+#endif
+}
+
+KernelThreads::~KernelThreads() {
+#ifdef _OPENMP
+    omp_set_num_threads(m_threads);
 #endif
 }
 

@@ -20,21 +20,39 @@ float resolveScale(float scale, Eigen::Index dK);
 /// Calls `progress(done, total)` and throws Cancelled when it returns false.
 void reportProgress(const ProgressCallback& progress, int done, int total);
 
-/// OpenMP's thread count and the calling thread's index (1 and 0 without OpenMP).
-int threadCount();
+/// Fixes how the calling thread runs a kernel. Eigen splits a large product between threads
+/// with blocking sizes that depend on the thread count, which changes the rounding, so inside a
+/// kernel every product runs on one thread (this object sets the calling thread's OpenMP thread
+/// count to 1 and restores it when destroyed) and the kernel's own parallel loops use
+/// threads(), the count the caller had, over blocks of fixed size: the same numbers on any
+/// machine.
+class KernelThreads {
+public:
+    KernelThreads();
+    ~KernelThreads();
+    KernelThreads(const KernelThreads&) = delete;
+    KernelThreads& operator=(const KernelThreads&) = delete;
+    int threads() const { return m_threads; }
+
+private:
+    int m_threads = 1;
+};
+
+/// The calling thread's index in the innermost parallel region (0 outside one).
 int threadIndex();
 
-/// Runs `work(block)` for block = 0 … blocks − 1 in parallel, a wave of blocks at a time so that
-/// the calling thread reports progress and stops between waves (an exception cannot leave a
-/// parallel region). Each block is computed by one thread alone, so as long as blocks do not
-/// depend on each other the numbers do not depend on the thread count.
+/// Runs `work(block)` for block = 0 … blocks − 1 on `threads` threads, a wave of blocks at a time
+/// so that the calling thread reports progress and stops between waves (an exception cannot
+/// leave a parallel region). Each block is computed by one thread alone, so as long as blocks do
+/// not depend on each other the numbers do not depend on the thread count.
 template <typename Work>
-void forEachBlock(int blocks, const ProgressCallback& progress, Work&& work) {
-    const int wave = 8 * threadCount();
+void forEachBlock(int blocks, int threads, const ProgressCallback& progress, Work&& work) {
+    const int wave = 8 * threads;
     reportProgress(progress, 0, blocks);
     for (int first = 0; first < blocks; first += wave) {
         const int last = first + wave < blocks ? first + wave : blocks;
-#pragma omp parallel for schedule(dynamic, 1) if (last - first > 1)
+        const int team = last - first < threads ? last - first : threads;
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1)
         for (int b = first; b < last; ++b)
             work(b);
         reportProgress(progress, last, blocks);

@@ -81,13 +81,14 @@ TiledAttentionResult tiledAttention(const Eigen::Ref<const Matrix>& q,
     checkOptions(options);
     const Shape s = shapeOf(q, k, options);
     const Eigen::Index dV = v.cols();
+    const kernels::KernelThreads threads;
 
     TiledAttentionResult result;
     result.context.resize(s.nq, dV);
     result.rowMax.resize(s.nq);
     result.rowSum.resize(s.nq);
 
-    kernels::forEachBlock(s.blocks, progress, [&](int b) {
+    kernels::forEachBlock(s.blocks, threads.threads(), progress, [&](int b) {
         const int r0 = b * s.queryBlockSize, r1 = std::min(s.nq, r0 + s.queryBlockSize);
         const int rows = r1 - r0;
         kernels::RowBlockRuns runs;
@@ -142,7 +143,8 @@ Matrix tiledWeightRows(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const
                              " is outside the " + std::to_string(s.nq) + " queries");
     const int count = static_cast<int>(rows.size());
     Matrix weights = Matrix::Zero(count, s.nk);
-#pragma omp parallel
+    const kernels::KernelThreads threads;
+#pragma omp parallel num_threads(threads.threads())
     {
         std::vector<KeyRun> visible;
         RowVector scaled;
@@ -177,8 +179,9 @@ Matrix tiledPooledWeights(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<co
     checkStats(stats, s.nq);
     const PoolingGrid grid(s.nq, s.nk, pooledRows, pooledCols);
     // One image per thread, combined by maximum at the end (the same numbers in any order).
-    std::vector<Matrix> images(static_cast<std::size_t>(kernels::threadCount()));
-    kernels::forEachBlock(s.blocks, progress, [&](int b) {
+    const kernels::KernelThreads threads;
+    std::vector<Matrix> images(static_cast<std::size_t>(threads.threads()));
+    kernels::forEachBlock(s.blocks, threads.threads(), progress, [&](int b) {
         Matrix& image = images[static_cast<std::size_t>(kernels::threadIndex())];
         if (image.size() == 0)
             image = grid.emptyImage();

@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 using attnlab::core::denseAttention;
 using attnlab::core::DenseAttentionOptions;
 using attnlab::core::DenseAttentionResult;
@@ -98,3 +102,22 @@ TEST(DenseAttention, ReluFlagsRowsWithoutAPositiveLogit) {
     EXPECT_NEAR(got.context(0, 0), (1 * 3 + 2 * 4) / 3.0, 1e-6);
     EXPECT_EQ(got.context(1, 0), 0.0f);
 }
+
+#ifdef _OPENMP
+TEST(DenseAttention, SameNumbersOnAnyThreadCount) {
+    // Large enough that Eigen would split one product between threads (with blocking sizes, and
+    // so rounding, that depend on the thread count) if the kernel let it.
+    const int n = 700;
+    const Matrix q = ref::randomMatrix(n, 64, 10), k = ref::randomMatrix(n, 64, 11),
+                 v = ref::randomMatrix(n, 64, 12);
+    const int previous = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const DenseAttentionResult one = denseAttention(q, k, v);
+    omp_set_num_threads(3);
+    const DenseAttentionResult three = denseAttention(q, k, v);
+    omp_set_num_threads(previous);
+    EXPECT_TRUE(one.weights == three.weights);
+    EXPECT_TRUE(one.context == three.context);
+    EXPECT_EQ(omp_get_max_threads(), previous) << "the kernel must restore the thread count";
+}
+#endif
