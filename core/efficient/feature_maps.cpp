@@ -16,8 +16,9 @@ void softmaxRows(Eigen::Ref<Matrix> x) {
 }
 
 void eluPlusOne(Eigen::Ref<Matrix> x) {
-    // elu(x) + 1 = x + 1 for x > 0, eˣ otherwise.
-    x.array() = (x.array() > 0.0f).select(x.array() + 1.0f, x.array().exp());
+    // elu(x) + 1 = x + 1 for x > 0, eˣ otherwise, written as e^{min(x, 0)} + max(x, 0) so that it
+    // vectorises (Eigen evaluates select() one scalar at a time, with a scalar exp).
+    x.array() = x.array().min(0.0f).exp() + x.array().max(0.0f);
 }
 
 // ωᵀx for x = row / d_k^{1/4}, and ‖x‖²/2 per row.
@@ -28,7 +29,7 @@ void favorExponents(const Eigen::Ref<const Matrix>& rows, const Matrix& omega, M
                          " columns but the inputs have d_k = " + std::to_string(rows.cols()));
     const float scale = 1.0f / std::pow(static_cast<float>(rows.cols()), 0.25f);
     out.resize(rows.rows(), omega.rows());
-    out.noalias() = (rows * scale) * omega.transpose();
+    out.noalias() = scale * (rows * omega.transpose());
     halfNorm = 0.5f * scale * scale * rows.rowwise().squaredNorm();
 }
 
@@ -71,8 +72,10 @@ Matrix favorProjection(int dK, int features, std::uint64_t seed, bool orthogonal
     return omega;
 }
 
-Matrix featureMap(FeatureMap map, const Eigen::Ref<const Matrix>& x, const Matrix& omega) {
-    Matrix out = x;
+namespace {
+
+// φ of the maps without random features, in place.
+void simpleMapInPlace(FeatureMap map, Matrix& out) {
     switch (map) {
     case FeatureMap::Softmax:
         softmaxRows(out);
@@ -83,14 +86,24 @@ Matrix featureMap(FeatureMap map, const Eigen::Ref<const Matrix>& x, const Matri
     case FeatureMap::Relu:
         out = out.cwiseMax(0.0f);
         break;
-    case FeatureMap::Favor: {
-        Eigen::VectorXf halfNorm;
-        favorExponents(x, omega, out, halfNorm);
-        out.array().colwise() -= halfNorm.array();
-        out.array() = out.array().exp() / std::sqrt(static_cast<float>(omega.rows()));
+    case FeatureMap::Favor:
         break;
     }
+}
+
+} // namespace
+
+Matrix featureMap(FeatureMap map, const Eigen::Ref<const Matrix>& x, const Matrix& omega) {
+    Matrix out;
+    if (map != FeatureMap::Favor) {
+        out = x;
+        simpleMapInPlace(map, out);
+        return out;
     }
+    Eigen::VectorXf halfNorm;
+    favorExponents(x, omega, out, halfNorm);
+    out.array().colwise() -= halfNorm.array();
+    out.array() = out.array().exp() / std::sqrt(static_cast<float>(omega.rows()));
     return out;
 }
 
@@ -99,7 +112,8 @@ namespace kernels {
 void queryFeatures(FeatureMap map, const Eigen::Ref<const Matrix>& q, const Matrix& omega,
                    Matrix& out) {
     if (map != FeatureMap::Favor) {
-        out = featureMap(map, q, omega);
+        out = q; // reuses out's storage when the shape is unchanged
+        simpleMapInPlace(map, out);
         return;
     }
     Eigen::VectorXf halfNorm;
@@ -113,7 +127,8 @@ void queryFeatures(FeatureMap map, const Eigen::Ref<const Matrix>& q, const Matr
 float keyFeatures(FeatureMap map, const Eigen::Ref<const Matrix>& k, const Matrix& omega,
                   Matrix& out) {
     if (map != FeatureMap::Favor) {
-        out = featureMap(map, k, omega);
+        out = k;
+        simpleMapInPlace(map, out);
         return 0.0f;
     }
     Eigen::VectorXf halfNorm;

@@ -11,6 +11,15 @@
 
 namespace attnlab::core::kernels {
 
+namespace {
+
+// NaN or ±∞ anywhere makes the sum of x·0 NaN; a vectorised sum, unlike allFinite().
+bool finite(const Eigen::Ref<const Matrix>& m) {
+    return m.size() == 0 || (m.array() * 0.0f).sum() == 0.0f;
+}
+
+} // namespace
+
 void checkInputs(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
                  const Eigen::Ref<const Matrix>* v, const MaskPattern* mask, const char* what) {
     const std::string name(what);
@@ -25,7 +34,7 @@ void checkInputs(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matri
         throw InputError(name + ": the mask is " + std::to_string(mask->queries()) + " × " +
                          std::to_string(mask->keys()) + " but the attention matrix is " +
                          std::to_string(q.rows()) + " × " + std::to_string(k.rows()));
-    if (!q.allFinite() || !k.allFinite() || (v && !(*v).allFinite()))
+    if (!finite(q) || !finite(k) || (v && !finite(*v)))
         throw InputError(name + ": the queries, keys or values hold a value that is not a finite "
                                 "number (NaN or infinity)");
 }

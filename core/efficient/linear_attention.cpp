@@ -85,28 +85,37 @@ struct KeyState {
     }
 };
 
-// Writes num/den into `out`, or 0 and a flag when the denominator is not positive.
-void divideRows(const Matrix& numerator, const Eigen::Ref<const Vector>& denominator, int firstRow,
-                Eigen::Ref<Matrix> out, std::vector<int>& zeroRows) {
-    for (Eigen::Index r = 0; r < numerator.rows(); ++r) {
+// Divides each row of `rows` (numerators) by its denominator, or sets it to 0 and flags it when
+// the denominator is not positive.
+void divideRows(Eigen::Ref<Matrix> rows, const Eigen::Ref<const Vector>& denominator, int firstRow,
+                std::vector<int>& zeroRows) {
+    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
         const float den = denominator(r);
         if (den > 0.0f && std::isfinite(den)) {
-            out.row(r) = numerator.row(r) / den;
+            rows.row(r) /= den;
         } else {
-            out.row(r).setZero();
+            rows.row(r).setZero();
             zeroRows.push_back(firstRow + static_cast<int>(r));
         }
     }
 }
+
+// Buffers of one thread, reused from block to block (fresh large buffers cost page faults).
+struct Workspace {
+    Matrix phiQ, phiK, scores;
+    Vector denominator;
+};
 
 // Causal rows [begin, end) from the key state of the rows before `begin`, chunk by chunk:
 // numerator φ(q_i)·S + Σ_{begin ≤ j ≤ i} (φ(q_i)·φ(k_j)) v_j, denominator likewise with z.
 void causalRows(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
                 const Eigen::Ref<const Matrix>& v, const LinearAttentionOptions& options,
                 const Setup& setup, int begin, int end, KeyState state, Matrix& context,
-                std::vector<int>& zeroRows) {
-    Matrix phiQ, phiK, scores, numerator;
-    Vector denominator;
+                std::vector<int>& zeroRows, Workspace& ws) {
+    Matrix& phiQ = ws.phiQ;
+    Matrix& phiK = ws.phiK;
+    Matrix& scores = ws.scores;
+    Vector& denominator = ws.denominator;
     for (int c0 = begin; c0 < end; c0 += kCausalChunk) {
         const int rows = std::min(end, c0 + kCausalChunk) - c0;
         const float shift =
@@ -116,11 +125,12 @@ void causalRows(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix
         kernels::queryFeatures(options.featureMap, q.middleRows(c0, rows), setup.omega, phiQ);
         scores.noalias() = phiQ * phiK.transpose();
         scores.triangularView<Eigen::StrictlyUpper>().setZero();
-        numerator.noalias() = phiQ * state.s;
-        numerator.noalias() += scores * v.middleRows(c0, rows);
+        auto out = context.middleRows(c0, rows);
+        out.noalias() = phiQ * state.s;
+        out.noalias() += scores * v.middleRows(c0, rows);
         denominator.noalias() = phiQ * state.z.transpose();
         denominator += scores.rowwise().sum();
-        divideRows(numerator, denominator, c0, context.middleRows(c0, rows), zeroRows);
+        divideRows(out, denominator, c0, zeroRows);
         state.s.noalias() += phiK.transpose() * v.middleRows(c0, rows);
         state.z += phiK.colwise().sum();
     }
@@ -128,9 +138,10 @@ void causalRows(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix
 
 // The key state of rows [begin, end) on their own.
 KeyState keyState(const Eigen::Ref<const Matrix>& k, const Eigen::Ref<const Matrix>& v,
-                  const LinearAttentionOptions& options, const Setup& setup, int begin, int end) {
+                  const LinearAttentionOptions& options, const Setup& setup, int begin, int end,
+                  Workspace& ws) {
     KeyState state(setup.features, v.cols());
-    Matrix phiK;
+    Matrix& phiK = ws.phiK;
     for (int c0 = begin; c0 < end; c0 += setup.chunk) {
         const int rows = std::min(end, c0 + setup.chunk) - c0;
         const float shift =
@@ -215,6 +226,10 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
     const int nq = static_cast<int>(q.rows());
     const int nk = static_cast<int>(k.rows());
     const kernels::KernelThreads threads;
+    std::vector<Workspace> spaces(static_cast<std::size_t>(threads.threads()));
+    auto workspace = [&]() -> Workspace& {
+        return spaces[static_cast<std::size_t>(kernels::threadIndex())];
+    };
     LinearAttentionResult result;
     result.context.resize(nq, v.cols());
 
@@ -224,11 +239,12 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
         const int segments = std::max(1, (nq + kSegment - 1) / kSegment);
         std::vector<KeyState> totals(static_cast<std::size_t>(segments),
                                      KeyState(setup.features, v.cols()));
-        kernels::forEachBlock(
-            segments - 1, threads.threads(), phase(progress, 0, 2 * segments), [&](int b) {
-                totals[static_cast<std::size_t>(b)] =
-                    keyState(k, v, options, setup, b * kSegment, std::min(nq, (b + 1) * kSegment));
-            });
+        kernels::forEachBlock(segments - 1, threads.threads(), phase(progress, 0, 2 * segments),
+                              [&](int b) {
+                                  totals[static_cast<std::size_t>(b)] =
+                                      keyState(k, v, options, setup, b * kSegment,
+                                               std::min(nq, (b + 1) * kSegment), workspace());
+                              });
         std::vector<KeyState> starts(static_cast<std::size_t>(segments),
                                      KeyState(setup.features, v.cols()));
         for (int b = 1; b < segments; ++b) {
@@ -240,7 +256,7 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
             segments, threads.threads(), phase(progress, segments, 2 * segments), [&](int b) {
                 causalRows(q, k, v, options, setup, b * kSegment, std::min(nq, (b + 1) * kSegment),
                            starts[static_cast<std::size_t>(b)], result.context,
-                           zero[static_cast<std::size_t>(b)]);
+                           zero[static_cast<std::size_t>(b)], workspace());
             });
         for (const auto& rows : zero)
             result.zeroRows.insert(result.zeroRows.end(), rows.begin(), rows.end());
@@ -254,7 +270,8 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
                                   KeyState(setup.features, v.cols()));
     kernels::forEachBlock(keyBlocks, threads.threads(), phase(progress, 0, total), [&](int b) {
         partial[static_cast<std::size_t>(b)] =
-            keyState(k, v, options, setup, b * setup.chunk, std::min(nk, (b + 1) * setup.chunk));
+            keyState(k, v, options, setup, b * setup.chunk, std::min(nk, (b + 1) * setup.chunk),
+                     workspace());
     });
     KeyState state(setup.features, v.cols());
     for (const KeyState& block : partial)
@@ -263,12 +280,13 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
     kernels::forEachBlock(
         queryBlocks, threads.threads(), phase(progress, keyBlocks, total), [&](int b) {
             const int c0 = b * setup.chunk, rows = std::min(nq, c0 + setup.chunk) - c0;
-            Matrix phiQ;
-            kernels::queryFeatures(options.featureMap, q.middleRows(c0, rows), setup.omega, phiQ);
-            const Matrix numerator = phiQ * state.s;
-            const Vector denominator = phiQ * state.z.transpose();
-            divideRows(numerator, denominator, c0, result.context.middleRows(c0, rows),
-                       zero[static_cast<std::size_t>(b)]);
+            Workspace& ws = workspace();
+            kernels::queryFeatures(options.featureMap, q.middleRows(c0, rows), setup.omega,
+                                   ws.phiQ);
+            auto out = result.context.middleRows(c0, rows);
+            out.noalias() = ws.phiQ * state.s;
+            ws.denominator.noalias() = ws.phiQ * state.z.transpose();
+            divideRows(out, ws.denominator, c0, zero[static_cast<std::size_t>(b)]);
         });
     for (const auto& rows : zero)
         result.zeroRows.insert(result.zeroRows.end(), rows.begin(), rows.end());

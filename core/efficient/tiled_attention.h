@@ -16,7 +16,7 @@ namespace attnlab::core {
 
 struct TiledAttentionOptions {
     int blockSize = 256;      ///< keys per block B; 1 … 65536, default 256
-    int queryBlockSize = 128; ///< queries per block (one thread's unit); 1 … 65536, default 128
+    int queryBlockSize = 256; ///< queries per block (one thread's unit); 1 … 65536, default 256
     float scale = 0.0f;       ///< logits L = scale · q·k; > 0, or 0 (default) for 1/√d_k
 };
 
