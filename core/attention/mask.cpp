@@ -89,7 +89,8 @@ void customRuns(const MaskPattern& m, int i, std::vector<KeyRun>& runs) {
     appendRun(runs, start, m.keys(), m.keys());
 }
 
-// --- the sparse patterns of attention-math.md, "Efficient attention" -------------------------
+// --- the sparse patterns of docs/attention-math.md, "Efficient attention"
+// -------------------------
 
 bool dilatedVisible(const MaskPattern& m, int i, int j) {
     const Index d = m.spec().dilation;

@@ -1,5 +1,5 @@
 #pragma once
-// Which keys each query may see (attention-math.md, "Masks" and "Efficient attention").
+// Which keys each query may see (docs/attention-math.md, "Masks" and "Efficient attention").
 //
 // Every pattern is one entry of a registry (maskPatterns()): its name, parameter syntax, help
 // text, a predicate visible(i, j) and an enumeration of the visible keys of a row in increasing

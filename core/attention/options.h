@@ -47,7 +47,7 @@ Normalizer parseNormalizer(std::string_view name);
 PositionalEncoding parsePositionalEncoding(std::string_view name);
 ProjectionInit parseProjectionInit(std::string_view name);
 
-/// Which keys a query may see (attention-math.md, "Masks" and "Efficient attention"). Each
+/// Which keys a query may see (docs/attention-math.md, "Masks" and "Efficient attention"). Each
 /// pattern reads only its own fields; the others keep their defaults.
 struct MaskSpec {
     MaskKind kind = MaskKind::None; ///< default none

@@ -44,11 +44,12 @@ ApproximationError approximationError(const Eigen::Ref<const Matrix>& exactWeigh
                 rowReverse = std::numeric_limits<double>::infinity();
             }
         }
+        // Rounding can leave a divergence a hair below 0 when the rows agree; it is 0.
         if (infinite)
             ++error.infiniteRows;
         else
-            kl += rowKL;
-        reverse += rowReverse;
+            kl += std::max(0.0, rowKL);
+        reverse += std::max(0.0, rowReverse);
         dropped += rowDropped;
     }
     if (error.rowsCompared > 0) {

@@ -1,5 +1,5 @@
 #pragma once
-// The kinds of attention a computation can use (attention-math.md, "Efficient attention"), as
+// The kinds of attention a computation can use (docs/attention-math.md, "Efficient attention"), as
 // settings: names, help text and validation, one registry row each, so that the command line
 // (--attention, --feature-map, --features), the window's controls and the exports read one table.
 

@@ -275,7 +275,11 @@ std::string complexityCsv(const ComplexityResult& result) {
     std::string csv = "kind,family,n,d_k,heads,measured,seconds,repetitions,peak_bytes,cells,"
                       "time_slope,memory_slope,mean_row_kl,mean_row_reverse_kl,dropped_weight,"
                       "max_output_difference,note\n";
-    auto value = [](double x) { return std::isnan(x) ? std::string() : number(x, "%.9g"); };
+    auto value = [](double x) {
+        if (std::isinf(x))
+            return std::string(x > 0 ? "inf" : "-inf"); // what spreadsheets and NumPy read
+        return std::isnan(x) ? std::string() : number(x, "%.9g");
+    };
     for (const ComplexitySeries& series : result.series) {
         const auto& e = series.error;
         for (const ComplexityPoint& p : series.points) {

@@ -31,11 +31,14 @@ DenseAttentionResult denseAttention(const Eigen::Ref<const Matrix>& q,
     // masked cells after writing.
     result.weights.resize(nq, nk);
     result.context.resize(nq, v.cols());
+    kernels::adviseHugePages(result.weights.data(), sizeof(float) * result.weights.size());
+    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
     constexpr int kRows = 64;
     const int blocks = (nq + kRows - 1) / kRows;
     std::vector<std::vector<int>> masked(static_cast<std::size_t>(blocks));
     std::vector<std::vector<int>> flagged(static_cast<std::size_t>(blocks));
     const kernels::KernelThreads threads;
+    std::vector<Matrix> scratch(static_cast<std::size_t>(threads.threads())); // one per thread
     kernels::forEachBlock(blocks, threads.threads(), {}, [&](int b) {
         const int r0 = b * kRows, r1 = std::min(nq, r0 + kRows);
         auto rows = result.weights.middleRows(r0, r1 - r0);
@@ -46,7 +49,8 @@ DenseAttentionResult denseAttention(const Eigen::Ref<const Matrix>& q,
         for (int r = 0; r < r1 - r0; ++r)
             if (runs.rowEmpty(r))
                 masked[static_cast<std::size_t>(b)].push_back(r0 + r);
-        const Matrix logits = rows;
+        Matrix& logits = scratch[static_cast<std::size_t>(kernels::threadIndex())];
+        logits = rows;
         normalizeRowsInto(options.normalizer, logits, rows, flagged[static_cast<std::size_t>(b)],
                           r0);
         result.context.middleRows(r0, r1 - r0).noalias() = rows * v;

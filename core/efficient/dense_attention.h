@@ -1,7 +1,7 @@
 #pragma once
-// Dense attention with the n_q × n_k weights materialised (attention-math.md, "Normalisers" and
-// "Outputs"): the exact reference the efficient kinds are measured against, and the "dense" kind
-// of the complexity lab. Scores are the scaled dot product.
+// Dense attention with the n_q × n_k weights materialised (docs/attention-math.md, "Normalisers"
+// and "Outputs"): the exact reference the efficient kinds are measured against, and the "dense"
+// kind of the complexity lab. Scores are the scaled dot product.
 
 #include "core/attention/mask.h"
 #include "core/attention/options.h"

@@ -1,7 +1,7 @@
 #pragma once
-// The feature maps φ of linear attention (attention-math.md, "Efficient attention"): softmax over
-// the features of each row (seed 004), elu(x) + 1, relu, and Performer's FAVOR+ positive random
-// features φ(x) = exp(ωᵀx − ‖x‖²/2)/√M on x = q/d_k^{1/4}, so that φ(q)·φ(k) estimates
+// The feature maps φ of linear attention (docs/attention-math.md, "Efficient attention"): softmax
+// over the features of each row (seed 004), elu(x) + 1, relu, and Performer's FAVOR+ positive
+// random features φ(x) = exp(ωᵀx − ‖x‖²/2)/√M on x = q/d_k^{1/4}, so that φ(q)·φ(k) estimates
 // exp(q·k/√d_k).
 
 #include "core/base/types.h"

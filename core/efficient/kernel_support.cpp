@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+#ifdef __linux__
+#include <sys/mman.h>
 #endif
 
 namespace attnlab::core::kernels {
@@ -37,6 +41,21 @@ void checkInputs(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matri
     if (!finite(q) || !finite(k) || (v && !finite(*v)))
         throw InputError(name + ": the queries, keys or values hold a value that is not a finite "
                                 "number (NaN or infinity)");
+}
+
+void adviseHugePages(void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    if (data == nullptr || bytes < 2 * kHuge)
+        return;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
+    if (end > begin)
+        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE); // advice only
+#else
+    (void)data;
+    (void)bytes;
+#endif
 }
 
 float resolveScale(float scale, Eigen::Index dK) {

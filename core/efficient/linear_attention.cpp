@@ -168,6 +168,7 @@ Matrix allKeyFeatures(const Eigen::Ref<const Matrix>& k, const LinearAttentionOp
     const int nk = static_cast<int>(k.rows());
     const int blocks = (nk + setup.chunk - 1) / setup.chunk;
     Matrix phiK(nk, setup.features);
+    kernels::adviseHugePages(phiK.data(), sizeof(float) * phiK.size());
     std::vector<float> shifts(static_cast<std::size_t>(blocks), 0.0f);
     kernels::forEachBlock(blocks, threads, {}, [&](int b) {
         const int c0 = b * setup.chunk, rows = std::min(nk, c0 + setup.chunk) - c0;
@@ -232,6 +233,7 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
     };
     LinearAttentionResult result;
     result.context.resize(nq, v.cols());
+    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
 
     if (options.causal) {
         // Key states of whole segments (in parallel), their prefix (in order), then every
@@ -304,7 +306,9 @@ Matrix linearAttentionWeights(const Eigen::Ref<const Matrix>& q, const Eigen::Re
     const Matrix phiK = allKeyFeatures(k, options, setup, threads.threads());
     Matrix phiQ;
     kernels::queryFeatures(options.featureMap, q, setup.omega, phiQ);
-    Matrix weights = phiQ * phiK.transpose();
+    Matrix weights(q.rows(), k.rows());
+    kernels::adviseHugePages(weights.data(), sizeof(float) * weights.size());
+    weights.noalias() = phiQ * phiK.transpose();
     if (options.causal)
         weights.triangularView<Eigen::StrictlyUpper>().setZero();
     for (Eigen::Index i = 0; i < weights.rows(); ++i) {

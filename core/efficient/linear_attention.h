@@ -1,8 +1,9 @@
 #pragma once
-// Linear attention (attention-math.md, "Efficient attention"): C = φ(Q)(φ(K)ᵀV) / (φ(Q)Σ_jφ(k_j))
-// row by row, in time and memory linear in n, with the feature maps of feature_maps.h; causal by
-// prefix sums. The implicit weights A_ij = φ(q_i)·φ(k_j) / Σ_j φ(q_i)·φ(k_j) are what a heatmap
-// of linear attention shows: as a matrix for small inputs, max-pooled for large ones.
+// Linear attention (docs/attention-math.md, "Efficient attention"): C = φ(Q)(φ(K)ᵀV) /
+// (φ(Q)Σ_jφ(k_j)) row by row, in time and memory linear in n, with the feature maps of
+// feature_maps.h; causal by prefix sums. The implicit weights A_ij = φ(q_i)·φ(k_j) / Σ_j
+// φ(q_i)·φ(k_j) are what a heatmap of linear attention shows: as a matrix for small inputs,
+// max-pooled for large ones.
 
 #include "core/base/types.h"
 #include "core/efficient/attention_kind.h"

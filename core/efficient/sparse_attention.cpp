@@ -81,6 +81,7 @@ SparseAttentionResult sparseAttention(const Eigen::Ref<const Matrix>& q,
 
     SparseAttentionResult result;
     result.context.resize(nq, v.cols());
+    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
     // Row offsets first (a pass over the runs), so that every row writes its own cells.
     std::vector<std::int64_t> offsets(static_cast<std::size_t>(nq) + 1, 0);
     kernels::forEachBlock(blocks, threads.threads(), {}, [&](int b) {
@@ -99,8 +100,14 @@ SparseAttentionResult sparseAttention(const Eigen::Ref<const Matrix>& q,
     if (options.keepWeights) {
         result.weights.rows = nq;
         result.weights.cols = nk;
-        result.weights.keys.resize(static_cast<std::size_t>(result.visibleCells));
-        result.weights.values.resize(static_cast<std::size_t>(result.visibleCells));
+        const auto cells = static_cast<std::size_t>(result.visibleCells);
+        // Reserved, advised, then filled: resize() writes every cell.
+        result.weights.keys.reserve(cells);
+        result.weights.values.reserve(cells);
+        kernels::adviseHugePages(result.weights.keys.data(), sizeof(int) * cells);
+        kernels::adviseHugePages(result.weights.values.data(), sizeof(float) * cells);
+        result.weights.keys.resize(cells);
+        result.weights.values.resize(cells);
     }
 
     std::vector<std::vector<int>> masked(static_cast<std::size_t>(blocks));

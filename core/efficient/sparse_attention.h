@@ -1,8 +1,8 @@
 #pragma once
-// Sparse attention computed sparsely (attention-math.md, "Efficient attention"): for any pattern
-// of the mask registry, the logits, the normaliser and the context are computed over the visible
-// keys of each row only, so the cost is proportional to the visible cells, not n_q × n_k. The
-// weights are kept as compressed sparse rows.
+// Sparse attention computed sparsely (docs/attention-math.md, "Efficient attention"): for any
+// pattern of the mask registry, the logits, the normaliser and the context are computed over the
+// visible keys of each row only, so the cost is proportional to the visible cells, not n_q × n_k.
+// The weights are kept as compressed sparse rows.
 
 #include "core/attention/mask.h"
 #include "core/attention/options.h"

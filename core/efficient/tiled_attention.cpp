@@ -85,6 +85,7 @@ TiledAttentionResult tiledAttention(const Eigen::Ref<const Matrix>& q,
 
     TiledAttentionResult result;
     result.context.resize(s.nq, dV);
+    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
     result.rowMax.resize(s.nq);
     result.rowSum.resize(s.nq);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Exact softmax attention computed tile by tile (attention-math.md, "Efficient attention",
+// Exact softmax attention computed tile by tile (docs/attention-math.md, "Efficient attention",
 // tiled exact attention): keys in blocks of B, per query row a running maximum m, running sum
 // ℓ = Σ exp(L − m) and running context c = Σ exp(L − m) v, rescaled by exp(m_old − m_new) when a
 // block raises the maximum. No n_q × n_k matrix is stored: memory is linear in n. The weights

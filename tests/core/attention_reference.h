@@ -1,6 +1,6 @@
 #pragma once
 // Straightforward reference implementations for the tests of core/efficient: loops over cells
-// in double precision, written from the formulas of attention-math.md and sharing no code with
+// in double precision, written from the formulas of docs/attention-math.md and sharing no code with
 // the kernels under test.
 
 #include "core/base/random.h"

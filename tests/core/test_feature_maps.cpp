@@ -1,4 +1,4 @@
-// Feature maps of linear attention (attention-math.md, "Efficient attention"): the formulas
+// Feature maps of linear attention (docs/attention-math.md, "Efficient attention"): the formulas
 // entry by entry, the random directions ω of FAVOR+, and two statistical tests with fixed seeds
 // whose bounds are derived from the estimator's moments (Chebyshev's inequality with a union
 // bound, total false-failure probability ≤ 1 % per test), not tuned to the numbers:

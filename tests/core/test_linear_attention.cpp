@@ -1,4 +1,4 @@
-// Linear attention (attention-math.md, "Efficient attention") against explicit sums in double:
+// Linear attention (docs/attention-math.md, "Efficient attention") against explicit sums in double:
 // φ of every row written out from the formulas, C_i = Σ_j (φ(q_i)·φ(k_j)) v_j / Σ_j φ(q_i)·φ(k_j)
 // over all keys or j ≤ i, for every feature map, several sizes and seeds, cross and causal.
 // Also: the implicit weights (rows sum to 1, they reproduce the context, pooled images are their

@@ -1,4 +1,4 @@
-// Masks (attention-math.md, "Masks"): which keys each query may see, checked cell by cell
+// Masks (docs/attention-math.md, "Masks"): which keys each query may see, checked cell by cell
 // against the rule in the table, and the parser of the mask names.
 
 #include "core/attention/mask.h"
@@ -233,7 +233,8 @@ TEST(ParseMask, RoundTripsThroughToString) {
     EXPECT_EQ(attnlab::core::toString(custom), "custom");
 }
 
-// --- the sparse patterns of attention-math.md, "Efficient attention" ---------------------------
+// --- the sparse patterns of docs/attention-math.md, "Efficient attention"
+// ---------------------------
 
 namespace {
 

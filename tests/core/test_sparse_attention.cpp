@@ -1,4 +1,4 @@
-// Sparse attention computed over the visible keys only (attention-math.md, "Efficient
+// Sparse attention computed over the visible keys only (docs/attention-math.md, "Efficient
 // attention"): for every pattern of the mask registry it equals dense masked attention — softmax
 // against loops in double, the other normalisers against the program's normalisers on the dense
 // masked logits — with the weights stored as compressed rows, convertible to dense and pooled.

@@ -1,5 +1,5 @@
-// Tiled exact attention (attention-math.md, "Efficient attention"): the online softmax over key
-// blocks equals softmax attention computed cell by cell in double, for block sizes that do and
+// Tiled exact attention (docs/attention-math.md, "Efficient attention"): the online softmax over
+// key blocks equals softmax attention computed cell by cell in double, for block sizes that do and
 // do not divide n, n = 1, cross-attention, causal and every mask of the registry; the weights
 // recomputed from the final m and ℓ are the exact rows, and the pooled images are the
 // max-pooling of the exact weights.
