@@ -5,6 +5,7 @@
 #include "core/attention/mask.h"
 #include "core/base/types.h"
 
+#include <atomic>
 #include <cstddef>
 #include <vector>
 
@@ -48,22 +49,38 @@ private:
 /// The calling thread's index in the innermost parallel region (0 outside one).
 int threadIndex();
 
-/// Runs `work(block)` for block = 0 … blocks − 1 on `threads` threads, a wave of blocks at a time
-/// so that the calling thread reports progress and stops between waves (an exception cannot
-/// leave a parallel region). Each block is computed by one thread alone, so as long as blocks do
-/// not depend on each other the numbers do not depend on the thread count.
+/// Runs `work(block)` for block = 0 … blocks − 1 on up to `threads` threads in one parallel
+/// region, each thread taking the next block when it is free. Each block is computed by one
+/// thread alone, so as long as blocks do not depend on each other the numbers do not depend on
+/// the thread count. The calling thread reports progress after each block it finishes (and at
+/// the start and end); when `progress` returns false the threads take no further block and
+/// Cancelled is thrown after the region (an exception cannot leave it). One region, not one
+/// per group of blocks: every region ends in a barrier, where on a machine shared with other
+/// work a thread that lost its processor keeps the others waiting.
 template <typename Work>
 void forEachBlock(int blocks, int threads, const ProgressCallback& progress, Work&& work) {
-    const int wave = 8 * threads;
     reportProgress(progress, 0, blocks);
-    for (int first = 0; first < blocks; first += wave) {
-        const int last = first + wave < blocks ? first + wave : blocks;
-        const int team = last - first < threads ? last - first : threads;
-#pragma omp parallel for num_threads(team) schedule(dynamic, 1)
-        for (int b = first; b < last; ++b)
+    if (blocks <= 0)
+        return;
+    std::atomic<int> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    const int team = threads < blocks ? threads : blocks;
+#pragma omp parallel num_threads(team)
+    {
+        const bool caller = threadIndex() == 0;
+        while (!stop.load(std::memory_order_relaxed)) {
+            const int b = next.fetch_add(1);
+            if (b >= blocks)
+                break;
             work(b);
-        reportProgress(progress, last, blocks);
+            const int finished = done.fetch_add(1) + 1;
+            if (caller && progress && !progress(finished, blocks))
+                stop.store(true);
+        }
     }
+    if (stop.load())
+        throw Cancelled();
+    reportProgress(progress, blocks, blocks);
 }
 
 /// How a key tile meets the visible keys of a block of query rows.
