@@ -6,7 +6,6 @@
 #include "core/base/types.h"
 
 #include <array>
-#include <charconv>
 #include <string>
 
 namespace attnlab::core {
@@ -70,16 +69,6 @@ template <typename Enum, std::size_t N> std::vector<Enum> allOf(const NameTable<
     return values;
 }
 
-int parseMaskNumber(std::string_view text, std::string_view mask) {
-    int value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end)
-        throw InputError("mask '" + std::string(mask) + "': '" + std::string(text) +
-                         "' is not a whole number");
-    return value;
-}
-
 } // namespace
 
 std::string_view toString(ScoringFunction value) {
@@ -141,52 +130,6 @@ PositionalEncoding parsePositionalEncoding(std::string_view name) {
 }
 ProjectionInit parseProjectionInit(std::string_view name) {
     return parseName(kProjectionNames, name, "projection");
-}
-
-MaskSpec parseMask(std::string_view text) {
-    MaskSpec mask;
-    if (text == "none")
-        return mask;
-    if (text == "causal") {
-        mask.kind = MaskKind::Causal;
-        return mask;
-    }
-    constexpr std::string_view padding = "padding:";
-    constexpr std::string_view window = "window:";
-    if (text.starts_with(padding)) {
-        mask.kind = MaskKind::Padding;
-        mask.padLength = parseMaskNumber(text.substr(padding.size()), text);
-        if (mask.padLength < 1)
-            throw InputError("mask '" + std::string(text) +
-                             "': the padded length must be at least 1");
-        return mask;
-    }
-    if (text.starts_with(window)) {
-        mask.kind = MaskKind::Window;
-        mask.window = parseMaskNumber(text.substr(window.size()), text);
-        if (mask.window < 0)
-            throw InputError("mask '" + std::string(text) +
-                             "': the window width must be 0 or more");
-        return mask;
-    }
-    throw InputError("unknown mask '" + std::string(text) +
-                     "'; choose one of: none, causal, padding:L, window:W");
-}
-
-std::string toString(const MaskSpec& mask) {
-    switch (mask.kind) {
-    case MaskKind::None:
-        return "none";
-    case MaskKind::Causal:
-        return "causal";
-    case MaskKind::Padding:
-        return "padding:" + std::to_string(mask.padLength);
-    case MaskKind::Window:
-        return "window:" + std::to_string(mask.window);
-    case MaskKind::Custom:
-        return "custom";
-    }
-    return "none";
 }
 
 } // namespace attnlab::core

@@ -1,0 +1,58 @@
+#include "core/efficient/memory_probe.h"
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace attnlab::core {
+namespace {
+
+// A "Vm…:   1234 kB" line of /proc/self/status in bytes, or −1.
+std::int64_t statusBytes(std::string_view field) {
+#if defined(__linux__)
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.compare(0, field.size(), field) == 0 && line.size() > field.size() &&
+            line[field.size()] == ':')
+            return std::stoll(line.substr(field.size() + 1)) * 1024;
+#else
+    (void)field;
+#endif
+    return -1;
+}
+
+} // namespace
+
+PeakMemoryProbe::PeakMemoryProbe() {
+#if defined(__linux__)
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5";
+    clear.close();
+    if (!clear)
+        return;
+    m_startBytes = statusBytes("VmRSS");
+    m_available = m_startBytes >= 0 && statusBytes("VmHWM") >= 0;
+#endif
+}
+
+std::int64_t PeakMemoryProbe::peakBytes() const {
+    if (!m_available)
+        return -1;
+    const std::int64_t peak = statusBytes("VmHWM");
+    return peak < 0 ? -1 : std::max<std::int64_t>(0, peak - m_startBytes);
+}
+
+std::string_view PeakMemoryProbe::method() {
+    return "peak resident set (VmHWM) above the start, after resetting it through "
+           "/proc/self/clear_refs and returning free heap pages";
+}
+
+} // namespace attnlab::core
