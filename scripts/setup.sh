@@ -16,7 +16,7 @@ ATTNLAB_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-torch libopenblas0-pthread ccache
   fonts-noto-cjk xvfb xauth
-  clang libclang-rt-14-dev llvm
+  clang libclang-rt-14-dev llvm clang-format clang-tidy
 )
 
 attnlab_log() { printf 'attention-lab setup: %s\n' "$*" >&2; }
