@@ -45,6 +45,9 @@ fi
 attnlab_setup
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake --preset release -S "$ATTNLAB_ROOT" -B "$build_dir" >/dev/null
+elif ! grep -q '^ATTNLAB_BUILD_BENCHMARKS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
+  # A build folder configured before the benchmarks became optional.
+  cmake -S "$ATTNLAB_ROOT" -B "$build_dir" -DATTNLAB_BUILD_BENCHMARKS=ON >/dev/null
 fi
 cmake --build "$build_dir" --parallel "$(nproc 2>/dev/null || echo 2)" --target attnlab_benchmarks
 mkdir -p "$out_dir"

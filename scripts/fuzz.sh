@@ -8,9 +8,11 @@
 #   scripts/fuzz.sh 20                                  (what CI runs)
 #   scripts/fuzz.sh 600 fuzz_tokenizer
 #
-# ATTNLAB_FUZZ_BUILD_DIR overrides the build folder (default build/fuzz). Inputs that reach new
-# code are kept in <build>/corpus/<target>/ and reused by the next run; the seeds in the source
-# tree are only read.
+# ATTNLAB_FUZZ_BUILD_DIR overrides the build folder (default build/fuzz). Targets run
+# ATTNLAB_FUZZ_JOBS at a time (default: one per core; each target is single-threaded). Inputs
+# that reach new code are kept in <build>/corpus/<target>/ and reused by the next run; the seeds
+# in the source tree are only read. Compiles go through ccache like the presets'
+# (cmake/compiler_launcher.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -29,7 +31,9 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
-    -DATTNLAB_FUZZ=ON -DATTNLAB_BUILD_UI=OFF -DATTNLAB_OPENMP=OFF >/dev/null
+    -DCMAKE_CXX_COMPILER_LAUNCHER="$ATTNLAB_ROOT/cmake/compiler_launcher.sh" \
+    -DATTNLAB_FUZZ=ON -DATTNLAB_BUILD_UI=OFF -DATTNLAB_OPENMP=OFF -DATTNLAB_PRECOMPILED_HEADERS=OFF \
+    >/dev/null
 fi
 cmake --build "$build_dir" --target attnlab_fuzz --parallel "$(nproc 2>/dev/null || echo 2)"
 
@@ -46,34 +50,55 @@ fi
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-failed=()
-for target in "${targets[@]}"; do
-  binary="$build_dir/tests/fuzz/$target"
+# One target: its result line on stdout, the log's tail on stderr when it failed; exit status 1
+# then.
+run_target() {
+  local target="$1"
+  local binary="$build_dir/tests/fuzz/$target"
   if [ ! -x "$binary" ]; then
-    attnlab_log "no fuzz target $target in $build_dir"
-    failed+=("$target")
-    continue
+    printf '%s: no such target in %s\n' "$target" "$build_dir"
+    return 1
   fi
-  work_corpus="$build_dir/corpus/$target"
-  seeds="$corpus_root/$target"
-  findings="$build_dir/findings/$target"
-  log="$build_dir/logs/$target.log"
+  local work_corpus="$build_dir/corpus/$target"
+  local seeds="$corpus_root/$target"
+  local findings="$build_dir/findings/$target"
+  local log="$build_dir/logs/$target.log"
   mkdir -p "$work_corpus" "$findings" "$(dirname "$log")"
-  seed_dirs=()
+  local seed_dirs=()
   [ -d "$seeds" ] && seed_dirs=("$seeds")
-  printf 'fuzzing %s for %s s … ' "$target" "$seconds"
-  status=0
+  local status=0
   "$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$findings/" \
     "$work_corpus" "${seed_dirs[@]}" >"$log" 2>&1 || status=$?
+  local runs
   runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
   if [ "$status" -eq 0 ]; then
-    printf 'clean (%s inputs)\n' "${runs:-?}"
-  else
-    printf 'FAILED (exit %s); see %s\n' "$status" "$log"
-    tail -n 40 "$log" >&2
-    failed+=("$target")
+    printf '%s: clean after %s s (%s inputs)\n' "$target" "$seconds" "${runs:-?}"
+    return 0
   fi
+  printf '%s: FAILED (exit %s); see %s\n' "$target" "$status" "$log"
+  tail -n 40 "$log" >&2
+  return 1
+}
+
+jobs="${ATTNLAB_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+printf 'fuzzing %s targets for %s s each, %s at a time\n' "${#targets[@]}" "$seconds" "$jobs"
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+running=0
+for target in "${targets[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  ( run_target "$target" >"$results/$target.out" || touch "$results/$target.failed"
+    cat "$results/$target.out" ) &
+  running=$((running + 1))
+done
+wait || true
+failed=()
+for target in "${targets[@]}"; do
+  [ -e "$results/$target.failed" ] && failed+=("$target")
 done
 
 if [ ${#failed[@]} -ne 0 ]; then

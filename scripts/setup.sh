@@ -18,7 +18,7 @@ ATTNLAB_PACKAGES=(
   python3-numpy python3-torch libopenblas0-pthread ccache
   fonts-noto-cjk xvfb xauth
   appstream desktop-file-utils dpkg-dev file libxml2-utils man-db shared-mime-info
-  clang libclang-rt-14-dev llvm
+  clang libclang-rt-14-dev llvm clang-format clang-tidy
 )
 
 attnlab_log() { printf 'attention-lab setup: %s\n' "$*" >&2; }

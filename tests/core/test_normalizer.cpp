@@ -1,6 +1,7 @@
-// Normalisers (attention-math.md, "Normalisers") against per-cell loops in double precision,
-// hand-worked sparsemax vectors and the properties the page promises (rows sum to 1, masked
-// cells exactly 0, fully masked rows all zero and flagged, never NaN).
+// Normalisers (attention-math.md, "Normalisers") against per-cell loops in double precision
+// (sparsemax against a bisection on its threshold), hand-worked sparsemax vectors and the
+// properties the page promises (rows sum to 1, masked cells exactly 0, fully masked rows all
+// zero and flagged, never NaN).
 
 #include "core/attention/normalizer.h"
 #include "core/attention/options.h"
@@ -14,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <tuple>
 #include <vector>
@@ -116,28 +116,33 @@ Reference loopHardmax(const Matrix& logits) {
     return a;
 }
 
-// Sparsemax by the sort-based algorithm of Martins & Astudillo (2016), Algorithm 1:
-// sort z descending, k(z) = max{k : 1 + k z_(k) > Σ_{r≤k} z_(r)}, τ = (Σ_{r≤k(z)} z_(r) − 1) /
-// k(z), p = max(z − τ, 0). −∞ entries are left out and get 0.
+// Sparsemax by bisection on the threshold τ, independent of the sort-based algorithm of the
+// code: the projection onto the simplex is p_j = max(z_j − τ, 0) with Σ_j p_j = 1, and
+// f(τ) = Σ_j max(z_j − τ, 0) falls continuously from f(max z − 1) ≥ 1 to f(max z) = 0, so the
+// one τ with f(τ) = 1 lies in [max z − 1, max z]. Halving that interval until it stops shrinking
+// pins τ to double precision. −∞ entries take no part and get 0.
 std::vector<double> loopSparsemax(const std::vector<double>& z) {
-    std::vector<double> finite;
-    for (double value : z)
-        if (!std::isinf(value))
-            finite.push_back(value);
     std::vector<double> p(z.size(), 0.0);
-    if (finite.empty())
+    double top = -std::numeric_limits<double>::infinity();
+    for (double value : z)
+        top = std::max(top, value);
+    if (std::isinf(top))
         return p;
-    std::sort(finite.begin(), finite.end(), std::greater<>());
-    double cumulative = 0.0, supportSum = 0.0;
-    int support = 0;
-    for (std::size_t k = 1; k <= finite.size(); ++k) {
-        cumulative += finite[k - 1];
-        if (1.0 + static_cast<double>(k) * finite[k - 1] > cumulative) {
-            support = static_cast<int>(k);
-            supportSum = cumulative;
-        }
+    const auto mass = [&z](double tau) {
+        double sum = 0.0;
+        for (double value : z)
+            if (!std::isinf(value))
+                sum += std::max(value - tau, 0.0);
+        return sum;
+    };
+    double low = top - 1.0, high = top; // mass(low) ≥ 1 ≥ mass(high)
+    for (;;) {
+        const double middle = 0.5 * (low + high);
+        if (middle <= low || middle >= high)
+            break;
+        (mass(middle) >= 1.0 ? low : high) = middle;
     }
-    const double tau = (supportSum - 1.0) / support;
+    const double tau = 0.5 * (low + high);
     for (std::size_t j = 0; j < z.size(); ++j)
         p[j] = std::isinf(z[j]) ? 0.0 : std::max(0.0, z[j] - tau);
     return p;
@@ -352,7 +357,7 @@ TEST(Sparsemax, InfiniteEntriesGetZero) {
     EXPECT_EQ(all.cwiseAbs().sum(), 0.0f);
 }
 
-TEST(Sparsemax, MatchesSortBasedLoopAndIsTheSimplexProjection) {
+TEST(Sparsemax, MatchesBisectionAndIsTheSimplexProjection) {
     for (std::uint64_t seed = 1; seed <= 40; ++seed) {
         const int n = 1 + static_cast<int>(seed % 9);
         const Matrix z = randomLogits(1, n, seed, seed % 2 ? 0.3 : 2.0);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Runs clang-tidy 14 with the checks of the root .clang-tidy over the core's sources (and the
+# project headers they include), using the compile commands of a configured build, and lists
+# every finding as file:line: message [check], then a count per check. Exits 1 when there is any.
+#
+#   scripts/tidy.sh                    every tracked core/*.cpp, with build/dev's compile commands
+#   scripts/tidy.sh -p build/asan      another configured build
+#   scripts/tidy.sh core/base/npy.cpp  only these files
+#
+# A file's result is kept in a cache (ATTNLAB_TIDY_CACHE, default ~/.cache/attention-lab-tidy)
+# under a hash of its preprocessed text, the compile flags that matter, the .clang-tidy file and
+# the clang-tidy version, so an unchanged file is not analysed again, in any clone on the machine.
+# ATTNLAB_TIDY_CACHE=off disables it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="$root/build/dev"
+cache="${ATTNLAB_TIDY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/attention-lab-tidy}"
+tidy=clang-tidy-14
+cache_format=1 # raise when the stored output changes form, so old entries are not replayed
+python=python3
+command -v "$python" >/dev/null 2>&1 || python=/usr/bin/python3
+
+# One file: print its findings (paths relative to the root), exit 1 when there are any.
+tidy_one() {
+  local file="$1" flags key out status
+  # The compile command without output, input and the warning flags, to preprocess the file.
+  flags="$("$python" - "$build_dir/compile_commands.json" "$root/$file" <<'PY'
+import json, shlex, sys
+for entry in json.load(open(sys.argv[1])):
+    if entry["file"] == sys.argv[2]:
+        args = shlex.split(entry["command"])[1:]
+        keep, skip = [], False
+        for arg in args:
+            if skip:
+                skip = False
+                continue
+            if arg in ("-o", "-c", "-MF", "-MT"):
+                skip = True
+                continue
+            if arg == entry["file"] or arg.startswith("-W") or arg in ("-MD", "-MMD", "-g"):
+                continue
+            keep.append(arg)
+        print(shlex.join(keep))
+        break
+PY
+)"
+  if [ -z "$flags" ]; then
+    echo "$file: not in $build_dir/compile_commands.json (configure the build first)" >&2
+    return 2
+  fi
+  if [ "$cache" != off ]; then
+    # Absolute paths of this clone are replaced, so that every clone shares the entries.
+    key="$( { echo "$cache_format"; "$tidy" --version; cat "$root/.clang-tidy"; echo "$file"; echo "$flags" | sed "s|$root|@|g";
+              (cd "$build_dir" && eval "c++ $flags -E -P -x c++ $(printf %q "$root/$file")") | sed "s|$root|@|g"; } |
+            sha256sum | cut -d' ' -f1)"
+    if [ -f "$cache/$key" ]; then
+      status="$(head -n 1 "$cache/$key")"
+      tail -n +2 "$cache/$key"
+      return "$status"
+    fi
+  fi
+  status=0
+  out="$(cd "$root" && "$tidy" -p "$build_dir" --quiet "$file" 2>/dev/null)" || status=$?
+  # Keep the findings (and the lines that show them), drop clang-tidy's counts of suppressed ones.
+  out="$(printf '%s\n' "$out" | sed -e "s|$root/||g" -e 's/,-warnings-as-errors\]$/]/' -e 's/: error: /: warning: /' |
+    grep -v '^[0-9]* warnings\? \(and [0-9]* errors\? \)\?generated\.$' | cat -s || true)"
+  [ "$status" -eq 0 ] || status=1
+  if [ "$cache" != off ]; then
+    mkdir -p "$cache"
+    { echo "$status"; printf '%s\n' "$out"; } > "$cache/$key.$$" && mv "$cache/$key.$$" "$cache/$key"
+  fi
+  printf '%s\n' "$out"
+  return "$status"
+}
+
+if [ "${1:-}" = "--one" ]; then
+  build_dir="$2"
+  tidy_one "$3"
+  exit $?
+fi
+
+files=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -p) build_dir="$(cd "${2:?-p needs a build folder}" && pwd)"; shift ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "tidy.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    *) files+=("$1") ;;
+  esac
+  shift
+done
+if ! command -v "$tidy" >/dev/null 2>&1; then
+  echo "tidy.sh: $tidy is missing (Debian package clang-tidy-14)" >&2
+  exit 1
+fi
+if [ ! -f "$build_dir/compile_commands.json" ]; then
+  echo "tidy.sh: no compile_commands.json in $build_dir; configure it first (cmake --preset dev)" >&2
+  exit 1
+fi
+if [ ${#files[@]} -eq 0 ]; then
+  mapfile -t files < <(cd "$root" && git ls-files -- 'core/*.cpp')
+fi
+
+report="$(mktemp)"
+trap 'rm -f "$report"' EXIT
+status=0
+printf '%s\n' "${files[@]}" |
+  xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} bash "${BASH_SOURCE[0]}" --one "$build_dir" {} \
+  >"$report" || status=$?
+cat "$report"
+findings="$(grep -c ': warning: \|: error: ' "$report" || true)"
+if [ "$findings" -gt 0 ]; then
+  echo "tidy: $findings findings in ${#files[@]} files:" >&2
+  sed -n 's/.*: \(warning\|error\): .* \[\([^],]*\)[^]]*\]$/\2/p' "$report" | sort | uniq -c | sort -rn >&2
+  exit 1
+fi
+if [ "$status" -ne 0 ]; then
+  echo "tidy: clang-tidy failed (see above)" >&2
+  exit 1
+fi
+echo "tidy: ${#files[@]} files, no findings"
