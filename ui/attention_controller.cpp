@@ -101,7 +101,8 @@ constexpr double kBackgroundFreeCells = 4.0 * 1024 * 1024;
 
 } // namespace
 
-std::shared_ptr<const core::ModelOutput> AttentionController::shareResult(core::ModelOutput&& result) {
+std::shared_ptr<const core::ModelOutput>
+AttentionController::shareResult(core::ModelOutput&& result) {
     const double cells = static_cast<double>(result.maps.queries()) *
                          static_cast<double>(result.maps.keys()) *
                          static_cast<double>(std::max<std::size_t>(1, result.maps.weights.size()));

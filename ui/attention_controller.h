@@ -124,7 +124,8 @@ private:
     void startWorker(std::shared_ptr<Job> job);
     void finishJob(std::shared_ptr<Job> job, std::shared_ptr<const core::ModelOutput> result,
                    qint64 elapsed, const QString& error, const QString& field, bool cancelled);
-    void deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed, core::Config config);
+    void deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed,
+                 core::Config config);
     void setBusy(bool busy);
 
     core::Config m_config;

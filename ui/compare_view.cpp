@@ -256,7 +256,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
             tr("query “%1” → key “%2”: A %3 − B %4 = %5")
                 .arg(QString::fromStdString(
                          m_resultA->maps.queryTokens[static_cast<std::size_t>(q)].text),
-                     QString::fromStdString(m_resultA->maps.keyTokens[static_cast<std::size_t>(k)].text),
+                     QString::fromStdString(
+                         m_resultA->maps.keyTokens[static_cast<std::size_t>(k)].text),
                      fmt(a(q, k)), fmt(a(q, k) - d(q, k)), fmt(d(q, k))),
             m_diffPlot);
     });
@@ -409,9 +410,7 @@ void CompareView::setColorMap(ColorMap map) {
 
 void CompareView::updateHeadBox() {
     const int heads =
-        m_resultA && m_resultB
-            ? std::min(m_resultA->maps.heads, m_resultB->maps.heads)
-            : 0;
+        m_resultA && m_resultB ? std::min(m_resultA->maps.heads, m_resultB->maps.heads) : 0;
     const QSignalBlocker blocker(m_headBox);
     if (m_headBox->count() != heads + 1) {
         m_headBox->clear();

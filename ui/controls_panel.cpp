@@ -136,8 +136,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     auto* scoringForm = makeForm(scoringGroup);
     m_scoring = new QComboBox(scoringGroup);
     for (const core::ScoringEntry& entry : core::scoringFunctions())
-        addItem(m_scoring, coreText(entry.label), static_cast<int>(entry.id),
-                coreText(entry.help));
+        addItem(m_scoring, coreText(entry.label), static_cast<int>(entry.id), coreText(entry.help));
     m_scoring->setToolTip(tr("How a query and a key are turned into a score."));
     scoringForm->addRow(tr("&Function"), m_scoring);
     addErrorRow(scoringForm, QStringLiteral("scoring"));
@@ -361,10 +360,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
 ControlsPanel::~ControlsPanel() = default;
 
 QStringList ControlsPanel::controlNames() {
-    return {QStringLiteral("scoring"),    QStringLiteral("normalizer"), QStringLiteral("temperature"),
-            QStringLiteral("heads"),      QStringLiteral("dModel"),     QStringLiteral("dK"),
-            QStringLiteral("mask"),       QStringLiteral("positional"), QStringLiteral("projection"),
-            QStringLiteral("seed"),       QStringLiteral("embeddings"), QStringLiteral("tokenizer")};
+    return {QStringLiteral("scoring"), QStringLiteral("normalizer"), QStringLiteral("temperature"),
+            QStringLiteral("heads"),   QStringLiteral("dModel"),     QStringLiteral("dK"),
+            QStringLiteral("mask"),    QStringLiteral("positional"), QStringLiteral("projection"),
+            QStringLiteral("seed"),    QStringLiteral("embeddings"), QStringLiteral("tokenizer")};
 }
 
 void ControlsPanel::setHiddenControls(const QStringList& names) {

@@ -6,8 +6,8 @@
 #include "core/model/builtin_model.h"
 
 #include <QHash>
-#include <QStringList>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 class QCheckBox;

@@ -31,8 +31,8 @@ QString stepText(const core::ArithmeticStep& step, QString (*result)(double),
     QString text = coreText(step.text);
     for (const core::ArithmeticValue& value : step.values) {
         if (!value.word.empty())
-            text = text.arg(QString::fromUtf8(value.word.data(),
-                                              static_cast<qsizetype>(value.word.size())));
+            text = text.arg(
+                QString::fromUtf8(value.word.data(), static_cast<qsizetype>(value.word.size())));
         else
             text = text.arg(value.parameter ? parameter(value.number) : result(value.number));
     }

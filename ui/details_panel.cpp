@@ -345,10 +345,10 @@ QString DetailsPanel::buildSummary() const {
         if (m_query < static_cast<int>(headArgmax.size()))
             argmax = headArgmax[static_cast<std::size_t>(m_query)];
     }
-    const QString top = argmax >= 0
-                            ? tr("argmax → '%1' (%2)")
-                                  .arg(token(result.maps.keyTokens, argmax), fmt(m_values.value(argmax)))
-                            : QString();
+    const QString top =
+        argmax >= 0 ? tr("argmax → '%1' (%2)")
+                          .arg(token(result.maps.keyTokens, argmax), fmt(m_values.value(argmax)))
+                    : QString();
     if (m_head == HeatmapView::MaxOfHeads)
         return header + QLatin1Char('\n') + top;
 

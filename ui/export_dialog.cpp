@@ -48,8 +48,9 @@ void addRow(QFormLayout* form, const QString& text, QLayout* field, QWidget* bud
 
 } // namespace
 
-ExportDialog::ExportDialog(std::shared_ptr<const core::ModelOutput> result, const FigureOptions& current,
-                           int selectedHead, int selectedQuery, int selectedKey, QWidget* parent)
+ExportDialog::ExportDialog(std::shared_ptr<const core::ModelOutput> result,
+                           const FigureOptions& current, int selectedHead, int selectedQuery,
+                           int selectedKey, QWidget* parent)
     : QDialog(parent), m_result(std::move(result)), m_base(current), m_selectedQuery(selectedQuery),
       m_selectedKey(selectedKey), m_selectedHead(selectedHead) {
     setWindowTitle(tr("Export Image"));
@@ -326,8 +327,8 @@ void ExportDialog::updateState() {
 }
 
 void ExportDialog::updatePreview() {
-    if (!m_result ||
-        std::max(m_result->maps.queryTokens.size(), m_result->maps.keyTokens.size()) > kMaxPreviewTokens) {
+    if (!m_result || std::max(m_result->maps.queryTokens.size(), m_result->maps.keyTokens.size()) >
+                         kMaxPreviewTokens) {
         m_preview->setText(tr("No preview for this many tokens."));
         return;
     }

@@ -1,7 +1,7 @@
 #include "heatmap_view.h"
 
-#include "view_options.h"
 #include "plot_lines.h"
+#include "view_options.h"
 
 #include <qcustomplot.h>
 
@@ -525,7 +525,6 @@ void HeatmapView::setData(std::shared_ptr<const core::ModelOutput> result, int h
     queueReplot();
 }
 
-
 // The cell range of a side of `count` matrix cells stored as `cells` colour-map cells of
 // `pool` matrix cells each: the centres of the first and last block. QCPColorMap spreads a
 // single cell over a zero-size range, so a one-cell side gets its outer edges instead.
@@ -907,9 +906,9 @@ QString HeatmapView::hoverText(int query, int key) const {
     const core::Matrix* matrix = currentMatrix();
     if (!matrix || query < 0 || query >= m_rows || key < 0 || key >= m_cols)
         return {};
-    const QString cell =
-        tr("query '%1' → key '%2'")
-            .arg(tokenText(m_result->maps.queryTokens, query), tokenText(m_result->maps.keyTokens, key));
+    const QString cell = tr("query '%1' → key '%2'")
+                             .arg(tokenText(m_result->maps.queryTokens, query),
+                                  tokenText(m_result->maps.keyTokens, key));
     const bool masked = isMasked(query, key);
     const double weight = (*matrix)(query, key);
     const core::HeadTrace* head = nullptr;

@@ -238,7 +238,8 @@ public:
             for (int i = 0; i < tokenCount(side); ++i) {
                 const QRect box = labelRect(side, i);
                 const bool isHot = hot.side == side && hot.index == i;
-                const auto& tokens = side == 0 ? m_result->maps.queryTokens : m_result->maps.keyTokens;
+                const auto& tokens =
+                    side == 0 ? m_result->maps.queryTokens : m_result->maps.keyTokens;
                 const bool padding = tokens[static_cast<std::size_t>(i)].padding;
                 if (isHot) {
                     painter.setPen(Qt::NoPen);

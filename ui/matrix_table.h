@@ -5,8 +5,8 @@
 
 #include "color_maps.h"
 
-#include "core/teaching/steps.h"
 #include "core/base/types.h"
+#include "core/teaching/steps.h"
 
 #include <QStringList>
 #include <QTableView>

@@ -1,8 +1,8 @@
 #include "step_view.h"
 
-#include "core_text.h"
 #include "core/attention/normalizer.h"
 #include "core/teaching/cell_arithmetic.h"
+#include "core_text.h"
 
 #include "heatmap_view.h"
 #include "matrix_table.h"
@@ -197,8 +197,7 @@ void StepView::setResult(std::shared_ptr<const core::ModelOutput> result) {
 }
 
 void StepView::setSelection(int head, int query, int key) {
-    if (m_result && head >= 0 && head < m_result->maps.heads &&
-        head != m_head) {
+    if (m_result && head >= 0 && head < m_result->maps.heads && head != m_head) {
         m_head = head;
         m_dirty = true;
     }
@@ -349,8 +348,8 @@ QStringList StepView::axisLabels(core::StageAxis axis, int count) const {
     switch (axis) {
     case core::StageAxis::QueryTokens:
     case core::StageAxis::KeyTokens: {
-        const auto& tokens =
-            axis == core::StageAxis::QueryTokens ? m_result->maps.queryTokens : m_result->maps.keyTokens;
+        const auto& tokens = axis == core::StageAxis::QueryTokens ? m_result->maps.queryTokens
+                                                                  : m_result->maps.keyTokens;
         for (int i = 0; i < count; ++i)
             labels << tokenText(tokens, i);
         break;
@@ -467,8 +466,8 @@ QString StepView::formulaText() const {
     QString formula = scoringFormula(config.scoring);
     const core::ScoringEntry& scoring = core::scoringEntry(config.scoring);
     if (scoring.formulaValues)
-        formula += stepText(scoring.formulaValues(core::ScoringSetup{
-                                config.dK, config.additiveDim, false, config.cosineScale}),
+        formula += stepText(scoring.formulaValues(core::ScoringSetup{config.dK, config.additiveDim,
+                                                                     false, config.cosineScale}),
                             fmt, param);
     QString logits = tr("L = S / T   (T = %1)").arg(param(config.temperature));
     if (config.positional == core::PositionalEncoding::Alibi)
@@ -512,15 +511,15 @@ QString StepView::arithmeticText() const {
         const core::ScoringEntry& scoring = core::scoringEntry(config.scoring);
         const int dots = stageIndex(StageKind::DotProducts);
         if (dots >= 0 || scoring.scoresAreDotProducts) {
-            const double dot = dots >= 0 ? m_stages[static_cast<std::size_t>(dots)].values(i, j)
-                                         : h.scores(i, j);
+            const double dot =
+                dots >= 0 ? m_stages[static_cast<std::size_t>(dots)].values(i, j) : h.scores(i, j);
             parts << tr("q·k = %1").arg(spelledSum(rowOf(h.q, i), rowOf(h.k, j), dot));
         }
         const std::vector<core::ArithmeticStep> steps =
             core::cellArithmetic(*m_result, m_head, i, j);
         // The first step of a dot product repeats what the spelled sum just showed.
-        for (std::size_t s = (dots >= 0 || scoring.scoresAreDotProducts) ? 1 : 0;
-             s < steps.size(); ++s)
+        for (std::size_t s = (dots >= 0 || scoring.scoresAreDotProducts) ? 1 : 0; s < steps.size();
+             ++s)
             parts << stepText(steps[s], fmt, param);
         return tr("query “%1” · key “%2”:  %3").arg(q, k, parts.join(QStringLiteral(",   ")));
     }
@@ -543,12 +542,14 @@ QString StepView::arithmeticText() const {
                              : m_selectedKind == StageKind::K ? QStringLiteral("K")
                                                               : QStringLiteral("V");
         // The model's X·W: before the rotation where RoPE turns it afterwards.
-        const core::Matrix& beforeRope = m_selectedKind == StageKind::Q ? h.qBeforeRope : h.kBeforeRope;
+        const core::Matrix& beforeRope =
+            m_selectedKind == StageKind::Q ? h.qBeforeRope : h.kBeforeRope;
         const bool rotated = m_selectedKind != StageKind::V && beforeRope.size() > 0;
         const double product = rotated ? beforeRope(i, c) : values(i, c);
         QString text =
             tr("%1[%2, %3] = X[%2] · W_%4[:, %3] = %5")
-                .arg(name, tokenText(query ? m_result->maps.queryTokens : m_result->maps.keyTokens, i))
+                .arg(name,
+                     tokenText(query ? m_result->maps.queryTokens : m_result->maps.keyTokens, i))
                 .arg(c + 1)
                 .arg(name.toLower(), spelledSum(rowOf(x, i), columnOf(w, c), product));
         if (rotated)

@@ -46,9 +46,9 @@ InputError unknownChoice(std::string_view key, std::string_view name,
         return InputError(message("unknown %1 '%2'; did you mean '%3'? Choose one of: %4",
                                   term(what), name, suggestion, choiceList(names)),
                           std::string(key));
-    return InputError(message("unknown %1 '%2'; choose one of: %3", term(what), name,
-                              choiceList(names)),
-                      std::string(key));
+    return InputError(
+        message("unknown %1 '%2'; choose one of: %3", term(what), name, choiceList(names)),
+        std::string(key));
 }
 
 template <typename Enum, std::size_t N>

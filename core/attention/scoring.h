@@ -25,8 +25,8 @@ struct ScoringParams {
 
 /// Gradients of a loss with respect to q, k and the parameters, given ∂loss/∂S.
 struct ScoringGradients {
-    Matrix dq, dk;          ///< n_q × d_k, n_k × d_k
-    ScoringParams dparams;  ///< the fields the function has (wa, or w1, w2, v); scale is fixed
+    Matrix dq, dk;         ///< n_q × d_k, n_k × d_k
+    ScoringParams dparams; ///< the fields the function has (wa, or w1, w2, v); scale is fixed
 };
 
 /// What makeScoringParams needs to know.
@@ -64,15 +64,15 @@ struct ScoringCell {
 
 struct ScoringEntry {
     ScoringFunction id = ScoringFunction::Dot;
-    std::string_view name = {};    ///< canonical name: command line, lessons, exports ("scaled-dot")
-    std::string_view label = {};   ///< menu text, translated by the window ("Scaled dot  q·k/√d_k")
-    std::string_view help = {};    ///< one sentence for tooltips and --help
-    std::string_view formula = {}; ///< "score(q, k) = q · k / √d_k" for the Steps page
+    std::string_view name = {};  ///< canonical name: command line, lessons, exports ("scaled-dot")
+    std::string_view label = {}; ///< menu text, translated by the window ("Scaled dot  q·k/√d_k")
+    std::string_view help = {};  ///< one sentence for tooltips and --help
+    std::string_view formula = {};      ///< "score(q, k) = q · k / √d_k" for the Steps page
     std::string_view stageFormula = {}; ///< the stage's title on the Steps page ("S = Q·Kᵀ / √d_k")
-    bool usesAdditiveWidth = false; ///< d_a applies
-    bool usesCosineScale = false;   ///< the cosine scale s applies
-    bool showsDotProducts = false;  ///< the Steps page shows Q·Kᵀ as a stage before S (S is
-                                    ///< made from the dot products: scaled-dot, cosine)
+    bool usesAdditiveWidth = false;    ///< d_a applies
+    bool usesCosineScale = false;      ///< the cosine scale s applies
+    bool showsDotProducts = false;     ///< the Steps page shows Q·Kᵀ as a stage before S (S is
+                                       ///< made from the dot products: scaled-dot, cosine)
     bool scoresAreDotProducts = false; ///< S is Q·Kᵀ itself (dot)
 
     /// The head's parameters (empty matrices for functions without any).

@@ -433,8 +433,8 @@ const std::string& stringAt(const Value& value, std::string_view where) {
 
 bool boolAt(const Value& value, std::string_view where) {
     if (!value.is_boolean())
-        throw InputError(pathError(where, "expected true or false, found " +
-                                              std::string(typeName(value))));
+        throw InputError(
+            pathError(where, "expected true or false, found " + std::string(typeName(value))));
     return value.get<bool>();
 }
 
@@ -456,8 +456,8 @@ Vector vectorAt(const Value& value, std::string_view where) {
 
 Matrix matrixAt(const Value& value, std::string_view where) {
     if (!value.is_array())
-        throw InputError(pathError(where, "expected an array of rows, found " +
-                                              std::string(typeName(value))));
+        throw InputError(
+            pathError(where, "expected an array of rows, found " + std::string(typeName(value))));
     const Value& rows = value;
     if (rows.empty())
         return Matrix(0, 0);

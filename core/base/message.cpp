@@ -4,7 +4,9 @@
 
 namespace attnlab::core {
 
-std::string Message::english() const { return fill(text); }
+std::string Message::english() const {
+    return fill(text);
+}
 
 std::string Message::fill(std::string_view translated) const {
     std::string out;

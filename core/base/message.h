@@ -37,18 +37,36 @@ struct Term {
 };
 
 /// Marks a literal as text the window translates (context "core"); returns it unchanged.
-constexpr std::string_view translatable(std::string_view text) { return text; }
+constexpr std::string_view translatable(std::string_view text) {
+    return text;
+}
 /// A translatable value for message(): term(setting.noun).
-constexpr Term term(std::string_view text) { return Term{text}; }
+constexpr Term term(std::string_view text) {
+    return Term{text};
+}
 
 namespace detail {
-inline std::string argText(Term value) { return std::string(value.text); }
-inline std::string argText(std::string_view value) { return std::string(value); }
-inline std::string argText(const std::string& value) { return value; }
-inline std::string argText(const char* value) { return value; }
-inline std::string argText(double value) { return numberText(value); }
-inline std::string argText(float value) { return numberText(value); }
-template <std::integral T> std::string argText(T value) { return std::to_string(value); }
+inline std::string argText(Term value) {
+    return std::string(value.text);
+}
+inline std::string argText(std::string_view value) {
+    return std::string(value);
+}
+inline std::string argText(const std::string& value) {
+    return value;
+}
+inline std::string argText(const char* value) {
+    return value;
+}
+inline std::string argText(double value) {
+    return numberText(value);
+}
+inline std::string argText(float value) {
+    return numberText(value);
+}
+template <std::integral T> std::string argText(T value) {
+    return std::to_string(value);
+}
 } // namespace detail
 
 /// message("the sentence has %1 tokens; the limit is %2", 20000, 4096). The template must be a

@@ -35,19 +35,19 @@ struct AttentionMaps {
     int layers = 1;                    ///< L ≥ 1
     int heads = 1;                     ///< H ≥ 1 per layer
 
-    std::vector<Matrix> weights;              ///< L·H maps, layer-major: weights[l·H + h]
-    std::vector<Vector> entropy;              ///< per map: −Σ_j A ln A of each row
-    std::vector<std::vector<int>> argmax;     ///< per map: key of each row's largest weight, −1
-                                              ///< for a fully masked row
-    std::vector<Matrix> mean;                 ///< per layer: mean over its heads
-    std::vector<Matrix> max;                  ///< per layer: maximum over its heads
-    std::optional<Matrix> rollout;            ///< attention rollout over the layers (L > 1)
+    std::vector<Matrix> weights;          ///< L·H maps, layer-major: weights[l·H + h]
+    std::vector<Vector> entropy;          ///< per map: −Σ_j A ln A of each row
+    std::vector<std::vector<int>> argmax; ///< per map: key of each row's largest weight, −1
+                                          ///< for a fully masked row
+    std::vector<Matrix> mean;             ///< per layer: mean over its heads
+    std::vector<Matrix> max;              ///< per layer: maximum over its heads
+    std::optional<Matrix> rollout;        ///< attention rollout over the layers (L > 1)
 
-    BoolMatrix allowed;                 ///< n_q × n_k, true = visible (the same for every map)
-    std::vector<int> fullyMaskedRows;   ///< rows whose keys are all masked (weights all 0)
-    std::vector<int> degenerateRows;    ///< rows a normaliser flagged (e.g. relu: no positive
-                                        ///< logit), in any map
-    std::vector<Message> warnings;      ///< things the user should know
+    BoolMatrix allowed;               ///< n_q × n_k, true = visible (the same for every map)
+    std::vector<int> fullyMaskedRows; ///< rows whose keys are all masked (weights all 0)
+    std::vector<int> degenerateRows;  ///< rows a normaliser flagged (e.g. relu: no positive
+                                      ///< logit), in any map
+    std::vector<Message> warnings;    ///< things the user should know
 
     int queries() const { return static_cast<int>(queryTokens.size()); }
     int keys() const { return static_cast<int>(keyTokens.size()); }
@@ -66,8 +66,8 @@ struct AttentionMaps {
 };
 
 /// Fills entropy and argmax of every map and the mean and the maximum over heads of every
-/// layer. Rows listed in fullyMaskedRows get argmax −1. The mean is summed in double, so maps of huge finite values
-/// (imported scores) keep a finite mean.
+/// layer. Rows listed in fullyMaskedRows get argmax −1. The mean is summed in double, so maps of
+/// huge finite values (imported scores) keep a finite mean.
 void completeMaps(AttentionMaps& maps);
 
 /// `logits` with the cells `allowed` hides set to −∞ (the masked logits of

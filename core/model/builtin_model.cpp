@@ -55,18 +55,21 @@ Side embedSide(const std::string& text, const char* key, const Config& config,
         throw InputError(error.message(), key);
     }
     if (side.tokens.empty())
-        throw InputError(source ? message("the source sentence has no tokens; type at least one word")
-                                : message("the sentence has no tokens; type at least one word"),
+        throw InputError(source
+                             ? message("the source sentence has no tokens; type at least one word")
+                             : message("the sentence has no tokens; type at least one word"),
                          key);
     if (manual) {
         if (manual->rows() != static_cast<Eigen::Index>(side.tokens.size()))
             throw InputError(
                 source ? message("the manual embeddings of the source sentence have %1 rows but it "
                                  "has %2 tokens",
-                                 static_cast<int>(manual->rows()), static_cast<int>(side.tokens.size()))
+                                 static_cast<int>(manual->rows()),
+                                 static_cast<int>(side.tokens.size()))
                        : message("the manual embeddings of the sentence have %1 rows but it has %2 "
                                  "tokens",
-                                 static_cast<int>(manual->rows()), static_cast<int>(side.tokens.size())),
+                                 static_cast<int>(manual->rows()),
+                                 static_cast<int>(side.tokens.size())),
                 "embeddings");
         side.x = *manual;
         return side;
@@ -115,14 +118,16 @@ Matrix projection(const Config& config, int dModel, int dK, int head, const char
     }
     case ProjectionInit::Manual: {
         if (static_cast<int>(manual.size()) <= head)
-            throw InputError(message("manual projection: no %1 matrix for head %2", label, head + 1),
-                             "projection");
+            throw InputError(
+                message("manual projection: no %1 matrix for head %2", label, head + 1),
+                "projection");
         const Matrix& w = manual[static_cast<std::size_t>(head)];
         if (w.rows() != dModel || w.cols() != dK)
-            throw InputError(message("manual projection: %1 of head %2 is %3 × %4, expected %5 × %6",
-                                     label, head + 1, static_cast<int>(w.rows()),
-                                     static_cast<int>(w.cols()), dModel, dK),
-                             "projection");
+            throw InputError(
+                message("manual projection: %1 of head %2 is %3 × %4, expected %5 × %6", label,
+                        head + 1, static_cast<int>(w.rows()), static_cast<int>(w.cols()), dModel,
+                        dK),
+                "projection");
         return w;
     }
     }

@@ -95,9 +95,8 @@ std::string choiceText(const Setting& setting, std::string_view text) {
     if (!suggestion.empty())
         reject(setting, message("unknown %1 '%2'; did you mean '%3'? Choose one of: %4",
                                 term(setting.noun), text, suggestion, choiceList(names)));
-    reject(setting,
-           message("unknown %1 '%2'; choose one of: %3", term(setting.noun), text,
-                   choiceList(names)));
+    reject(setting, message("unknown %1 '%2'; choose one of: %3", term(setting.noun), text,
+                            choiceList(names)));
 }
 
 // Integers beyond int are refused as too large here; the range is checkSetting's.
@@ -119,10 +118,16 @@ template <typename Entries> std::vector<std::string_view> namesOf(const Entries&
     return names;
 }
 
-std::string text(int value) { return std::to_string(value); }
-std::string text(float value) { return numberText(value); }
+std::string text(int value) {
+    return std::to_string(value);
+}
+std::string text(float value) {
+    return numberText(value);
+}
 
-Message applies() { return {}; }
+Message applies() {
+    return {};
+}
 
 // --- the entries -------------------------------------------------------------------------------
 
@@ -177,8 +182,9 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(normalizer);
 
-    Setting temperature{"temperature", "--temperature", "T", SettingType::Real,
-                        SettingGroup::Model, limits::kMinTemperature, limits::kMaxTemperature};
+    Setting temperature{"temperature",          "--temperature",     "T",
+                        SettingType::Real,      SettingGroup::Model, limits::kMinTemperature,
+                        limits::kMaxTemperature};
     temperature.noun = translatable("the temperature");
     temperature.label = translatable("Temperature");
     temperature.help = translatable("logits are scores / T");
@@ -199,8 +205,13 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(heads);
 
-    Setting dModel{"d_model", "--d-model", "N", SettingType::Integer, SettingGroup::Model,
-                   limits::kMinModelWidth, kMaxWidth};
+    Setting dModel{"d_model",
+                   "--d-model",
+                   "N",
+                   SettingType::Integer,
+                   SettingGroup::Model,
+                   limits::kMinModelWidth,
+                   kMaxWidth};
     dModel.noun = translatable("d_model");
     dModel.label = translatable("d_model");
     dModel.help = translatable("embedding width; an embeddings file sets its own");
@@ -223,7 +234,9 @@ std::vector<Setting> makeSchema() {
     dK.help = translatable("width of each head; 0 follows d_model / heads");
     dK.defaultText = "d_model / heads";
     dK.get = [](const SettingsValues& v) { return text(v.config.dK); };
-    dK.set = [](SettingsValues& v, std::string_view t) { v.config.dK = integerOf(entry("d_k"), t); };
+    dK.set = [](SettingsValues& v, std::string_view t) {
+        v.config.dK = integerOf(entry("d_k"), t);
+    };
     s.push_back(dK);
 
     Setting dA{"d_a", "--d-a", "N", SettingType::Integer, SettingGroup::Model, 1, kMaxWidth};
@@ -243,8 +256,9 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(dA);
 
-    Setting cosine{"cosine_scale", "--cosine-scale", "S", SettingType::Real, SettingGroup::Model,
-                   -limits::kMaxCosineScale, limits::kMaxCosineScale};
+    Setting cosine{"cosine_scale",         "--cosine-scale",    "S",
+                   SettingType::Real,      SettingGroup::Model, -limits::kMaxCosineScale,
+                   limits::kMaxCosineScale};
     cosine.noun = translatable("the cosine scale");
     cosine.label = translatable("Cosine scale");
     cosine.help = translatable("scale s of the cosine scoring function");
@@ -272,7 +286,7 @@ std::vector<Setting> makeSchema() {
             MaskSpec custom;
             custom.kind = MaskKind::Custom;
             custom.blocked = v.config.mask.kind == MaskKind::Custom ? v.config.mask.blocked
-                                                                     : decltype(custom.blocked){};
+                                                                    : decltype(custom.blocked){};
             v.config.mask = std::move(custom);
             return;
         }
@@ -330,8 +344,7 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(seed);
 
-    Setting tokenizer{"tokenizer", "--tokenizer", "MODE", SettingType::Choice,
-                      SettingGroup::Model};
+    Setting tokenizer{"tokenizer", "--tokenizer", "MODE", SettingType::Choice, SettingGroup::Model};
     tokenizer.noun = translatable("tokenizer mode");
     tokenizer.label = translatable("Tokens");
     tokenizer.help = translatable("how sentences are split into tokens");
@@ -361,8 +374,9 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(punctuation);
 
-    Setting maxTokens{"max_tokens", "--max-tokens", "N", SettingType::Integer, SettingGroup::Model,
-                      1, limits::kMaxTokenLimit};
+    Setting maxTokens{"max_tokens",          "--max-tokens",      "N",
+                      SettingType::Integer,  SettingGroup::Model, 1,
+                      limits::kMaxTokenLimit};
     maxTokens.noun = translatable("the token limit");
     maxTokens.label = translatable("Token limit");
     maxTokens.help = translatable("the most tokens a sentence may have");
@@ -384,9 +398,11 @@ std::vector<Setting> makeSchema() {
         setting.choices = choices;
         return setting;
     };
-    Setting layout = viewChoice("layout", "", translatable("layout"), translatable("Layout"),
-                                translatable("every head, one head large, or the heads combined"),
-                                [] { return std::vector<std::string_view>{"grid", "one", "combined"}; });
+    Setting layout =
+        viewChoice("layout", "", translatable("layout"), translatable("Layout"),
+                   translatable("every head, one head large, or the heads combined"), [] {
+                       return std::vector<std::string_view>{"grid", "one", "combined"};
+                   });
     layout.get = [](const SettingsValues& v) { return v.view.layout; };
     layout.set = [](SettingsValues& v, std::string_view t) {
         v.view.layout = choiceText(entry("layout"), t);
@@ -395,8 +411,9 @@ std::vector<Setting> makeSchema() {
 
     Setting colorMap = viewChoice(
         "color_map", "--colormap", "colour map", translatable("Colours"),
-        translatable("colours of the heatmaps"),
-        [] { return std::vector<std::string_view>{"viridis", "cividis", "magma", "grayscale"}; });
+        translatable("colours of the heatmaps"), [] {
+            return std::vector<std::string_view>{"viridis", "cividis", "magma", "grayscale"};
+        });
     colorMap.get = [](const SettingsValues& v) { return v.view.colorMap; };
     colorMap.set = [](SettingsValues& v, std::string_view t) {
         v.view.colorMap = choiceText(entry("color_map"), t);
@@ -407,7 +424,9 @@ std::vector<Setting> makeSchema() {
         "color_scale", "--color-scale", "colour scale", translatable("Colour scale"),
         translatable("shared: 0 to 1 for every map; fitted: 0 to the largest weight shown; "
                      "per-head: each map its own"),
-        [] { return std::vector<std::string_view>{"shared", "fitted", "per-head"}; });
+        [] {
+            return std::vector<std::string_view>{"shared", "fitted", "per-head"};
+        });
     colorScale.valueName = "MODE";
     colorScale.get = [](const SettingsValues& v) { return v.view.colorScale; };
     colorScale.set = [](SettingsValues& v, std::string_view t) {
@@ -415,10 +434,11 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(colorScale);
 
-    Setting values = viewChoice("cell_values", "--values", translatable("cell values"),
-                                translatable("Numbers in cells"),
-                                translatable("numbers inside the cells (auto: up to 12 tokens)"),
-                                [] { return std::vector<std::string_view>{"auto", "on", "off"}; });
+    Setting values = viewChoice(
+        "cell_values", "--values", translatable("cell values"), translatable("Numbers in cells"),
+        translatable("numbers inside the cells (auto: up to 12 tokens)"), [] {
+            return std::vector<std::string_view>{"auto", "on", "off"};
+        });
     values.valueName = "MODE";
     values.get = [](const SettingsValues& v) { return v.view.cellValues; };
     values.set = [](SettingsValues& v, std::string_view t) {
@@ -431,12 +451,19 @@ std::vector<Setting> makeSchema() {
     zoom.label = translatable("Zoom");
     zoom.help = translatable("size of the heatmaps");
     zoom.get = [](const SettingsValues& v) { return numberText(v.view.zoom); };
-    zoom.set = [](SettingsValues& v, std::string_view t) { v.view.zoom = parseReal(entry("zoom"), t); };
+    zoom.set = [](SettingsValues& v, std::string_view t) {
+        v.view.zoom = parseReal(entry("zoom"), t);
+    };
     s.push_back(zoom);
 
     auto viewIndex = [](std::string_view key, std::string_view noun, int minimum) {
-        Setting setting{key, "", "N", SettingType::Integer, SettingGroup::View,
-                        static_cast<double>(minimum), static_cast<double>(limits::kMaxTokenLimit)};
+        Setting setting{key,
+                        "",
+                        "N",
+                        SettingType::Integer,
+                        SettingGroup::View,
+                        static_cast<double>(minimum),
+                        static_cast<double>(limits::kMaxTokenLimit)};
         setting.noun = noun;
         return setting;
     };
@@ -448,7 +475,8 @@ std::vector<Setting> makeSchema() {
     };
     s.push_back(focused);
     Setting selectedHead = viewIndex("selected_head", translatable("the selected head"), -2);
-    selectedHead.help = translatable("head of the selected cell, from 0; -1 the mean, -2 the maximum");
+    selectedHead.help =
+        translatable("head of the selected cell, from 0; -1 the mean, -2 the maximum");
     selectedHead.get = [](const SettingsValues& v) { return text(v.view.selectedHead); };
     selectedHead.set = [](SettingsValues& v, std::string_view t) {
         v.view.selectedHead = integerOf(entry("selected_head"), t);

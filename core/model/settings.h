@@ -53,14 +53,15 @@ struct Setting {
     std::string_view valueName; ///< "N" in the help
     SettingType type;
     SettingGroup group;
-    double minimum = 0; ///< Integer, Real: the smallest value
-    double maximum = 0; ///< Integer, Real: the largest value
-    bool zeroMeansAuto = false;      ///< Integer: 0 stands for a value derived from others
-    std::string_view noun = {};           ///< the setting in a sentence ("the number of heads")
-    std::string_view label = {};          ///< control label (translated by the window)
-    std::string_view help = {};           ///< one sentence for tooltips and --help (translated)
-    std::string_view defaultText = {};    ///< --help's default when it is not just the value; else empty
-    bool logarithmic = false;        ///< Real: a control moves on a log scale
+    double minimum = 0;          ///< Integer, Real: the smallest value
+    double maximum = 0;          ///< Integer, Real: the largest value
+    bool zeroMeansAuto = false;  ///< Integer: 0 stands for a value derived from others
+    std::string_view noun = {};  ///< the setting in a sentence ("the number of heads")
+    std::string_view label = {}; ///< control label (translated by the window)
+    std::string_view help = {};  ///< one sentence for tooltips and --help (translated)
+    std::string_view defaultText =
+        {};                   ///< --help's default when it is not just the value; else empty
+    bool logarithmic = false; ///< Real: a control moves on a log scale
     /// Checked only where it applies (d_model: an embeddings file may be of any width).
     bool checkedOnlyWhereItApplies = false;
     /// Choice: the canonical names, in menu order.

@@ -17,7 +17,8 @@ std::vector<ArithmeticStep> cellArithmetic(const ModelOutput& output, int head, 
     const float score = trace.scores(query, key);
     std::vector<ArithmeticStep> steps;
     if (scoring.explain)
-        steps = scoring.explain(ScoringCell{trace.q.row(query), trace.k.row(key), trace.params, score});
+        steps =
+            scoring.explain(ScoringCell{trace.q.row(query), trace.k.row(key), trace.params, score});
     const AttentionMaps& maps = output.maps;
     const bool masked = maps.allowed.size() > 0 && !maps.allowed(query, key);
     if (masked) {
@@ -32,8 +33,8 @@ std::vector<ArithmeticStep> cellArithmetic(const ModelOutput& output, int head, 
         steps.push_back({"/T = %1", {{scaled, false, {}}}});
     const double logit = trace.logits(query, key);
     if (config.positional == PositionalEncoding::Alibi)
-        steps.push_back({translatable("+ ALiBi %1 = %2"),
-                         {{logit - scaled, false, {}}, {logit, false, {}}}});
+        steps.push_back(
+            {translatable("+ ALiBi %1 = %2"), {{logit - scaled, false, {}}, {logit, false, {}}}});
     const double weight = maps.weights[maps.index(0, head)](query, key);
     steps.push_back(
         {"%1 → %2", {{0, false, normalizerEntry(config.normalizer).name}, {weight, false, {}}}});

@@ -43,8 +43,8 @@ std::string tokenMismatch(const std::vector<MapToken>& a, const std::vector<MapT
 
 const Matrix& weightsOf(const AttentionMaps& maps, int layer, int head, const char* side) {
     if (layer < 0 || layer >= maps.layers)
-        throw InputError(message("side %1 has %2 layers, so it has no layer %3", side, maps.layers,
-                                 layer + 1));
+        throw InputError(
+            message("side %1 has %2 layers, so it has no layer %3", side, maps.layers, layer + 1));
     const Matrix* weights = maps.map(layer, head);
     if (!weights)
         throw InputError(message("side %1 has %2 heads, so it has no head %3; compare the mean of "

@@ -1,6 +1,5 @@
 #include "core/teaching/steps.h"
 
-
 #include <algorithm>
 #include <string>
 
@@ -135,7 +134,8 @@ std::vector<Stage> stepStages(const ModelOutput& output, int head) {
     }
     stages.push_back({StageKind::Scores, h.scores, queries, keys});
     stages.push_back({StageKind::Logits, h.logits, queries, keys});
-    stages.push_back({StageKind::MaskedLogits, maskedLogits(h.logits, maps.allowed), queries, keys});
+    stages.push_back(
+        {StageKind::MaskedLogits, maskedLogits(h.logits, maps.allowed), queries, keys});
     stages.push_back({StageKind::Weights, maps.weights[maps.index(0, head)], queries, keys});
     stages.push_back({StageKind::Context, h.context, queries, StageAxis::HeadDims});
     return stages;

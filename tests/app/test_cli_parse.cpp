@@ -341,7 +341,8 @@ TEST(ParseArguments, ImageOptionsFillTheImageRequest) {
 }
 
 TEST(ParseArguments, ImageOptionMistakesNameTheOption) {
-    EXPECT_EQ(usageErrorOf({"--view", "head:0"}), "--view: layers, heads and rows are counted from 1");
+    EXPECT_EQ(usageErrorOf({"--view", "head:0"}),
+              "--view: layers, heads and rows are counted from 1");
     EXPECT_EQ(usageErrorOf({"--view", "heads"}).rfind("--view: 'heads' is not a view", 0), 0u);
     EXPECT_EQ(usageErrorOf({"--width", "10"}).rfind("--width: '10' is out of range", 0), 0u);
     EXPECT_EQ(usageErrorOf({"--dpi", "5000"}).rfind("--dpi: '5000' is out of range", 0), 0u);

@@ -1,8 +1,8 @@
 // The √d_k study: Var(q·k) grows like d_k without scaling and stays near 1 with it (seed 000's
 // derivation), softmax saturates without scaling, and the numbers are reproducible.
 
-#include "core/teaching/scaling_study.h"
 #include "core/base/types.h"
+#include "core/teaching/scaling_study.h"
 
 #include <gtest/gtest.h>
 

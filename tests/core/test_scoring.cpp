@@ -2,8 +2,8 @@
 // The loops are written from the formulas on that page, not from the core's code.
 
 #include "core/attention/options.h"
-#include "core/base/random.h"
 #include "core/attention/scoring.h"
+#include "core/base/random.h"
 #include "core/base/types.h"
 
 #include "eigen_testing.h"

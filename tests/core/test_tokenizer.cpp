@@ -1,5 +1,5 @@
-#include "core/text/tokenizer.h"
 #include "core/base/types.h"
+#include "core/text/tokenizer.h"
 
 #include <gtest/gtest.h>
 

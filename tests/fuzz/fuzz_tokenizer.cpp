@@ -5,8 +5,8 @@
 
 #include "fuzz_common.h"
 
-#include "core/text/tokenizer.h"
 #include "core/base/types.h"
+#include "core/text/tokenizer.h"
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
