@@ -71,12 +71,14 @@ def generate(root: Path) -> str:
         "",
         "namespace attnlab::ui {",
         "",
+        "// One text per line, as the core writes it: generated, so not reflowed.",
+        "// clang-format off",
         "const std::vector<const char*>& coreStrings() {",
         "    static const std::vector<const char*> strings = {",
     ]
     for s in strings:
         lines.append('        QT_TRANSLATE_NOOP("core", "' + s + '"),')
-    lines += ["    };", "    return strings;", "}", "", "} // namespace attnlab::ui", ""]
+    lines += ["    };", "    return strings;", "}", "// clang-format on", "", "} // namespace attnlab::ui", ""]
     return "\n".join(lines)
 
 

@@ -8,6 +8,8 @@
 
 namespace attnlab::ui {
 
+// One text per line, as the core writes it: generated, so not reflowed.
+// clang-format off
 const std::vector<const char*>& coreStrings() {
     static const std::vector<const char*> strings = {
         QT_TRANSLATE_NOOP("core", "Softmax"),
@@ -169,5 +171,6 @@ const std::vector<const char*>& coreStrings() {
     };
     return strings;
 }
+// clang-format on
 
 } // namespace attnlab::ui

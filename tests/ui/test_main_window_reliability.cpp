@@ -58,9 +58,7 @@ protected:
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     }
     bool waitIdle() {
-        for (int i = 0; i < 3000 && m_window->controller()->isBusy(); ++i)
-            QTest::qWait(10);
-        return !m_window->controller()->isBusy();
+        return QTest::qWaitFor([this] { return !m_window->controller()->isBusy(); }, 30000);
     }
 
     QTemporaryDir m_dir;
@@ -75,7 +73,8 @@ TEST_F(WindowFiles, DuplicateWordsInAnEmbeddingsFileStayWarnedAboutAfterTheResul
     const QString vectors = write(QStringLiteral("dup.txt"), "cat 1 2\nsat 3 4\ncat 5 6\n");
     ASSERT_TRUE(m_window->loadEmbeddingsFile(vectors)) << m_window->lastError().toStdString();
     ASSERT_TRUE(waitIdle());
-    QTest::qWait(50);
+    // The warning must still be there once the result has been shown.
+    ASSERT_TRUE(QTest::qWaitFor([this] { return m_window->currentResult() != nullptr; }));
     EXPECT_TRUE(m_window->messageText().contains(
         QStringLiteral("1 line repeats a word seen earlier in the file")))
         << m_window->messageText().toStdString();
@@ -88,7 +87,7 @@ TEST_F(WindowFiles, MisspeltLessonMembersAreWarnedAboutWithASuggestion) {
         "config": {"sentense": "the cat", "head": 2, "temprature": 0.5, "heads": 1}})");
     ASSERT_TRUE(m_window->openSessionFile(lesson)) << m_window->lastError().toStdString();
     ASSERT_TRUE(waitIdle());
-    QTest::qWait(50);
+    ASSERT_TRUE(QTest::qWaitFor([this] { return m_window->currentResult() != nullptr; }));
     const QString text = m_window->messageText();
     for (const char* expected :
          {"unknown member 'config.sentense' was ignored; did you mean 'sentence'?",
