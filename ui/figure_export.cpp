@@ -6,6 +6,7 @@
 #include "qt_message_collector.h"
 
 #include "core/attention/options.h"
+#include "core/base/memory.h"
 #include "core/io/data_export.h"
 
 #include <qcustomplot.h>
@@ -426,14 +427,18 @@ QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& o
     const QSize pixels(static_cast<int>(std::lround(logical.width() * scale)),
                        static_cast<int>(std::lround(logical.height() * scale)));
     // Opaque: a figure has a white background, and PNG encodes three channels faster than four.
-    QImage image(pixels, QImage::Format_RGB32);
+    // A size beyond the computer's memory is refused before it is asked for.
+    const double bytes = 4.0 * pixels.width() * pixels.height();
+    QImage image;
+    if (bytes <= core::availableMemoryBytes())
+        image = QImage(pixels, QImage::Format_RGB32);
     if (image.isNull()) // painting a null image would only print a warning per call
         throw core::InputError(
             FigureExport::tr("an image of %1 × %2 pixels needs %3 MB of memory, more than is "
                              "available; choose a smaller width, height or scale")
                 .arg(pixels.width())
                 .arg(pixels.height())
-                .arg(4.0 * pixels.width() * pixels.height() / 1e6, 0, 'f', 0)
+                .arg(bytes / 1e6, 0, 'f', 0)
                 .toStdString());
     image.fill(Qt::white);
     {

@@ -6,6 +6,7 @@
 #include "core/attention/normalizer.h"
 #include "core/attention/positional.h"
 #include "core/attention/scoring.h"
+#include "core/base/memory.h"
 #include "core/base/random.h"
 #include "core/embeddings/embeddings.h"
 #include "core/text/tokenizer.h"
@@ -18,8 +19,6 @@
 #include <limits>
 #include <set>
 #include <string>
-
-#include <unistd.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -280,9 +279,7 @@ void rowArgmax(const Matrix& weights, const std::vector<char>& fullyMasked, Eige
 void requireMemory(int nq, int nk, int heads) {
     const double cells = static_cast<double>(nq) * nk;
     const double bytes = cells * (sizeof(float) * (3.0 * heads + 2.0) + 1.0);
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long pageSize = sysconf(_SC_PAGE_SIZE);
-    const double physical = pages > 0 && pageSize > 0 ? static_cast<double>(pages) * pageSize : 4e9;
+    const double physical = availableMemoryBytes();
     if (bytes <= physical / 2)
         return;
     const auto gigabytes = [](double value) {
