@@ -134,11 +134,21 @@ ScoringParams cosineParams(const ScoringSetup& setup) {
     return params;
 }
 
-// Rows scaled to unit length; zero rows stay zero so that their cosine scores are 0.
+// Rows scaled to unit length; zero rows stay zero so that their cosine scores are 0. Each row is
+// first divided by its largest magnitude: the norm of a row of finite values near the float
+// limit (3e38) is itself beyond it, so the plain x / ‖x‖ would make every score 0.
 Matrix unitRows(const Eigen::Ref<const Matrix>& m) {
-    const Vector norms = m.rowwise().norm();
-    const Vector inverse = (norms.array() > 0.0f).select(norms.array().inverse(), 0.0f);
-    return inverse.asDiagonal() * m;
+    Matrix unit = m;
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        const float largest = m.row(r).cwiseAbs().maxCoeff();
+        if (!(largest > 0.0f)) {
+            unit.row(r).setZero();
+            continue;
+        }
+        unit.row(r) /= largest;
+        unit.row(r) /= unit.row(r).norm();
+    }
+    return unit;
 }
 
 Matrix cosineForward(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matrix>& k,
@@ -161,7 +171,7 @@ std::vector<ArithmeticStep> cosineExplain(const ScoringCell& cell) {
 void unitRows(const Eigen::Ref<const Matrix>& m, Matrix& unit, Vector& inverse) {
     const Vector norms = m.rowwise().norm();
     inverse = (norms.array() > 0.0f).select(norms.array().inverse(), 0.0f);
-    unit = inverse.asDiagonal() * m;
+    unit = unitRows(m);
 }
 
 // ∂/∂x of x/‖x‖ applied to g, row by row: (g − (g·x̂) x̂) / ‖x‖.

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <tuple>
@@ -279,6 +280,18 @@ TEST(ComputeScores, CosineWithZeroVectorScoresZero) {
     for (int i = 0; i < 3; ++i)
         EXPECT_EQ(s(i, 2), 0.0f) << "zero key, query " << i;
     EXPECT_EIGEN_NEAR(s, loopCosine(q, k, 10.0), kTolerance);
+}
+
+// Finite vectors near the float limit: a plain sum of squares overflows to ∞ (and every score
+// would be 0); the cosine of q and k depends only on their directions.
+TEST(ComputeScores, CosineOfVectorsNearTheFloatLimitIsTheCosineOfTheirDirections) {
+    const Matrix q = randomMatrix(3, 5, 41);
+    const Matrix k = randomMatrix(4, 5, 42);
+    const float huge = 3e38f / std::max(q.cwiseAbs().maxCoeff(), k.cwiseAbs().maxCoeff());
+    const Matrix big = computeScores(ScoringFunction::Cosine, q * huge, k * huge,
+                                     params(ScoringFunction::Cosine, 5));
+    ASSERT_TRUE(big.allFinite()) << big;
+    EXPECT_EIGEN_NEAR(big, loopCosine(q, k, 10.0), kTolerance);
 }
 
 TEST(ComputeScores, DotOfHandMadeVectors) {
