@@ -66,7 +66,7 @@ const std::vector<const char*>& coreStrings() {
         QT_TRANSLATE_NOOP("core", "manual projection: no %1 matrix for head %2"),
         QT_TRANSLATE_NOOP("core", "manual projection: %1 of head %2 is %3 × %4, expected %5 × %6"),
         QT_TRANSLATE_NOOP("core", "manual projection: W_o is %1 × %2, expected %3 × %4"),
-        QT_TRANSLATE_NOOP("core", "%1 × %2 tokens with %3 heads need about %4 of memory, more than half of this computer's %5; shorten the text, lower the token limit or use fewer heads"),
+        QT_TRANSLATE_NOOP("core", "%1 × %2 tokens with %3 heads of width %4 (d_model %5) need about %6 of memory, more than half of this computer's %7; shorten the text, or use fewer heads or a smaller d_model or d_k"),
         QT_TRANSLATE_NOOP("core", "d_model (%1) is not divisible by the number of heads (%2); choose a head count that divides it or set d_k"),
         QT_TRANSLATE_NOOP("core", "no embeddings file is loaded"),
         QT_TRANSLATE_NOOP("core", "manual embeddings are selected but no matrix was given"),

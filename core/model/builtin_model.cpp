@@ -273,12 +273,28 @@ void rowArgmax(const Matrix& weights, const std::vector<char>& fullyMasked, Eige
     }
 }
 
-// The n_q × n_k matrices (scores, logits and weights per head, mean and max, the mask) must fit
-// in memory: a pasted book with a raised token limit would otherwise be killed by the system.
-// The budget is half of the computer's memory.
-void requireMemory(int nq, int nk, int heads) {
-    const double cells = static_cast<double>(nq) * nk;
-    const double bytes = cells * (sizeof(float) * (3.0 * heads + 2.0) + 1.0);
+// Every matrix of the request must fit in memory, not only the n_q × n_k ones: a pasted book
+// with a raised token limit, or a few tokens with 16 heads at d_model = d_k = 4096 (3 GB of
+// projections), would otherwise run for minutes or be killed by the system. The estimate counts
+// per head the n_q × n_k scores, logits and weights, the projections W_q, W_k, W_v, Q, K, V and
+// the context, and the additive parameters; once, the mean and maximum maps, the mask, the
+// embeddings, W_o and the output. The budget is half of the computer's memory (README,
+// Reliability).
+struct RequestShape {
+    double nq = 0, nk = 0, heads = 0, dModel = 0, dK = 0, dA = 0;
+};
+
+double requestBytes(const RequestShape& r) {
+    const double cells = r.nq * r.nk;
+    const double perHead = 3.0 * cells + 3.0 * r.dModel * r.dK + (r.nq + 2.0 * r.nk) * r.dK +
+                           r.nq * r.dK + 2.0 * r.dA * r.dK + r.dA * (r.nq + r.nk + 1.0);
+    const double once =
+        2.0 * cells + (r.nq + r.nk) * r.dModel + r.heads * r.dK * r.dModel + r.nq * r.dModel;
+    return sizeof(float) * (r.heads * perHead + once) + cells; // + the mask, a byte a cell
+}
+
+void requireMemory(const RequestShape& request) {
+    const double bytes = requestBytes(request);
     const double physical = availableMemoryBytes();
     if (bytes <= physical / 2)
         return;
@@ -287,11 +303,14 @@ void requireMemory(int nq, int nk, int heads) {
         std::snprintf(text, sizeof text, "%.1f GB", value / 1e9);
         return std::string(text);
     };
-    throw InputError(message("%1 × %2 tokens with %3 heads need about %4 of memory, more than "
-                             "half of this computer's %5; shorten the text, lower the token "
-                             "limit or use fewer heads",
-                             nq, nk, heads, gigabytes(bytes), gigabytes(physical)),
-                     "sentence");
+    throw InputError(
+        message("%1 × %2 tokens with %3 heads of width %4 (d_model %5) need about %6 "
+                "of memory, more than half of this computer's %7; shorten the text, "
+                "or use fewer heads or a smaller d_model or d_k",
+                static_cast<long long>(request.nq), static_cast<long long>(request.nk),
+                static_cast<long long>(request.heads), static_cast<long long>(request.dK),
+                static_cast<long long>(request.dModel), gigabytes(bytes), gigabytes(physical)),
+        "sentence");
 }
 
 // d_model as the embeddings will give it: the built-in width, the file's, or the manual matrix's.
@@ -399,7 +418,6 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     }
     const int nq = static_cast<int>(query.tokens.size());
     const int nk = static_cast<int>(key.tokens.size());
-    requireMemory(nq, nk, config.heads);
 
     if (options.trace) {
         trace.queryEmbeddings = query.x;
@@ -415,6 +433,9 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     const int dA = scoringEntry(config.scoring).usesAdditiveWidth
                        ? (config.additiveDim > 0 ? config.additiveDim : dK)
                        : 0;
+    requireMemory({static_cast<double>(nq), static_cast<double>(nk),
+                   static_cast<double>(config.heads), static_cast<double>(dModel),
+                   static_cast<double>(dK), static_cast<double>(dA)});
     trace.dK = dK;
     trace.dA = dA;
     output.config.dK = dK;

@@ -138,6 +138,24 @@ TEST_F(Messages, ArgumentsThatAreNeitherOptionsNorLessonsAreUsageErrors) {
 
 // ---- a figure that cannot be drawn ------------------------------------------------------------
 
+TEST_F(Messages, ARequestIsRefusedByTheMemoryOfAllItsMatricesNotOnlyTheSquareOnes) {
+    // Three tokens, but 16 heads of W_q, W_k, W_v at d_model = d_k = 4096: about 3.2 GB of
+    // projections. Under a 2 GiB address-space limit the budget is 1 GiB; the n × n matrices
+    // alone would be a few hundred bytes.
+    ProgramSettings settings;
+    settings.environment = {{"QT_QPA_PLATFORM", "offscreen"}};
+    settings.addressSpaceLimit = rlim_t{2} << 30;
+    const std::string out = m_dir.file("w.json");
+    const ProgramRun result = run({"--sentence", "a b c", "--heads", "16", "--d-model", "4096",
+                                   "--d-k", "4096", "--export-data", out},
+                                  settings);
+    EXPECT_EQ(result.exitCode, 1) << result.describe();
+    EXPECT_NE(result.err.find("16 heads of width 4096 (d_model 4096)"), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("GB of memory"), std::string::npos) << result.err;
+    EXPECT_EQ(m_dir.entries(), std::vector<std::string>{});
+}
+
 TEST_F(Messages, AFigureThatCannotBeDrawnGivesOneMessage) {
     // 200 000 × 200 000 pixels (160 GB) cannot be allocated under a 3 GiB limit (or, in the
     // sanitizer build, above AddressSanitizer's allocation cap): the draw fails, as it does on a
