@@ -426,6 +426,20 @@ QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& o
     const double scale = std::clamp(options.scale, 0.25, 10.0);
     const QSize pixels(static_cast<int>(std::lround(logical.width() * scale)),
                        static_cast<int>(std::lround(logical.height() * scale)));
+    // A poster at 300 DPI is well inside these bounds; far larger images take minutes to paint
+    // and encode (20 000 × 20 000 at scale 2: 77 s) for no figure anyone can use.
+    constexpr int kMaxSide = 16384;
+    constexpr double kMaxPixels = 268435456.0; // 2^28, 1 GB of pixels
+    if (pixels.width() > kMaxSide || pixels.height() > kMaxSide ||
+        static_cast<double>(pixels.width()) * pixels.height() > kMaxPixels)
+        throw core::InputError(FigureExport::tr("a PNG figure may have at most %1 pixels a side "
+                                                "and %2 million pixels in all; %3 × %4 is "
+                                                "larger: choose a smaller width, height or scale")
+                                   .arg(kMaxSide)
+                                   .arg(kMaxPixels / 1e6, 0, 'f', 0)
+                                   .arg(pixels.width())
+                                   .arg(pixels.height())
+                                   .toStdString());
     // Opaque: a figure has a white background, and PNG encodes three channels faster than four.
     // A size beyond the computer's memory is refused before it is asked for.
     const double bytes = 4.0 * pixels.width() * pixels.height();

@@ -156,6 +156,22 @@ TEST_F(Messages, ARequestIsRefusedByTheMemoryOfAllItsMatricesNotOnlyTheSquareOne
     EXPECT_EQ(m_dir.entries(), std::vector<std::string>{});
 }
 
+TEST_F(Messages, AFigureLargerThanTheImageBoundsIsRefusedBeforePainting) {
+    // 20 000 × 20 000 at scale 2 fits in this computer's memory but took over a minute to paint
+    // and encode; it is refused at once with the bounds.
+    ProgramSettings settings;
+    settings.environment = {{"QT_QPA_PLATFORM", "offscreen"}};
+    const std::string out = m_dir.file("big.png");
+    writeFile(out, "earlier figure");
+    const ProgramRun result = run({"--sentence", "cat sat", "--width", "20000", "--height", "20000",
+                                   "--scale", "2", "--export", out},
+                                  settings);
+    EXPECT_EQ(result.exitCode, 1) << result.describe();
+    EXPECT_NE(result.err.find("at most 16384 pixels a side"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("40000 × 40000"), std::string::npos) << result.err;
+    EXPECT_EQ(readFile(out), "earlier figure");
+}
+
 TEST_F(Messages, AFigureThatCannotBeDrawnGivesOneMessage) {
     // 200 000 × 200 000 pixels (160 GB) cannot be allocated under a 3 GiB limit (or, in the
     // sanitizer build, above AddressSanitizer's allocation cap): the draw fails, as it does on a
