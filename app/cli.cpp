@@ -594,7 +594,8 @@ std::string wrapped(std::string_view text, std::size_t column, std::size_t width
 std::string helpText() {
     std::string text;
     text += "Usage: attention-lab [OPTION]... --export FILE.png|.svg|.pdf --export-data FILE\n";
-    text += "       attention-lab [LESSON.attnlab] [Qt options]\n\n";
+    text += "       attention-lab [LESSON.attnlab] [Qt options]\n";
+    text += "       attention-lab train [OPTION]... (see attention-lab train --help)\n\n";
     text +=
         "Explore the attention mechanism. With --export or --export-data the program computes\n";
     text += "without a window and writes the files; without them, it opens its window.\n";
