@@ -240,3 +240,46 @@ TEST_F(TrainCommand, HelpListsTheOptionsOfTheIssue) {
     const ProcessResult help = runProgram({kBinary, "--help"});
     EXPECT_TRUE(contains(help.out, "attention-lab train")) << help.out;
 }
+
+TEST_F(TrainCommand, TheSavedModelOpensWithModel) {
+    ASSERT_EQ(train({"--task", "reverse", "--length", "3", "--layers", "2", "--heads", "2",
+                     "--steps", "20", "--save", "model"})
+                  .exitCode,
+              0);
+    // Its attention on the typed tokens, every trained layer × head, like any model folder's.
+    RunExtras extras;
+    extras.workingDirectory = m_dir.path().string();
+    const ProcessResult run = runProgram(
+        {kBinary, "--model", "model", "--sentence", "1 2 3 <s> 3 2", "--export-data", "maps.json"},
+        {{"QT_QPA_PLATFORM", "offscreen"}}, std::chrono::seconds(60), extras);
+    ASSERT_EQ(run.exitCode, 0) << describe(run);
+    const nlohmann::json maps = nlohmann::json::parse(readFile(m_dir.file("maps.json")));
+    EXPECT_EQ(maps.at("model").at("architecture"), "AttentionLabTransformer");
+    EXPECT_EQ(maps.at("model").at("name"), "model");
+    EXPECT_EQ(maps.at("tokens"), (std::vector<std::string>{"1", "2", "3", "<s>", "3", "2"}));
+    ASSERT_EQ(maps.at("layers").size(), 2u);
+    for (const nlohmann::json& layer : maps.at("layers")) {
+        ASSERT_EQ(layer.at("heads").size(), 2u);
+        for (const nlohmann::json& head : layer.at("heads")) {
+            const auto weights = head.at("weights").get<std::vector<std::vector<double>>>();
+            ASSERT_EQ(weights.size(), 6u);
+            for (std::size_t i = 0; i < weights.size(); ++i) {
+                double sum = 0.0;
+                for (std::size_t j = 0; j < weights[i].size(); ++j) {
+                    sum += weights[i][j];
+                    if (j > i) {
+                        EXPECT_EQ(weights[i][j], 0.0) << "causal: row " << i << " key " << j;
+                    }
+                }
+                EXPECT_NEAR(sum, 1.0, 1e-5);
+            }
+        }
+    }
+    // A token the model never saw is read as <unk>, with a warning.
+    const ProcessResult unknown = runProgram(
+        {kBinary, "--model", "model", "--sentence", "1 cat", "--export-data", "unknown.json"},
+        {{"QT_QPA_PLATFORM", "offscreen"}}, std::chrono::seconds(60), extras);
+    EXPECT_EQ(unknown.exitCode, 0) << describe(unknown);
+    EXPECT_TRUE(contains(unknown.err, "warning: some tokens are not in the vocabulary"))
+        << unknown.err;
+}
