@@ -5,6 +5,7 @@
 #include "core/training/transformer.h"
 
 #include <algorithm>
+#include <cassert>
 #include <filesystem>
 #include <optional>
 
@@ -206,11 +207,48 @@ TrainedInput TrainedModel::inputFor(std::string_view sentence) const {
 
 ModelOutput TrainedModel::run(const Config& config, const RunOptions&,
                               const ProgressCallback& progress) const {
-    const training::ModelConfig& c = m_saved.config;
     const TrainedInput input = inputFor(config.sentence);
     if (progress && !progress(0, 1))
         throw Cancelled();
+    ModelOutput output =
+        trainedModelOutput(m_saved.config, m_saved.params, m_vocabulary, input, config, m_name);
+    if (progress && !progress(1, 1))
+        throw Cancelled();
+    return output;
+}
 
+TrainedInput trainedInputOf(const training::LaidOutBatch& laid,
+                            const training::Vocabulary& vocabulary, int example) {
+    const training::ModelBatch& b = laid.batch;
+    assert(example >= 0 && example < b.batch);
+    TrainedInput input;
+    const auto label = [&](int id) {
+        MapToken token;
+        token.text = id >= 0 && id < vocabulary.size() ? vocabulary.token(id) : "<?>";
+        token.special = id == Vocabulary::kStart;
+        return token;
+    };
+    const int decoder = laid.decoderLengths[static_cast<std::size_t>(example)];
+    for (int p = 0; p < decoder; ++p) {
+        input.decoderTokens.push_back(
+            b.decoderTokens[static_cast<std::size_t>(example * b.decoderLength + p)]);
+        input.decoderLabels.push_back(label(input.decoderTokens.back()));
+    }
+    const int encoder = b.encoderLengths.empty()
+                            ? b.encoderLength
+                            : b.encoderLengths[static_cast<std::size_t>(example)];
+    for (int p = 0; p < encoder; ++p) {
+        input.encoderTokens.push_back(
+            b.encoderTokens[static_cast<std::size_t>(example * b.encoderLength + p)]);
+        input.encoderLabels.push_back(label(input.encoderTokens.back()));
+    }
+    return input;
+}
+
+ModelOutput trainedModelOutput(const training::ModelConfig& c,
+                               const training::TransformerParams& params,
+                               const training::Vocabulary& vocabulary, const TrainedInput& input,
+                               const Config& config, const std::string& name) {
     training::ModelBatch batch;
     batch.batch = 1;
     batch.decoderTokens = input.decoderTokens;
@@ -219,7 +257,7 @@ ModelOutput TrainedModel::run(const Config& config, const RunOptions&,
     batch.encoderTokens = input.encoderTokens;
     batch.encoderLength = static_cast<int>(input.encoderTokens.size());
     training::validate(batch, c);
-    const training::ForwardResult result = training::forward(c, m_saved.params, batch);
+    const training::ForwardResult result = training::forward(c, params, batch);
 
     // The maps: each decoder layer's self-attention (decoder-only) or cross-attention.
     const bool decoderOnly = c.architecture == training::Architecture::DecoderOnly;
@@ -262,8 +300,13 @@ ModelOutput TrainedModel::run(const Config& config, const RunOptions&,
 
     ModelOutput output;
     output.config = config;
-    output.model = m_name;
-    output.capabilities = capabilities(config);
+    output.model = name;
+    output.capabilities.hasTrace = false;
+    output.capabilities.hasPredictions = true;
+    output.capabilities.causal = decoderOnly;
+    output.capabilities.attentionSettings = false;
+    output.capabilities.layers = c.layers;
+    output.capabilities.heads = c.heads;
     output.maps = std::move(maps);
     TransformerDescription description;
     description.architecture = kTrainedModelArchitecture;
@@ -274,7 +317,7 @@ ModelOutput TrainedModel::run(const Config& config, const RunOptions&,
     description.vocabSize = c.vocabSize;
     description.tokenIds = input.decoderTokens;
     for (int id : input.decoderTokens)
-        description.pieces.push_back(m_vocabulary.token(id));
+        description.pieces.push_back(vocabulary.token(id));
     output.transformer = std::move(description);
 
     // What the model predicts after the last token.
@@ -292,10 +335,8 @@ ModelOutput TrainedModel::run(const Config& config, const RunOptions&,
     constexpr std::size_t kTop = 10;
     for (std::size_t i = 0; i < std::min(kTop, order.size()); ++i)
         prediction.top.push_back(
-            {order[i], m_vocabulary.token(order[i]), static_cast<float>(probabilities(order[i]))});
+            {order[i], vocabulary.token(order[i]), static_cast<float>(probabilities(order[i]))});
     output.predictions.push_back(std::move(prediction));
-    if (progress && !progress(1, 1))
-        throw Cancelled();
     return output;
 }
 

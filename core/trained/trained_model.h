@@ -14,6 +14,7 @@
 //    self-attention of each layer over "source <s> target".
 
 #include "core/model/model.h"
+#include "core/training/batch.h"
 #include "core/training/model_folder.h"
 #include "core/training/tasks.h"
 
@@ -36,6 +37,19 @@ struct TrainedInput {
     int written = 0;      ///< how many of the last decoder tokens the model wrote itself
     bool unknown = false; ///< some typed token is outside the vocabulary (read as <unk>)
 };
+
+/// The maps of `input` through the model (`config`, `params`): what TrainedModel::run shows,
+/// for a model still in training too (the Learn page's probe). `settings` is returned as the
+/// output's config; `name` names the model. Throws InputError when `input` does not fit it.
+ModelOutput trainedModelOutput(const training::ModelConfig& config,
+                               const training::TransformerParams& params,
+                               const training::Vocabulary& vocabulary, const TrainedInput& input,
+                               const Config& settings, const std::string& name);
+
+/// Example `example` of a laid-out batch (e.g. a trainer's probe) as the model reads it,
+/// labelled with the vocabulary's tokens.
+TrainedInput trainedInputOf(const training::LaidOutBatch& batch,
+                            const training::Vocabulary& vocabulary, int example);
 
 class TrainedModel : public Model {
 public:
