@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds and runs every test. Exits non-zero on any failure.
+# Installs what is missing, builds and runs every check; exits non-zero at the first failure.
+# This is what CI (.ci/run) runs. Steps, cheapest and most telling first:
 #
-#   scripts/test.sh           1. the dev build and its tests (a normal failure shows up first)
-#                             2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
-#                                (the asan preset; GUI tests on the offscreen platform)
-#                             3. each libFuzzer target for a short time (scripts/fuzz.sh)
-#                             This is what CI (.ci/run) runs.
-#   scripts/test.sh --quick   step 1 only
+#   1. format      every tracked .cpp/.h is clang-formatted (scripts/format.sh --check)
+#   2. dev         the dev build (build/dev) and every test: core, command line, window (offscreen
+#                  platform), pretrained and trainer references, translations, package. A warning
+#                  of the compiler fails this step: the build's output is searched for them (a
+#                  fresh clone compiles every file, or has the compiler cache replay its warnings)
+#   3. sanitizers  AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset, leaks count) on
+#                  the core and its tests, without the window: the Qt code and the command line
+#                  ran in step 2, and tests labelled heavy (the trainer against PyTorch) are not
+#                  repeated
+#   4. fuzz        each libFuzzer target for ATTNLAB_FUZZ_SECONDS (default 20), one per core
+#                  (scripts/fuzz.sh)
 #
-# Environment: ATTNLAB_ASAN_BUILD_DIR (default build/asan), ATTNLAB_FUZZ_BUILD_DIR (default
+# then the time of each step. clang-tidy (scripts/tidy.sh, the checks of .clang-tidy) is run by
+# hand before a commit that changes the core: over every core file it needs longer than CI's
+# whole budget on a two-core machine. Compiles go through ccache when it is installed (the presets'
+# cmake/compiler_launcher.sh), so a second run on the same machine rebuilds only what changed.
+#
+#   scripts/test.sh           every step
+#   scripts/test.sh --quick   steps 1 and 2
+#
+# Environment: ATTNLAB_ASAN_BUILD_DIR (default build/asan-core), ATTNLAB_FUZZ_BUILD_DIR (default
 # build/fuzz), ATTNLAB_FUZZ_SECONDS (seconds per fuzz target, default 20).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -22,27 +36,84 @@ esac
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 export QT_QPA_PLATFORM=offscreen
-stage() { printf '\n=== %s (%s)\n' "$1" "$(date +%H:%M:%S)"; }
 
-stage "dev build and tests"
+stage_names=()
+stage_seconds=()
+stage_name=""
+stage_start=0
+stage_end() {
+  [ -n "$stage_name" ] || return 0
+  stage_names+=("$stage_name")
+  stage_seconds+=($((SECONDS - stage_start)))
+  stage_name=""
+}
+stage() {
+  stage_end
+  stage_name="$1"
+  stage_start=$SECONDS
+  printf '\n=== %s (%s)\n' "$2" "$(date +%H:%M:%S)"
+}
+summary() {
+  local status=$?
+  stage_end
+  if [ ${#stage_names[@]} -gt 0 ]; then
+    printf '\n=== time per step\n'
+    local i
+    for i in "${!stage_names[@]}"; do
+      printf '  %-12s %3d:%02d\n' "${stage_names[$i]}" $((stage_seconds[i] / 60)) \
+        $((stage_seconds[i] % 60))
+    done
+    printf '  %-12s %3d:%02d\n' total $((SECONDS / 60)) $((SECONDS % 60))
+  fi
+  if [ "$status" -eq 0 ]; then
+    printf '\n=== all checks passed\n'
+  else
+    printf '\n=== FAILED (exit %s)\n' "$status"
+  fi
+}
+trap summary EXIT
+
+# Builds with the given arguments; fails when the compiler warned about a project file.
+build_without_warnings() {
+  local log
+  log="$(mktemp)"
+  local status=0
+  cmake --build "$@" 2>&1 | tee "$log" || status=$?
+  if [ "$status" -ne 0 ]; then
+    rm -f "$log"
+    return "$status"
+  fi
+  if grep -E '^[^ ]*\.(cpp|h):[0-9]+:[0-9]+: warning:' "$log" >/dev/null; then
+    attnlab_log "the compiler warned (the tree is kept free of warnings):"
+    grep -E '^[^ ]*\.(cpp|h):[0-9]+:[0-9]+: warning:' "$log" | sort -u >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+
+stage setup "packages"
 attnlab_setup
-attnlab_build
-ctest --test-dir "$ATTNLAB_BUILD_DIR" --output-on-failure --parallel "$jobs"
+
+stage format "formatting (clang-format)"
+bash "$ATTNLAB_ROOT/scripts/format.sh" --check
+
+stage dev "dev build without warnings, and every test"
+dev_dir="$ATTNLAB_ROOT/build/dev"
+cmake --preset dev -S "$ATTNLAB_ROOT" >/dev/null
+build_without_warnings "$dev_dir" --parallel "$jobs"
+ctest --test-dir "$dev_dir" --output-on-failure --parallel "$jobs"
 [ "$quick" -eq 1 ] && exit 0
 
-stage "AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
-asan_dir="${ATTNLAB_ASAN_BUILD_DIR:-$ATTNLAB_ROOT/build/asan}"
-if [ ! -f "$asan_dir/CMakeCache.txt" ]; then
-  cmake --preset asan -S "$ATTNLAB_ROOT" -B "$asan_dir" >/dev/null
-fi
+stage sanitizers "AddressSanitizer + UndefinedBehaviorSanitizer: the core and its tests"
+asan_dir="${ATTNLAB_ASAN_BUILD_DIR:-$ATTNLAB_ROOT/build/asan-core}"
+cmake --preset asan -S "$ATTNLAB_ROOT" -B "$asan_dir" -DATTNLAB_BUILD_UI=OFF >/dev/null
 cmake --build "$asan_dir" --parallel "$jobs"
-# Leaks count as failures too (LeakSanitizer runs at exit of every test program). The package
-# tests (label package) ran in the dev stage; packaging a sanitizer build would prove nothing more.
+# Leaks count as failures too (LeakSanitizer runs at exit of every test program).
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-  ctest --test-dir "$asan_dir" --output-on-failure --parallel "$jobs" --timeout 1800 --label-exclude package
+  ctest --test-dir "$asan_dir" --output-on-failure --parallel "$jobs" --timeout 1800 \
+    --label-exclude 'heavy|package' --no-tests=error
 
-stage "fuzz targets, ${ATTNLAB_FUZZ_SECONDS:-20} s each"
+stage fuzz "fuzz targets, ${ATTNLAB_FUZZ_SECONDS:-20} s each"
 bash "$ATTNLAB_ROOT/scripts/fuzz.sh" "${ATTNLAB_FUZZ_SECONDS:-20}"
-
-stage "all tests passed"

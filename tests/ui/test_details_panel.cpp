@@ -79,7 +79,6 @@ TEST(DetailsPanel, SummaryNamesEntropyAndArgmax) {
     const auto result = run(catConfig());
     DetailsPanel panel;
     panel.setRow(result, 0, 1, -1);
-    const core::HeadTrace& head = result->trace->heads[0];
     const core::Matrix& headWeights = result->maps.weights[0];
     const int argmax = result->maps.argmax[0][1];
     const QString summary = panel.summaryText();
