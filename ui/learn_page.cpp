@@ -186,6 +186,9 @@ training::TrainSettings LearnPage::settings() const {
     training::applyTrainSetting(s, "positional", valueOf(m_positional));
     training::applyTrainSetting(s, "steps", std::to_string(m_steps->value()));
     training::applyTrainSetting(s, "seed", std::to_string(m_seed->value()));
+    // One thread: the other core stays free for the window, and OpenMP threads that wait for
+    // each other by spinning would stall both on a busy machine (same numbers either way).
+    s.threads = 1;
     return s;
 }
 

@@ -51,7 +51,8 @@ public:
     /// Stops the worker (after its step) before the page goes.
     ~LearnPage() override;
 
-    /// The settings the pickers show (with the page's fixed choices: d_model 64, batch 32).
+    /// The settings the pickers show (with the page's fixed choices: d_model 64, batch 32, one
+    /// thread).
     core::training::TrainSettings settings() const;
     /// Shows `settings` in the pickers and starts over with them (while not training).
     void setSettings(const core::training::TrainSettings& settings);
