@@ -4,6 +4,7 @@
 #include "core/embeddings/embeddings.h"
 #include "core/io/data_export.h"
 #include "core/model/settings.h"
+#include "core/trained/model_loader.h"
 
 #include <CLI/CLI.hpp>
 
@@ -212,7 +213,8 @@ std::vector<OptionSpec> outputOptions() {
         });
     add("--model", "DIR",
         "a pretrained transformer's folder (config.json, .safetensors weights, tokenizer files; "
-        "GPT-2, BERT, Llama, Qwen2, Mistral): its attention, layer by layer, on the sentence",
+        "GPT-2, BERT, Llama, Qwen2, Mistral), or one saved by attention-lab train --save: its "
+        "attention, layer by layer, on the sentence",
         "", "the built-in attention layer", [](CliOptions& o, auto option, auto value) {
             if (value.empty())
                 usageError(option, "the folder name is empty");
@@ -594,7 +596,8 @@ std::string wrapped(std::string_view text, std::size_t column, std::size_t width
 std::string helpText() {
     std::string text;
     text += "Usage: attention-lab [OPTION]... --export FILE.png|.svg|.pdf --export-data FILE\n";
-    text += "       attention-lab [LESSON.attnlab] [Qt options]\n\n";
+    text += "       attention-lab [LESSON.attnlab] [Qt options]\n";
+    text += "       attention-lab train [OPTION]... (see attention-lab train --help)\n\n";
     text +=
         "Explore the attention mechanism. With --export or --export-data the program computes\n";
     text += "without a window and writes the files; without them, it opens its window.\n";
@@ -654,11 +657,10 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::RunOptions run;
         run.trace = !options.exportDataPath.empty() &&
                     core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Json;
-        const core::ModelOutput output = options.modelPath.empty()
-                                             ? core::runBuiltin(config, run)
-                                             : core::TransformerModel::load(options.modelPath)
-                                                   ->withSettings(options.transformer)
-                                                   ->run(config, run);
+        const core::ModelOutput output =
+            options.modelPath.empty()
+                ? core::runBuiltin(config, run)
+                : core::loadModel(options.modelPath, options.transformer)->run(config, run);
         for (const core::Message& warning : output.maps.warnings)
             printError(err, "warning: " + warning.english());
         std::vector<std::string> notes;

@@ -4,6 +4,7 @@
 
 #include "app/cli.h"
 #include "app/image_export.h"
+#include "app/train_command.h"
 #include "app/window_start.h"
 #include "ui/gui.h"
 
@@ -98,6 +99,8 @@ void releaseStartupMessages() {
 
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    if (app::isTrainCommand(args))
+        return app::runTrainCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
     if (!app::wantsHeadless(args)) {
         // Before any window: the arguments must make sense and there must be a display.
         const auto environment = [](const std::string& name) -> std::optional<std::string> {

@@ -168,6 +168,7 @@ const std::vector<const char*>& coreStrings() {
         QT_TRANSLATE_NOOP("core", "this model keeps no intermediate stages to show"),
         QT_TRANSLATE_NOOP("core", "there is no head %1; the result has %2"),
         QT_TRANSLATE_NOOP("core", "head %1 was computed without its intermediate stages"),
+        QT_TRANSLATE_NOOP("core", "some tokens are not in the vocabulary the model was trained on and read as <unk>"),
     };
     return strings;
 }

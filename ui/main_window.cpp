@@ -8,6 +8,7 @@
 #include "details_panel.h"
 #include "heatmap_view.h"
 #include "language.h"
+#include "learn_page.h"
 #include "teaching_panel.h"
 
 #include "core/attention/options.h"
@@ -289,6 +290,7 @@ void MainWindow::buildCentral() {
     m_teaching->insertTab(0, heatPage, tr("Heat&maps"));
     m_teaching->setTabToolTip(0, tr("One heatmap per head: rows are queries, columns are keys."));
     m_teaching->setCurrentIndex(0);
+    m_teaching->addTab(new LearnPage(m_teaching), tr("Lea&rn"));
     layout->addWidget(m_teaching, 1);
 
     setCentralWidget(central);

@@ -148,7 +148,7 @@ public:
     void openModelFolder(const QString& folder);
     /// Back to the built-in model.
     void closeModel();
-    bool isShowingModel() const { return m_transformer != nullptr; }
+    bool isShowingModel() const { return m_transformer || m_trainedModel; }
     /// Aggregate the maps to words / show the special tokens (the model bar's switches).
     void setModelWords(bool words);
     void setModelSpecialTokens(bool show);
@@ -406,6 +406,7 @@ private:
     QFrame* m_importBar = nullptr;
     QLabel* m_importLabel = nullptr;
     std::shared_ptr<const core::TransformerModel> m_transformer; ///< the open pretrained model
+    std::shared_ptr<const core::Model> m_trainedModel; ///< the open model trained by the program
     QCheckBox* m_modelWords = nullptr;
     QCheckBox* m_modelSpecials = nullptr;
     QLabel* m_predictionLabel = nullptr;

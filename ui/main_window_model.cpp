@@ -10,6 +10,8 @@
 
 #include "core/pretrained/model_folder.h"
 #include "core/pretrained/transformer_maps.h"
+#include "core/trained/model_loader.h"
+#include "core/trained/trained_model.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -156,19 +158,52 @@ void MainWindow::openModelFolder(const QString& folder) {
     QPointer<MainWindow> self(this);
     QThreadPool::globalInstance()->start([self, path = folder.toStdString()] {
         std::shared_ptr<const core::TransformerModel> model;
+        std::shared_ptr<const core::TrainedModel> trained;
         QString error;
         try {
-            model = core::TransformerModel::load(path);
+            if (core::isTrainedModel(path))
+                trained = core::TrainedModel::load(path);
+            else
+                model = core::TransformerModel::load(path);
         } catch (const std::exception& failure) {
             error = QString::fromStdString(failure.what());
         }
         QMetaObject::invokeMethod(
             qApp,
-            [self, model, error, path] {
+            [self, model, trained, error, path] {
                 if (!self)
                     return;
                 self->m_modelLoading = false;
                 self->statusBar()->clearMessage();
+                if (trained) {
+                    // A model trained by the program: its layers × heads on the typed tokens.
+                    self->openSettings()->setValue(kLastModelKey, QString::fromStdString(path));
+                    self->closeImport();
+                    self->closeModel();
+                    self->m_trainedModel = trained;
+                    self->m_layer = 0;
+                    const core::training::SavedModel& saved = trained->saved();
+                    self->m_importLabel->setText(
+                        tr("Model %1, trained by Attention Lab on the %2 task for %3 steps: %4 "
+                           "layers × %5 heads, d_model %6. Type tokens of its task (for "
+                           "example digits separated by spaces).")
+                            .arg(qs(trained->name()), qs(std::string(core::training::toString(
+                                                          saved.settings.task.kind))))
+                            .arg(saved.steps)
+                            .arg(saved.config.layers)
+                            .arg(saved.config.heads)
+                            .arg(saved.config.dModel));
+                    self->m_importBar->show();
+                    self->m_teaching->setCurrentIndex(0);
+                    for (int tab = 1; tab < self->m_teaching->count(); ++tab)
+                        self->m_teaching->setTabEnabled(tab, false);
+                    self->m_controlsDock->setEnabled(false);
+                    self->m_source->setEnabled(false);
+                    self->m_selectedOnce = false;
+                    self->m_controller->setModel(trained);
+                    emit self->modelOpened();
+                    return;
+                }
                 if (!model) {
                     self->reportError(tr("Open Model"),
                                       tr("The model could not be opened.\n\n%1").arg(error));
@@ -177,6 +212,7 @@ void MainWindow::openModelFolder(const QString& folder) {
                 }
                 self->openSettings()->setValue(kLastModelKey, QString::fromStdString(path));
                 self->closeImport();
+                self->m_trainedModel.reset();
                 self->m_transformer = model;
                 self->m_layer = 0;
                 const core::ModelInfo& info = model->info();
@@ -213,9 +249,10 @@ void MainWindow::applyTransformerSettings() {
 }
 
 void MainWindow::closeModel() {
-    if (!m_transformer)
+    if (!m_transformer && !m_trainedModel)
         return;
     m_transformer.reset();
+    m_trainedModel.reset();
     m_importBar->hide();
     for (QWidget* widget :
          {static_cast<QWidget*>(m_predictionLabel), static_cast<QWidget*>(m_modelWords),

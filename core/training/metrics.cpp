@@ -1,5 +1,7 @@
 #include "core/training/metrics.h"
 
+#include <cassert>
+
 namespace attnlab::core::training {
 namespace {
 
@@ -39,11 +41,45 @@ int realLength(const LaidOutBatch& probe, AttentionKind kind, int example) {
 
 } // namespace
 
+namespace {
+
+// Replaces in `tokens` (one sequence of `n` real tokens) every token that occurs again later by
+// <unk>.
+void breakRepeats(int* tokens, int n) {
+    std::vector<bool> repeated(static_cast<std::size_t>(n), false);
+    for (int i = 0; i < n; ++i)
+        for (int j = i + 1; j < n && !repeated[static_cast<std::size_t>(i)]; ++j)
+            repeated[static_cast<std::size_t>(i)] = tokens[j] == tokens[i];
+    for (int i = 0; i < n; ++i)
+        if (repeated[static_cast<std::size_t>(i)])
+            tokens[i] = Vocabulary::kUnknown;
+}
+
+} // namespace
+
+LaidOutBatch inductionControl(const LaidOutBatch& probe) {
+    LaidOutBatch control = probe;
+    ModelBatch& b = control.batch;
+    for (int e = 0; e < b.batch; ++e) {
+        breakRepeats(b.decoderTokens.data() +
+                         static_cast<std::size_t>(e) * static_cast<std::size_t>(b.decoderLength),
+                     control.decoderLengths[static_cast<std::size_t>(e)]);
+        if (b.encoderLength > 0)
+            breakRepeats(b.encoderTokens.data() + static_cast<std::size_t>(e) *
+                                                      static_cast<std::size_t>(b.encoderLength),
+                         realLength(probe, AttentionKind::EncoderSelf, e));
+    }
+    return control;
+}
+
 std::vector<HeadScores> headScores(const std::vector<AttentionMaps>& maps,
-                                   const LaidOutBatch& probe) {
+                                   const LaidOutBatch& probe,
+                                   const std::vector<AttentionMaps>* control) {
+    assert(!control || control->size() == maps.size());
     std::vector<HeadScores> result;
     const int examples = probe.batch.batch;
-    for (const AttentionMaps& block : maps)
+    for (std::size_t b = 0; b < maps.size(); ++b) {
+        const AttentionMaps& block = maps[b];
         for (int h = 0; h < block.heads; ++h) {
             HeadScores scores;
             scores.kind = block.kind;
@@ -70,9 +106,18 @@ std::vector<HeadScores> headScores(const std::vector<AttentionMaps>& maps,
                         diagonal.add(a(i, i));
                         if (i >= 1)
                             previous.add(a(i, i - 1));
+                        if (!control)
+                            continue;
+                        // Rows whose token occurs again later are changed in the control.
+                        bool later = false;
+                        for (int k = i + 1; k < n && !later; ++k)
+                            later = tokens[k] == tokens[i];
+                        if (later || tokens[i] == Vocabulary::kUnknown)
+                            continue;
                         for (int j = i - 1; j >= 0; --j)
                             if (tokens[j] == tokens[i]) {
-                                induction.add(a(i, j + 1));
+                                const Matrix& c = (*control)[b].at(e, h);
+                                induction.add(static_cast<double>(a(i, j + 1)) - c(i, j + 1));
                                 break;
                             }
                     }
@@ -83,6 +128,7 @@ std::vector<HeadScores> headScores(const std::vector<AttentionMaps>& maps,
             }
             result.push_back(scores);
         }
+    }
     return result;
 }
 

@@ -13,6 +13,7 @@ namespace attnlab::core::training {
 namespace {
 
 constexpr std::uintmax_t kMaxConfigBytes = 64ull << 20;
+constexpr const char* kVocabularyFile = "vocab.json";
 
 nlohmann::ordered_json evaluationJson(const Evaluation& e) {
     nlohmann::ordered_json m = nlohmann::ordered_json::object();
@@ -29,13 +30,38 @@ std::string joinPath(const std::string& folder, const char* name) {
     return (std::filesystem::path(folder) / name).string();
 }
 
+// vocab.json of `folder` (format 2), checked against config.json's vocab_size.
+std::vector<std::string> readVocabulary(const std::string& folder, const nlohmann::json& config) {
+    const std::string vocabularyPath = joinPath(folder, kVocabularyFile);
+    nlohmann::json tokens;
+    try {
+        tokens = nlohmann::json::parse(readFileBytes(vocabularyPath, kMaxConfigBytes));
+    } catch (const nlohmann::json::exception& error) {
+        throw InputError(vocabularyPath + ": not valid JSON (" + error.what() + ")");
+    }
+    if (!tokens.is_array())
+        throw InputError(vocabularyPath + ": not a JSON array of tokens");
+    std::vector<std::string> vocabulary;
+    for (const auto& token : tokens) {
+        if (!token.is_string())
+            throw InputError(vocabularyPath + ": every token must be a string");
+        vocabulary.push_back(token.get<std::string>());
+    }
+    const auto size = config.find("vocab_size");
+    if (size != config.end() &&
+        (!size->is_number_unsigned() || size->get<std::size_t>() != vocabulary.size()))
+        throw InputError(vocabularyPath + ": " + std::to_string(vocabulary.size()) +
+                         " tokens, but config.json's vocab_size says " + size->dump());
+    return vocabulary;
+}
+
 } // namespace
 
 nlohmann::ordered_json modelConfigJson(const SavedModel& model) {
     const ModelConfig& c = model.config;
     nlohmann::ordered_json j = nlohmann::ordered_json::object();
     j["architecture"] = kTrainedArchitecture;
-    j["format_version"] = 1;
+    j["format_version"] = 2;
     j["task"] = std::string(toString(model.settings.task.kind));
     j["model"] = {
         {"type", std::string(toString(c.architecture))},
@@ -63,7 +89,8 @@ nlohmann::ordered_json modelConfigJson(const SavedModel& model) {
     settings.summary.clear();
     j["settings"] = toJson(settings);
     j["tokens_are_characters"] = model.characters;
-    j["vocabulary"] = model.vocabulary;
+    j["vocabulary_file"] = kVocabularyFile;
+    j["vocab_size"] = model.vocabulary.size();
     j["steps"] = model.steps;
     j["metrics"] = model.metrics;
     return j;
@@ -79,6 +106,10 @@ void saveModelFolder(const std::string& folder, const SavedModel& model) {
         tensors.push_back(safetensorsFromFloats(view.name, view.data, view.shape));
     writeFileAtomically(joinPath(folder, "model.safetensors"),
                         serializeSafetensors(tensors, {{"format", "attention-lab"}}));
+    // The vocabulary as a JSON array (id = index): tokens may be any character, a space or a
+    // line break included, which a one-token-per-line file could not hold.
+    writeFileAtomically(joinPath(folder, kVocabularyFile),
+                        nlohmann::json(model.vocabulary).dump(0) + "\n");
     writeFileAtomically(joinPath(folder, "config.json"), modelConfigJson(model).dump(2) + "\n");
 }
 
@@ -110,12 +141,20 @@ SavedModel loadModelFolder(const std::string& folder) {
     if (!j.is_object() || j.value("architecture", std::string()) != kTrainedArchitecture)
         throw bad(std::string("not a model trained by Attention Lab (\"architecture\" is not \"") +
                   kTrainedArchitecture + "\")");
+    std::vector<std::string> vocabulary;
+    if (!j.contains("vocabulary"))
+        vocabulary = readVocabulary(folder, j);
     SavedModel model;
     try {
         model.settings = trainSettingsFromJson(j.at("settings"));
         validate(model.settings);
-        for (const auto& token : j.at("vocabulary"))
-            model.vocabulary.push_back(token.get<std::string>());
+        // Format 1 held the vocabulary in config.json; format 2 in vocab.json.
+        if (j.contains("vocabulary")) {
+            for (const auto& token : j.at("vocabulary"))
+                model.vocabulary.push_back(token.get<std::string>());
+        } else {
+            model.vocabulary = std::move(vocabulary);
+        }
         model.characters = j.value("tokens_are_characters", false);
         model.steps = j.value("steps", 0);
         model.metrics = j.value("metrics", nlohmann::json());

@@ -1,7 +1,8 @@
 #pragma once
-// A trained model as a model folder: config.json (architecture "AttentionLabTransformer", every
-// setting, the task and its vocabulary) and model.safetensors (every tensor by its name in
-// parameterViews(), float32).
+// A trained model as a model folder: config.json (architecture "AttentionLabTransformer",
+// format_version 2, the resolved shapes, every setting and the task), vocab.json (the token of
+// each id as a JSON array, id = index; format 1 kept it in config.json, which is still read) and
+// model.safetensors (every tensor by its name in parameterViews(), float32).
 
 #include "core/training/model_config.h"
 #include "core/training/parameters.h"
@@ -29,7 +30,7 @@ struct SavedModel {
     nlohmann::json metrics; ///< the last evaluation as written (may be null)
 };
 
-/// Writes `folder`/config.json and `folder`/model.safetensors (creating the folder), each
+/// Writes `folder`/config.json, vocab.json and model.safetensors (creating the folder), each
 /// atomically. Throws FileError when they cannot be written.
 void saveModelFolder(const std::string& folder, const Trainer& trainer);
 void saveModelFolder(const std::string& folder, const SavedModel& model);

@@ -61,7 +61,6 @@ nlohmann::ordered_json trainingSummary(const Trainer& trainer, double seconds) {
     j["last_batch_loss"] = trainer.history().empty()
                                ? nlohmann::ordered_json(nullptr)
                                : nlohmann::ordered_json(trainer.history().back().loss);
-    j["steps_per_second"] = seconds > 0.0 ? trainer.step() / seconds : 0.0;
     j["architecture"] = std::string(toString(trainer.modelConfig().architecture));
     j["parameters"] = parameterCount(trainer.parameters());
     nlohmann::ordered_json heads = nlohmann::ordered_json::array();

@@ -19,7 +19,8 @@ std::string trainingLogCsv(const Trainer& trainer);
 /// held-out loss at the last step, accuracy the held-out exact-token accuracy, alignment the
 /// best head's mean weight on the ideal keys (null for a task without an ideal alignment);
 /// also the best head, the induction score, the sequence accuracy, the last batch loss, the
-/// parameter count and every setting.
+/// parameter count and every setting. Nothing but "seconds" depends on the machine's speed, so a
+/// repeated run gives the same summary apart from that member.
 nlohmann::ordered_json trainingSummary(const Trainer& trainer, double seconds);
 
 /// Write the above atomically. Throw FileError.

@@ -88,6 +88,7 @@ Trainer::Trainer(const TrainSettings& settings) : m_settings(settings) {
     }
     m_probeExamples.assign(heldOut.begin(), heldOut.begin() + m_settings.probe);
     m_probe = layOut(m_probeExamples, m_architecture);
+    m_inductionControl = inductionControl(m_probe);
     m_threads = m_settings.threads;
     if (m_threads == 0) {
         const int length = m_config.architecture == Architecture::DecoderOnly
@@ -176,7 +177,8 @@ void Trainer::record() {
     Snapshot snapshot;
     snapshot.evaluation = evaluate();
     ForwardResult probe = forward(m_config, m_params, m_probe.batch);
-    snapshot.evaluation.heads = headScores(probe.attention, m_probe);
+    const ForwardResult control = forward(m_config, m_params, m_inductionControl.batch);
+    snapshot.evaluation.heads = headScores(probe.attention, m_probe, &control.attention);
     Evaluation& e = snapshot.evaluation;
     e.bestHead = bestAlignedHead(e.heads);
     if (e.bestHead >= 0)

@@ -106,6 +106,7 @@ private:
     std::set<std::vector<int>> m_heldOutKeys; ///< held-out examples, refused from training
     std::vector<Example> m_probeExamples;
     LaidOutBatch m_probe;
+    LaidOutBatch m_inductionControl; ///< the probe with its repeats broken (induction score)
     std::vector<StepRecord> m_history;
     std::vector<Evaluation> m_evaluations;
     std::vector<Snapshot> m_snapshots;

@@ -1,0 +1,371 @@
+#include "learn_page.h"
+
+#include "heatmap_view.h"
+
+#include "core/trained/trained_model.h"
+#include "core/training/trainer.h"
+
+#include <qcustomplot.h>
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QShowEvent>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <chrono>
+
+namespace attnlab::ui {
+
+namespace {
+
+namespace training = core::training;
+
+// Frames at most this often: about 20 redraws a second while training runs.
+constexpr auto kFrameInterval = std::chrono::milliseconds(50);
+
+void addChoice(QComboBox* box, const QString& text, const char* value) {
+    box->addItem(text, QString::fromLatin1(value));
+}
+
+void selectValue(QComboBox* box, const std::string& value) {
+    const int index = box->findData(QString::fromStdString(value));
+    if (index >= 0)
+        box->setCurrentIndex(index);
+}
+
+std::string valueOf(const QComboBox* box) {
+    return box->currentData().toString().toStdString();
+}
+
+} // namespace
+
+LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* intro = new QLabel(
+        tr("Train a small transformer here and watch its attention form: pick a task and the "
+           "attention settings, press Start, and the heatmaps of every layer and head on one "
+           "held-out example change as it learns."),
+        this);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+
+    auto* grid = new QGridLayout;
+    buildPickers(grid);
+    layout->addLayout(grid);
+
+    auto* buttons = new QHBoxLayout;
+    m_start = new QPushButton(tr("&Start"), this);
+    m_pause = new QPushButton(tr("&Pause"), this);
+    m_step = new QPushButton(tr("S&tep"), this);
+    m_reset = new QPushButton(tr("&Reset"), this);
+    m_start->setToolTip(tr("Train until Pause or the last step."));
+    m_step->setToolTip(tr("Take one training step."));
+    m_reset->setToolTip(tr("Start over from the seed's initial weights with the settings shown."));
+    for (QPushButton* button : {m_start, m_pause, m_step, m_reset})
+        buttons->addWidget(button);
+    m_status = new QLabel(this);
+    buttons->addWidget(m_status, 1);
+    layout->addLayout(buttons);
+    connect(m_start, &QPushButton::clicked, this, &LearnPage::start);
+    connect(m_pause, &QPushButton::clicked, this, &LearnPage::pause);
+    connect(m_step, &QPushButton::clicked, this, &LearnPage::stepOnce);
+    connect(m_reset, &QPushButton::clicked, this, &LearnPage::reset);
+
+    auto* views = new QWidget(this);
+    m_viewGrid = new QGridLayout(views);
+    layout->addWidget(views, 3);
+
+    m_plot = new QCustomPlot(this);
+    m_plot->addGraph();
+    m_plot->xAxis->setLabel(tr("Step"));
+    m_plot->yAxis->setLabel(tr("Loss (cross-entropy of the batch)"));
+    m_plot->setMinimumHeight(140);
+    layout->addWidget(m_plot, 1);
+    updateButtons();
+}
+
+LearnPage::~LearnPage() {
+    m_stop = true;
+    if (m_thread) {
+        m_thread->wait();
+        delete m_thread;
+    }
+}
+
+void LearnPage::showEvent(QShowEvent* event) {
+    if (!m_trainer)
+        reset();
+    QWidget::showEvent(event);
+}
+
+void LearnPage::buildPickers(QGridLayout* grid) {
+    m_task = new QComboBox(this);
+    addChoice(m_task, tr("Reverse"), "reverse");
+    addChoice(m_task, tr("Copy"), "copy");
+    addChoice(m_task, tr("Sort"), "sort");
+    addChoice(m_task, tr("Shift"), "shift");
+    addChoice(m_task, tr("Matching brackets"), "brackets");
+    addChoice(m_task, tr("Induction (… A B … A → B)"), "induction");
+    addChoice(m_task, tr("Associative recall"), "recall");
+    addChoice(m_task, tr("Translation (English → Chinese)"), "translation");
+    addChoice(m_task, tr("Language model (Tang poems)"), "language");
+    m_length = new QSpinBox(this);
+    m_length->setRange(2, 16);
+    m_length->setValue(6);
+    m_layers = new QSpinBox(this);
+    m_layers->setRange(1, 4);
+    m_heads = new QComboBox(this);
+    for (const char* heads : {"1", "2", "4", "8"})
+        addChoice(m_heads, QString::fromLatin1(heads), heads);
+    m_scoring = new QComboBox(this);
+    addChoice(m_scoring, tr("Scaled dot product"), "scaled-dot");
+    addChoice(m_scoring, tr("Dot product"), "dot");
+    addChoice(m_scoring, tr("General (bilinear)"), "general");
+    addChoice(m_scoring, tr("Additive"), "additive");
+    addChoice(m_scoring, tr("Cosine"), "cosine");
+    m_normalizer = new QComboBox(this);
+    addChoice(m_normalizer, tr("Softmax"), "softmax");
+    addChoice(m_normalizer, tr("Sparsemax"), "sparsemax");
+    addChoice(m_normalizer, tr("ReLU (normalised)"), "relu");
+    addChoice(m_normalizer, tr("Sigmoid"), "sigmoid");
+    m_normalizer->setToolTip(tr("Hardmax is not offered: it has no gradient, so nothing could be "
+                                "learned through it."));
+    m_positional = new QComboBox(this);
+    addChoice(m_positional, tr("Learned"), "learned");
+    addChoice(m_positional, tr("Sinusoidal"), "sinusoidal");
+    addChoice(m_positional, tr("RoPE"), "rope");
+    addChoice(m_positional, tr("ALiBi"), "alibi");
+    addChoice(m_positional, tr("None"), "none");
+    m_steps = new QSpinBox(this);
+    m_steps->setRange(1, 100000);
+    m_steps->setValue(3000);
+    m_seed = new QSpinBox(this);
+    m_seed->setRange(0, 1000000);
+    m_seed->setValue(1);
+
+    const QList<QPair<QString, QWidget*>> rows = {{tr("&Task"), m_task},
+                                                  {tr("&Length"), m_length},
+                                                  {tr("La&yers"), m_layers},
+                                                  {tr("&Heads"), m_heads},
+                                                  {tr("S&coring"), m_scoring},
+                                                  {tr("&Normaliser"), m_normalizer},
+                                                  {tr("P&ositions"), m_positional},
+                                                  {tr("Ste&ps"), m_steps},
+                                                  {tr("S&eed"), m_seed}};
+    for (int i = 0; i < rows.size(); ++i) {
+        auto* label = new QLabel(rows[i].first, this);
+        label->setBuddy(rows[i].second);
+        grid->addWidget(label, i / 3, 2 * (i % 3));
+        grid->addWidget(rows[i].second, i / 3, 2 * (i % 3) + 1);
+    }
+    // A changed setting starts over (the pickers are locked while training runs); before the
+    // page was first shown there is nothing to start over.
+    const auto changed = [this] {
+        if (m_trainer)
+            reset();
+    };
+    for (QComboBox* box : {m_task, m_heads, m_scoring, m_normalizer, m_positional})
+        connect(box, &QComboBox::currentIndexChanged, this, changed);
+    for (QSpinBox* box : {m_length, m_layers, m_steps, m_seed})
+        connect(box, &QSpinBox::valueChanged, this, changed);
+}
+
+training::TrainSettings LearnPage::settings() const {
+    training::TrainSettings s;
+    training::applyTrainSetting(s, "task", valueOf(m_task));
+    training::applyTrainSetting(s, "length", std::to_string(m_length->value()));
+    training::applyTrainSetting(s, "layers", std::to_string(m_layers->value()));
+    training::applyTrainSetting(s, "heads", valueOf(m_heads));
+    training::applyTrainSetting(s, "scoring", valueOf(m_scoring));
+    training::applyTrainSetting(s, "normalizer", valueOf(m_normalizer));
+    training::applyTrainSetting(s, "positional", valueOf(m_positional));
+    training::applyTrainSetting(s, "steps", std::to_string(m_steps->value()));
+    training::applyTrainSetting(s, "seed", std::to_string(m_seed->value()));
+    // One thread: the other core stays free for the window, and OpenMP threads that wait for
+    // each other by spinning would stall both on a busy machine (same numbers either way).
+    s.threads = 1;
+    return s;
+}
+
+void LearnPage::setSettings(const training::TrainSettings& s) {
+    if (isTraining())
+        return;
+    const QSignalBlocker blockers[] = {
+        QSignalBlocker(m_task),       QSignalBlocker(m_length),  QSignalBlocker(m_layers),
+        QSignalBlocker(m_heads),      QSignalBlocker(m_scoring), QSignalBlocker(m_normalizer),
+        QSignalBlocker(m_positional), QSignalBlocker(m_steps),   QSignalBlocker(m_seed)};
+    selectValue(m_task, training::trainSettingValue(s, "task"));
+    m_length->setValue(s.task.length);
+    m_layers->setValue(s.layers);
+    selectValue(m_heads, training::trainSettingValue(s, "heads"));
+    selectValue(m_scoring, training::trainSettingValue(s, "scoring"));
+    selectValue(m_normalizer, training::trainSettingValue(s, "normalizer"));
+    selectValue(m_positional, training::trainSettingValue(s, "positional"));
+    m_steps->setValue(s.steps);
+    m_seed->setValue(static_cast<int>(s.seed));
+    reset();
+}
+
+void LearnPage::reset() {
+    if (isTraining()) {
+        // Starts over once the worker has stopped.
+        connect(
+            m_thread, &QThread::finished, this, [this] { reset(); }, Qt::SingleShotConnection);
+        pause();
+        return;
+    }
+    try {
+        m_trainer = std::make_unique<training::Trainer>(settings());
+    } catch (const std::exception& error) {
+        m_status->setText(
+            tr("These settings cannot train: %1").arg(QString::fromUtf8(error.what())));
+        emit failed(QString::fromUtf8(error.what()));
+        updateButtons();
+        return;
+    }
+    m_plot->graph(0)->data()->clear();
+    m_plot->xAxis->setRange(0, 1);
+    m_plot->yAxis->setRange(0, 1);
+    m_shownStep = -1;
+    rebuildViews();
+    std::size_t reported = 0;
+    showFrame(makeFrame(reported));
+}
+
+void LearnPage::rebuildViews() {
+    for (HeatmapView* view : m_views)
+        delete view;
+    m_views.clear();
+    const training::ModelConfig& c = m_trainer->modelConfig();
+    for (int layer = 0; layer < c.layers; ++layer)
+        for (int head = 0; head < c.heads; ++head) {
+            auto* view = new HeatmapView(this);
+            view->setTitle(tr("Layer %1 · head %2").arg(layer + 1).arg(head + 1));
+            view->setColorBarVisible(false);
+            view->setMinimumSize(120, 120);
+            m_viewGrid->addWidget(view, layer, head);
+            m_views.append(view);
+        }
+}
+
+LearnFrame LearnPage::makeFrame(std::size_t& reported) const {
+    const training::Trainer& t = *m_trainer;
+    LearnFrame frame;
+    frame.step = t.step();
+    const auto& history = t.history();
+    for (; reported < history.size(); ++reported) {
+        frame.steps.push_back(history[reported].step);
+        frame.losses.push_back(history[reported].loss);
+    }
+    if (!t.evaluations().empty()) {
+        frame.accuracy = t.evaluations().back().accuracy;
+        frame.alignment = t.evaluations().back().alignment;
+    }
+    core::Config config;
+    const core::TrainedInput input = core::trainedInputOf(t.probe(), t.task().vocabulary(), 0);
+    frame.probe = std::make_shared<const core::ModelOutput>(
+        core::trainedModelOutput(t.modelConfig(), t.parameters(), t.task().vocabulary(), input,
+                                 config, std::string(training::toString(t.settings().task.kind))));
+    return frame;
+}
+
+void LearnPage::start() {
+    if (!m_trainer)
+        reset();
+    if (!isTraining() && m_trainer)
+        launch(m_trainer->settings().steps - m_trainer->step());
+}
+
+void LearnPage::stepOnce() {
+    if (!m_trainer)
+        reset();
+    if (!isTraining() && m_trainer)
+        launch(1);
+}
+
+void LearnPage::pause() {
+    m_stop = true;
+}
+
+void LearnPage::launch(int steps) {
+    if (steps <= 0)
+        return;
+    m_stop = false;
+    training::Trainer* trainer = m_trainer.get();
+    m_thread = QThread::create([this, trainer, steps] {
+        std::size_t reported = trainer->history().size();
+        auto last = std::chrono::steady_clock::now();
+        for (int done = 0; done < steps && !m_stop; ++done) {
+            trainer->trainStep();
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last >= kFrameInterval && done + 1 < steps) {
+                last = now;
+                QMetaObject::invokeMethod(
+                    this, [this, frame = makeFrame(reported)] { showFrame(frame); },
+                    Qt::QueuedConnection);
+            }
+        }
+        QMetaObject::invokeMethod(
+            this, [this, frame = makeFrame(reported)] { showFrame(frame); }, Qt::QueuedConnection);
+    });
+    connect(m_thread, &QThread::finished, this, [this] {
+        m_thread->deleteLater();
+        m_thread = nullptr;
+        updateButtons();
+        emit trainingStopped(m_trainer->step());
+    });
+    updateButtons();
+    m_thread->start();
+}
+
+void LearnPage::showFrame(const LearnFrame& frame) {
+    m_probe = frame.probe;
+    for (int i = 0; i < m_views.size(); ++i) {
+        const int heads = m_trainer->modelConfig().heads;
+        m_views[i]->setData(m_probe, i % heads, i / heads);
+    }
+    QCPGraph* graph = m_plot->graph(0);
+    for (std::size_t i = 0; i < frame.steps.size(); ++i)
+        graph->addData(frame.steps[i], frame.losses[i]);
+    if (!frame.steps.empty()) {
+        bool found = false;
+        m_plot->xAxis->setRange(0, std::max(1.0, frame.steps.back()));
+        const QCPRange range = graph->getValueRange(found);
+        if (found)
+            m_plot->yAxis->setRange(0, range.upper * 1.05);
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    QString status = tr("Step %1 of %2").arg(frame.step).arg(m_trainer->settings().steps);
+    if (!frame.losses.empty())
+        status += tr(" · loss %1").arg(frame.losses.back(), 0, 'f', 3);
+    if (frame.accuracy)
+        status += tr(" · held-out accuracy %1 %").arg(100.0 * *frame.accuracy, 0, 'f', 1);
+    if (frame.alignment)
+        status += tr(" · alignment %1").arg(*frame.alignment, 0, 'f', 2);
+    m_status->setText(status);
+    m_shownStep = frame.step;
+    updateButtons();
+    emit frameShown(frame.step);
+}
+
+void LearnPage::updateButtons() {
+    const bool training = isTraining();
+    const bool more = m_trainer && m_trainer->step() < m_trainer->settings().steps;
+    m_start->setEnabled(!training && more);
+    m_step->setEnabled(!training && more);
+    m_pause->setEnabled(training);
+    m_reset->setEnabled(m_trainer != nullptr);
+    for (QWidget* picker : {static_cast<QWidget*>(m_task), static_cast<QWidget*>(m_length),
+                            static_cast<QWidget*>(m_layers), static_cast<QWidget*>(m_heads),
+                            static_cast<QWidget*>(m_scoring), static_cast<QWidget*>(m_normalizer),
+                            static_cast<QWidget*>(m_positional), static_cast<QWidget*>(m_steps),
+                            static_cast<QWidget*>(m_seed)})
+        picker->setEnabled(!training);
+}
+
+} // namespace attnlab::ui

@@ -1,0 +1,124 @@
+#pragma once
+// The Learn page: a class picks a task and the attention settings, presses Start and watches the
+// small transformer learn: the heatmaps of every layer and head on a fixed probe example (a
+// held-out example of the task) and the loss curve, redrawn as training runs. Training runs on
+// a worker thread, one step at a time, so the window stays responsive and Pause takes effect
+// after the step in progress (a few milliseconds for the page's models).
+
+#include "core/model/model.h"
+#include "core/training/train_settings.h"
+
+#include <QList>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QComboBox;
+class QCustomPlot;
+class QGridLayout;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QThread;
+
+namespace attnlab::core::training {
+class Trainer;
+}
+
+namespace attnlab::ui {
+
+class HeatmapView;
+
+/// What the worker hands the page after some steps: the losses since the last frame and the
+/// probe example's attention now.
+struct LearnFrame {
+    int step = 0;                    ///< steps taken
+    std::vector<double> steps;       ///< the steps since the last frame …
+    std::vector<double> losses;      ///< … and their batch losses
+    std::optional<double> accuracy;  ///< held-out accuracy of the last evaluation, if any
+    std::optional<double> alignment; ///< and the best head's alignment
+    std::shared_ptr<const core::ModelOutput> probe; ///< every layer × head on the probe
+};
+
+class LearnPage : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit LearnPage(QWidget* parent = nullptr);
+    /// Stops the worker (after its step) before the page goes.
+    ~LearnPage() override;
+
+    /// The settings the pickers show (with the page's fixed choices: d_model 64, batch 32, one
+    /// thread).
+    core::training::TrainSettings settings() const;
+    /// Shows `settings` in the pickers and starts over with them (while not training).
+    void setSettings(const core::training::TrainSettings& settings);
+
+    bool isTraining() const { return m_thread != nullptr; }
+    /// Steps of the frame on screen.
+    int shownStep() const { return m_shownStep; }
+    /// The heatmaps on screen: layer by layer, head by head.
+    QList<HeatmapView*> heatmapViews() const { return m_views; }
+    QCustomPlot* lossPlot() const { return m_plot; }
+    /// The probe's maps on screen.
+    std::shared_ptr<const core::ModelOutput> shownProbe() const { return m_probe; }
+
+public slots:
+    /// Trains on the worker until Pause or the last step.
+    void start();
+    /// Stops after the step in progress; trainingStopped() follows.
+    void pause();
+    /// One step on the worker.
+    void stepOnce();
+    /// Back to step 0 with the pickers' settings (pauses first).
+    void reset();
+
+signals:
+    /// A frame is on screen.
+    void frameShown(int step);
+    /// The worker has stopped (Pause, Step done, or the last step reached).
+    void trainingStopped(int step);
+    /// The settings cannot train (the message says why); the page keeps its last model.
+    void failed(const QString& message);
+
+protected:
+    /// The first time the page is shown it makes its model (not at the window's start).
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void buildPickers(QGridLayout* grid);
+    void launch(int steps);
+    void rebuildViews();
+    void showFrame(const LearnFrame& frame);
+    void updateButtons();
+    LearnFrame makeFrame(std::size_t& reported) const;
+
+    std::unique_ptr<core::training::Trainer> m_trainer; ///< the worker's while it runs
+    QThread* m_thread = nullptr;
+    std::atomic<bool> m_stop{false};
+    int m_shownStep = 0;
+    std::shared_ptr<const core::ModelOutput> m_probe;
+
+    QComboBox* m_task = nullptr;
+    QSpinBox* m_length = nullptr;
+    QSpinBox* m_layers = nullptr;
+    QComboBox* m_heads = nullptr;
+    QComboBox* m_scoring = nullptr;
+    QComboBox* m_normalizer = nullptr;
+    QComboBox* m_positional = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QPushButton* m_start = nullptr;
+    QPushButton* m_pause = nullptr;
+    QPushButton* m_step = nullptr;
+    QPushButton* m_reset = nullptr;
+    QLabel* m_status = nullptr;
+    QGridLayout* m_viewGrid = nullptr;
+    QList<HeatmapView*> m_views;
+    QCustomPlot* m_plot = nullptr;
+};
+
+} // namespace attnlab::ui
