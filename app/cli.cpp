@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "core/attention/mask.h"
 #include "core/base/names.h"
 #include "core/embeddings/embeddings.h"
 #include "core/io/data_export.h"
@@ -119,7 +120,7 @@ OptionSpec settingOption(const core::Setting& setting, const core::SettingsValue
         }
     }
     if (setting.type == core::SettingType::Mask)
-        spec.choices = "none, causal, padding:L, window:W";
+        spec.choices = core::maskSyntaxList();
     if (!setting.defaultText.empty())
         spec.defaultText = setting.defaultText;
     else if (setting.type == core::SettingType::Text)

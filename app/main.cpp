@@ -3,6 +3,7 @@
 // they need no display either.
 
 #include "app/cli.h"
+#include "app/complexity_command.h"
 #include "app/image_export.h"
 #include "app/window_start.h"
 #include "ui/gui.h"
@@ -98,6 +99,9 @@ void releaseStartupMessages() {
 
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    if (!args.empty() && args.front() == "complexity")
+        return app::runComplexityCommand({args.begin() + 1, args.end()}, std::cout, std::cerr,
+                                         ::isatty(2) != 0);
     if (!app::wantsHeadless(args)) {
         // Before any window: the arguments must make sense and there must be a display.
         const auto environment = [](const std::string& name) -> std::optional<std::string> {

@@ -1,5 +1,6 @@
 #include "core/model/builtin_model.h"
 
+#include "core/model/builtin_efficient.h"
 #include "core/model/settings.h"
 
 #include "core/attention/mask.h"
@@ -423,7 +424,9 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     std::vector<bool> keyIsPadding;
     for (const MapToken& token : key.tokens)
         keyIsPadding.push_back(token.padding);
-    maps.allowed = buildMask(config.mask, nq, nk, maps.cross, keyIsPadding);
+    // The seed draws bigbird's random keys, as it draws every other random choice of a run.
+    const MaskPattern pattern(config.mask, nq, nk, maps.cross, keyIsPadding, config.seed);
+    maps.allowed = pattern.dense();
     for (int i = 0; i < nq; ++i)
         if (!maps.allowed.row(i).any())
             maps.fullyMaskedRows.push_back(i);
@@ -465,6 +468,36 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     std::atomic<int> headsDone{0};
     const Eigen::Index blockRows = rowsPerBlock(nk);
 
+    // A head of the tiled or linear kind: its kernel gives the context and the weights. A traced
+    // tiled head keeps the scores and logits of dense attention, whose stages it computes
+    // exactly; linear attention has neither (its weights come from the feature map).
+    auto runOtherKind = [&](int h, Matrix& q, Matrix& k, Matrix& v, Matrix& qBeforeRope,
+                            Matrix& kBeforeRope) {
+        const auto index = static_cast<std::size_t>(h);
+        HeadTrace& head = trace.heads[index];
+        KindHeadResult result = runKindHead(config, q, k, v, pattern);
+        Matrix& weights = maps.weights[index];
+        weights = std::move(result.weights);
+        maps.entropy[index] = rowEntropy(weights);
+        maps.argmax[index].assign(static_cast<std::size_t>(nq), -1);
+        rowArgmax(weights, fullyMasked, 0, nq, maps.argmax[index]);
+        flaggedPerHead[index] = std::move(result.flaggedRows);
+        concatenated.middleCols(h * dK, dK) = result.context;
+        if (!traced[index])
+            return;
+        if (config.attention == AttentionKind::Tiled) {
+            head.scores = computeScores(config.scoring, q, k, head.params);
+            head.logits.resize(nq, nk);
+            logitRows(head.scores, config.temperature, nullptr, 0, nq, 0, head.logits);
+        }
+        head.qBeforeRope = std::move(qBeforeRope);
+        head.kBeforeRope = std::move(kBeforeRope);
+        head.q = std::move(q);
+        head.k = std::move(k);
+        head.v = std::move(v);
+        head.context = std::move(result.context);
+    };
+
     auto runHead = [&](int h) {
         const auto index = static_cast<std::size_t>(h);
         HeadTrace& head = trace.heads[index];
@@ -487,6 +520,10 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         head.params = makeScoringParams(
             config.scoring, ScoringSetup{dK, dA, config.projection == ProjectionInit::Random,
                                          config.cosineScale, config.seed, h});
+        if (config.attention != AttentionKind::Dense) {
+            runOtherKind(h, q, k, v, qBeforeRope, kBeforeRope);
+            return;
+        }
         Matrix scores = computeScores(config.scoring, q, k, head.params);
         // Scores beyond the float range (embeddings or weights of 1e20 and more) turn into
         // ∞ − ∞ = NaN further on. Entries of q and k up to 1e14 cannot get there (|q·k| ≤ d_k ·
