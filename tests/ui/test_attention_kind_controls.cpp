@@ -7,8 +7,13 @@
 #include "ui/attention_kind_controls.h"
 #include "ui/compare_view.h"
 #include "ui/controls_panel.h"
+#include "ui/heatmap_view.h"
+#include "ui/main_window.h"
+#include "ui/matrix_table.h"
+#include "ui/step_view.h"
 
 #include "core/model/builtin_model.h"
+#include "core/teaching/steps.h"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +21,7 @@
 #include <QDoubleSpinBox>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -204,4 +210,59 @@ TEST(AttentionKindControls, ComparePageSetsLinearAttentionAgainstSoftmax) {
     for (std::size_t h = 0; h < expected.maps.weights.size(); ++h)
         EXPECT_TRUE(view.resultB()->maps.weights[h].isApprox(expected.maps.weights[h], 1e-6f))
             << "head " << h;
+}
+
+TEST(AttentionKindControls, StepsPageExplainsLinearAttentionAndShowsTiledStages) {
+    core::Config config;
+    config.sentence = "the cat sat on the mat";
+    config.dModel = 8;
+    config.attention = core::AttentionKind::Linear;
+    ui::StepView view;
+    view.setResult(std::make_shared<const core::ModelOutput>(core::runBuiltin(config)));
+    EXPECT_TRUE(view.formulaText().contains(QStringLiteral("φ(q_i)·φ(k_j)")))
+        << view.formulaText().toStdString();
+    EXPECT_EQ(view.table(core::StageKind::Scores), nullptr);
+
+    // Tiled attention computes the stages of dense softmax attention exactly.
+    config.attention = core::AttentionKind::Tiled;
+    const auto tiled = std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
+    view.setResult(tiled);
+    ui::MatrixTable* weights = view.table(core::StageKind::Weights);
+    ASSERT_NE(weights, nullptr);
+    config.attention = core::AttentionKind::Dense;
+    const core::ModelOutput dense = core::runBuiltin(config);
+    EXPECT_TRUE(tiled->maps.weights[0].isApprox(dense.maps.weights[0], 1e-5f));
+    EXPECT_NE(view.table(core::StageKind::Scores), nullptr);
+}
+
+TEST(AttentionKindControls, TheWindowDrawsTheImplicitWeightsOfLinearAttention) {
+    QTemporaryDir folder;
+    ASSERT_TRUE(folder.isValid());
+    ui::MainWindow window(folder.filePath(QStringLiteral("attention-lab.ini")));
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    ui::ControlsPanel* controls = window.controlsPanel();
+    controls->headsBox()->setValue(2);
+    choose(controls->kindControls()->kindBox(), static_cast<int>(core::AttentionKind::Linear));
+    choose(controls->kindControls()->featureMapBox(), static_cast<int>(core::FeatureMap::Relu));
+    ASSERT_TRUE(window.controller()->waitForBackgroundWork(60000));
+    ASSERT_TRUE(window.currentResult());
+    EXPECT_EQ(window.currentResult()->config.attention, core::AttentionKind::Linear);
+    EXPECT_EQ(window.currentResult()->config.featureMap, core::FeatureMap::Relu);
+    // Every heatmap on screen holds the core's implicit weights for the window's settings.
+    const core::ModelOutput expected = core::runBuiltin(window.controller()->config());
+    const QList<ui::HeatmapView*> views = window.heatmapViews();
+    ASSERT_FALSE(views.isEmpty());
+    for (const ui::HeatmapView* view : views) {
+        const int head = view->head();
+        const core::Matrix& weights = head == ui::HeatmapView::MeanOfHeads ? expected.maps.mean[0]
+                                      : head == ui::HeatmapView::MaxOfHeads
+                                          ? expected.maps.max[0]
+                                          : expected.maps.weightsOf(0, head);
+        ASSERT_EQ(view->queryCount(), weights.rows());
+        for (int q = 0; q < view->queryCount(); ++q)
+            for (int k = 0; k < view->keyCount(); ++k)
+                EXPECT_FLOAT_EQ(static_cast<float>(view->cellValue(q, k)), weights(q, k))
+                    << view->title().toStdString() << " " << q << ", " << k;
+    }
 }
