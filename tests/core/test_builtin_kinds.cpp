@@ -386,3 +386,38 @@ TEST(BuiltinKinds, JsonExportRecordsTheKindAndTheImplicitWeights) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(BuiltinKinds, WeightsOnlyRunsGiveTheSameWeightsWithoutStatistics) {
+    for (const char* scoring : {"scaled-dot", "dot", "additive", "cosine"}) {
+        for (const char* positional : {"none", "alibi", "rope"}) {
+            for (int n : {1, 17, 300}) {
+                SCOPED_TRACE(std::string(scoring) + ", " + positional + ", n " + std::to_string(n));
+                Config config = baseConfig(n, 4, 5);
+                setText(config, "scoring", scoring);
+                setText(config, "positional", positional);
+                setText(config, "mask", "causal");
+                const ModelOutput full = runBuiltin(config);
+                RunOptions options;
+                options.trace = false;
+                options.weightsOnly = true;
+                const ModelOutput bare = runBuiltin(config, options);
+                ASSERT_EQ(bare.maps.weights.size(), full.maps.weights.size());
+                for (std::size_t h = 0; h < full.maps.weights.size(); ++h)
+                    EXPECT_EIGEN_NEAR(bare.maps.weights[h], full.maps.weights[h], 0.0);
+                EXPECT_TRUE(bare.maps.mean.empty());
+                EXPECT_TRUE(bare.maps.max.empty());
+                EXPECT_EQ(bare.maps.entropy.front().size(), 0);
+                // A traced head keeps the scores its blocks were computed from.
+                RunOptions one;
+                one.traceHeads = {1};
+                const ModelOutput traced = runBuiltin(config, one);
+                EXPECT_EIGEN_NEAR(traced.trace->heads[1].scores, full.trace->heads[1].scores, 0.0);
+                EXPECT_EIGEN_NEAR(traced.maps.weights[1], full.maps.weights[1], 0.0);
+            }
+        }
+    }
+}
+
+} // namespace
