@@ -655,9 +655,10 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::RunOptions run;
         run.trace = !options.exportDataPath.empty() &&
                     core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Json;
-        // .npy and .csv hold the weights alone; a figure needs the combined maps.
-        run.weightsOnly =
-            !options.exportDataPath.empty() && options.image.path.empty() && !run.trace;
+        // .npy holds the weights alone (a figure needs the combined maps). A .csv export, whose
+        // time goes to writing text, still computes them: its memory stays what it was.
+        run.weightsOnly = !options.exportDataPath.empty() && options.image.path.empty() &&
+                          core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Npy;
         const core::ModelOutput output = options.modelPath.empty()
                                              ? core::runBuiltin(config, run)
                                              : core::TransformerModel::load(options.modelPath)
