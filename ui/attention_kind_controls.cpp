@@ -69,7 +69,7 @@ AttentionKindControls::AttentionKindControls(QFormLayout* form)
     m_kind->setToolTip(tr("How the weights are computed: all at once, exactly block by block, or "
                           "approximately through a feature map in time linear in the length."));
     m_kind->setAccessibleName(tr("Attention kind"));
-    form->addRow(tr("&Attention"), m_kind);
+    form->addRow(tr("Attent&ion"), m_kind);
 
     m_featureMap = new QComboBox(parent);
     for (const auto& entry : core::featureMaps()) {
@@ -78,7 +78,7 @@ AttentionKindControls::AttentionKindControls(QFormLayout* form)
     }
     m_featureMap->setToolTip(tr("The feature map φ: linear attention weighs key j for query i by "
                                 "φ(q_i)·φ(k_j), divided by the row's sum."));
-    form->addRow(tr("&Feature map"), m_featureMap);
+    form->addRow(tr("Feat&ure map"), m_featureMap);
 
     m_features = new QSpinBox(parent);
     if (const core::Setting* setting = core::findSetting("features"))
@@ -86,7 +86,7 @@ AttentionKindControls::AttentionKindControls(QFormLayout* form)
                              static_cast<int>(setting->maximum));
     m_features->setToolTip(tr("Random features M of FAVOR+: more features estimate softmax "
                               "attention more closely and cost more."));
-    form->addRow(tr("Features &M"), m_features);
+    form->addRow(tr("Feature &count M"), m_features);
 
     for (QComboBox* box : {m_kind, m_featureMap}) {
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
