@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "core/attention/mask.h"
 #include "core/base/names.h"
 #include "core/embeddings/embeddings.h"
 #include "core/io/data_export.h"
@@ -120,7 +121,7 @@ OptionSpec settingOption(const core::Setting& setting, const core::SettingsValue
         }
     }
     if (setting.type == core::SettingType::Mask)
-        spec.choices = "none, causal, padding:L, window:W";
+        spec.choices = core::maskSyntaxList();
     if (!setting.defaultText.empty())
         spec.defaultText = setting.defaultText;
     else if (setting.type == core::SettingType::Text)
@@ -657,6 +658,10 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::RunOptions run;
         run.trace = !options.exportDataPath.empty() &&
                     core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Json;
+        // .npy holds the weights alone (a figure needs the combined maps). A .csv export, whose
+        // time goes to writing text, still computes them: its memory stays what it was.
+        run.weightsOnly = !options.exportDataPath.empty() && options.image.path.empty() &&
+                          core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Npy;
         const core::ModelOutput output =
             options.modelPath.empty()
                 ? core::runBuiltin(config, run)

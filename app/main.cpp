@@ -3,6 +3,7 @@
 // they need no display either.
 
 #include "app/cli.h"
+#include "app/complexity_command.h"
 #include "app/image_export.h"
 #include "app/train_command.h"
 #include "app/window_start.h"
@@ -101,6 +102,9 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     if (app::isTrainCommand(args))
         return app::runTrainCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    if (!args.empty() && args.front() == "complexity")
+        return app::runComplexityCommand({args.begin() + 1, args.end()}, std::cout, std::cerr,
+                                         ::isatty(2) != 0);
     if (!app::wantsHeadless(args)) {
         // Before any window: the arguments must make sense and there must be a display.
         const auto environment = [](const std::string& name) -> std::optional<std::string> {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cctype>
 #include <charconv>
@@ -108,13 +109,16 @@ void writeHead(json::Writer& json, const ModelOutput& output, int layer, int ind
         json.key("scoring_params");
         writeScoringParams(json, scoringEntry(output.config.scoring), head->params);
     }
-    if (traced) {
+    // A traced head of linear attention has Q, K, V and C but no scores or logits.
+    if (head && head->q.size() > 0) {
         json.key("q");
         json.matrix(head->q);
         json.key("k");
         json.matrix(head->k);
         json.key("v");
         json.matrix(head->v);
+    }
+    if (traced) {
         json.key("scores");
         json.matrix(head->scores);
         json.key("logits");
@@ -122,7 +126,7 @@ void writeHead(json::Writer& json, const ModelOutput& output, int layer, int ind
     }
     json.key("weights");
     json.matrix(maps.weights[map]);
-    if (traced) {
+    if (head && head->context.size() > 0) {
         json.key("context");
         json.matrix(head->context);
     }
@@ -295,19 +299,25 @@ void writeNpy(const ModelOutput& output, std::ostream& out) {
     out.put(static_cast<char>(headerLength >> 8));
     writeText(out, header);
 
+    // Row by row into one buffer, little-endian whatever the machine: one write per row rather
+    // than per cell, which made the writer slower than the computation for long inputs.
+    std::vector<char> row(static_cast<std::size_t>(nk) * sizeof(float));
     for (const Matrix& weights : maps.weights) {
         assert(weights.rows() == nq && weights.cols() == nk);
         for (Eigen::Index i = 0; i < nq; ++i) {
-            for (Eigen::Index j = 0; j < nk; ++j) {
-                std::uint32_t bits = 0;
-                const float weight = weights(i, j);
-                std::memcpy(&bits, &weight, sizeof bits);
-                const char bytes[] = {static_cast<char>(bits & 0xFFu),
-                                      static_cast<char>((bits >> 8) & 0xFFu),
-                                      static_cast<char>((bits >> 16) & 0xFFu),
-                                      static_cast<char>((bits >> 24) & 0xFFu)};
-                out.write(bytes, sizeof bytes);
+            if constexpr (std::endian::native == std::endian::little) {
+                std::memcpy(row.data(), weights.row(i).data(), row.size());
+            } else {
+                for (Eigen::Index j = 0; j < nk; ++j) {
+                    std::uint32_t bits = 0;
+                    const float weight = weights(i, j);
+                    std::memcpy(&bits, &weight, sizeof bits);
+                    for (int b = 0; b < 4; ++b)
+                        row[static_cast<std::size_t>(j) * 4 + static_cast<std::size_t>(b)] =
+                            static_cast<char>((bits >> (8 * b)) & 0xFFu);
+                }
             }
+            out.write(row.data(), static_cast<std::streamsize>(row.size()));
         }
     }
 }
