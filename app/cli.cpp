@@ -272,6 +272,21 @@ std::vector<OptionSpec> outputOptions() {
             o.exportDataPath = value;
         })
         .headlessOutput = true;
+    add("--csv-bom", "",
+        "start a .csv file of --export-data with the UTF-8 byte-order mark, so that spreadsheet "
+        "programs read its tokens (Chinese among them) as UTF-8",
+        "", "on", [](CliOptions& o, auto option, auto) {
+            o.csvByteOrderMark = true;
+            o.csvOption = option;
+        });
+    add("--no-csv-bom", "",
+        "leave the byte-order mark out of a .csv file (for programs that do not expect it)", "", "",
+        [](CliOptions& o, auto option, auto) {
+            if (!o.csvOption.empty())
+                usageError(option, "contradicts " + o.csvOption + "; give one of them");
+            o.csvByteOrderMark = false;
+            o.csvOption = option;
+        });
     add("--export", "FILE",
         "draw the heatmaps without the window into FILE: .png, .svg (vector) or .pdf (vector, "
         "fonts embedded)",
@@ -545,6 +560,11 @@ CliOptions parseArguments(const std::vector<std::string>& args, const core::Conf
         }
     }
     options.view = settings.view;
+    if (!options.csvOption.empty() && options.hasHeadlessOutput() &&
+        (options.exportDataPath.empty() ||
+         core::dataFormatForPath(options.exportDataPath) != core::DataFormat::Csv))
+        usageError(options.csvOption, "shapes the .csv file of --export-data; add "
+                                      "--export-data FILE.csv or leave it out");
     if (figureOptionGiven && options.image.path.empty() && !options.exportDataPath.empty())
         usageError(figureOption,
                    "shapes the figure of --export; add --export FILE or leave it out");
@@ -663,7 +683,8 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
             printError(err, "warning: " + warning.english());
         std::vector<std::string> notes;
         if (!options.exportDataPath.empty())
-            notes = core::exportData(output, options.exportDataPath, write);
+            notes = core::exportData(output, options.exportDataPath, write,
+                                     core::CsvOptions{.byteOrderMark = options.csvByteOrderMark});
         if (!options.image.path.empty())
             for (std::string& note : exportImage(output, options.image, options.view, write))
                 notes.push_back(std::move(note));

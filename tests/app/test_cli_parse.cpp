@@ -379,3 +379,41 @@ TEST(RunCommandLine, ImagesNeedARenderer) {
     EXPECT_EQ(runCommandLine({"--export", dir.file("a.png")}, out, err), kExitInputError);
     EXPECT_NE(err.str().find("cannot draw images"), std::string::npos) << err.str();
 }
+
+// ---- the CSV file's byte-order mark
+// ---------------------------------------------------------------
+
+TEST(RunCommandLine, CsvStartsWithAByteOrderMarkUnlessNoCsvBomIsGiven) {
+    TempDir dir;
+    auto firstBytes = [](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes(8, '\0');
+        in.read(bytes.data(), 8);
+        return bytes;
+    };
+    for (const Args& extra : {Args{}, Args{"--csv-bom"}, Args{"--no-csv-bom"}}) {
+        const std::string path =
+            dir.file("w" + std::to_string(extra.size()) + (extra.empty() ? "" : extra[0]) + ".csv");
+        Args args{"--sentence", "我 爱", "--d-model", "8", "--export-data", path};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::ostringstream out, err;
+        ASSERT_EQ(runCommandLine(args, out, err), kExitSuccess) << err.str();
+        const bool mark = extra.empty() || extra[0] == "--csv-bom";
+        EXPECT_EQ(firstBytes(path), mark ? std::string("\xEF\xBB\xBFhead,") : "head,que")
+            << (extra.empty() ? "default" : extra[0]);
+    }
+}
+
+TEST(ParseArguments, CsvBomOptionsNeedACsvFileAndAgree) {
+    EXPECT_TRUE(parseArguments({}).csvByteOrderMark);
+    EXPECT_FALSE(parseArguments({"--no-csv-bom"}).csvByteOrderMark);
+    EXPECT_EQ(usageErrorOf({"--no-csv-bom", "--export-data", "x.json"}),
+              "--no-csv-bom: shapes the .csv file of --export-data; add --export-data FILE.csv "
+              "or leave it out");
+    EXPECT_EQ(usageErrorOf({"--csv-bom", "--no-csv-bom", "--export-data", "x.csv"}),
+              "--no-csv-bom: contradicts --csv-bom; give one of them");
+    const std::string help = helpText();
+    EXPECT_NE(help.find("--csv-bom"), std::string::npos);
+    EXPECT_NE(help.find("--no-csv-bom"), std::string::npos);
+    EXPECT_NE(help.find("byte-order mark"), std::string::npos);
+}
