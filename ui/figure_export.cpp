@@ -3,6 +3,7 @@
 #include "color_bar.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
+#include "label_metrics.h"
 #include "qt_message_collector.h"
 
 #include "core/attention/options.h"
@@ -202,12 +203,20 @@ QSizeF naturalPanelSize(const core::ModelOutput& result, const FigureOptions& op
     const double cell = n <= kAutoValuesMaxTokens ? 32.0 : std::clamp(480.0 / n, 2.0, 32.0);
     const double queryWidth = widestLabel(result.maps.queryTokens, font);
     const double keyWidth = widestLabel(result.maps.keyTokens, font);
-    const double left = queryWidth + 2 * metrics.height() + 16;
-    const double bottom = keyWidth + 6 <= cell
-                              ? 2 * metrics.height() + 16
-                              : (keyWidth + metrics.height()) * 0.7071 + metrics.height() + 18;
+    // Heights of the fonts that draw the labels and the axis titles (CJK fallbacks are taller).
+    QStringList labels;
+    for (const auto* tokens : {&result.maps.queryTokens, &result.maps.keyTokens})
+        for (const core::MapToken& token : *tokens)
+            labels.append(QString::fromStdString(token.text));
+    const double line = std::max(metrics.height(), labelLineMetrics(font, labels).height());
+    const double title = std::max(
+        metrics.height(),
+        labelLineMetrics(font, {HeatmapView::tr("Key"), HeatmapView::tr("Query")}).height());
+    const double left = queryWidth + line + title + 16;
+    const double bottom =
+        keyWidth + 6 <= cell ? line + title + 16 : (keyWidth + line) * 0.7071 + title + 18;
     const double right = options.colorScale == ColorScale::PerHead && options.colorBar ? 90 : 14;
-    const double top = metrics.height() + 22;
+    const double top = title + 22;
     return {std::max(240.0, left + nk * cell + right), std::max(200.0, top + nq * cell + bottom)};
 }
 
@@ -321,7 +330,10 @@ QString settingsStamp(const core::ModelOutput& result) {
     return sentence + QLatin1Char('\n') + parts.join(QStringLiteral(" · "));
 }
 
-QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& options) {
+namespace {
+
+// The natural size before trimming: every part at its estimated size, with the outer margin.
+QSizeF untrimmedSize(const core::ModelOutput& result, const FigureOptions& options) {
     checkRequest(result, options);
     if (options.content == FigureContent::Details) {
         QSizeF size = naturalDetailsSize(result);
@@ -340,9 +352,8 @@ QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& o
     return {std::ceil(width), std::ceil(height)};
 }
 
-FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& options,
-                          const QSizeF& size) {
-    checkRequest(result, options);
+FigureLayout layoutAt(const core::ModelOutput& result, const FigureOptions& options,
+                      const QSizeF& size) {
     FigureLayout layout;
     layout.scaleTop = scaleTop(result, options);
     QRectF area(kMargin, kMargin, size.width() - 2 * kMargin, size.height() - 2 * kMargin);
@@ -379,6 +390,8 @@ FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& 
     return layout;
 }
 
+} // namespace
+
 void configureFigureView(HeatmapView& view, std::shared_ptr<const core::ModelOutput> result,
                          const FigureOptions& options, int head) {
     const core::ModelOutput& shown = *result;
@@ -395,10 +408,12 @@ void configureFigureView(HeatmapView& view, std::shared_ptr<const core::ModelOut
         view.setValueRange(0.0, scaleTop(shown, options));
 }
 
-void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutput& result,
-                  const FigureOptions& options) {
-    const FigureLayout layout = layoutFigure(result, options, size);
-    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+namespace {
+
+constexpr double kTrimMargin = 8; // white border around a figure trimmed to its content
+
+void drawLayout(QCPPainter& painter, const FigureLayout& layout, const core::ModelOutput& result,
+                const FigureOptions& options) {
     if (!layout.title.isEmpty())
         drawTitle(painter, layout.title, result, options);
     if (!layout.details.isEmpty()) {
@@ -417,6 +432,91 @@ void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutp
         view.renderTo(&painter, panel.rect.size().toSize());
         painter.restore();
     }
+}
+
+// A figure of one heatmap at its natural size is trimmed to what it draws: the plot's own
+// margins and paddings would otherwise frame a small map in white.
+bool trimmedFigure(const core::ModelOutput& result, const FigureOptions& options) {
+    return options.content != FigureContent::Details && panelHeads(result, options).size() == 1;
+}
+
+// The natural figure: the size its parts are laid out at, where that layout is moved to, and the
+// size of the figure.
+struct NaturalFrame {
+    QSizeF layoutSize;
+    QPointF offset;
+    QSizeF size;
+};
+
+NaturalFrame naturalFrame(const core::ModelOutput& result, const FigureOptions& options) {
+    const QSizeF layoutSize = untrimmedSize(result, options);
+    NaturalFrame frame{layoutSize, QPointF(0, 0), layoutSize};
+    if (!trimmedFigure(result, options))
+        return frame;
+    // Drawn once at one pixel per unit; the bounds of everything that is not white are the
+    // content. Antialiased edges count as content, and the border leaves room for the finer
+    // edges of larger scales.
+    QImage image(layoutSize.toSize(), QImage::Format_RGB32);
+    if (image.isNull())
+        return frame;
+    image.fill(Qt::white);
+    {
+        QCPPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        drawLayout(painter, layoutAt(result, options, layoutSize), result, options);
+    }
+    int left = image.width(), right = -1, top = image.height(), bottom = -1;
+    const QRgb white = qRgb(255, 255, 255);
+    for (int y = 0; y < image.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x) {
+            if ((line[x] | 0xff000000u) == white)
+                continue;
+            left = std::min(left, x);
+            right = std::max(right, x);
+            top = std::min(top, y);
+            bottom = std::max(bottom, y);
+        }
+    }
+    if (right < left)
+        return frame; // nothing drawn
+    frame.offset = QPointF(kTrimMargin - left, kTrimMargin - top);
+    frame.size = QSizeF(right - left + 1 + 2 * kTrimMargin, bottom - top + 1 + 2 * kTrimMargin);
+    return frame;
+}
+
+} // namespace
+
+QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& options) {
+    checkRequest(result, options);
+    return naturalFrame(result, options).size;
+}
+
+FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& options,
+                          const QSizeF& size) {
+    checkRequest(result, options);
+    if (trimmedFigure(result, options)) {
+        const NaturalFrame frame = naturalFrame(result, options);
+        if (std::abs(size.width() - frame.size.width()) < 0.5 &&
+            std::abs(size.height() - frame.size.height()) < 0.5) {
+            FigureLayout layout = layoutAt(result, options, frame.layoutSize);
+            for (QRectF* rect : {&layout.title, &layout.colorBar, &layout.details})
+                if (!rect->isEmpty())
+                    rect->translate(frame.offset);
+            for (FigurePanel& panel : layout.panels)
+                panel.rect.translate(frame.offset);
+            return layout;
+        }
+    }
+    return layoutAt(result, options, size);
+}
+
+void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutput& result,
+                  const FigureOptions& options) {
+    const FigureLayout layout = layoutFigure(result, options, size);
+    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+    drawLayout(painter, layout, result, options);
 }
 
 QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& options) {

@@ -1,5 +1,6 @@
 #include "heatmap_view.h"
 
+#include "label_metrics.h"
 #include "plot_lines.h"
 #include "view_options.h"
 
@@ -303,7 +304,10 @@ private:
             return;
         painter->setAntialiasing(true);
         const QRect rect = mParentPlot->axisRect()->rect();
-        const double lineHeight = QFontMetricsF(v.m_labelFont).height();
+        // The height of the fonts that draw the labels (CJK fallbacks are taller than the first
+        // family); the boxes do not clip either, so that no glyph is ever cut.
+        const double lineHeight = v.m_labelLineHeight;
+        constexpr int kNoClip = Qt::TextDontClip;
 
         // Query labels, right-aligned left of the matrix.
         const double right = rect.left() - kTickLength - kLabelGap;
@@ -319,7 +323,8 @@ private:
             painter->setFont(labelFont(kind, row == v.m_selectedQuery));
             painter->setPen(labelColor(kind));
             painter->drawText(QRectF(right - 2000, y - lineHeight / 2, 2000, lineHeight),
-                              Qt::AlignRight | Qt::AlignVCenter, v.m_queryLabels.value(row));
+                              Qt::AlignRight | Qt::AlignVCenter | kNoClip,
+                              v.m_queryLabels.value(row));
             drawnRows.append(row);
         }
 
@@ -352,13 +357,13 @@ private:
             const double anchorY = top + kTickLength + kLabelGap;
             if (angle == 0) {
                 painter->drawText(QRectF(x - 1000, anchorY, 2000, lineHeight),
-                                  Qt::AlignHCenter | Qt::AlignTop, text);
+                                  Qt::AlignHCenter | Qt::AlignTop | kNoClip, text);
             } else {
                 painter->save();
                 painter->translate(x, anchorY + lineHeight / 2 * cosine);
                 painter->rotate(-angle);
                 painter->drawText(QRectF(-width - 1, -lineHeight / 2, width + 2, lineHeight),
-                                  Qt::AlignRight | Qt::AlignVCenter, text);
+                                  Qt::AlignRight | Qt::AlignVCenter | kNoClip, text);
                 painter->restore();
             }
             drawnColumns.append(col);
@@ -609,6 +614,7 @@ void HeatmapView::rebuildLabels() {
     m_queryKinds.clear();
     m_keyKinds.clear();
     m_queryLabelWidth = m_keyLabelWidth = 0;
+    m_labelLineHeight = QFontMetricsF(m_labelFont).height();
     if (!m_result)
         return;
     const QFontMetricsF metrics(m_labelFont);
@@ -660,6 +666,7 @@ void HeatmapView::rebuildLabels() {
     };
     m_queryLabelWidth = widest(m_queryLabels);
     m_keyLabelWidth = widest(m_keyLabels);
+    m_labelLineHeight = labelLineMetrics(bold, m_queryLabels + m_keyLabels).height();
 }
 
 void HeatmapView::rebuildMask() {
@@ -727,14 +734,17 @@ void HeatmapView::updateLabelLayout() {
     QFont bold = m_labelFont;
     bold.setBold(true);
     const QFontMetricsF boldMetrics(bold);
-    const double lineHeight = metrics.height();
+    const double lineHeight = m_labelLineHeight;
     const double queryWidth = m_queryLabelWidth;
     const double keyWidth = m_keyLabelWidth;
 
     // The layout is not known yet: estimate the matrix size from the widget size and the
     // margins this function is about to set. The drawing step drops any label that would
     // still overlap its neighbour.
-    const double titleHeight = metrics.height() + 6;
+    // The axis titles ("Key", "键") are drawn by the plot; their fallback font sets their height.
+    const double titleHeight =
+        labelLineMetrics(m_labelFont, {m_plot->xAxis->label(), m_plot->yAxis->label()}).height() +
+        6;
     const double leftMargin = queryWidth + kTickLength + 2 * kLabelGap + titleHeight + 4;
     const double rightMargin = m_colorBarVisible ? 80 : 12;
     const double width = std::max(20.0, m_plot->width() - leftMargin - rightMargin);
