@@ -1,5 +1,6 @@
 #include "heatmap_view.h"
 
+#include "cell_numbers.h"
 #include "label_metrics.h"
 #include "plot_lines.h"
 #include "view_options.h"
@@ -35,7 +36,6 @@ constexpr int kNeverElidedChars = kMaxLabelChars / 2 - 1;
 // is lost and every peak still shows, while the colour map, its image and each replot stay small.
 constexpr int kMaxMapSide = 512;
 constexpr qint64 kMaxMapCells = static_cast<qint64>(kMaxMapSide) * kMaxMapSide;
-constexpr double kMinValueFontPt = 6.5;
 
 const QColor kLabelColor(0x26, 0x26, 0x26);
 const QColor kUnknownLabelColor(0xa3, 0x52, 0x00);
@@ -140,6 +140,8 @@ public:
 
     QVector<int> drawnRows, drawnColumns;
     bool valuesDrawn = false;
+    QFont valueFont;       ///< the font of the numbers in the last replot
+    int valueDecimals = 2; ///< and their decimals
 
 protected:
     void applyDefaultAntialiasingHint(QCPPainter* painter) const override {
@@ -246,21 +248,15 @@ private:
 
     void drawValues(QCPPainter* painter, double cellWidth, double cellHeight) {
         const HeatmapView& v = *m_view;
-        // The widest text a weight needs is "0.00"; shrink the font down to a floor, then give up.
-        QFont font = v.m_labelFont;
-        const QString widest = QStringLiteral("0.00");
-        for (;;) {
-            const QFontMetricsF metrics(font);
-            if (metrics.horizontalAdvance(widest) + 5 <= cellWidth &&
-                metrics.height() + 2 <= cellHeight)
-                break;
-            if (font.pointSizeF() - 0.5 < kMinValueFontPt)
-                return;
-            font.setPointSizeF(font.pointSizeF() - 0.5);
-        }
+        // Weights lie in [0, 1]: "0.41" at the largest font that fits, else "0.4", else nothing
+        // (hovering gives the value).
+        const CellNumberStyle style =
+            fitCellNumbers(v.m_labelFont, QSizeF(cellWidth, cellHeight), false);
+        if (!style.shown)
+            return;
         const QCPRange range = v.m_map->dataRange();
         QCPColorMapData* data = v.m_map->data();
-        painter->setFont(font);
+        painter->setFont(style.font);
         for (int row = 0; row < v.m_rows; ++row) {
             for (int col = 0; col < v.m_cols; ++col) {
                 if (v.isMasked(row, col))
@@ -269,9 +265,11 @@ private:
                 const double t = (value - range.lower) / range.size();
                 painter->setPen(contrastingTextColor(colorAt(v.m_colorMap, t)));
                 painter->drawText(cellRect(col, row, col, row), Qt::AlignCenter,
-                                  QString::number(value, 'f', 2));
+                                  cellNumberText(value, style.decimals));
             }
         }
+        valueFont = style.font;
+        valueDecimals = style.decimals;
         valuesDrawn = true;
     }
 
@@ -961,6 +959,16 @@ QVector<int> HeatmapView::drawnQueryLabels() const {
 
 QVector<int> HeatmapView::drawnKeyLabels() const {
     return m_labelLayer->drawnColumns;
+}
+
+QFont HeatmapView::valueFont() const {
+    return m_cellLayer->valueFont;
+}
+
+QString HeatmapView::valueText(int query, int key) const {
+    if (query < 0 || key < 0 || query >= m_rows || key >= m_cols || isMasked(query, key))
+        return {};
+    return cellNumberText(m_map->data()->cell(key, query), m_cellLayer->valueDecimals);
 }
 
 bool HeatmapView::valuesDrawn() const {

@@ -103,6 +103,11 @@ public:
     QVector<int> drawnKeyLabels() const;
     /// Whether the last replot printed the values in the cells.
     bool valuesDrawn() const;
+    /// The font of the numbers in the cells in the last replot that printed them.
+    QFont valueFont() const;
+    /// The number cell (query, key) prints: its value with the decimals that fit ("0.41", or
+    /// "0.4" in small cells); empty outside the matrix and for masked cells.
+    QString valueText(int query, int key) const;
     /// Height of a line of token labels as drawn, fallback fonts included (logical pixels).
     double labelLineHeight() const { return m_labelLineHeight; }
     /// Rotation of the key labels in the last replot: 0, 45 or 90 degrees.
