@@ -3,7 +3,9 @@
 #include "core/base/names.h"
 #include "core/embeddings/embeddings.h"
 #include "core/io/data_export.h"
+#include "core/io/mask_file.h"
 #include "core/model/settings.h"
+#include "core/text/tokenizer.h"
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <ostream>
 #include <set>
 
@@ -119,7 +122,9 @@ OptionSpec settingOption(const core::Setting& setting, const core::SettingsValue
         }
     }
     if (setting.type == core::SettingType::Mask)
-        spec.choices = "none, causal, padding:L, window:W";
+        spec.choices = "none, causal, padding:L, window:W, custom:FILE (a text file with one "
+                       "line of 0 and 1 per query, one digit per key: 1 sees, 0 blocked; '#' "
+                       "starts a comment line)";
     if (!setting.defaultText.empty())
         spec.defaultText = setting.defaultText;
     else if (setting.type == core::SettingType::Text)
@@ -537,6 +542,16 @@ CliOptions parseArguments(const std::vector<std::string>& args, const core::Conf
         if (spec.name == "--session" && !options.sessionPath.empty())
             usageError("--session", "given more than once");
         const std::string& value = values[&spec];
+        if (spec.setting && spec.setting->key == "mask" && value.starts_with("custom:")) {
+            // The file is read with the other inputs (runHeadless), so that a missing or
+            // malformed one is an input error naming the file.
+            options.maskPath = value.substr(7);
+            if (options.maskPath.empty())
+                usageError(spec.name, "the file name after custom: is empty; write custom:FILE");
+            options.config.mask = core::MaskSpec{};
+            options.config.mask.kind = core::MaskKind::Custom;
+            continue;
+        }
         if (spec.setting) {
             if (spec.setting->key == "projection" && value == "manual")
                 usageError(spec.name, "manual projections are typed in the window; choose "
@@ -653,9 +668,25 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::InputFiles inputs;
         inputs.add(options.sessionPath, "the lesson");
         inputs.add(options.embeddingsPath, "the embeddings file");
+        inputs.add(options.maskPath, "the mask file");
         core::WriteOptions write;
         write.inputs = &inputs;
         core::Config config = options.config;
+        std::optional<core::MaskFile> maskFile;
+        if (!options.maskPath.empty()) {
+            maskFile = core::loadMaskFile(options.maskPath);
+            config.mask = maskFile->mask;
+            if (options.modelPath.empty()) {
+                // The built-in model's tokens are known before it runs: a mask of another shape
+                // is named before any work (a transformer's pieces are checked after its run).
+                const auto queries = core::tokenize(config.sentence, config.tokenizer).size();
+                const auto keys = config.source.empty()
+                                      ? queries
+                                      : core::tokenize(config.source, config.tokenizer).size();
+                core::checkMaskShape(*maskFile, options.maskPath, static_cast<int>(queries),
+                                     static_cast<int>(keys));
+            }
+        }
         if (!options.embeddingsPath.empty()) {
             core::EmbeddingLoadOptions loadOptions;
             core::EmbeddingLoadResult loaded =
@@ -679,6 +710,10 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
                                              : core::TransformerModel::load(options.modelPath)
                                                    ->withSettings(options.transformer)
                                                    ->run(config, run);
+        if (maskFile)
+            core::checkMaskShape(*maskFile, options.maskPath,
+                                 static_cast<int>(output.maps.queryTokens.size()),
+                                 static_cast<int>(output.maps.keyTokens.size()));
         for (const core::Message& warning : output.maps.warnings)
             printError(err, "warning: " + warning.english());
         std::vector<std::string> notes;

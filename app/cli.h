@@ -54,6 +54,7 @@ struct CliOptions {
     std::string modelPath; ///< --model: a pretrained transformer's folder; empty = built-in
     core::TransformerSettings transformer; ///< --words, --hide-special, --top-k, --ablate, …
     std::string embeddingsPath; ///< --embeddings: file loaded at run time; empty = built-in lexicon
+    std::string maskPath;       ///< --mask custom:FILE: the mask file, read by runHeadless
     std::string exportDataPath; ///< --export-data: .json, .csv or .npy; empty = none
     bool csvByteOrderMark = true; ///< --csv-bom / --no-csv-bom: a .csv file starts with the
                                   ///< UTF-8 byte-order mark; default true

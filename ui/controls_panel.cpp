@@ -202,6 +202,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
             tr("The sentence is padded with [PAD] tokens, which no query may see."));
     addItem(m_mask, tr("Sliding window"), static_cast<int>(core::MaskKind::Window),
             tr("A query sees only keys at most W positions away (local attention)."));
+    // Shown while a lesson's or a mask file's cells are in force, so that the control never
+    // names another mask than the one computed.
+    addItem(m_mask, tr("Custom"), static_cast<int>(core::MaskKind::Custom),
+            tr("Cells blocked one by one, as a lesson or a mask file sets them."));
     m_mask->setToolTip(tr("Which keys each query is allowed to see."));
     maskForm->addRow(tr("M&ask"), m_mask);
     addErrorRow(maskForm, QStringLiteral("mask"));
@@ -497,8 +501,7 @@ void ControlsPanel::setConfig(const core::Config& config) {
     m_dKSet->setChecked(config.dK > 0);
     if (config.dK > 0)
         m_dK->setValue(config.dK);
-    if (config.mask.kind != core::MaskKind::Custom)
-        selectValue(m_mask, static_cast<int>(config.mask.kind));
+    selectValue(m_mask, static_cast<int>(config.mask.kind));
     if (config.mask.padLength > 0)
         m_padLength->setValue(config.mask.padLength);
     m_window->setValue(config.mask.window);
@@ -588,6 +591,10 @@ void ControlsPanel::updateEnabled() {
     setItemEnabled(
         m_mask, static_cast<int>(core::MaskKind::Causal), !m_cross,
         tr("Causal masking applies to self-attention only; clear the source sentence to use it."));
+    // Custom is a choice only when there are cells to return to (config() keeps them).
+    setItemEnabled(m_mask, static_cast<int>(core::MaskKind::Custom),
+                   mask == core::MaskKind::Custom || !m_base.mask.blocked.empty(),
+                   tr("No custom mask: a lesson with one, or --mask custom:FILE, sets it."));
     const bool padding = mask == core::MaskKind::Padding;
     m_padLength->setEnabled(padding);
     m_padLength->setToolTip(padding
