@@ -320,6 +320,12 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
             emitChanged();
         });
     connect(m_mask, &QComboBox::currentIndexChanged, this, &ControlsPanel::onMaskChanged);
+    // Manual matrices are typed in the matrix editor: choosing them takes the user there.
+    connect(m_projection, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_updating &&
+            currentValue(m_projection) == static_cast<int>(core::ProjectionInit::Manual))
+            emit manualMatricesRequested();
+    });
     connect(m_embeddings, &QComboBox::currentIndexChanged, this, [this] {
         if (m_updating)
             return;

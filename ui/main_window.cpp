@@ -355,6 +355,8 @@ void MainWindow::buildDocks() {
         connect(dock, &QDockWidget::visibilityChanged, this, &MainWindow::scheduleSave);
     }
     connect(m_controls, &ControlsPanel::configChanged, this, &MainWindow::onControlsChanged);
+    connect(m_controls, &ControlsPanel::manualMatricesRequested, this,
+            [this] { m_teaching->showMatrixEditor(); });
     connect(m_controls, &ControlsPanel::loadEmbeddingsRequested, this,
             &MainWindow::chooseEmbeddingsFile);
 }
