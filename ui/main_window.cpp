@@ -72,6 +72,9 @@ std::string str(const QString& text) {
 } // namespace
 
 QString MainWindow::defaultSentence() {
+    // The first start speaks the interface's language: the same sentence, with its "it" (它).
+    if (installedLanguage().startsWith(QLatin1String("zh")))
+        return QStringLiteral("这只动物没有过马路，因为它太累了");
     return QStringLiteral("The animal didn't cross the street because it was too tired");
 }
 

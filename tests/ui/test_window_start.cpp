@@ -1,5 +1,5 @@
-// What a teacher meets first: choosing Projection = Manual opens the matrix editor where the
-// matrices are typed.
+// What a teacher meets first: the first start speaks the interface language, and choosing
+// Projection = Manual opens the matrix editor where the matrices are typed.
 
 #include "ui/controls_panel.h"
 #include "ui/language.h"
@@ -36,7 +36,29 @@ protected:
     QTemporaryDir m_dir;
 };
 
+bool hasHan(const QString& text) {
+    for (QChar c : text)
+        if (c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF)
+            return true;
+    return false;
+}
+
 } // namespace
+
+TEST_F(WindowStart, TheFirstStartInChineseOpensWithAChineseSentence) {
+    ASSERT_TRUE(ui::installLanguage(QStringLiteral("zh_CN")));
+    auto window = open();
+    const QString sentence = window->sentenceEdit()->text();
+    EXPECT_TRUE(hasHan(sentence)) << sentence.toStdString();
+    ASSERT_TRUE(window->currentResult());
+    EXPECT_GE(window->currentResult()->maps.queryTokens.size(), 8u);
+    window.reset();
+    // In English, the English sentence.
+    ASSERT_TRUE(ui::installLanguage(QStringLiteral("en")));
+    QTemporaryDir other;
+    MainWindow english(other.filePath(QStringLiteral("fresh.ini")));
+    EXPECT_FALSE(hasHan(english.sentenceEdit()->text()));
+}
 
 TEST_F(WindowStart, ProjectionManualOpensTheMatrixEditor) {
     auto window = open();
