@@ -1,12 +1,15 @@
 #include "figure_export.h"
 
 #include "color_bar.h"
+#include "core_text.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
 #include "label_metrics.h"
 #include "qt_message_collector.h"
 
+#include "core/attention/normalizer.h"
 #include "core/attention/options.h"
+#include "core/attention/scoring.h"
 #include "core/base/memory.h"
 #include "core/io/data_export.h"
 
@@ -167,6 +170,32 @@ QString titleText(const core::ModelOutput& result, const FigureOptions& options)
 
 // The settings line wraps at the figure's width rather than losing its end: all of it is
 // needed to reproduce the figure.
+// The lines under the sentence: the settings in words, wrapped at spaces, then the command line,
+// broken only between its options so that each "--name value" stays whole and can be copied.
+QString settingsBlock(const QStringList& lines, double width) {
+    if (lines.size() < 3)
+        return lines.mid(1).join(QLatin1Char('\n'));
+    const QFontMetricsF metrics(titleFonts().settings);
+    QStringList options;
+    for (const QString& word : lines[2].split(QLatin1Char(' '))) {
+        if (word.startsWith(QLatin1String("--")) || options.isEmpty())
+            options << word;
+        else
+            options.last() += QLatin1Char(' ') + word;
+    }
+    QString command, current;
+    for (const QString& option : std::as_const(options)) {
+        const QString longer = current.isEmpty() ? option : current + QLatin1Char(' ') + option;
+        if (!current.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+            command += current + QLatin1Char('\n');
+            current = option;
+        } else {
+            current = longer;
+        }
+    }
+    return lines[1] + QLatin1Char('\n') + command + current;
+}
+
 double settingsLinesHeight(const QString& settings, double width) {
     const QFontMetricsF metrics(titleFonts().settings);
     return metrics
@@ -180,7 +209,7 @@ double titleHeight(const core::ModelOutput& result, const FigureOptions& options
         return 0;
     const QStringList lines = titleText(result, options).split(QLatin1Char('\n'));
     return QFontMetricsF(titleFonts().sentence).height() + 4 +
-           settingsLinesHeight(lines.mid(1).join(QStringLiteral(" · ")), width) + 10;
+           settingsLinesHeight(settingsBlock(lines, width), width) + 10;
 }
 
 double widestLabel(const std::vector<core::MapToken>& tokens, const QFont& font) {
@@ -244,7 +273,7 @@ void drawTitle(QCPPainter& painter, const QRectF& area, const core::ModelOutput&
     painter.setPen(QColor(0x55, 0x55, 0x55));
     painter.drawText(
         QRectF(area.left(), area.top() + first + 4, area.width(), area.height() - first - 4),
-        Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, lines.mid(1).join(QStringLiteral(" · ")));
+        Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, settingsBlock(lines, area.width()));
     painter.restore();
 }
 
@@ -296,21 +325,93 @@ std::optional<ImageFormat> imageFormatForPath(const QString& path) {
     return std::nullopt;
 }
 
+namespace {
+
+// A choice as the window's controls name it, in the interface language ("Causal", "因果").
+QString controlText(const char* text) {
+    return QCoreApplication::translate("attnlab::ui::ControlsPanel", text).toLower();
+}
+
+QString maskText(const core::MaskSpec& mask) {
+    switch (mask.kind) {
+    case core::MaskKind::None:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "None"));
+    case core::MaskKind::Causal:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Causal"));
+    case core::MaskKind::Padding:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Padding")) +
+               QStringLiteral(" %1").arg(mask.padLength);
+    case core::MaskKind::Window:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Sliding window")) +
+               QStringLiteral(" %1").arg(mask.window);
+    case core::MaskKind::Custom:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Custom"));
+    default:
+        return qs(core::toString(mask)); // the efficient patterns keep their technical names
+    }
+}
+
+QString projectionText(core::ProjectionInit projection) {
+    switch (projection) {
+    case core::ProjectionInit::Identity:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Identity slices"));
+    case core::ProjectionInit::Random:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Random (seeded)"));
+    case core::ProjectionInit::Manual:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Manual"));
+    }
+    return qs(core::toString(projection));
+}
+
+// The command line that draws the same figure (its option names are the same in every
+// language), without the sentence, which the first line holds.
+QString commandLineOf(const core::Config& c) {
+    QStringList options;
+    auto add = [&](const char* name, const QString& value) {
+        options << QLatin1String(name) + QLatin1Char(' ') + value;
+    };
+    add("--scoring", qs(core::toString(c.scoring)));
+    add("--normalizer", qs(core::toString(c.normalizer)));
+    add("--heads", QString::number(c.heads));
+    add("--d-model", QString::number(c.dModel));
+    if (c.dK > 0)
+        add("--d-k", QString::number(c.dK));
+    add("--mask", c.mask.kind == core::MaskKind::Custom ? QStringLiteral("custom:FILE")
+                                                        : qs(core::toString(c.mask)));
+    add("--temperature", QString::number(static_cast<double>(c.temperature), 'g', 6));
+    if (c.positional != core::PositionalEncoding::None)
+        add("--positional", qs(core::toString(c.positional)));
+    if (c.projection != core::ProjectionInit::Manual)
+        add("--projection", qs(core::toString(c.projection)));
+    add("--seed", QString::number(static_cast<qulonglong>(c.seed)));
+    if (c.scoring == core::ScoringFunction::Cosine)
+        add("--cosine-scale", QString::number(static_cast<double>(c.cosineScale), 'g', 6));
+    if (c.tokenizer.mode != core::TokenizerMode::Word)
+        add("--tokenizer", qs(core::toString(c.tokenizer.mode)));
+    if (c.embeddings == core::EmbeddingSource::File)
+        add("--embeddings", QFileInfo(qs(c.embeddingsPath)).fileName());
+    return options.join(QLatin1Char(' '));
+}
+
+} // namespace
+
 QString settingsStamp(const core::ModelOutput& result) {
     const core::Config& c = result.config;
     QString sentence = QStringLiteral("“%1”").arg(qs(c.sentence));
     if (result.maps.cross)
         sentence += QStringLiteral("  ←  “%1”").arg(qs(c.source));
+    // The settings in the interface language, with the names the controls give them.
     QStringList parts;
-    parts << qs(core::toString(c.scoring)) << qs(core::toString(c.normalizer));
+    parts << coreText(core::scoringEntry(c.scoring).label).simplified()
+          << coreText(core::normalizerEntry(c.normalizer).label);
     parts << (c.heads == 1 ? FigureExport::tr("1 head (d_k %1)")
                            : FigureExport::tr("%1 heads (d_k %2)").arg(c.heads))
                  .arg(result.config.dK);
-    parts << FigureExport::tr("mask %1").arg(qs(core::toString(c.mask)));
+    parts << FigureExport::tr("mask %1").arg(maskText(c.mask));
     parts << QStringLiteral("T = %1").arg(static_cast<double>(c.temperature), 0, 'g', 4);
     if (c.positional != core::PositionalEncoding::None)
         parts << qs(core::toString(c.positional));
-    parts << FigureExport::tr("%1 projection").arg(qs(core::toString(c.projection)));
+    parts << FigureExport::tr("%1 projection").arg(projectionText(c.projection));
     if (c.projection == core::ProjectionInit::Random ||
         c.scoring == core::ScoringFunction::Additive || c.scoring == core::ScoringFunction::General)
         parts << FigureExport::tr("seed %1").arg(static_cast<qulonglong>(c.seed));
@@ -327,7 +428,8 @@ QString settingsStamp(const core::ModelOutput& result) {
         parts << FigureExport::tr("manual embeddings");
         break;
     }
-    return sentence + QLatin1Char('\n') + parts.join(QStringLiteral(" · "));
+    return sentence + QLatin1Char('\n') + parts.join(QStringLiteral(" · ")) + QLatin1Char('\n') +
+           commandLineOf(c);
 }
 
 namespace {
