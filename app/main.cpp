@@ -9,6 +9,8 @@
 #include "app/window_start.h"
 #include "ui/gui.h"
 
+#include "core/io/mask_file.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -64,6 +66,10 @@ ui::StartupRequest parseStartup(const QStringList& rawArguments) {
         request.modelPath = QString::fromStdString(options.modelPath);
         if (settingsGiven)
             request.config = options.config;
+        // --mask custom:FILE: the window gets the file's cells (its shape is checked when the
+        // sentence is computed, like a lesson's custom mask).
+        if (request.config && !options.maskPath.empty())
+            request.config->mask = core::loadMaskFile(options.maskPath).mask;
     } catch (const std::exception& error) {
         request.error = QString::fromUtf8(error.what());
     }

@@ -217,6 +217,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
             tr("Longformer plus R keys per query drawn at random from the seed."));
     addItem(m_mask, tr("Blocks"), static_cast<int>(core::MaskKind::Block),
             tr("A query sees only the keys of its own block of B tokens."));
+    // Shown while a lesson's or a mask file's cells are in force, so that the control never
+    // names another mask than the one computed.
+    addItem(m_mask, tr("Custom"), static_cast<int>(core::MaskKind::Custom),
+            tr("Cells blocked one by one, as a lesson or a mask file sets them."));
     m_mask->setToolTip(tr("Which keys each query is allowed to see."));
     maskForm->addRow(tr("M&ask"), m_mask);
     addErrorRow(maskForm, QStringLiteral("mask"));
@@ -341,6 +345,12 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
             emitChanged();
         });
     connect(m_mask, &QComboBox::currentIndexChanged, this, &ControlsPanel::onMaskChanged);
+    // Manual matrices are typed in the matrix editor: choosing them takes the user there.
+    connect(m_projection, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_updating &&
+            currentValue(m_projection) == static_cast<int>(core::ProjectionInit::Manual))
+            emit manualMatricesRequested();
+    });
     connect(m_embeddings, &QComboBox::currentIndexChanged, this, [this] {
         if (m_updating)
             return;
@@ -530,8 +540,7 @@ void ControlsPanel::setConfig(const core::Config& config) {
     m_dKSet->setChecked(config.dK > 0);
     if (config.dK > 0)
         m_dK->setValue(config.dK);
-    if (config.mask.kind != core::MaskKind::Custom)
-        selectValue(m_mask, static_cast<int>(config.mask.kind));
+    selectValue(m_mask, static_cast<int>(config.mask.kind));
     if (config.mask.padLength > 0)
         m_padLength->setValue(config.mask.padLength);
     m_window->setValue(config.mask.window);
@@ -624,6 +633,10 @@ void ControlsPanel::updateEnabled() {
     setItemEnabled(
         m_mask, static_cast<int>(core::MaskKind::Causal), !m_cross,
         tr("Causal masking applies to self-attention only; clear the source sentence to use it."));
+    // Custom is a choice only when there are cells to return to (config() keeps them).
+    setItemEnabled(m_mask, static_cast<int>(core::MaskKind::Custom),
+                   mask == core::MaskKind::Custom || !m_base.mask.blocked.empty(),
+                   tr("No custom mask: a lesson with one, or --mask custom:FILE, sets it."));
     const bool padding = mask == core::MaskKind::Padding;
     m_padLength->setEnabled(padding);
     m_padLength->setToolTip(padding

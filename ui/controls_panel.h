@@ -96,6 +96,8 @@ signals:
     void configChanged(const attnlab::core::Config& config);
     /// The user asked to load an embeddings file ("Load file…").
     void loadEmbeddingsRequested();
+    /// The user chose Projection = Manual: the matrices are typed in the matrix editor.
+    void manualMatricesRequested();
 
 private:
     QLabel* addErrorRow(QFormLayout* form, const QString& field);

@@ -243,18 +243,31 @@ void writeJson(const ModelOutput& output, std::ostream& out) {
     json.endObject();
 }
 
-void writeCsv(const ModelOutput& output, std::ostream& out) {
+void writeCsv(const ModelOutput& output, std::ostream& out, const CsvOptions& csv) {
     constexpr std::string_view kLineEnd = "\r\n";
     const AttentionMaps& maps = output.maps;
-    for (std::size_t h = 0; h < maps.weights.size(); ++h) {
-        if (h > 0)
+    if (csv.byteOrderMark)
+        writeText(out, "\xEF\xBB\xBF");
+    const bool layered = maps.layers > 1;
+    for (std::size_t map = 0; map < maps.weights.size(); ++map) {
+        if (map > 0)
             writeText(out, kLineEnd); // a blank line between the blocks of two heads
+        if (layered)
+            writeText(out, "layer,");
         writeText(out, "head,query_index,query_token,key_index,key_token,weight");
         writeText(out, kLineEnd);
-        const Matrix& weights = maps.weights[h];
+        // Maps are stored layer by layer; the numbers are the window's "Layer 2 · Head 1".
+        const auto heads = static_cast<std::size_t>(std::max(maps.heads, 1));
+        const std::size_t layer = map / heads + 1;
+        const std::size_t head = map % heads + 1;
+        const Matrix& weights = maps.weights[map];
         for (Eigen::Index i = 0; i < weights.rows(); ++i) {
             for (Eigen::Index j = 0; j < weights.cols(); ++j) {
-                writeInteger(out, h);
+                if (layered) {
+                    writeInteger(out, layer);
+                    out.put(',');
+                }
+                writeInteger(out, head);
                 out.put(',');
                 writeInteger(out, i);
                 out.put(',');
@@ -323,7 +336,7 @@ void writeNpy(const ModelOutput& output, std::ostream& out) {
 }
 
 std::vector<std::string> exportData(const ModelOutput& result, const std::string& path,
-                                    const WriteOptions& options) {
+                                    const WriteOptions& options, const CsvOptions& csv) {
     const DataFormat format = dataFormatForPath(path);
     // Streamed into the file as it is produced: an export is never built whole in memory, and
     // any failure on the way (memory, a full disk, a cancel) leaves the earlier file as it was.
@@ -335,7 +348,7 @@ std::vector<std::string> exportData(const ModelOutput& result, const std::string
                 writeJson(result, out);
                 break;
             case DataFormat::Csv:
-                writeCsv(result, out);
+                writeCsv(result, out, csv);
                 break;
             case DataFormat::Npy:
                 writeNpy(result, out);
