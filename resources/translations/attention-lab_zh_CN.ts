@@ -114,6 +114,10 @@
         <source>cannot draw &apos;%1&apos;: not enough memory; nothing was written</source>
         <translation>无法绘制“%1”：内存不足；未写入任何内容</translation>
     </message>
+    <message>
+        <source>a PNG figure may have at most %1 pixels a side and %2 million pixels in all; %3 × %4 is larger: choose a smaller width, height or scale</source>
+        <translation>PNG 图像每边最多 %1 像素，总共最多 %2 百万像素；%3 × %4 超出了限制：请选择更小的宽度、高度或缩放比例</translation>
+    </message>
 </context>
 <context>
     <name>HeadTitle</name>
@@ -213,6 +217,65 @@ Restart now?</source>
     <message>
         <source>Loading %1 was cancelled; the previous embeddings stay.</source>
         <translation>已取消加载 %1；继续使用之前的嵌入。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::AttentionKindControls</name>
+    <message>
+        <source>Dense (all weights)</source>
+        <translation>稠密（全部权重）</translation>
+    </message>
+    <message>
+        <source>Tiled (exact, block by block)</source>
+        <translation>分块（精确，逐块计算）</translation>
+    </message>
+    <message>
+        <source>Linear (feature map)</source>
+        <translation>线性（特征映射）</translation>
+    </message>
+    <message>
+        <source>Softmax over features</source>
+        <translation>对特征取 Softmax</translation>
+    </message>
+    <message>
+        <source>elu(x) + 1</source>
+        <translation>elu(x) + 1</translation>
+    </message>
+    <message>
+        <source>ReLU</source>
+        <translation>ReLU</translation>
+    </message>
+    <message>
+        <source>FAVOR+ (random features)</source>
+        <translation>FAVOR+（随机特征）</translation>
+    </message>
+    <message>
+        <source>How the weights are computed: all at once, exactly block by block, or approximately through a feature map in time linear in the length.</source>
+        <translation>权重的计算方式：一次性全部计算，逐块精确计算，或通过特征映射近似计算（时间与长度成线性关系）。</translation>
+    </message>
+    <message>
+        <source>Attention kind</source>
+        <translation>注意力类型</translation>
+    </message>
+    <message>
+        <source>Attent&amp;ion</source>
+        <translation>注意力(&amp;I)</translation>
+    </message>
+    <message>
+        <source>The feature map φ: linear attention weighs key j for query i by φ(q_i)·φ(k_j), divided by the row&apos;s sum.</source>
+        <translation>特征映射 φ：线性注意力中，查询 i 对键 j 的权重为 φ(q_i)·φ(k_j) 除以该行之和。</translation>
+    </message>
+    <message>
+        <source>Feat&amp;ure map</source>
+        <translation>特征映射(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Random features M of FAVOR+: more features estimate softmax attention more closely and cost more.</source>
+        <translation>FAVOR+ 的随机特征数 M：特征越多，对 softmax 注意力的估计越精确，开销也越大。</translation>
+    </message>
+    <message>
+        <source>Feature &amp;count M</source>
+        <translation>特征数 M(&amp;C)</translation>
     </message>
 </context>
 <context>
@@ -704,10 +767,6 @@ Restart now?</source>
         <translation>查询能看到的键与它最多相距多少个位置。</translation>
     </message>
     <message>
-        <source>Only used by the sliding-window mask.</source>
-        <translation>只用于滑动窗口掩码。</translation>
-    </message>
-    <message>
         <source>Seed of the random matrices; the same seed gives the same numbers everywhere.</source>
         <translation>随机矩阵的种子；同一个种子在任何地方都得到相同的数。</translation>
     </message>
@@ -734,6 +793,62 @@ Restart now?</source>
     <message>
         <source>Follows d_model / heads; tick &quot;set&quot; to choose it yourself.</source>
         <translation>跟随 d_model / 头数；勾选“指定”可自行选择。</translation>
+    </message>
+    <message>
+        <source>Dilated</source>
+        <translation>空洞窗口</translation>
+    </message>
+    <message>
+        <source>A query sees every D-th key up to W·D positions away.</source>
+        <translation>查询能看到相距为 D 的倍数、且不超过 W·D 个位置的键。</translation>
+    </message>
+    <message>
+        <source>Strided</source>
+        <translation>跨步</translation>
+    </message>
+    <message>
+        <source>A query sees the keys less than S away and every S-th key (Sparse Transformer).</source>
+        <translation>查询能看到相距小于 S 的键，以及相距为 S 的倍数的键（Sparse Transformer）。</translation>
+    </message>
+    <message>
+        <source>Longformer</source>
+        <translation>Longformer</translation>
+    </message>
+    <message>
+        <source>A window of ±W plus G global tokens that see and are seen by every token.</source>
+        <translation>±W 的窗口，加上 G 个全局词元：它们能看到所有词元，也能被所有词元看到。</translation>
+    </message>
+    <message>
+        <source>BigBird</source>
+        <translation>BigBird</translation>
+    </message>
+    <message>
+        <source>Longformer plus R keys per query drawn at random from the seed.</source>
+        <translation>Longformer 加上每个查询按种子随机抽取的 R 个键。</translation>
+    </message>
+    <message>
+        <source>Blocks</source>
+        <translation>块对角</translation>
+    </message>
+    <message>
+        <source>A query sees only the keys of its own block of B tokens.</source>
+        <translation>查询只能看到自己所在的、由 B 个词元组成的块中的键。</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Cells blocked one by one, as a lesson or a mask file sets them.</source>
+        <translation>逐个屏蔽的单元格，由课程或掩码文件设定。</translation>
+    </message>
+    <message>
+        <source>No custom mask: a lesson with one, or --mask custom:FILE, sets it.</source>
+        <translation>没有自定义掩码：可由带自定义掩码的课程或 --mask custom:FILE 设定。</translation>
+    </message>
+    <message>
+        <source>Only used by the sliding-window, dilated, longformer and BigBird masks.</source>
+        <translation>只用于滑动窗口、空洞窗口、longformer 和 BigBird 掩码。</translation>
     </message>
 </context>
 <context>
@@ -1047,6 +1162,205 @@ Restart now?</source>
     </message>
 </context>
 <context>
+    <name>attnlab::ui::LearnPage</name>
+    <message>
+        <source>Train a small transformer here and watch its attention form: pick a task and the attention settings, press Start, and the heatmaps of every layer and head on one held-out example change as it learns.</source>
+        <translation>在这里训练一个小型 Transformer，观察它的注意力如何形成：选择任务和注意力设置，按下“开始”，每一层、每个头在一个留出样例上的热力图就会随着学习而变化。</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;tep</source>
+        <translation>单步(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset</source>
+        <translation>重置(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Train until Pause or the last step.</source>
+        <translation>一直训练，直到按下“暂停”或到达最后一步。</translation>
+    </message>
+    <message>
+        <source>Take one training step.</source>
+        <translation>训练一步。</translation>
+    </message>
+    <message>
+        <source>Start over from the seed&apos;s initial weights with the settings shown.</source>
+        <translation>按当前显示的设置，从种子给出的初始权重重新开始。</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Loss (cross-entropy of the batch)</source>
+        <translation>损失（批次的交叉熵）</translation>
+    </message>
+    <message>
+        <source>Reverse</source>
+        <translation>反转</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>移位</translation>
+    </message>
+    <message>
+        <source>Matching brackets</source>
+        <translation>括号匹配</translation>
+    </message>
+    <message>
+        <source>Induction (… A B … A → B)</source>
+        <translation>归纳（… A B … A → B）</translation>
+    </message>
+    <message>
+        <source>Associative recall</source>
+        <translation>联想回忆</translation>
+    </message>
+    <message>
+        <source>Translation (English → Chinese)</source>
+        <translation>翻译（英文 → 中文）</translation>
+    </message>
+    <message>
+        <source>Language model (Tang poems)</source>
+        <translation>语言模型（唐诗）</translation>
+    </message>
+    <message>
+        <source>Scaled dot product</source>
+        <translation>缩放点积</translation>
+    </message>
+    <message>
+        <source>Dot product</source>
+        <translation>点积</translation>
+    </message>
+    <message>
+        <source>General (bilinear)</source>
+        <translation>一般式（双线性）</translation>
+    </message>
+    <message>
+        <source>Additive</source>
+        <translation>加性</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦</translation>
+    </message>
+    <message>
+        <source>Softmax</source>
+        <translation>Softmax</translation>
+    </message>
+    <message>
+        <source>Sparsemax</source>
+        <translation>Sparsemax</translation>
+    </message>
+    <message>
+        <source>ReLU (normalised)</source>
+        <translation>ReLU（归一化）</translation>
+    </message>
+    <message>
+        <source>Sigmoid</source>
+        <translation>Sigmoid</translation>
+    </message>
+    <message>
+        <source>Hardmax is not offered: it has no gradient, so nothing could be learned through it.</source>
+        <translation>不提供 Hardmax：它没有梯度，无法通过它学习任何东西。</translation>
+    </message>
+    <message>
+        <source>Learned</source>
+        <translation>可学习</translation>
+    </message>
+    <message>
+        <source>Sinusoidal</source>
+        <translation>正弦</translation>
+    </message>
+    <message>
+        <source>RoPE</source>
+        <translation>RoPE</translation>
+    </message>
+    <message>
+        <source>ALiBi</source>
+        <translation>ALiBi</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>&amp;Task</source>
+        <translation>任务(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Length</source>
+        <translation>长度(&amp;L)</translation>
+    </message>
+    <message>
+        <source>La&amp;yers</source>
+        <translation>层数(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>&amp;Heads</source>
+        <translation>头数(&amp;H)</translation>
+    </message>
+    <message>
+        <source>S&amp;coring</source>
+        <translation>打分(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Normaliser</source>
+        <translation>归一化(&amp;N)</translation>
+    </message>
+    <message>
+        <source>P&amp;ositions</source>
+        <translation>位置编码(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Ste&amp;ps</source>
+        <translation>步数(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;eed</source>
+        <translation>种子(&amp;E)</translation>
+    </message>
+    <message>
+        <source>These settings cannot train: %1</source>
+        <translation>这些设置无法训练：%1</translation>
+    </message>
+    <message>
+        <source>Layer %1 · head %2</source>
+        <translation>第 %1 层 · 第 %2 个头</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <source> · loss %1</source>
+        <translation> · 损失 %1</translation>
+    </message>
+    <message>
+        <source> · held-out accuracy %1 %</source>
+        <translation> · 留出集准确率 %1 %</translation>
+    </message>
+    <message>
+        <source> · alignment %1</source>
+        <translation> · 对齐度 %1</translation>
+    </message>
+</context>
+<context>
     <name>attnlab::ui::LessonGallery</name>
     <message>
         <source>Examples</source>
@@ -1265,10 +1579,6 @@ Restart now?</source>
     <message>
         <source>&amp;Combined</source>
         <translation>合并(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Only the mean over all heads (Ctrl+3).</source>
-        <translation>只显示所有头的平均（Ctrl+3）。</translation>
     </message>
     <message>
         <source>Colour &amp;Map</source>
@@ -1748,6 +2058,18 @@ Restart now?</source>
         <source>The import was cancelled; the window shows what it showed before.</source>
         <translation>导入已取消；窗口保持原样。</translation>
     </message>
+    <message>
+        <source>Lea&amp;rn</source>
+        <translation>学习(&amp;R)</translation>
+    </message>
+    <message>
+        <source>The mean and the maximum over the heads, side by side (Ctrl+3).</source>
+        <translation>各头的平均和最大值，并排显示（Ctrl+3）。</translation>
+    </message>
+    <message>
+        <source>Model %1, trained by Attention Lab on the %2 task for %3 steps: %4 layers × %5 heads, d_model %6. Type tokens of its task (for example digits separated by spaces).</source>
+        <translation>模型 %1，由 Attention Lab 在“%2”任务上训练了 %3 步：%4 层 × %5 个头，d_model %6。请输入该任务的词元（例如用空格分隔的数字）。</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::MatrixEditor</name>
@@ -2035,6 +2357,49 @@ Restart now?</source>
     </message>
 </context>
 <context>
+    <name>attnlab::ui::SparseMaskControls</name>
+    <message>
+        <source>Dilated mask: a query sees every D-th key up to W·D positions away.</source>
+        <translation>空洞窗口掩码：查询能看到相距为 D 的倍数、且不超过 W·D 个位置的键。</translation>
+    </message>
+    <message>
+        <source>&amp;Dilation D</source>
+        <translation>空洞率 D(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Strided mask: a query sees the keys less than S away and every S-th key.</source>
+        <translation>跨步掩码：查询能看到相距小于 S 的键，以及相距为 S 的倍数的键。</translation>
+    </message>
+    <message>
+        <source>&amp;Stride S</source>
+        <translation>步幅 S(&amp;S)</translation>
+    </message>
+    <message>
+        <source>The first G tokens see every key and are seen by every query.</source>
+        <translation>前 G 个词元能看到所有键，也能被所有查询看到。</translation>
+    </message>
+    <message>
+        <source>&amp;Global tokens G</source>
+        <translation>全局词元 G(&amp;G)</translation>
+    </message>
+    <message>
+        <source>BigBird: R more keys per query, drawn at random from the seed.</source>
+        <translation>BigBird：每个查询再多看 R 个键，这些键按种子随机抽取。</translation>
+    </message>
+    <message>
+        <source>&amp;Random keys R</source>
+        <translation>随机键 R(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Block mask: a query sees the keys of its own block of B tokens.</source>
+        <translation>块对角掩码：查询能看到自己所在的、由 B 个词元组成的块中的键。</translation>
+    </message>
+    <message>
+        <source>&amp;Block size B</source>
+        <translation>块大小 B(&amp;B)</translation>
+    </message>
+</context>
+<context>
     <name>attnlab::ui::StepView</name>
     <message>
         <source>%1 products summed = %2</source>
@@ -2253,6 +2618,10 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>This model keeps only its weights: there are no intermediate stages to show.</source>
         <translation>该模型只保留权重：没有可显示的中间步骤。</translation>
+    </message>
+    <message>
+        <source>Linear attention forms no scores or logits: the weight of key j for query i is φ(q_i)·φ(k_j) divided by the row&apos;s sum, as the heatmaps show.</source>
+        <translation>线性注意力不计算分数和 logits：查询 i 对键 j 的权重是 φ(q_i)·φ(k_j) 除以该行之和，如热力图所示。</translation>
     </message>
 </context>
 <context>
@@ -2517,10 +2886,6 @@ Normalise each row, then mix the value vectors.</source>
         <translation>手动投影：W_o 是 %1 × %2，应为 %3 × %4</translation>
     </message>
     <message>
-        <source>%1 × %2 tokens with %3 heads need about %4 of memory, more than half of this computer&apos;s %5; shorten the text, lower the token limit or use fewer heads</source>
-        <translation>%1 × %2 个词元、%3 个头大约需要 %4 内存，超过本机 %5 的一半；请缩短文本、降低词元上限或减少头数</translation>
-    </message>
-    <message>
         <source>d_model (%1) is not divisible by the number of heads (%2); choose a head count that divides it or set d_k</source>
         <translation>d_model（%1）不能被头数（%2）整除；请选择能整除它的头数，或指定 d_k</translation>
     </message>
@@ -2733,10 +3098,6 @@ Normalise each row, then mix the value vectors.</source>
         <translation>掩码</translation>
     </message>
     <message>
-        <source>which keys a query sees: causal j &lt;= i (self-attention only), padding:L pads the sentence with [PAD] to L tokens, window:W sees |i - j| &lt;= W</source>
-        <translation>查询能看到哪些键：causal 为 j &lt;= i（仅自注意力），padding:L 用 [PAD] 把句子填充到 L 个词元，window:W 看到 |i - j| &lt;= W 的键</translation>
-    </message>
-    <message>
         <source>Positions</source>
         <translation>位置编码</translation>
     </message>
@@ -2923,6 +3284,110 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>the window width must be 0 or more, not %1</source>
         <translation>窗口宽度必须大于或等于 0，而不是 %1</translation>
+    </message>
+    <message>
+        <source>the full n×n weights, every scoring function and normaliser (memory grows as n²)</source>
+        <translation>完整的 n×n 权重，支持所有打分函数和归一化函数（内存随 n² 增长）</translation>
+    </message>
+    <message>
+        <source>exact softmax attention by online softmax over blocks of keys; memory grows as n</source>
+        <translation>在键的各个块上用在线 softmax 精确计算 softmax 注意力；内存随 n 增长</translation>
+    </message>
+    <message>
+        <source>φ(Q)(φ(K)ᵀV) normalised row by row: time and memory grow as n; approximates softmax</source>
+        <translation>逐行归一化的 φ(Q)(φ(K)ᵀV)：时间和内存随 n 增长；近似 softmax</translation>
+    </message>
+    <message>
+        <source>softmax over the features of each row (the tutorial&apos;s)</source>
+        <translation>对每一行的特征取 softmax（教程中的做法）</translation>
+    </message>
+    <message>
+        <source>elu(x) + 1, always positive (Katharopoulos et al. 2020)</source>
+        <translation>elu(x) + 1，始终为正（Katharopoulos 等，2020）</translation>
+    </message>
+    <message>
+        <source>max(x, 0); a row with no positive feature gets no weights</source>
+        <translation>max(x, 0)；没有正特征的行得不到权重</translation>
+    </message>
+    <message>
+        <source>Performer FAVOR+: M seeded orthogonal random features estimating exp(q·k/√d_k)</source>
+        <translation>Performer FAVOR+：用 M 个按种子生成的正交随机特征估计 exp(q·k/√d_k)</translation>
+    </message>
+    <message>
+        <source>%1 × %2 tokens with %3 heads of width %4 (d_model %5) need about %6 of memory, more than half of this computer&apos;s %7; shorten the text, or use fewer heads or a smaller d_model or d_k</source>
+        <translation>%1 × %2 个词元、%3 个宽度为 %4 的头（d_model %5）需要约 %6 内存，超过本机 %7 的一半；请缩短文本，或减少头数，或减小 d_model 或 d_k</translation>
+    </message>
+    <message>
+        <source>linear attention weighs keys by the feature map, without scores, temperature or normaliser</source>
+        <translation>线性注意力通过特征映射为键分配权重，不使用分数、温度或归一化函数</translation>
+    </message>
+    <message>
+        <source>only linear attention has a feature map</source>
+        <translation>只有线性注意力有特征映射</translation>
+    </message>
+    <message>
+        <source>only the favor feature map of linear attention has random features</source>
+        <translation>只有线性注意力的 favor 特征映射有随机特征</translation>
+    </message>
+    <message>
+        <source>tiled attention scores by the dot product (scaled-dot or dot), not %1; choose one of them or the dense kind</source>
+        <translation>分块（tiled）注意力用点积打分（scaled-dot 或 dot），不支持 %1；请选择其中之一，或选择稠密（dense）类型</translation>
+    </message>
+    <message>
+        <source>tiled attention computes softmax by online softmax, not %1; choose softmax or the dense kind</source>
+        <translation>分块（tiled）注意力用在线 softmax 归一化，不支持 %1；请选择 softmax，或选择稠密（dense）类型</translation>
+    </message>
+    <message>
+        <source>ALiBi adds a bias to the logits, which the %1 kind does not form; choose another positional encoding or the dense kind</source>
+        <translation>ALiBi 在 logits 上加偏置，而 %1 类型不计算 logits；请选择其他位置编码，或选择稠密（dense）类型</translation>
+    </message>
+    <message>
+        <source>linear attention takes no mask but causal (by prefix sums), not %1; choose none or causal, or another kind</source>
+        <translation>线性注意力只支持因果掩码（通过前缀和实现），不支持 %1；请选择 none 或 causal，或选择其他类型</translation>
+    </message>
+    <message>
+        <source>which keys a query sees: causal j &lt;= i (self-attention only), padding:L pads the sentence with [PAD] to L tokens, window:W sees |i - j| &lt;= W; the sparse patterns dilated:W:D, strided:S, longformer:W:G, bigbird:W:G:R and block:B</source>
+        <translation>查询能看到哪些键：causal 为 j &lt;= i（仅限自注意力），padding:L 用 [PAD] 把句子填充到 L 个词元，window:W 看到 |i - j| &lt;= W 的键；稀疏模式有 dilated:W:D、strided:S、longformer:W:G、bigbird:W:G:R 和 block:B</translation>
+    </message>
+    <message>
+        <source>attention kind</source>
+        <translation>注意力类型</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>dense: the full weights; tiled: the same softmax attention block by block in memory linear in n; linear: phi(Q)(phi(K)^T V), an approximation in time linear in n</source>
+        <translation>dense：完整的权重；tiled：同样的 softmax 注意力，逐块计算，内存与 n 成线性关系；linear：phi(Q)(phi(K)^T V)，一种近似，时间与 n 成线性关系</translation>
+    </message>
+    <message>
+        <source>feature map</source>
+        <translation>特征映射</translation>
+    </message>
+    <message>
+        <source>Feature map</source>
+        <translation>特征映射</translation>
+    </message>
+    <message>
+        <source>phi of linear attention: softmax over the features, elu(x) + 1, relu, or favor (Performer&apos;s M random features)</source>
+        <translation>线性注意力的 phi：对特征取 softmax、elu(x) + 1、relu，或 favor（Performer 的 M 个随机特征）</translation>
+    </message>
+    <message>
+        <source>the number of random features M</source>
+        <translation>随机特征数 M</translation>
+    </message>
+    <message>
+        <source>Features M</source>
+        <translation>特征数 M</translation>
+    </message>
+    <message>
+        <source>random features of the favor map; more features estimate softmax attention more closely</source>
+        <translation>favor 映射的随机特征；特征越多，对 softmax 注意力的估计越精确</translation>
+    </message>
+    <message>
+        <source>some tokens are not in the vocabulary the model was trained on and read as &lt;unk&gt;</source>
+        <translation>部分词元不在模型训练时的词表中，被读作 &lt;unk&gt;</translation>
     </message>
 </context>
 </TS>

@@ -15,11 +15,15 @@
 
 using namespace attnlab::core;
 using namespace attnlab::core::training;
+// linear)
 using attnlab::testing::readFile;
 using attnlab::testing::TempDir;
 using attnlab::testing::writeFile;
 
 namespace {
+
+// The trainer's kinds of attention block (self, cross), not the core's ways of computing weights.
+using attnlab::core::training::AttentionKind;
 
 TrainSettings settingsFor(TaskKind kind, int layers, int heads) {
     TrainSettings s;
@@ -119,7 +123,7 @@ TEST(TrainedModel, ShowsTheTrainersMapsOnTheTypedTokens) {
     EXPECT_EQ(maps.heads, 2);
     EXPECT_FALSE(maps.cross);
     ASSERT_EQ(maps.queries(), trainer.probe().decoderLengths[0]);
-    expectSameMaps(trainer, maps, AttentionKind::DecoderSelf);
+    expectSameMaps(trainer, maps, training::AttentionKind::DecoderSelf);
     // The axes are the typed tokens, in the sentence's bytes.
     for (const MapToken& token : maps.queryTokens)
         EXPECT_EQ(sentence.substr(token.begin, token.end - token.begin), token.text);
@@ -188,7 +192,7 @@ TEST(TrainedModel, EncoderDecoderShowsItsCrossAttention) {
     EXPECT_TRUE(output.maps.cross);
     EXPECT_EQ(output.maps.keys(), static_cast<int>(trainer.probeExamples()[0].source.size()));
     EXPECT_EQ(output.maps.queries(), trainer.probe().decoderLengths[0]);
-    expectSameMaps(trainer, output.maps, AttentionKind::Cross);
+    expectSameMaps(trainer, output.maps, training::AttentionKind::Cross);
     EXPECT_FALSE(output.capabilities.causal);
 }
 
