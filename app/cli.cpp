@@ -6,8 +6,8 @@
 #include "core/io/data_export.h"
 #include "core/io/mask_file.h"
 #include "core/model/settings.h"
-#include "core/trained/model_loader.h"
 #include "core/text/tokenizer.h"
+#include "core/trained/model_loader.h"
 
 #include <CLI/CLI.hpp>
 

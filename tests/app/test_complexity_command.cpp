@@ -105,8 +105,9 @@ TEST_F(ComplexityCommand, PrintsTheTableAndWritesTheCsv) {
         EXPECT_EQ(std::stoll(row[cells]), expected);
         // Every kind but dense itself is compared with exact attention; tiled is exact.
         EXPECT_EQ(row[reverse].empty(), row[kind] == "dense");
-        if (row[kind] == "tiled")
+        if (row[kind] == "tiled") {
             EXPECT_LT(std::stod(row[column("max_output_difference")]), 1e-5);
+        }
         if (row[kind] == "linear:elu") {
             EXPECT_GT(std::stod(row[kl]), 0.0);
             EXPECT_LT(std::stod(row[kl]), 10.0);
