@@ -2,14 +2,20 @@
 
 #include "heatmap_view.h"
 
+#include "core/film/learning_film.h"
 #include "core/trained/trained_model.h"
+#include "core/training/model_folder.h"
 #include "core/training/trainer.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QLabel>
 #include <QPushButton>
 #include <QShowEvent>
@@ -75,6 +81,26 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     connect(m_pause, &QPushButton::clicked, this, &LearnPage::pause);
     connect(m_step, &QPushButton::clicked, this, &LearnPage::stepOnce);
     connect(m_reset, &QPushButton::clicked, this, &LearnPage::reset);
+
+    auto* exports = new QHBoxLayout;
+    m_exportGif = new QPushButton(tr("Export &GIF…"), this);
+    m_exportStrip = new QPushButton(tr("Export Str&ip…"), this);
+    m_saveModel = new QPushButton(tr("Save &Model…"), this);
+    m_exportGif->setObjectName(QStringLiteral("exportGif"));
+    m_exportStrip->setObjectName(QStringLiteral("exportStrip"));
+    m_saveModel->setObjectName(QStringLiteral("saveModel"));
+    m_exportGif->setToolTip(tr("Save the learning so far as an animated GIF for a slide: the "
+                               "heatmaps at every snapshot, each with its step."));
+    m_exportStrip->setToolTip(tr("Save the heatmaps of chosen steps side by side as one PNG."));
+    m_saveModel->setToolTip(tr("Save the trained model as a model folder that File → Open Model "
+                               "reads."));
+    for (QPushButton* button : {m_exportGif, m_exportStrip, m_saveModel})
+        exports->addWidget(button);
+    exports->addStretch(1);
+    layout->addLayout(exports);
+    connect(m_exportGif, &QPushButton::clicked, this, &LearnPage::chooseGif);
+    connect(m_exportStrip, &QPushButton::clicked, this, &LearnPage::chooseStrip);
+    connect(m_saveModel, &QPushButton::clicked, this, &LearnPage::chooseModelFolder);
 
     auto* views = new QWidget(this);
     m_viewGrid = new QGridLayout(views);
@@ -360,12 +386,125 @@ void LearnPage::updateButtons() {
     m_step->setEnabled(!training && more);
     m_pause->setEnabled(training);
     m_reset->setEnabled(m_trainer != nullptr);
+    for (QPushButton* button : {m_exportGif, m_exportStrip, m_saveModel})
+        button->setEnabled(!training && m_trainer != nullptr);
     for (QWidget* picker : {static_cast<QWidget*>(m_task), static_cast<QWidget*>(m_length),
                             static_cast<QWidget*>(m_layers), static_cast<QWidget*>(m_heads),
                             static_cast<QWidget*>(m_scoring), static_cast<QWidget*>(m_normalizer),
                             static_cast<QWidget*>(m_positional), static_cast<QWidget*>(m_steps),
                             static_cast<QWidget*>(m_seed)})
         picker->setEnabled(!training);
+}
+
+std::vector<int> LearnPage::exportableSteps() const {
+    std::vector<int> steps;
+    if (!m_trainer)
+        return steps;
+    for (const training::Snapshot& snapshot : m_trainer->snapshots())
+        steps.push_back(snapshot.evaluation.step);
+    if (steps.empty() || steps.back() != m_trainer->step())
+        steps.push_back(m_trainer->step());
+    return steps;
+}
+
+bool LearnPage::runExport(const QString& path, const std::function<void()>& write) {
+    if (!m_trainer || isTraining()) {
+        // The worker owns the trainer while it runs.
+        const QString message = tr("Pause the training first.");
+        m_status->setText(message);
+        emit exportFailed(message);
+        return false;
+    }
+    try {
+        write();
+    } catch (const std::exception& error) {
+        const QString message =
+            tr("Cannot write %1: %2")
+                .arg(QDir::toNativeSeparators(path), QString::fromUtf8(error.what()));
+        m_status->setText(message);
+        emit exportFailed(message);
+        return false;
+    }
+    m_status->setText(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    emit exported(path);
+    return true;
+}
+
+bool LearnPage::exportGif(const QString& path) {
+    return runExport(path, [this, &path] {
+        core::film::writeLearningGif(path.toStdString(), core::film::allFrames(*m_trainer));
+    });
+}
+
+bool LearnPage::exportStrip(const QString& path, const std::vector<int>& steps) {
+    return runExport(path, [this, &path, &steps] {
+        core::film::writeLearningStrip(path.toStdString(), core::film::framesAt(*m_trainer, steps));
+    });
+}
+
+bool LearnPage::saveModel(const QString& folder) {
+    return runExport(
+        folder, [this, &folder] { training::saveModelFolder(folder.toStdString(), *m_trainer); });
+}
+
+void LearnPage::chooseGif() {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the Learning as a GIF"),
+                                     QStringLiteral("learning.gif"), tr("GIF animations (*.gif)"));
+    if (!path.isEmpty())
+        exportGif(path);
+}
+
+void LearnPage::chooseStrip() {
+    if (!m_trainer)
+        return;
+    const std::vector<int> available = exportableSteps();
+    QStringList availableText;
+    for (int step : available)
+        availableText << QString::number(step);
+    // Four steps spread over the run so far, each one that has a snapshot.
+    std::vector<int> suggested;
+    for (std::size_t i :
+         {std::size_t{0}, available.size() / 4, available.size() / 2, available.size() - 1})
+        if (suggested.empty() || suggested.back() != available[i])
+            suggested.push_back(available[i]);
+    QStringList suggestedText;
+    for (int step : suggested)
+        suggestedText << QString::number(step);
+    bool ok = false;
+    const QString text =
+        QInputDialog::getText(this, tr("Export Strip"),
+                              tr("Steps to show, separated by commas (these have heatmaps: %1):")
+                                  .arg(availableText.join(QStringLiteral(", "))),
+                              QLineEdit::Normal, suggestedText.join(QLatin1Char(',')), &ok);
+    if (!ok)
+        return;
+    std::vector<int> steps;
+    try {
+        steps = core::film::parseStepList(text.toStdString(), m_trainer->step(), {});
+    } catch (const std::exception& error) {
+        const QString message =
+            tr("Cannot export the strip: %1").arg(QString::fromUtf8(error.what()));
+        m_status->setText(message);
+        emit exportFailed(message);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Strip"), QStringLiteral("strip.png"), tr("PNG images (*.png)"));
+    if (!path.isEmpty())
+        exportStrip(path, steps);
+}
+
+void LearnPage::chooseModelFolder() {
+    if (!m_trainer)
+        return;
+    const QString folder = QFileDialog::getSaveFileName(
+        this, tr("Save Model Folder"),
+        QString::fromStdString(std::string(training::toString(m_trainer->settings().task.kind))) +
+            QStringLiteral("-model"),
+        tr("Model folders (*)"), nullptr, QFileDialog::ShowDirsOnly);
+    if (!folder.isEmpty())
+        saveModel(folder);
 }
 
 } // namespace attnlab::ui

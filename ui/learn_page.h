@@ -12,6 +12,7 @@
 #include <QWidget>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -65,6 +66,18 @@ public:
     QCustomPlot* lossPlot() const { return m_plot; }
     /// The probe's maps on screen.
     std::shared_ptr<const core::ModelOutput> shownProbe() const { return m_probe; }
+    /// Steps that have a snapshot so far (and the current step): what a strip can show.
+    std::vector<int> exportableSteps() const;
+
+    /// Writes the learning so far as an animated GIF, a frame per snapshot and the current step:
+    /// the file `attention-lab train --gif` writes. Not while training. Emits exported() or
+    /// exportFailed() (the earlier file is then kept) and returns whether it was written.
+    bool exportGif(const QString& path);
+    /// Writes a PNG strip of `steps` (each one of exportableSteps()), as `train --strip` does.
+    bool exportStrip(const QString& path, const std::vector<int>& steps);
+    /// Writes the trained model folder (config, vocabulary, safetensors), as `train --save`
+    /// does, so that File → Open Model and --model read it.
+    bool saveModel(const QString& folder);
 
 public slots:
     /// Trains on the worker until Pause or the last step.
@@ -83,6 +96,10 @@ signals:
     void trainingStopped(int step);
     /// The settings cannot train (the message says why); the page keeps its last model.
     void failed(const QString& message);
+    /// A GIF, strip or model folder was written to `path`.
+    void exported(const QString& path);
+    /// An export could not be written (the message says why).
+    void exportFailed(const QString& message);
 
 protected:
     /// The first time the page is shown it makes its model (not at the window's start).
@@ -94,6 +111,11 @@ private:
     void rebuildViews();
     void showFrame(const LearnFrame& frame);
     void updateButtons();
+    void chooseGif();
+    void chooseStrip();
+    void chooseModelFolder();
+    /// Runs `write`, reporting its end in the status line and by signal.
+    bool runExport(const QString& path, const std::function<void()>& write);
     LearnFrame makeFrame(std::size_t& reported) const;
 
     std::unique_ptr<core::training::Trainer> m_trainer; ///< the worker's while it runs
@@ -115,6 +137,9 @@ private:
     QPushButton* m_pause = nullptr;
     QPushButton* m_step = nullptr;
     QPushButton* m_reset = nullptr;
+    QPushButton* m_exportGif = nullptr;
+    QPushButton* m_exportStrip = nullptr;
+    QPushButton* m_saveModel = nullptr;
     QLabel* m_status = nullptr;
     QGridLayout* m_viewGrid = nullptr;
     QList<HeatmapView*> m_views;

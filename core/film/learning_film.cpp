@@ -365,8 +365,10 @@ std::vector<FilmFrame> framesAt(const training::Trainer& trainer, const std::vec
             std::string known;
             for (const training::Snapshot& s : snapshots)
                 known += (known.empty() ? "" : ", ") + std::to_string(s.evaluation.step);
+            if (snapshots.empty() || snapshots.back().evaluation.step != trainer.step())
+                known += (known.empty() ? "" : ", ") + std::to_string(trainer.step());
             throw InputError("step " + std::to_string(step) +
-                             " has no snapshot; the run has snapshots at steps " + known);
+                             " has no snapshot; the run has them at steps " + known);
         }
     }
     return frames;
@@ -390,7 +392,7 @@ void writeLearningStrip(const std::string& path, const std::vector<FilmFrame>& f
 }
 
 std::vector<int> parseStepList(std::string_view text, int lastStep, std::string_view option) {
-    const std::string prefix = "--" + std::string(option) + ": ";
+    const std::string prefix = option.empty() ? std::string() : "--" + std::string(option) + ": ";
     std::vector<int> steps;
     std::size_t start = 0;
     while (start <= text.size()) {

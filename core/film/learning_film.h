@@ -60,7 +60,8 @@ std::string encodeGif(const std::vector<IndexedImage>& frames, int delayCentisec
 std::string encodePng(const IndexedImage& image);
 
 /// The frames of a run for `steps` (each must be a step with a snapshot, or the trainer's current
-/// step). Throws InputError naming the first step that has none, with the steps that have one.
+/// step). Throws InputError naming the first step that has none, with the steps that have one
+/// (and the current step).
 std::vector<FilmFrame> framesAt(const training::Trainer& trainer, const std::vector<int>& steps);
 /// Every snapshot of the run (and the current step if it has none), in order.
 std::vector<FilmFrame> allFrames(const training::Trainer& trainer);
@@ -71,7 +72,7 @@ void writeLearningGif(const std::string& path, const std::vector<FilmFrame>& fra
 void writeLearningStrip(const std::string& path, const std::vector<FilmFrame>& frames);
 
 /// Steps from text such as "0,100,500,3000" (ascending order and duplicates removed), each
-/// 0 … `lastStep`. Throws InputError naming `option` for anything else.
+/// 0 … `lastStep`. Throws InputError naming `option` (when not empty) for anything else.
 std::vector<int> parseStepList(std::string_view text, int lastStep, std::string_view option);
 /// Four steps for a strip when none are chosen: 0, about a quarter, about a half and the last,
 /// each rounded to a multiple of `every` (the snapshot interval), duplicates removed.
