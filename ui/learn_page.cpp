@@ -15,15 +15,17 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QInputDialog>
-#include <QLineEdit>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QShowEvent>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace attnlab::ui {
 
@@ -33,6 +35,10 @@ namespace training = core::training;
 
 // Frames at most this often: about 20 redraws a second while training runs.
 constexpr auto kFrameInterval = std::chrono::milliseconds(50);
+// At a chosen number of steps per frame, each frame stays this long so a class can follow it.
+constexpr auto kSlowFrameInterval = std::chrono::milliseconds(100);
+// How often a worker that waits for the next frame checks for Pause.
+constexpr auto kPauseCheck = std::chrono::milliseconds(5);
 
 void addChoice(QComboBox* box, const QString& text, const char* value) {
     box->addItem(text, QString::fromLatin1(value));
@@ -74,6 +80,19 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_reset->setToolTip(tr("Start over from the seed's initial weights with the settings shown."));
     for (QPushButton* button : {m_start, m_pause, m_step, m_reset})
         buttons->addWidget(button);
+    m_speed = new QComboBox(this);
+    m_speed->addItem(tr("Full speed"), 0);
+    m_speed->addItem(tr("1 step per frame"), 1);
+    m_speed->addItem(tr("10 steps per frame"), 10);
+    m_speed->addItem(tr("100 steps per frame"), 100);
+    m_speed->setToolTip(tr("How many training steps each redraw shows; slow speeds show about "
+                           "ten frames a second so a class can follow every change."));
+    auto* speedLabel = new QLabel(tr("Spee&d"), this);
+    speedLabel->setBuddy(m_speed);
+    buttons->addWidget(speedLabel);
+    buttons->addWidget(m_speed);
+    connect(m_speed, &QComboBox::currentIndexChanged, this,
+            [this] { m_stepsPerFrame = m_speed->currentData().toInt(); });
     m_status = new QLabel(this);
     buttons->addWidget(m_status, 1);
     layout->addLayout(buttons);
@@ -111,7 +130,23 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_plot->xAxis->setLabel(tr("Step"));
     m_plot->yAxis->setLabel(tr("Loss (cross-entropy of the batch)"));
     m_plot->setMinimumHeight(140);
-    layout->addWidget(m_plot, 1);
+    m_accuracyPlot = new QCustomPlot(this);
+    m_accuracyPlot->addGraph();
+    m_accuracyPlot->graph(0)->setName(tr("Batch"));
+    m_accuracyPlot->graph(0)->setPen(QPen(QColor(160, 160, 160)));
+    m_accuracyPlot->addGraph();
+    m_accuracyPlot->graph(1)->setName(tr("Held-out"));
+    m_accuracyPlot->graph(1)->setPen(QPen(QColor(200, 60, 30), 2));
+    m_accuracyPlot->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    m_accuracyPlot->xAxis->setLabel(tr("Step"));
+    m_accuracyPlot->yAxis->setLabel(tr("Token accuracy"));
+    m_accuracyPlot->yAxis->setRange(0, 1);
+    m_accuracyPlot->legend->setVisible(true);
+    m_accuracyPlot->setMinimumHeight(140);
+    auto* curves = new QHBoxLayout;
+    curves->addWidget(m_plot, 1);
+    curves->addWidget(m_accuracyPlot, 1);
+    layout->addLayout(curves, 1);
     updateButtons();
 }
 
@@ -257,6 +292,9 @@ void LearnPage::reset() {
     m_plot->graph(0)->data()->clear();
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0, 1);
+    m_accuracyPlot->graph(0)->data()->clear();
+    m_accuracyPlot->graph(1)->data()->clear();
+    m_accuracyPlot->xAxis->setRange(0, 1);
     m_shownStep = -1;
     rebuildViews();
     std::size_t reported = 0;
@@ -287,6 +325,11 @@ LearnFrame LearnPage::makeFrame(std::size_t& reported) const {
     for (; reported < history.size(); ++reported) {
         frame.steps.push_back(history[reported].step);
         frame.losses.push_back(history[reported].loss);
+        frame.accuracies.push_back(history[reported].accuracy);
+    }
+    for (const training::Evaluation& evaluation : t.evaluations()) {
+        frame.evaluationSteps.push_back(evaluation.step);
+        frame.heldOutAccuracies.push_back(evaluation.accuracy);
     }
     if (!t.evaluations().empty()) {
         frame.accuracy = t.evaluations().back().accuracy;
@@ -328,13 +371,25 @@ void LearnPage::launch(int steps) {
         auto last = std::chrono::steady_clock::now();
         for (int done = 0; done < steps && !m_stop; ++done) {
             trainer->trainStep();
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last >= kFrameInterval && done + 1 < steps) {
-                last = now;
-                QMetaObject::invokeMethod(
-                    this, [this, frame = makeFrame(reported)] { showFrame(frame); },
-                    Qt::QueuedConnection);
+            if (done + 1 == steps)
+                break; // the last frame follows the loop
+            const int perFrame = m_stepsPerFrame;
+            auto now = std::chrono::steady_clock::now();
+            if (perFrame > 0) {
+                if ((done + 1) % perFrame != 0)
+                    continue;
+                // Holds the frame before it long enough to be seen, still answering Pause.
+                while (now - last < kSlowFrameInterval && !m_stop) {
+                    std::this_thread::sleep_for(kPauseCheck);
+                    now = std::chrono::steady_clock::now();
+                }
+            } else if (now - last < kFrameInterval) {
+                continue;
             }
+            last = now;
+            QMetaObject::invokeMethod(
+                this, [this, frame = makeFrame(reported)] { showFrame(frame); },
+                Qt::QueuedConnection);
         }
         QMetaObject::invokeMethod(
             this, [this, frame = makeFrame(reported)] { showFrame(frame); }, Qt::QueuedConnection);
@@ -366,6 +421,13 @@ void LearnPage::showFrame(const LearnFrame& frame) {
             m_plot->yAxis->setRange(0, range.upper * 1.05);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+    for (std::size_t i = 0; i < frame.steps.size(); ++i)
+        m_accuracyPlot->graph(0)->addData(frame.steps[i], frame.accuracies[i]);
+    m_accuracyPlot->graph(1)->setData(
+        QVector<double>(frame.evaluationSteps.begin(), frame.evaluationSteps.end()),
+        QVector<double>(frame.heldOutAccuracies.begin(), frame.heldOutAccuracies.end()), true);
+    m_accuracyPlot->xAxis->setRange(0, std::max(1, frame.step));
+    m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
     QString status = tr("Step %1 of %2").arg(frame.step).arg(m_trainer->settings().steps);
     if (!frame.losses.empty())
         status += tr(" · loss %1").arg(frame.losses.back(), 0, 'f', 3);
@@ -394,6 +456,13 @@ void LearnPage::updateButtons() {
                             static_cast<QWidget*>(m_positional), static_cast<QWidget*>(m_steps),
                             static_cast<QWidget*>(m_seed)})
         picker->setEnabled(!training);
+}
+
+void LearnPage::setStepsPerFrame(int steps) {
+    const int index = m_speed->findData(steps);
+    if (index >= 0)
+        m_speed->setCurrentIndex(index);
+    m_stepsPerFrame = std::max(0, steps);
 }
 
 std::vector<int> LearnPage::exportableSteps() const {

@@ -36,11 +36,14 @@ class HeatmapView;
 /// What the worker hands the page after some steps: the losses since the last frame and the
 /// probe example's attention now.
 struct LearnFrame {
-    int step = 0;                    ///< steps taken
-    std::vector<double> steps;       ///< the steps since the last frame …
-    std::vector<double> losses;      ///< … and their batch losses
-    std::optional<double> accuracy;  ///< held-out accuracy of the last evaluation, if any
-    std::optional<double> alignment; ///< and the best head's alignment
+    int step = 0;                          ///< steps taken
+    std::vector<double> steps;             ///< the steps since the last frame …
+    std::vector<double> losses;            ///< … and their batch losses
+    std::vector<double> accuracies;        ///< … and their batch token accuracies (0 … 1)
+    std::vector<double> evaluationSteps;   ///< every held-out evaluation so far …
+    std::vector<double> heldOutAccuracies; ///< … and its accuracy (0 … 1)
+    std::optional<double> accuracy;        ///< held-out accuracy of the last evaluation, if any
+    std::optional<double> alignment;       ///< and the best head's alignment
     std::shared_ptr<const core::ModelOutput> probe; ///< every layer × head on the probe
 };
 
@@ -64,6 +67,11 @@ public:
     /// The heatmaps on screen: layer by layer, head by head.
     QList<HeatmapView*> heatmapViews() const { return m_views; }
     QCustomPlot* lossPlot() const { return m_plot; }
+    /// Accuracy beside the loss: graph 0 the batch's, graph 1 the held-out set's.
+    QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
+    /// Steps between frames; 0 = full speed (a frame every 50 ms). Takes effect while training.
+    int stepsPerFrame() const { return m_stepsPerFrame; }
+    void setStepsPerFrame(int steps);
     /// The probe's maps on screen.
     std::shared_ptr<const core::ModelOutput> shownProbe() const { return m_probe; }
     /// Steps that have a snapshot so far (and the current step): what a strip can show.
@@ -121,6 +129,7 @@ private:
     std::unique_ptr<core::training::Trainer> m_trainer; ///< the worker's while it runs
     QThread* m_thread = nullptr;
     std::atomic<bool> m_stop{false};
+    std::atomic<int> m_stepsPerFrame{0}; ///< read by the worker between steps
     int m_shownStep = 0;
     std::shared_ptr<const core::ModelOutput> m_probe;
 
@@ -144,6 +153,8 @@ private:
     QGridLayout* m_viewGrid = nullptr;
     QList<HeatmapView*> m_views;
     QCustomPlot* m_plot = nullptr;
+    QCustomPlot* m_accuracyPlot = nullptr;
+    QComboBox* m_speed = nullptr;
 };
 
 } // namespace attnlab::ui
