@@ -342,6 +342,16 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
         return kExitInputError;
     }
 
+    if (!settings.strip.empty()) {
+        try {
+            core::film::checkStripWidth(*trainer, parsed.stripSteps.size());
+        } catch (const std::exception& error) {
+            printError(err, "--strip-steps: " + std::string(error.what()));
+            err << "Try '" << kCommand << " --help' for the options.\n";
+            return kExitUsageError;
+        }
+    }
+
     try {
         err << "attention-lab: " << headline(*trainer) << std::endl;
         const auto start = std::chrono::steady_clock::now();

@@ -387,8 +387,24 @@ void writeLearningGif(const std::string& path, const std::vector<FilmFrame>& fra
     writeFileAtomically(path, encodeGif(rendered(frames)));
 }
 
+void checkStripWidth(const training::Trainer& trainer, std::size_t count) {
+    const long long width =
+        static_cast<long long>(rendered({probeFrame(trainer)}).front().width + kGap) *
+            static_cast<long long>(count) -
+        kGap;
+    if (width > kMaxStripWidth)
+        throw InputError("a strip of " + std::to_string(count) + " steps would be " +
+                         std::to_string(width) + " pixels wide (at most " +
+                         std::to_string(kMaxStripWidth) + "); choose fewer steps");
+}
+
 void writeLearningStrip(const std::string& path, const std::vector<FilmFrame>& frames) {
-    writeFileAtomically(path, encodePng(stripOf(rendered(frames))));
+    const IndexedImage strip = stripOf(rendered(frames));
+    if (strip.width > kMaxStripWidth)
+        throw InputError("a strip of " + std::to_string(frames.size()) + " steps would be " +
+                         std::to_string(strip.width) + " pixels wide (at most " +
+                         std::to_string(kMaxStripWidth) + "); choose fewer steps");
+    writeFileAtomically(path, encodePng(strip));
 }
 
 std::vector<int> parseStepList(std::string_view text, int lastStep, std::string_view option) {

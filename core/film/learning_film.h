@@ -66,9 +66,16 @@ std::vector<FilmFrame> framesAt(const training::Trainer& trainer, const std::vec
 /// Every snapshot of the run (and the current step if it has none), in order.
 std::vector<FilmFrame> allFrames(const training::Trainer& trainer);
 
+/// The widest strip written: 16384 pixels, as for the program's other PNG figures.
+constexpr int kMaxStripWidth = 16384;
+/// Throws InputError when a strip of `count` frames of this run would be wider than
+/// kMaxStripWidth (before training: the frames' size depends only on the model and the probe).
+void checkStripWidth(const training::Trainer& trainer, std::size_t count);
+
 /// Writes the GIF of `frames` to `path` atomically (the earlier file stays on failure).
 void writeLearningGif(const std::string& path, const std::vector<FilmFrame>& frames);
-/// Writes the PNG strip of `frames` to `path` atomically.
+/// Writes the PNG strip of `frames` to `path` atomically. Throws InputError when it would be
+/// wider than kMaxStripWidth.
 void writeLearningStrip(const std::string& path, const std::vector<FilmFrame>& frames);
 
 /// Steps from text such as "0,100,500,3000" (ascending order and duplicates removed), each

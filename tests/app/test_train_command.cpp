@@ -381,6 +381,7 @@ TEST_F(TrainCommand, BadExportsAreRefusedBeforeTraining) {
         {{"--strip", "s.png", "--strip-steps", "0,50"}, "--strip-steps: step 50 is outside 0 … 40"},
         {{"--strip", "s.png", "--strip-steps", "0,,5"}, "--strip-steps: '' is not a step"},
         {{"--strip-steps", "0,5"}, "--strip-steps: chooses the steps of a strip; give --strip"},
+
     };
     for (const auto& [args, expected] : usage) {
         std::vector<std::string> withSteps = args;
@@ -390,6 +391,16 @@ TEST_F(TrainCommand, BadExportsAreRefusedBeforeTraining) {
         EXPECT_TRUE(contains(run.err, "attention-lab: " + expected)) << expected << "\n" << run.err;
         EXPECT_TRUE(m_dir.entries().empty());
     }
+    // A strip wider than 16384 pixels is refused before training.
+    std::string many = "0";
+    for (int step = 1; step <= 200; ++step)
+        many += "," + std::to_string(step);
+    const ProcessResult wide =
+        train({"--steps", "1000000", "--strip", "s.png", "--strip-steps", many});
+    EXPECT_EQ(wide.exitCode, 2) << describe(wide);
+    EXPECT_TRUE(contains(wide.err, "--strip-steps: a strip of 201 steps would be")) << wide.err;
+    EXPECT_TRUE(contains(wide.err, "(at most 16384); choose fewer steps")) << wide.err;
+    EXPECT_FALSE(contains(wide.err, "step ")) << wide.err;
     const ProcessResult missing = train({"--steps", "1000000", "--gif", "missing/learning.gif"});
     EXPECT_EQ(missing.exitCode, 1) << describe(missing);
     EXPECT_TRUE(contains(missing.err, "--gif: cannot write missing/learning.gif")) << missing.err;
