@@ -1,10 +1,13 @@
 #include "cli.h"
 
+#include "core/attention/mask.h"
 #include "core/base/names.h"
 #include "core/embeddings/embeddings.h"
 #include "core/io/data_export.h"
+#include "core/io/mask_file.h"
 #include "core/model/settings.h"
 #include "core/trained/model_loader.h"
+#include "core/text/tokenizer.h"
 
 #include <CLI/CLI.hpp>
 
@@ -16,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <ostream>
 #include <set>
 
@@ -120,7 +124,9 @@ OptionSpec settingOption(const core::Setting& setting, const core::SettingsValue
         }
     }
     if (setting.type == core::SettingType::Mask)
-        spec.choices = "none, causal, padding:L, window:W";
+        spec.choices = core::maskSyntaxList() +
+                       ", custom:FILE (a text file with one line of 0 and 1 per query, one digit "
+                       "per key: 1 sees, 0 blocked; '#' starts a comment line)";
     if (!setting.defaultText.empty())
         spec.defaultText = setting.defaultText;
     else if (setting.type == core::SettingType::Text)
@@ -274,6 +280,21 @@ std::vector<OptionSpec> outputOptions() {
             o.exportDataPath = value;
         })
         .headlessOutput = true;
+    add("--csv-bom", "",
+        "start a .csv file of --export-data with the UTF-8 byte-order mark, so that spreadsheet "
+        "programs read its tokens (Chinese among them) as UTF-8",
+        "", "on", [](CliOptions& o, auto option, auto) {
+            o.csvByteOrderMark = true;
+            o.csvOption = option;
+        });
+    add("--no-csv-bom", "",
+        "leave the byte-order mark out of a .csv file (for programs that do not expect it)", "", "",
+        [](CliOptions& o, auto option, auto) {
+            if (!o.csvOption.empty())
+                usageError(option, "contradicts " + o.csvOption + "; give one of them");
+            o.csvByteOrderMark = false;
+            o.csvOption = option;
+        });
     add("--export", "FILE",
         "draw the heatmaps without the window into FILE: .png, .svg (vector) or .pdf (vector, "
         "fonts embedded)",
@@ -524,6 +545,16 @@ CliOptions parseArguments(const std::vector<std::string>& args, const core::Conf
         if (spec.name == "--session" && !options.sessionPath.empty())
             usageError("--session", "given more than once");
         const std::string& value = values[&spec];
+        if (spec.setting && spec.setting->key == "mask" && value.starts_with("custom:")) {
+            // The file is read with the other inputs (runHeadless), so that a missing or
+            // malformed one is an input error naming the file.
+            options.maskPath = value.substr(7);
+            if (options.maskPath.empty())
+                usageError(spec.name, "the file name after custom: is empty; write custom:FILE");
+            options.config.mask = core::MaskSpec{};
+            options.config.mask.kind = core::MaskKind::Custom;
+            continue;
+        }
         if (spec.setting) {
             if (spec.setting->key == "projection" && value == "manual")
                 usageError(spec.name, "manual projections are typed in the window; choose "
@@ -547,6 +578,11 @@ CliOptions parseArguments(const std::vector<std::string>& args, const core::Conf
         }
     }
     options.view = settings.view;
+    if (!options.csvOption.empty() && options.hasHeadlessOutput() &&
+        (options.exportDataPath.empty() ||
+         core::dataFormatForPath(options.exportDataPath) != core::DataFormat::Csv))
+        usageError(options.csvOption, "shapes the .csv file of --export-data; add "
+                                      "--export-data FILE.csv or leave it out");
     if (figureOptionGiven && options.image.path.empty() && !options.exportDataPath.empty())
         usageError(figureOption,
                    "shapes the figure of --export; add --export FILE or leave it out");
@@ -636,9 +672,25 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::InputFiles inputs;
         inputs.add(options.sessionPath, "the lesson");
         inputs.add(options.embeddingsPath, "the embeddings file");
+        inputs.add(options.maskPath, "the mask file");
         core::WriteOptions write;
         write.inputs = &inputs;
         core::Config config = options.config;
+        std::optional<core::MaskFile> maskFile;
+        if (!options.maskPath.empty()) {
+            maskFile = core::loadMaskFile(options.maskPath);
+            config.mask = maskFile->mask;
+            if (options.modelPath.empty()) {
+                // The built-in model's tokens are known before it runs: a mask of another shape
+                // is named before any work (a transformer's pieces are checked after its run).
+                const auto queries = core::tokenize(config.sentence, config.tokenizer).size();
+                const auto keys = config.source.empty()
+                                      ? queries
+                                      : core::tokenize(config.source, config.tokenizer).size();
+                core::checkMaskShape(*maskFile, options.maskPath, static_cast<int>(queries),
+                                     static_cast<int>(keys));
+            }
+        }
         if (!options.embeddingsPath.empty()) {
             core::EmbeddingLoadOptions loadOptions;
             core::EmbeddingLoadResult loaded =
@@ -657,15 +709,24 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::RunOptions run;
         run.trace = !options.exportDataPath.empty() &&
                     core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Json;
+        // .npy holds the weights alone (a figure needs the combined maps). A .csv export, whose
+        // time goes to writing text, still computes them: its memory stays what it was.
+        run.weightsOnly = !options.exportDataPath.empty() && options.image.path.empty() &&
+                          core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Npy;
         const core::ModelOutput output =
             options.modelPath.empty()
                 ? core::runBuiltin(config, run)
                 : core::loadModel(options.modelPath, options.transformer)->run(config, run);
+        if (maskFile)
+            core::checkMaskShape(*maskFile, options.maskPath,
+                                 static_cast<int>(output.maps.queryTokens.size()),
+                                 static_cast<int>(output.maps.keyTokens.size()));
         for (const core::Message& warning : output.maps.warnings)
             printError(err, "warning: " + warning.english());
         std::vector<std::string> notes;
         if (!options.exportDataPath.empty())
-            notes = core::exportData(output, options.exportDataPath, write);
+            notes = core::exportData(output, options.exportDataPath, write,
+                                     core::CsvOptions{.byteOrderMark = options.csvByteOrderMark});
         if (!options.image.path.empty())
             for (std::string& note : exportImage(output, options.image, options.view, write))
                 notes.push_back(std::move(note));

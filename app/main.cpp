@@ -3,10 +3,13 @@
 // they need no display either.
 
 #include "app/cli.h"
+#include "app/complexity_command.h"
 #include "app/image_export.h"
 #include "app/train_command.h"
 #include "app/window_start.h"
 #include "ui/gui.h"
+
+#include "core/io/mask_file.h"
 
 #include <QApplication>
 #include <QDir>
@@ -63,6 +66,10 @@ ui::StartupRequest parseStartup(const QStringList& rawArguments) {
         request.modelPath = QString::fromStdString(options.modelPath);
         if (settingsGiven)
             request.config = options.config;
+        // --mask custom:FILE: the window gets the file's cells (its shape is checked when the
+        // sentence is computed, like a lesson's custom mask).
+        if (request.config && !options.maskPath.empty())
+            request.config->mask = core::loadMaskFile(options.maskPath).mask;
     } catch (const std::exception& error) {
         request.error = QString::fromUtf8(error.what());
     }
@@ -101,6 +108,9 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     if (app::isTrainCommand(args))
         return app::runTrainCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    if (!args.empty() && args.front() == "complexity")
+        return app::runComplexityCommand({args.begin() + 1, args.end()}, std::cout, std::cerr,
+                                         ::isatty(2) != 0);
     if (!app::wantsHeadless(args)) {
         // Before any window: the arguments must make sense and there must be a display.
         const auto environment = [](const std::string& name) -> std::optional<std::string> {

@@ -3,6 +3,7 @@
 #include "core_text.h"
 
 #include "attention_controller.h"
+#include "cell_numbers.h"
 #include "controls_panel.h"
 #include "heatmap_view.h"
 
@@ -238,6 +239,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
             setComparedHead(m_headBox->itemData(index).toInt());
     });
     connect(m_diffPlot, &QCustomPlot::afterLayout, this, &CompareView::updateTicks);
+    // The cells' size is known once the plot is laid out: the numbers are fitted to it then.
+    connect(m_diffPlot, &QCustomPlot::afterLayout, this, &CompareView::fitCellTexts);
     connect(m_diffPlot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
         if (!m_comparison)
             return;
@@ -513,8 +516,6 @@ void CompareView::updateCellTexts() {
     const core::Matrix& d = m_comparison->difference;
     if (d.rows() > kMaxValueCells || d.cols() > kMaxValueCells)
         return; // the cells are too small for numbers; hovering shows them
-    QFont font = m_diffPlot->font();
-    font.setPointSizeF(std::max(6.0, font.pointSizeF() * 0.9));
     for (int q = 0; q < d.rows(); ++q)
         for (int k = 0; k < d.cols(); ++k) {
             const double value = m_diffMap->data()->cell(k, q);
@@ -522,14 +523,35 @@ void CompareView::updateCellTexts() {
                 continue;
             auto* item = new QCPItemText(m_diffPlot);
             item->position->setCoords(k, q);
-            item->setText(fmt(value));
-            item->setFont(font);
             // White lies at the centre of the diverging map: dark text, except on the darkest
             // quarter at either end.
             item->setColor(std::abs(value) > 0.6 * m_range ? Qt::white : kTextColor);
             item->setClipToAxisRect(true);
+            item->setVisible(false); // until fitCellTexts knows the cells' size
             m_cellTexts << item;
         }
+    fitCellTexts();
+}
+
+void CompareView::fitCellTexts() {
+    if (!m_comparison || m_cellTexts.isEmpty())
+        return;
+    const core::Matrix& d = m_comparison->difference;
+    const QRect rect = m_diffPlot->axisRect()->rect();
+    const QSizeF cell(static_cast<double>(rect.width()) / std::max<Eigen::Index>(1, d.cols()),
+                      static_cast<double>(rect.height()) / std::max<Eigen::Index>(1, d.rows()));
+    // Differences lie in [−1, 1]: "−0.03" at the largest font that fits, else "−0.0", else
+    // nothing (hovering a cell still gives its value).
+    const CellNumberStyle style = fitCellNumbers(m_diffPlot->font(), cell, true, m_range);
+    for (QCPItemText* item : std::as_const(m_cellTexts)) {
+        const int k = static_cast<int>(std::lround(item->position->key()));
+        const int q = static_cast<int>(std::lround(item->position->value()));
+        item->setVisible(style.shown);
+        if (!style.shown)
+            continue;
+        item->setFont(style.font);
+        item->setText(cellNumberText(m_diffMap->data()->cell(k, q), style.decimals));
+    }
 }
 
 void CompareView::updateTicks() {

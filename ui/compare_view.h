@@ -106,6 +106,7 @@ private:
     void fillRowTable();
     void updateTicks();
     void updateCellTexts();
+    void fitCellTexts();
     void showMessage(const QString& text);
     void syncEmbeddingsFile(const core::Config& config);
 

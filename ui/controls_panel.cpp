@@ -1,5 +1,6 @@
 #include "controls_panel.h"
 
+#include "attention_kind_controls.h"
 #include "core_text.h"
 
 #include "core/attention/normalizer.h"
@@ -134,6 +135,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     // Scoring.
     auto* scoringGroup = new QGroupBox(tr("Scoring"), this);
     auto* scoringForm = makeForm(scoringGroup);
+    m_kindControls = new AttentionKindControls(scoringForm);
+    addErrorRow(scoringForm, QStringLiteral("attention"));
+    addErrorRow(scoringForm, QStringLiteral("feature_map"));
+    addErrorRow(scoringForm, QStringLiteral("features"));
     m_scoring = new QComboBox(scoringGroup);
     for (const core::ScoringEntry& entry : core::scoringFunctions())
         addItem(m_scoring, coreText(entry.label), static_cast<int>(entry.id), coreText(entry.help));
@@ -202,6 +207,20 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
             tr("The sentence is padded with [PAD] tokens, which no query may see."));
     addItem(m_mask, tr("Sliding window"), static_cast<int>(core::MaskKind::Window),
             tr("A query sees only keys at most W positions away (local attention)."));
+    addItem(m_mask, tr("Dilated"), static_cast<int>(core::MaskKind::Dilated),
+            tr("A query sees every D-th key up to W·D positions away."));
+    addItem(m_mask, tr("Strided"), static_cast<int>(core::MaskKind::Strided),
+            tr("A query sees the keys less than S away and every S-th key (Sparse Transformer)."));
+    addItem(m_mask, tr("Longformer"), static_cast<int>(core::MaskKind::Longformer),
+            tr("A window of ±W plus G global tokens that see and are seen by every token."));
+    addItem(m_mask, tr("BigBird"), static_cast<int>(core::MaskKind::BigBird),
+            tr("Longformer plus R keys per query drawn at random from the seed."));
+    addItem(m_mask, tr("Blocks"), static_cast<int>(core::MaskKind::Block),
+            tr("A query sees only the keys of its own block of B tokens."));
+    // Shown while a lesson's or a mask file's cells are in force, so that the control never
+    // names another mask than the one computed.
+    addItem(m_mask, tr("Custom"), static_cast<int>(core::MaskKind::Custom),
+            tr("Cells blocked one by one, as a lesson or a mask file sets them."));
     m_mask->setToolTip(tr("Which keys each query is allowed to see."));
     maskForm->addRow(tr("M&ask"), m_mask);
     addErrorRow(maskForm, QStringLiteral("mask"));
@@ -216,6 +235,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     m_window->setValue(1);
     m_window->setPrefix(tr("±"));
     maskForm->addRow(tr("&Window width"), m_window);
+    m_sparseMask = new SparseMaskControls(maskForm);
     layout->addWidget(maskGroup);
 
     // Positions and projections.
@@ -307,7 +327,16 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
          {m_scoring, m_normalizer, m_mask, m_positional, m_projection, m_embeddings, m_tokenizer})
         makeNarrow(box);
 
+    for (QWidget* widget :
+         {static_cast<QWidget*>(m_scoring), static_cast<QWidget*>(m_normalizer),
+          static_cast<QWidget*>(m_temperature), static_cast<QWidget*>(m_temperatureSlider)})
+        m_ownToolTips.insert(widget, widget->toolTip());
     setConfig(core::Config{});
+    connect(m_kindControls, &AttentionKindControls::changed, this, [this] {
+        updateEnabled();
+        emitChanged();
+    });
+    connect(m_sparseMask, &SparseMaskControls::changed, this, &ControlsPanel::emitChanged);
 
     for (QComboBox* box :
          {m_scoring, m_normalizer, m_mask, m_positional, m_projection, m_tokenizer})
@@ -316,6 +345,12 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
             emitChanged();
         });
     connect(m_mask, &QComboBox::currentIndexChanged, this, &ControlsPanel::onMaskChanged);
+    // Manual matrices are typed in the matrix editor: choosing them takes the user there.
+    connect(m_projection, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_updating &&
+            currentValue(m_projection) == static_cast<int>(core::ProjectionInit::Manual))
+            emit manualMatricesRequested();
+    });
     connect(m_embeddings, &QComboBox::currentIndexChanged, this, [this] {
         if (m_updating)
             return;
@@ -360,10 +395,11 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
 ControlsPanel::~ControlsPanel() = default;
 
 QStringList ControlsPanel::controlNames() {
-    return {QStringLiteral("scoring"), QStringLiteral("normalizer"), QStringLiteral("temperature"),
-            QStringLiteral("heads"),   QStringLiteral("dModel"),     QStringLiteral("dK"),
-            QStringLiteral("mask"),    QStringLiteral("positional"), QStringLiteral("projection"),
-            QStringLiteral("seed"),    QStringLiteral("embeddings"), QStringLiteral("tokenizer")};
+    return {QStringLiteral("scoring"),  QStringLiteral("normalizer"), QStringLiteral("temperature"),
+            QStringLiteral("heads"),    QStringLiteral("dModel"),     QStringLiteral("dK"),
+            QStringLiteral("mask"),     QStringLiteral("positional"), QStringLiteral("projection"),
+            QStringLiteral("seed"),     QStringLiteral("embeddings"), QStringLiteral("tokenizer"),
+            QStringLiteral("attention")};
 }
 
 void ControlsPanel::setHiddenControls(const QStringList& names) {
@@ -382,6 +418,9 @@ void ControlsPanel::setHiddenControls(const QStringList& names) {
         {QStringLiteral("embeddings"), {m_embeddings, m_loadEmbeddings, m_embeddingsInfo}},
         {QStringLiteral("tokenizer"), {m_tokenizer}},
     };
+    m_kindControls->setHidden(names.contains(QStringLiteral("attention")));
+    if (names.contains(QStringLiteral("attention")))
+        m_hidden.append(QStringLiteral("attention"));
     const QList<QFormLayout*> forms = findChildren<QFormLayout*>();
     for (const auto& [name, widgets] : rows) {
         const bool hide = names.contains(name);
@@ -401,6 +440,8 @@ void ControlsPanel::setHiddenControls(const QStringList& names) {
             }
         }
     }
+    m_sparseMask->setPattern(static_cast<core::MaskKind>(currentValue(m_mask)),
+                             m_hidden.contains(QStringLiteral("mask")));
 }
 
 QLabel* ControlsPanel::addErrorRow(QFormLayout* form, const QString& field) {
@@ -475,6 +516,8 @@ core::Config ControlsPanel::config() const {
     config.mask.kind = static_cast<core::MaskKind>(currentValue(m_mask));
     config.mask.padLength = m_padLength->value();
     config.mask.window = m_window->value();
+    m_sparseMask->apply(config.mask);
+    m_kindControls->apply(config);
     config.positional = static_cast<core::PositionalEncoding>(currentValue(m_positional));
     config.projection = static_cast<core::ProjectionInit>(currentValue(m_projection));
     config.seed = static_cast<std::uint64_t>(m_seed->value());
@@ -497,11 +540,12 @@ void ControlsPanel::setConfig(const core::Config& config) {
     m_dKSet->setChecked(config.dK > 0);
     if (config.dK > 0)
         m_dK->setValue(config.dK);
-    if (config.mask.kind != core::MaskKind::Custom)
-        selectValue(m_mask, static_cast<int>(config.mask.kind));
+    selectValue(m_mask, static_cast<int>(config.mask.kind));
     if (config.mask.padLength > 0)
         m_padLength->setValue(config.mask.padLength);
     m_window->setValue(config.mask.window);
+    m_sparseMask->show(config.mask);
+    m_kindControls->show(config);
     selectValue(m_positional, static_cast<int>(config.positional));
     selectValue(m_projection, static_cast<int>(config.projection));
     m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(config.seed, kMaxSeed)));
@@ -575,12 +619,13 @@ QString ControlsPanel::errorText(const QString& field) const {
 }
 
 QList<QWidget*> ControlsPanel::tabOrder() const {
-    return {m_scoring,     m_normalizer,     m_temperatureSlider,
-            m_temperature, m_heads,          m_dModel,
-            m_dK,          m_dKSet,          m_mask,
-            m_padLength,   m_window,         m_positional,
-            m_projection,  m_seed,           m_newSeed,
-            m_embeddings,  m_loadEmbeddings, m_tokenizer};
+    QList<QWidget*> order = m_kindControls->tabOrder();
+    order << m_scoring << m_normalizer << m_temperatureSlider << m_temperature << m_heads
+          << m_dModel << m_dK << m_dKSet << m_mask << m_padLength << m_window;
+    order << m_sparseMask->tabOrder();
+    order << m_positional << m_projection << m_seed << m_newSeed << m_embeddings << m_loadEmbeddings
+          << m_tokenizer;
+    return order;
 }
 
 void ControlsPanel::updateEnabled() {
@@ -588,15 +633,31 @@ void ControlsPanel::updateEnabled() {
     setItemEnabled(
         m_mask, static_cast<int>(core::MaskKind::Causal), !m_cross,
         tr("Causal masking applies to self-attention only; clear the source sentence to use it."));
+    // Custom is a choice only when there are cells to return to (config() keeps them).
+    setItemEnabled(m_mask, static_cast<int>(core::MaskKind::Custom),
+                   mask == core::MaskKind::Custom || !m_base.mask.blocked.empty(),
+                   tr("No custom mask: a lesson with one, or --mask custom:FILE, sets it."));
     const bool padding = mask == core::MaskKind::Padding;
     m_padLength->setEnabled(padding);
     m_padLength->setToolTip(padding
                                 ? tr("Total length the sentence is padded to with [PAD] tokens.")
                                 : tr("Only used by the padding mask."));
-    const bool window = mask == core::MaskKind::Window;
+    const bool window = SparseMaskControls::usesWindow(mask);
     m_window->setEnabled(window);
     m_window->setToolTip(window ? tr("A query sees keys at most this many positions away.")
-                                : tr("Only used by the sliding-window mask."));
+                                : tr("Only used by the sliding-window, dilated, longformer and "
+                                     "BigBird masks."));
+    m_sparseMask->setPattern(mask, m_hidden.contains(QStringLiteral("mask")));
+
+    // Linear attention weighs keys through its feature map: scores, normaliser and temperature
+    // do not apply, and the schema says why.
+    core::Config kind;
+    m_kindControls->apply(kind);
+    const core::Message notForKind = core::findSetting("scoring")->notApplicable(kind);
+    for (auto it = m_ownToolTips.cbegin(); it != m_ownToolTips.cend(); ++it) {
+        it.key()->setEnabled(notForKind.text.empty());
+        it.key()->setToolTip(notForKind.text.empty() ? it.value() : coreText(notForKind));
+    }
 
     const bool random =
         currentValue(m_projection) == static_cast<int>(core::ProjectionInit::Random);

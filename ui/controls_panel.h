@@ -21,6 +21,9 @@ class QSpinBox;
 
 namespace attnlab::ui {
 
+class AttentionKindControls;
+class SparseMaskControls;
+
 class ControlsPanel : public QWidget {
     Q_OBJECT
 
@@ -86,11 +89,15 @@ public:
     QComboBox* embeddingsBox() const { return m_embeddings; }
     QPushButton* loadEmbeddingsButton() const { return m_loadEmbeddings; }
     QComboBox* tokenizerBox() const { return m_tokenizer; }
+    AttentionKindControls* kindControls() const { return m_kindControls; }
+    SparseMaskControls* sparseMaskControls() const { return m_sparseMask; }
 
 signals:
     void configChanged(const attnlab::core::Config& config);
     /// The user asked to load an embeddings file ("Load file…").
     void loadEmbeddingsRequested();
+    /// The user chose Projection = Manual: the matrices are typed in the matrix editor.
+    void manualMatricesRequested();
 
 private:
     QLabel* addErrorRow(QFormLayout* form, const QString& field);
@@ -120,6 +127,9 @@ private:
     QPushButton* m_loadEmbeddings = nullptr;
     QLabel* m_embeddingsInfo = nullptr;
     QComboBox* m_tokenizer = nullptr;
+    AttentionKindControls* m_kindControls = nullptr;
+    SparseMaskControls* m_sparseMask = nullptr;
+    QHash<QWidget*, QString> m_ownToolTips; ///< of controls a kind of attention disables
 
     struct ErrorRow {
         QFormLayout* form = nullptr;

@@ -1,11 +1,15 @@
 #include "figure_export.h"
 
 #include "color_bar.h"
+#include "core_text.h"
 #include "details_panel.h"
 #include "heatmap_view.h"
+#include "label_metrics.h"
 #include "qt_message_collector.h"
 
+#include "core/attention/normalizer.h"
 #include "core/attention/options.h"
+#include "core/attention/scoring.h"
 #include "core/base/memory.h"
 #include "core/io/data_export.h"
 
@@ -166,6 +170,32 @@ QString titleText(const core::ModelOutput& result, const FigureOptions& options)
 
 // The settings line wraps at the figure's width rather than losing its end: all of it is
 // needed to reproduce the figure.
+// The lines under the sentence: the settings in words, wrapped at spaces, then the command line,
+// broken only between its options so that each "--name value" stays whole and can be copied.
+QString settingsBlock(const QStringList& lines, double width) {
+    if (lines.size() < 3)
+        return lines.mid(1).join(QLatin1Char('\n'));
+    const QFontMetricsF metrics(titleFonts().settings);
+    QStringList options;
+    for (const QString& word : lines[2].split(QLatin1Char(' '))) {
+        if (word.startsWith(QLatin1String("--")) || options.isEmpty())
+            options << word;
+        else
+            options.last() += QLatin1Char(' ') + word;
+    }
+    QString command, current;
+    for (const QString& option : std::as_const(options)) {
+        const QString longer = current.isEmpty() ? option : current + QLatin1Char(' ') + option;
+        if (!current.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+            command += current + QLatin1Char('\n');
+            current = option;
+        } else {
+            current = longer;
+        }
+    }
+    return lines[1] + QLatin1Char('\n') + command + current;
+}
+
 double settingsLinesHeight(const QString& settings, double width) {
     const QFontMetricsF metrics(titleFonts().settings);
     return metrics
@@ -179,7 +209,7 @@ double titleHeight(const core::ModelOutput& result, const FigureOptions& options
         return 0;
     const QStringList lines = titleText(result, options).split(QLatin1Char('\n'));
     return QFontMetricsF(titleFonts().sentence).height() + 4 +
-           settingsLinesHeight(lines.mid(1).join(QStringLiteral(" · ")), width) + 10;
+           settingsLinesHeight(settingsBlock(lines, width), width) + 10;
 }
 
 double widestLabel(const std::vector<core::MapToken>& tokens, const QFont& font) {
@@ -202,12 +232,20 @@ QSizeF naturalPanelSize(const core::ModelOutput& result, const FigureOptions& op
     const double cell = n <= kAutoValuesMaxTokens ? 32.0 : std::clamp(480.0 / n, 2.0, 32.0);
     const double queryWidth = widestLabel(result.maps.queryTokens, font);
     const double keyWidth = widestLabel(result.maps.keyTokens, font);
-    const double left = queryWidth + 2 * metrics.height() + 16;
-    const double bottom = keyWidth + 6 <= cell
-                              ? 2 * metrics.height() + 16
-                              : (keyWidth + metrics.height()) * 0.7071 + metrics.height() + 18;
+    // Heights of the fonts that draw the labels and the axis titles (CJK fallbacks are taller).
+    QStringList labels;
+    for (const auto* tokens : {&result.maps.queryTokens, &result.maps.keyTokens})
+        for (const core::MapToken& token : *tokens)
+            labels.append(QString::fromStdString(token.text));
+    const double line = std::max(metrics.height(), labelLineMetrics(font, labels).height());
+    const double title = std::max(
+        metrics.height(),
+        labelLineMetrics(font, {HeatmapView::tr("Key"), HeatmapView::tr("Query")}).height());
+    const double left = queryWidth + line + title + 16;
+    const double bottom =
+        keyWidth + 6 <= cell ? line + title + 16 : (keyWidth + line) * 0.7071 + title + 18;
     const double right = options.colorScale == ColorScale::PerHead && options.colorBar ? 90 : 14;
-    const double top = metrics.height() + 22;
+    const double top = title + 22;
     return {std::max(240.0, left + nk * cell + right), std::max(200.0, top + nq * cell + bottom)};
 }
 
@@ -235,7 +273,7 @@ void drawTitle(QCPPainter& painter, const QRectF& area, const core::ModelOutput&
     painter.setPen(QColor(0x55, 0x55, 0x55));
     painter.drawText(
         QRectF(area.left(), area.top() + first + 4, area.width(), area.height() - first - 4),
-        Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, lines.mid(1).join(QStringLiteral(" · ")));
+        Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, settingsBlock(lines, area.width()));
     painter.restore();
 }
 
@@ -287,21 +325,93 @@ std::optional<ImageFormat> imageFormatForPath(const QString& path) {
     return std::nullopt;
 }
 
+namespace {
+
+// A choice as the window's controls name it, in the interface language ("Causal", "因果").
+QString controlText(const char* text) {
+    return QCoreApplication::translate("attnlab::ui::ControlsPanel", text).toLower();
+}
+
+QString maskText(const core::MaskSpec& mask) {
+    switch (mask.kind) {
+    case core::MaskKind::None:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "None"));
+    case core::MaskKind::Causal:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Causal"));
+    case core::MaskKind::Padding:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Padding")) +
+               QStringLiteral(" %1").arg(mask.padLength);
+    case core::MaskKind::Window:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Sliding window")) +
+               QStringLiteral(" %1").arg(mask.window);
+    case core::MaskKind::Custom:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Custom"));
+    default:
+        return qs(core::toString(mask)); // the efficient patterns keep their technical names
+    }
+}
+
+QString projectionText(core::ProjectionInit projection) {
+    switch (projection) {
+    case core::ProjectionInit::Identity:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Identity slices"));
+    case core::ProjectionInit::Random:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Random (seeded)"));
+    case core::ProjectionInit::Manual:
+        return controlText(QT_TRANSLATE_NOOP("attnlab::ui::ControlsPanel", "Manual"));
+    }
+    return qs(core::toString(projection));
+}
+
+// The command line that draws the same figure (its option names are the same in every
+// language), without the sentence, which the first line holds.
+QString commandLineOf(const core::Config& c) {
+    QStringList options;
+    auto add = [&](const char* name, const QString& value) {
+        options << QLatin1String(name) + QLatin1Char(' ') + value;
+    };
+    add("--scoring", qs(core::toString(c.scoring)));
+    add("--normalizer", qs(core::toString(c.normalizer)));
+    add("--heads", QString::number(c.heads));
+    add("--d-model", QString::number(c.dModel));
+    if (c.dK > 0)
+        add("--d-k", QString::number(c.dK));
+    add("--mask", c.mask.kind == core::MaskKind::Custom ? QStringLiteral("custom:FILE")
+                                                        : qs(core::toString(c.mask)));
+    add("--temperature", QString::number(static_cast<double>(c.temperature), 'g', 6));
+    if (c.positional != core::PositionalEncoding::None)
+        add("--positional", qs(core::toString(c.positional)));
+    if (c.projection != core::ProjectionInit::Manual)
+        add("--projection", qs(core::toString(c.projection)));
+    add("--seed", QString::number(static_cast<qulonglong>(c.seed)));
+    if (c.scoring == core::ScoringFunction::Cosine)
+        add("--cosine-scale", QString::number(static_cast<double>(c.cosineScale), 'g', 6));
+    if (c.tokenizer.mode != core::TokenizerMode::Word)
+        add("--tokenizer", qs(core::toString(c.tokenizer.mode)));
+    if (c.embeddings == core::EmbeddingSource::File)
+        add("--embeddings", QFileInfo(qs(c.embeddingsPath)).fileName());
+    return options.join(QLatin1Char(' '));
+}
+
+} // namespace
+
 QString settingsStamp(const core::ModelOutput& result) {
     const core::Config& c = result.config;
     QString sentence = QStringLiteral("“%1”").arg(qs(c.sentence));
     if (result.maps.cross)
         sentence += QStringLiteral("  ←  “%1”").arg(qs(c.source));
+    // The settings in the interface language, with the names the controls give them.
     QStringList parts;
-    parts << qs(core::toString(c.scoring)) << qs(core::toString(c.normalizer));
+    parts << coreText(core::scoringEntry(c.scoring).label).simplified()
+          << coreText(core::normalizerEntry(c.normalizer).label);
     parts << (c.heads == 1 ? FigureExport::tr("1 head (d_k %1)")
                            : FigureExport::tr("%1 heads (d_k %2)").arg(c.heads))
                  .arg(result.config.dK);
-    parts << FigureExport::tr("mask %1").arg(qs(core::toString(c.mask)));
+    parts << FigureExport::tr("mask %1").arg(maskText(c.mask));
     parts << QStringLiteral("T = %1").arg(static_cast<double>(c.temperature), 0, 'g', 4);
     if (c.positional != core::PositionalEncoding::None)
         parts << qs(core::toString(c.positional));
-    parts << FigureExport::tr("%1 projection").arg(qs(core::toString(c.projection)));
+    parts << FigureExport::tr("%1 projection").arg(projectionText(c.projection));
     if (c.projection == core::ProjectionInit::Random ||
         c.scoring == core::ScoringFunction::Additive || c.scoring == core::ScoringFunction::General)
         parts << FigureExport::tr("seed %1").arg(static_cast<qulonglong>(c.seed));
@@ -318,10 +428,14 @@ QString settingsStamp(const core::ModelOutput& result) {
         parts << FigureExport::tr("manual embeddings");
         break;
     }
-    return sentence + QLatin1Char('\n') + parts.join(QStringLiteral(" · "));
+    return sentence + QLatin1Char('\n') + parts.join(QStringLiteral(" · ")) + QLatin1Char('\n') +
+           commandLineOf(c);
 }
 
-QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& options) {
+namespace {
+
+// The natural size before trimming: every part at its estimated size, with the outer margin.
+QSizeF untrimmedSize(const core::ModelOutput& result, const FigureOptions& options) {
     checkRequest(result, options);
     if (options.content == FigureContent::Details) {
         QSizeF size = naturalDetailsSize(result);
@@ -340,9 +454,8 @@ QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& o
     return {std::ceil(width), std::ceil(height)};
 }
 
-FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& options,
-                          const QSizeF& size) {
-    checkRequest(result, options);
+FigureLayout layoutAt(const core::ModelOutput& result, const FigureOptions& options,
+                      const QSizeF& size) {
     FigureLayout layout;
     layout.scaleTop = scaleTop(result, options);
     QRectF area(kMargin, kMargin, size.width() - 2 * kMargin, size.height() - 2 * kMargin);
@@ -379,6 +492,8 @@ FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& 
     return layout;
 }
 
+} // namespace
+
 void configureFigureView(HeatmapView& view, std::shared_ptr<const core::ModelOutput> result,
                          const FigureOptions& options, int head) {
     const core::ModelOutput& shown = *result;
@@ -395,10 +510,12 @@ void configureFigureView(HeatmapView& view, std::shared_ptr<const core::ModelOut
         view.setValueRange(0.0, scaleTop(shown, options));
 }
 
-void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutput& result,
-                  const FigureOptions& options) {
-    const FigureLayout layout = layoutFigure(result, options, size);
-    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+namespace {
+
+constexpr double kTrimMargin = 8; // white border around a figure trimmed to its content
+
+void drawLayout(QCPPainter& painter, const FigureLayout& layout, const core::ModelOutput& result,
+                const FigureOptions& options) {
     if (!layout.title.isEmpty())
         drawTitle(painter, layout.title, result, options);
     if (!layout.details.isEmpty()) {
@@ -417,6 +534,91 @@ void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutp
         view.renderTo(&painter, panel.rect.size().toSize());
         painter.restore();
     }
+}
+
+// A figure of one heatmap at its natural size is trimmed to what it draws: the plot's own
+// margins and paddings would otherwise frame a small map in white.
+bool trimmedFigure(const core::ModelOutput& result, const FigureOptions& options) {
+    return options.content != FigureContent::Details && panelHeads(result, options).size() == 1;
+}
+
+// The natural figure: the size its parts are laid out at, where that layout is moved to, and the
+// size of the figure.
+struct NaturalFrame {
+    QSizeF layoutSize;
+    QPointF offset;
+    QSizeF size;
+};
+
+NaturalFrame naturalFrame(const core::ModelOutput& result, const FigureOptions& options) {
+    const QSizeF layoutSize = untrimmedSize(result, options);
+    NaturalFrame frame{layoutSize, QPointF(0, 0), layoutSize};
+    if (!trimmedFigure(result, options))
+        return frame;
+    // Drawn once at one pixel per unit; the bounds of everything that is not white are the
+    // content. Antialiased edges count as content, and the border leaves room for the finer
+    // edges of larger scales.
+    QImage image(layoutSize.toSize(), QImage::Format_RGB32);
+    if (image.isNull())
+        return frame;
+    image.fill(Qt::white);
+    {
+        QCPPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        drawLayout(painter, layoutAt(result, options, layoutSize), result, options);
+    }
+    int left = image.width(), right = -1, top = image.height(), bottom = -1;
+    const QRgb white = qRgb(255, 255, 255);
+    for (int y = 0; y < image.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x) {
+            if ((line[x] | 0xff000000u) == white)
+                continue;
+            left = std::min(left, x);
+            right = std::max(right, x);
+            top = std::min(top, y);
+            bottom = std::max(bottom, y);
+        }
+    }
+    if (right < left)
+        return frame; // nothing drawn
+    frame.offset = QPointF(kTrimMargin - left, kTrimMargin - top);
+    frame.size = QSizeF(right - left + 1 + 2 * kTrimMargin, bottom - top + 1 + 2 * kTrimMargin);
+    return frame;
+}
+
+} // namespace
+
+QSizeF naturalFigureSize(const core::ModelOutput& result, const FigureOptions& options) {
+    checkRequest(result, options);
+    return naturalFrame(result, options).size;
+}
+
+FigureLayout layoutFigure(const core::ModelOutput& result, const FigureOptions& options,
+                          const QSizeF& size) {
+    checkRequest(result, options);
+    if (trimmedFigure(result, options)) {
+        const NaturalFrame frame = naturalFrame(result, options);
+        if (std::abs(size.width() - frame.size.width()) < 0.5 &&
+            std::abs(size.height() - frame.size.height()) < 0.5) {
+            FigureLayout layout = layoutAt(result, options, frame.layoutSize);
+            for (QRectF* rect : {&layout.title, &layout.colorBar, &layout.details})
+                if (!rect->isEmpty())
+                    rect->translate(frame.offset);
+            for (FigurePanel& panel : layout.panels)
+                panel.rect.translate(frame.offset);
+            return layout;
+        }
+    }
+    return layoutAt(result, options, size);
+}
+
+void renderFigure(QCPPainter& painter, const QSizeF& size, const core::ModelOutput& result,
+                  const FigureOptions& options) {
+    const FigureLayout layout = layoutFigure(result, options, size);
+    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
+    drawLayout(painter, layout, result, options);
 }
 
 QImage renderFigureImage(const core::ModelOutput& result, const FigureOptions& options) {

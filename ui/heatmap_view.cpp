@@ -1,5 +1,7 @@
 #include "heatmap_view.h"
 
+#include "cell_numbers.h"
+#include "label_metrics.h"
 #include "plot_lines.h"
 #include "view_options.h"
 
@@ -34,7 +36,6 @@ constexpr int kNeverElidedChars = kMaxLabelChars / 2 - 1;
 // is lost and every peak still shows, while the colour map, its image and each replot stay small.
 constexpr int kMaxMapSide = 512;
 constexpr qint64 kMaxMapCells = static_cast<qint64>(kMaxMapSide) * kMaxMapSide;
-constexpr double kMinValueFontPt = 6.5;
 
 const QColor kLabelColor(0x26, 0x26, 0x26);
 const QColor kUnknownLabelColor(0xa3, 0x52, 0x00);
@@ -139,6 +140,8 @@ public:
 
     QVector<int> drawnRows, drawnColumns;
     bool valuesDrawn = false;
+    QFont valueFont;       ///< the font of the numbers in the last replot
+    int valueDecimals = 2; ///< and their decimals
 
 protected:
     void applyDefaultAntialiasingHint(QCPPainter* painter) const override {
@@ -245,21 +248,15 @@ private:
 
     void drawValues(QCPPainter* painter, double cellWidth, double cellHeight) {
         const HeatmapView& v = *m_view;
-        // The widest text a weight needs is "0.00"; shrink the font down to a floor, then give up.
-        QFont font = v.m_labelFont;
-        const QString widest = QStringLiteral("0.00");
-        for (;;) {
-            const QFontMetricsF metrics(font);
-            if (metrics.horizontalAdvance(widest) + 5 <= cellWidth &&
-                metrics.height() + 2 <= cellHeight)
-                break;
-            if (font.pointSizeF() - 0.5 < kMinValueFontPt)
-                return;
-            font.setPointSizeF(font.pointSizeF() - 0.5);
-        }
+        // Weights lie in [0, 1]: "0.41" at the largest font that fits, else "0.4", else nothing
+        // (hovering gives the value).
+        const CellNumberStyle style =
+            fitCellNumbers(v.m_labelFont, QSizeF(cellWidth, cellHeight), false);
+        if (!style.shown)
+            return;
         const QCPRange range = v.m_map->dataRange();
         QCPColorMapData* data = v.m_map->data();
-        painter->setFont(font);
+        painter->setFont(style.font);
         for (int row = 0; row < v.m_rows; ++row) {
             for (int col = 0; col < v.m_cols; ++col) {
                 if (v.isMasked(row, col))
@@ -268,9 +265,11 @@ private:
                 const double t = (value - range.lower) / range.size();
                 painter->setPen(contrastingTextColor(colorAt(v.m_colorMap, t)));
                 painter->drawText(cellRect(col, row, col, row), Qt::AlignCenter,
-                                  QString::number(value, 'f', 2));
+                                  cellNumberText(value, style.decimals));
             }
         }
+        valueFont = style.font;
+        valueDecimals = style.decimals;
         valuesDrawn = true;
     }
 
@@ -303,7 +302,10 @@ private:
             return;
         painter->setAntialiasing(true);
         const QRect rect = mParentPlot->axisRect()->rect();
-        const double lineHeight = QFontMetricsF(v.m_labelFont).height();
+        // The height of the fonts that draw the labels (CJK fallbacks are taller than the first
+        // family); the boxes do not clip either, so that no glyph is ever cut.
+        const double lineHeight = v.m_labelLineHeight;
+        constexpr int kNoClip = Qt::TextDontClip;
 
         // Query labels, right-aligned left of the matrix.
         const double right = rect.left() - kTickLength - kLabelGap;
@@ -319,7 +321,8 @@ private:
             painter->setFont(labelFont(kind, row == v.m_selectedQuery));
             painter->setPen(labelColor(kind));
             painter->drawText(QRectF(right - 2000, y - lineHeight / 2, 2000, lineHeight),
-                              Qt::AlignRight | Qt::AlignVCenter, v.m_queryLabels.value(row));
+                              Qt::AlignRight | Qt::AlignVCenter | kNoClip,
+                              v.m_queryLabels.value(row));
             drawnRows.append(row);
         }
 
@@ -352,13 +355,13 @@ private:
             const double anchorY = top + kTickLength + kLabelGap;
             if (angle == 0) {
                 painter->drawText(QRectF(x - 1000, anchorY, 2000, lineHeight),
-                                  Qt::AlignHCenter | Qt::AlignTop, text);
+                                  Qt::AlignHCenter | Qt::AlignTop | kNoClip, text);
             } else {
                 painter->save();
                 painter->translate(x, anchorY + lineHeight / 2 * cosine);
                 painter->rotate(-angle);
                 painter->drawText(QRectF(-width - 1, -lineHeight / 2, width + 2, lineHeight),
-                                  Qt::AlignRight | Qt::AlignVCenter, text);
+                                  Qt::AlignRight | Qt::AlignVCenter | kNoClip, text);
                 painter->restore();
             }
             drawnColumns.append(col);
@@ -609,6 +612,7 @@ void HeatmapView::rebuildLabels() {
     m_queryKinds.clear();
     m_keyKinds.clear();
     m_queryLabelWidth = m_keyLabelWidth = 0;
+    m_labelLineHeight = QFontMetricsF(m_labelFont).height();
     if (!m_result)
         return;
     const QFontMetricsF metrics(m_labelFont);
@@ -660,6 +664,7 @@ void HeatmapView::rebuildLabels() {
     };
     m_queryLabelWidth = widest(m_queryLabels);
     m_keyLabelWidth = widest(m_keyLabels);
+    m_labelLineHeight = labelLineMetrics(bold, m_queryLabels + m_keyLabels).height();
 }
 
 void HeatmapView::rebuildMask() {
@@ -727,14 +732,17 @@ void HeatmapView::updateLabelLayout() {
     QFont bold = m_labelFont;
     bold.setBold(true);
     const QFontMetricsF boldMetrics(bold);
-    const double lineHeight = metrics.height();
+    const double lineHeight = m_labelLineHeight;
     const double queryWidth = m_queryLabelWidth;
     const double keyWidth = m_keyLabelWidth;
 
     // The layout is not known yet: estimate the matrix size from the widget size and the
     // margins this function is about to set. The drawing step drops any label that would
     // still overlap its neighbour.
-    const double titleHeight = metrics.height() + 6;
+    // The axis titles ("Key", "键") are drawn by the plot; their fallback font sets their height.
+    const double titleHeight =
+        labelLineMetrics(m_labelFont, {m_plot->xAxis->label(), m_plot->yAxis->label()}).height() +
+        6;
     const double leftMargin = queryWidth + kTickLength + 2 * kLabelGap + titleHeight + 4;
     const double rightMargin = m_colorBarVisible ? 80 : 12;
     const double width = std::max(20.0, m_plot->width() - leftMargin - rightMargin);
@@ -951,6 +959,16 @@ QVector<int> HeatmapView::drawnQueryLabels() const {
 
 QVector<int> HeatmapView::drawnKeyLabels() const {
     return m_labelLayer->drawnColumns;
+}
+
+QFont HeatmapView::valueFont() const {
+    return m_cellLayer->valueFont;
+}
+
+QString HeatmapView::valueText(int query, int key) const {
+    if (query < 0 || key < 0 || query >= m_rows || key >= m_cols || isMasked(query, key))
+        return {};
+    return cellNumberText(m_map->data()->cell(key, query), m_cellLayer->valueDecimals);
 }
 
 bool HeatmapView::valuesDrawn() const {

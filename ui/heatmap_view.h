@@ -103,6 +103,13 @@ public:
     QVector<int> drawnKeyLabels() const;
     /// Whether the last replot printed the values in the cells.
     bool valuesDrawn() const;
+    /// The font of the numbers in the cells in the last replot that printed them.
+    QFont valueFont() const;
+    /// The number cell (query, key) prints: its value with the decimals that fit ("0.41", or
+    /// "0.4" in small cells); empty outside the matrix and for masked cells.
+    QString valueText(int query, int key) const;
+    /// Height of a line of token labels as drawn, fallback fonts included (logical pixels).
+    double labelLineHeight() const { return m_labelLineHeight; }
     /// Rotation of the key labels in the last replot: 0, 45 or 90 degrees.
     int keyLabelAngle() const { return m_keyLabelAngle; }
     /// Colour-map cells per side: the matrix size, or fewer for long sentences (max-pooled).
@@ -196,7 +203,9 @@ private:
     int m_rowPool = 1;            ///< matrix rows per colour-map cell (> 1 for long sentences)
     double m_queryLabelWidth = 0; ///< widest query label in bold, px (set by rebuildLabels)
     double m_keyLabelWidth = 0;   ///< widest key label in bold, px
-    int m_colPool = 1;            ///< matrix columns per colour-map cell
+    /// Height of a line of labels in the fonts that draw them (fallbacks included), px.
+    double m_labelLineHeight = 0;
+    int m_colPool = 1; ///< matrix columns per colour-map cell
     /// While renderTo draws to a vector device: cells as rectangles, the colour map hidden.
     bool m_vectorCells = false;
     static constexpr qint64 kMaxVectorCells = 256 * 256;

@@ -66,6 +66,9 @@ std::string str(const QString& text) {
 } // namespace
 
 QString MainWindow::defaultSentence() {
+    // The first start speaks the interface's language: the same sentence, with its "it" (它).
+    if (installedLanguage().startsWith(QLatin1String("zh")))
+        return QStringLiteral("这只动物没有过马路，因为它太累了");
     return QStringLiteral("The animal didn't cross the street because it was too tired");
 }
 
@@ -350,6 +353,8 @@ void MainWindow::buildDocks() {
         connect(dock, &QDockWidget::visibilityChanged, this, &MainWindow::scheduleSave);
     }
     connect(m_controls, &ControlsPanel::configChanged, this, &MainWindow::onControlsChanged);
+    connect(m_controls, &ControlsPanel::manualMatricesRequested, this,
+            [this] { m_teaching->showMatrixEditor(); });
     connect(m_controls, &ControlsPanel::loadEmbeddingsRequested, this,
             &MainWindow::chooseEmbeddingsFile);
 }
@@ -390,7 +395,8 @@ void MainWindow::buildMenus() {
     m_oneHeadAction->setToolTip(tr("One head, chosen on the right, filling the area (Ctrl+2)."));
     m_combinedAction = addLayout(tr("&Combined"), HeatmapLayout::Combined,
                                  QKeySequence(Qt::CTRL | Qt::Key_3), m_combinedButton);
-    m_combinedAction->setToolTip(tr("Only the mean over all heads (Ctrl+3)."));
+    m_combinedAction->setToolTip(
+        tr("The mean and the maximum over the heads, side by side (Ctrl+3)."));
     view->addSeparator();
 
     QMenu* maps = view->addMenu(tr("Colour &Map"));

@@ -68,7 +68,8 @@ public:
     static constexpr int kAutoValuesMaxTokens = ui::kAutoValuesMaxTokens;
     static constexpr double kMinZoom = 0.5;
     static constexpr double kMaxZoom = 3.0;
-    /// The sentence of the first start: shows the classic "it" → "animal" question.
+    /// The sentence of the first start, in the interface language (Chinese for 简体中文): shows
+    /// the classic "it" → "animal" question.
     static QString defaultSentence();
 
     /// `settingsPath`: an INI file for the remembered state (tests use a temporary one); empty

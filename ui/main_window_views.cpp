@@ -54,7 +54,10 @@ QVector<MainWindow::Slot> MainWindow::viewSlots() const {
         result.append({m_focusedHead, headTitle(m_focusedHead, heads)});
         break;
     case HeatmapLayout::Combined:
+        // The mean and the maximum over the heads side by side: two ways to combine them.
         result.append({HeatmapView::MeanOfHeads, headTitle(HeatmapView::MeanOfHeads, heads)});
+        if (heads > 1)
+            result.append({HeatmapView::MaxOfHeads, headTitle(HeatmapView::MaxOfHeads, heads)});
         break;
     }
     return result;
@@ -133,6 +136,10 @@ void MainWindow::arrangeGrid() {
             columns = c;
         }
     }
+    // Combined: the mean and the maximum side by side, two choices to compare, when both fit.
+    if (m_layout == HeatmapLayout::Combined && count == 2 &&
+        area.width() - m_gridLayout->spacing() >= 2 * minimum.width())
+        columns = 2;
     for (HeatmapView* view : std::as_const(m_activeViews))
         view->setMinimumSize(minimum);
     if (columns == m_gridColumns)

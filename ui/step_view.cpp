@@ -32,8 +32,9 @@ QString fmt(double value) {
 
 // A model without a trace (imported weights, a transformer read from disk) has only its
 // weights: nothing to step through.
+// Linear attention forms no scores or logits: its stages are not those this page explains.
 bool weightsOnly(const core::ModelOutput& result) {
-    return !result.trace;
+    return !result.trace || result.config.attention == core::AttentionKind::Linear;
 }
 QString param(double value) {
     return QString::number(value, 'g', 4);
@@ -460,6 +461,9 @@ QString StepView::scoringFormula(core::ScoringFunction scoring) {
 QString StepView::formulaText() const {
     if (!m_result)
         return tr("No result yet: type a sentence.");
+    if (m_result->trace && m_result->config.attention == core::AttentionKind::Linear)
+        return tr("Linear attention forms no scores or logits: the weight of key j for query i "
+                  "is φ(q_i)·φ(k_j) divided by the row's sum, as the heatmaps show.");
     if (weightsOnly(*m_result))
         return tr("This model keeps only its weights: there are no intermediate stages to show.");
     const core::Config& config = m_result->config;

@@ -33,6 +33,10 @@ void TeachingPanel::showPage(QWidget* view) {
         }
 }
 
+void TeachingPanel::showMatrixEditor() {
+    showPage(m_editor);
+}
+
 TeachingPanel::TeachingPanel(QWidget* parent) : QTabWidget(parent) {
     setDocumentMode(true);
     m_steps = new StepView(this);

@@ -45,6 +45,8 @@ public:
     void setColorMap(ColorMap map);
     /// Brings the tab that holds `view` (a page, or a widget inside one) to the front.
     void showPage(QWidget* view);
+    /// Brings up the page of the matrix editor ("Your numbers"), where manual matrices are typed.
+    void showMatrixEditor();
 
     /// `config` with the typed matrices of the "Your numbers" page filled in where it asks for
     /// manual embeddings or projections, fitted to its sentence, d_model, d_k and heads.

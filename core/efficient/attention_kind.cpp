@@ -1,5 +1,6 @@
 #include "core/efficient/attention_kind.h"
 
+#include "core/base/message.h"
 #include "core/base/types.h"
 
 #include <array>
@@ -9,19 +10,26 @@ namespace {
 
 constexpr std::array<ChoiceInfo<AttentionKind>, 3> kKinds{{
     {AttentionKind::Dense, "dense",
-     "the full n×n weights, every scoring function and normaliser (memory grows as n²)"},
+     translatable(
+         "the full n×n weights, every scoring function and normaliser (memory grows as n²)")},
     {AttentionKind::Tiled, "tiled",
-     "exact softmax attention by online softmax over blocks of keys; memory grows as n"},
+     translatable(
+         "exact softmax attention by online softmax over blocks of keys; memory grows as n")},
     {AttentionKind::Linear, "linear",
-     "φ(Q)(φ(K)ᵀV) normalised row by row: time and memory grow as n; approximates softmax"},
+     translatable(
+         "φ(Q)(φ(K)ᵀV) normalised row by row: time and memory grow as n; approximates softmax")},
 }};
 
 constexpr std::array<ChoiceInfo<FeatureMap>, 4> kFeatureMaps{{
-    {FeatureMap::Softmax, "softmax", "softmax over the features of each row (the tutorial's)"},
-    {FeatureMap::Elu, "elu", "elu(x) + 1, always positive (Katharopoulos et al. 2020)"},
-    {FeatureMap::Relu, "relu", "max(x, 0); a row with no positive feature gets no weights"},
+    {FeatureMap::Softmax, "softmax",
+     translatable("softmax over the features of each row (the tutorial's)")},
+    {FeatureMap::Elu, "elu",
+     translatable("elu(x) + 1, always positive (Katharopoulos et al. 2020)")},
+    {FeatureMap::Relu, "relu",
+     translatable("max(x, 0); a row with no positive feature gets no weights")},
     {FeatureMap::Favor, "favor",
-     "Performer FAVOR+: M seeded orthogonal random features estimating exp(q·k/√d_k)"},
+     translatable(
+         "Performer FAVOR+: M seeded orthogonal random features estimating exp(q·k/√d_k)")},
 }};
 
 template <typename Enum, std::size_t N>

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cctype>
 #include <charconv>
@@ -108,13 +109,16 @@ void writeHead(json::Writer& json, const ModelOutput& output, int layer, int ind
         json.key("scoring_params");
         writeScoringParams(json, scoringEntry(output.config.scoring), head->params);
     }
-    if (traced) {
+    // A traced head of linear attention has Q, K, V and C but no scores or logits.
+    if (head && head->q.size() > 0) {
         json.key("q");
         json.matrix(head->q);
         json.key("k");
         json.matrix(head->k);
         json.key("v");
         json.matrix(head->v);
+    }
+    if (traced) {
         json.key("scores");
         json.matrix(head->scores);
         json.key("logits");
@@ -122,7 +126,7 @@ void writeHead(json::Writer& json, const ModelOutput& output, int layer, int ind
     }
     json.key("weights");
     json.matrix(maps.weights[map]);
-    if (traced) {
+    if (head && head->context.size() > 0) {
         json.key("context");
         json.matrix(head->context);
     }
@@ -239,18 +243,31 @@ void writeJson(const ModelOutput& output, std::ostream& out) {
     json.endObject();
 }
 
-void writeCsv(const ModelOutput& output, std::ostream& out) {
+void writeCsv(const ModelOutput& output, std::ostream& out, const CsvOptions& csv) {
     constexpr std::string_view kLineEnd = "\r\n";
     const AttentionMaps& maps = output.maps;
-    for (std::size_t h = 0; h < maps.weights.size(); ++h) {
-        if (h > 0)
+    if (csv.byteOrderMark)
+        writeText(out, "\xEF\xBB\xBF");
+    const bool layered = maps.layers > 1;
+    for (std::size_t map = 0; map < maps.weights.size(); ++map) {
+        if (map > 0)
             writeText(out, kLineEnd); // a blank line between the blocks of two heads
+        if (layered)
+            writeText(out, "layer,");
         writeText(out, "head,query_index,query_token,key_index,key_token,weight");
         writeText(out, kLineEnd);
-        const Matrix& weights = maps.weights[h];
+        // Maps are stored layer by layer; the numbers are the window's "Layer 2 · Head 1".
+        const auto heads = static_cast<std::size_t>(std::max(maps.heads, 1));
+        const std::size_t layer = map / heads + 1;
+        const std::size_t head = map % heads + 1;
+        const Matrix& weights = maps.weights[map];
         for (Eigen::Index i = 0; i < weights.rows(); ++i) {
             for (Eigen::Index j = 0; j < weights.cols(); ++j) {
-                writeInteger(out, h);
+                if (layered) {
+                    writeInteger(out, layer);
+                    out.put(',');
+                }
+                writeInteger(out, head);
                 out.put(',');
                 writeInteger(out, i);
                 out.put(',');
@@ -295,25 +312,31 @@ void writeNpy(const ModelOutput& output, std::ostream& out) {
     out.put(static_cast<char>(headerLength >> 8));
     writeText(out, header);
 
+    // Row by row into one buffer, little-endian whatever the machine: one write per row rather
+    // than per cell, which made the writer slower than the computation for long inputs.
+    std::vector<char> row(static_cast<std::size_t>(nk) * sizeof(float));
     for (const Matrix& weights : maps.weights) {
         assert(weights.rows() == nq && weights.cols() == nk);
         for (Eigen::Index i = 0; i < nq; ++i) {
-            for (Eigen::Index j = 0; j < nk; ++j) {
-                std::uint32_t bits = 0;
-                const float weight = weights(i, j);
-                std::memcpy(&bits, &weight, sizeof bits);
-                const char bytes[] = {static_cast<char>(bits & 0xFFu),
-                                      static_cast<char>((bits >> 8) & 0xFFu),
-                                      static_cast<char>((bits >> 16) & 0xFFu),
-                                      static_cast<char>((bits >> 24) & 0xFFu)};
-                out.write(bytes, sizeof bytes);
+            if constexpr (std::endian::native == std::endian::little) {
+                std::memcpy(row.data(), weights.row(i).data(), row.size());
+            } else {
+                for (Eigen::Index j = 0; j < nk; ++j) {
+                    std::uint32_t bits = 0;
+                    const float weight = weights(i, j);
+                    std::memcpy(&bits, &weight, sizeof bits);
+                    for (int b = 0; b < 4; ++b)
+                        row[static_cast<std::size_t>(j) * 4 + static_cast<std::size_t>(b)] =
+                            static_cast<char>((bits >> (8 * b)) & 0xFFu);
+                }
             }
+            out.write(row.data(), static_cast<std::streamsize>(row.size()));
         }
     }
 }
 
 std::vector<std::string> exportData(const ModelOutput& result, const std::string& path,
-                                    const WriteOptions& options) {
+                                    const WriteOptions& options, const CsvOptions& csv) {
     const DataFormat format = dataFormatForPath(path);
     // Streamed into the file as it is produced: an export is never built whole in memory, and
     // any failure on the way (memory, a full disk, a cancel) leaves the earlier file as it was.
@@ -325,7 +348,7 @@ std::vector<std::string> exportData(const ModelOutput& result, const std::string
                 writeJson(result, out);
                 break;
             case DataFormat::Csv:
-                writeCsv(result, out);
+                writeCsv(result, out, csv);
                 break;
             case DataFormat::Npy:
                 writeNpy(result, out);

@@ -23,8 +23,17 @@ DataFormat dataFormatForPath(const std::string& path);
 /// several layers the maps are layer by layer, each naming its "layer" and "head", and
 /// "mean_weights" and "max_weights" hold one matrix per layer.
 void writeJson(const ModelOutput& result, std::ostream& out);
-/// One block per head: head, query token, key token, weight.
-void writeCsv(const ModelOutput& result, std::ostream& out);
+/// How a CSV file is written.
+struct CsvOptions {
+    /// Start with the UTF-8 byte-order mark (EF BB BF), without which common spreadsheet
+    /// programs read the file in the system's code page and garble non-Latin tokens; default true.
+    bool byteOrderMark = true;
+};
+
+/// One block per head: head, query index, query token, key index, key token, weight. Heads (and
+/// layers) are counted from 1 as the window names them ("Head 1"); token indices from 0 like the
+/// JSON file's. A "layer" column comes first when the result has more than one layer.
+void writeCsv(const ModelOutput& result, std::ostream& out, const CsvOptions& csv = {});
 /// Weights as a float32 array [heads, n_q, n_k] in NumPy .npy format, version 1.0.
 void writeNpy(const ModelOutput& result, std::ostream& out);
 
@@ -32,7 +41,8 @@ void writeNpy(const ModelOutput& result, std::ostream& out);
 /// produced. Throws InputError for an unknown extension, FileError when the file cannot be
 /// written (also for too little memory, and for a target that is one of `options.inputs`), and
 /// Cancelled when `options.progress` asks. Returns notes for the user (AtomicFile::commit).
+/// `csv` applies to .csv files only.
 std::vector<std::string> exportData(const ModelOutput& result, const std::string& path,
-                                    const WriteOptions& options = {});
+                                    const WriteOptions& options = {}, const CsvOptions& csv = {});
 
 } // namespace attnlab::core

@@ -1,5 +1,6 @@
 #include "core/model/builtin_model.h"
 
+#include "core/model/builtin_efficient.h"
 #include "core/model/settings.h"
 
 #include "core/attention/mask.h"
@@ -228,12 +229,14 @@ Eigen::Index rowsPerBlock(Eigen::Index cols) {
                                                     std::max<Eigen::Index>(1, cols)));
 }
 
-// Logits L = S / T (+ ALiBi bias −slope·|i − j|) of rows [begin, end), written to rows
+// Logits L = S / T (+ ALiBi bias −slope·|i − j|) of rows [begin, end) (row i of S at
+// scores.row(i − scoresOffset)), written to rows
 // [begin − offset, end − offset) of `logits`, with overflow clamped to the largest float so that
 // the normalisers never see +∞ or NaN. The operations are those of the whole-matrix form (S / T,
 // + bias, clamp), element by element, so the numbers are identical.
-void logitRows(const Matrix& scores, float temperature, const float* slope, Eigen::Index begin,
-               Eigen::Index end, Eigen::Index offset, Matrix& logits) {
+void logitRows(const Matrix& scores, Eigen::Index scoresOffset, float temperature,
+               const float* slope, Eigen::Index begin, Eigen::Index end, Eigen::Index offset,
+               Matrix& logits) {
     constexpr float kLargest = std::numeric_limits<float>::max();
     const Eigen::Index nk = scores.cols();
     Eigen::Array<float, 1, Eigen::Dynamic> keyPositions;
@@ -241,7 +244,7 @@ void logitRows(const Matrix& scores, float temperature, const float* slope, Eige
         keyPositions.setLinSpaced(nk, 0.0f, static_cast<float>(nk - 1));
     for (Eigen::Index i = begin; i < end; ++i) {
         auto out = logits.row(i - offset).array();
-        out = scores.row(i).array() / temperature;
+        out = scores.row(i - scoresOffset).array() / temperature;
         if (slope) // |i − j| is an exact small integer in float, as in alibiBias()
             out += -*slope * (keyPositions - static_cast<float>(i)).abs();
         out = out.max(-kLargest).min(kLargest);
@@ -444,7 +447,9 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     std::vector<bool> keyIsPadding;
     for (const MapToken& token : key.tokens)
         keyIsPadding.push_back(token.padding);
-    maps.allowed = buildMask(config.mask, nq, nk, maps.cross, keyIsPadding);
+    // The seed draws bigbird's random keys, as it draws every other random choice of a run.
+    const MaskPattern pattern(config.mask, nq, nk, maps.cross, keyIsPadding, config.seed);
+    maps.allowed = pattern.dense();
     for (int i = 0; i < nq; ++i)
         if (!maps.allowed.row(i).any())
             maps.fullyMaskedRows.push_back(i);
@@ -452,6 +457,9 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     const double flops = estimatedFlops(nq, nk, dModel, dK, dA, config.heads);
     const SerialScope serialScope(flops < kParallelFlops ||
                                   (config.heads == 1 && flops < kEigenParallelFlops));
+
+    // Entropy, argmax and the combined maps, which an export of the weights alone never reads.
+    const bool statistics = !options.weightsOnly;
 
     // Heads whose S and L are kept: the teaching pages show one head at a time, so a caller may
     // ask for only that one and save two n_q × n_k matrices per other head.
@@ -486,6 +494,38 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     std::atomic<int> headsDone{0};
     const Eigen::Index blockRows = rowsPerBlock(nk);
 
+    // A head of the tiled or linear kind: its kernel gives the context and the weights. A traced
+    // tiled head keeps the scores and logits of dense attention, whose stages it computes
+    // exactly; linear attention has neither (its weights come from the feature map).
+    auto runOtherKind = [&](int h, Matrix& q, Matrix& k, Matrix& v, Matrix& qBeforeRope,
+                            Matrix& kBeforeRope) {
+        const auto index = static_cast<std::size_t>(h);
+        HeadTrace& head = trace.heads[index];
+        KindHeadResult result = runKindHead(config, q, k, v, pattern);
+        Matrix& weights = maps.weights[index];
+        weights = std::move(result.weights);
+        if (statistics) {
+            maps.entropy[index] = rowEntropy(weights);
+            maps.argmax[index].assign(static_cast<std::size_t>(nq), -1);
+            rowArgmax(weights, fullyMasked, 0, nq, maps.argmax[index]);
+        }
+        flaggedPerHead[index] = std::move(result.flaggedRows);
+        concatenated.middleCols(h * dK, dK) = result.context;
+        if (!traced[index])
+            return;
+        if (config.attention == AttentionKind::Tiled) {
+            head.scores = computeScores(config.scoring, q, k, head.params);
+            head.logits.resize(nq, nk);
+            logitRows(head.scores, 0, config.temperature, nullptr, 0, nq, 0, head.logits);
+        }
+        head.qBeforeRope = std::move(qBeforeRope);
+        head.kBeforeRope = std::move(kBeforeRope);
+        head.q = std::move(q);
+        head.k = std::move(k);
+        head.v = std::move(v);
+        head.context = std::move(result.context);
+    };
+
     auto runHead = [&](int h) {
         const auto index = static_cast<std::size_t>(h);
         HeadTrace& head = trace.heads[index];
@@ -508,30 +548,43 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         head.params = makeScoringParams(
             config.scoring, ScoringSetup{dK, dA, config.projection == ProjectionInit::Random,
                                          config.cosineScale, config.seed, h});
-        Matrix scores = computeScores(config.scoring, q, k, head.params);
+        if (config.attention != AttentionKind::Dense) {
+            runOtherKind(h, q, k, v, qBeforeRope, kBeforeRope);
+            return;
+        }
         // Scores beyond the float range (embeddings or weights of 1e20 and more) turn into
         // ∞ − ∞ = NaN further on. Entries of q and k up to 1e14 cannot get there (|q·k| ≤ d_k ·
         // 1e28), so the scores are only scanned for inputs that large.
         constexpr float kSafeEntry = 1e14f;
-        if (!(q.cwiseAbs().maxCoeff() <= kSafeEntry && k.cwiseAbs().maxCoeff() <= kSafeEntry) &&
-            !scores.allFinite())
-            throw InputError(message("the scores of head %1 are too large for 32-bit floats: the "
-                                     "embeddings or projections hold values around 1e20 or more; "
-                                     "scale them down",
-                                     h + 1));
+        const bool scanScores =
+            !(q.cwiseAbs().maxCoeff() <= kSafeEntry && k.cwiseAbs().maxCoeff() <= kSafeEntry);
         if (stop.load(std::memory_order_relaxed))
             return;
 
         const float* slope =
             config.positional == PositionalEncoding::Alibi ? &slopes[index] : nullptr;
         const bool keep = traced[index] != 0;
+        // S is computed block by block with the logits: a head that is not traced never holds
+        // its n_q × n_k scores, and a traced one gets the same numbers (the same products of the
+        // same blocks).
+        Matrix scores(keep ? nq : 0, keep ? nk : 0);
         Matrix logits(keep ? nq : 0, keep ? nk : 0);
         Matrix& weights = maps.weights[index];
         weights.resize(nq, nk);
         Vector& entropy = maps.entropy[index];
-        entropy.resize(nq);
         std::vector<int>& argmax = maps.argmax[index];
-        argmax.assign(static_cast<std::size_t>(nq), -1);
+        if (statistics) {
+            entropy.resize(nq);
+            argmax.assign(static_cast<std::size_t>(nq), -1);
+        }
+        std::atomic<bool> overflow{false};
+        // Products of blocks of queries with every key are the dot-product scores themselves;
+        // the other functions prepare every key first (normalised, projected), which they would
+        // repeat per block, so they are computed whole as before.
+        const bool byBlocks =
+            config.scoring == ScoringFunction::Dot || config.scoring == ScoringFunction::ScaledDot;
+        const Matrix wholeScores =
+            byBlocks ? Matrix() : computeScores(config.scoring, q, k, head.params);
         // With one head the heads loop is serial, so the blocks of rows share the cores instead.
         const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
         std::vector<std::vector<int>> flaggedPerBlock(static_cast<std::size_t>(blocks));
@@ -546,21 +599,35 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
             const Eigen::Index rows = end - begin;
             // The masked logits of a block live in scratch rows; a traced head keeps its logits
             // (before the mask) as well.
+            const Matrix blockScores =
+                byBlocks ? computeScores(config.scoring, q.middleRows(begin, rows), k, head.params)
+                         : Matrix(wholeScores.middleRows(begin, rows));
+            if (scanScores && !blockScores.allFinite())
+                overflow = true;
             Matrix scratch(rows, nk);
             if (keep) {
-                logitRows(scores, config.temperature, slope, begin, end, 0, logits);
+                scores.middleRows(begin, rows) = blockScores;
+                logitRows(blockScores, begin, config.temperature, slope, begin, end, 0, logits);
                 scratch = logits.middleRows(begin, rows);
             } else {
-                logitRows(scores, config.temperature, slope, begin, end, begin, scratch);
+                logitRows(blockScores, begin, config.temperature, slope, begin, end, begin,
+                          scratch);
             }
             if (anyMasked)
                 maskRows(maps.allowed, begin, end, begin, scratch);
             normalizeRowsInto(config.normalizer, scratch, weights.middleRows(begin, rows),
                               flaggedPerBlock[static_cast<std::size_t>(block)],
                               static_cast<int>(begin));
-            entropy.segment(begin, rows) = rowEntropy(weights.middleRows(begin, rows));
-            rowArgmax(weights, fullyMasked, begin, end, argmax);
+            if (statistics) {
+                entropy.segment(begin, rows) = rowEntropy(weights.middleRows(begin, rows));
+                rowArgmax(weights, fullyMasked, begin, end, argmax);
+            }
         }
+        if (overflow)
+            throw InputError(message("the scores of head %1 are too large for 32-bit floats: the "
+                                     "embeddings or projections hold values around 1e20 or more; "
+                                     "scale them down",
+                                     h + 1));
         std::vector<int>& flagged = flaggedPerHead[index];
         for (const std::vector<int>& rows : flaggedPerBlock)
             flagged.insert(flagged.end(), rows.begin(), rows.end());
@@ -610,9 +677,9 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
 
     // 4. Combined views and the output projection.
     // Mean and max over heads, block by block (the same sums in the same order as whole matrices).
-    Matrix mean(nq, nk);
-    Matrix max(nq, nk);
-    const Eigen::Index blocks = (nq + blockRows - 1) / blockRows;
+    Matrix mean(statistics ? nq : 0, statistics ? nk : 0);
+    Matrix max(statistics ? nq : 0, statistics ? nk : 0);
+    const Eigen::Index blocks = statistics ? (nq + blockRows - 1) / blockRows : 0;
     [[maybe_unused]] const bool parallelBlocks =
         static_cast<double>(nq) * nk * config.heads >= kParallelCells;
 #ifdef _OPENMP
@@ -631,8 +698,10 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         }
         meanRows /= static_cast<float>(config.heads);
     }
-    maps.mean.push_back(std::move(mean));
-    maps.max.push_back(std::move(max));
+    if (statistics) {
+        maps.mean.push_back(std::move(mean));
+        maps.max.push_back(std::move(max));
+    }
     trace.wo = outputProjection(config, dModel, config.heads * dK);
     trace.output.noalias() = concatenated * trace.wo;
 

@@ -5,6 +5,7 @@
 #include "core/attention/mask.h"
 #include "core/attention/options.h"
 #include "core/base/types.h"
+#include "core/efficient/attention_kind.h"
 #include "core/text/tokenizer.h"
 
 #include <cstdint>
@@ -48,6 +49,9 @@ struct Config {
     int additiveDim = 0;      ///< additive hidden width d_a; 1 … 4096, 0 (default) = d_k
     float temperature = 1.0f; ///< T in L = S / T; 1e-6 … 1e6, default 1
     MaskSpec mask;            ///< default none
+    AttentionKind attention = AttentionKind::Dense; ///< how the weights are computed; default dense
+    FeatureMap featureMap = FeatureMap::Elu;        ///< linear attention's φ; default elu
+    int features = 256; ///< random features M of the favor map; 1 … 16384, default 256
     Normalizer normalizer = Normalizer::Softmax;              ///< default softmax
     PositionalEncoding positional = PositionalEncoding::None; ///< default none
     ProjectionInit projection = ProjectionInit::Identity;     ///< default identity slices

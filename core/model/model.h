@@ -94,6 +94,9 @@ struct ModelOutput {
 struct RunOptions {
     bool trace = true;           ///< keep the intermediate matrices (the teaching pages)
     std::vector<int> traceHeads; ///< heads whose Q, K, V, S, L, C are kept; empty = all
+    /// Only each head's weights (an export of the weights): entropy, argmax and the mean and
+    /// maximum over heads are left empty where the model can skip them. Default false.
+    bool weightsOnly = false;
 };
 
 class Model {

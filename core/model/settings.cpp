@@ -5,6 +5,7 @@
 #include "core/attention/scoring.h"
 #include "core/base/limits.h"
 #include "core/base/names.h"
+#include "core/efficient/attention_kind.h"
 
 #include <cassert>
 #include <charconv>
@@ -129,6 +130,14 @@ Message applies() {
     return {};
 }
 
+// Linear attention weighs keys by φ(q)·φ(k): no scores, logits or normaliser.
+Message notForLinear(const Config& c) {
+    return c.attention == AttentionKind::Linear
+               ? message("linear attention weighs keys by the feature map, without scores, "
+                         "temperature or normaliser")
+               : applies();
+}
+
 // --- the entries -------------------------------------------------------------------------------
 
 const Setting& entry(std::string_view key); // defined below; gives set() its own entry
@@ -160,6 +169,7 @@ std::vector<Setting> makeSchema() {
     scoring.label = translatable("Scoring");
     scoring.help = translatable("how a query and a key are scored");
     scoring.choices = [] { return namesOf(scoringFunctions()); };
+    scoring.notApplicable = notForLinear;
     scoring.get = [](const SettingsValues& v) {
         return std::string(scoringEntry(v.config.scoring).name);
     };
@@ -174,6 +184,7 @@ std::vector<Setting> makeSchema() {
     normalizer.label = translatable("Normaliser");
     normalizer.help = translatable("turns each row of logits into weights");
     normalizer.choices = [] { return namesOf(normalizers()); };
+    normalizer.notApplicable = notForLinear;
     normalizer.get = [](const SettingsValues& v) {
         return std::string(normalizerEntry(v.config.normalizer).name);
     };
@@ -189,6 +200,7 @@ std::vector<Setting> makeSchema() {
     temperature.label = translatable("Temperature");
     temperature.help = translatable("logits are scores / T");
     temperature.logarithmic = true;
+    temperature.notApplicable = notForLinear;
     temperature.get = [](const SettingsValues& v) { return text(v.config.temperature); };
     temperature.set = [](SettingsValues& v, std::string_view t) {
         v.config.temperature = realOf(entry("temperature"), t);
@@ -250,6 +262,8 @@ std::vector<Setting> makeSchema() {
         v.config.additiveDim = integerOf(entry("d_a"), t);
     };
     dA.notApplicable = [](const Config& c) {
+        if (c.attention == AttentionKind::Linear)
+            return notForLinear(c);
         return scoringEntry(c.scoring).usesAdditiveWidth
                    ? applies()
                    : message("only the additive scoring function has a hidden width");
@@ -267,6 +281,8 @@ std::vector<Setting> makeSchema() {
         v.config.cosineScale = realOf(entry("cosine_scale"), t);
     };
     cosine.notApplicable = [](const Config& c) {
+        if (c.attention == AttentionKind::Linear)
+            return notForLinear(c);
         return scoringEntry(c.scoring).usesCosineScale
                    ? applies()
                    : message("only the cosine scoring function has a scale");
@@ -278,7 +294,8 @@ std::vector<Setting> makeSchema() {
     mask.label = translatable("Mask");
     mask.help = translatable("which keys a query sees: causal j <= i (self-attention only), "
                              "padding:L pads the sentence with [PAD] to L tokens, window:W sees "
-                             "|i - j| <= W");
+                             "|i - j| <= W; the sparse patterns dilated:W:D, strided:S, "
+                             "longformer:W:G, bigbird:W:G:R and block:B");
     mask.defaultText = "none";
     mask.get = [](const SettingsValues& v) { return toString(v.config.mask); };
     mask.set = [](SettingsValues& v, std::string_view t) {
@@ -297,6 +314,60 @@ std::vector<Setting> makeSchema() {
         }
     };
     s.push_back(mask);
+
+    Setting attention{"attention", "--attention", "KIND", SettingType::Choice, SettingGroup::Model};
+    attention.noun = translatable("attention kind");
+    attention.label = translatable("Attention");
+    attention.help = translatable("dense: the full weights; tiled: the same softmax attention "
+                                  "block by block in memory linear in n; linear: phi(Q)(phi(K)^T "
+                                  "V), an approximation in time linear in n");
+    attention.choices = [] { return namesOf(attentionKinds()); };
+    attention.get = [](const SettingsValues& v) {
+        return std::string(toString(v.config.attention));
+    };
+    attention.set = [](SettingsValues& v, std::string_view t) {
+        v.config.attention = parseAttentionKind(choiceText(entry("attention"), t));
+    };
+    s.push_back(attention);
+
+    Setting featureMap{"feature_map", "--feature-map", "NAME", SettingType::Choice,
+                       SettingGroup::Model};
+    featureMap.noun = translatable("feature map");
+    featureMap.label = translatable("Feature map");
+    featureMap.help = translatable("phi of linear attention: softmax over the features, elu(x) + "
+                                   "1, relu, or favor (Performer's M random features)");
+    featureMap.choices = [] { return namesOf(featureMaps()); };
+    featureMap.get = [](const SettingsValues& v) {
+        return std::string(toString(v.config.featureMap));
+    };
+    featureMap.set = [](SettingsValues& v, std::string_view t) {
+        v.config.featureMap = parseFeatureMap(choiceText(entry("feature_map"), t));
+    };
+    featureMap.notApplicable = [](const Config& c) {
+        return c.attention == AttentionKind::Linear
+                   ? applies()
+                   : message("only linear attention has a feature map");
+    };
+    s.push_back(featureMap);
+
+    Setting features{"features",           "--features",        "M",
+                     SettingType::Integer, SettingGroup::Model, kMinFavorFeatures,
+                     kMaxFavorFeatures};
+    features.noun = translatable("the number of random features M");
+    features.label = translatable("Features M");
+    features.help = translatable("random features of the favor map; more features estimate "
+                                 "softmax attention more closely");
+    features.get = [](const SettingsValues& v) { return text(v.config.features); };
+    features.set = [](SettingsValues& v, std::string_view t) {
+        v.config.features = integerOf(entry("features"), t);
+    };
+    features.notApplicable = [](const Config& c) {
+        return c.attention == AttentionKind::Linear && c.featureMap == FeatureMap::Favor
+                   ? applies()
+                   : message("only the favor feature map of linear attention has random "
+                             "features");
+    };
+    s.push_back(features);
 
     Setting positional{"positional", "--positional", "NAME", SettingType::Choice,
                        SettingGroup::Model};
@@ -505,6 +576,35 @@ const Setting& entry(std::string_view key) {
     return *found;
 }
 
+// What the tiled and linear kernels compute (docs/attention-math.md, "Efficient attention"):
+// tiled is softmax over scaled dot products, linear has its own weights and only the causal
+// mask. Other choices are refused rather than silently replaced.
+void checkAttentionKind(const Config& config) {
+    if (config.attention == AttentionKind::Tiled) {
+        if (config.scoring != ScoringFunction::ScaledDot && config.scoring != ScoringFunction::Dot)
+            throw InputError(message("tiled attention scores by the dot product (scaled-dot or "
+                                     "dot), not %1; choose one of them or the dense kind",
+                                     scoringEntry(config.scoring).name),
+                             "attention");
+        if (config.normalizer != Normalizer::Softmax)
+            throw InputError(message("tiled attention computes softmax by online softmax, not "
+                                     "%1; choose softmax or the dense kind",
+                                     normalizerEntry(config.normalizer).name),
+                             "attention");
+    }
+    if (config.attention != AttentionKind::Dense && config.positional == PositionalEncoding::Alibi)
+        throw InputError(message("ALiBi adds a bias to the logits, which the %1 kind does not "
+                                 "form; choose another positional encoding or the dense kind",
+                                 toString(config.attention)),
+                         "attention");
+    if (config.attention == AttentionKind::Linear && config.mask.kind != MaskKind::None &&
+        config.mask.kind != MaskKind::Causal)
+        throw InputError(message("linear attention takes no mask but causal (by prefix sums), "
+                                 "not %1; choose none or causal, or another kind",
+                                 toString(config.mask)),
+                         "mask");
+}
+
 } // namespace
 
 const std::vector<Setting>& settingsSchema() {
@@ -559,6 +659,7 @@ void checkSettings(const SettingsValues& values) {
         throw InputError(message("the causal mask applies to self-attention only; remove the "
                                  "source sentence or choose another mask"),
                          "mask");
+    checkAttentionKind(config);
 }
 
 std::string settingText(const Setting& setting, const SettingsValues& values) {

@@ -665,11 +665,14 @@ TEST_F(CommandLine, CsvAndNpyHoldTheSameWeightsAsTheJson) {
         }
     }
 
-    // CSV: quoted tokens, one block per head, a row per cell.
+    // CSV: the UTF-8 byte-order mark, quoted tokens, one block per head numbered from 1 as on
+    // screen, a row per cell.
     const std::string csv = readFile(m_dir.file("w.csv"));
-    EXPECT_EQ(csv.rfind("head,query_index,query_token,key_index,key_token,weight\r\n", 0), 0u);
-    EXPECT_NE(csv.find("\r\n0,1,\"\"\"\",4,\",\",0\r\n"), std::string::npos) << csv;
-    EXPECT_NE(csv.find("\r\n1,5,cat,5,cat,"), std::string::npos);
+    EXPECT_EQ(
+        csv.rfind("\xEF\xBB\xBFhead,query_index,query_token,key_index,key_token,weight\r\n", 0),
+        0u);
+    EXPECT_NE(csv.find("\r\n1,1,\"\"\"\",4,\",\",0\r\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\r\n2,5,cat,5,cat,"), std::string::npos);
     std::size_t lines = 0;
     for (char c : csv)
         lines += c == '\n' ? 1 : 0;

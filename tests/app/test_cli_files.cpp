@@ -168,9 +168,10 @@ TEST_F(Files, AnOutputThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink) {
         run({"--sentence", "cat sat", "--export-data", m_dir.file("latest.csv")});
     ASSERT_EQ(result.exitCode, 0) << result.describe();
     EXPECT_TRUE(isKind(m_dir.file("latest.csv"), S_IFLNK));
-    EXPECT_EQ(readFile(m_dir.file("exports/weights.csv"))
-                  .rfind("head,query_index,query_token,key_index,key_token,weight\r\n", 0),
-              0u);
+    EXPECT_EQ(
+        readFile(m_dir.file("exports/weights.csv"))
+            .rfind("\xEF\xBB\xBFhead,query_index,query_token,key_index,key_token,weight\r\n", 0),
+        0u);
     EXPECT_EQ(m_dir.entries(), (std::vector<std::string>{"exports", "latest.csv"}));
 }
 

@@ -379,3 +379,91 @@ TEST(RunCommandLine, ImagesNeedARenderer) {
     EXPECT_EQ(runCommandLine({"--export", dir.file("a.png")}, out, err), kExitInputError);
     EXPECT_NE(err.str().find("cannot draw images"), std::string::npos) << err.str();
 }
+
+// ---- the CSV file's byte-order mark
+// ---------------------------------------------------------------
+
+TEST(RunCommandLine, CsvStartsWithAByteOrderMarkUnlessNoCsvBomIsGiven) {
+    TempDir dir;
+    auto firstBytes = [](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes(8, '\0');
+        in.read(bytes.data(), 8);
+        return bytes;
+    };
+    for (const Args& extra : {Args{}, Args{"--csv-bom"}, Args{"--no-csv-bom"}}) {
+        const std::string path =
+            dir.file("w" + std::to_string(extra.size()) + (extra.empty() ? "" : extra[0]) + ".csv");
+        Args args{"--sentence", "我 爱", "--d-model", "8", "--export-data", path};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::ostringstream out, err;
+        ASSERT_EQ(runCommandLine(args, out, err), kExitSuccess) << err.str();
+        const bool mark = extra.empty() || extra[0] == "--csv-bom";
+        EXPECT_EQ(firstBytes(path), mark ? std::string("\xEF\xBB\xBFhead,") : "head,que")
+            << (extra.empty() ? "default" : extra[0]);
+    }
+}
+
+TEST(ParseArguments, CsvBomOptionsNeedACsvFileAndAgree) {
+    EXPECT_TRUE(parseArguments({}).csvByteOrderMark);
+    EXPECT_FALSE(parseArguments({"--no-csv-bom"}).csvByteOrderMark);
+    EXPECT_EQ(usageErrorOf({"--no-csv-bom", "--export-data", "x.json"}),
+              "--no-csv-bom: shapes the .csv file of --export-data; add --export-data FILE.csv "
+              "or leave it out");
+    EXPECT_EQ(usageErrorOf({"--csv-bom", "--no-csv-bom", "--export-data", "x.csv"}),
+              "--no-csv-bom: contradicts --csv-bom; give one of them");
+    const std::string help = helpText();
+    EXPECT_NE(help.find("--csv-bom"), std::string::npos);
+    EXPECT_NE(help.find("--no-csv-bom"), std::string::npos);
+    EXPECT_NE(help.find("byte-order mark"), std::string::npos);
+}
+
+// ---- --mask custom:FILE ------------------------------------------------------------------------
+
+TEST(RunCommandLine, CustomMaskFileBlocksItsZeroCells) {
+    TempDir dir;
+    const std::string mask = dir.file("mask.txt");
+    std::ofstream(mask) << "# the first row sees only itself\n1 0 0\n1 1 0\n0 1 1\n";
+    const std::string csv = dir.file("w.csv");
+    std::ostringstream out, err;
+    ASSERT_EQ(runCommandLine({"--sentence", "the cat sat", "--d-model", "8", "--mask",
+                              "custom:" + mask, "--no-csv-bom", "--export-data", csv},
+                             out, err),
+              kExitSuccess)
+        << err.str();
+    std::ifstream in(csv, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    for (const char* cell : {"\r\n1,0,the,1,cat,0\r\n", "\r\n1,0,the,2,sat,0\r\n",
+                             "\r\n1,1,cat,2,sat,0\r\n", "\r\n1,2,sat,0,the,0\r\n"})
+        EXPECT_NE(text.find(cell), std::string::npos) << cell << " in\n" << text;
+    EXPECT_EQ(text.find("\r\n1,2,sat,1,cat,0\r\n"), std::string::npos) << "a visible cell";
+    EXPECT_NE(helpText().find("custom:FILE"), std::string::npos);
+}
+
+TEST(RunCommandLine, CustomMaskMistakesAreNamed) {
+    TempDir dir;
+    auto errorOf = [&](const std::string& maskText, const std::string& sentence) {
+        const std::string mask = dir.file("m.txt");
+        std::ofstream(mask) << maskText;
+        std::ostringstream out, err;
+        const int code = runCommandLine({"--sentence", sentence, "--d-model", "8", "--mask",
+                                         "custom:" + mask, "--export-data", dir.file("w.json")},
+                                        out, err);
+        EXPECT_EQ(code, kExitInputError) << err.str();
+        return err.str();
+    };
+    EXPECT_NE(errorOf("1 0\n1 2\n", "a b").find("m.txt:2: '2' is not 0 or 1"), std::string::npos);
+    EXPECT_NE(errorOf("1 0\n1 1\n", "a b c")
+                  .find("the mask has 2 rows of 2 keys, but the sentence has 3 queries and 3 keys"),
+              std::string::npos);
+    EXPECT_NE(errorOf("1 0 0 0\n1 1 0 0\n1 1 1 0\n1 1 1 1\n", "a b c").find("has 4 rows of 4 keys"),
+              std::string::npos);
+    std::ostringstream out, err;
+    EXPECT_EQ(runCommandLine({"--sentence", "a b", "--mask", "custom:" + dir.file("missing.txt"),
+                              "--export-data", dir.file("w.json")},
+                             out, err),
+              kExitInputError);
+    EXPECT_NE(err.str().find("missing.txt"), std::string::npos) << err.str();
+    EXPECT_EQ(usageErrorOf({"--mask", "custom:"}),
+              "--mask: the file name after custom: is empty; write custom:FILE");
+}

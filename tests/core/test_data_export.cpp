@@ -34,6 +34,7 @@
 
 using attnlab::core::AttentionMaps;
 using attnlab::core::Config;
+using attnlab::core::CsvOptions;
 using attnlab::core::DataFormat;
 using attnlab::core::dataFormatForPath;
 using attnlab::core::exportData;
@@ -124,9 +125,10 @@ std::string jsonOf(const ModelOutput& result) {
     return out.str();
 }
 
+// Without the byte-order mark, so that the text starts with the header.
 std::string csvOf(const ModelOutput& result) {
     std::ostringstream out;
-    writeCsv(result, out);
+    writeCsv(result, out, CsvOptions{.byteOrderMark = false});
     return out.str();
 }
 
@@ -534,10 +536,10 @@ TEST(WriteCsv, QuotesFieldsWithCommasQuotesAndLineBreaks) {
     ModelOutput result = handMadeResult({"a,b", "say \"hi\""}, {"plain", "line\nbreak"}, 1);
     result.maps.weights[0] << 0.25f, 0.75f, 0.5f, 0.5f;
     const std::string expected = "head,query_index,query_token,key_index,key_token,weight\r\n"
-                                 "0,0,\"a,b\",0,plain,0.25\r\n"
-                                 "0,0,\"a,b\",1,\"line\nbreak\",0.75\r\n"
-                                 "0,1,\"say \"\"hi\"\"\",0,plain,0.5\r\n"
-                                 "0,1,\"say \"\"hi\"\"\",1,\"line\nbreak\",0.5\r\n";
+                                 "1,0,\"a,b\",0,plain,0.25\r\n"
+                                 "1,0,\"a,b\",1,\"line\nbreak\",0.75\r\n"
+                                 "1,1,\"say \"\"hi\"\"\",0,plain,0.5\r\n"
+                                 "1,1,\"say \"\"hi\"\"\",1,\"line\nbreak\",0.5\r\n";
     EXPECT_EQ(csvOf(result), expected);
 }
 
@@ -561,8 +563,38 @@ TEST(WriteCsv, OneBlockPerHeadWithEveryCell) {
     EXPECT_EQ(headers, 3);
     EXPECT_EQ(blanks, 2);
     EXPECT_EQ(cells, 3 * 3 * 2);
-    EXPECT_NE(csv.find("\r\n2,2,q2,1,k1,"), std::string::npos);
+    // Heads are numbered as the window names them, from 1.
+    EXPECT_NE(csv.find("\r\n3,2,q2,1,k1,"), std::string::npos);
     EXPECT_NE(csv.find("\r\n1,0,q0,0,k0,"), std::string::npos) << csv;
+    EXPECT_EQ(csv.find("\r\n0,"), std::string::npos) << "no head 0";
+}
+
+TEST(WriteCsv, StartsWithAUtf8ByteOrderMarkUnlessAskedNotTo) {
+    const ModelOutput result = handMadeResult({"我", "爱"}, {"深度", "学习"}, 1);
+    std::ostringstream withMark;
+    writeCsv(result, withMark);
+    EXPECT_EQ(withMark.str().substr(0, 8), "\xEF\xBB\xBFhead,");
+    EXPECT_EQ(withMark.str().substr(3), csvOf(result));
+    std::ostringstream without;
+    writeCsv(result, without, CsvOptions{.byteOrderMark = false});
+    EXPECT_EQ(without.str().rfind("head,", 0), 0u);
+}
+
+TEST(WriteCsv, SeveralLayersGetALayerColumnNumberedFromOne) {
+    ModelOutput result = handMadeResult({"q0", "q1"}, {"k0"}, 2);
+    // Two layers of the same two heads, stored layer by layer.
+    AttentionMaps& maps = result.maps;
+    maps.layers = 2;
+    maps.weights.push_back(maps.weights[0]);
+    maps.weights.push_back(maps.weights[1]);
+    result.trace.reset();
+    const std::string csv = csvOf(result);
+    EXPECT_EQ(csv.rfind("layer,head,query_index,query_token,key_index,key_token,weight\r\n", 0), 0u)
+        << csv;
+    EXPECT_NE(csv.find("\r\n1,2,1,q1,0,k0,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\r\n2,1,0,q0,0,k0,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\r\n2,2,1,q1,0,k0,"), std::string::npos) << csv;
+    EXPECT_EQ(csv.find("\r\n3,"), std::string::npos) << "two layers only";
 }
 
 // ---- NPY
@@ -753,7 +785,9 @@ TEST(ExportData, WritesTheFormatOfTheExtension) {
     exportData(result, (dir.path() / "b.csv").string());
     exportData(result, (dir.path() / "c.npy").string());
     EXPECT_EQ(readFile(dir.path() / "a.JSON"), jsonOf(result));
-    EXPECT_EQ(readFile(dir.path() / "b.csv"), csvOf(result));
+    EXPECT_EQ(readFile(dir.path() / "b.csv"), "\xEF\xBB\xBF" + csvOf(result));
+    exportData(result, (dir.path() / "d.csv").string(), {}, CsvOptions{.byteOrderMark = false});
+    EXPECT_EQ(readFile(dir.path() / "d.csv"), csvOf(result));
     EXPECT_EQ(readFile(dir.path() / "c.npy"), npyOf(result));
 }
 

@@ -696,25 +696,33 @@ TEST_P(ModelConformance, JsonExportReadsBack) {
 TEST_P(ModelConformance, CsvExportReadsBack) {
     std::ostringstream text;
     writeCsv(output(), text);
+    const std::string bom = "\xEF\xBB\xBF";
+    ASSERT_EQ(text.str().substr(0, 3), bom);
     const AttentionMaps& m = maps();
+    // A layer column first when there are several layers; layers and heads counted from 1.
+    const std::size_t first = m.layers > 1 ? 1 : 0;
     std::size_t map = 0;
     std::size_t cells = 0;
-    for (const std::vector<std::string>& record : csvRecords(text.str())) {
+    for (const std::vector<std::string>& record : csvRecords(text.str().substr(3))) {
         if (record.empty()) { // a blank line between two maps
             ++map;
             continue;
         }
-        ASSERT_EQ(record.size(), 6u);
-        if (record[0] == "head")
+        ASSERT_EQ(record.size(), 6u + first);
+        if (record[first] == "head")
             continue;
         ASSERT_LT(map, m.weights.size());
-        EXPECT_EQ(record[0], std::to_string(map));
-        const int i = std::stoi(record[1]);
-        const int j = std::stoi(record[3]);
+        const auto heads = static_cast<std::size_t>(m.heads);
+        if (first == 1) {
+            EXPECT_EQ(record[0], std::to_string(map / heads + 1));
+        }
+        EXPECT_EQ(record[first], std::to_string(map % heads + 1));
+        const int i = std::stoi(record[first + 1]);
+        const int j = std::stoi(record[first + 3]);
         ASSERT_TRUE(i >= 0 && i < m.queries() && j >= 0 && j < m.keys());
-        EXPECT_EQ(record[2], m.queryTokens[static_cast<std::size_t>(i)].text);
-        EXPECT_EQ(record[4], m.keyTokens[static_cast<std::size_t>(j)].text);
-        EXPECT_EQ(floatOf(record[5]), m.weights[map](i, j)) << record[5];
+        EXPECT_EQ(record[first + 2], m.queryTokens[static_cast<std::size_t>(i)].text);
+        EXPECT_EQ(record[first + 4], m.keyTokens[static_cast<std::size_t>(j)].text);
+        EXPECT_EQ(floatOf(record[first + 5]), m.weights[map](i, j)) << record[first + 5];
         ++cells;
     }
     EXPECT_EQ(map + 1, m.weights.size());

@@ -5,6 +5,7 @@
 #include "ui/color_maps.h"
 #include "ui/figure_export.h"
 #include "ui/heatmap_view.h"
+#include "ui/language.h"
 
 #include "core/model/imported_attention.h"
 
@@ -261,4 +262,30 @@ TEST(FigureExport, SettingsStampReproducesTheFigure) {
          {"我爱深度学习", "scaled-dot", "softmax", "8 heads (d_k 8)", "mask causal", "T = 1"})
         EXPECT_TRUE(stamp.contains(QString::fromUtf8(part)))
             << part << " in " << stamp.toStdString();
+    // The sentence, the settings in words, and the command line that draws the same figure.
+    const QStringList lines = stamp.split(QLatin1Char('\n'));
+    ASSERT_EQ(lines.size(), 3) << stamp.toStdString();
+    EXPECT_FALSE(lines[1].contains(QStringLiteral("--")));
+    for (const char* option :
+         {"--scoring scaled-dot", "--normalizer softmax", "--heads 8", "--d-model 64",
+          "--mask causal", "--temperature 1", "--projection identity", "--seed 42"})
+        EXPECT_TRUE(lines[2].contains(QLatin1String(option)))
+            << option << " in " << lines[2].toStdString();
+}
+
+// In Chinese the settings line names every choice in Chinese (no "掩码 none · identity 投影");
+// the option names stay on the command-line line, so the figure can still be reproduced.
+TEST(FigureExport, SettingsStampFollowsTheInterfaceLanguage) {
+    core::Config config;
+    config.sentence = "我爱深度学习";
+    const core::ModelOutput result = core::runBuiltin(config);
+    ASSERT_TRUE(ui::installLanguage(QStringLiteral("zh_CN")));
+    const QStringList lines = ui::settingsStamp(result).split(QLatin1Char('\n'));
+    ui::installLanguage(QStringLiteral("en"));
+    ASSERT_EQ(lines.size(), 3);
+    for (const char* english : {"none", "identity", "scaled", "Scaled", "mask", "projection"})
+        EXPECT_FALSE(lines[1].contains(QLatin1String(english)))
+            << english << " in " << lines[1].toStdString();
+    EXPECT_TRUE(lines[2].contains(QStringLiteral("--mask none"))) << lines[2].toStdString();
+    EXPECT_TRUE(lines[2].contains(QStringLiteral("--projection identity")));
 }

@@ -272,10 +272,22 @@ TEST_F(MainWindowTest, LayoutsShowOneLargeHeadOrTheCombinedMap) {
     EXPECT_EQ(window->heatmapViews().front()->head(), HeatmapView::MaxOfHeads);
     expectViewsMatchCore(*window);
 
+    // Combined: the mean and the maximum over the heads, side by side.
+    window->resize(1440, 900);
+    QApplication::processEvents();
     window->setHeatmapLayout(MainWindow::HeatmapLayout::Combined);
-    ASSERT_EQ(window->heatmapViews().size(), 1);
-    EXPECT_EQ(window->heatmapViews().front()->head(), HeatmapView::MeanOfHeads);
+    ASSERT_EQ(window->heatmapViews().size(), 2);
+    EXPECT_EQ(window->heatmapViews().at(0)->head(), HeatmapView::MeanOfHeads);
+    EXPECT_EQ(window->heatmapViews().at(1)->head(), HeatmapView::MaxOfHeads);
+    EXPECT_TRUE(window->heatmapViews().at(1)->isVisible());
+    QApplication::processEvents();
+    EXPECT_EQ(window->heatmapViews().at(0)->y(), window->heatmapViews().at(1)->y());
+    EXPECT_LT(window->heatmapViews().at(0)->x(), window->heatmapViews().at(1)->x());
     expectViewsMatchCore(*window);
+    // One head has nothing to combine: its mean alone.
+    window->controlsPanel()->headsBox()->setValue(1);
+    EXPECT_EQ(window->heatmapViews().size(), 1);
+    window->controlsPanel()->headsBox()->setValue(4);
 
     window->setHeatmapLayout(MainWindow::HeatmapLayout::AllHeads);
     EXPECT_EQ(window->heatmapViews().size(), 5);

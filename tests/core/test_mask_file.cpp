@@ -1,0 +1,65 @@
+// Custom mask files (core/io/mask_file.h): rows of 0 and 1 become the blocked cells, comments and
+// blank lines are skipped, and every malformed file is named with its line.
+
+#include "core/io/mask_file.h"
+
+#include "core/base/types.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+using attnlab::core::checkMaskShape;
+using attnlab::core::InputError;
+using attnlab::core::MaskKind;
+using attnlab::core::parseMaskText;
+
+namespace {
+
+std::string messageOf(const std::string& text) {
+    try {
+        parseMaskText(text, "m.txt");
+    } catch (const InputError& error) {
+        return error.what();
+    }
+    return "";
+}
+
+} // namespace
+
+TEST(MaskFile, ZerosAreTheBlockedCellsInRowOrder) {
+    const auto file = parseMaskText("# causal, but 'sat' does not see 'the'\n"
+                                    "1 0 0\r\n"
+                                    "\n"
+                                    "110\n"
+                                    "0\t1 1",
+                                    "m.txt");
+    EXPECT_EQ(file.mask.kind, MaskKind::Custom);
+    EXPECT_EQ(file.rows, 3);
+    EXPECT_EQ(file.keys, 3);
+    const std::vector<std::pair<int, int>> blocked{{0, 1}, {0, 2}, {1, 2}, {2, 0}};
+    EXPECT_EQ(file.mask.blocked, blocked);
+}
+
+TEST(MaskFile, MistakesNameTheFileAndLine) {
+    EXPECT_EQ(messageOf("1 0\n1 x\n").rfind("m.txt:2: 'x' is not 0 or 1", 0), 0u)
+        << messageOf("1 0\n1 x\n");
+    EXPECT_EQ(messageOf("1 0\n# two keys\n1 1 1\n")
+                  .rfind("m.txt:3: this row has 3 keys but the first row has 2", 0),
+              0u);
+    EXPECT_EQ(messageOf("# nothing\n\n").rfind("m.txt: no rows", 0), 0u);
+    const auto file = parseMaskText("1 0\n1 1\n", "m.txt");
+    EXPECT_NO_THROW(checkMaskShape(file, "m.txt", 2, 2));
+    try {
+        checkMaskShape(file, "m.txt", 3, 3);
+        ADD_FAILURE() << "a 2 × 2 mask for 3 tokens was accepted";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what())
+                      .find("the mask has 2 rows of 2 keys, but the sentence "
+                            "has 3 queries and 3 keys"),
+                  std::string::npos)
+            << error.what();
+    }
+}
