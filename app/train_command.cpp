@@ -2,12 +2,15 @@
 
 #include "app/cli.h"
 #include "core/base/names.h"
+#include "core/film/learning_film.h"
 #include "core/training/model_folder.h"
 #include "core/training/train_report.h"
 #include "core/training/train_settings.h"
 #include "core/training/trainer.h"
 
 #include <CLI/CLI.hpp>
+
+#include <algorithm>
 
 #include <chrono>
 #include <cstdio>
@@ -66,6 +69,7 @@ std::string_view optionOf(std::string_view argument) {
 
 struct ParsedTrain {
     training::TrainSettings settings;
+    std::vector<int> stripSteps; ///< of --strip: chosen or the default ones
     bool help = false;
 };
 
@@ -242,6 +246,8 @@ std::string trainHelpText() {
             left += info.option == "save" ? "DIR" : "FILE";
         else if (info.type == "integer")
             left += "N";
+        else if (info.type == "steps")
+            left += "N,N,...";
         else if (info.type == "number")
             left += "X";
         else
@@ -266,6 +272,10 @@ std::string trainHelpText() {
             "accuracy (held-out exact-token accuracy), alignment (the best head's mean weight on\n"
             "the task's ideal keys, null for the language task), the per-head scores and every\n"
             "setting.\n";
+    text += "\nThe GIF (--gif) and the strip (--strip) show the probe example's heatmaps, every\n"
+            "layer and head, on a fixed 0 to 1 scale with the step above them; for slides:\n"
+            "  attention-lab train --task reverse --steps 3000 --gif learning.gif\n"
+            "      --strip strip.png --strip-steps 0,100,500,3000\n";
     text += "\nExit status: 0 trained, 1 a setting that cannot train (hardmax) or a file that\n"
             "cannot be written, 2 usage error (unknown option, missing or bad value, settings\n"
             "that do not fit together).\n";
@@ -281,6 +291,14 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
             return kExitSuccess;
         }
         training::validate(parsed.settings);
+        const training::TrainSettings& s = parsed.settings;
+        if (!s.stripSteps.empty() && s.strip.empty())
+            throw UsageError("--strip-steps: chooses the steps of a strip; give --strip FILE too");
+        if (!s.strip.empty())
+            parsed.stripSteps =
+                s.stripSteps.empty()
+                    ? core::film::defaultStripSteps(s.steps, s.evalEvery)
+                    : core::film::parseStepList(s.stripSteps, s.steps, "strip-steps");
     } catch (const training::CannotTrain& error) {
         printError(err, error.what());
         return kExitInputError;
@@ -296,6 +314,10 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
             checkOutputFolder(settings.log, "log");
         if (!settings.summary.empty())
             checkOutputFolder(settings.summary, "summary");
+        if (!settings.gif.empty())
+            checkOutputFolder(settings.gif, "gif");
+        if (!settings.strip.empty())
+            checkOutputFolder(settings.strip, "strip");
         if (!settings.save.empty() && std::filesystem::is_regular_file(settings.save))
             throw core::FileError("--save: cannot write the model folder " + settings.save +
                                   ": a file of that name exists");
@@ -320,6 +342,16 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
         return kExitInputError;
     }
 
+    if (!settings.strip.empty()) {
+        try {
+            core::film::checkStripWidth(*trainer, parsed.stripSteps.size());
+        } catch (const std::exception& error) {
+            printError(err, "--strip-steps: " + std::string(error.what()));
+            err << "Try '" << kCommand << " --help' for the options.\n";
+            return kExitUsageError;
+        }
+    }
+
     try {
         err << "attention-lab: " << headline(*trainer) << std::endl;
         const auto start = std::chrono::steady_clock::now();
@@ -328,7 +360,13 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
         };
         int reported = 0;
         const bool induction = settings.task.kind == training::TaskKind::Induction;
+        // The strip's steps need not be snapshot steps: the probe is drawn when each is reached.
+        std::vector<core::film::FilmFrame> stripFrames;
         trainer->run(settings.steps, [&](int done, int) {
+            if (!settings.strip.empty() &&
+                std::binary_search(parsed.stripSteps.begin(), parsed.stripSteps.end(), done) &&
+                (stripFrames.empty() || stripFrames.back().step != done))
+                stripFrames.push_back(core::film::probeFrame(*trainer));
             const auto& evaluations = trainer->evaluations();
             if (done > reported && !evaluations.empty() && evaluations.back().step == done) {
                 reported = done;
@@ -349,6 +387,17 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
             training::writeTrainingLog(*trainer, settings.log);
         if (!settings.summary.empty())
             training::writeTrainingSummary(*trainer, seconds, settings.summary);
+        if (!settings.gif.empty()) {
+            const std::vector<core::film::FilmFrame> frames = core::film::allFrames(*trainer);
+            core::film::writeLearningGif(settings.gif, frames);
+            err << "attention-lab: " << frames.size() << " frames of the learning written to "
+                << settings.gif << std::endl;
+        }
+        if (!settings.strip.empty()) {
+            core::film::writeLearningStrip(settings.strip, stripFrames);
+            err << "attention-lab: strip of " << stripFrames.size() << " steps written to "
+                << settings.strip << std::endl;
+        }
         err << "attention-lab: " << trainer->step() << " steps in " << fixed(seconds, 1)
             << " s; held-out accuracy " << percent(last.accuracy);
         if (last.alignment)

@@ -3,7 +3,8 @@
 // option comes from the training settings table (core/training/train_settings.h), so the
 // command line offers every attention setting the Learn page offers, with the same ranges and
 // defaults. Progress goes to stderr; --save, --log and --summary write the model folder, the
-// loss curve (CSV) and a JSON summary. The same options and seed repeat a run bit for bit.
+// loss curve (CSV) and a JSON summary; --gif and --strip the learning as pictures for slides.
+// The same options and seed repeat a run bit for bit.
 //
 // Exit status: 0 trained; 1 a setting that cannot train (hardmax, with the reason) or a file
 // that cannot be written; 2 a command line that is not understood or a setting out of range.

@@ -13,7 +13,7 @@ ATTNLAB_PACKAGES=(
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libgl-dev
   libqcustomplot-dev libeigen3-dev libicu-dev
-  nlohmann-json3-dev libcli11-dev libgif-dev
+  nlohmann-json3-dev libcli11-dev libgif-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-torch libopenblas0-pthread ccache
   fonts-noto-cjk xvfb xauth

@@ -2,22 +2,30 @@
 
 #include "heatmap_view.h"
 
+#include "core/film/learning_film.h"
 #include "core/trained/trained_model.h"
+#include "core/training/model_folder.h"
 #include "core/training/trainer.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QShowEvent>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace attnlab::ui {
 
@@ -27,6 +35,10 @@ namespace training = core::training;
 
 // Frames at most this often: about 20 redraws a second while training runs.
 constexpr auto kFrameInterval = std::chrono::milliseconds(50);
+// At a chosen number of steps per frame, each frame stays this long so a class can follow it.
+constexpr auto kSlowFrameInterval = std::chrono::milliseconds(100);
+// How often a worker that waits for the next frame checks for Pause.
+constexpr auto kPauseCheck = std::chrono::milliseconds(5);
 
 void addChoice(QComboBox* box, const QString& text, const char* value) {
     box->addItem(text, QString::fromLatin1(value));
@@ -68,6 +80,19 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_reset->setToolTip(tr("Start over from the seed's initial weights with the settings shown."));
     for (QPushButton* button : {m_start, m_pause, m_step, m_reset})
         buttons->addWidget(button);
+    m_speed = new QComboBox(this);
+    m_speed->addItem(tr("Full speed"), 0);
+    m_speed->addItem(tr("1 step per frame"), 1);
+    m_speed->addItem(tr("10 steps per frame"), 10);
+    m_speed->addItem(tr("100 steps per frame"), 100);
+    m_speed->setToolTip(tr("How many training steps each redraw shows; slow speeds show about "
+                           "ten frames a second so a class can follow every change."));
+    auto* speedLabel = new QLabel(tr("Spee&d"), this);
+    speedLabel->setBuddy(m_speed);
+    buttons->addWidget(speedLabel);
+    buttons->addWidget(m_speed);
+    connect(m_speed, &QComboBox::currentIndexChanged, this,
+            [this] { m_stepsPerFrame = m_speed->currentData().toInt(); });
     m_status = new QLabel(this);
     buttons->addWidget(m_status, 1);
     layout->addLayout(buttons);
@@ -75,6 +100,26 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     connect(m_pause, &QPushButton::clicked, this, &LearnPage::pause);
     connect(m_step, &QPushButton::clicked, this, &LearnPage::stepOnce);
     connect(m_reset, &QPushButton::clicked, this, &LearnPage::reset);
+
+    auto* exports = new QHBoxLayout;
+    m_exportGif = new QPushButton(tr("Export &GIF…"), this);
+    m_exportStrip = new QPushButton(tr("Export Str&ip…"), this);
+    m_saveModel = new QPushButton(tr("Save &Model…"), this);
+    m_exportGif->setObjectName(QStringLiteral("exportGif"));
+    m_exportStrip->setObjectName(QStringLiteral("exportStrip"));
+    m_saveModel->setObjectName(QStringLiteral("saveModel"));
+    m_exportGif->setToolTip(tr("Save the learning so far as an animated GIF for a slide: the "
+                               "heatmaps at every snapshot, each with its step."));
+    m_exportStrip->setToolTip(tr("Save the heatmaps of chosen steps side by side as one PNG."));
+    m_saveModel->setToolTip(tr("Save the trained model as a model folder that File → Open Model "
+                               "reads."));
+    for (QPushButton* button : {m_exportGif, m_exportStrip, m_saveModel})
+        exports->addWidget(button);
+    exports->addStretch(1);
+    layout->addLayout(exports);
+    connect(m_exportGif, &QPushButton::clicked, this, &LearnPage::chooseGif);
+    connect(m_exportStrip, &QPushButton::clicked, this, &LearnPage::chooseStrip);
+    connect(m_saveModel, &QPushButton::clicked, this, &LearnPage::chooseModelFolder);
 
     auto* views = new QWidget(this);
     m_viewGrid = new QGridLayout(views);
@@ -85,7 +130,23 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_plot->xAxis->setLabel(tr("Step"));
     m_plot->yAxis->setLabel(tr("Loss (cross-entropy of the batch)"));
     m_plot->setMinimumHeight(140);
-    layout->addWidget(m_plot, 1);
+    m_accuracyPlot = new QCustomPlot(this);
+    m_accuracyPlot->addGraph();
+    m_accuracyPlot->graph(0)->setName(tr("Batch"));
+    m_accuracyPlot->graph(0)->setPen(QPen(QColor(160, 160, 160)));
+    m_accuracyPlot->addGraph();
+    m_accuracyPlot->graph(1)->setName(tr("Held-out"));
+    m_accuracyPlot->graph(1)->setPen(QPen(QColor(200, 60, 30), 2));
+    m_accuracyPlot->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    m_accuracyPlot->xAxis->setLabel(tr("Step"));
+    m_accuracyPlot->yAxis->setLabel(tr("Token accuracy"));
+    m_accuracyPlot->yAxis->setRange(0, 1);
+    m_accuracyPlot->legend->setVisible(true);
+    m_accuracyPlot->setMinimumHeight(140);
+    auto* curves = new QHBoxLayout;
+    curves->addWidget(m_plot, 1);
+    curves->addWidget(m_accuracyPlot, 1);
+    layout->addLayout(curves, 1);
     updateButtons();
 }
 
@@ -231,6 +292,9 @@ void LearnPage::reset() {
     m_plot->graph(0)->data()->clear();
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0, 1);
+    m_accuracyPlot->graph(0)->data()->clear();
+    m_accuracyPlot->graph(1)->data()->clear();
+    m_accuracyPlot->xAxis->setRange(0, 1);
     m_shownStep = -1;
     rebuildViews();
     std::size_t reported = 0;
@@ -261,6 +325,11 @@ LearnFrame LearnPage::makeFrame(std::size_t& reported) const {
     for (; reported < history.size(); ++reported) {
         frame.steps.push_back(history[reported].step);
         frame.losses.push_back(history[reported].loss);
+        frame.accuracies.push_back(history[reported].accuracy);
+    }
+    for (const training::Evaluation& evaluation : t.evaluations()) {
+        frame.evaluationSteps.push_back(evaluation.step);
+        frame.heldOutAccuracies.push_back(evaluation.accuracy);
     }
     if (!t.evaluations().empty()) {
         frame.accuracy = t.evaluations().back().accuracy;
@@ -302,13 +371,25 @@ void LearnPage::launch(int steps) {
         auto last = std::chrono::steady_clock::now();
         for (int done = 0; done < steps && !m_stop; ++done) {
             trainer->trainStep();
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last >= kFrameInterval && done + 1 < steps) {
-                last = now;
-                QMetaObject::invokeMethod(
-                    this, [this, frame = makeFrame(reported)] { showFrame(frame); },
-                    Qt::QueuedConnection);
+            if (done + 1 == steps)
+                break; // the last frame follows the loop
+            const int perFrame = m_stepsPerFrame;
+            auto now = std::chrono::steady_clock::now();
+            if (perFrame > 0) {
+                if ((done + 1) % perFrame != 0)
+                    continue;
+                // Holds the frame before it long enough to be seen, still answering Pause.
+                while (now - last < kSlowFrameInterval && !m_stop) {
+                    std::this_thread::sleep_for(kPauseCheck);
+                    now = std::chrono::steady_clock::now();
+                }
+            } else if (now - last < kFrameInterval) {
+                continue;
             }
+            last = now;
+            QMetaObject::invokeMethod(
+                this, [this, frame = makeFrame(reported)] { showFrame(frame); },
+                Qt::QueuedConnection);
         }
         QMetaObject::invokeMethod(
             this, [this, frame = makeFrame(reported)] { showFrame(frame); }, Qt::QueuedConnection);
@@ -340,6 +421,13 @@ void LearnPage::showFrame(const LearnFrame& frame) {
             m_plot->yAxis->setRange(0, range.upper * 1.05);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+    for (std::size_t i = 0; i < frame.steps.size(); ++i)
+        m_accuracyPlot->graph(0)->addData(frame.steps[i], frame.accuracies[i]);
+    m_accuracyPlot->graph(1)->setData(
+        QVector<double>(frame.evaluationSteps.begin(), frame.evaluationSteps.end()),
+        QVector<double>(frame.heldOutAccuracies.begin(), frame.heldOutAccuracies.end()), true);
+    m_accuracyPlot->xAxis->setRange(0, std::max(1, frame.step));
+    m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
     QString status = tr("Step %1 of %2").arg(frame.step).arg(m_trainer->settings().steps);
     if (!frame.losses.empty())
         status += tr(" · loss %1").arg(frame.losses.back(), 0, 'f', 3);
@@ -360,12 +448,132 @@ void LearnPage::updateButtons() {
     m_step->setEnabled(!training && more);
     m_pause->setEnabled(training);
     m_reset->setEnabled(m_trainer != nullptr);
+    for (QPushButton* button : {m_exportGif, m_exportStrip, m_saveModel})
+        button->setEnabled(!training && m_trainer != nullptr);
     for (QWidget* picker : {static_cast<QWidget*>(m_task), static_cast<QWidget*>(m_length),
                             static_cast<QWidget*>(m_layers), static_cast<QWidget*>(m_heads),
                             static_cast<QWidget*>(m_scoring), static_cast<QWidget*>(m_normalizer),
                             static_cast<QWidget*>(m_positional), static_cast<QWidget*>(m_steps),
                             static_cast<QWidget*>(m_seed)})
         picker->setEnabled(!training);
+}
+
+void LearnPage::setStepsPerFrame(int steps) {
+    const int index = m_speed->findData(steps);
+    if (index >= 0)
+        m_speed->setCurrentIndex(index);
+    m_stepsPerFrame = std::max(0, steps);
+}
+
+std::vector<int> LearnPage::exportableSteps() const {
+    std::vector<int> steps;
+    if (!m_trainer)
+        return steps;
+    for (const training::Snapshot& snapshot : m_trainer->snapshots())
+        steps.push_back(snapshot.evaluation.step);
+    if (steps.empty() || steps.back() != m_trainer->step())
+        steps.push_back(m_trainer->step());
+    return steps;
+}
+
+bool LearnPage::runExport(const QString& path, const std::function<void()>& write) {
+    if (!m_trainer || isTraining()) {
+        // The worker owns the trainer while it runs.
+        const QString message = tr("Pause the training first.");
+        m_status->setText(message);
+        emit exportFailed(message);
+        return false;
+    }
+    try {
+        write();
+    } catch (const std::exception& error) {
+        const QString message =
+            tr("Cannot write %1: %2")
+                .arg(QDir::toNativeSeparators(path), QString::fromUtf8(error.what()));
+        m_status->setText(message);
+        emit exportFailed(message);
+        return false;
+    }
+    m_status->setText(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    emit exported(path);
+    return true;
+}
+
+bool LearnPage::exportGif(const QString& path) {
+    return runExport(path, [this, &path] {
+        core::film::writeLearningGif(path.toStdString(), core::film::allFrames(*m_trainer));
+    });
+}
+
+bool LearnPage::exportStrip(const QString& path, const std::vector<int>& steps) {
+    return runExport(path, [this, &path, &steps] {
+        core::film::writeLearningStrip(path.toStdString(), core::film::framesAt(*m_trainer, steps));
+    });
+}
+
+bool LearnPage::saveModel(const QString& folder) {
+    return runExport(
+        folder, [this, &folder] { training::saveModelFolder(folder.toStdString(), *m_trainer); });
+}
+
+void LearnPage::chooseGif() {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the Learning as a GIF"),
+                                     QStringLiteral("learning.gif"), tr("GIF animations (*.gif)"));
+    if (!path.isEmpty())
+        exportGif(path);
+}
+
+void LearnPage::chooseStrip() {
+    if (!m_trainer)
+        return;
+    const std::vector<int> available = exportableSteps();
+    QStringList availableText;
+    for (int step : available)
+        availableText << QString::number(step);
+    // Four steps spread over the run so far, each one that has a snapshot.
+    std::vector<int> suggested;
+    for (std::size_t i :
+         {std::size_t{0}, available.size() / 4, available.size() / 2, available.size() - 1})
+        if (suggested.empty() || suggested.back() != available[i])
+            suggested.push_back(available[i]);
+    QStringList suggestedText;
+    for (int step : suggested)
+        suggestedText << QString::number(step);
+    bool ok = false;
+    const QString text =
+        QInputDialog::getText(this, tr("Export Strip"),
+                              tr("Steps to show, separated by commas (these have heatmaps: %1):")
+                                  .arg(availableText.join(QStringLiteral(", "))),
+                              QLineEdit::Normal, suggestedText.join(QLatin1Char(',')), &ok);
+    if (!ok)
+        return;
+    std::vector<int> steps;
+    try {
+        steps = core::film::parseStepList(text.toStdString(), m_trainer->step(), {});
+    } catch (const std::exception& error) {
+        const QString message =
+            tr("Cannot export the strip: %1").arg(QString::fromUtf8(error.what()));
+        m_status->setText(message);
+        emit exportFailed(message);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Strip"), QStringLiteral("strip.png"), tr("PNG images (*.png)"));
+    if (!path.isEmpty())
+        exportStrip(path, steps);
+}
+
+void LearnPage::chooseModelFolder() {
+    if (!m_trainer)
+        return;
+    const QString folder = QFileDialog::getSaveFileName(
+        this, tr("Save Model Folder"),
+        QString::fromStdString(std::string(training::toString(m_trainer->settings().task.kind))) +
+            QStringLiteral("-model"),
+        tr("Model folders (*)"), nullptr, QFileDialog::ShowDirsOnly);
+    if (!folder.isEmpty())
+        saveModel(folder);
 }
 
 } // namespace attnlab::ui

@@ -12,6 +12,7 @@
 #include <QWidget>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -35,11 +36,14 @@ class HeatmapView;
 /// What the worker hands the page after some steps: the losses since the last frame and the
 /// probe example's attention now.
 struct LearnFrame {
-    int step = 0;                    ///< steps taken
-    std::vector<double> steps;       ///< the steps since the last frame …
-    std::vector<double> losses;      ///< … and their batch losses
-    std::optional<double> accuracy;  ///< held-out accuracy of the last evaluation, if any
-    std::optional<double> alignment; ///< and the best head's alignment
+    int step = 0;                          ///< steps taken
+    std::vector<double> steps;             ///< the steps since the last frame …
+    std::vector<double> losses;            ///< … and their batch losses
+    std::vector<double> accuracies;        ///< … and their batch token accuracies (0 … 1)
+    std::vector<double> evaluationSteps;   ///< every held-out evaluation so far …
+    std::vector<double> heldOutAccuracies; ///< … and its accuracy (0 … 1)
+    std::optional<double> accuracy;        ///< held-out accuracy of the last evaluation, if any
+    std::optional<double> alignment;       ///< and the best head's alignment
     std::shared_ptr<const core::ModelOutput> probe; ///< every layer × head on the probe
 };
 
@@ -63,8 +67,25 @@ public:
     /// The heatmaps on screen: layer by layer, head by head.
     QList<HeatmapView*> heatmapViews() const { return m_views; }
     QCustomPlot* lossPlot() const { return m_plot; }
+    /// Accuracy beside the loss: graph 0 the batch's, graph 1 the held-out set's.
+    QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
+    /// Steps between frames; 0 = full speed (a frame every 50 ms). Takes effect while training.
+    int stepsPerFrame() const { return m_stepsPerFrame; }
+    void setStepsPerFrame(int steps);
     /// The probe's maps on screen.
     std::shared_ptr<const core::ModelOutput> shownProbe() const { return m_probe; }
+    /// Steps that have a snapshot so far (and the current step): what a strip can show.
+    std::vector<int> exportableSteps() const;
+
+    /// Writes the learning so far as an animated GIF, a frame per snapshot and the current step:
+    /// the file `attention-lab train --gif` writes. Not while training. Emits exported() or
+    /// exportFailed() (the earlier file is then kept) and returns whether it was written.
+    bool exportGif(const QString& path);
+    /// Writes a PNG strip of `steps` (each one of exportableSteps()), as `train --strip` does.
+    bool exportStrip(const QString& path, const std::vector<int>& steps);
+    /// Writes the trained model folder (config, vocabulary, safetensors), as `train --save`
+    /// does, so that File → Open Model and --model read it.
+    bool saveModel(const QString& folder);
 
 public slots:
     /// Trains on the worker until Pause or the last step.
@@ -83,6 +104,10 @@ signals:
     void trainingStopped(int step);
     /// The settings cannot train (the message says why); the page keeps its last model.
     void failed(const QString& message);
+    /// A GIF, strip or model folder was written to `path`.
+    void exported(const QString& path);
+    /// An export could not be written (the message says why).
+    void exportFailed(const QString& message);
 
 protected:
     /// The first time the page is shown it makes its model (not at the window's start).
@@ -94,11 +119,17 @@ private:
     void rebuildViews();
     void showFrame(const LearnFrame& frame);
     void updateButtons();
+    void chooseGif();
+    void chooseStrip();
+    void chooseModelFolder();
+    /// Runs `write`, reporting its end in the status line and by signal.
+    bool runExport(const QString& path, const std::function<void()>& write);
     LearnFrame makeFrame(std::size_t& reported) const;
 
     std::unique_ptr<core::training::Trainer> m_trainer; ///< the worker's while it runs
     QThread* m_thread = nullptr;
     std::atomic<bool> m_stop{false};
+    std::atomic<int> m_stepsPerFrame{0}; ///< read by the worker between steps
     int m_shownStep = 0;
     std::shared_ptr<const core::ModelOutput> m_probe;
 
@@ -115,10 +146,15 @@ private:
     QPushButton* m_pause = nullptr;
     QPushButton* m_step = nullptr;
     QPushButton* m_reset = nullptr;
+    QPushButton* m_exportGif = nullptr;
+    QPushButton* m_exportStrip = nullptr;
+    QPushButton* m_saveModel = nullptr;
     QLabel* m_status = nullptr;
     QGridLayout* m_viewGrid = nullptr;
     QList<HeatmapView*> m_views;
     QCustomPlot* m_plot = nullptr;
+    QCustomPlot* m_accuracyPlot = nullptr;
+    QComboBox* m_speed = nullptr;
 };
 
 } // namespace attnlab::ui

@@ -237,6 +237,21 @@ const std::vector<Entry>& entries() {
         {{"summary", "path", "file", "", "write a JSON summary of the run"},
          [](S& s, V v) { s.summary = std::string(v); },
          [](const S& s) { return s.summary; }},
+        {{"gif", "path", "file", "",
+          "write the learning as an animated GIF: the probe's heatmaps (every layer × head) at "
+          "every snapshot (see --eval-every), each with its step"},
+         [](S& s, V v) { s.gif = std::string(v); },
+         [](const S& s) { return s.gif; }},
+        {{"strip", "path", "file", "",
+          "write a PNG strip of the probe's heatmaps at the steps of --strip-steps, side by side "
+          "for a slide"},
+         [](S& s, V v) { s.strip = std::string(v); },
+         [](const S& s) { return s.strip; }},
+        {{"strip-steps", "steps", "steps separated by commas, each 0 … steps", "",
+          "the steps the strip shows, e.g. 0,100,500,3000; without it 0, about a quarter, about "
+          "a half and the last step"},
+         [](S& s, V v) { s.stripSteps = std::string(v); },
+         [](const S& s) { return s.stripSteps; }},
     };
     return table;
 }

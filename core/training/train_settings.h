@@ -51,12 +51,18 @@ struct TrainSettings {
     std::string save;    ///< model folder to write at the end; empty = none
     std::string log;     ///< CSV of the loss curve; empty = none
     std::string summary; ///< JSON summary; empty = none
+    std::string gif;     ///< animated GIF of the probe's heatmaps at every snapshot; empty = none
+    std::string strip;   ///< PNG strip of the probe's heatmaps at stripSteps; empty = none
+    /// Steps of the strip, "0,100,500,3000" (each 0 … steps); empty (default) = 0, about a
+    /// quarter, about a half and the last step.
+    std::string stripSteps;
 };
 
 /// One row of the settings table.
 struct TrainSettingInfo {
     std::string_view option;       ///< command-line name without "--" (also the JSON key)
-    std::string_view type;         ///< "choice", "integer", "number", "boolean", "mask", "path"
+    std::string_view type;         ///< "choice", "integer", "number", "boolean", "mask", "path",
+                                   ///< "steps" (a list of steps)
     std::string_view range;        ///< the accepted values, e.g. "1 … 4" or "dot | additive"
     std::string_view defaultValue; ///< as typed on the command line
     std::string_view help;         ///< one sentence

@@ -1,9 +1,11 @@
 // End-to-end tests of `attention-lab train`: the files it writes (summary, loss curve, model
 // folder), bit-for-bit repetition from a seed, every attention setting on the command line, and
-// the exit codes of settings that are wrong (2) or cannot train (1).
+// the exit codes of settings that are wrong (2) or cannot train (1), and the learning exported
+// for slides (--gif decoded with giflib, --strip read back as PNG).
 
 #include "test_support.h"
 
+#include <gif_lib.h>
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
@@ -231,9 +233,10 @@ TEST_F(TrainCommand, HelpListsTheOptionsOfTheIssue) {
     const ProcessResult run = runProgram({kBinary, "train", "--help"});
     ASSERT_EQ(run.exitCode, 0) << describe(run);
     for (const char* option :
-         {"--task", "--length", "--vocab", "--layers", "--heads", "--scoring", "--normalizer",
-          "--positional", "--mask", "--ffn", "--layernorm", "--temperature", "--steps", "--seed",
-          "--save DIR", "--log FILE", "--summary FILE"})
+         {"--task",      "--length",       "--vocab",      "--layers",     "--heads",
+          "--scoring",   "--normalizer",   "--positional", "--mask",       "--ffn",
+          "--layernorm", "--temperature",  "--steps",      "--seed",       "--save DIR",
+          "--log FILE",  "--summary FILE", "--gif FILE",   "--strip FILE", "--strip-steps N,N,..."})
         EXPECT_TRUE(contains(run.out, option)) << option;
     EXPECT_TRUE(run.err.empty()) << run.err;
     // The program's own help points to the command.
@@ -282,4 +285,124 @@ TEST_F(TrainCommand, TheSavedModelOpensWithModel) {
     EXPECT_EQ(unknown.exitCode, 0) << describe(unknown);
     EXPECT_TRUE(contains(unknown.err, "warning: some tokens are not in the vocabulary"))
         << unknown.err;
+}
+
+namespace {
+
+struct GifFrames {
+    int width = 0, height = 0;
+    std::vector<std::vector<unsigned char>> frames;
+};
+
+// The GIF as giflib reads it: screen size and each frame's indices (every frame fills the screen).
+GifFrames slurpGif(const std::string& path) {
+    int error = 0;
+    GifFileType* gif = DGifOpenFileName(path.c_str(), &error);
+    GifFrames result;
+    if (gif == nullptr) {
+        ADD_FAILURE() << path << ": " << GifErrorString(error);
+        return result;
+    }
+    EXPECT_EQ(DGifSlurp(gif), GIF_OK) << GifErrorString(gif->Error);
+    result.width = gif->SWidth;
+    result.height = gif->SHeight;
+    for (int i = 0; i < gif->ImageCount; ++i) {
+        const GifImageDesc& desc = gif->SavedImages[i].ImageDesc;
+        EXPECT_EQ(desc.Width, gif->SWidth);
+        EXPECT_EQ(desc.Height, gif->SHeight);
+        const unsigned char* bits = gif->SavedImages[i].RasterBits;
+        result.frames.emplace_back(bits, bits + static_cast<std::size_t>(desc.Width) * desc.Height);
+    }
+    DGifCloseFile(gif, &error);
+    return result;
+}
+
+// Width and height of a PNG from its IHDR chunk.
+std::pair<long, long> pngSize(const std::string& bytes) {
+    if (bytes.size() < 24 || bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 ||
+        bytes.compare(12, 4, "IHDR") != 0) {
+        ADD_FAILURE() << "not a PNG";
+        return {0, 0};
+    }
+    const auto u32 = [&bytes](std::size_t at) {
+        long value = 0;
+        for (std::size_t i = 0; i < 4; ++i)
+            value = value * 256 + static_cast<unsigned char>(bytes[at + i]);
+        return value;
+    };
+    return {u32(16), u32(20)};
+}
+
+} // namespace
+
+TEST_F(TrainCommand, ExportsTheLearningAsAGifAndAStrip) {
+    const std::vector<std::string> args = {"--task",        "reverse",
+                                           "--length",      "4",
+                                           "--vocab",       "5",
+                                           "--steps",       "40",
+                                           "--gif",         "learning.gif",
+                                           "--strip",       "strip.png",
+                                           "--strip-steps", "40,0,5"};
+    const ProcessResult run = train(args);
+    ASSERT_EQ(run.exitCode, 0) << describe(run);
+    EXPECT_TRUE(contains(run.err, "5 frames of the learning written to learning.gif")) << run.err;
+    EXPECT_TRUE(contains(run.err, "strip of 3 steps written to strip.png")) << run.err;
+    // One frame per snapshot: steps 0, 10, 20, 30 and 40.
+    const GifFrames gif = slurpGif(m_dir.file("learning.gif"));
+    ASSERT_EQ(gif.frames.size(), 5u);
+    EXPECT_GT(gif.width, 0);
+    EXPECT_GT(gif.height, 0);
+    // The trained frame differs from the untrained one by more than its step number.
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < gif.frames.front().size(); ++i)
+        differing += gif.frames.front()[i] != gif.frames.back()[i];
+    EXPECT_GT(differing, 500u);
+    // The strip: three frames of the GIF's size side by side, 8 pixels apart.
+    const auto [width, height] = pngSize(readFile(m_dir.file("strip.png")));
+    EXPECT_EQ(width, 3L * gif.width + 2 * 8);
+    EXPECT_EQ(height, gif.height);
+    // The same seed draws the same pictures.
+    TempDir again;
+    const ProcessResult second = train(args, again.path().string());
+    ASSERT_EQ(second.exitCode, 0) << describe(second);
+    EXPECT_EQ(readFile(again.file("learning.gif")), readFile(m_dir.file("learning.gif")));
+    EXPECT_EQ(readFile(again.file("strip.png")), readFile(m_dir.file("strip.png")));
+}
+
+TEST_F(TrainCommand, TheStripWithoutChosenStepsShowsFourOfThem) {
+    const ProcessResult run = train({"--steps", "40", "--strip", "strip.png"});
+    ASSERT_EQ(run.exitCode, 0) << describe(run);
+    // 0, 10, 20 and 40.
+    EXPECT_TRUE(contains(run.err, "strip of 4 steps written to strip.png")) << run.err;
+}
+
+TEST_F(TrainCommand, BadExportsAreRefusedBeforeTraining) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> usage = {
+        {{"--strip", "s.png", "--strip-steps", "0,50"}, "--strip-steps: step 50 is outside 0 … 40"},
+        {{"--strip", "s.png", "--strip-steps", "0,,5"}, "--strip-steps: '' is not a step"},
+        {{"--strip-steps", "0,5"}, "--strip-steps: chooses the steps of a strip; give --strip"},
+
+    };
+    for (const auto& [args, expected] : usage) {
+        std::vector<std::string> withSteps = args;
+        withSteps.insert(withSteps.end(), {"--steps", "40"});
+        const ProcessResult run = train(withSteps);
+        EXPECT_EQ(run.exitCode, 2) << describe(run);
+        EXPECT_TRUE(contains(run.err, "attention-lab: " + expected)) << expected << "\n" << run.err;
+        EXPECT_TRUE(m_dir.entries().empty());
+    }
+    // A strip wider than 16384 pixels is refused before training.
+    std::string many = "0";
+    for (int step = 1; step <= 200; ++step)
+        many += "," + std::to_string(step);
+    const ProcessResult wide =
+        train({"--steps", "1000000", "--strip", "s.png", "--strip-steps", many});
+    EXPECT_EQ(wide.exitCode, 2) << describe(wide);
+    EXPECT_TRUE(contains(wide.err, "--strip-steps: a strip of 201 steps would be")) << wide.err;
+    EXPECT_TRUE(contains(wide.err, "(at most 16384); choose fewer steps")) << wide.err;
+    EXPECT_FALSE(contains(wide.err, "step ")) << wide.err;
+    const ProcessResult missing = train({"--steps", "1000000", "--gif", "missing/learning.gif"});
+    EXPECT_EQ(missing.exitCode, 1) << describe(missing);
+    EXPECT_TRUE(contains(missing.err, "--gif: cannot write missing/learning.gif")) << missing.err;
+    EXPECT_FALSE(contains(missing.err, "step ")) << missing.err;
 }

@@ -280,7 +280,10 @@ TEST(TrainSettings, EveryOptionRoundTrips) {
         {"threads", "2"},
         {"save", "out dir"},
         {"log", "curve.csv"},
-        {"summary", "s.json"}};
+        {"summary", "s.json"},
+        {"gif", "learning.gif"},
+        {"strip", "strip.png"},
+        {"strip-steps", "0,10,77"}};
     EXPECT_EQ(values.size(), trainSettingsTable().size());
     for (const auto& [option, value] : values)
         applyTrainSetting(s, option, value);

@@ -139,3 +139,61 @@ TEST_F(LearnPageTest, ClosingThePageWhileTrainingStopsTheWorker) {
     m_page.reset(); // waits for the step in progress; must neither hang nor crash
     SUCCEED();
 }
+
+TEST_F(LearnPageTest, OneStepPerFrameShowsEveryStep) {
+    core::training::TrainSettings s = smallSettings();
+    s.steps = 5;
+    m_page->setSettings(s);
+    m_page->setStepsPerFrame(1);
+    EXPECT_EQ(m_page->stepsPerFrame(), 1);
+    QSignalSpy frames(m_page.get(), &LearnPage::frameShown);
+    QSignalSpy stopped(m_page.get(), &LearnPage::trainingStopped);
+    m_page->start();
+    ASSERT_TRUE(stopped.wait(30000));
+    std::vector<int> shown;
+    for (const QList<QVariant>& frame : frames)
+        shown.push_back(frame.front().toInt());
+    EXPECT_EQ(shown, (std::vector<int>{1, 2, 3, 4, 5}));
+
+    // Ten steps per frame: frames at 10 and 20, then the last step.
+    s.steps = 25;
+    m_page->setSettings(s);
+    m_page->setStepsPerFrame(10);
+    frames.clear();
+    m_page->start();
+    ASSERT_TRUE(stopped.wait(30000));
+    shown.clear();
+    for (const QList<QVariant>& frame : frames)
+        shown.push_back(frame.front().toInt());
+    EXPECT_EQ(shown, (std::vector<int>{10, 20, 25}));
+}
+
+TEST_F(LearnPageTest, AccuracyCurveBesideTheLoss) {
+    core::training::TrainSettings s = smallSettings();
+    s.steps = 210;
+    s.layers = 1;
+    s.heads = 1;
+    m_page->setSettings(s);
+    QSignalSpy stopped(m_page.get(), &LearnPage::trainingStopped);
+    m_page->start();
+    ASSERT_TRUE(stopped.wait(60000));
+    // The same run without the page: its batch accuracies and held-out evaluations.
+    core::training::Trainer trainer(m_page->settings());
+    for (int i = 0; i < 210; ++i)
+        trainer.trainStep();
+    QCPGraph* batch = m_page->accuracyPlot()->graph(0);
+    QCPGraph* heldOut = m_page->accuracyPlot()->graph(1);
+    ASSERT_EQ(batch->dataCount(), 210);
+    for (int i = 0; i < 210; i += 50) {
+        EXPECT_EQ(batch->data()->at(i)->key, i + 1);
+        EXPECT_DOUBLE_EQ(batch->data()->at(i)->value,
+                         trainer.history()[static_cast<std::size_t>(i)].accuracy);
+    }
+    ASSERT_EQ(heldOut->dataCount(), 3); // steps 0, 100 and 200
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(heldOut->data()->at(i)->key, 100 * i);
+        EXPECT_DOUBLE_EQ(heldOut->data()->at(i)->value,
+                         trainer.evaluations()[static_cast<std::size_t>(i)].accuracy);
+    }
+    EXPECT_GT(heldOut->data()->at(2)->value, heldOut->data()->at(0)->value);
+}
