@@ -517,9 +517,9 @@ bool LearnPage::saveModel(const QString& folder) {
 }
 
 void LearnPage::chooseGif() {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export the Learning as a GIF"),
-                                     QStringLiteral("learning.gif"), tr("GIF animations (*.gif)"));
+    const QString name = QStringLiteral("learning.gif"); // notr: a file name
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the Learning as a GIF"),
+                                                      name, tr("GIF animations (*.gif)"));
     if (!path.isEmpty())
         exportGif(path);
 }
@@ -558,8 +558,9 @@ void LearnPage::chooseStrip() {
         emit exportFailed(message);
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Strip"), QStringLiteral("strip.png"), tr("PNG images (*.png)"));
+    const QString name = QStringLiteral("strip.png"); // notr: a file name
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Strip"), name, tr("PNG images (*.png)"));
     if (!path.isEmpty())
         exportStrip(path, steps);
 }
@@ -570,7 +571,7 @@ void LearnPage::chooseModelFolder() {
     const QString folder = QFileDialog::getSaveFileName(
         this, tr("Save Model Folder"),
         QString::fromStdString(std::string(training::toString(m_trainer->settings().task.kind))) +
-            QStringLiteral("-model"),
+            QStringLiteral("-model"), // notr: a file name suffix
         tr("Model folders (*)"), nullptr, QFileDialog::ShowDirsOnly);
     if (!folder.isEmpty())
         saveModel(folder);

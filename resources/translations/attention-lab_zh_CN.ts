@@ -1359,6 +1359,110 @@ Restart now?</source>
         <source> · alignment %1</source>
         <translation> · 对齐度 %1</translation>
     </message>
+    <message>
+        <source>Full speed</source>
+        <translation>全速</translation>
+    </message>
+    <message>
+        <source>1 step per frame</source>
+        <translation>每帧 1 步</translation>
+    </message>
+    <message>
+        <source>10 steps per frame</source>
+        <translation>每帧 10 步</translation>
+    </message>
+    <message>
+        <source>100 steps per frame</source>
+        <translation>每帧 100 步</translation>
+    </message>
+    <message>
+        <source>How many training steps each redraw shows; slow speeds show about ten frames a second so a class can follow every change.</source>
+        <translation>每次重绘显示多少个训练步；慢速时每秒约显示十帧，全班可以看清每一处变化。</translation>
+    </message>
+    <message>
+        <source>Spee&amp;d</source>
+        <translation>速度(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Export &amp;GIF…</source>
+        <translation>导出 GIF…(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Export Str&amp;ip…</source>
+        <translation>导出条带图…(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Save &amp;Model…</source>
+        <translation>保存模型…(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Save the learning so far as an animated GIF for a slide: the heatmaps at every snapshot, each with its step.</source>
+        <translation>将目前为止的学习过程保存为动画 GIF，用于幻灯片：包含每个快照时的热力图，并各自标注其步数。</translation>
+    </message>
+    <message>
+        <source>Save the heatmaps of chosen steps side by side as one PNG.</source>
+        <translation>将所选各步的热力图并排保存为一张 PNG。</translation>
+    </message>
+    <message>
+        <source>Save the trained model as a model folder that File → Open Model reads.</source>
+        <translation>将训练好的模型保存为模型文件夹，可用“文件 → 打开模型”读取。</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>Held-out</source>
+        <translation>留出集</translation>
+    </message>
+    <message>
+        <source>Token accuracy</source>
+        <translation>词元准确率</translation>
+    </message>
+    <message>
+        <source>Pause the training first.</source>
+        <translation>请先暂停训练。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Export the Learning as a GIF</source>
+        <translation>将学习过程导出为 GIF</translation>
+    </message>
+    <message>
+        <source>GIF animations (*.gif)</source>
+        <translation>GIF 动画 (*.gif)</translation>
+    </message>
+    <message>
+        <source>Export Strip</source>
+        <translation>导出条带图</translation>
+    </message>
+    <message>
+        <source>Steps to show, separated by commas (these have heatmaps: %1):</source>
+        <translation>要显示的步数，用逗号分隔（以下步数有热力图：%1）：</translation>
+    </message>
+    <message>
+        <source>Cannot export the strip: %1</source>
+        <translation>无法导出条带图：%1</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Save Model Folder</source>
+        <translation>保存模型文件夹</translation>
+    </message>
+    <message>
+        <source>Model folders (*)</source>
+        <translation>模型文件夹 (*)</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::LessonGallery</name>
