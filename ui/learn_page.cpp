@@ -123,13 +123,17 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
 
     auto* views = new QWidget(this);
     m_viewGrid = new QGridLayout(views);
+    // The heatmaps are what the class watches: they keep room for their labels even when the
+    // window is short, and the curves give way first.
+    views->setMinimumHeight(240);
     layout->addWidget(views, 3);
 
     m_plot = new QCustomPlot(this);
     m_plot->addGraph();
     m_plot->xAxis->setLabel(tr("Step"));
-    m_plot->yAxis->setLabel(tr("Loss (cross-entropy of the batch)"));
-    m_plot->setMinimumHeight(140);
+    m_plot->yAxis->setLabel(tr("Loss"));
+    m_plot->setToolTip(tr("Loss (cross-entropy of the batch)"));
+    m_plot->setMinimumHeight(120);
     m_accuracyPlot = new QCustomPlot(this);
     m_accuracyPlot->addGraph();
     m_accuracyPlot->graph(0)->setName(tr("Batch"));
@@ -142,7 +146,7 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_accuracyPlot->yAxis->setLabel(tr("Token accuracy"));
     m_accuracyPlot->yAxis->setRange(0, 1);
     m_accuracyPlot->legend->setVisible(true);
-    m_accuracyPlot->setMinimumHeight(140);
+    m_accuracyPlot->setMinimumHeight(120);
     auto* curves = new QHBoxLayout;
     curves->addWidget(m_plot, 1);
     curves->addWidget(m_accuracyPlot, 1);

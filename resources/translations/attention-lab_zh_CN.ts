@@ -1463,6 +1463,10 @@ Restart now?</source>
         <source>Model folders (*)</source>
         <translation>模型文件夹 (*)</translation>
     </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::LessonGallery</name>

@@ -169,6 +169,9 @@ constexpr const char* kKeptWords =
     "ICU GloVe word2vec fastText PNG SVG PDF JSON CSV NumPy npy txt vec bin attnlab dpi Viridis "
     "Cividis Magma Bahdanau Luong Transformer Qt QCustomPlot Eigen GNU GPL Attention Lab Ctrl "
     "PAD logit logits score MASK CLS SEP GPT BERT Llama Qwen Mistral safetensors config "
+    // Names of methods and papers of efficient attention, the GIF format, and the mask file's
+    // command-line spelling (--mask custom:FILE), which a Chinese text quotes as it is typed.
+    "elu FAVOR Performer Longformer longformer BigBird Sparse Katharopoulos GIF custom FILE mask "
     // A language is named in its own language, and the Language menu in both, so that someone
     // who cannot read the current interface finds it.
     "English Language";
