@@ -24,7 +24,6 @@
 
 namespace attnlab::ui::detail {
 
-
 inline constexpr int kTickLength = 4;     // px, outward tick marks next to the token labels
 inline constexpr int kLabelGap = 3;       // px between tick and label, and label and axis title
 inline constexpr int kMaxLabelChars = 14; // longer tokens are elided in the axis labels
@@ -120,7 +119,6 @@ inline int niceStride(int stride) {
             if (step * scale >= stride)
                 return step * scale;
 }
-
 
 // Draws what QCustomPlot cannot. Part MaskUnderlay, below the colour map: grey and hatching
 // over the whole matrix, seen only through the masked cells, which the colour map leaves
