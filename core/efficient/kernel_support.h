@@ -64,7 +64,7 @@ void forEachBlock(int blocks, int threads, const ProgressCallback& progress, Wor
         return;
     std::atomic<int> next{0}, done{0};
     std::atomic<bool> stop{false};
-    const int team = threads < blocks ? threads : blocks;
+    [[maybe_unused]] const int team = threads < blocks ? threads : blocks; // OpenMP only
 #pragma omp parallel num_threads(team)
     {
         const bool caller = threadIndex() == 0;

@@ -45,7 +45,7 @@ json byteLevelDocument() {
             code = 0x100 + rank;
         }
         std::string piece;
-        detail::appendUtf8(piece, static_cast<char32_t>(code));
+        tokenizers::detail::appendUtf8(piece, static_cast<char32_t>(code));
         vocab[piece] = b;
     }
     vocab["th"] = 256;
@@ -63,7 +63,7 @@ json byteLevelDocument() {
 json metaspaceDocument() {
     json vocab = {{"<unk>", 0}, {"<s>", 1}, {"</s>", 2}};
     for (int b = 0; b < 256; ++b)
-        vocab[detail::byteTokenName(static_cast<unsigned char>(b))] = 3 + b;
+        vocab[tokenizers::detail::byteTokenName(static_cast<unsigned char>(b))] = 3 + b;
     for (const char* piece : {"▁", "a", "b", "▁a", "ab"})
         vocab[piece] = static_cast<int>(vocab.size());
     return {{"model",
@@ -114,7 +114,7 @@ bool isAscii(std::string_view text) {
 
 void check(const PretrainedTokenizer& tokenizer, std::string_view text, bool fuzzedTokenizer,
            bool byteLevel) {
-    const bool valid = detail::isValidUtf8(text);
+    const bool valid = tokenizers::detail::isValidUtf8(text);
     Encoding encoding;
     try {
         encoding = tokenizer.encode(text);
@@ -132,12 +132,12 @@ void check(const PretrainedTokenizer& tokenizer, std::string_view text, bool fuz
         FUZZ_CHECK(token.begin <= token.end && token.end <= text.size());
         FUZZ_CHECK(token.begin >= previousBegin);
         FUZZ_CHECK(!token.inserted || (token.begin == token.end && token.special));
-        FUZZ_CHECK(detail::isValidUtf8(token.text));
+        FUZZ_CHECK(tokenizers::detail::isValidUtf8(token.text));
         previousBegin = token.begin;
     }
     const std::string decoded = tokenizer.decode(encoding.ids);
-    FUZZ_CHECK(detail::isValidUtf8(decoded));
-    FUZZ_CHECK(detail::isValidUtf8(tokenizer.decode(encoding.ids, true)));
+    FUZZ_CHECK(tokenizers::detail::isValidUtf8(decoded));
+    FUZZ_CHECK(tokenizers::detail::isValidUtf8(tokenizer.decode(encoding.ids, true)));
     if (byteLevel && isAscii(text) && text.find("<|endoftext|>") == std::string_view::npos)
         FUZZ_CHECK(decoded == text);
     FUZZ_CHECK(tokenizer.encode(text).ids == encoding.ids);
