@@ -47,8 +47,11 @@ Mat matrixOf(const QJsonValue& value) {
     Mat m;
     for (const QJsonValue& row : value.toArray()) {
         std::vector<double> cells;
-        for (const QJsonValue& cell : row.toArray())
+        for (const QJsonValue& cell : row.toArray()) {
+            // A weight is always a number: a null (NaN or ∞ in the program) is a failure, not 0.
+            EXPECT_TRUE(cell.isDouble()) << "a cell that is not a number";
             cells.push_back(cell.toDouble());
+        }
         m.push_back(std::move(cells));
     }
     return m;
