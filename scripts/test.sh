@@ -9,8 +9,8 @@
 #                  fresh clone compiles every file, or has the compiler cache replay its warnings)
 #   3. sanitizers  AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset, leaks count) on
 #                  the core and its tests, without the window: the Qt code and the command line
-#                  ran in step 2, and tests labelled heavy (the trainer against PyTorch) are not
-#                  repeated
+#                  ran in step 2, and tests labelled heavy (the trainer against PyTorch, and the
+#                  few that take most of a minute under the sanitizers) are not repeated
 #   4. fuzz        each libFuzzer target for ATTNLAB_FUZZ_SECONDS (default 20), one per core
 #                  (scripts/fuzz.sh)
 #
@@ -23,7 +23,8 @@
 #   scripts/test.sh --quick   steps 1 and 2
 #
 # Environment: ATTNLAB_ASAN_BUILD_DIR (default build/asan-core), ATTNLAB_FUZZ_BUILD_DIR (default
-# build/fuzz), ATTNLAB_FUZZ_SECONDS (seconds per fuzz target, default 20).
+# build/fuzz), ATTNLAB_FUZZ_SECONDS (seconds per fuzz target, default 20), ATTNLAB_MIN_FREE_GB
+# (the free disk space required before building, default 10).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -94,6 +95,15 @@ build_without_warnings() {
 
 stage setup "packages"
 attnlab_setup
+# The builds of steps 2 to 4 take about ATTNLAB_MIN_FREE_GB together; a full disk otherwise
+# shows up as a linker error deep in step 3.
+min_free_gb="${ATTNLAB_MIN_FREE_GB:-10}"
+free_gb="$(df -P -BG "$ATTNLAB_ROOT" | awk 'NR == 2 { sub("G", "", $4); print $4 }')"
+if [ -n "$free_gb" ] && [ "$free_gb" -lt "$min_free_gb" ]; then
+  attnlab_log "only ${free_gb} GB free on the disk of $ATTNLAB_ROOT; the builds need about" \
+    "${min_free_gb} GB (set ATTNLAB_MIN_FREE_GB to change the threshold)"
+  exit 1
+fi
 
 stage format "formatting (clang-format)"
 bash "$ATTNLAB_ROOT/scripts/format.sh" --check
