@@ -5,6 +5,8 @@
 //   TempDir, TempDirTest           a fresh folder, removed with everything in it at scope exit
 //   runProgram(args, env, timeout) a child process's exit code, stdout and stderr
 //   readFile, writeFile            a whole file as bytes
+//   errorMessageOf<Error>(f)       the message of the Error that f throws
+//   EXPECT_CONTAINS(text, part)    text contains part; prints both by name
 //   randomMatrix(rows, cols, seed) seeded Gaussian matrices, the same on every machine
 //
 // Header-only; POSIX. The matrix helpers are there when Eigen is on the include path.
@@ -170,6 +172,12 @@ public:
     const std::filesystem::path& path() const { return m_path; }
     /// The path of `name` inside the folder (the file need not exist).
     std::string file(const std::string& name) const { return (m_path / name).string(); }
+    /// Writes `bytes` to the file `name` inside the folder and returns its path.
+    std::string write(const std::string& name, const std::string& bytes) const {
+        const std::string path = file(name);
+        writeFile(path, bytes);
+        return path;
+    }
     /// Names of the folder's entries, sorted (to check that nothing else was left behind).
     std::vector<std::string> entries() const {
         std::vector<std::string> names;
@@ -188,6 +196,31 @@ class TempDirTest : public ::testing::Test {
 protected:
     TempDir m_dir;
 };
+
+// ---- errors --------------------------------------------------------------------------------
+
+/// The message of the `Error` that `f` throws; when `f` throws something else or nothing, a
+/// marker ("<wrong exception type: …>", "<no exception>") that no expected message contains.
+template <typename Error, typename F> std::string errorMessageOf(F&& f) {
+    try {
+        std::forward<F>(f)();
+    } catch (const Error& error) {
+        return error.what();
+    } catch (const std::exception& error) {
+        return std::string("<wrong exception type: ") + error.what() + ">";
+    }
+    return "<no exception>";
+}
+
+/// Predicate-formatter of EXPECT_CONTAINS: `text` contains `part`; on failure both are printed
+/// under the expressions that produced them.
+inline ::testing::AssertionResult contains(const char* textExpr, const char* partExpr,
+                                           const std::string& text, const std::string& part) {
+    if (text.find(part) != std::string::npos)
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << textExpr << " = \"" << text << "\" does not contain "
+                                         << partExpr << " = \"" << part << "\"";
+}
 
 // ---- child processes -----------------------------------------------------------------------
 
@@ -382,6 +415,8 @@ inline ProcessResult runProgram(const std::vector<std::string>& args,
 }
 
 } // namespace attnlab::testing
+
+#define EXPECT_CONTAINS(text, part) EXPECT_PRED_FORMAT2(::attnlab::testing::contains, text, part)
 
 #ifdef ATTNLAB_TEST_SUPPORT_EIGEN
 #define EXPECT_EIGEN_NEAR(a, b, tol) EXPECT_PRED_FORMAT3(::attnlab::testing::eigenNear, a, b, tol)

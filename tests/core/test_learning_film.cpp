@@ -4,6 +4,7 @@
 
 #include "core/film/learning_film.h"
 #include "core/training/trainer.h"
+#include "support/training_fixtures.h"
 #include "test_support.h"
 
 #include <gif_lib.h>
@@ -17,25 +18,11 @@ using namespace attnlab::core;
 using namespace attnlab::core::training;
 using namespace attnlab::core::film;
 using attnlab::testing::readFile;
+using attnlab::testing::smallTrainSettings;
 using attnlab::testing::TempDir;
 using attnlab::testing::writeFile;
 
 namespace {
-
-TrainSettings smallSettings(int layers, int heads) {
-    TrainSettings s;
-    s.task.kind = TaskKind::Reverse;
-    s.task.length = 5;
-    s.task.vocab = 8;
-    s.layers = layers;
-    s.heads = heads;
-    s.dModel = 16;
-    s.batch = 8;
-    s.evalEvery = 10;
-    s.heldOut = 16;
-    s.probe = 4;
-    return s;
-}
 
 struct DecodedGif {
     int width = 0, height = 0, frames = 0;
@@ -83,7 +70,7 @@ std::pair<int, int> pngSize(const std::string& bytes) {
 
 TEST(LearningFilm, GifHasOneFrameForEachStepAtTheRenderedSize) {
     for (const auto& [layers, heads] : {std::pair{1, 1}, std::pair{2, 2}}) {
-        Trainer trainer(smallSettings(layers, heads));
+        Trainer trainer(smallTrainSettings(TaskKind::Reverse, layers, heads));
         trainer.run(30);
         const std::vector<FilmFrame> frames = allFrames(trainer);
         ASSERT_EQ(frames.size(), 4u); // steps 0, 10, 20, 30
@@ -111,7 +98,7 @@ TEST(LearningFilm, GifHasOneFrameForEachStepAtTheRenderedSize) {
 }
 
 TEST(LearningFilm, TrainedStepDiffersFromTheUntrainedOne) {
-    Trainer trainer(smallSettings(1, 2));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 2));
     trainer.run(40);
     const std::vector<FilmFrame> frames = framesAt(trainer, {0, 40});
     const IndexedImage untrained = renderFrame(frames[0], 8);
@@ -129,7 +116,7 @@ TEST(LearningFilm, TrainedStepDiffersFromTheUntrainedOne) {
 }
 
 TEST(LearningFilm, ProbeFrameMatchesTheSnapshotOfTheSameStep) {
-    Trainer trainer(smallSettings(2, 2));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 2, 2));
     trainer.run(10);
     const FilmFrame now = probeFrame(trainer);
     const FilmFrame recorded = frameOf(trainer.snapshots().back());
@@ -142,7 +129,7 @@ TEST(LearningFilm, ProbeFrameMatchesTheSnapshotOfTheSameStep) {
 }
 
 TEST(LearningFilm, StripIsTheFramesSideBySide) {
-    Trainer trainer(smallSettings(1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     trainer.run(20);
     const std::vector<FilmFrame> frames = framesAt(trainer, {0, 10, 20});
     const int side = frames.front().maps.front().keyLength;
@@ -155,7 +142,7 @@ TEST(LearningFilm, StripIsTheFramesSideBySide) {
 }
 
 TEST(LearningFilm, StepWithoutSnapshotIsRefusedNamingTheKnownSteps) {
-    Trainer trainer(smallSettings(1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     trainer.run(20);
     try {
         framesAt(trainer, {5});
@@ -166,7 +153,7 @@ TEST(LearningFilm, StepWithoutSnapshotIsRefusedNamingTheKnownSteps) {
 }
 
 TEST(LearningFilm, FailedWriteLeavesTheEarlierFile) {
-    Trainer trainer(smallSettings(1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     TempDir dir;
     // A read-only file is refused and kept (the atomic writer checks its mode, even for root).
     const std::string path = dir.file("learning.gif");

@@ -7,6 +7,7 @@
 #include "core/trained/trained_model.h"
 #include "core/training/inference.h"
 #include "core/training/trainer.h"
+#include "support/training_fixtures.h"
 #include "test_support.h"
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@ using namespace attnlab::core;
 using namespace attnlab::core::training;
 // linear)
 using attnlab::testing::readFile;
+using attnlab::testing::smallTrainSettings;
 using attnlab::testing::TempDir;
 using attnlab::testing::writeFile;
 
@@ -24,21 +26,6 @@ namespace {
 
 // The trainer's kinds of attention block (self, cross), not the core's ways of computing weights.
 using attnlab::core::training::AttentionKind;
-
-TrainSettings settingsFor(TaskKind kind, int layers, int heads) {
-    TrainSettings s;
-    s.task.kind = kind;
-    s.task.length = 5;
-    s.task.vocab = 8;
-    s.layers = layers;
-    s.heads = heads;
-    s.dModel = 16;
-    s.batch = 8;
-    s.evalEvery = 10;
-    s.heldOut = 16;
-    s.probe = 4;
-    return s;
-}
 
 // The text of the probe example's first decoder (and encoder) tokens, as typed.
 std::string typed(const Trainer& trainer, bool encoder) {
@@ -93,7 +80,7 @@ void expectSameMaps(const Trainer& trainer, const attnlab::core::AttentionMaps& 
 
 TEST(TrainedModel, TheFolderHoldsConfigVocabularyAndWeights) {
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Reverse, 1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     trainer.run(3);
     saveModelFolder(dir.file("model"), trainer);
     const nlohmann::json config = nlohmann::json::parse(readFile(dir.file("model/config.json")));
@@ -112,7 +99,7 @@ TEST(TrainedModel, ShowsTheTrainersMapsOnTheTypedTokens) {
     // Decoder-only, two layers of two heads: the reopened model run on the probe example's
     // tokens (typed with their <s>) gives the maps of the trainer's own forward pass.
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Reverse, 2, 2));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 2, 2));
     trainer.run(30);
     const auto model = saveAndReopen(trainer, dir);
     ASSERT_TRUE(model);
@@ -141,7 +128,7 @@ TEST(TrainedModel, ShowsTheTrainersMapsOnTheTypedTokens) {
 
 TEST(TrainedModel, WritesItsAnswerToATypedSource) {
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Reverse, 1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     trainer.run(20);
     const auto model = saveAndReopen(trainer, dir);
     ASSERT_TRUE(model);
@@ -178,7 +165,7 @@ TEST(TrainedModel, WritesItsAnswerToATypedSource) {
 
 TEST(TrainedModel, EncoderDecoderShowsItsCrossAttention) {
     TempDir dir;
-    TrainSettings s = settingsFor(TaskKind::Translation, 1, 2);
+    TrainSettings s = smallTrainSettings(TaskKind::Translation, 1, 2);
     Trainer trainer(s);
     trainer.run(10);
     const auto model = saveAndReopen(trainer, dir);
@@ -198,7 +185,7 @@ TEST(TrainedModel, EncoderDecoderShowsItsCrossAttention) {
 
 TEST(TrainedModel, TasksWithoutASourceReadTheSentenceAfterStart) {
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Induction, 2, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Induction, 2, 1));
     trainer.run(5);
     const auto model = saveAndReopen(trainer, dir);
     ASSERT_TRUE(model);
@@ -211,7 +198,7 @@ TEST(TrainedModel, TasksWithoutASourceReadTheSentenceAfterStart) {
 
 TEST(TrainedModel, CharacterModelsReadCharacters) {
     TempDir dir;
-    TrainSettings s = settingsFor(TaskKind::Language, 1, 1);
+    TrainSettings s = smallTrainSettings(TaskKind::Language, 1, 1);
     s.task.length = 12;
     s.task.vocab = 0;
     Trainer trainer(s);
@@ -228,7 +215,7 @@ TEST(TrainedModel, CharacterModelsReadCharacters) {
 
 TEST(TrainedModel, UnknownTokensAreMarkedAndWarnedAbout) {
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Induction, 1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Induction, 1, 1));
     const auto model = saveAndReopen(trainer, dir);
     ASSERT_TRUE(model);
     const ModelOutput output = runOn(*model, "1 cat 2");
@@ -241,7 +228,7 @@ TEST(TrainedModel, UnknownTokensAreMarkedAndWarnedAbout) {
 
 TEST(TrainedModel, RefusesEmptyAndTooLongSentences) {
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Induction, 1, 1)); // at most 2 × 5 + <s> positions
+    Trainer trainer(smallTrainSettings(TaskKind::Induction, 1, 1)); // at most 2 × 5 + <s> positions
     const auto model = saveAndReopen(trainer, dir);
     ASSERT_TRUE(model);
     EXPECT_THROW(runOn(*model, "   "), InputError);
@@ -251,7 +238,7 @@ TEST(TrainedModel, RefusesEmptyAndTooLongSentences) {
 
 TEST(ModelLoader, TrainedModelsTakeNoHeadInterventions) {
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Reverse, 1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     saveModelFolder(dir.file("model"), trainer);
     TransformerSettings settings;
     HeadIntervention ablate;
@@ -265,7 +252,7 @@ TEST(ModelLoader, TrainedModelsTakeNoHeadInterventions) {
 TEST(ModelLoader, FolderOfTheFirstFormatStillOpens) {
     // Format 1 kept the vocabulary in config.json.
     TempDir dir;
-    Trainer trainer(settingsFor(TaskKind::Reverse, 1, 1));
+    Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     trainer.run(2);
     saveModelFolder(dir.file("model"), trainer);
     nlohmann::json config = nlohmann::json::parse(readFile(dir.file("model/config.json")));

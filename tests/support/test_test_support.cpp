@@ -1,6 +1,7 @@
 // The shared test helpers (tests/test_support.h) do what the tests rely on: the matrix
 // comparison fails where it should and names the cell, temporary folders disappear, child
-// processes report exit codes, output, environment and timeouts, seeded matrices repeat.
+// processes report exit codes, output, environment and timeouts, seeded matrices repeat, error
+// messages are caught by type and text containment fails where it should.
 
 #include "test_support.h"
 
@@ -14,10 +15,12 @@
 #include <limits>
 #include <numbers>
 #include <random>
+#include <stdexcept>
 #include <string>
 
 namespace fs = std::filesystem;
 using attnlab::testing::EnvironmentChanges;
+using attnlab::testing::errorMessageOf;
 using attnlab::testing::ProcessResult;
 using attnlab::testing::randomMatrix;
 using attnlab::testing::readFile;
@@ -128,6 +131,29 @@ TEST(Files, ReadBackWhatWasWrittenByteForByte) {
     writeFile(dir.file("x"), bytes);
     EXPECT_EQ(readFile(dir.file("x")), bytes);
     EXPECT_THROW(readFile(dir.file("missing")), std::runtime_error);
+}
+
+TEST(Files, TempDirWriteReturnsThePathOfTheWrittenFile) {
+    TempDir dir;
+    const std::string path = dir.write("y.txt", "bytes");
+    EXPECT_EQ(path, dir.file("y.txt"));
+    EXPECT_EQ(readFile(path), "bytes");
+}
+
+TEST(ErrorMessageOf, TheMessageOfTheExpectedTypeAndMarkersOtherwise) {
+    EXPECT_EQ(errorMessageOf<std::invalid_argument>([] { throw std::invalid_argument("bad x"); }),
+              "bad x");
+    EXPECT_EQ(errorMessageOf<std::invalid_argument>([] { throw std::runtime_error("other"); }),
+              "<wrong exception type: other>");
+    EXPECT_EQ(errorMessageOf<std::invalid_argument>([] {}), "<no exception>");
+}
+
+TEST(Contains, AcceptsAPartAndNamesBothOtherwise) {
+    EXPECT_CONTAINS("line 2: 'x' is not a number", "'x'");
+    EXPECT_TRUE(attnlab::testing::contains("t", "p", "abc", ""));
+    const ::testing::AssertionResult missing = attnlab::testing::contains("t", "p", "abc", "abd");
+    EXPECT_FALSE(missing);
+    EXPECT_CONTAINS(std::string(missing.message()), "t = \"abc\" does not contain p = \"abd\"");
 }
 
 TEST(RunProgram, ExitCodeStdoutAndStderrApart) {
