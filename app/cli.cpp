@@ -75,11 +75,12 @@ double parseBounded(std::string_view option, std::string_view value, double low,
     return number;
 }
 
-// grid | combined | max | head:K | details[:Q], K and Q counted from 1.
+// grid | combined | max | head:K | details[:Q], K and Q counted from 1; for a model of several
+// layers also model | layer:L | head:L.H | rollout.
 void checkView(std::string_view option, std::string_view value) {
     if (value == "grid" || value == "combined" || value == "max" || value == "details")
         return;
-    if (value == "rollout")
+    if (value == "rollout" || value == "model")
         return;
     for (std::string_view prefix : {"head:", "details:", "layer:"}) {
         if (value.starts_with(prefix)) {
@@ -101,8 +102,8 @@ void checkView(std::string_view option, std::string_view value) {
         }
     }
     usageError(option, quoted(value) + " is not a view; choose grid, combined, max, head:K, "
-                                       "details:Q, or for a transformer layer:L, head:L.H or "
-                                       "rollout");
+                                       "details:Q, or for a model of several layers model, "
+                                       "layer:L, head:L.H or rollout");
 }
 
 // The --help lines of a setting: its range or choices and its default, from the schema.
@@ -307,8 +308,11 @@ std::vector<OptionSpec> outputOptions() {
         .headlessOutput = true;
     add("--view", "VIEW",
         "what --export draws: every head and their mean, the mean, the maximum, one head, or "
-        "the weights of query row Q as bars",
-        "grid, combined, max, head:K, details:Q", "grid",
+        "the weights of query row Q as bars; for a model of several layers (--model) also every "
+        "layer × head as small maps (model: rows are layers L1…, columns heads H1…; a model of "
+        "one layer is refused with exit status 1), the heads of layer L, head H of layer L, or "
+        "the rollout over the layers (counted from 1)",
+        "grid, combined, max, head:K, details:Q, model, layer:L, head:L.H, rollout", "grid",
         [](CliOptions& o, auto option, auto value) {
             checkView(option, value);
             o.image.view = value;

@@ -38,7 +38,14 @@ ui::FigureOptions figureOptionsFor(const ImageRequest& image, const core::Sessio
                                " does not exist; the model has " +
                                std::to_string(result.maps.layers) +
                                (result.maps.layers == 1 ? " layer" : " layers"));
-    if (name == "rollout") {
+    if (name == "model") {
+        // Every layer × head as thumbnails; a single layer has its own views (grid, head:K).
+        if (result.maps.layers < 2)
+            throw core::InputError("--view model draws every layer × head of a model of several "
+                                   "layers; this result has 1 layer: use --view grid (its heads) "
+                                   "or --model DIR with a model of several layers");
+        options.content = ui::FigureContent::Model;
+    } else if (name == "rollout") {
         if (!result.maps.rollout)
             throw core::InputError("--view: rollout needs a model of several layers (--model)");
         options.content = ui::FigureContent::Head;

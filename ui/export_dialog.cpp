@@ -67,6 +67,9 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::ModelOutput> result,
     m_content->addItem(tr("Maximum over the heads"), static_cast<int>(FigureContent::Max));
     m_content->addItem(tr("One head"), static_cast<int>(FigureContent::Head));
     m_content->addItem(tr("Bars of the selected row"), static_cast<int>(FigureContent::Details));
+    if (m_result && m_result->maps.layers > 1)
+        m_content->addItem(tr("Every layer × head (model view)"),
+                           static_cast<int>(FigureContent::Model));
     m_content->setToolTip(tr("What the image shows."));
     m_head = new QSpinBox(this);
     m_head->setRange(1, std::max(1, heads));

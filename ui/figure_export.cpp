@@ -5,6 +5,7 @@
 #include "details_panel.h"
 #include "heatmap_view.h"
 #include "label_metrics.h"
+#include "model_grid.h"
 #include "qt_message_collector.h"
 
 #include "core/attention/normalizer.h"
@@ -101,6 +102,8 @@ QVector<int> panelHeads(const core::ModelOutput& result, const FigureOptions& op
     case FigureContent::Head:
     case FigureContent::Details:
         return {options.head};
+    case FigureContent::Model:
+        return {}; // thumbnails, not heatmap panels
     }
     return {};
 }
@@ -109,6 +112,11 @@ void checkRequest(const core::ModelOutput& result, const FigureOptions& options)
     const int heads = result.maps.heads;
     if (heads == 0)
         throw core::InputError(FigureExport::tr("there is nothing to draw").toStdString());
+    if (options.content == FigureContent::Model && result.maps.layers < 2)
+        throw core::InputError(FigureExport::tr("the model view draws every layer × head of a "
+                                                "model of several layers; this result has one "
+                                                "layer (draw its heads with the grid instead)")
+                                   .toStdString());
     const bool headFigure =
         options.content == FigureContent::Head || options.content == FigureContent::Details;
     if (headFigure && !weightsOf(result, options.layer, options.head))
@@ -131,6 +139,8 @@ bool sharedBar(const FigureOptions& options) {
 }
 
 double scaleTop(const core::ModelOutput& result, const FigureOptions& options) {
+    if (options.content == FigureContent::Model)
+        return modelGridScaleTop(result, options.colorScale);
     return options.colorScale == ColorScale::Fitted
                ? largestWeight(result, options.layer, panelHeads(result, options))
                : 1.0;
@@ -155,6 +165,8 @@ QString modelStamp(const core::ModelOutput& result, const FigureOptions& options
     parts << FigureExport::tr("%1 (%2)").arg(qs(result.model), qs(model.architecture));
     if (options.content == FigureContent::Head && options.head == core::kRollout)
         parts << FigureExport::tr("rollout over %1 layers").arg(model.layers);
+    else if (options.content == FigureContent::Model)
+        parts << FigureExport::tr("every layer (rows) × head (columns)");
     else
         parts << FigureExport::tr("layer %1 of %2").arg(options.layer + 1).arg(model.layers);
     parts << FigureExport::tr("%1 heads, d_model %2").arg(model.heads).arg(model.dModel);
@@ -442,10 +454,13 @@ QSizeF untrimmedSize(const core::ModelOutput& result, const FigureOptions& optio
         size.rheight() += std::ceil(titleHeight(result, options, size.width() - 2 * kMargin));
         return size;
     }
-    const int count = static_cast<int>(panelHeads(result, options).size());
+    // A model figure is one panel: its grid of thumbnails.
+    const int count = std::max(1, static_cast<int>(panelHeads(result, options).size()));
     const int columns = gridColumns(count);
     const int rows = (count + columns - 1) / columns;
-    const QSizeF panel = naturalPanelSize(result, options);
+    const QSizeF panel = options.content == FigureContent::Model
+                             ? naturalModelFigureGrid(result, baseFont())
+                             : naturalPanelSize(result, options);
     double width = columns * panel.width() + (columns - 1) * kGap + 2 * kMargin;
     double height = rows * panel.height() + (rows - 1) * kGap + 2 * kMargin;
     if (sharedBar(options))
@@ -475,6 +490,10 @@ FigureLayout layoutAt(const core::ModelOutput& result, const FigureOptions& opti
             QRectF(area.right() - bar.width(), area.top() + (area.height() - barHeight) / 2,
                    bar.width(), barHeight);
         area.setRight(area.right() - bar.width() - kGap);
+    }
+    if (options.content == FigureContent::Model) {
+        layout.modelGrid = area;
+        return layout;
     }
     const QVector<int> heads = panelHeads(result, options);
     const int columns = gridColumns(static_cast<int>(heads.size()));
@@ -525,6 +544,9 @@ void drawLayout(QCPPainter& painter, const FigureLayout& layout, const core::Mod
     if (!layout.colorBar.isEmpty())
         drawColorBar(painter, layout.colorBar, options.colorMap, 0.0, layout.scaleTop, baseFont(),
                      kTextColor);
+    if (!layout.modelGrid.isEmpty())
+        drawModelFigureGrid(painter, layout.modelGrid, result, options.colorMap, options.colorScale,
+                            baseFont(), kTextColor);
     const auto shared = borrowed(result);
     for (const FigurePanel& panel : layout.panels) {
         HeatmapView view;

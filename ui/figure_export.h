@@ -1,8 +1,9 @@
 #pragma once
 // Figures for notes and slides: the heatmaps of a result (every head and their mean, the mean,
-// the maximum, one head) or the bars of one query row, with an optional title that stamps the
-// settings and a colour bar, drawn without any window chrome into PNG (raster, at a scale),
-// SVG or PDF (vector, fonts embedded in PDF). Files are written atomically.
+// the maximum, one head, every layer × head of a model) or the bars of one query row, with an
+// optional title that stamps the settings and a colour bar, drawn without any window chrome into
+// PNG (raster, at a scale), SVG or PDF (vector, fonts embedded in PDF). Files are written
+// atomically.
 
 #include "color_maps.h"
 #include "view_options.h"
@@ -28,7 +29,8 @@ class HeatmapView;
 namespace attnlab::ui {
 
 enum class ImageFormat { Png, Svg, Pdf };
-enum class FigureContent { Grid, Combined, Max, Head, Details };
+/// Model: every layer × head as thumbnails (a result of several layers; see model_grid.h).
+enum class FigureContent { Grid, Combined, Max, Head, Details, Model };
 
 struct FigureOptions {
     FigureContent content = FigureContent::Grid; ///< what to draw
@@ -67,7 +69,8 @@ struct FigurePanel {
 struct FigureLayout {
     QRectF title;
     QRectF colorBar;
-    QRectF details; ///< the bars of a row (FigureContent::Details)
+    QRectF details;   ///< the bars of a row (FigureContent::Details)
+    QRectF modelGrid; ///< the thumbnails of every layer × head (FigureContent::Model)
     QVector<FigurePanel> panels;
     double scaleTop = 1.0; ///< upper end of the shared colour scale
 };

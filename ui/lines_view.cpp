@@ -4,6 +4,7 @@
 #include "plot_lines.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -61,6 +62,7 @@ public:
         if (heads != static_cast<int>(m_visible.size()))
             m_visible.assign(static_cast<std::size_t>(heads), true);
         m_result = std::move(result);
+        m_layer = std::clamp(m_layer, 0, m_result ? m_result->maps.layers - 1 : 0);
         if (m_hovered.index >= tokenCount(m_hovered.side))
             m_hovered = {};
         if (m_pinned.index >= tokenCount(0))
@@ -310,6 +312,33 @@ LinesView::LinesView(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->setSpacing(4);
+    // Layer and head of a model of several layers.
+    m_pickerBar = new QWidget(this);
+    auto* pickerLayout = new QHBoxLayout(m_pickerBar);
+    pickerLayout->setContentsMargins(0, 0, 0, 0);
+    auto* layerLabel = new QLabel(tr("&Layer:"), m_pickerBar);
+    m_layerBox = new QComboBox(m_pickerBar);
+    m_layerBox->setToolTip(tr("The layer whose heads are drawn; the same as the model bar's."));
+    layerLabel->setBuddy(m_layerBox);
+    auto* headLabel = new QLabel(tr("&Head:"), m_pickerBar);
+    m_headBox = new QComboBox(m_pickerBar);
+    m_headBox->setToolTip(tr("Draw the lines of one head, or of all heads of the layer."));
+    headLabel->setBuddy(m_headBox);
+    pickerLayout->addWidget(layerLabel);
+    pickerLayout->addWidget(m_layerBox);
+    pickerLayout->addSpacing(12);
+    pickerLayout->addWidget(headLabel);
+    pickerLayout->addWidget(m_headBox);
+    pickerLayout->addStretch(1);
+    m_pickerBar->hide();
+    layout->addWidget(m_pickerBar);
+    connect(m_layerBox, &QComboBox::activated, this, [this](int index) {
+        setLayer(index);
+        emit layerChosen(m_canvas->m_layer);
+    });
+    connect(m_headBox, &QComboBox::activated, this,
+            [this](int index) { showOnlyHead(m_headBox->itemData(index).toInt()); });
+
     m_toggleBar = new QWidget(this);
     m_toggleLayout = new QHBoxLayout(m_toggleBar);
     m_toggleLayout->setContentsMargins(0, 0, 0, 0);
@@ -333,8 +362,67 @@ LinesView::LinesView(QWidget* parent) : QWidget(parent) {
 LinesView::~LinesView() = default;
 
 void LinesView::setResult(std::shared_ptr<const core::ModelOutput> result) {
+    m_canvas->m_layer = m_layer; // the layer asked for, within the new result's layers
     m_canvas->setResult(std::move(result));
     rebuildHeadToggles();
+    rebuildPickers();
+}
+
+void LinesView::rebuildPickers() {
+    const auto& result = m_canvas->m_result;
+    const int layers = result ? result->maps.layers : 0;
+    const int heads = result ? result->maps.heads : 0;
+    if (m_layerBox->count() != layers) {
+        m_layerBox->clear();
+        for (int layer = 0; layer < layers; ++layer)
+            m_layerBox->addItem(tr("Layer %1").arg(layer + 1), layer);
+    }
+    m_layerBox->setCurrentIndex(m_canvas->m_layer);
+    if (m_headBox->count() != heads + 1) {
+        m_headBox->clear();
+        m_headBox->addItem(tr("All heads"), -1);
+        for (int head = 0; head < heads; ++head)
+            m_headBox->addItem(tr("Head %1").arg(head + 1), head);
+    }
+    syncHeadPicker();
+    m_pickerBar->setVisible(layers > 1);
+}
+
+void LinesView::syncHeadPicker() {
+    // "All heads", the one head shown alone, or nothing chosen for another mix of toggles.
+    const auto& visible = m_canvas->m_visible;
+    const auto shown = std::count(visible.begin(), visible.end(), true);
+    int index = -1;
+    if (shown == static_cast<std::ptrdiff_t>(visible.size()))
+        index = 0;
+    else if (shown == 1)
+        index =
+            1 + static_cast<int>(std::find(visible.begin(), visible.end(), true) - visible.begin());
+    m_headBox->setCurrentIndex(index);
+}
+
+void LinesView::setLayer(int layer) {
+    // Kept as asked: the result may arrive later (a hidden page follows when it is shown).
+    m_layer = std::max(0, layer);
+    const int layers = m_canvas->m_result ? m_canvas->m_result->maps.layers : 1;
+    layer = std::clamp(layer, 0, std::max(0, layers - 1));
+    if (layer == m_canvas->m_layer)
+        return;
+    m_canvas->m_layer = layer;
+    if (m_layerBox->currentIndex() != layer && layer < m_layerBox->count())
+        m_layerBox->setCurrentIndex(layer);
+    m_canvas->setToolTip(QString());
+    m_canvas->update();
+}
+
+int LinesView::layer() const {
+    return m_canvas->m_layer;
+}
+
+void LinesView::showOnlyHead(int head) {
+    const int heads = static_cast<int>(m_canvas->m_visible.size());
+    for (int h = 0; h < heads; ++h)
+        setHeadVisible(h, head < 0 || h == head);
 }
 
 void LinesView::setSelection(int, int query, int) {
@@ -352,6 +440,9 @@ void LinesView::rebuildHeadToggles() {
     }
     qDeleteAll(m_toggles);
     m_toggles.clear();
+    // Many heads' toggles need the bar's width: the hint moves to the tooltip.
+    m_hint->setVisible(heads <= 6);
+    m_toggleBar->setToolTip(heads <= 6 ? QString() : m_hint->text());
     for (int h = 0; h < heads; ++h) {
         auto* box = new QCheckBox(QString::number(h + 1), m_toggleBar);
         QPixmap swatch(12, 12);
@@ -371,6 +462,7 @@ void LinesView::setHeadVisible(int head, bool visible) {
     m_canvas->m_visible[static_cast<std::size_t>(head)] = visible;
     if (m_toggles[head]->isChecked() != visible)
         m_toggles[head]->setChecked(visible);
+    syncHeadPicker();
     m_canvas->update();
 }
 

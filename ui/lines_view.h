@@ -2,7 +2,9 @@
 // Attention as lines (after BertViz): query tokens in a left column, key tokens in a right
 // column, one line per (query, key) and head whose opacity is the weight, one colour per head.
 // Heads are toggled individually; hovering a token highlights its lines and fades the rest.
-// Useful for long sentences, where the cells of a heatmap get too small to read.
+// Useful for long sentences, where the cells of a heatmap get too small to read. For a model of
+// several layers a picker chooses the layer (the window keeps it in step with its model bar) and
+// the head (one, or all of them).
 
 #include "core/model/builtin_model.h"
 
@@ -13,6 +15,7 @@
 #include <memory>
 
 class QCheckBox;
+class QComboBox;
 class QHBoxLayout;
 class QLabel;
 class QScrollArea;
@@ -43,6 +46,16 @@ public:
 
     void setHeadVisible(int head, bool visible);
     bool isHeadVisible(int head) const;
+    /// Shows the lines of head `head` alone; −1 shows every head.
+    void showOnlyHead(int head);
+
+    /// The layer whose heads are drawn, 0 … layers − 1 (kept within the result's layers).
+    /// Emits nothing.
+    void setLayer(int layer);
+    int layer() const;
+    /// The pickers of layer and head (shown for results of several layers).
+    QComboBox* layerPicker() const { return m_layerBox; }
+    QComboBox* headPicker() const { return m_headBox; }
     /// The colour of head `head` (a qualitative palette of 16 colours, then repeating).
     static QColor headColor(int head);
 
@@ -74,13 +87,23 @@ public:
     /// 0 means Qt's one-pixel cosmetic line.
     double penWidth(bool hot) const;
 
+signals:
+    /// The user chose another layer in the view's picker.
+    void layerChosen(int layer);
+
 private:
     void rebuildHeadToggles();
+    void rebuildPickers();
+    void syncHeadPicker();
 
     QWidget* m_toggleBar = nullptr;
     QHBoxLayout* m_toggleLayout = nullptr;
     QLabel* m_hint = nullptr;
     QVector<QCheckBox*> m_toggles;
+    QWidget* m_pickerBar = nullptr;
+    QComboBox* m_layerBox = nullptr;
+    QComboBox* m_headBox = nullptr;
+    int m_layer = 0; ///< the layer asked for (the canvas draws it when the result has it)
     QScrollArea* m_scroll = nullptr;
     detail::LinesCanvas* m_canvas = nullptr;
 };

@@ -233,6 +233,7 @@ void MainWindow::buildCentral() {
     m_allHeadsButton = makeButton(tr("All heads"));
     m_oneHeadButton = makeButton(tr("One head large"));
     m_combinedButton = makeButton(tr("Combined"));
+    m_modelViewButton = makeButton(tr("Model"));
     bar->addSpacing(12);
     m_headPickerLabel = new QLabel(tr("&Head:"), central);
     m_headPicker = new QComboBox(central);
@@ -276,6 +277,7 @@ void MainWindow::buildCentral() {
     m_scroll->setWidget(m_grid);
     m_scroll->viewport()->installEventFilter(this);
     heatArea->addWidget(m_scroll, 1);
+    buildModelView(heatArea);
     m_colorBar = new ColorBarWidget(central);
     m_colorBar->hide(); // until there are heatmaps to explain
     heatArea->addWidget(m_colorBar);
@@ -397,6 +399,7 @@ void MainWindow::buildMenus() {
                                  QKeySequence(Qt::CTRL | Qt::Key_3), m_combinedButton);
     m_combinedAction->setToolTip(
         tr("The mean and the maximum over the heads, side by side (Ctrl+3)."));
+    buildModelViewAction(view);
     view->addSeparator();
 
     QMenu* maps = view->addMenu(tr("Colour &Map"));
@@ -494,7 +497,8 @@ void MainWindow::buildStatusBar() {
 void MainWindow::setUpTabOrder() {
     QList<QWidget*> chain{m_sentence, m_source};
     chain += m_controls->tabOrder();
-    chain += {m_allHeadsButton, m_oneHeadButton, m_combinedButton, m_headPicker, m_scaleBox};
+    chain += {m_allHeadsButton,  m_oneHeadButton, m_combinedButton,
+              m_modelViewButton, m_headPicker,    m_scaleBox};
     for (qsizetype i = 1; i < chain.size(); ++i)
         setTabOrder(chain[i - 1], chain[i]);
     // The heatmaps follow in grid order (set when they are arranged), then the details panel.

@@ -54,6 +54,7 @@ class AttentionController;
 class ControlsPanel;
 class DetailsPanel;
 class HeatmapView;
+class ModelGridView;
 class TeachingPanel;
 
 class ColorBarWidget;
@@ -167,6 +168,14 @@ public:
     int shownLayer() const { return m_layer; }
     void setShownLayer(int layer);
     void updateLayerPicker();
+
+    // The model view (main_window_model_view.cpp): every layer × head as thumbnails, in place of
+    // the heatmaps, for results of several layers.
+    /// Shows the model view (only for a result of several layers) or the chosen layout again.
+    void setModelView(bool on);
+    bool isShowingModelView() const { return modelViewShown(); }
+    ModelGridView* modelGridView() const { return m_modelGrid; }
+    QAction* modelViewAction() const { return m_modelViewAction; }
 
     // Classroom.
     /// Opens a lesson that ships with the program ("03-causal-mask"), untitled: saving asks
@@ -284,6 +293,17 @@ private:
                                    const std::function<void(const FileTaskProgress&)>& work);
     void onLessonChanged();
 
+    // The model view (main_window_model_view.cpp).
+    void buildModelView(QHBoxLayout* heatArea);
+    void buildModelViewAction(QMenu* view);
+    bool modelViewShown() const;
+    /// Shows the grid or the heatmaps, fills the grid, and keeps the Lines page on the layer.
+    void refreshModelView();
+    /// Opens head `head` of `layer` large (a click on its thumbnail).
+    void openThumbnail(int layer, int head);
+    /// The pages that work on any model's maps (Lines) stay enabled while a model is open.
+    void enableModelPages();
+
     // Classroom (main_window_classroom.cpp).
     void buildClassroomActions(QMenu* view);
     void setLineScale(double scale);
@@ -342,6 +362,11 @@ private:
     QToolButton* m_allHeadsButton = nullptr;
     QToolButton* m_oneHeadButton = nullptr;
     QToolButton* m_combinedButton = nullptr;
+    QToolButton* m_modelViewButton = nullptr;
+    QAction* m_modelViewAction = nullptr;
+    QScrollArea* m_modelGridScroll = nullptr;
+    ModelGridView* m_modelGrid = nullptr;
+    bool m_modelView = false; ///< the model view was chosen (shown while the result has layers)
     QLabel* m_headPickerLabel = nullptr;
     QComboBox* m_headPicker = nullptr;
     QComboBox* m_scaleBox = nullptr;

@@ -394,6 +394,8 @@ FigureOptions MainWindow::currentFigureOptions() const {
     options.layer = m_layer;
     if (m_result && m_result->maps.heads == 1 && options.content == FigureContent::Combined)
         options.content = FigureContent::Grid; // the mean of one head is that head
+    if (modelViewShown())
+        options.content = FigureContent::Model;
     if (m_imported)
         options.titleText = tr("Imported attention: %1, layer %2 of %3")
                                 .arg(m_importedName)

@@ -197,6 +197,7 @@ void MainWindow::openModelFolder(const QString& folder) {
                     self->m_teaching->setCurrentIndex(0);
                     for (int tab = 1; tab < self->m_teaching->count(); ++tab)
                         self->m_teaching->setTabEnabled(tab, false);
+                    self->enableModelPages();
                     self->m_controlsDock->setEnabled(false);
                     self->m_source->setEnabled(false);
                     self->m_selectedOnce = false;
@@ -229,6 +230,7 @@ void MainWindow::openModelFolder(const QString& folder) {
                 self->m_teaching->setCurrentIndex(0);
                 for (int tab = 1; tab < self->m_teaching->count(); ++tab)
                     self->m_teaching->setTabEnabled(tab, false);
+                self->enableModelPages();
                 self->m_controlsDock->setEnabled(false);
                 self->m_source->setEnabled(false);
                 self->m_selectedOnce = false;

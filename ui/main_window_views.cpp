@@ -41,7 +41,7 @@ constexpr qint64 kStaggeredViewCells = 1024 * 1024;
 QVector<MainWindow::Slot> MainWindow::viewSlots() const {
     const int heads = m_result ? m_result->maps.heads : 0;
     QVector<Slot> result;
-    if (heads == 0)
+    if (heads == 0 || modelViewShown())
         return result;
     switch (m_layout) {
     case HeatmapLayout::AllHeads:
@@ -228,6 +228,7 @@ void MainWindow::applyViewOptions() {
     m_colorBar->setColorMap(m_colorMap);
     m_colorBar->setRange(0.0, high);
     m_colorBar->setVisible(!perHead && !m_activeViews.isEmpty());
+    refreshModelView();
 }
 
 void MainWindow::updateHeadPicker() {
@@ -334,6 +335,7 @@ HeatmapView* MainWindow::viewForHead(int head) const {
 
 void MainWindow::setHeatmapLayout(HeatmapLayout layout) {
     m_layout = layout;
+    m_modelView = false;
     syncViewActions();
     updateHeadPicker();
     rebuildViews();
@@ -400,8 +402,9 @@ void MainWindow::resetZoom() {
 }
 
 void MainWindow::syncViewActions() {
+    const int layout = m_modelView ? -1 : static_cast<int>(m_layout); // −1: the model view
     for (QAction* action : m_layoutActions->actions())
-        action->setChecked(action->data().toInt() == static_cast<int>(m_layout));
+        action->setChecked(action->data().toInt() == layout);
     for (QAction* action : m_colorMapActions->actions())
         action->setChecked(action->data().toInt() == static_cast<int>(m_colorMap));
     for (QAction* action : m_cellValueActions->actions())

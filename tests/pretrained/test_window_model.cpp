@@ -4,7 +4,9 @@
 // built-in model. Runs on the offscreen platform with the reference models of make_models.py.
 
 #include "ui/attention_controller.h"
+#include "ui/heatmap_view.h"
 #include "ui/main_window.h"
+#include "ui/model_grid.h"
 
 #include "core/base/file_io.h"
 
@@ -88,6 +90,26 @@ TEST_F(WindowModelTest, OpensAModelAndShowsEveryLayer) {
         << m_window->predictionText().toStdString();
     // The settings of the built-in layer do not apply to the model.
     EXPECT_FALSE(m_window->controlsDock()->isEnabled());
+}
+
+TEST_F(WindowModelTest, ModelViewShowsEveryLayerAndHeadOfGpt2AndOpensOne) {
+    openModel("gpt2_lmhead_f32");
+    type(QStringLiteral("the cat sat on the mat"));
+    waitForResult([](const core::ModelOutput& r) { return r.maps.queries() == 7; });
+    m_window->setModelView(true);
+    ASSERT_TRUE(m_window->isShowingModelView());
+    ui::ModelGridView* grid = m_window->modelGridView();
+    EXPECT_EQ(grid->thumbnailCount(), 3 * 4);
+    const auto result = m_window->currentResult();
+    // GPT-2 is causal: the cells above the diagonal are masked, not weights of 0.
+    EXPECT_EQ(grid->thumbnail(2, 3).pixelColor(6, 0), ui::maskedCellColor(m_window->colorMap()));
+    QTest::mouseClick(grid, Qt::LeftButton, {}, grid->thumbnailRect(1, 3).center());
+    waitForResult([](const core::ModelOutput&) { return true; });
+    EXPECT_EQ(m_window->shownLayer(), 1);
+    const ui::HeatmapView* view = m_window->viewForHead(3);
+    ASSERT_TRUE(view);
+    EXPECT_EQ(view->layer(), 1);
+    EXPECT_FLOAT_EQ(static_cast<float>(view->cellValue(5, 2)), result->maps.weightsOf(1, 3)(5, 2));
 }
 
 TEST_F(WindowModelTest, WordsAndSpecialTokensReshapeTheMaps) {
