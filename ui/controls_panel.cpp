@@ -220,7 +220,8 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     // Shown while a lesson's or a mask file's cells are in force, so that the control never
     // names another mask than the one computed.
     addItem(m_mask, tr("Custom"), static_cast<int>(core::MaskKind::Custom),
-            tr("Cells blocked one by one, as a lesson or a mask file sets them."));
+            tr("Cells blocked one by one: painted on the heatmaps, or set by a lesson or a "
+               "mask file."));
     m_mask->setToolTip(tr("Which keys each query is allowed to see."));
     maskForm->addRow(tr("M&ask"), m_mask);
     addErrorRow(maskForm, QStringLiteral("mask"));
@@ -636,7 +637,8 @@ void ControlsPanel::updateEnabled() {
     // Custom is a choice only when there are cells to return to (config() keeps them).
     setItemEnabled(m_mask, static_cast<int>(core::MaskKind::Custom),
                    mask == core::MaskKind::Custom || !m_base.mask.blocked.empty(),
-                   tr("No custom mask: a lesson with one, or --mask custom:FILE, sets it."));
+                   tr("No custom mask: paint one on the heatmaps (Edit → Paint Mask), or open "
+                      "a lesson with one, or start with --mask custom:FILE."));
     const bool padding = mask == core::MaskKind::Padding;
     m_padLength->setEnabled(padding);
     m_padLength->setToolTip(padding

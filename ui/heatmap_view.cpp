@@ -95,6 +95,7 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent) {
     applyFonts();
     connect(m_plot, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, &HeatmapView::onMousePress);
+    connect(m_plot, &QCustomPlot::mouseRelease, this, &HeatmapView::onMouseRelease);
     connect(m_plot, &QCustomPlot::beforeReplot, this, &HeatmapView::updateLabelLayout);
     rebuildLayout();
 }

@@ -65,6 +65,11 @@ public:
     /// frames, the marks of fully masked rows); presentation mode thickens them for a projector.
     void setLineScale(double scale);
     double lineScale() const { return m_lineScale; }
+    /// Paint mode (painting a mask): a cross cursor, and pressing, dragging over and releasing
+    /// the cells emit paintPressed, paintDragged and paintReleased instead of selecting. Turning
+    /// it off during a stroke ends the stroke (paintReleased).
+    void setPaintMode(bool on);
+    bool paintMode() const { return m_paintMode; }
 
     std::shared_ptr<const attnlab::core::ModelOutput> result() const { return m_result; }
     int head() const { return m_head; }
@@ -136,6 +141,12 @@ signals:
     /// Same click, with the key of the clicked cell.
     void cellClicked(int query, int key);
     void hoverTextChanged(const QString& text);
+    /// Paint mode: the left button went down on cell (query, key).
+    void paintPressed(int query, int key);
+    /// Paint mode: the mouse entered cell (query, key) with the button still down.
+    void paintDragged(int query, int key);
+    /// Paint mode: the button went up (the stroke is over).
+    void paintReleased();
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -157,6 +168,7 @@ private:
     void updateHoverItem();
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
+    void onMouseRelease(QMouseEvent* event);
     void selectCell(int query, int key);
     void queueReplot();
 
@@ -190,6 +202,8 @@ private:
     int m_selectedKey = -1;
     int m_hoverQuery = -1;
     int m_hoverKey = -1;
+    bool m_paintMode = false;
+    bool m_painting = false; ///< a paint stroke is under way (button down)
 
     /// How a token label is drawn.
     enum class LabelKind : quint8 { Normal, Unknown, Padding, FullyMasked };

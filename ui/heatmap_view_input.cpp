@@ -186,6 +186,8 @@ void HeatmapView::onMouseMove(QMouseEvent* event) {
     const QString text = hoverText(query, key);
     emit cellHovered(query, key);
     emit hoverTextChanged(text);
+    if (m_painting && query >= 0)
+        emit paintDragged(query, key);
     if (m_hoverToolTip) {
         if (text.isEmpty())
             QToolTip::hideText();
@@ -198,8 +200,36 @@ void HeatmapView::onMousePress(QMouseEvent* event) {
     if (event->button() != Qt::LeftButton)
         return;
     const auto [query, key] = cellAt(m_plot->mapTo(this, event->position().toPoint()));
-    if (query >= 0)
-        selectCell(query, key);
+    if (query < 0)
+        return;
+    if (m_paintMode) {
+        m_painting = true;
+        emit paintPressed(query, key);
+        return;
+    }
+    selectCell(query, key);
+}
+
+void HeatmapView::onMouseRelease(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || !m_painting)
+        return;
+    m_painting = false;
+    emit paintReleased();
+}
+
+void HeatmapView::setPaintMode(bool on) {
+    if (on == m_paintMode)
+        return;
+    m_paintMode = on;
+    if (on) {
+        m_plot->setCursor(Qt::CrossCursor);
+    } else {
+        m_plot->unsetCursor();
+        if (m_painting) {
+            m_painting = false;
+            emit paintReleased();
+        }
+    }
 }
 
 void HeatmapView::selectCell(int query, int key) {

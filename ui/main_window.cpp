@@ -82,6 +82,7 @@ MainWindow::MainWindow(const QString& settingsPath, QWidget* parent)
     m_saveTimer->setInterval(kSaveDelayMs);
     connect(m_saveTimer, &QTimer::timeout, this, &MainWindow::saveSettings);
 
+    buildEditing(); // before the view bar, which gets its paint button
     buildCentral();
     buildDocks();
     buildMenus();
@@ -263,6 +264,8 @@ void MainWindow::buildCentral() {
     scaleLabel->setBuddy(m_scaleBox);
     bar->addWidget(scaleLabel);
     bar->addWidget(m_scaleBox);
+    bar->addSpacing(12);
+    bar->addWidget(buildPaintButton(central));
     bar->addStretch(1);
 
     auto* heatArea = new QHBoxLayout;
@@ -367,6 +370,7 @@ void MainWindow::buildMenus() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     edit->setToolTipsVisible(true);
     buildFileActions(file, edit);
+    buildEditActions(file, edit);
     file->addSeparator();
     QAction* load =
         file->addAction(tr("&Load Embeddings File…"), this, &MainWindow::chooseEmbeddingsFile);
@@ -508,7 +512,11 @@ void MainWindow::connectController() {
     connect(m_controller, &AttentionController::resultReady, this, &MainWindow::onResult);
     m_teaching->setWorkspace(m_controller);
     // Presets, typed numbers and compare's "copy to the workspace" arrive complete.
-    connect(m_teaching, &TeachingPanel::configRequested, this, &MainWindow::applyConfig);
+    connect(m_teaching, &TeachingPanel::configRequested, this, [this](const core::Config& config) {
+        const core::Config before = m_controller->config();
+        applyConfig(config);
+        recordChange(before);
+    });
     connect(m_teaching, &TeachingPanel::cellSelected, this, &MainWindow::onTeachingCellSelected);
     connect(m_controller, &AttentionController::failed, this, &MainWindow::onFailed);
     connect(m_controller, &AttentionController::busyChanged, this, [this](bool busy) {
@@ -570,9 +578,11 @@ void MainWindow::onSentenceEdited(const QString& text) {
     if (m_restoring)
         return;
     m_lessonNotes.clear(); // the user moved on from the lesson as opened
-    core::Config config = m_controller->config();
+    const core::Config before = m_controller->config();
+    core::Config config = before;
     config.sentence = str(text);
     compute(config);
+    recordChange(before);
     scheduleSave();
 }
 
@@ -583,9 +593,11 @@ void MainWindow::onSourceEdited(const QString& text) {
     // Only spaces is still self-attention: an empty source means "no cross-attention".
     const bool cross = !text.trimmed().isEmpty();
     m_controls->setCrossAttention(cross);
-    core::Config config = m_controller->config();
+    const core::Config before = m_controller->config();
+    core::Config config = before;
     config.source = cross ? str(text) : std::string();
     compute(config);
+    recordChange(before);
     scheduleSave();
 }
 
@@ -593,10 +605,12 @@ void MainWindow::onControlsChanged(const core::Config& config) {
     if (m_restoring)
         return;
     m_lessonNotes.clear(); // the user moved on from the lesson as opened
+    const core::Config before = m_controller->config();
     core::Config merged = config;
-    merged.sentence = m_controller->config().sentence;
-    merged.source = m_controller->config().source;
+    merged.sentence = before.sentence;
+    merged.source = before.source;
     compute(merged);
+    recordChange(before);
     scheduleSave();
 }
 
@@ -684,6 +698,8 @@ void MainWindow::showNotes() {
     // Unknown tokens are marked in the token strips already; as a message they would make the
     // layout jump at nearly every keystroke (a half-typed word is unknown).
     QStringList notes;
+    if (const QString painting = paintingNote(); !painting.isEmpty())
+        notes << painting;
     if (m_result)
         for (const core::Message& warning : m_result->maps.warnings)
             if (warning.text.find("not in the embeddings") == std::string::npos)

@@ -55,7 +55,9 @@ class ControlsPanel;
 class DetailsPanel;
 class HeatmapView;
 class ModelGridView;
+class MaskPainter;
 class TeachingPanel;
+class UndoHistory;
 
 class ColorBarWidget;
 
@@ -119,6 +121,16 @@ public:
     bool hasUnsavedChanges() const;
     /// Lessons opened or saved lately, newest first.
     QStringList recentSessions() const;
+
+    // Editing (main_window_edit.cpp).
+    /// Undo and redo of every change of the sentences, settings, painted mask and typed numbers.
+    UndoHistory* undoHistory() const { return m_history; }
+    /// Paint mode on the heatmaps (Edit → Paint Mask).
+    MaskPainter* maskPainter() const { return m_painter; }
+    /// Every setting back to the schema's default, the sentences kept; one undoable step.
+    void resetToDefaults();
+    /// Writes the mask in force as a mask file (`--mask custom:FILE`); false with a message.
+    bool exportMask(const QString& path, QString* error = nullptr);
 
     // Images and data.
     /// Options that draw what the window shows: its layout, head, colours and scale.
@@ -303,6 +315,17 @@ private:
     void openThumbnail(int layer, int head);
     /// The pages that work on any model's maps (Lines) stay enabled while a model is open.
     void enableModelPages();
+    // Editing (main_window_edit.cpp).
+    void buildEditing();
+    QWidget* buildPaintButton(QWidget* parent);
+    /// How to paint, for the message strip while the paint mode is on; else empty.
+    QString paintingNote() const;
+    void buildEditActions(QMenu* file, QMenu* edit);
+    /// Shows and computes `config` without recording it (an undo, a redo, a stroke under way).
+    void applyRecordedConfig(const core::Config& config);
+    /// Records the change from `before` to the configuration now computed.
+    void recordChange(const core::Config& before);
+    void chooseMaskExport();
 
     // Classroom (main_window_classroom.cpp).
     void buildClassroomActions(QMenu* view);
@@ -459,6 +482,9 @@ private:
     QString m_lastError;
     QStringList m_embeddingsNotes; ///< warnings about the embeddings file in use
     QStringList m_lessonNotes;     ///< warnings about the lesson as opened
+
+    UndoHistory* m_history = nullptr;
+    MaskPainter* m_painter = nullptr;
 
     QTimer* m_saveTimer = nullptr;
     bool m_restoring = false;

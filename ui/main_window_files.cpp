@@ -8,6 +8,7 @@
 #include "export_dialog.h"
 #include "heatmap_view.h"
 #include "teaching_panel.h"
+#include "undo_commands.h"
 
 #include "core/io/data_export.h"
 
@@ -229,6 +230,7 @@ void MainWindow::applySession(const core::Session& session) {
     applyConfig(session.config);
     if (m_layout == HeatmapLayout::OneHead)
         setFocusedHead(m_focusedHead);
+    m_history->clear(); // another lesson: the steps of the last one do not apply to it
 }
 
 void MainWindow::applyConfig(const core::Config& requested) {

@@ -4,6 +4,7 @@
 // arranged and filled, the selected cell, and the view options (layout, colours, zoom).
 
 #include "heatmap_view.h"
+#include "mask_painter.h"
 
 #include "color_bar.h"
 #include "controls_panel.h"
@@ -78,6 +79,7 @@ void MainWindow::rebuildViews() {
             connect(view, &HeatmapView::hoverTextChanged, m_hoverLabel, &QLabel::setText);
             connect(view, &HeatmapView::cellClicked, this,
                     [this, view](int query, int key) { onCellClicked(view, query, key); });
+            m_painter->attach(view);
             m_viewPool.append(view);
         }
         m_activeViews.clear();

@@ -53,6 +53,36 @@ MaskFile loadMaskFile(const std::string& path) {
     return parseMaskText(readFileBytes(path, kMaxMaskFileBytes), path);
 }
 
+MaskSpec customMask(const BoolMatrix& visible) {
+    MaskSpec mask;
+    mask.kind = MaskKind::Custom;
+    for (Eigen::Index i = 0; i < visible.rows(); ++i)
+        for (Eigen::Index j = 0; j < visible.cols(); ++j)
+            if (!visible(i, j))
+                mask.blocked.emplace_back(static_cast<int>(i), static_cast<int>(j));
+    return mask;
+}
+
+std::string formatMaskText(const BoolMatrix& visible, const std::vector<std::string>& comments) {
+    std::string text;
+    text.reserve(static_cast<std::size_t>(visible.size()) * 2 + 64);
+    for (const std::string& comment : comments) {
+        text += "# ";
+        for (char c : comment)
+            text += c == '\n' || c == '\r' ? ' ' : c;
+        text += '\n';
+    }
+    for (Eigen::Index i = 0; i < visible.rows(); ++i) {
+        for (Eigen::Index j = 0; j < visible.cols(); ++j) {
+            if (j > 0)
+                text += ' ';
+            text += visible(i, j) ? '1' : '0';
+        }
+        text += '\n';
+    }
+    return text;
+}
+
 void checkMaskShape(const MaskFile& file, const std::string& name, int queries, int keys) {
     if (file.rows == queries && file.keys == keys)
         return;

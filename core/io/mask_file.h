@@ -10,11 +10,13 @@
 //   1 1 0
 //   0 1 1
 
+#include "core/attention/mask.h"
 #include "core/attention/options.h"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace attnlab::core {
 
@@ -35,6 +37,17 @@ MaskFile parseMaskText(std::string_view text, const std::string& name);
 
 /// parseMaskText over the file at `path`. Throws FileError when it cannot be read.
 MaskFile loadMaskFile(const std::string& path);
+
+/// The custom mask that blocks exactly the false cells of `visible` (n_q × n_k, true where the
+/// query sees the key), listed in row order: how a mask painted cell by cell in the window
+/// becomes a setting (docs/attention-math.md, "Masks").
+MaskSpec customMask(const BoolMatrix& visible);
+
+/// The text of a mask file for `visible`: the `comments` as '#' lines (line breaks inside one
+/// become spaces), then one line per query of space-separated digits, 1 where the query sees the
+/// key and 0 where it is blocked. parseMaskText reads it back to the same cells.
+std::string formatMaskText(const BoolMatrix& visible,
+                           const std::vector<std::string>& comments = {});
 
 /// Throws InputError naming `name` unless the mask is `queries` × `keys` (the sentence's).
 void checkMaskShape(const MaskFile& file, const std::string& name, int queries, int keys);

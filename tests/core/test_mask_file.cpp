@@ -3,17 +3,23 @@
 
 #include "core/io/mask_file.h"
 
+#include "core/base/random.h"
 #include "core/base/types.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+using attnlab::core::BoolMatrix;
 using attnlab::core::checkMaskShape;
+using attnlab::core::customMask;
+using attnlab::core::formatMaskText;
 using attnlab::core::InputError;
 using attnlab::core::MaskKind;
+using attnlab::core::MaskSpec;
 using attnlab::core::parseMaskText;
 
 namespace {
@@ -62,4 +68,43 @@ TEST(MaskFile, MistakesNameTheFileAndLine) {
                   std::string::npos)
             << error.what();
     }
+}
+
+TEST(MaskFile, WrittenTextReadsBackToTheSameCellsAndTheSameCustomMask) {
+    // Several shapes (square, cross-attention, a single row and column) and seeds.
+    const std::pair<int, int> shapes[] = {{1, 1}, {3, 3}, {4, 7}, {9, 2}, {1, 6}};
+    for (const auto& [rows, keys] : shapes) {
+        for (std::uint64_t seed : {1u, 7u, 42u}) {
+            attnlab::core::Random random(seed);
+            BoolMatrix visible(rows, keys);
+            for (int i = 0; i < rows; ++i)
+                for (int j = 0; j < keys; ++j)
+                    visible(i, j) = random.uniform() < 0.6;
+            const std::string text =
+                formatMaskText(visible, {"painted in the window", "two\nlines"});
+            const auto file = parseMaskText(text, "m.txt");
+            ASSERT_EQ(file.rows, rows) << text;
+            ASSERT_EQ(file.keys, keys) << text;
+            // The reader lists the zeros in row order; so must customMask, cell for cell.
+            std::vector<std::pair<int, int>> zeros;
+            for (int i = 0; i < rows; ++i)
+                for (int j = 0; j < keys; ++j)
+                    if (!visible(i, j))
+                        zeros.emplace_back(i, j);
+            EXPECT_EQ(file.mask.blocked, zeros) << text;
+            const MaskSpec painted = customMask(visible);
+            EXPECT_EQ(painted.kind, MaskKind::Custom);
+            EXPECT_EQ(painted.blocked, zeros);
+            // The mask the core builds from those cells is the painted matrix.
+            const BoolMatrix built =
+                attnlab::core::buildMask(painted, rows, keys, rows != keys, {}, 0);
+            EXPECT_TRUE((built == visible).all()) << text;
+        }
+    }
+}
+
+TEST(MaskFile, CommentsStayOnTheirLines) {
+    BoolMatrix visible(2, 2);
+    visible << true, false, true, true;
+    EXPECT_EQ(formatMaskText(visible, {"the cat", "a\nb"}), "# the cat\n# a b\n1 0\n1 1\n");
 }
