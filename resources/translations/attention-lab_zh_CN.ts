@@ -118,6 +118,14 @@
         <source>a PNG figure may have at most %1 pixels a side and %2 million pixels in all; %3 × %4 is larger: choose a smaller width, height or scale</source>
         <translation>PNG 图像每边最多 %1 像素，总共最多 %2 百万像素；%3 × %4 超出了限制：请选择更小的宽度、高度或缩放比例</translation>
     </message>
+    <message>
+        <source>the model view draws every layer × head of a model of several layers; this result has one layer (draw its heads with the grid instead)</source>
+        <translation>模型视图画出多层模型的所有层 × 头；当前结果只有一层（请改用网格画出它的各个头）</translation>
+    </message>
+    <message>
+        <source>every layer (rows) × head (columns)</source>
+        <translation>所有层（行）× 头（列）</translation>
+    </message>
 </context>
 <context>
     <name>HeadTitle</name>
@@ -839,16 +847,16 @@ Restart now?</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <source>Cells blocked one by one, as a lesson or a mask file sets them.</source>
-        <translation>逐个屏蔽的单元格，由课程或掩码文件设定。</translation>
-    </message>
-    <message>
-        <source>No custom mask: a lesson with one, or --mask custom:FILE, sets it.</source>
-        <translation>没有自定义掩码：可由带自定义掩码的课程或 --mask custom:FILE 设定。</translation>
-    </message>
-    <message>
         <source>Only used by the sliding-window, dilated, longformer and BigBird masks.</source>
         <translation>只用于滑动窗口、空洞窗口、longformer 和 BigBird 掩码。</translation>
+    </message>
+    <message>
+        <source>Cells blocked one by one: painted on the heatmaps, or set by a lesson or a mask file.</source>
+        <translation>逐格屏蔽：在热力图上绘制，或由课程、掩码文件设定。</translation>
+    </message>
+    <message>
+        <source>No custom mask: paint one on the heatmaps (Edit → Paint Mask), or open a lesson with one, or start with --mask custom:FILE.</source>
+        <translation>没有自定义掩码：在热力图上绘制一个（编辑 → 绘制掩码），或打开带有自定义掩码的课程，或用 --mask custom:FILE 启动。</translation>
     </message>
 </context>
 <context>
@@ -1101,6 +1109,10 @@ Restart now?</source>
     <message>
         <source>No preview for this many tokens.</source>
         <translation>此数量的词元无法预览。</translation>
+    </message>
+    <message>
+        <source>Every layer × head (model view)</source>
+        <translation>所有层 × 头（模型视图）</translation>
     </message>
 </context>
 <context>
@@ -1516,6 +1528,34 @@ Restart now?</source>
     <message>
         <source>Show the lines of head %1.</source>
         <translation>显示第 %1 个头的连线。</translation>
+    </message>
+    <message>
+        <source>&amp;Layer:</source>
+        <translation>层(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>The layer whose heads are drawn; the same as the model bar&apos;s.</source>
+        <translation>要画出其各个头的层；与模型栏所选的层相同。</translation>
+    </message>
+    <message>
+        <source>&amp;Head:</source>
+        <translation>头(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Draw the lines of one head, or of all heads of the layer.</source>
+        <translation>画出一个头的连线，或这一层所有头的连线。</translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>All heads</source>
+        <translation>所有头</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>头 %1</translation>
     </message>
 </context>
 <context>
@@ -2178,6 +2218,127 @@ Restart now?</source>
         <source>Model %1, trained by Attention Lab on the %2 task for %3 steps: %4 layers × %5 heads, d_model %6. Type tokens of its task (for example digits separated by spaces).</source>
         <translation>模型 %1，由 Attention Lab 在“%2”任务上训练了 %3 步：%4 层 × %5 个头，d_model %6。请输入该任务的词元（例如用空格分隔的数字）。</translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Block 1 Cell</source>
+        <translation>屏蔽 1 个格子</translation>
+    </message>
+    <message>
+        <source>Block %1 Cells</source>
+        <translation>屏蔽 %1 个格子</translation>
+    </message>
+    <message>
+        <source>Unblock 1 Cell</source>
+        <translation>解除屏蔽 1 个格子</translation>
+    </message>
+    <message>
+        <source>Unblock %1 Cells</source>
+        <translation>解除屏蔽 %1 个格子</translation>
+    </message>
+    <message>
+        <source>Painting the mask: click or drag over cells to block them; a stroke that starts on a blocked cell unblocks. Esc stops painting.</source>
+        <translation>正在绘制掩码：单击或拖过格子即可屏蔽；从已屏蔽格子开始的一笔会解除屏蔽。按 Esc 停止绘制。</translation>
+    </message>
+    <message>
+        <source>Reset to &amp;Defaults</source>
+        <translation>恢复默认设置(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Every setting back to its default; the sentences stay. Undo takes it back.</source>
+        <translation>所有设置恢复默认；句子保留。可用撤销恢复。</translation>
+    </message>
+    <message>
+        <source>Export &amp;Mask…</source>
+        <translation>导出掩码(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Save the mask in force (painted or not) as a text file of 0 and 1, for --mask custom:FILE on the command line.</source>
+        <translation>把当前生效的掩码（无论是否绘制）保存为由 0 和 1 组成的文本文件，供命令行的 --mask custom:FILE 使用。</translation>
+    </message>
+    <message>
+        <source>Every setting is at its default already.</source>
+        <translation>所有设置已是默认值。</translation>
+    </message>
+    <message>
+        <source>Reset to Defaults</source>
+        <translation>恢复默认设置</translation>
+    </message>
+    <message>
+        <source>There is no mask to export: the heatmaps show no result of the program&apos;s own attention.</source>
+        <translation>没有可导出的掩码：热力图显示的不是本程序自己的注意力结果。</translation>
+    </message>
+    <message>
+        <source>The padding mask adds [PAD] tokens, which a mask file cannot hold: choose another mask first.</source>
+        <translation>填充掩码会加入 [PAD] 词元，掩码文件无法保存它们：请先选择其他掩码。</translation>
+    </message>
+    <message>
+        <source>Saved the mask to %1</source>
+        <translation>掩码已保存到 %1</translation>
+    </message>
+    <message>
+        <source>The mask could not be saved to %1:
+%2</source>
+        <translation>无法把掩码保存到 %1：
+%2</translation>
+    </message>
+    <message>
+        <source>Export Mask</source>
+        <translation>导出掩码</translation>
+    </message>
+    <message>
+        <source>mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <source>Mask files (*.txt);;All files (*)</source>
+        <translation>掩码文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Model: Every Layer and Head</source>
+        <translation>模型(&amp;M)：所有层与头</translation>
+    </message>
+    <message>
+        <source>Every layer × head as small maps on one colour scale: rows are layers, columns heads. Click one to see it large (Ctrl+4).</source>
+        <translation>所有层 × 头以小图显示，共用一个色标：行是层，列是头。点击其中一个可放大查看（Ctrl+4）。</translation>
+    </message>
+    <message>
+        <source>The model view shows every layer × head of a model with several layers; this result has one layer. Open a model with File → Open Model….</source>
+        <translation>模型视图显示多层模型的所有层 × 头；当前结果只有一层。请用 文件 → 打开模型… 打开一个模型。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::MaskPainter</name>
+    <message>
+        <source>&amp;Paint Mask</source>
+        <translation>绘制掩码(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Click or drag over the cells of a heatmap to block them (a stroke that starts on a blocked cell unblocks); the mask becomes Custom. Esc stops painting (Ctrl+B).</source>
+        <translation>在热力图的格子上单击或拖动即可屏蔽它们（从已屏蔽的格子开始的一笔会解除屏蔽）；掩码变为“自定义”。按 Esc 停止绘制（Ctrl+B）。</translation>
+    </message>
+    <message>
+        <source>&amp;Stop Painting</source>
+        <translation>停止绘制(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Leave the paint mode; the heatmaps select rows again (Esc).</source>
+        <translation>退出绘制模式；热力图恢复为选择行（Esc）。</translation>
+    </message>
+    <message>
+        <source>A mask can be painted on the program&apos;s own attention only: go back to the live model first.</source>
+        <translation>只能在本程序自己的注意力上绘制掩码：请先回到实时模型。</translation>
+    </message>
+    <message>
+        <source>The padding mask adds [PAD] tokens, which a painted mask cannot keep: choose another mask first.</source>
+        <translation>填充掩码会加入 [PAD] 词元，绘制的掩码无法保留它们：请先选择其他掩码。</translation>
+    </message>
+    <message>
+        <source>The heatmaps still show an earlier sentence: correct the error above first, then paint.</source>
+        <translation>热力图显示的仍是之前的句子：请先改正上面的错误，再绘制。</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::MatrixEditor</name>
@@ -2387,6 +2548,17 @@ Restart now?</source>
     <message>
         <source>Double-click a cell or start typing to change its number.</source>
         <translation>双击单元格或直接输入即可修改其中的数。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::ModelGridView</name>
+    <message>
+        <source>No result yet.</source>
+        <translation>还没有结果。</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2: click to see it large, with the weights of each row.</source>
+        <translation>第 %1 层，头 %2：点击放大查看，并显示每一行的权重。</translation>
     </message>
 </context>
 <context>
@@ -2773,6 +2945,53 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>The weights as lines between query and key tokens, one colour per head.</source>
         <translation>把权重画成查询词元与键词元之间的连线，每个头一种颜色。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::UndoHistory</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Take back the last change of the sentence, a setting, the painted mask or a typed number.</source>
+        <translation>撤销对句子、某项设置、绘制的掩码或输入数字的最近一次更改。</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Make the change taken back again.</source>
+        <translation>重新做出刚才撤销的更改。</translation>
+    </message>
+    <message>
+        <source>Typing</source>
+        <translation>输入文字</translation>
+    </message>
+    <message>
+        <source>Typing in the Source</source>
+        <translation>在源句中输入</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Mask Cells</source>
+        <translation>掩码格子</translation>
+    </message>
+    <message>
+        <source>Embeddings</source>
+        <translation>词向量</translation>
+    </message>
+    <message>
+        <source>Typed Number</source>
+        <translation>输入的数字</translation>
     </message>
 </context>
 <context>
