@@ -6,6 +6,7 @@
 // by a later release of the same version still opens.
 
 #include "core/base/json.h"
+#include "core/io/lesson_check.h"
 #include "core/model/builtin_model.h"
 #include "core/model/settings.h"
 
@@ -29,6 +30,9 @@ struct SessionLesson {
     std::map<std::string, std::string> title;
     std::map<std::string, std::string> explanation;
     std::vector<std::string> hiddenControls; ///< names of controls the lesson hides
+    /// What the explanation claims about the lesson's numbers, checkable by a machine
+    /// (core/teaching/lesson_checks.h evaluates them).
+    std::vector<LessonCheck> checks;
 };
 
 struct Session {
