@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <string_view>
 
 namespace attnlab::core {
@@ -126,10 +127,16 @@ std::string settingTextOf(const Setting& setting, const json::Value& value,
         return numberText(finiteAt(value, where));
     case SettingType::Boolean:
         return json::boolAt(value, where) ? "true" : "false";
-    case SettingType::Seed:
+    case SettingType::Seed: {
         if (value.is_string())
             return value.get<std::string>();
-        return std::to_string(json::integerAt(value, where));
+        // As in "config": a whole number up to 2^53 (a double holds no larger integer exactly).
+        const double seed = json::numberAt(value, where);
+        if (seed < 0 || seed != std::floor(seed) || seed > 9007199254740992.0)
+            throw InputError(where + ": expected a whole number from 0 to 2^53 (write larger "
+                                     "seeds as a string)");
+        return std::to_string(static_cast<std::uint64_t>(seed));
+    }
     case SettingType::Text:
     case SettingType::Path:
     case SettingType::Choice:

@@ -129,7 +129,7 @@ std::vector<Message> boundsOf(const LessonCheck& check) {
         break;
     }
     if (check.inAtLeast > 0)
-        out.push_back(message("holds in at least %1 rows", check.inAtLeast));
+        out.push_back(message("holds in at least %1 of the rows", check.inAtLeast));
     return out;
 }
 

@@ -1,7 +1,9 @@
 // Lesson checks: read strictly, measured on a result with known numbers (each kind passes when
-// its claim is true and fails, naming the measured figure, when it is false).
+// its claim is true and fails, naming the measured figure, when it is false), and every shipped
+// lesson's checks pass on the result the window computes for it.
 
 #include "core/teaching/lesson_checks.h"
+#include "core/teaching/lessons.h"
 
 #include <gtest/gtest.h>
 
@@ -221,7 +223,7 @@ TEST(LessonChecksEvaluate, MaxWeightAndEntropy) {
     const CheckOutcome two =
         evaluateOne(R"({"kind": "max_weight", "at_least": 0.5, "in_at_least": 2})");
     EXPECT_FALSE(two.passed);
-    EXPECT_TRUE(contains(two.english(), "holds in at least 2 rows")) << two.english();
+    EXPECT_TRUE(contains(two.english(), "holds in at least 2 of the rows")) << two.english();
     EXPECT_TRUE(contains(two.english(), "(holds in 1 of 3)")) << two.english();
     // Entropy of 早's row: −(2·0.4 ln 0.4 + 0.2 ln 0.2) = 1.055 nats.
     const CheckOutcome entropy = evaluateOne(R"({"kind": "entropy", "row": 1, "near": 1.055})");
@@ -265,4 +267,18 @@ TEST(LessonChecksEvaluate, WhatCannotBeMeasuredFailsAndSaysWhy) {
         evaluateOne(R"({"kind": "weight", "row": 1, "key": 9, "at_least": 0})");
     EXPECT_FALSE(key.passed);
     EXPECT_TRUE(contains(key.english(), "there is no key 9")) << key.english();
+}
+
+// Every shipped lesson, computed as the window computes it, shows what its checks claim; and
+// each lesson makes at least one claim.
+TEST(LessonChecksShipped, EveryLessonsChecksPass) {
+    for (const BuiltinLesson& lesson : builtinLessons()) {
+        SCOPED_TRACE(lesson.id);
+        const Session session = builtinLesson(lesson.id);
+        EXPECT_GE(session.lesson.checks.size(), 2u);
+        const ModelOutput result = runLessonConfig(session.config);
+        for (const CheckOutcome& outcome :
+             evaluateLessonChecks(session.lesson.checks, session.config, result))
+            EXPECT_TRUE(outcome.passed) << outcome.english();
+    }
 }
