@@ -40,32 +40,30 @@ std::string tokenLabel(const std::vector<MapToken>& tokens, int index) {
            ")";
 }
 
-// A row or key of a claim, in the claim's own terms.
-Message refText(const CheckToken& token) {
-    switch (token.kind) {
-    case CheckToken::Kind::Each:
-        return message("%1", term(translatable("every key")));
-    case CheckToken::Kind::Text:
-        return message("%1", quoted(token.text));
-    case CheckToken::Kind::Position:
-        return message("%1", "#" + std::to_string(token.position));
-    case CheckToken::Kind::Self:
-        return message("%1", term(translatable("itself")));
-    case CheckToken::Kind::Previous:
-        return message("%1", term(translatable("the previous token")));
-    case CheckToken::Kind::Next:
-        return message("%1", term(translatable("the next token")));
-    case CheckToken::Kind::Blocked:
-        return message("%1", term(translatable("the keys the mask hides")));
-    }
-    return {};
+// A row of a claim (a token's text or position), in the claim's own terms.
+std::string rowText(const CheckToken& token) {
+    return token.kind == CheckToken::Kind::Position ? "#" + std::to_string(token.position)
+                                                    : quoted(token.text);
 }
 
-// A message whose one value is `ref` (keeping whether the window translates it).
-Message withRef(std::string_view text, const CheckToken& token) {
-    const Message ref = refText(token);
-    Message out{std::string(text), ref.args, ref.translatedArgs};
-    return out;
+// `make(value)` with the key of a claim as its value: a token, or a word the window translates.
+template <typename Make> Message withKey(const CheckToken& token, Make make) {
+    switch (token.kind) {
+    case CheckToken::Kind::Each:
+        return make(term(translatable("every key")));
+    case CheckToken::Kind::Self:
+        return make(term(translatable("itself")));
+    case CheckToken::Kind::Previous:
+        return make(term(translatable("the previous token")));
+    case CheckToken::Kind::Next:
+        return make(term(translatable("the next token")));
+    case CheckToken::Kind::Blocked:
+        return make(term(translatable("the keys the mask hides")));
+    case CheckToken::Kind::Text:
+    case CheckToken::Kind::Position:
+        break;
+    }
+    return make(rowText(token));
 }
 
 std::string settingsText(const LessonCheck& check) {
@@ -81,12 +79,11 @@ Message scopeOf(const LessonCheck& check, int heads) {
     if (head > 0 && everyRow)
         return message("head %1, every row", head);
     if (head > 0) {
-        const Message row = refText(check.row);
-        return message("head %1, row %2", head, row.args.front());
+        return message("head %1, row %2", head, rowText(check.row));
     }
     if (everyRow)
         return message("every head, every row");
-    return message("every head, row %1", refText(check.row).args.front());
+    return message("every head, row %1", rowText(check.row));
 }
 
 Message quantityOf(const LessonCheck& check) {
@@ -95,11 +92,12 @@ Message quantityOf(const LessonCheck& check) {
     case CheckMeasure::MaxWeight:
         return message("the largest weight");
     case CheckMeasure::Weight:
-        return withRef("the weight on %1", check.key);
+        return withKey(check.key, [](const auto& key) { return message("the weight on %1", key); });
     case CheckMeasure::Entropy:
         return message("the entropy (nats)");
     case CheckMeasure::Score:
-        return withRef("the score with %1", check.key);
+        return withKey(check.key,
+                       [](const auto& key) { return message("the score with %1", key); });
     }
     return {};
 }
@@ -107,7 +105,7 @@ Message quantityOf(const LessonCheck& check) {
 std::vector<Message> boundsOf(const LessonCheck& check) {
     std::vector<Message> out;
     if (check.measure == CheckMeasure::Argmax)
-        out.push_back(withRef("is on %1", check.key));
+        out.push_back(withKey(check.key, [](const auto& key) { return message("is on %1", key); }));
     if (check.atLeast)
         out.push_back(message("is at least %1", figure(*check.atLeast)));
     if (check.atMost)
@@ -367,9 +365,8 @@ std::variant<Instance, Unmeasurable> valueInstance(const ModelOutput& result,
         if (const auto* failure = std::get_if<Unmeasurable>(&theirs))
             return *failure;
         const double otherValue = std::get<double>(theirs);
-        out.measured.push_back(
-            message("with %1: %2", settingsText(check),
-                    valueText(other->maps, check, head, row, key, otherValue).english()));
+        // Only the number: the measure is the one just named (and stays translatable).
+        out.measured.push_back(message("with %1: %2", settingsText(check), figure(otherValue)));
         if (check.relation == CheckRelation::Greater)
             bound(value > otherValue, value - otherValue);
         else if (check.relation == CheckRelation::Less)
