@@ -228,6 +228,7 @@ const std::vector<const char*>& coreStrings() {
         QT_TRANSLATE_NOOP("core", "with %1 the tokens differ, so the rows cannot be compared"),
         QT_TRANSLATE_NOOP("core", "with %1: %2"),
         QT_TRANSLATE_NOOP("core", "there is no head %1: the result has %2 heads"),
+        QT_TRANSLATE_NOOP("core", "the lesson cannot run with %1"),
         QT_TRANSLATE_NOOP("core", "the check covers no row of this result"),
         QT_TRANSLATE_NOOP("core", "every key"),
         QT_TRANSLATE_NOOP("core", "itself"),

@@ -3,7 +3,8 @@
 // the result and, for shipped lessons, a title, an explanation and the controls a teacher hides.
 // JSON with a "format" and a "version"; read strictly (a newer version or a wrong type is
 // refused with the member named) but unknown members are only warned about, so a file written
-// by a later release of the same version still opens.
+// by a later release of the same version still opens; the lesson's checks alone are read
+// strictly (core/io/lesson_check.h).
 
 #include "core/base/json.h"
 #include "core/io/lesson_check.h"

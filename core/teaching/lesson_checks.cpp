@@ -412,7 +412,13 @@ CheckOutcome evaluate(const LessonCheck& check, const Config& config, const Mode
 
     std::optional<ModelOutput> other;
     if (check.relation != CheckRelation::None)
-        other = run(changedConfig(config, check));
+        try {
+            other = run(changedConfig(config, check));
+        } catch (const InputError&) {
+            // The settings are fine alone but not with this lesson's (heads that do not divide
+            // d_model, a causal mask on cross-attention): the claim cannot be measured.
+            return unmeasurable(message("the lesson cannot run with %1", settingsText(check)));
+        }
 
     std::optional<Instance> deciding;
     auto consider = [&](Instance instance) {

@@ -42,7 +42,7 @@ using LessonRunner = std::function<ModelOutput(const Config&)>;
 /// the lesson, before d_k and d_model are resolved), in the first layer. A check that compares
 /// with other settings runs `run` on `config` with those settings changed. A check that cannot
 /// be measured (a token the sentence lacks, a head beyond the model's, scores of a model without
-/// a trace) fails and says why. Throws InputError when changed settings are refused.
+/// a trace, settings the lesson cannot run with) fails and says why.
 std::vector<CheckOutcome> evaluateLessonChecks(const std::vector<LessonCheck>& checks,
                                                const Config& config, const ModelOutput& result,
                                                const LessonRunner& run = runLessonConfig);

@@ -267,6 +267,12 @@ TEST(LessonChecksEvaluate, WhatCannotBeMeasuredFailsAndSaysWhy) {
         evaluateOne(R"({"kind": "weight", "row": 1, "key": 9, "at_least": 0})");
     EXPECT_FALSE(key.passed);
     EXPECT_TRUE(contains(key.english(), "there is no key 9")) << key.english();
+    // Three heads cannot share d_model = 2: valid alone, refused with this lesson's settings.
+    const CheckOutcome refused =
+        evaluateOne(R"({"kind": "entropy", "greater_than": {"heads": 3}})");
+    EXPECT_FALSE(refused.passed);
+    EXPECT_TRUE(contains(refused.english(), "the lesson cannot run with heads = 3"))
+        << refused.english();
 }
 
 // Every shipped lesson, computed as the window computes it, shows what its checks claim; and
