@@ -11,6 +11,7 @@
 #include "core/io/session.h"
 #include "core/model/builtin_model.h"
 #include "core/model/imported_attention.h"
+#include "core/teaching/lesson_checks.h"
 #include "figure_export.h"
 #include "file_task.h"
 #include "job_tracker.h"
@@ -442,6 +443,8 @@ private:
     QString m_sessionPath;
     std::string m_savedSessionText; ///< the lesson file as last opened or saved
     core::SessionLesson m_lesson;   ///< title, explanation, hidden controls of the open lesson
+    /// The open lesson's checks measured on its settings as it opened (the lesson bar's list).
+    std::vector<core::CheckOutcome> m_lessonOutcomes;
     QMenu* m_recentMenu = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;

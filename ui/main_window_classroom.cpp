@@ -5,6 +5,7 @@
 
 #include "controls_panel.h"
 #include "heatmap_view.h"
+#include "lesson_checks_text.h"
 #include "lesson_gallery.h"
 #include "lines_view.h"
 #include "plot_lines.h"
@@ -204,8 +205,12 @@ void MainWindow::showLessonBar() {
         m_lessonBar->hide();
         return;
     }
+    const QString checks = LessonChecksText::summary(m_lessonOutcomes);
     m_lessonLabel->setText(
-        QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()));
+        QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()) +
+        (checks.isEmpty() ? QString()
+                          : QStringLiteral("<br><small>%1</small>").arg(checks.toHtmlEscaped())));
+    m_lessonLabel->setToolTip(LessonChecksText::details(m_lessonOutcomes));
     m_lessonBar->show();
 }
 

@@ -6,6 +6,7 @@
 #include "attention_controller.h"
 #include "controls_panel.h"
 #include "language.h"
+#include "lesson_checks_text.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -214,6 +215,7 @@ void MainWindow::restoreSettings() {
         try {
             core::Session saved = core::loadSessionFile(str(lessonFile), warnings);
             m_lesson = saved.lesson;
+            m_lessonOutcomes = LessonChecksText::measure(saved);
             m_sessionPath = lessonFile;
             m_savedSessionText = core::serializeSession(saved);
         } catch (const std::exception&) {

@@ -7,6 +7,7 @@
 #include "controls_panel.h"
 #include "export_dialog.h"
 #include "heatmap_view.h"
+#include "lesson_checks_text.h"
 #include "teaching_panel.h"
 #include "undo_commands.h"
 
@@ -222,6 +223,7 @@ void MainWindow::applySession(const core::Session& session) {
     m_selectedKey = view.selectedKey;
     m_selectedOnce = view.selectedQuery >= 0;
     m_lesson = session.lesson;
+    m_lessonOutcomes = LessonChecksText::measure(session);
     showLessonBar();
     syncViewActions();
     updateHeadPicker();

@@ -301,7 +301,7 @@ SessionView parseView(const json::Value& object, std::vector<std::string>& warni
 SessionLesson parseLesson(const json::Value& object, std::vector<std::string>& warnings) {
     SessionLesson lesson;
     const std::string where = "lesson";
-    forEachMember(object, where, {"title", "explanation", "hidden_controls"}, warnings,
+    forEachMember(object, where, {"title", "explanation", "hidden_controls", "checks"}, warnings,
                   [&](const std::string& key, const json::Value& value) {
                       const std::string here = child(where, key);
                       if (key == "title")
@@ -310,6 +310,8 @@ SessionLesson parseLesson(const json::Value& object, std::vector<std::string>& w
                           lesson.explanation = textsAt(value, here);
                       else if (key == "hidden_controls")
                           lesson.hiddenControls = json::stringArrayAt(value, here);
+                      else if (key == "checks")
+                          lesson.checks = parseLessonChecks(value, here);
                       else
                           return false;
                       return true;
@@ -415,7 +417,8 @@ std::string serializeSession(const Session& session) {
     out.endObject();
 
     const SessionLesson& lesson = session.lesson;
-    if (!lesson.title.empty() || !lesson.explanation.empty() || !lesson.hiddenControls.empty()) {
+    if (!lesson.title.empty() || !lesson.explanation.empty() || !lesson.hiddenControls.empty() ||
+        !lesson.checks.empty()) {
         out.key("lesson");
         out.beginObject();
         out.key("title");
@@ -424,6 +427,10 @@ std::string serializeSession(const Session& session) {
         writeTexts(out, lesson.explanation);
         out.key("hidden_controls");
         out.stringArray(lesson.hiddenControls);
+        if (!lesson.checks.empty()) {
+            out.key("checks");
+            writeLessonChecks(out, lesson.checks);
+        }
         out.endObject();
     }
     out.endObject();

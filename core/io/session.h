@@ -3,9 +3,11 @@
 // the result and, for shipped lessons, a title, an explanation and the controls a teacher hides.
 // JSON with a "format" and a "version"; read strictly (a newer version or a wrong type is
 // refused with the member named) but unknown members are only warned about, so a file written
-// by a later release of the same version still opens.
+// by a later release of the same version still opens; the lesson's checks alone are read
+// strictly (core/io/lesson_check.h).
 
 #include "core/base/json.h"
+#include "core/io/lesson_check.h"
 #include "core/model/builtin_model.h"
 #include "core/model/settings.h"
 
@@ -29,6 +31,9 @@ struct SessionLesson {
     std::map<std::string, std::string> title;
     std::map<std::string, std::string> explanation;
     std::vector<std::string> hiddenControls; ///< names of controls the lesson hides
+    /// What the explanation claims about the lesson's numbers, checkable by a machine
+    /// (core/teaching/lesson_checks.h evaluates them).
+    std::vector<LessonCheck> checks;
 };
 
 struct Session {

@@ -71,20 +71,6 @@ TEST(Lessons, CrossAttentionLoveWeighsAiMost) {
     }
 }
 
-TEST(Lessons, BasicsShowsAnimalAsTheSecondChoiceOfIt) {
-    const Session s = builtinLesson("01-self-attention-basics");
-    const ModelOutput r = runBuiltin(s.config);
-    const int it = indexOf(r.maps.queryTokens, "it");
-    ASSERT_EQ(s.view.selectedQuery, it);
-    const RowVector row = r.maps.weights[0].row(it);
-    std::vector<int> order(static_cast<std::size_t>(row.size()));
-    for (int j = 0; j < row.size(); ++j)
-        order[static_cast<std::size_t>(j)] = j;
-    std::sort(order.begin(), order.end(), [&](int a, int b) { return row(a) > row(b); });
-    EXPECT_EQ(r.maps.keyTokens[static_cast<std::size_t>(order[0])].text, "it");
-    EXPECT_EQ(r.maps.keyTokens[static_cast<std::size_t>(order[1])].text, "animal");
-}
-
 TEST(Lessons, WhyScaleSaturatesWithoutScaling) {
     Config config = builtinLesson("02-why-scale-by-sqrt-dk").config;
     ASSERT_EQ(config.scoring, ScoringFunction::Dot);

@@ -1,10 +1,12 @@
 // The window in class: every shipped lesson opens from the gallery and renders headless, with
-// its explanation shown and its hidden controls hidden; text size and presentation mode.
+// its explanation shown and its hidden controls hidden, with what its checks show; text size and
+// presentation mode.
 
 #include "ui/controls_panel.h"
 #include "ui/details_panel.h"
 #include "ui/figure_export.h"
 #include "ui/heatmap_view.h"
+#include "ui/lesson_checks_text.h"
 #include "ui/lesson_gallery.h"
 #include "ui/lines_view.h"
 #include "ui/main_window.h"
@@ -17,6 +19,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QSpinBox>
@@ -151,4 +154,32 @@ TEST_F(ClassroomTest, TextScaleAndPresentationMode) {
     for (const ui::HeatmapView* view : window->findChildren<ui::HeatmapView*>())
         EXPECT_DOUBLE_EQ(view->lineScale(), 1.0);
     EXPECT_DOUBLE_EQ(details->xAxis->basePen().widthF(), detailsAxisWidth);
+}
+
+TEST_F(ClassroomTest, TheLessonBarSaysWhatTheLessonShows) {
+    auto window = open();
+    ASSERT_TRUE(window->openBuiltinLesson(QStringLiteral("01-self-attention-basics")));
+    const core::Session lesson = core::builtinLesson("01-self-attention-basics");
+    const QString all = QString::number(lesson.lesson.checks.size());
+    EXPECT_TRUE(window->lessonText().contains(QStringLiteral("✓ %1 of %1").arg(all)))
+        << window->lessonText().toStdString();
+
+    // A claim its numbers do not bear out is counted, and listed with the measured figure.
+    core::Session wrong = lesson;
+    wrong.lesson.checks = core::parseLessonChecks(
+        core::json::parse(R"([{"kind": "argmax", "row": "it", "is": "animal"}])"), "checks");
+    const QString path = m_dir.filePath(QStringLiteral("wrong.attnlab"));
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray::fromStdString(core::serializeSession(wrong)));
+    file.close();
+    ASSERT_TRUE(window->openSessionFile(path)) << window->lastError().toStdString();
+    EXPECT_TRUE(window->lessonText().contains(QStringLiteral("✗ 0 of 1")))
+        << window->lessonText().toStdString();
+    const std::vector<core::CheckOutcome> outcomes = ui::LessonChecksText::measure(wrong);
+    ASSERT_EQ(outcomes.size(), 1u);
+    const QString details = ui::LessonChecksText::details(outcomes);
+    EXPECT_TRUE(details.contains(QStringLiteral("✗"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("0.410"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("animal"))) << details.toStdString();
 }
