@@ -198,6 +198,37 @@ Restart now?</source>
     </message>
 </context>
 <context>
+    <name>LessonChecksText</name>
+    <message>
+        <source>%1: %2 %3</source>
+        <translation>%1：%2%3</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>，且</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 —— %2</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>%1 — %2: %3</source>
+        <translation>%1 —— %2：%3</translation>
+    </message>
+    <message>
+        <source>What this lesson shows, checked on its numbers: %1 %2 of %3 claims hold (hover for each)</source>
+        <translation>本课展示的内容已用其数值核对：%1 %3 条结论中有 %2 条成立（悬停查看每一条）</translation>
+    </message>
+    <message>
+        <source>What this lesson shows (measured on the lesson&apos;s settings as it opened):</source>
+        <translation>本课展示的内容（按课程打开时的设置测得）：</translation>
+    </message>
+</context>
+<context>
     <name>ScalingView</name>
     <message>
         <source>d_k (log scale)</source>
@@ -3715,6 +3746,194 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>some tokens are not in the vocabulary the model was trained on and read as &lt;unk&gt;</source>
         <translation>部分词元不在模型训练时的词表中，被读作 &lt;unk&gt;</translation>
+    </message>
+    <message>
+        <source>head %1, every row</source>
+        <translation>头 %1，每一行</translation>
+    </message>
+    <message>
+        <source>head %1, row %2</source>
+        <translation>头 %1，行 %2</translation>
+    </message>
+    <message>
+        <source>every head, every row</source>
+        <translation>每个头、每一行</translation>
+    </message>
+    <message>
+        <source>every head, row %1</source>
+        <translation>每个头，行 %1</translation>
+    </message>
+    <message>
+        <source>the largest weight</source>
+        <translation>最大权重</translation>
+    </message>
+    <message>
+        <source>the weight on %1</source>
+        <translation>%1 上的权重</translation>
+    </message>
+    <message>
+        <source>the entropy (nats)</source>
+        <translation>熵（奈特）</translation>
+    </message>
+    <message>
+        <source>the score with %1</source>
+        <translation>与 %1 的得分</translation>
+    </message>
+    <message>
+        <source>is on %1</source>
+        <translation>落在 %1 上</translation>
+    </message>
+    <message>
+        <source>is at least %1</source>
+        <translation>至少为 %1</translation>
+    </message>
+    <message>
+        <source>is at most %1</source>
+        <translation>至多为 %1</translation>
+    </message>
+    <message>
+        <source>is %1 ± %2</source>
+        <translation>为 %1 ± %2</translation>
+    </message>
+    <message>
+        <source>is greater than with %1</source>
+        <translation>大于使用 %1 时</translation>
+    </message>
+    <message>
+        <source>is less than with %1</source>
+        <translation>小于使用 %1 时</translation>
+    </message>
+    <message>
+        <source>is the same as with %1</source>
+        <translation>与使用 %1 时相同</translation>
+    </message>
+    <message>
+        <source>holds in at least %1 of the rows</source>
+        <translation>至少在 %1 行中成立</translation>
+    </message>
+    <message>
+        <source>there is no row %1: the result has %2 rows</source>
+        <translation>没有第 %1 行：结果只有 %2 行</translation>
+    </message>
+    <message>
+        <source>no row is the token %1</source>
+        <translation>没有哪一行是词元 %1</translation>
+    </message>
+    <message>
+        <source>the token %1 is rows %2 and %3; name the row by its position</source>
+        <translation>词元 %1 是第 %2 和第 %3 行；请用位置指明行</translation>
+    </message>
+    <message>
+        <source>there is no key %1: the result has %2 keys</source>
+        <translation>没有第 %1 个键：结果只有 %2 个键</translation>
+    </message>
+    <message>
+        <source>no key is the token %1</source>
+        <translation>没有哪个键是词元 %1</translation>
+    </message>
+    <message>
+        <source>the token %1 is keys %2 and %3; name the key by its position</source>
+        <translation>词元 %1 是第 %2 和第 %3 个键；请用位置指明键</translation>
+    </message>
+    <message>
+        <source>in cross-attention a row has no key of its own; name the key</source>
+        <translation>交叉注意力中，行没有属于自己的键；请指明键</translation>
+    </message>
+    <message>
+        <source>row %1 has no previous token</source>
+        <translation>第 %1 行没有上一个词元</translation>
+    </message>
+    <message>
+        <source>row %1 has no next token</source>
+        <translation>第 %1 行没有下一个词元</translation>
+    </message>
+    <message>
+        <source>this model keeps no scores</source>
+        <translation>此模型不保留得分</translation>
+    </message>
+    <message>
+        <source>every key is masked</source>
+        <translation>所有键都被屏蔽</translation>
+    </message>
+    <message>
+        <source>the largest weight, %1, is on %2; the next, %3, is on %4</source>
+        <translation>最大权重 %1 落在 %2 上；其次 %3 落在 %4 上</translation>
+    </message>
+    <message>
+        <source>the only weight, %1, is on %2</source>
+        <translation>唯一的权重 %1 落在 %2 上</translation>
+    </message>
+    <message>
+        <source>the largest weight, %1, is on %2; %3 has %4</source>
+        <translation>最大权重 %1 落在 %2 上；%3 为 %4</translation>
+    </message>
+    <message>
+        <source>weight %1 on the keys the mask hides</source>
+        <translation>被掩码隐藏的键上的权重 %1</translation>
+    </message>
+    <message>
+        <source>weight %1 on %2</source>
+        <translation>%2 上的权重 %1</translation>
+    </message>
+    <message>
+        <source>largest weight %1</source>
+        <translation>最大权重 %1</translation>
+    </message>
+    <message>
+        <source>largest weight %1 (on %2)</source>
+        <translation>最大权重 %1（在 %2 上）</translation>
+    </message>
+    <message>
+        <source>entropy %1 nats</source>
+        <translation>熵 %1 奈特</translation>
+    </message>
+    <message>
+        <source>score %1 with %2</source>
+        <translation>与 %2 的得分 %1</translation>
+    </message>
+    <message>
+        <source>with %1 there is no head %2</source>
+        <translation>使用 %1 时没有头 %2</translation>
+    </message>
+    <message>
+        <source>with %1 the tokens differ, so the rows cannot be compared</source>
+        <translation>使用 %1 时词元不同，因此无法比较各行</translation>
+    </message>
+    <message>
+        <source>with %1: %2</source>
+        <translation>使用 %1 时：%2</translation>
+    </message>
+    <message>
+        <source>there is no head %1: the result has %2 heads</source>
+        <translation>没有头 %1：结果只有 %2 个头</translation>
+    </message>
+    <message>
+        <source>the lesson cannot run with %1</source>
+        <translation>本课无法在 %1 下运行</translation>
+    </message>
+    <message>
+        <source>the check covers no row of this result</source>
+        <translation>该检查没有覆盖此结果中的任何一行</translation>
+    </message>
+    <message>
+        <source>every key</source>
+        <translation>每个键</translation>
+    </message>
+    <message>
+        <source>itself</source>
+        <translation>自身</translation>
+    </message>
+    <message>
+        <source>the previous token</source>
+        <translation>上一个词元</translation>
+    </message>
+    <message>
+        <source>the next token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
+        <source>the keys the mask hides</source>
+        <translation>被掩码隐藏的键</translation>
     </message>
 </context>
 </TS>
