@@ -13,6 +13,7 @@
 #include "core/model/builtin_model.h"
 
 #include "eigen_testing.h"
+#include "window_lab.h"
 
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
@@ -49,24 +50,9 @@ core::Config startConfig() {
 }
 
 // A window showing `config`, with nothing to undo yet.
-struct Lab {
-    QTemporaryDir dir;
-    std::unique_ptr<MainWindow> window;
+struct Lab : attnlab::testing::WindowLab {
+    explicit Lab(const core::Config& config = startConfig()) : WindowLab(config) {}
 
-    explicit Lab(const core::Config& config = startConfig()) {
-        window = std::make_unique<MainWindow>(dir.filePath(QStringLiteral("settings.ini")));
-        window->setNonInteractive(QMessageBox::Discard);
-        window->resize(1200, 800);
-        window->show();
-        EXPECT_TRUE(QTest::qWaitForWindowExposed(window.get()));
-        window->applyConfig(config);
-        settle();
-        window->undoHistory()->clear();
-    }
-
-    void settle() const {
-        EXPECT_TRUE(QTest::qWaitFor([&] { return window->pendingViewFills() == 0; }));
-    }
     HeatmapView* view() const { return window->viewForHead(0); }
     std::shared_ptr<const core::ModelOutput> result() const { return window->currentResult(); }
     const core::Matrix& weights() const { return result()->maps.weights[0]; }

@@ -167,7 +167,7 @@ QStringList visibleTexts(QWidget* root) {
 constexpr const char* kKeptWords =
     "softmax sparsemax relu norm sigmoid hardmax tanh cos ln exp max argmax Var KL RoPE ALiBi "
     "ICU GloVe word2vec fastText PNG SVG PDF JSON CSV NumPy npy txt vec bin attnlab dpi Viridis "
-    "Cividis Magma Bahdanau Luong Transformer Qt QCustomPlot Eigen GNU GPL Attention Lab Ctrl "
+    "Cividis Magma Bahdanau Luong Transformer Qt QCustomPlot Eigen GNU GPL Attention Lab Ctrl Esc "
     "PAD logit logits score MASK CLS SEP GPT BERT Llama Qwen Mistral safetensors config "
     // Names of methods and papers of efficient attention, the GIF format, and the mask file's
     // command-line spelling (--mask custom:FILE), which a Chinese text quotes as it is typed.

@@ -14,6 +14,8 @@
 #include "core/io/session.h"
 #include "core/model/settings.h"
 
+#include "window_lab.h"
+
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
@@ -49,24 +51,9 @@ core::Config startConfig() {
     return config;
 }
 
-struct Lab {
-    QTemporaryDir dir;
-    std::unique_ptr<MainWindow> window;
+struct Lab : attnlab::testing::WindowLab {
+    explicit Lab(const core::Config& config = startConfig()) : WindowLab(config) {}
 
-    explicit Lab(const core::Config& config = startConfig()) {
-        window = std::make_unique<MainWindow>(dir.filePath(QStringLiteral("settings.ini")));
-        window->setNonInteractive(QMessageBox::Discard);
-        window->resize(1200, 800);
-        window->show();
-        EXPECT_TRUE(QTest::qWaitForWindowExposed(window.get()));
-        window->applyConfig(config);
-        settle();
-        history()->clear();
-    }
-
-    void settle() const {
-        EXPECT_TRUE(QTest::qWaitFor([&] { return window->pendingViewFills() == 0; }));
-    }
     UndoHistory* history() const { return window->undoHistory(); }
     QUndoStack* stack() const { return history()->stack(); }
     // Everything the window would save: the sentences, every setting and the typed matrices.
