@@ -122,9 +122,9 @@ TEST(LinesView, StrongestLineIsDrawnOpaque) {
     EXPECT_LE(scaled, full + 40) << "strongest line drawn near its head's full colour";
     EXPECT_GT(absolute, scaled + 60) << "absolute weight 0.1 draws a pale line";
     view.setContrast(LinesView::Contrast::RowMaximum);
-    view.canvas()->grab().save(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR "/lines_scaled.png"));
+    view.grab().save(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR "/lines_scaled.png"));
     view.setContrast(LinesView::Contrast::Absolute);
-    view.canvas()->grab().save(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR "/lines_absolute.png"));
+    view.grab().save(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR "/lines_absolute.png"));
 }
 
 TEST(LinesView, OpacityIsTheWeight) {
