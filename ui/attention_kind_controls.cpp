@@ -1,5 +1,6 @@
 #include "attention_kind_controls.h"
 
+#include "compact_combo_box.h"
 #include "core_text.h"
 
 #include "core/attention/mask.h"
@@ -61,7 +62,7 @@ void selectValue(QComboBox* box, int value) {
 AttentionKindControls::AttentionKindControls(QFormLayout* form)
     : QObject(form->parentWidget()), m_form(form) {
     QWidget* parent = form->parentWidget();
-    m_kind = new QComboBox(parent);
+    m_kind = new CompactComboBox(parent);
     for (const auto& entry : core::attentionKinds()) {
         m_kind->addItem(kindLabel(entry.value), static_cast<int>(entry.value));
         m_kind->setItemData(m_kind->count() - 1, coreText(entry.help), Qt::ToolTipRole);
@@ -71,7 +72,7 @@ AttentionKindControls::AttentionKindControls(QFormLayout* form)
     m_kind->setAccessibleName(tr("Attention kind"));
     form->addRow(tr("Attent&ion"), m_kind);
 
-    m_featureMap = new QComboBox(parent);
+    m_featureMap = new CompactComboBox(parent);
     for (const auto& entry : core::featureMaps()) {
         m_featureMap->addItem(featureMapLabel(entry.value), static_cast<int>(entry.value));
         m_featureMap->setItemData(m_featureMap->count() - 1, coreText(entry.help), Qt::ToolTipRole);
@@ -89,8 +90,6 @@ AttentionKindControls::AttentionKindControls(QFormLayout* form)
     form->addRow(tr("Feature &count M"), m_features);
 
     for (QComboBox* box : {m_kind, m_featureMap}) {
-        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        box->setMinimumContentsLength(12);
         connect(box, &QComboBox::currentIndexChanged, this, [this] {
             updateRows();
             if (!m_updating)

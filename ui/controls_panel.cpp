@@ -1,6 +1,7 @@
 #include "controls_panel.h"
 
 #include "attention_kind_controls.h"
+#include "compact_combo_box.h"
 #include "core_text.h"
 
 #include "core/attention/normalizer.h"
@@ -11,6 +12,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -67,13 +69,6 @@ QString tokenizerLabel(core::TokenizerMode value) {
         return ControlsPanel::tr("Whitespace-separated");
     }
     return {};
-}
-
-// Combo boxes as narrow as a short label allows: the dock must fit beside the heatmaps on a
-// 720p projector; the open list still shows the full texts.
-void makeNarrow(QComboBox* box) {
-    box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    box->setMinimumContentsLength(12);
 }
 
 void addItem(QComboBox* box, const QString& text, int value, const QString& toolTip) {
@@ -139,14 +134,14 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     addErrorRow(scoringForm, QStringLiteral("attention"));
     addErrorRow(scoringForm, QStringLiteral("feature_map"));
     addErrorRow(scoringForm, QStringLiteral("features"));
-    m_scoring = new QComboBox(scoringGroup);
+    m_scoring = new CompactComboBox(scoringGroup);
     for (const core::ScoringEntry& entry : core::scoringFunctions())
         addItem(m_scoring, coreText(entry.label), static_cast<int>(entry.id), coreText(entry.help));
     m_scoring->setToolTip(tr("How a query and a key are turned into a score."));
     scoringForm->addRow(tr("&Function"), m_scoring);
     addErrorRow(scoringForm, QStringLiteral("scoring"));
 
-    m_normalizer = new QComboBox(scoringGroup);
+    m_normalizer = new CompactComboBox(scoringGroup);
     for (const core::NormalizerEntry& entry : core::normalizers())
         addItem(m_normalizer, coreText(entry.label), static_cast<int>(entry.id),
                 coreText(entry.help));
@@ -198,7 +193,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     // Mask.
     auto* maskGroup = new QGroupBox(tr("Mask"), this);
     auto* maskForm = makeForm(maskGroup);
-    m_mask = new QComboBox(maskGroup);
+    m_mask = new CompactComboBox(maskGroup);
     addItem(m_mask, tr("None"), static_cast<int>(core::MaskKind::None),
             tr("Every query sees every key."));
     addItem(m_mask, tr("Causal"), static_cast<int>(core::MaskKind::Causal),
@@ -242,7 +237,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     // Positions and projections.
     auto* projectionGroup = new QGroupBox(tr("Positions and projections"), this);
     auto* projectionForm = makeForm(projectionGroup);
-    m_positional = new QComboBox(projectionGroup);
+    m_positional = new CompactComboBox(projectionGroup);
     for (core::PositionalEncoding value : core::allPositionalEncodings())
         addItem(m_positional, positionalLabel(value), static_cast<int>(value), {});
     m_positional->setItemData(0, tr("Tokens carry no position; attention ignores word order."),
@@ -257,7 +252,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     projectionForm->addRow(tr("&Positions"), m_positional);
     addErrorRow(projectionForm, QStringLiteral("positional"));
 
-    m_projection = new QComboBox(projectionGroup);
+    m_projection = new CompactComboBox(projectionGroup);
     addItem(m_projection, tr("Identity slices"), static_cast<int>(core::ProjectionInit::Identity),
             tr("Head h reads embedding dimensions h·d_k … (h+1)·d_k unchanged."));
     addItem(m_projection, tr("Random (seeded)"), static_cast<int>(core::ProjectionInit::Random),
@@ -278,7 +273,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     // Input.
     auto* inputGroup = new QGroupBox(tr("Input"), this);
     auto* inputForm = makeForm(inputGroup);
-    m_embeddings = new QComboBox(inputGroup);
+    m_embeddings = new CompactComboBox(inputGroup);
     addItem(m_embeddings, tr("Built-in lexicon"), static_cast<int>(core::EmbeddingSource::Builtin),
             tr("The bilingual teaching lexicon: related English and Chinese words have related "
                "vectors."));
@@ -310,7 +305,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     inputForm->setRowVisible(m_embeddingsInfo, false);
     addErrorRow(inputForm, QStringLiteral("embeddings"));
 
-    m_tokenizer = new QComboBox(inputGroup);
+    m_tokenizer = new CompactComboBox(inputGroup);
     for (core::TokenizerMode value : core::allTokenizerModes())
         addItem(m_tokenizer, tokenizerLabel(value), static_cast<int>(value), {});
     m_tokenizer->setItemData(
@@ -324,9 +319,8 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     addErrorRow(inputForm, QStringLiteral("tokenizer"));
     layout->addWidget(inputGroup);
     layout->addStretch(1);
-    for (QComboBox* box :
-         {m_scoring, m_normalizer, m_mask, m_positional, m_projection, m_embeddings, m_tokenizer})
-        makeNarrow(box);
+    // The combo boxes are CompactComboBoxes: as narrow as their short names allow, so that the
+    // dock fits beside the heatmaps on a 720p projector; the open list shows the full texts.
 
     for (QWidget* widget :
          {static_cast<QWidget*>(m_scoring), static_cast<QWidget*>(m_normalizer),
@@ -443,6 +437,20 @@ void ControlsPanel::setHiddenControls(const QStringList& names) {
     }
     m_sparseMask->setPattern(static_cast<core::MaskKind>(currentValue(m_mask)),
                              m_hidden.contains(QStringLiteral("mask")));
+}
+
+bool ControlsPanel::event(QEvent* event) {
+    const bool handled = QWidget::event(event);
+    // Rows appear and disappear with the settings (a feature map, a mask's parameters), and an
+    // error row can hold a long word: the layout's new minimum reaches the dock through this.
+    if (event->type() == QEvent::LayoutRequest) {
+        const int width = minimumSizeHint().width();
+        if (width != m_minimumWidth) {
+            m_minimumWidth = width;
+            emit minimumWidthChanged();
+        }
+    }
+    return handled;
 }
 
 QLabel* ControlsPanel::addErrorRow(QFormLayout* form, const QString& field) {

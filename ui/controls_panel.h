@@ -98,6 +98,12 @@ signals:
     void loadEmbeddingsRequested();
     /// The user chose Projection = Manual: the matrices are typed in the matrix editor.
     void manualMatricesRequested();
+    /// The width the controls need changed (rows shown or hidden, a new font): the dock that
+    /// holds them should fit them again.
+    void minimumWidthChanged();
+
+protected:
+    bool event(QEvent* event) override;
 
 private:
     QLabel* addErrorRow(QFormLayout* form, const QString& field);
@@ -142,6 +148,7 @@ private:
     int m_tokenCount = 0;
     int m_fileDimension = 0;
     int m_builtinDModel = 64; ///< d_model to return to when switching back from a file
+    int m_minimumWidth = 0;   ///< minimumSizeHint().width() when it was last announced
     bool m_updating = false;  ///< set while the panel changes its own controls
     core::Config m_base;      ///< fields without a control (cosine scale, manual matrices, …)
 };

@@ -167,10 +167,33 @@ public:
         if (query < 0 || key < 0 || query >= w.rows() || key >= w.cols())
             return 0.0;
         double alpha = std::clamp(static_cast<double>(w(query, key)), 0.0, 1.0);
+        if (m_contrast == LinesView::Contrast::RowMaximum) {
+            const double largest = rowMaximum(head, query);
+            alpha = largest > 0.0 ? std::clamp(w(query, key) / largest, 0.0, 1.0) : 0.0;
+        }
         const LinesView::TokenRef hot = active();
         if ((hot.side == 0 && hot.index != query) || (hot.side == 1 && hot.index != key))
             alpha *= LinesView::kFadedFactor;
         return alpha;
+    }
+
+    // The largest weight of row `query` of head `head` in the drawn layer. Kept per map, since
+    // a paint asks for every line of every row.
+    double rowMaximum(int head, int query) const {
+        if (m_maximaOf != m_result.get() || m_maximaLayer != m_layer) {
+            m_maxima.assign(static_cast<std::size_t>(m_result->maps.heads), {});
+            m_maximaOf = m_result.get();
+            m_maximaLayer = m_layer;
+        }
+        std::vector<double>& maxima = m_maxima[static_cast<std::size_t>(head)];
+        if (maxima.empty()) {
+            const core::Matrix& w = m_result->maps.weights[m_result->maps.index(m_layer, head)];
+            maxima.resize(static_cast<std::size_t>(w.rows()), 0.0);
+            for (Eigen::Index q = 0; q < w.rows(); ++q)
+                if (w.cols() > 0)
+                    maxima[static_cast<std::size_t>(q)] = w.row(q).maxCoeff();
+        }
+        return maxima[static_cast<std::size_t>(query)];
     }
 
     LinesView::TokenRef tokenAt(const QPoint& pos) const {
@@ -299,6 +322,11 @@ public:
     std::shared_ptr<const core::ModelOutput> m_result;
     int m_layer = 0; // the layer whose heads are drawn
     double m_lineScale = 1.0;
+    LinesView::Contrast m_contrast = LinesView::Contrast::RowMaximum;
+    // Row maxima of the maps of m_maximaLayer in m_maximaOf, filled per head on demand.
+    mutable std::vector<std::vector<double>> m_maxima;
+    mutable const core::ModelOutput* m_maximaOf = nullptr;
+    mutable int m_maximaLayer = -1;
     std::vector<bool> m_visible;
     LinesView::TokenRef m_hovered, m_pinned;
     int m_drawn = 0;
@@ -346,10 +374,41 @@ LinesView::LinesView(QWidget* parent) : QWidget(parent) {
     auto* headsLabel = new QLabel(tr("Heads:"), m_toggleBar);
     m_toggleLayout->addWidget(headsLabel);
     m_toggleLayout->addStretch(1);
-    m_hint = new QLabel(tr("Line opacity = weight. Hover a token to follow its lines."), this);
-    m_hint->setForegroundRole(QPalette::PlaceholderText);
-    m_toggleLayout->addWidget(m_hint);
     layout->addWidget(m_toggleBar);
+
+    // Contrast of the lines, and what opacity means under it.
+    auto* contrastBar = new QWidget(this);
+    auto* contrastLayout = new QHBoxLayout(contrastBar);
+    contrastLayout->setContentsMargins(0, 0, 0, 0);
+    auto* contrastLabel = new QLabel(tr("&Opacity:"), contrastBar);
+    m_contrastBox = new QComboBox(contrastBar);
+    m_contrastBox->addItem(tr("Scaled to each row's maximum"),
+                           static_cast<int>(Contrast::RowMaximum));
+    m_contrastBox->setItemData(0,
+                               tr("Each query's strongest line is fully opaque, the others "
+                                  "in proportion: visible on a projector even when a row "
+                                  "spreads its weight thinly."),
+                               Qt::ToolTipRole);
+    m_contrastBox->addItem(tr("Absolute weight"), static_cast<int>(Contrast::Absolute));
+    m_contrastBox->setItemData(1,
+                               tr("Opacity is the weight itself: rows that spread their weight "
+                                  "over many keys look faint, and rows compare directly."),
+                               Qt::ToolTipRole);
+    m_contrastBox->setToolTip(tr("How the opacity of a line follows its weight. Scaled: weight "
+                                 "÷ the largest weight of its query row, so every row's "
+                                 "strongest line is fully opaque. Absolute: the weight itself."));
+    contrastLabel->setBuddy(m_contrastBox);
+    m_hint = new QLabel(contrastBar);
+    m_hint->setForegroundRole(QPalette::PlaceholderText);
+    m_hint->setWordWrap(true); // a narrow tab wraps it rather than cutting it off
+    contrastLayout->addWidget(contrastLabel);
+    contrastLayout->addWidget(m_contrastBox);
+    contrastLayout->addSpacing(12);
+    contrastLayout->addWidget(m_hint, 1);
+    layout->addWidget(contrastBar);
+    connect(m_contrastBox, &QComboBox::activated, this, [this](int index) {
+        setContrast(static_cast<Contrast>(m_contrastBox->itemData(index).toInt()));
+    });
 
     m_canvas = new detail::LinesCanvas(this);
     m_scroll = new QScrollArea(this);
@@ -357,6 +416,27 @@ LinesView::LinesView(QWidget* parent) : QWidget(parent) {
     m_scroll->setFrameShape(QFrame::StyledPanel);
     m_scroll->setWidget(m_canvas);
     layout->addWidget(m_scroll, 1);
+    updateHint();
+}
+
+void LinesView::setContrast(Contrast contrast) {
+    m_canvas->m_contrast = contrast;
+    const int index = m_contrastBox->findData(static_cast<int>(contrast));
+    if (m_contrastBox->currentIndex() != index)
+        m_contrastBox->setCurrentIndex(index);
+    updateHint();
+    m_canvas->update();
+}
+
+LinesView::Contrast LinesView::contrast() const {
+    return m_canvas->m_contrast;
+}
+
+void LinesView::updateHint() {
+    m_hint->setText(m_canvas->m_contrast == Contrast::RowMaximum
+                        ? tr("Opacity = weight ÷ the row's largest weight. Hover a token to "
+                             "follow its lines.")
+                        : tr("Opacity = weight. Hover a token to follow its lines."));
 }
 
 LinesView::~LinesView() = default;
@@ -440,9 +520,6 @@ void LinesView::rebuildHeadToggles() {
     }
     qDeleteAll(m_toggles);
     m_toggles.clear();
-    // Many heads' toggles need the bar's width: the hint moves to the tooltip.
-    m_hint->setVisible(heads <= 6);
-    m_toggleBar->setToolTip(heads <= 6 ? QString() : m_hint->text());
     for (int h = 0; h < heads; ++h) {
         auto* box = new QCheckBox(QString::number(h + 1), m_toggleBar);
         QPixmap swatch(12, 12);

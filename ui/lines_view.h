@@ -2,6 +2,9 @@
 // Attention as lines (after BertViz): query tokens in a left column, key tokens in a right
 // column, one line per (query, key) and head whose opacity is the weight, one colour per head.
 // Heads are toggled individually; hovering a token highlights its lines and fades the rest.
+// By default each query row is scaled to its own largest weight, so that the strongest line of
+// every row is fully opaque even when the row spreads its weight thinly (faint 1/n lines vanish
+// on a projector); a picker switches back to opacity = weight.
 // Useful for long sentences, where the cells of a heatmap get too small to read. For a model of
 // several layers a picker chooses the layer (the window keeps it in step with its model bar) and
 // the head (one, or all of them).
@@ -35,6 +38,12 @@ public:
     /// Lines fainter than this are not drawn: at 2 % opacity a 1-pixel line is invisible, and
     /// since a row's weights sum to 1 at most 50 lines per query and head remain.
     static constexpr double kMinDrawnAlpha = 0.02;
+
+    /// How a line's opacity follows its weight w(q, k).
+    enum class Contrast {
+        Absolute,   ///< opacity = w(q, k)
+        RowMaximum, ///< opacity = w(q, k) / max_k' w(q, k'), the default
+    };
 
     explicit LinesView(QWidget* parent = nullptr);
     ~LinesView() override;
@@ -73,8 +82,14 @@ public:
     QPoint tokenCenter(TokenRef token) const;
 
     /// The opacity (0 … 1) of the line of head `head` from query `query` to key `key` as drawn:
-    /// its weight, times kFadedFactor when another token is hovered; 0 for hidden heads.
+    /// its weight (divided by the largest weight of its query row under Contrast::RowMaximum),
+    /// times kFadedFactor when another token is hovered; 0 for hidden heads.
     double lineAlpha(int head, int query, int key) const;
+    /// Sets how opacity follows the weight (and the picker that shows it); repaints.
+    void setContrast(Contrast contrast);
+    Contrast contrast() const;
+    /// The picker of the contrast ("Scaled to each row's maximum" / "Absolute weight").
+    QComboBox* contrastPicker() const { return m_contrastBox; }
     /// Lines the last paint drew (alpha ≥ kMinDrawnAlpha).
     int drawnLineCount() const;
 
@@ -95,6 +110,7 @@ private:
     void rebuildHeadToggles();
     void rebuildPickers();
     void syncHeadPicker();
+    void updateHint();
 
     QWidget* m_toggleBar = nullptr;
     QHBoxLayout* m_toggleLayout = nullptr;
@@ -103,6 +119,7 @@ private:
     QWidget* m_pickerBar = nullptr;
     QComboBox* m_layerBox = nullptr;
     QComboBox* m_headBox = nullptr;
+    QComboBox* m_contrastBox = nullptr;
     int m_layer = 0; ///< the layer asked for (the canvas draws it when the result has it)
     QScrollArea* m_scroll = nullptr;
     detail::LinesCanvas* m_canvas = nullptr;

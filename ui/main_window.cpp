@@ -362,6 +362,7 @@ void MainWindow::buildDocks() {
             [this] { m_teaching->showMatrixEditor(); });
     connect(m_controls, &ControlsPanel::loadEmbeddingsRequested, this,
             &MainWindow::chooseEmbeddingsFile);
+    connect(m_controls, &ControlsPanel::minimumWidthChanged, this, &MainWindow::fitControlsDock);
 }
 
 void MainWindow::buildMenus() {
