@@ -1553,10 +1553,6 @@ Restart now?</source>
         <translation>头：</translation>
     </message>
     <message>
-        <source>Line opacity = weight. Hover a token to follow its lines.</source>
-        <translation>线的不透明度 = 权重。把鼠标悬停在词元上可追踪它的连线。</translation>
-    </message>
-    <message>
         <source>Show the lines of head %1.</source>
         <translation>显示第 %1 个头的连线。</translation>
     </message>
@@ -1587,6 +1583,38 @@ Restart now?</source>
     <message>
         <source>Head %1</source>
         <translation>头 %1</translation>
+    </message>
+    <message>
+        <source>&amp;Opacity:</source>
+        <translation>不透明度(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Scaled to each row&apos;s maximum</source>
+        <translation>按每行最大值缩放</translation>
+    </message>
+    <message>
+        <source>Each query&apos;s strongest line is fully opaque, the others in proportion: visible on a projector even when a row spreads its weight thinly.</source>
+        <translation>每个查询最强的连线完全不透明，其余按比例显示：即使一行的权重分散得很薄，在投影仪上也看得清。</translation>
+    </message>
+    <message>
+        <source>Absolute weight</source>
+        <translation>绝对权重</translation>
+    </message>
+    <message>
+        <source>Opacity is the weight itself: rows that spread their weight over many keys look faint, and rows compare directly.</source>
+        <translation>不透明度就是权重本身：把权重分散到许多键上的行看起来很淡，各行可以直接比较。</translation>
+    </message>
+    <message>
+        <source>How the opacity of a line follows its weight. Scaled: weight ÷ the largest weight of its query row, so every row&apos;s strongest line is fully opaque. Absolute: the weight itself.</source>
+        <translation>连线的不透明度如何随权重变化。缩放：权重 ÷ 所在查询行的最大权重，因此每行最强的连线完全不透明。绝对：就是权重本身。</translation>
+    </message>
+    <message>
+        <source>Opacity = weight ÷ the row&apos;s largest weight. Hover a token to follow its lines.</source>
+        <translation>不透明度 = 权重 ÷ 该行最大权重。把鼠标悬停在词元上可追踪它的连线。</translation>
+    </message>
+    <message>
+        <source>Opacity = weight. Hover a token to follow its lines.</source>
+        <translation>不透明度 = 权重。把鼠标悬停在词元上可追踪它的连线。</translation>
     </message>
 </context>
 <context>
