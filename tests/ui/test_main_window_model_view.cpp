@@ -246,6 +246,7 @@ TEST_F(ModelViewWindow, LinesFollowTheShownLayerAndPickAHead) {
     EXPECT_TRUE(lines->layerPicker()->isVisibleTo(lines));
     EXPECT_EQ(lines->layerPicker()->currentIndex(), 1);
     lines->setSelection(0, -1, -1); // no row pinned: every line at its weight
+    lines->setContrast(ui::LinesView::Contrast::Absolute);
     const auto result = m_window->currentResult();
     for (int head = 0; head < kHeads; ++head)
         for (int q = 0; q < 7; ++q)
