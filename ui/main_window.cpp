@@ -298,7 +298,7 @@ void MainWindow::buildCentral() {
     m_teaching->insertTab(0, heatPage, tr("Heat&maps"));
     m_teaching->setTabToolTip(0, tr("One heatmap per head: rows are queries, columns are keys."));
     m_teaching->setCurrentIndex(0);
-    m_teaching->addTab(new LearnPage(m_teaching), tr("Lea&rn"));
+    m_teaching->addScrollingPage(new LearnPage, tr("Lea&rn"));
     layout->addWidget(m_teaching, 1);
 
     setCentralWidget(central);

@@ -13,8 +13,8 @@ namespace attnlab::ui {
 
 namespace {
 
-// A page in a scroll area: the window keeps a small minimum width (a 1280-pixel projector with
-// the controls beside it), and a page wider than the room scrolls instead.
+// A page in a scroll area: the window keeps a small minimum size (a 1280 × 720 projector with
+// the controls beside it), and a page larger than the room scrolls instead.
 QScrollArea* scrollable(QWidget* page) {
     auto* scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
@@ -24,6 +24,10 @@ QScrollArea* scrollable(QWidget* page) {
 }
 
 } // namespace
+
+int TeachingPanel::addScrollingPage(QWidget* page, const QString& label) {
+    return addTab(scrollable(page), label);
+}
 
 void TeachingPanel::showPage(QWidget* view) {
     for (int tab = 0; tab < count(); ++tab)

@@ -45,6 +45,9 @@ public:
     void setColorMap(ColorMap map);
     /// Brings the tab that holds `view` (a page, or a widget inside one) to the front.
     void showPage(QWidget* view);
+    /// Adds `page` as a tab in a scroll area, as every page is: a page taller or wider than the
+    /// window scrolls instead of making the window larger than the screen.
+    int addScrollingPage(QWidget* page, const QString& label);
     /// Brings up the page of the matrix editor ("Your numbers"), where manual matrices are typed.
     void showMatrixEditor();
 
