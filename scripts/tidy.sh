@@ -10,13 +10,14 @@
 # A file's result is kept in a cache (ATTNLAB_TIDY_CACHE, default ~/.cache/attention-lab-tidy)
 # under a hash of its preprocessed text, the compile flags that matter, the .clang-tidy file and
 # the clang-tidy version, so an unchanged file is not analysed again, in any clone on the machine.
+# The hashed text keeps its comments (-C): a NOLINT added to a file or a header changes the key.
 # ATTNLAB_TIDY_CACHE=off disables it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$root/build/dev"
 cache="${ATTNLAB_TIDY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/attention-lab-tidy}"
 tidy=clang-tidy-14
-cache_format=1 # raise when the stored output changes form, so old entries are not replayed
+cache_format=2 # raise when the stored output or the key changes form, so old entries are not replayed
 python=python3
 command -v "$python" >/dev/null 2>&1 || python=/usr/bin/python3
 
@@ -51,7 +52,7 @@ PY
   if [ "$cache" != off ]; then
     # Absolute paths of this clone are replaced, so that every clone shares the entries.
     key="$( { echo "$cache_format"; "$tidy" --version; cat "$root/.clang-tidy"; echo "$file"; echo "$flags" | sed "s|$root|@|g";
-              (cd "$build_dir" && eval "c++ $flags -E -P -x c++ $(printf %q "$root/$file")") | sed "s|$root|@|g"; } |
+              (cd "$build_dir" && eval "c++ $flags -E -P -C -x c++ $(printf %q "$root/$file")") | sed "s|$root|@|g"; } |
             sha256sum | cut -d' ' -f1)"
     if [ -f "$cache/$key" ]; then
       status="$(head -n 1 "$cache/$key")"

@@ -106,6 +106,8 @@ void sparsemaxInto(const Eigen::Ref<const RowVector>& z, Eigen::Ref<RowVector> o
             out(j) = static_cast<float>(static_cast<double>(z(j)) - top64 - tau);
 }
 
+// NOLINTBEGIN(performance-unnecessary-value-param): a writable Eigen::Ref is a view passed by
+// value, as Eigen documents; each row is written through the copy handed on.
 void softmaxEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVector> out,
                      std::vector<float>&, bool&) {
     softmaxRow(logits, out);
@@ -126,6 +128,7 @@ void hardmaxEntryRow(const Eigen::Ref<const RowVector>& logits, Eigen::Ref<RowVe
                      std::vector<float>&, bool&) {
     hardmaxRow(logits, out);
 }
+// NOLINTEND(performance-unnecessary-value-param)
 
 // --- backward passes (docs/attention-math.md#gradients): ∂loss/∂L of one row from its logits,
 // weights and ∂loss/∂A. Masked cells get 0.

@@ -25,10 +25,11 @@ void applyRope(Matrix& m) {
             const double angle = p * theta;
             const double c = std::cos(angle);
             const double s = std::sin(angle);
-            const double x0 = m(p, 2 * pair);
-            const double x1 = m(p, 2 * pair + 1);
-            m(p, 2 * pair) = static_cast<float>(x0 * c - x1 * s);
-            m(p, 2 * pair + 1) = static_cast<float>(x0 * s + x1 * c);
+            const Eigen::Index even = Eigen::Index{2} * pair;
+            const double x0 = m(p, even);
+            const double x1 = m(p, even + 1);
+            m(p, even) = static_cast<float>(x0 * c - x1 * s);
+            m(p, even + 1) = static_cast<float>(x0 * s + x1 * c);
         }
     }
 }

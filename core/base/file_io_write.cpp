@@ -97,7 +97,7 @@ std::string followLinks(const std::string& path, const std::string& shownPath) {
         if (n < 0 || static_cast<std::size_t>(n) >= target.size())
             throwWriteError(shownPath, "cannot read the symbolic link '" + current + "'", errno);
         const std::string next(target.data(), static_cast<std::size_t>(n));
-        current = next.starts_with('/') ? next : parentOf(current) + "/" + next;
+        current = next.starts_with('/') ? next : parentOf(current).append("/").append(next);
     }
 }
 

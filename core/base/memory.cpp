@@ -10,7 +10,9 @@ namespace attnlab::core {
 double availableMemoryBytes() {
     const long pages = sysconf(_SC_PHYS_PAGES);
     const long pageSize = sysconf(_SC_PAGE_SIZE);
-    double bytes = pages > 0 && pageSize > 0 ? static_cast<double>(pages) * pageSize : 4e9;
+    double bytes = pages > 0 && pageSize > 0
+                       ? static_cast<double>(pages) * static_cast<double>(pageSize)
+                       : 4e9;
     rlimit limit{};
     if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
         bytes = std::min(bytes, static_cast<double>(limit.rlim_cur));

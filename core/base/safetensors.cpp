@@ -273,8 +273,11 @@ SafetensorsSet SafetensorsSet::openIndex(const std::string& indexPath) {
         // Shards live next to the index: a path would let a downloaded index open any file.
         if (shard.empty() || shard.find('/') != std::string::npos ||
             shard.find('\\') != std::string::npos || shard == "." || shard == "..")
-            failFile(indexPath, "weight_map entry '" + tensorName + "' names '" + shard +
-                                    "', which is not a plain file name in the model folder");
+            failFile(indexPath,
+                     ("weight_map entry '" + tensorName)
+                         .append("' names '")
+                         .append(shard)
+                         .append("', which is not a plain file name in the model folder"));
         auto it = shards.find(shard);
         if (it == shards.end()) {
             it = shards.emplace(shard, SafetensorsFile::open((folder / shard).string())).first;
@@ -282,8 +285,10 @@ SafetensorsSet SafetensorsSet::openIndex(const std::string& indexPath) {
         }
         const SafetensorsTensor* tensor = it->second->find(tensorName);
         if (tensor == nullptr)
-            failFile(indexPath, "tensor '" + tensorName + "' should be in '" + shard +
-                                    "' but that file does not hold it");
+            failFile(indexPath, ("tensor '" + tensorName)
+                                    .append("' should be in '")
+                                    .append(shard)
+                                    .append("' but that file does not hold it"));
         set.m_index.emplace(tensorName, tensor);
     }
     if (set.m_files.empty())

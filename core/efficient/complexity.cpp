@@ -360,6 +360,7 @@ ComplexityResult runComplexity(const ComplexityConfig& input, const ProgressCall
             double best = std::numeric_limits<double>::infinity(), spent = 0.0;
             do {
                 std::vector<Matrix> contexts;
+                contexts.reserve(static_cast<std::size_t>(config.heads));
                 const PeakMemoryProbe probe;
                 const auto start = Clock::now();
                 for (int h = 0; h < config.heads; ++h)

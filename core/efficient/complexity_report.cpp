@@ -201,6 +201,7 @@ double claimedSlope(double exponent, bool log, const std::vector<int>& lengths) 
     if (!log)
         return exponent;
     std::vector<double> y;
+    y.reserve(lengths.size());
     for (int n : lengths)
         y.push_back(std::pow(static_cast<double>(n), exponent) *
                     std::log(std::max(2.0, static_cast<double>(n))));
@@ -307,10 +308,13 @@ std::string formatComplexityTable(const ComplexityResult& result,
                        pad("peak (MiB)", 12) + "note\n";
     for (const ComplexitySeries& series : result.series)
         for (const ComplexityPoint& p : series.points)
-            text += pad(series.kind.label, kindWidth + 2) + pad(std::to_string(p.n), 10) +
-                    pad(p.measured ? number(p.seconds, "%.4g") : "—", 12) +
-                    pad(p.peakBytes >= 0 ? number(p.peakBytes / 1048576.0, "%.1f") : "—", 12) +
-                    (p.measured ? "" : "skipped") + "\n";
+            text +=
+                pad(series.kind.label, kindWidth + 2) + pad(std::to_string(p.n), 10) +
+                pad(p.measured ? number(p.seconds, "%.4g") : "—", 12) +
+                pad(p.peakBytes >= 0 ? number(static_cast<double>(p.peakBytes) / 1048576.0, "%.1f")
+                                     : "—",
+                    12) +
+                (p.measured ? "" : "skipped") + "\n";
     text += "\nd_k " + std::to_string(result.config.dK) + ", heads " +
             std::to_string(result.config.heads) + ", " + std::to_string(result.threads) +
             " thread(s); peak memory: " +

@@ -177,7 +177,8 @@ const std::array<Rgb, 256>& filmPalette() {
                     std::lround(stops[k][static_cast<std::size_t>(c)] * (1 - f) +
                                 stops[k + 1][static_cast<std::size_t>(c)] * f));
             };
-            p[static_cast<std::size_t>(kFirstLevel + i)] = {mix(0), mix(1), mix(2)};
+            p[static_cast<std::size_t>(kFirstLevel) + static_cast<std::size_t>(i)] = {
+                mix(0), mix(1), mix(2)};
         }
         return p;
     }();

@@ -88,9 +88,12 @@ CheckToken tokenAt(const json::Value& value, const std::string& where,
                 return token;
             }
         const std::string words = listOf(allowed);
-        throw InputError(where + ": \"" + text + "\" has no meaning here" +
-                         (words.empty() ? std::string() : "; the words here are " + words) +
-                         " (a token with this text can be named by its position)");
+        throw InputError(
+            (where + ": \"")
+                .append(text)
+                .append("\" has no meaning here")
+                .append(words.empty() ? std::string() : "; the words here are " + words)
+                .append(" (a token with this text can be named by its position)"));
     }
     token.kind = CheckToken::Kind::Text;
     token.text = text;
@@ -154,7 +157,7 @@ std::vector<std::pair<std::string, std::string>> settingsAt(const json::Value& v
         throw InputError(where + ": name at least one setting to compare with");
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [key, member] : value.items()) {
-        const std::string here = where + "." + key;
+        const std::string here = (where + ".").append(key);
         const Setting* setting = findSetting(key);
         if (!setting || setting->group != SettingGroup::Model)
             throw InputError(here + ": not a setting of the model (the members of \"config\" "
@@ -201,7 +204,7 @@ LessonCheck checkAt(const json::Value& object, const std::string& where) {
         check.measure == CheckMeasure::Weight || check.measure == CheckMeasure::Score;
     bool haveKey = false;
     for (const auto& [name, value] : object.items()) {
-        const std::string here = where + "." + name;
+        const std::string here = (where + ".").append(name);
         if (name == "kind")
             continue;
         if (name == "head") {
@@ -244,13 +247,15 @@ LessonCheck checkAt(const json::Value& object, const std::string& where) {
                     relation = true;
                 }
             if (!relation)
-                throw InputError(here + ": unknown member of a check of kind '" + kind + "'" +
-                                 (argmax ? "; it has head, row, is and in_at_least"
-                                         : std::string("; it has head, row") +
-                                               (hasKey ? ", key" : "") +
-                                               ", at_least, at_most, near, tolerance, "
-                                               "greater_than, less_than, same_as and "
-                                               "in_at_least"));
+                throw InputError((here + ": unknown member of a check of kind '")
+                                     .append(kind)
+                                     .append("'")
+                                     .append(argmax ? "; it has head, row, is and in_at_least"
+                                                    : std::string("; it has head, row") +
+                                                          (hasKey ? ", key" : "") +
+                                                          ", at_least, at_most, near, tolerance, "
+                                                          "greater_than, less_than, same_as and "
+                                                          "in_at_least"));
         }
     }
     if (argmax && !haveKey)

@@ -159,7 +159,7 @@ Matrix outputProjection(const Config& config, int dModel, int concatWidth) {
 // Rows of the n_q × n_k matrices are processed in blocks that stay in cache from the logits through
 // the normaliser to the per-row statistics, so each big matrix is written once and read back
 // from cache rather than streamed through memory once per step.
-constexpr Eigen::Index kBlockBytes = 128 * 1024;
+constexpr Eigen::Index kBlockBytes = Eigen::Index{128} * 1024;
 // Below this many cells (n_q · n_k · H) a parallel pass costs more to start than it saves.
 constexpr double kParallelCells = 1 << 18;
 
@@ -510,7 +510,7 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
             rowArgmax(weights, fullyMasked, 0, nq, maps.argmax[index]);
         }
         flaggedPerHead[index] = std::move(result.flaggedRows);
-        concatenated.middleCols(h * dK, dK) = result.context;
+        concatenated.middleCols(static_cast<Eigen::Index>(h) * dK, dK) = result.context;
         if (!traced[index])
             return;
         if (config.attention == AttentionKind::Tiled) {
@@ -633,7 +633,7 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
             flagged.insert(flagged.end(), rows.begin(), rows.end());
         Matrix context;
         context.noalias() = weights * v;
-        concatenated.middleCols(h * dK, dK) = context;
+        concatenated.middleCols(static_cast<Eigen::Index>(h) * dK, dK) = context;
         if (keep) {
             head.qBeforeRope = std::move(qBeforeRope);
             head.kBeforeRope = std::move(kBeforeRope);

@@ -114,6 +114,7 @@ float realOf(const Setting& setting, std::string_view text) {
 
 template <typename Entries> std::vector<std::string_view> namesOf(const Entries& entries) {
     std::vector<std::string_view> names;
+    names.reserve(entries.size());
     for (const auto& entry : entries)
         names.push_back(entry.name);
     return names;

@@ -115,7 +115,7 @@ AttentionMaps transformerMaps(const TransformerRun& run, const Encoding& encodin
     maps.keyTokens = selection.labels;
     maps.layers = static_cast<int>(run.attentions.size());
     maps.heads = maps.layers > 0 ? static_cast<int>(run.attentions.front().size()) : 0;
-    maps.weights.reserve(static_cast<std::size_t>(maps.layers * maps.heads));
+    maps.weights.reserve(static_cast<std::size_t>(maps.layers) * maps.heads);
     for (const std::vector<Matrix>& layer : run.attentions)
         for (const Matrix& head : layer)
             maps.weights.push_back(selectMap(head, selection, settings.words));

@@ -2,6 +2,8 @@
 
 #include "core/attention/normalizer.h"
 
+#include <algorithm>
+
 namespace attnlab::core {
 
 std::vector<ArithmeticStep> cellArithmetic(const ModelOutput& output, int head, int query,
@@ -43,6 +45,7 @@ std::vector<ArithmeticStep> cellArithmetic(const ModelOutput& output, int head, 
 
 std::vector<float> headWeightsAt(const AttentionMaps& maps, int layer, int query, int key) {
     std::vector<float> weights;
+    weights.reserve(static_cast<std::size_t>(std::max(maps.heads, 0)));
     for (int head = 0; head < maps.heads; ++head)
         weights.push_back(maps.weights[maps.index(layer, head)](query, key));
     return weights;

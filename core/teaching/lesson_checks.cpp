@@ -69,7 +69,7 @@ template <typename Make> Message withKey(const CheckToken& token, Make make) {
 std::string settingsText(const LessonCheck& check) {
     std::string out;
     for (const auto& [key, value] : check.settings)
-        out += (out.empty() ? "" : ", ") + key + " = " + value;
+        out.append(out.empty() ? "" : ", ").append(key).append(" = ").append(value);
     return out;
 }
 

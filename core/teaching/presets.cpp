@@ -153,6 +153,7 @@ Matrix fitManualEmbeddings(const Matrix& old, const std::vector<std::string>& ol
         return fitted; // width 1 has no lexicon: new rows stay 0
     const EmbeddingTable lexicon = builtinLexicon(width);
     std::vector<std::string> texts;
+    texts.reserve(fresh.size());
     for (Eigen::Index i : fresh)
         texts.push_back(newTokens[static_cast<std::size_t>(i)]);
     std::vector<bool> unknown;

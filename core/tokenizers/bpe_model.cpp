@@ -68,8 +68,15 @@ public:
             const int leftId = m_vocabulary.idOf(left);
             const int rightId = m_vocabulary.idOf(right);
             const auto missing = [&](const std::string& piece) {
-                return InputError(where + " " + std::to_string(rank + 1) + " ('" + left + "' + '" +
-                                  right + "'): '" + piece + "' is not in the vocabulary");
+                return InputError((where + " ")
+                                      .append(std::to_string(rank + 1))
+                                      .append(" ('")
+                                      .append(left)
+                                      .append("' + '")
+                                      .append(right)
+                                      .append("'): '")
+                                      .append(piece)
+                                      .append("' is not in the vocabulary"));
             };
             if (leftId < 0)
                 throw missing(left);

@@ -103,8 +103,12 @@ Vocabulary::Vocabulary(std::vector<std::pair<std::string, long long>> entries,
     long long largest = -1;
     for (const auto& [piece, id] : entries) {
         if (id < 0 || id > kMaxId)
-            throw InputError(where + ": the id of '" + piece + "' is " + std::to_string(id) +
-                             "; ids must be from 0 to " + std::to_string(kMaxId));
+            throw InputError((where + ": the id of '")
+                                 .append(piece)
+                                 .append("' is ")
+                                 .append(std::to_string(id))
+                                 .append("; ids must be from 0 to ")
+                                 .append(std::to_string(kMaxId)));
         largest = std::max(largest, id);
     }
     if (largest >= static_cast<long long>(entries.size()) * 16 + 65536)
@@ -112,9 +116,10 @@ Vocabulary::Vocabulary(std::vector<std::pair<std::string, long long>> entries,
                          std::to_string(entries.size()) + " pieces");
     m_pieces.resize(static_cast<std::size_t>(largest + 1));
     m_ids.reserve(entries.size());
-    for (auto& [piece, id] : entries) {
-        m_ids.insert(piece, static_cast<int>(id));
-        m_pieces[static_cast<std::size_t>(id)] = std::move(piece);
+    // Plain pairs rather than a structured binding: the pieces are moved out of `entries`.
+    for (std::pair<std::string, long long>& entry : entries) {
+        m_ids.insert(entry.first, static_cast<int>(entry.second));
+        m_pieces[static_cast<std::size_t>(entry.second)] = std::move(entry.first);
     }
 }
 

@@ -231,7 +231,7 @@ TrainedInput trainedInputOf(const training::LaidOutBatch& laid,
     const int decoder = laid.decoderLengths[static_cast<std::size_t>(example)];
     for (int p = 0; p < decoder; ++p) {
         input.decoderTokens.push_back(
-            b.decoderTokens[static_cast<std::size_t>(example * b.decoderLength + p)]);
+            b.decoderTokens[static_cast<std::size_t>(example) * b.decoderLength + p]);
         input.decoderLabels.push_back(label(input.decoderTokens.back()));
     }
     const int encoder = b.encoderLengths.empty()
@@ -239,7 +239,7 @@ TrainedInput trainedInputOf(const training::LaidOutBatch& laid,
                             : b.encoderLengths[static_cast<std::size_t>(example)];
     for (int p = 0; p < encoder; ++p) {
         input.encoderTokens.push_back(
-            b.encoderTokens[static_cast<std::size_t>(example * b.encoderLength + p)]);
+            b.encoderTokens[static_cast<std::size_t>(example) * b.encoderLength + p]);
         input.encoderLabels.push_back(label(input.encoderTokens.back()));
     }
     return input;

@@ -72,23 +72,26 @@ Matrix attentionForward(const ModelConfig& config, const AttentionParams& p,
     const int pairs = layout.batch * heads;
     cache.logits.resize(static_cast<std::size_t>(pairs));
     cache.weights.resize(static_cast<std::size_t>(pairs));
-    cache.context.resize(xq.rows(), heads * dK);
+    cache.context.resize(xq.rows(), static_cast<Eigen::Index>(heads) * dK);
     const int nq = layout.queryLength;
     const int nk = layout.keyLength;
 #pragma omp parallel for schedule(static) if (parallelWorth(layout, heads, dK))
     for (int pair = 0; pair < pairs; ++pair) {
         const int b = pair / heads;
         const int h = pair % heads;
-        const auto q = cache.q.block(b * nq, h * dK, nq, dK);
-        const auto k = cache.k.block(b * nk, h * dK, nk, dK);
-        const auto v = cache.v.block(b * nk, h * dK, nk, dK);
+        const Eigen::Index qRow = static_cast<Eigen::Index>(b) * nq;
+        const Eigen::Index kRow = static_cast<Eigen::Index>(b) * nk;
+        const Eigen::Index col = static_cast<Eigen::Index>(h) * dK;
+        const auto q = cache.q.block(qRow, col, nq, dK);
+        const auto k = cache.k.block(kRow, col, nk, dK);
+        const auto v = cache.v.block(kRow, col, nk, dK);
         Matrix& logits = cache.logits[static_cast<std::size_t>(pair)];
         logits = computeScores(config.scoring, q, k, p.scoring[static_cast<std::size_t>(h)]);
         finishLogits(logits, layout, b, h, config.temperature);
         std::vector<int> flagged;
         cache.weights[static_cast<std::size_t>(pair)] =
             normalizeRows(config.normalizer, logits, flagged);
-        cache.context.block(b * nq, h * dK, nq, dK).noalias() =
+        cache.context.block(qRow, col, nq, dK).noalias() =
             cache.weights[static_cast<std::size_t>(pair)] * v;
     }
     return multiply(cache.context, p.wo);
@@ -116,21 +119,24 @@ void attentionBackward(const ModelConfig& config, const AttentionParams& p,
         const int b = pair / heads;
         const int h = pair % heads;
         const std::size_t index = static_cast<std::size_t>(pair);
+        const Eigen::Index qRow = static_cast<Eigen::Index>(b) * nq;
+        const Eigen::Index kRow = static_cast<Eigen::Index>(b) * nk;
+        const Eigen::Index col = static_cast<Eigen::Index>(h) * dK;
         const Matrix& weights = cache.weights[index];
-        const auto dC = dContext.block(b * nq, h * dK, nq, dK);
-        const auto v = cache.v.block(b * nk, h * dK, nk, dK);
+        const auto dC = dContext.block(qRow, col, nq, dK);
+        const auto v = cache.v.block(kRow, col, nk, dK);
         Matrix dWeights;
         dWeights.noalias() = dC * v.transpose();
-        dV.block(b * nk, h * dK, nk, dK).noalias() = weights.transpose() * dC;
+        dV.block(kRow, col, nk, dK).noalias() = weights.transpose() * dC;
         Matrix dScores =
             normalizerBackward(config.normalizer, cache.logits[index], weights, dWeights);
         if (config.temperature != 1.0f)
             dScores *= inverseTemperature;
-        ScoringGradients g = scoringBackward(config.scoring, cache.q.block(b * nq, h * dK, nq, dK),
-                                             cache.k.block(b * nk, h * dK, nk, dK),
+        ScoringGradients g = scoringBackward(config.scoring, cache.q.block(qRow, col, nq, dK),
+                                             cache.k.block(kRow, col, nk, dK),
                                              p.scoring[static_cast<std::size_t>(h)], dScores);
-        dQ.block(b * nq, h * dK, nq, dK) = g.dq;
-        dK_.block(b * nk, h * dK, nk, dK) = g.dk;
+        dQ.block(qRow, col, nq, dK) = g.dq;
+        dK_.block(kRow, col, nk, dK) = g.dk;
         scoringGrads[index] = std::move(g.dparams);
     }
     for (int pair = 0; pair < pairs; ++pair)

@@ -50,7 +50,7 @@ std::vector<std::string> labels(const std::vector<int>& tokens, int length, int 
                                 const Vocabulary& vocabulary, int example) {
     std::vector<std::string> out;
     for (int p = 0; p < real; ++p) {
-        const int id = tokens[static_cast<std::size_t>(example * length + p)];
+        const int id = tokens[static_cast<std::size_t>(example) * length + p];
         out.push_back(id >= 0 && id < vocabulary.size() ? vocabulary.token(id) : "<?>");
     }
     return out;

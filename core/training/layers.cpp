@@ -102,14 +102,14 @@ RopeTable makeRopeTable(int positions, int dK) {
     RopeTable table;
     table.positions = positions;
     table.pairs = dK / 2;
-    table.cos.resize(static_cast<std::size_t>(positions * table.pairs));
+    table.cos.resize(static_cast<std::size_t>(positions) * table.pairs);
     table.sin.resize(table.cos.size());
     for (int pair = 0; pair < table.pairs; ++pair) {
         const double theta = std::pow(10000.0, -2.0 * pair / dK);
         for (int p = 0; p < positions; ++p) {
             const double angle = p * theta;
-            table.cos[static_cast<std::size_t>(p * table.pairs + pair)] = std::cos(angle);
-            table.sin[static_cast<std::size_t>(p * table.pairs + pair)] = std::sin(angle);
+            table.cos[static_cast<std::size_t>(p) * table.pairs + pair] = std::cos(angle);
+            table.sin[static_cast<std::size_t>(p) * table.pairs + pair] = std::sin(angle);
         }
     }
     return table;
@@ -122,10 +122,10 @@ void applyRopeRows(Matrix& m, const RopeTable& table, int length, int heads, int
         float* row = m.row(r).data();
         for (int h = 0; h < heads; ++h)
             for (int pair = 0; pair < table.pairs; ++pair) {
-                const std::size_t index = static_cast<std::size_t>(p * table.pairs + pair);
+                const std::size_t index = static_cast<std::size_t>(p) * table.pairs + pair;
                 const double c = table.cos[index];
                 const double s = sign * table.sin[index];
-                float* x = row + h * dK + 2 * pair;
+                float* x = row + static_cast<std::ptrdiff_t>(h) * dK + std::ptrdiff_t{2} * pair;
                 const double x0 = x[0];
                 const double x1 = x[1];
                 x[0] = static_cast<float>(x0 * c - x1 * s);

@@ -206,7 +206,7 @@ public:
         e.scoredFrom = n + 1;
         e.ideal.resize(e.target.size());
         for (int i = 1; i < n; ++i)
-            e.ideal[static_cast<std::size_t>(n + i)] = {{false, i}};
+            e.ideal[static_cast<std::size_t>(n) + static_cast<std::size_t>(i)] = {{false, i}};
         return e;
     }
 

@@ -39,7 +39,7 @@ struct AttentionMaps {
     int queryLength = 0, keyLength = 0;
     std::vector<Matrix> weights; ///< [example · heads + head], queryLength × keyLength
     const Matrix& at(int example, int head) const {
-        return weights[static_cast<std::size_t>(example * heads + head)];
+        return weights[static_cast<std::size_t>(example) * heads + head];
     }
 };
 
