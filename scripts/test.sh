@@ -7,16 +7,18 @@
 #                  platform), pretrained and trainer references, translations, package. A warning
 #                  of the compiler fails this step: the build's output is searched for them (a
 #                  fresh clone compiles every file, or has the compiler cache replay its warnings)
-#   3. sanitizers  AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset, leaks count) on
+#   3. tidy        clang-tidy with the checks of .clang-tidy over every core file
+#                  (scripts/tidy.sh, with the dev build's compile commands); a finding fails. Each
+#                  file's result is cached machine-wide under a hash of its preprocessed text, so
+#                  only changed files are analysed again (every file: about 20 min on two cores)
+#   4. sanitizers  AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset, leaks count) on
 #                  the core and its tests, without the window: the Qt code and the command line
 #                  ran in step 2, and tests labelled heavy (the trainer against PyTorch, and the
 #                  few that take most of a minute under the sanitizers) are not repeated
-#   4. fuzz        each libFuzzer target for ATTNLAB_FUZZ_SECONDS (default 20), one per core
+#   5. fuzz        each libFuzzer target for ATTNLAB_FUZZ_SECONDS (default 20), one per core
 #                  (scripts/fuzz.sh)
 #
-# then the time of each step. clang-tidy (scripts/tidy.sh, the checks of .clang-tidy) is run by
-# hand before a commit that changes the core: over every core file it needs longer than CI's
-# whole budget on a two-core machine. Compiles go through ccache when it is installed (the presets'
+# then the time of each step. Compiles go through ccache when it is installed (the presets'
 # cmake/compiler_launcher.sh), so a second run on the same machine rebuilds only what changed.
 #
 #   scripts/test.sh           every step
@@ -114,6 +116,9 @@ cmake --preset dev -S "$ATTNLAB_ROOT" >/dev/null
 build_without_warnings "$dev_dir" --parallel "$jobs"
 ctest --test-dir "$dev_dir" --output-on-failure --parallel "$jobs"
 [ "$quick" -eq 1 ] && exit 0
+
+stage tidy "clang-tidy over the core (the checks of .clang-tidy, findings are errors)"
+bash "$ATTNLAB_ROOT/scripts/tidy.sh" -p "$dev_dir"
 
 stage sanitizers "AddressSanitizer + UndefinedBehaviorSanitizer: the core and its tests"
 asan_dir="${ATTNLAB_ASAN_BUILD_DIR:-$ATTNLAB_ROOT/build/asan-core}"
