@@ -4,6 +4,7 @@
 // from the file's own q and k; the config records the kind; bad values are refused with the
 // option's name.
 
+#include "support/cli_export_testing.h"
 #include "test_support.h"
 
 #include <QByteArray>
@@ -49,8 +50,7 @@ Mat matrixOf(const QJsonValue& value) {
         std::vector<double> cells;
         for (const QJsonValue& cell : row.toArray()) {
             // A weight is always a number: a null (NaN or ∞ in the program) is a failure, not 0.
-            EXPECT_TRUE(cell.isDouble()) << "a cell that is not a number";
-            cells.push_back(cell.toDouble());
+            cells.push_back(attnlab::testing::cli::numberOf(cell, "a weight"));
         }
         m.push_back(std::move(cells));
     }

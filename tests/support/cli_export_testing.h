@@ -95,13 +95,20 @@ inline QJsonObject parseJsonFile(const std::string& path) {
     return document.object();
 }
 
+// A number of the file: anything else (a missing member, null, a string) fails the test instead
+// of reading as 0.
+inline double numberOf(const QJsonValue& value, const char* what) {
+    EXPECT_TRUE(value.isDouble()) << what << " is not a number";
+    return value.isDouble() ? value.toDouble() : std::nan("");
+}
+
 // An array of rows; null (a masked logit) reads as −∞.
 inline Mat matrixOf(const QJsonValue& value) {
     Mat m;
     for (const QJsonValue& row : value.toArray()) {
         std::vector<double> cells;
         for (const QJsonValue& cell : row.toArray())
-            cells.push_back(cell.isNull() ? kNegInf : cell.toDouble());
+            cells.push_back(cell.isNull() ? kNegInf : numberOf(cell, "a cell"));
         m.push_back(std::move(cells));
     }
     return m;
@@ -110,7 +117,7 @@ inline Mat matrixOf(const QJsonValue& value) {
 inline std::vector<double> vectorOf(const QJsonValue& value) {
     std::vector<double> v;
     for (const QJsonValue& cell : value.toArray())
-        v.push_back(cell.toDouble());
+        v.push_back(numberOf(cell, "an entry"));
     return v;
 }
 
@@ -243,7 +250,7 @@ inline double scoreOf(const std::string& scoring, const QJsonObject& params,
         }
         if (nq == 0.0 || nk == 0.0)
             return 0.0;
-        return params.value("scale").toDouble() * dot / std::sqrt(nq * nk);
+        return numberOf(params.value("scale"), "the cosine scale") * dot / std::sqrt(nq * nk);
     }
     ADD_FAILURE() << "unexpected scoring " << scoring;
     return 0.0;
@@ -256,7 +263,7 @@ inline void expectExportRecomputes(const QJsonObject& root) {
     const QJsonObject config = root.value("config").toObject();
     const std::string scoring = stringOf(config, "scoring");
     const std::string mask = stringOf(config, "mask");
-    const double temperature = config.value("temperature").toDouble();
+    const double temperature = numberOf(config.value("temperature"), "config.temperature");
     const int headCount = config.value("heads").toInt();
     const int dModel = config.value("d_model").toInt();
     const int dK = config.value("d_k").toInt();
