@@ -15,6 +15,8 @@
 #include "core/model/builtin_model.h"
 #include "core/teaching/steps.h"
 
+#include "compare_workspace.h"
+
 #include <gtest/gtest.h>
 
 #include <QComboBox>
@@ -172,15 +174,9 @@ TEST(AttentionKindControls, ALessonCanHideTheAttentionControl) {
 }
 
 TEST(AttentionKindControls, ComparePageSetsLinearAttentionAgainstSoftmax) {
-    AttentionController controller;
-    CompareView view;
-    view.setBaseConfigProvider([&] { return controller.config(); });
-    QObject::connect(
-        &controller, &AttentionController::resultReady, &view,
-        [&](std::shared_ptr<const core::ModelOutput> result, qint64) { view.setResult(result); });
-    view.resize(1300, 800);
-    view.show();
-    ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+    attnlab::testing::CompareWorkspace workspace;
+    AttentionController& controller = workspace.controller;
+    CompareView& view = workspace.view;
     core::Config config;
     config.sentence = "the animal did not cross the street because it was tired";
     config.dModel = 16;

@@ -10,6 +10,8 @@
 
 #include "core/model/builtin_model.h"
 
+#include "compare_workspace.h"
+
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
@@ -61,15 +63,9 @@ TEST(CellNumbers, TheFittedFontFitsOrNothingIsShown) {
 // Compare with seven tokens: at every window size each number on the difference map is
 // narrower than its cell in the font it is drawn in.
 TEST(CellNumbers, DifferenceMapNumbersFitTheirCells) {
-    AttentionController controller;
-    CompareView view;
-    view.setBaseConfigProvider([&] { return controller.config(); });
-    QObject::connect(
-        &controller, &AttentionController::resultReady, &view,
-        [&](std::shared_ptr<const core::ModelOutput> result, qint64) { view.setResult(result); });
-    view.resize(1300, 800);
-    view.show();
-    ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
+    attnlab::testing::CompareWorkspace workspace;
+    AttentionController& controller = workspace.controller;
+    CompareView& view = workspace.view;
     controller.setConfig(sevenTokens());
     ASSERT_TRUE(view.controllerB()->waitForBackgroundWork(60000));
     ASSERT_TRUE(view.comparison().has_value()) << view.message().toStdString();

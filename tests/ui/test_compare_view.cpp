@@ -10,6 +10,8 @@
 #include "core/model/builtin_model.h"
 #include "core/teaching/compare.h"
 
+#include "compare_workspace.h"
+
 #include <gtest/gtest.h>
 
 #include <QComboBox>
@@ -27,28 +29,7 @@ using attnlab::ui::CompareView;
 
 namespace {
 
-struct Workspace {
-    AttentionController controller;
-    CompareView view;
-
-    Workspace() {
-        view.setBaseConfigProvider([this] { return controller.config(); });
-        QObject::connect(&controller, &AttentionController::resultReady, &view,
-                         [this](std::shared_ptr<const core::ModelOutput> result, qint64) {
-                             view.setResult(result);
-                         });
-        QObject::connect(&view, &CompareView::configRequested, &controller,
-                         [this](const core::Config& config) { controller.setConfig(config); });
-        view.resize(1300, 800);
-        view.show();
-        EXPECT_TRUE(QTest::qWaitForWindowExposed(&view));
-    }
-
-    void compute(const core::Config& config) { controller.setConfig(config); }
-
-    // B runs on its own controller; small inputs finish synchronously, larger ones on a worker.
-    void waitForB() { ASSERT_TRUE(view.controllerB()->waitForBackgroundWork(60000)); }
-};
+using Workspace = attnlab::testing::CompareWorkspace;
 
 core::Config sentenceConfig() {
     core::Config config;
