@@ -65,12 +65,12 @@ std::map<std::string, std::string> missingLessonModelText(const LessonModel& mod
                      ". Reinstall Attention Lab (the package puts it in "
                      "share/attention-lab/models), or in a source tree rebuild the program, "
                      "which copies resources/models there (scripts/train_lesson_models.sh "
-                     "trains them anew). Until then the lesson shows the built-in layer.";
+                     "trains them anew).";
         text["zh_CN"] = "本课运行在 Attention Lab 自带的模型“" + model.name + "”上，但在 " + where +
                         " 中找不到它。请重新安装 Attention Lab（安装包把它放在 "
                         "share/attention-lab/models），或者在源码目录中重新构建程序，构建会把 "
                         "resources/models 复制到那里（scripts/train_lesson_models.sh "
-                        "可重新训练这些模型）。在此之前，本课显示的是内置注意力层。";
+                        "可重新训练这些模型）。";
         return text;
     }
     std::vector<std::string> caches = places.caches.huggingFace;
@@ -86,7 +86,7 @@ std::map<std::string, std::string> missingLessonModelText(const LessonModel& mod
                  "with \"modelscope download --model " +
                  model.name +
                  "\" (~/.cache/modelscope/hub), then open the lesson again; a folder elsewhere "
-                 "opens with File → Open Model. Until then the lesson shows the built-in layer.";
+                 "opens with File → Open Model.";
     text["zh_CN"] = "本课运行在模型“" + model.name + "”上，但这台电脑上没有它（已查找 " + where +
                     "）。请先下载一次：从 Hugging Face 下载，例如 \"huggingface-cli download " +
                     model.name +
@@ -94,7 +94,7 @@ std::map<std::string, std::string> missingLessonModelText(const LessonModel& mod
                     "下载 \"modelscope download --model " +
                     model.name +
                     "\"（保存到 ~/.cache/modelscope/hub），然后重新打开本课；放在别处的文件夹可用"
-                    "“文件 → 打开模型”打开。在此之前，本课显示的是内置注意力层。";
+                    "“文件 → 打开模型”打开。";
     return text;
 }
 

@@ -4,6 +4,9 @@
 
 #include "core/teaching/lesson_checks.h"
 #include "core/teaching/lessons.h"
+#include "core/trained/lesson_model_folder.h"
+#include "core/trained/model_loader.h"
+#include "core/trained/trained_model.h"
 
 #include <gtest/gtest.h>
 
@@ -277,14 +280,32 @@ TEST(LessonChecksEvaluate, WhatCannotBeMeasuredFailsAndSaysWhy) {
 
 // Every shipped lesson, computed as the window computes it, shows what its checks claim; and
 // each lesson makes at least one claim.
+// A lesson that names a model runs on it, from the source tree's resources/models (the folder the
+// build and the package copy).
 TEST(LessonChecksShipped, EveryLessonsChecksPass) {
+    LessonModelPlaces places;
+    places.shipped = {std::string(ATTNLAB_SOURCE_DIR) + "/resources/models"};
     for (const BuiltinLesson& lesson : builtinLessons()) {
         SCOPED_TRACE(lesson.id);
         const Session session = builtinLesson(lesson.id);
         EXPECT_GE(session.lesson.checks.size(), 2u);
-        const ModelOutput result = runLessonConfig(session.config);
+        if (session.lesson.model.empty()) {
+            const ModelOutput result = runLessonConfig(session.config);
+            for (const CheckOutcome& outcome :
+                 evaluateLessonChecks(session.lesson.checks, session.config, result))
+                EXPECT_TRUE(outcome.passed) << outcome.english();
+            continue;
+        }
+        // Shipped lessons name only shipped models: they open on every installation.
+        EXPECT_EQ(session.lesson.model.source, LessonModel::Source::Shipped);
+        const std::string folder = findLessonModel(session.lesson.model, places);
+        ASSERT_FALSE(folder.empty()) << session.lesson.model.name;
+        const std::shared_ptr<const Model> model = loadModel(folder);
+        const LessonRunner run = [&](const Config& config) { return model->run(config); };
+        const ModelOutput result = run(session.config);
+        EXPECT_EQ(result.transformer->architecture, kTrainedModelArchitecture);
         for (const CheckOutcome& outcome :
-             evaluateLessonChecks(session.lesson.checks, session.config, result))
+             evaluateLessonChecks(session.lesson.checks, session.config, result, run))
             EXPECT_TRUE(outcome.passed) << outcome.english();
     }
 }
