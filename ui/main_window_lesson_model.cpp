@@ -57,6 +57,18 @@ void MainWindow::openLessonModel(const core::Session& session) {
         [self, request, session] {
             if (!self || request != self->m_lessonModelRequest)
                 return;
+            // Opening a model starts from its first row; a lesson keeps the cell it selects. The
+            // lesson file is as opened: what it holds is now what the window shows on its model
+            // (the built-in layer it showed meanwhile normalised the selection).
+            const core::SessionView& view = session.view;
+            self->m_selectedHead = view.selectedHead;
+            self->m_selectedQuery = view.selectedQuery;
+            self->m_selectedKey = view.selectedKey;
+            self->m_selectedOnce = view.selectedQuery >= 0;
+            if (!self->m_sessionPath.isEmpty()) {
+                self->m_savedSessionText = core::serializeSession(self->currentSession());
+                self->updateWindowTitle();
+            }
             std::shared_ptr<const core::Model> model = self->m_trainedModel;
             if (!model)
                 model = self->m_transformer;

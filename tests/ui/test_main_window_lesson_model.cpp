@@ -81,6 +81,20 @@ TEST_F(LessonModelWindow, ALessonOpensItsModelAndItsChecksHoldOnIt) {
     EXPECT_EQ(m_window->currentResult()->maps.heads, 1);
 }
 
+TEST_F(LessonModelWindow, ALessonFileOnAModelIsUnchangedOnceItsModelIsOpen) {
+    useShippedModels();
+    const QString path = QString::fromStdString(std::string(ATTNLAB_SOURCE_DIR) +
+                                                "/resources/lessons/06-multi-head.attnlab");
+    QSignalSpy measured(m_window.get(), &MainWindow::lessonChecksMeasured);
+    ASSERT_TRUE(m_window->openSessionFile(path)) << m_window->lastError().toStdString();
+    ASSERT_TRUE(measured.wait(30000));
+    ASSERT_TRUE(waitIdle());
+    EXPECT_TRUE(m_window->isShowingModel());
+    const core::Session lesson = core::builtinLesson("06-multi-head");
+    EXPECT_EQ(m_window->currentSession().view.selectedQuery, lesson.view.selectedQuery);
+    EXPECT_FALSE(m_window->hasUnsavedChanges());
+}
+
 TEST_F(LessonModelWindow, AMissingShippedModelIsExplainedInTheLessonBar) {
     core::LessonModelPlaces places;
     places.shipped = {m_dir.filePath(QStringLiteral("share/attention-lab/models")).toStdString()};
