@@ -208,6 +208,9 @@ void MainWindow::showLessonBar() {
     const QString checks = LessonChecksText::summary(m_lessonOutcomes);
     m_lessonLabel->setText(
         QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()) +
+        (m_lessonModelNote.isEmpty()
+             ? QString()
+             : QStringLiteral("<br><b>%1</b>").arg(m_lessonModelNote.toHtmlEscaped())) +
         (checks.isEmpty() ? QString()
                           : QStringLiteral("<br><small>%1</small>").arg(checks.toHtmlEscaped())));
     m_lessonLabel->setToolTip(LessonChecksText::details(m_lessonOutcomes));
