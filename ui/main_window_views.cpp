@@ -9,6 +9,7 @@
 #include "color_bar.h"
 #include "controls_panel.h"
 #include "details_panel.h"
+#include "positional_view.h"
 #include "teaching_panel.h"
 
 #include <QAction>
@@ -315,6 +316,7 @@ int MainWindow::shownKey() const {
 }
 
 void MainWindow::refreshDetails() {
+    m_controls->positionalView()->setHead(m_selectedHead);
     const int query = shownQuery();
     if (query < 0) {
         m_details->clear();
