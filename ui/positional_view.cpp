@@ -168,8 +168,12 @@ int PositionalView::titleLines() const {
 }
 
 QSize PositionalView::sizeHint() const {
-    if (m_size == Size::Compact)
+    if (m_size == Size::Compact) {
+        // Without a map, room for the explanation's two or three lines only.
+        if (m_picture.values.size() == 0)
+            return {220, fontMetrics().height() * 3 + 4};
         return {220, qRound(fontMetrics().height() * 1.2 + 88)};
+    }
     return {560, 340};
 }
 
