@@ -4,6 +4,7 @@
 // the selected head for ALiBi, and "none" shows its explanation instead of a map.
 
 #include "ui/controls_panel.h"
+#include "ui/heatmap_view.h"
 #include "ui/main_window.h"
 #include "ui/positional_view.h"
 #include "ui/step_view.h"
@@ -18,6 +19,8 @@
 #include "window_lab.h"
 
 #include <gtest/gtest.h>
+
+#include <qcustomplot.h>
 
 #include <QComboBox>
 #include <QImage>
@@ -193,4 +196,21 @@ TEST(PositionalView, WindowPictureSwitchesWithThePositionsControl) {
         else
             expectCellsPainted(*picture);
     }
+}
+
+TEST(PositionalView, WindowPictureFollowsTheSelectedHeadForAlibi) {
+    core::Config config;
+    config.heads = 4;
+    config.positional = core::PositionalEncoding::Alibi;
+    attnlab::testing::WindowLab lab(config);
+    PositionalView* picture = lab.window->controlsPanel()->positionalView();
+    QTRY_VERIFY(picture->picture().encoding == core::PositionalEncoding::Alibi);
+    ui::HeatmapView* third = lab.window->viewForHead(2);
+    ASSERT_NE(third, nullptr);
+    QTest::mouseClick(third->plot(), Qt::LeftButton, {}, third->cellCenter(1, 1));
+    QTRY_COMPARE(picture->picture().head, 2);
+    const auto result = lab.window->currentResult();
+    EXPECT_EIGEN_NEAR(picture->picture().values,
+                      core::alibiHeadBias(result->maps.queries(), result->maps.keys(), 4, 2), 0);
+    EXPECT_TRUE(picture->title().contains(QStringLiteral("3")));
 }
