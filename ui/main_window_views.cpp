@@ -384,6 +384,7 @@ void MainWindow::setFocusedHead(int head) {
 void MainWindow::setColorMap(ColorMap map) {
     m_colorMap = map;
     m_teaching->setColorMap(map);
+    m_controls->positionalView()->setColorMap(map);
     syncViewActions();
     applyViewOptions();
     scheduleSave();
