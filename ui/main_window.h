@@ -341,6 +341,9 @@ private:
     // Classroom (main_window_classroom.cpp).
     void buildClassroomActions(QMenu* view);
     void setLineScale(double scale);
+    /// Presenting: the details dock becomes a narrow column beside the heatmaps, so that they
+    /// get most of the screen.
+    void shrinkDocksForPresenting();
     void fitControlsDock();
     /// The sentence fields, token strips and hover text at the interface's text size, with the
     /// CJK fonts: they are set explicitly, so they do not follow a new application font.
@@ -356,6 +359,9 @@ private:
     QVector<Slot> viewSlots() const;
     void rebuildViews();
     void arrangeGrid();
+    /// A head map asked to be shown large: One Head Large on `head`, or back to all heads when
+    /// one head is already shown large.
+    void toggleEnlarged(int head);
     void refreshViewData();
     /// Fills views `index`, `index` + 1, … one per turn of the event loop, unless a newer
     /// refresh than `refresh` started.
@@ -488,7 +494,7 @@ private:
     double m_systemFontPointSize = 0; ///< the application font before any scaling
     bool m_presenting = false;
     double m_lineScale = 1.0;
-    bool m_hideControlsWhilePresenting = false;
+    bool m_hideControlsWhilePresenting = true;
     QByteArray m_stateBeforePresenting;
     double m_textScaleBeforePresenting = 1.0;
     QPalette m_paletteBeforePresenting;
