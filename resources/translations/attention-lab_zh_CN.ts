@@ -2367,6 +2367,10 @@ Restart now?</source>
         <source>The model view shows every layer × head of a model with several layers; this result has one layer. Open a model with File → Open Model….</source>
         <translation>模型视图显示多层模型的所有层 × 头；当前结果只有一层。请用 文件 → 打开模型… 打开一个模型。</translation>
     </message>
+    <message>
+        <source>The lesson&apos;s model could not be opened: %1</source>
+        <translation>无法打开课程所用的模型：%1</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::MaskPainter</name>
@@ -2618,6 +2622,93 @@ Restart now?</source>
     <message>
         <source>Layer %1, head %2: click to see it large, with the weights of each row.</source>
         <translation>第 %1 层，头 %2：点击放大查看，并显示每一行的权重。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::PositionalView</name>
+    <message>
+        <source>Hover over a cell for its value.</source>
+        <translation>将鼠标悬停在格子上可查看其数值。</translation>
+    </message>
+    <message>
+        <source>PE added to X · %1 × %2</source>
+        <translation>加到 X 上的位置编码 · %1 × %2</translation>
+    </message>
+    <message>
+        <source>RoPE angles · %1 × %2 pairs</source>
+        <translation>RoPE 旋转角 · %1 × %2 对</translation>
+    </message>
+    <message>
+        <source>ALiBi bias, head %1 · %2 × %3</source>
+        <translation>ALiBi 偏置，头 %1 · %2 × %3</translation>
+    </message>
+    <message>
+        <source>Sinusoidal encoding · %1 positions × %2 dimensions</source>
+        <translation>正弦位置编码 · %1 个位置 × %2 个维度</translation>
+    </message>
+    <message>
+        <source>RoPE angles (radians) · %1 positions × %2 pairs</source>
+        <translation>RoPE 旋转角（弧度）· %1 个位置 × %2 对</translation>
+    </message>
+    <message>
+        <source>ALiBi bias of head %1 · %2 queries × %3 keys</source>
+        <translation>头 %1 的 ALiBi 偏置 · %2 个查询 × %3 个键</translation>
+    </message>
+    <message>
+        <source>No positional encoding</source>
+        <translation>无位置编码</translation>
+    </message>
+    <message>
+        <source>PE[p, 2t] = sin(p·ω_t),  PE[p, 2t+1] = cos(p·ω_t),  ω_t = 10000^(−2t/%1); added to each token&apos;s embedding before the projections</source>
+        <translation>PE[p, 2t] = sin(p·ω_t)，PE[p, 2t+1] = cos(p·ω_t)，ω_t = 10000^(−2t/%1)；在投影之前加到每个词元的嵌入上</translation>
+    </message>
+    <message>
+        <source>angle[p, t] = p·θ_t,  θ_t = 10000^(−2t/%1); pair (2t, 2t+1) of q and k at position p is turned by this angle, so q·k depends on i − j only</source>
+        <translation>angle[p, t] = p·θ_t，θ_t = 10000^(−2t/%1)；位置 p 处 q 和 k 的第 (2t, 2t+1) 对分量按此角度旋转，因此 q·k 只取决于 i − j</translation>
+    </message>
+    <message>
+        <source>bias[i, j] = −m·|i − j|,  m = %1 (head %2 of %3); added to the logits, so far keys lose weight</source>
+        <translation>bias[i, j] = −m·|i − j|，m = %1（%3 个头中的第 %2 个）；加到 logits 上，因此距离远的键权重变小</translation>
+    </message>
+    <message>
+        <source>query position i</source>
+        <translation>查询位置 i</translation>
+    </message>
+    <message>
+        <source>position p</source>
+        <translation>位置 p</translation>
+    </message>
+    <message>
+        <source>dimension c of d_model</source>
+        <translation>d_model 的第 c 维</translation>
+    </message>
+    <message>
+        <source>pair t of d_k (columns 2t, 2t+1)</source>
+        <translation>d_k 的第 t 对（第 2t、2t+1 列）</translation>
+    </message>
+    <message>
+        <source>key position j</source>
+        <translation>键位置 j</translation>
+    </message>
+    <message>
+        <source>No result yet: type a sentence.</source>
+        <translation>还没有结果：请输入一个句子。</translation>
+    </message>
+    <message>
+        <source>No positional encoding: tokens carry no position, so attention ignores word order.</source>
+        <translation>无位置编码：词元不带位置信息，因此注意力不考虑词序。</translation>
+    </message>
+    <message>
+        <source>position %1 · dimension %2: %3</source>
+        <translation>位置 %1 · 维度 %2：%3</translation>
+    </message>
+    <message>
+        <source>position %1 · pair %2: %3 rad (%4°)</source>
+        <translation>位置 %1 · 第 %2 对：%3 弧度（%4°）</translation>
+    </message>
+    <message>
+        <source>query %1 · key %2: bias %3</source>
+        <translation>查询 %1 · 键 %2：偏置 %3</translation>
     </message>
 </context>
 <context>
@@ -3962,6 +4053,26 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>the keys the mask hides</source>
         <translation>被掩码隐藏的键</translation>
+    </message>
+    <message>
+        <source>layer %1, head %2, every row</source>
+        <translation>第 %1 层，头 %2，所有行</translation>
+    </message>
+    <message>
+        <source>layer %1, head %2, row %3</source>
+        <translation>第 %1 层，头 %2，第 %3 行</translation>
+    </message>
+    <message>
+        <source>layer %1, every head, every row</source>
+        <translation>第 %1 层，所有头，所有行</translation>
+    </message>
+    <message>
+        <source>layer %1, every head, row %2</source>
+        <translation>第 %1 层，所有头，第 %2 行</translation>
+    </message>
+    <message>
+        <source>there is no layer %1: the result has %2 layers</source>
+        <translation>没有第 %1 层：结果只有 %2 层</translation>
     </message>
 </context>
 </TS>
