@@ -89,6 +89,7 @@ MainWindow::MainWindow(const QString& settingsPath, QWidget* parent)
     buildStatusBar();
     setUpTabOrder();
     connectController();
+    buildWhatIf();
     // First start: most of the screen, since every head wants room for its token labels.
     QSize size(1400, 900);
     if (const QScreen* screen = QGuiApplication::primaryScreen())

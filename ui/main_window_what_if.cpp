@@ -1,0 +1,92 @@
+// "What if" in the main window: a dock beside the controls (which a model does not use) holds
+// the changes to the open transformer's heads; each change reruns the model through the
+// controller, and the Compare page shows the run without the changes beside it. A model trained
+// by the program takes no changes: the dock says so.
+
+#include "main_window.h"
+
+#include "compare_view.h"
+#include "teaching_panel.h"
+#include "undo_commands.h"
+#include "what_if_panel.h"
+
+#include "core/pretrained/transformer_maps.h"
+
+#include <QDockWidget>
+#include <QSignalBlocker>
+#include <QUndoStack>
+
+#include <algorithm>
+
+namespace attnlab::ui {
+
+void MainWindow::buildWhatIf() {
+    m_whatIf = new WhatIfPanel(this);
+    m_whatIf->setUndoStack(m_history->stack());
+    m_whatIfDock = new QDockWidget(tr("What If"), this);
+    m_whatIfDock->setObjectName(QStringLiteral("WhatIfDock"));
+    m_whatIfDock->setWidget(m_whatIf);
+    addDockWidget(Qt::LeftDockWidgetArea, m_whatIfDock);
+    tabifyDockWidget(m_controlsDock, m_whatIfDock);
+    m_whatIfDock->hide();
+    auto changes = std::make_shared<std::size_t>(0);
+    connect(m_whatIf, &WhatIfPanel::changesChanged, this, [this, changes] {
+        const std::vector<core::HeadIntervention>& now = m_whatIf->changes();
+        if (now.size() > *changes && m_teaching) {
+            // A new change: Compare turns to where it shows. An ablated head keeps its own map;
+            // its effect starts in the next layer.
+            const core::HeadIntervention& added = now.back();
+            CompareView* compare = m_teaching->compareView();
+            const int layers = m_transformer ? m_transformer->info().layers : 1;
+            compare->setComparedLayer(
+                std::min(added.layer + (added.ablate ? 1 : 0), std::max(0, layers - 1)));
+            if (added.head >= 0 && !added.ablate)
+                compare->setComparedHead(added.head);
+        }
+        *changes = now.size();
+        applyTransformerSettings();
+    });
+}
+
+void MainWindow::updateWhatIf() {
+    if (!m_whatIf)
+        return;
+    // The run that follows (the caller's) takes the emptied list: no run of its own.
+    const QSignalBlocker blocker(m_whatIf);
+    m_whatIfBaseline.reset();
+    if (m_transformer) {
+        m_whatIf->setModel(m_transformer->info().layers, m_transformer->info().heads);
+        m_whatIfDock->show();
+        m_whatIfDock->raise();
+        return;
+    }
+    m_teaching->compareView()->setModelBaseline(nullptr, {});
+    if (m_trainedModel) {
+        m_whatIf->setUnavailable(
+            tr("This model was trained by Attention Lab: its heads cannot be changed at "
+               "inference yet. Changes to heads (normaliser, temperature, mask, ablation) work "
+               "on pretrained models (GPT-2, BERT, the Llama family)."));
+        m_whatIfDock->show();
+        return;
+    }
+    m_whatIf->setUnavailable(tr("Open a model (File → Open Model…) to change its heads."));
+    m_whatIfDock->hide();
+}
+
+void MainWindow::applyWhatIf(core::TransformerSettings& settings) {
+    settings.interventions = m_whatIf->changes();
+    core::TransformerSettings unmodified = settings;
+    unmodified.interventions.clear();
+    // Side B reruns only when what it shows changes (words, special tokens), not per change.
+    if (!m_whatIfBaseline || m_whatIfBaseline->settings().words != unmodified.words ||
+        m_whatIfBaseline->settings().showSpecialTokens != unmodified.showSpecialTokens ||
+        m_whatIfBaseline->settings().segmentation != unmodified.segmentation ||
+        m_whatIfBaseline->settings().topK != unmodified.topK)
+        m_whatIfBaseline = m_transformer->withSettings(unmodified);
+    QStringList names;
+    for (const core::HeadIntervention& change : settings.interventions)
+        names << WhatIfPanel::describe(change);
+    m_teaching->compareView()->setModelBaseline(m_whatIfBaseline, names);
+}
+
+} // namespace attnlab::ui
