@@ -96,6 +96,7 @@ MainWindow::MainWindow(const QString& settingsPath, QWidget* parent)
         size = screen->availableSize() * 0.94;
     resize(size);
     restoreSettings(); // computes the first result before the window is shown
+    updateWhatIf();    // a What If dock restored visible waits for a model out of sight
 }
 
 MainWindow::~MainWindow() {
