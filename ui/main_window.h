@@ -310,6 +310,8 @@ private:
     void updateWhatIf();
     /// Puts the panel's changes into `settings` and gives the Compare page the unmodified model.
     void applyWhatIf(core::TransformerSettings& settings);
+    /// Runs the open trained model with the panel's changes (Compare: without them).
+    void applyTrainedWhatIf();
     void updateModelBar();
     void reportError(const QString& title, const QString& message);
     /// Runs `work` as a FileTask (see file_task.h); one at a time.

@@ -120,7 +120,7 @@ void MainWindow::openThumbnail(int layer, int head) {
 void MainWindow::enableModelPages() {
     for (int tab = 0; tab < m_teaching->count(); ++tab)
         if (m_teaching->widget(tab)->isAncestorOf(m_teaching->linesView()) ||
-            (m_transformer && m_teaching->widget(tab)->isAncestorOf(m_teaching->compareView())))
+            (isShowingModel() && m_teaching->widget(tab)->isAncestorOf(m_teaching->compareView())))
             m_teaching->setTabEnabled(tab, true);
 }
 

@@ -1,16 +1,18 @@
 // "What if" in the main window: a dock beside the controls (which a model does not use) holds
 // the changes to the open transformer's heads; each change reruns the model through the
-// controller, and the Compare page shows the run without the changes beside it. A model trained
-// by the program takes no changes: the dock says so.
+// controller, and the Compare page shows the run without the changes beside it. Pretrained
+// models and models trained by the program take changes alike.
 
 #include "main_window.h"
 
+#include "attention_controller.h"
 #include "compare_view.h"
 #include "teaching_panel.h"
 #include "undo_commands.h"
 #include "what_if_panel.h"
 
 #include "core/pretrained/transformer_maps.h"
+#include "core/trained/trained_model.h"
 
 #include <QDockWidget>
 #include <QSignalBlocker>
@@ -37,14 +39,17 @@ void MainWindow::buildWhatIf() {
             // its effect starts in the next layer.
             const core::HeadIntervention& added = now.back();
             CompareView* compare = m_teaching->compareView();
-            const int layers = m_transformer ? m_transformer->info().layers : 1;
+            const int layers = m_result ? m_result->maps.layers : 1;
             compare->setComparedLayer(
                 std::min(added.layer + (added.ablate ? 1 : 0), std::max(0, layers - 1)));
             if (added.head >= 0 && !added.ablate)
                 compare->setComparedHead(added.head);
         }
         *changes = now.size();
-        applyTransformerSettings();
+        if (m_trainedModel)
+            applyTrainedWhatIf();
+        else
+            applyTransformerSettings();
     });
 }
 
@@ -60,17 +65,38 @@ void MainWindow::updateWhatIf() {
         m_whatIfDock->raise();
         return;
     }
-    m_teaching->compareView()->setModelBaseline(nullptr, {});
     if (m_trainedModel) {
-        m_whatIf->setUnavailable(
-            tr("This model was trained by Attention Lab: its heads cannot be changed at "
-               "inference yet. Changes to heads (normaliser, temperature, mask, ablation) work "
-               "on pretrained models (GPT-2, BERT, the Llama family)."));
+        const core::ModelCapabilities shape = m_trainedModel->capabilities({});
+        m_whatIf->setModel(shape.layers, shape.heads);
+        m_teaching->compareView()->setModelBaseline(m_trainedModel, {});
         m_whatIfDock->show();
+        m_whatIfDock->raise();
         return;
     }
+    m_teaching->compareView()->setModelBaseline(nullptr, {});
     m_whatIf->setUnavailable(tr("Open a model (File → Open Model…) to change its heads."));
     m_whatIfDock->hide();
+}
+
+void MainWindow::applyTrainedWhatIf() {
+    const auto trained = std::dynamic_pointer_cast<const core::TrainedModel>(m_trainedModel);
+    if (!trained)
+        return;
+    std::shared_ptr<const core::Model> model = trained;
+    if (!m_whatIf->changes().empty()) {
+        try {
+            model = trained->withInterventions(m_whatIf->changes());
+        } catch (const core::InputError& error) {
+            // The panel checked each change against this model: not expected.
+            reportError(tr("What If"), QString::fromStdString(error.what()));
+            return;
+        }
+    }
+    QStringList names;
+    for (const core::HeadIntervention& change : m_whatIf->changes())
+        names << WhatIfPanel::describe(change);
+    m_teaching->compareView()->setModelBaseline(m_trainedModel, names);
+    m_controller->setModel(model);
 }
 
 void MainWindow::applyWhatIf(core::TransformerSettings& settings) {

@@ -1,13 +1,17 @@
-// The What If dock on its own and with a model trained by the program: without a model it says
-// how to get one; a trained model takes no changes and the dock says why instead of offering
-// editors; the panel refuses a value the core refuses, names what to use, and records an
-// accepted change as one undo step.
+// The What If dock on its own and with a model trained by the program: the panel refuses a value
+// the core refuses, names what to use, and records an accepted change as one undo step; without
+// a model the dock is out of sight; a trained model takes changes, its maps are the core's run
+// with them, and removing the change restores the maps exactly.
 
+#include "ui/attention_controller.h"
 #include "ui/main_window.h"
 #include "ui/what_if_panel.h"
 
+#include "core/trained/trained_model.h"
 #include "core/training/model_folder.h"
 #include "core/training/trainer.h"
+
+#include "eigen_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -85,11 +89,11 @@ TEST(WhatIfPanel, ChecksEachChangeWithTheCoreAndRecordsOneStep) {
     EXPECT_TRUE(panel.changes().empty());
 }
 
-TEST(WhatIfPanel, AModelTrainedByTheProgramIsExplainedNotOffered) {
+TEST(WhatIfPanel, AModelTrainedByTheProgramTakesChangesAsTheCoreRunsThem) {
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
     core::training::TrainSettings s;
-    s.task.kind = core::training::TaskKind::Reverse;
+    s.task.kind = core::training::TaskKind::Induction; // decoder-only: reads what is typed
     s.task.length = 4;
     s.layers = 2;
     s.heads = 2;
@@ -99,7 +103,7 @@ TEST(WhatIfPanel, AModelTrainedByTheProgramIsExplainedNotOffered) {
     s.probe = 4;
     core::training::Trainer trainer(s);
     trainer.run(5);
-    const QString folder = dir.filePath(QStringLiteral("reverse-model"));
+    const QString folder = dir.filePath(QStringLiteral("induction-model"));
     core::training::saveModelFolder(folder.toStdString(), trainer);
 
     MainWindow window(dir.filePath(QStringLiteral("settings.ini")));
@@ -111,16 +115,50 @@ TEST(WhatIfPanel, AModelTrainedByTheProgramIsExplainedNotOffered) {
     QSignalSpy opened(&window, &MainWindow::modelOpened);
     window.openModelFolder(folder);
     ASSERT_TRUE(opened.wait(30000));
+    const QString sentence = QStringLiteral("1 2 3 1 2");
+    window.sentenceEdit()->setText(sentence);
+    const auto idle = [&] {
+        return QTest::qWaitFor(
+            [&] {
+                return !window.controller()->isBusy() && window.currentResult() &&
+                       window.currentResult()->maps.queries() == 6 &&
+                       window.pendingViewFills() == 0;
+            },
+            30000);
+    };
+    ASSERT_TRUE(idle());
+    const auto original = window.currentResult();
     WhatIfPanel* panel = window.whatIfPanel();
     EXPECT_TRUE(window.whatIfDock()->isVisibleTo(&window));
-    EXPECT_FALSE(panel->isAvailable());
-    EXPECT_FALSE(panel->addButton()->isVisibleTo(panel));
-    bool explained = false;
-    for (const QLabel* label : panel->findChildren<QLabel*>())
-        explained =
-            explained || (label->isVisibleTo(panel) &&
-                          label->text().contains(QStringLiteral("trained by Attention Lab")));
-    EXPECT_TRUE(explained);
+    ASSERT_TRUE(panel->isAvailable());
+    EXPECT_EQ(panel->layerBox()->count(), 2);
+    EXPECT_EQ(panel->headBox()->count(), 2 + 1);
+
+    choose(*panel, 0, 1, WhatIfPanel::Kind::Temperature, QStringLiteral("0.2"));
+    ASSERT_TRUE(panel->addChange()) << panel->errorText().toStdString();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.currentResult() != original; }, 30000));
+    ASSERT_TRUE(idle());
+    const auto after = window.currentResult();
+    const auto model = core::TrainedModel::load(folder.toStdString());
+    core::Config config;
+    config.sentence = sentence.toStdString();
+    const core::ModelOutput expected = model->withInterventions(panel->changes())->run(config);
+    for (int layer = 0; layer < 2; ++layer)
+        for (int head = 0; head < 2; ++head)
+            EXPECT_EIGEN_NEAR(after->maps.weightsOf(layer, head),
+                              expected.maps.weightsOf(layer, head), 1e-6f);
+    EXPECT_EIGEN_NEAR(after->maps.weightsOf(0, 0), original->maps.weightsOf(0, 0), 0.0f);
+    EXPECT_GT((after->maps.weightsOf(1, 0) - original->maps.weightsOf(1, 0)).cwiseAbs().maxCoeff(),
+              1e-6f);
+
+    // Removing it restores the model as trained, bit for bit.
+    panel->removeChange(0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.currentResult() != after; }, 30000));
+    ASSERT_TRUE(idle());
+    for (int layer = 0; layer < 2; ++layer)
+        for (int head = 0; head < 2; ++head)
+            EXPECT_EIGEN_NEAR(window.currentResult()->maps.weightsOf(layer, head),
+                              original->maps.weightsOf(layer, head), 0.0f);
     window.closeModel();
     EXPECT_FALSE(window.whatIfDock()->isVisibleTo(&window));
 }
