@@ -321,6 +321,9 @@ TEST_F(WhatIfTest, BadValuesAreRefusedInlineAndNothingRuns) {
     EXPECT_FALSE(m_panel->addChange());
     EXPECT_TRUE(m_panel->errorText().contains(QStringLiteral("window:1 or wider")))
         << m_panel->errorText().toStdString();
+    if (const char* shots = std::getenv("ATTNLAB_WHAT_IF_SHOTS"))
+        m_window->whatIfDock()->grab().save(QString::fromLocal8Bit(shots) +
+                                            QStringLiteral("/what_if_refused.png"));
     choose(2, 3, WhatIfPanel::Kind::Mask, QStringLiteral("padding:9"));
     EXPECT_FALSE(m_panel->addChange());
     EXPECT_TRUE(m_panel->errorText().contains(QStringLiteral("causal or window:W")))
