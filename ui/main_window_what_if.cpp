@@ -68,6 +68,15 @@ void MainWindow::updateWhatIf() {
     if (m_trainedModel) {
         const core::ModelCapabilities shape = m_trainedModel->capabilities({});
         m_whatIf->setModel(shape.layers, shape.heads);
+        const auto trained = std::dynamic_pointer_cast<const core::TrainedModel>(m_trainedModel);
+        const bool encoderDecoder = trained && trained->saved().config.encoderDecoder();
+        m_whatIf->setNote(
+            encoderDecoder
+                ? tr("This model has an encoder and a decoder: the changes apply to the "
+                     "cross-attention the maps show. An answer it writes is the unchanged "
+                     "model's; the changed model reads it.")
+                : tr("An answer this model writes is the unchanged model's; the changed model "
+                     "reads it."));
         m_teaching->compareView()->setModelBaseline(m_trainedModel, {});
         m_whatIfDock->show();
         m_whatIfDock->raise();

@@ -166,6 +166,11 @@ void WhatIfPanel::setModel(int layers, int heads) {
     emit changesChanged();
 }
 
+void WhatIfPanel::setNote(const QString& note) {
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+}
+
 void WhatIfPanel::setUnavailable(const QString& reason) {
     m_layers = 0;
     m_heads = 0;
@@ -181,7 +186,15 @@ void WhatIfPanel::setUnavailable(const QString& reason) {
 }
 
 void WhatIfPanel::setChanges(std::vector<core::HeadIntervention> changes) {
-    m_changes = std::move(changes);
+    // An undo step recorded for another model may name layers this one lacks: those are dropped.
+    m_changes.clear();
+    for (core::HeadIntervention& change : changes) {
+        try {
+            core::checkIntervention(change, m_layers, m_heads);
+            m_changes.push_back(std::move(change));
+        } catch (const core::InputError&) {
+        }
+    }
     rebuildList();
     emit changesChanged();
 }

@@ -43,7 +43,10 @@ public:
 
     /// The changes in force, in the order they apply.
     const std::vector<core::HeadIntervention>& changes() const { return m_changes; }
-    /// Replaces the list (an undo or redo): emits changesChanged, records nothing.
+    /// A remark above the editors while a model takes changes (empty hides it).
+    void setNote(const QString& note);
+    /// Replaces the list (an undo or redo): emits changesChanged, records nothing. Changes the
+    /// model cannot take (recorded for another model) are left out.
     void setChanges(std::vector<core::HeadIntervention> changes);
 
     /// Adds the change the editors describe. Refuses, with the reason under the editors, a

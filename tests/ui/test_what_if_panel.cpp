@@ -87,6 +87,18 @@ TEST(WhatIfPanel, ChecksEachChangeWithTheCoreAndRecordsOneStep) {
     // A new model empties the list: its layers and heads are others.
     panel.setModel(4, 4);
     EXPECT_TRUE(panel.changes().empty());
+    // A step recorded for the larger model, undone on a smaller one: what it lacks is left out.
+    core::HeadIntervention deep;
+    deep.layer = 3;
+    deep.ablate = true;
+    core::HeadIntervention shallow;
+    shallow.layer = 1;
+    shallow.head = 0;
+    shallow.ablate = true;
+    panel.setModel(2, 3);
+    panel.setChanges({deep, shallow});
+    ASSERT_EQ(panel.changes().size(), 1u);
+    EXPECT_EQ(panel.changes()[0].layer, 1);
 }
 
 TEST(WhatIfPanel, AModelTrainedByTheProgramTakesChangesAsTheCoreRunsThem) {
