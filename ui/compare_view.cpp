@@ -97,6 +97,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     scroll->setMinimumWidth(m_controlsB->minimumSizeHint().width() + 24);
     leftLayout->addWidget(scroll, 1);
     layout->addWidget(left);
+    m_settingsSide = left;
 
     // The comparison.
     auto* right = new QWidget(this);
@@ -113,6 +114,15 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_message->setWordWrap(true);
     m_message->setTextFormat(Qt::PlainText);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_layerLabel = new QLabel(tr("&Layer"), right);
+    m_layerBox = new QComboBox(right);
+    m_layerBox->setToolTip(tr("Which layer of the model to compare."));
+    m_layerBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_layerLabel->setBuddy(m_layerBox);
+    m_layerLabel->hide();
+    m_layerBox->hide();
+    top->addWidget(m_layerLabel);
+    top->addWidget(m_layerBox);
     top->addWidget(headLabel);
     top->addWidget(m_headBox);
     top->addSpacing(12);
@@ -214,6 +224,14 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     rightLayout->addWidget(splitter, 1);
+    m_predictions = new QLabel(right);
+    m_predictions->setWordWrap(true);
+    m_predictions->setTextFormat(Qt::PlainText);
+    m_predictions->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_predictions->setToolTip(tr("What each side predicts: the next token (GPT-2, Llama) or the "
+                                 "words for [MASK] (BERT), with their probabilities."));
+    m_predictions->hide();
+    rightLayout->addWidget(m_predictions);
     layout->addWidget(right, 1);
 
     m_controllerB = new AttentionController(this);
@@ -238,6 +256,10 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         if (index >= 0)
             setComparedHead(m_headBox->itemData(index).toInt());
     });
+    connect(m_layerBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0)
+            setComparedLayer(m_layerBox->itemData(index).toInt());
+    });
     connect(m_diffPlot, &QCustomPlot::afterLayout, this, &CompareView::updateTicks);
     // The cells' size is known once the plot is laid out: the numbers are fitted to it then.
     connect(m_diffPlot, &QCustomPlot::afterLayout, this, &CompareView::fitCellTexts);
@@ -253,7 +275,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
             QToolTip::hideText();
             return;
         }
-        const core::Matrix& a = m_resultA->maps.weightsOf(0, m_head);
+        const core::Matrix& a = m_resultA->maps.weightsOf(m_layer, m_head);
         QToolTip::showText(
             event->globalPosition().toPoint(),
             tr("query “%1” → key “%2”: A %3 − B %4 = %5")
@@ -311,8 +333,8 @@ void CompareView::setResult(std::shared_ptr<const core::ModelOutput> result) {
         m_controlsB->setConfig(b);
         m_initialisedB = true;
     }
-    m_viewA->setData(m_resultA, m_head);
-    m_titleA->setText(tr("A (workspace): %1").arg(summary(m_resultA->config)));
+    m_viewA->setData(m_resultA, m_head, std::min(m_layer, m_resultA->maps.layers - 1));
+    updateTitles();
     recomputeB();
 }
 
@@ -354,6 +376,11 @@ void CompareView::recomputeB() {
         return;
     }
     m_dirty = false;
+    if (m_baseline) {
+        // The same model without the changes, on the workspace's sentence.
+        m_controllerB->setConfig(baseConfigA());
+        return;
+    }
     core::Config config = configB();
     m_controlsB->setCrossAttention(!config.source.empty());
     if (m_adapter)
@@ -382,7 +409,7 @@ void CompareView::onResultB(std::shared_ptr<const core::ModelOutput> result) {
     m_resultB = std::move(result);
     m_errorB.clear();
     m_controlsB->clearErrors();
-    m_titleB->setText(tr("B: %1").arg(summary(m_resultB->config)));
+    updateTitles();
     updateHeadBox();
     updateComparison();
 }
@@ -390,6 +417,77 @@ void CompareView::onResultB(std::shared_ptr<const core::ModelOutput> result) {
 void CompareView::setComparedHead(int head) {
     m_head = head;
     updateComparison();
+}
+
+void CompareView::setModelBaseline(std::shared_ptr<const core::Model> unmodified,
+                                   const QStringList& changes) {
+    const bool modelChanged = unmodified != m_baseline;
+    m_baseline = std::move(unmodified);
+    m_changes = changes;
+    m_settingsSide->setVisible(!m_baseline);
+    updateTitles();
+    if (!modelChanged)
+        return;
+    m_resultB.reset();
+    if (!m_baseline)
+        m_layer = 0;
+    m_controllerB->setModel(m_baseline);
+    recomputeB();
+}
+
+void CompareView::setComparedLayer(int layer) {
+    if (layer == m_layer)
+        return;
+    m_layer = layer;
+    {
+        const QSignalBlocker blocker(m_layerBox);
+        m_layerBox->setCurrentIndex(m_layerBox->findData(layer));
+    }
+    updateComparison();
+}
+
+void CompareView::updateTitles() {
+    if (m_baseline) {
+        m_titleA->setText(m_changes.isEmpty()
+                              ? tr("A (workspace): the model, no change yet")
+                              : tr("A (workspace): %1").arg(m_changes.join(QStringLiteral("; "))));
+        m_titleB->setText(tr("B: the same model, unmodified"));
+        return;
+    }
+    if (m_resultA)
+        m_titleA->setText(tr("A (workspace): %1").arg(summary(m_resultA->config)));
+    if (m_resultB)
+        m_titleB->setText(tr("B: %1").arg(summary(m_resultB->config)));
+}
+
+QString CompareView::predictionsText() const {
+    return m_predictions->isHidden() ? QString() : m_predictions->text();
+}
+
+void CompareView::fillPredictions() {
+    constexpr std::size_t kShown = 5;
+    const auto line = [](const QString& side, const core::ModelOutput& result) {
+        QStringList positions;
+        for (const core::Prediction& prediction : result.predictions) {
+            QStringList candidates;
+            for (std::size_t i = 0; i < prediction.top.size() && i < kShown; ++i)
+                candidates << tr("%1 %2%")
+                                  .arg(qs(prediction.top[i].text))
+                                  .arg(100.0 * prediction.top[i].probability, 0, 'f', 1);
+            positions << candidates.join(QStringLiteral(", "));
+        }
+        return tr("%1: %2").arg(side, positions.join(QStringLiteral(" | ")));
+    };
+    const bool any = m_resultA && m_resultB &&
+                     (!m_resultA->predictions.empty() || !m_resultB->predictions.empty());
+    if (!any) {
+        m_predictions->clear();
+        m_predictions->hide();
+        return;
+    }
+    m_predictions->setText(tr("Predictions") + QLatin1Char('\n') + line(tr("A"), *m_resultA) +
+                           QLatin1Char('\n') + line(tr("B"), *m_resultB));
+    m_predictions->show();
 }
 
 void CompareView::setSelection(int head, int query, int key) {
@@ -424,14 +522,28 @@ void CompareView::updateHeadBox() {
     if (m_head >= heads)
         m_head = heads > 0 ? 0 : core::kMeanOfHeads;
     m_headBox->setCurrentIndex(m_headBox->findData(m_head));
+
+    const int layers =
+        m_resultA && m_resultB ? std::min(m_resultA->maps.layers, m_resultB->maps.layers) : 1;
+    const QSignalBlocker layerBlocker(m_layerBox);
+    if (m_layerBox->count() != layers) {
+        m_layerBox->clear();
+        for (int layer = 0; layer < layers; ++layer)
+            m_layerBox->addItem(tr("Layer %1").arg(layer + 1), layer);
+    }
+    m_layer = std::clamp(m_layer, 0, std::max(0, layers - 1));
+    m_layerBox->setCurrentIndex(m_layerBox->findData(m_layer));
+    m_layerBox->setVisible(layers > 1);
+    m_layerLabel->setVisible(layers > 1);
 }
 
 void CompareView::updateComparison() {
     m_comparison.reset();
     if (m_resultA)
-        m_viewA->setData(m_resultA, m_head);
+        m_viewA->setData(m_resultA, m_head, std::min(m_layer, m_resultA->maps.layers - 1));
     if (m_resultB)
-        m_viewB->setData(m_resultB, m_head);
+        m_viewB->setData(m_resultB, m_head, std::min(m_layer, m_resultB->maps.layers - 1));
+    fillPredictions();
     if (!m_resultA || !m_resultB) {
         fillDifference();
         fillRowTable();
@@ -445,7 +557,7 @@ void CompareView::updateComparison() {
         return;
     }
     try {
-        m_comparison = core::compareMaps(m_resultA->maps, m_resultB->maps, 0, m_head);
+        m_comparison = core::compareMaps(m_resultA->maps, m_resultB->maps, m_layer, m_head);
     } catch (const core::InputError& error) {
         showMessage(coreText(error.message()));
         fillDifference();
@@ -472,6 +584,8 @@ void CompareView::updateComparison() {
             (infinite == 1
                  ? tr(";  1 row with KL = ∞ (B gives exactly 0 where A does not)")
                  : tr(";  %1 rows with KL = ∞ (B gives exactly 0 where A does not)").arg(infinite));
+    if (m_baseline && m_changes.isEmpty())
+        text = tr("No change yet: add one in the What If panel, and A shows its effect.");
     if (!m_errorB.isEmpty())
         text = tr("Side B: %1").arg(m_errorB);
     showMessage(text);

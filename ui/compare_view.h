@@ -4,6 +4,10 @@
 // never blocks the window. Shows both heatmaps, the difference A − B on a diverging colour map
 // centred on 0, and per query row the KL divergence and the entropy change. One click copies
 // settings from A to B or from B to A, or swaps them.
+//
+// With a transformer open and its heads changed ("what if"), side B is the same model without
+// the changes instead: the changed run (A) beside the unmodified one (B) for a chosen layer and
+// head, with their difference and the predictions of both.
 
 #include "color_maps.h"
 
@@ -11,6 +15,7 @@
 #include "core/teaching/compare.h"
 
 #include <QList>
+#include <QStringList>
 #include <QWidget>
 
 #include <functional>
@@ -60,6 +65,18 @@ public:
     /// Both at once.
     void swapSides();
 
+    /// Model mode: side B runs `unmodified` (the open model without its "what if" changes) on
+    /// A's sentence in place of B's settings; `changes` name side A's changes (its title). Null
+    /// compares two settings of the built-in layer again.
+    void setModelBaseline(std::shared_ptr<const core::Model> unmodified,
+                          const QStringList& changes);
+    bool isComparingModel() const { return m_baseline != nullptr; }
+    /// The layer compared (models of several layers), 0-based.
+    int comparedLayer() const { return m_layer; }
+    void setComparedLayer(int layer);
+    /// The predictions of both sides as the page shows them, empty when neither has any.
+    QString predictionsText() const;
+
     /// Which weights are compared: a head index or core::kMeanOfHeads.
     int comparedHead() const { return m_head; }
     void setComparedHead(int head);
@@ -85,6 +102,7 @@ public:
     QPushButton* copyAToBButton() const { return m_copyAToB; }
     QPushButton* copyBToAButton() const { return m_copyBToA; }
     QPushButton* swapButton() const { return m_swap; }
+    QComboBox* layerBox() const { return m_layerBox; }
 
     /// Short description of a configuration's settings for the side titles.
     static QString summary(const core::Config& config);
@@ -102,6 +120,8 @@ private:
     void onResultB(std::shared_ptr<const core::ModelOutput> result);
     void updateComparison();
     void updateHeadBox();
+    void updateTitles();
+    void fillPredictions();
     void fillDifference();
     void fillRowTable();
     void updateTicks();
@@ -118,6 +138,12 @@ private:
     QPushButton* m_copyBToA = nullptr;
     QPushButton* m_swap = nullptr;
     QComboBox* m_headBox = nullptr;
+    QComboBox* m_layerBox = nullptr;
+    QLabel* m_layerLabel = nullptr;
+    QWidget* m_settingsSide = nullptr;
+    QLabel* m_predictions = nullptr;
+    std::shared_ptr<const core::Model> m_baseline;
+    QStringList m_changes;
     QLabel* m_message = nullptr;
     QLabel* m_titleA = nullptr;
     QLabel* m_titleB = nullptr;
@@ -134,6 +160,7 @@ private:
     QString m_messageText;
     QString m_errorB;
     int m_head = 0;
+    int m_layer = 0;
     double m_range = 1.0;
     bool m_initialisedB = false;
     bool m_dirty = false;

@@ -90,12 +90,14 @@ MainWindow::MainWindow(const QString& settingsPath, QWidget* parent)
     buildStatusBar();
     setUpTabOrder();
     connectController();
+    buildWhatIf();
     // First start: most of the screen, since every head wants room for its token labels.
     QSize size(1400, 900);
     if (const QScreen* screen = QGuiApplication::primaryScreen())
         size = screen->availableSize() * 0.94;
     resize(size);
     restoreSettings(); // computes the first result before the window is shown
+    updateWhatIf();    // a What If dock restored visible waits for a model out of sight
 }
 
 MainWindow::~MainWindow() {

@@ -49,7 +49,8 @@ class QHBoxLayout;
 
 namespace attnlab::core {
 class TransformerModel;
-}
+struct TransformerSettings;
+} // namespace attnlab::core
 
 namespace attnlab::ui {
 
@@ -61,6 +62,7 @@ class ModelGridView;
 class MaskPainter;
 class TeachingPanel;
 class UndoHistory;
+class WhatIfPanel;
 
 class ColorBarWidget;
 
@@ -171,6 +173,9 @@ public:
     void setModelSpecialTokens(bool show);
     /// The predictions line of the model bar (empty without predictions).
     QString predictionText() const;
+    /// Changes to the open model's heads at inference (main_window_what_if.cpp).
+    WhatIfPanel* whatIfPanel() const { return m_whatIf; }
+    QDockWidget* whatIfDock() const { return m_whatIfDock; }
 
 signals:
     void modelOpened();
@@ -309,6 +314,14 @@ private:
     void chooseModel();
     void buildModelBar(QHBoxLayout* layout);
     void applyTransformerSettings();
+    // "What if" (main_window_what_if.cpp).
+    void buildWhatIf();
+    /// The panel and the Compare page follow the open model (none, pretrained, trained).
+    void updateWhatIf();
+    /// Puts the panel's changes into `settings` and gives the Compare page the unmodified model.
+    void applyWhatIf(core::TransformerSettings& settings);
+    /// Runs the open trained model with the panel's changes (Compare: without them).
+    void applyTrainedWhatIf();
     void updateModelBar();
     void reportError(const QString& title, const QString& message);
     /// Runs `work` as a FileTask (see file_task.h); one at a time.
@@ -486,6 +499,10 @@ private:
     QCheckBox* m_modelWords = nullptr;
     QCheckBox* m_modelSpecials = nullptr;
     QLabel* m_predictionLabel = nullptr;
+    WhatIfPanel* m_whatIf = nullptr;
+    QDockWidget* m_whatIfDock = nullptr;
+    /// The open model without the what-if changes (the Compare page's side B).
+    std::shared_ptr<const core::TransformerModel> m_whatIfBaseline;
     bool m_modelLoading = false;
     QComboBox* m_layerPicker = nullptr;
     QFrame* m_lessonBar = nullptr;

@@ -2,6 +2,7 @@
 
 #include "core/attention/mask.h"
 #include "core/base/file_io.h"
+#include "core/base/message.h"
 #include "core/base/safetensors.h"
 #include "core/pretrained/forward.h"
 #include "core/pretrained/model_folder.h"
@@ -81,6 +82,30 @@ private:
     throw InputError(what);
 }
 
+} // namespace
+
+void checkIntervention(const HeadIntervention& change, int layers, int heads) {
+    const auto refuse = [](Message text) { throw InputError(std::move(text), "intervention"); };
+    if (change.layer < 0 || change.layer >= layers)
+        refuse(message("layer %1 does not exist (the model has %2 layers, numbered from 1)",
+                       change.layer + 1, layers));
+    if (change.head < -1 || change.head >= heads)
+        refuse(message("head %1 does not exist (the model has %2 heads per layer, numbered "
+                       "from 1)",
+                       change.head + 1, heads));
+    if (change.temperature && !(std::isfinite(*change.temperature) && *change.temperature > 0.0f))
+        refuse(message("the temperature must be a positive number (for example 0.5 to sharpen, "
+                       "2 to flatten); %1 is not",
+                       *change.temperature));
+    if (change.mask && change.mask->kind == MaskKind::Padding)
+        refuse(message("a padding mask does not apply to a model's input; use causal or "
+                       "window:W"));
+    if (change.mask && change.mask->kind == MaskKind::Window && change.mask->window < 1)
+        refuse(message("window:0 leaves each token only itself; use window:1 or wider"));
+}
+
+namespace {
+
 // Per layer, per head: what the interventions do (an empty layer has none).
 std::vector<std::vector<HeadSetting>> resolveInterventions(const ModelInfo& info,
                                                            const RunRequest& request, int n) {
@@ -88,17 +113,11 @@ std::vector<std::vector<HeadSetting>> resolveInterventions(const ModelInfo& info
     for (std::size_t k = 0; k < request.interventions.size(); ++k) {
         const HeadIntervention& change = request.interventions[k];
         const std::string where = "intervention " + std::to_string(k + 1) + ": ";
-        if (change.layer < 0 || change.layer >= info.layers)
-            fail(where + "layer " + std::to_string(change.layer + 1) +
-                 " does not exist (the model has " + std::to_string(info.layers) +
-                 " layers, numbered from 1)");
-        if (change.head < -1 || change.head >= info.heads)
-            fail(where + "head " + std::to_string(change.head + 1) +
-                 " does not exist (the model has " + std::to_string(info.heads) +
-                 " heads per layer, numbered from 1)");
-        if (change.temperature &&
-            !(std::isfinite(*change.temperature) && *change.temperature > 0.0f))
-            fail(where + "the temperature must be a positive number");
+        try {
+            checkIntervention(change, info.layers, info.heads);
+        } catch (const InputError& error) {
+            fail(where + error.what());
+        }
         BoolMatrix mask;
         if (change.mask) {
             if (change.mask->kind == MaskKind::Padding)

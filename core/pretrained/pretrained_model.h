@@ -38,6 +38,12 @@ struct HeadIntervention {
     bool ablate = false;
 };
 
+/// Checks one change against a model of `layers` layers of `heads` heads each, before any run:
+/// the layer and head exist, a temperature is positive and finite, a mask is not padding and a
+/// window is at least 1 wide (window:0 would leave each token only itself). Throws InputError
+/// whose message names the problem and what to use instead (setting "intervention").
+void checkIntervention(const HeadIntervention& change, int layers, int heads);
+
 /// One forward pass.
 struct RunRequest {
     /// Ids in [0, vocabSize), 1 to maxPositions of them.

@@ -14,13 +14,11 @@ std::shared_ptr<const Model> loadModel(const std::string& folder,
                                        const ProgressCallback& progress) {
     if (!isTrainedModel(folder))
         return TransformerModel::load(folder, progress)->withSettings(settings);
-    if (!settings.interventions.empty())
-        throw InputError(folder + " holds a model trained by Attention Lab; changes to its heads "
-                                  "(ablation, another normaliser or temperature per head) apply "
-                                  "to pretrained models only");
     if (progress && !progress(0, 1))
         throw Cancelled();
-    return TrainedModel::load(folder);
+    const std::shared_ptr<const TrainedModel> model = TrainedModel::load(folder);
+    return settings.interventions.empty() ? model
+                                          : model->withInterventions(settings.interventions);
 }
 
 } // namespace attnlab::core

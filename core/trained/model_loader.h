@@ -16,9 +16,9 @@ namespace attnlab::core {
 bool isTrainedModel(const std::string& folder);
 
 /// The model in `folder`: a TrainedModel, or a TransformerModel with `settings`. A trained model
-/// shows every token it reads and takes no head interventions: those throw InputError, as do the
-/// loaders' own errors (FileError for files that cannot be read); Cancelled when `progress`
-/// returns false.
+/// shows every token it reads and takes only the head interventions of `settings` (on the
+/// blocks its maps show). Throws InputError for a refused intervention and the loaders' errors
+/// (FileError for files that cannot be read); Cancelled when `progress` returns false.
 std::shared_ptr<const Model> loadModel(const std::string& folder,
                                        const TransformerSettings& settings = {},
                                        const ProgressCallback& progress = {});

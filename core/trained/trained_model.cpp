@@ -1,5 +1,6 @@
 #include "core/trained/trained_model.h"
 
+#include "core/attention/mask.h"
 #include "core/attention/rollout.h"
 #include "core/training/inference.h"
 #include "core/training/transformer.h"
@@ -210,8 +211,8 @@ ModelOutput TrainedModel::run(const Config& config, const RunOptions&,
     const TrainedInput input = inputFor(config.sentence);
     if (progress && !progress(0, 1))
         throw Cancelled();
-    ModelOutput output =
-        trainedModelOutput(m_saved.config, m_saved.params, m_vocabulary, input, config, m_name);
+    ModelOutput output = trainedModelOutput(m_saved.config, m_saved.params, m_vocabulary, input,
+                                            config, m_name, m_interventions);
     if (progress && !progress(1, 1))
         throw Cancelled();
     return output;
@@ -245,10 +246,20 @@ TrainedInput trainedInputOf(const training::LaidOutBatch& laid,
     return input;
 }
 
+std::shared_ptr<const TrainedModel>
+TrainedModel::withInterventions(std::vector<HeadIntervention> changes) const {
+    for (const HeadIntervention& change : changes)
+        checkIntervention(change, m_saved.config.layers, m_saved.config.heads);
+    auto model = std::shared_ptr<TrainedModel>(new TrainedModel(*this));
+    model->m_interventions = std::move(changes);
+    return model;
+}
+
 ModelOutput trainedModelOutput(const training::ModelConfig& c,
                                const training::TransformerParams& params,
                                const training::Vocabulary& vocabulary, const TrainedInput& input,
-                               const Config& config, const std::string& name) {
+                               const Config& config, const std::string& name,
+                               const std::vector<HeadIntervention>& interventions) {
     training::ModelBatch batch;
     batch.batch = 1;
     batch.decoderTokens = input.decoderTokens;
@@ -257,10 +268,38 @@ ModelOutput trainedModelOutput(const training::ModelConfig& c,
     batch.encoderTokens = input.encoderTokens;
     batch.encoderLength = static_cast<int>(input.encoderTokens.size());
     training::validate(batch, c);
-    const training::ForwardResult result = training::forward(c, params, batch);
+    const bool decoderOnly = c.architecture == training::Architecture::DecoderOnly;
+
+    // Per layer and head, what the changes do: applied in order, a later setting of a head
+    // replacing an earlier one, ablations adding up (as for pretrained models).
+    training::LayerChanges changes(static_cast<std::size_t>(interventions.empty() ? 0 : c.layers));
+    const int nq = batch.decoderLength;
+    const int nk = decoderOnly ? nq : batch.encoderLength;
+    for (const HeadIntervention& change : interventions) {
+        checkIntervention(change, c.layers, c.heads);
+        auto& layer = changes[static_cast<std::size_t>(change.layer)];
+        if (layer.empty())
+            layer.resize(static_cast<std::size_t>(c.heads));
+        BoolMatrix mask;
+        if (change.mask && change.mask->kind != MaskKind::None)
+            mask = buildMask(*change.mask, nq, nk, !decoderOnly, {});
+        const int first = change.head < 0 ? 0 : change.head;
+        const int last = change.head < 0 ? c.heads : change.head + 1;
+        for (int h = first; h < last; ++h) {
+            training::HeadChange& head = layer[static_cast<std::size_t>(h)];
+            if (change.normalizer)
+                head.normalizer = change.normalizer;
+            if (change.temperature)
+                head.temperature = *change.temperature;
+            if (change.mask)
+                head.allowed = mask;
+            head.ablate = head.ablate || change.ablate;
+        }
+    }
+    const training::ForwardResult result =
+        training::forward(c, params, batch, interventions.empty() ? nullptr : &changes);
 
     // The maps: each decoder layer's self-attention (decoder-only) or cross-attention.
-    const bool decoderOnly = c.architecture == training::Architecture::DecoderOnly;
     const training::AttentionKind shown =
         decoderOnly ? training::AttentionKind::DecoderSelf : training::AttentionKind::Cross;
     AttentionMaps maps;
@@ -280,7 +319,6 @@ ModelOutput trainedModelOutput(const training::ModelConfig& c,
 
     maps.queryTokens = input.decoderLabels;
     maps.keyTokens = decoderOnly ? input.decoderLabels : input.encoderLabels;
-    const int nq = maps.queries(), nk = maps.keys();
     maps.allowed =
         decoderOnly ? selfAllowed(nq, true, c.window) : BoolMatrix::Constant(nq, nk, true);
     for (const Matrix& weights : maps.weights)

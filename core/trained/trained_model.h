@@ -14,6 +14,7 @@
 //    self-attention of each layer over "source <s> target".
 
 #include "core/model/model.h"
+#include "core/pretrained/pretrained_model.h"
 #include "core/training/batch.h"
 #include "core/training/model_folder.h"
 #include "core/training/tasks.h"
@@ -40,11 +41,15 @@ struct TrainedInput {
 
 /// The maps of `input` through the model (`config`, `params`): what TrainedModel::run shows,
 /// for a model still in training too (the Learn page's probe). `settings` is returned as the
-/// output's config; `name` names the model. Throws InputError when `input` does not fit it.
+/// output's config; `name` names the model. `interventions` change heads of the layers the maps
+/// show (decoder self-attention, or cross-attention of an encoder–decoder) as for pretrained
+/// models; greedy writing (TrainedModel::inputFor) is not affected. Throws InputError when
+/// `input` does not fit the model or an intervention is refused (checkIntervention).
 ModelOutput trainedModelOutput(const training::ModelConfig& config,
                                const training::TransformerParams& params,
                                const training::Vocabulary& vocabulary, const TrainedInput& input,
-                               const Config& settings, const std::string& name);
+                               const Config& settings, const std::string& name,
+                               const std::vector<HeadIntervention>& interventions = {});
 
 /// Example `example` of a laid-out batch (e.g. a trainer's probe) as the model reads it,
 /// labelled with the vocabulary's tokens.
@@ -68,6 +73,12 @@ public:
                     const ProgressCallback& progress = {}) const override;
     double estimateWork(const Config& config) const override;
 
+    /// The same model with `changes` at inference (what if): its maps and predictions on the
+    /// answer the unchanged model writes. Throws InputError for a change it cannot take.
+    std::shared_ptr<const TrainedModel>
+    withInterventions(std::vector<HeadIntervention> changes) const;
+    const std::vector<HeadIntervention>& interventions() const { return m_interventions; }
+
     /// The model's input for `sentence` as described above (the answer written greedily).
     /// Throws InputError as run().
     TrainedInput inputFor(std::string_view sentence) const;
@@ -85,6 +96,7 @@ private:
     training::Vocabulary m_vocabulary;            ///< as saved (the ids the weights know)
     std::string m_name;
     std::string m_folder;
+    std::vector<HeadIntervention> m_interventions;
 };
 
 } // namespace attnlab::core

@@ -85,14 +85,27 @@ Matrix attentionForward(const ModelConfig& config, const AttentionParams& p,
         const auto q = cache.q.block(qRow, col, nq, dK);
         const auto k = cache.k.block(kRow, col, nk, dK);
         const auto v = cache.v.block(kRow, col, nk, dK);
+        const HeadChange* change = layout.changes && !layout.changes->empty()
+                                       ? &(*layout.changes)[static_cast<std::size_t>(h)]
+                                       : nullptr;
         Matrix& logits = cache.logits[static_cast<std::size_t>(pair)];
         logits = computeScores(config.scoring, q, k, p.scoring[static_cast<std::size_t>(h)]);
-        finishLogits(logits, layout, b, h, config.temperature);
+        finishLogits(logits, layout, b, h,
+                     change ? config.temperature * change->temperature : config.temperature);
+        if (change && change->allowed.size() > 0)
+            for (int i = 0; i < nq; ++i)
+                for (int j = 0; j < nk; ++j)
+                    if (!change->allowed(i, j))
+                        logits(i, j) = kMinusInfinity;
         std::vector<int> flagged;
-        cache.weights[static_cast<std::size_t>(pair)] =
-            normalizeRows(config.normalizer, logits, flagged);
-        cache.context.block(qRow, col, nq, dK).noalias() =
-            cache.weights[static_cast<std::size_t>(pair)] * v;
+        const Normalizer normalizer =
+            change && change->normalizer ? *change->normalizer : config.normalizer;
+        cache.weights[static_cast<std::size_t>(pair)] = normalizeRows(normalizer, logits, flagged);
+        if (change && change->ablate)
+            cache.context.block(qRow, col, nq, dK).setZero();
+        else
+            cache.context.block(qRow, col, nq, dK).noalias() =
+                cache.weights[static_cast<std::size_t>(pair)] * v;
     }
     return multiply(cache.context, p.wo);
 }

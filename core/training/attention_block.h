@@ -4,14 +4,29 @@
 // per example and head (attention-math.md, "Scores" to "Outputs"), using the registry's
 // computeScores / normalizeRows and their backward passes.
 
+#include "core/attention/options.h"
 #include "core/base/types.h"
 #include "core/training/layers.h"
 #include "core/training/model_config.h"
 #include "core/training/parameters.h"
 
+#include <optional>
 #include <vector>
 
 namespace attnlab::core::training {
+
+/// A change to one head at inference ("what if", docs/attention-math.md#transformers): never
+/// used in training, so the backward pass ignores it.
+struct HeadChange {
+    /// Replaces the model's normaliser; unset = the model's.
+    std::optional<Normalizer> normalizer;
+    /// T > 0: the model's logits are further divided by T; default 1 (no change).
+    float temperature = 1.0f;
+    /// n_q × n_k, false = hidden on top of the model's own mask; empty = no extra mask.
+    BoolMatrix allowed;
+    /// The head's context is zeroed (its weights are still kept); default false.
+    bool ablate = false;
+};
 
 /// Shapes and masks of one attention block over a batch.
 struct AttentionLayout {
@@ -23,6 +38,7 @@ struct AttentionLayout {
     const std::vector<int>* keyLengths = nullptr;    ///< per example, keys j ≥ length are padding
     const RopeTable* rope = nullptr;                 ///< rotate q and k (self-attention with rope)
     const std::vector<float>* alibiSlopes = nullptr; ///< per head, bias −m_h |i − j|
+    const std::vector<HeadChange>* changes = nullptr; ///< per head (inference only); null = none
 };
 
 struct AttentionCache {

@@ -25,8 +25,9 @@ struct BlockCache {
 // Everything one forward pass keeps for its backward pass.
 class Pass {
 public:
-    Pass(const ModelConfig& config, const TransformerParams& params, const ModelBatch& batch)
-        : m_config(config), m_params(params), m_batch(batch) {
+    Pass(const ModelConfig& config, const TransformerParams& params, const ModelBatch& batch,
+         const LayerChanges* changes = nullptr)
+        : m_config(config), m_params(params), m_batch(batch), m_changes(changes) {
         const int longest = std::max(batch.decoderLength, batch.encoderLength);
         if (config.positional == ModelPositional::Rope)
             m_rope = makeRopeTable(longest, config.dK());
@@ -54,15 +55,22 @@ public:
             m_encoder.resize(static_cast<std::size_t>(c.layers));
             for (int l = 0; l < c.layers; ++l)
                 x = blockForward(m_params.encoder[static_cast<std::size_t>(l)],
-                                 m_encoder[static_cast<std::size_t>(l)], x, m_encoderSelf, nullptr);
+                                 m_encoder[static_cast<std::size_t>(l)], x, m_encoderSelf, nullptr,
+                                 m_cross);
             m_memory = layerNormForward(m_params.encoderFinal, x, m_encoderFinal);
         }
         Matrix x = embed(m_batch.decoderTokens, m_batch.decoderLength);
         m_decoder.resize(static_cast<std::size_t>(c.layers));
-        for (int l = 0; l < c.layers; ++l)
+        for (int l = 0; l < c.layers; ++l) {
+            // Changes go to the block the maps show: self-attention, or cross-attention.
+            AttentionLayout self = m_decoderSelf, cross = m_cross;
+            if (m_changes && static_cast<std::size_t>(l) < m_changes->size())
+                (c.encoderDecoder() ? cross : self).changes =
+                    &(*m_changes)[static_cast<std::size_t>(l)];
             x = blockForward(m_params.decoder[static_cast<std::size_t>(l)],
-                             m_decoder[static_cast<std::size_t>(l)], x, m_decoderSelf,
-                             c.encoderDecoder() ? &m_memory : nullptr);
+                             m_decoder[static_cast<std::size_t>(l)], x, self,
+                             c.encoderDecoder() ? &m_memory : nullptr, cross);
+        }
         m_decoderOut = layerNormForward(m_params.decoderFinal, x, m_decoderFinal);
         m_logits = multiply(m_decoderOut, m_params.output);
         m_logits.rowwise() += m_params.outputBias;
@@ -162,12 +170,13 @@ private:
     }
 
     Matrix blockForward(const BlockParams& p, BlockCache& c, const Matrix& x,
-                        const AttentionLayout& self, const Matrix* memory) {
+                        const AttentionLayout& self, const Matrix* memory,
+                        const AttentionLayout& cross) {
         c.selfIn = layerNormForward(p.ln1, x, c.ln1);
         Matrix h = x + attentionForward(m_config, p.self, c.selfIn, c.selfIn, self, c.self);
         if (memory) {
             c.crossIn = layerNormForward(p.lnCross, h, c.lnCross);
-            h += attentionForward(m_config, p.cross, c.crossIn, *memory, m_cross, c.cross);
+            h += attentionForward(m_config, p.cross, c.crossIn, *memory, cross, c.cross);
         }
         if (m_config.ffn != FeedForward::None) {
             c.ffnIn = layerNormForward(p.ln2, h, c.ln2);
@@ -200,6 +209,7 @@ private:
     const ModelConfig& m_config;
     const TransformerParams& m_params;
     const ModelBatch& m_batch;
+    const LayerChanges* m_changes = nullptr; ///< inference only: the backward pass ignores them
     RopeTable m_rope;
     std::vector<float> m_slopes;
     Matrix m_sinusoid;
@@ -300,9 +310,13 @@ LossStats crossEntropy(const Eigen::Ref<const Matrix>& logits, const std::vector
 }
 
 ForwardResult forward(const ModelConfig& config, const TransformerParams& params,
-                      const ModelBatch& batch) {
+                      const ModelBatch& batch, const LayerChanges* changes) {
+    validate(batch, config);
+    Pass pass(config, params, batch, changes);
+    pass.forward();
     ForwardResult result;
-    evaluate(config, params, batch, &result);
+    result.logits = pass.logits();
+    result.attention = pass.takeMaps();
     return result;
 }
 

@@ -4,6 +4,7 @@
 // residuals, an unembedding, and cross-entropy on the target tokens.
 
 #include "core/base/types.h"
+#include "core/training/attention_block.h"
 #include "core/training/model_config.h"
 #include "core/training/parameters.h"
 
@@ -61,9 +62,14 @@ struct LossStats {
 LossStats crossEntropy(const Eigen::Ref<const Matrix>& logits, const std::vector<int>& targets,
                        Matrix* dLogits);
 
-/// Logits and attention maps.
+/// Changes at inference per decoder layer and head: [layer][head]; an empty layer has none.
+/// They apply to the block the window shows: self-attention of a decoder-only model, the
+/// cross-attention of an encoder–decoder.
+using LayerChanges = std::vector<std::vector<HeadChange>>;
+
+/// Logits and attention maps, with `changes` (null = none) applied.
 ForwardResult forward(const ModelConfig& config, const TransformerParams& params,
-                      const ModelBatch& batch);
+                      const ModelBatch& batch, const LayerChanges* changes = nullptr);
 
 /// Loss statistics of the batch (and, if wanted, the forward result).
 LossStats evaluate(const ModelConfig& config, const TransformerParams& params,

@@ -236,7 +236,7 @@ TEST(TrainedModel, RefusesEmptyAndTooLongSentences) {
     EXPECT_THROW(runOn(*model, "1 2 3 4 5 1 2 3 4 5 1"), InputError);
 }
 
-TEST(ModelLoader, TrainedModelsTakeNoHeadInterventions) {
+TEST(ModelLoader, TrainedModelsTakeHeadInterventions) {
     TempDir dir;
     Trainer trainer(smallTrainSettings(TaskKind::Reverse, 1, 1));
     saveModelFolder(dir.file("model"), trainer);
@@ -244,6 +244,12 @@ TEST(ModelLoader, TrainedModelsTakeNoHeadInterventions) {
     HeadIntervention ablate;
     ablate.ablate = true;
     settings.interventions.push_back(ablate);
+    const auto trained =
+        std::dynamic_pointer_cast<const TrainedModel>(loadModel(dir.file("model"), settings));
+    ASSERT_TRUE(trained);
+    EXPECT_EQ(trained->interventions().size(), 1u);
+    // A change the model cannot take is refused when it loads.
+    settings.interventions.front().layer = 1;
     EXPECT_THROW(loadModel(dir.file("model"), settings), InputError);
     // Another folder goes to the pretrained loader, which names what is missing.
     EXPECT_THROW(loadModel(dir.file("missing")), FileError);
