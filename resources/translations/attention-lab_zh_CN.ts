@@ -494,6 +494,54 @@ Restart now?</source>
         <source>No distribution in this row on one side (every key masked, or no positive logit for relu).</source>
         <translation>这一行在某一侧没有分布（所有键都被掩盖，或 relu 下没有正的 logit）。</translation>
     </message>
+    <message>
+        <source>&amp;Layer</source>
+        <translation>层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Which layer of the model to compare.</source>
+        <translation>要比较模型的哪一层。</translation>
+    </message>
+    <message>
+        <source>What each side predicts: the next token (GPT-2, Llama) or the words for [MASK] (BERT), with their probabilities.</source>
+        <translation>两侧各自的预测：下一个词元（GPT-2、Llama）或 [MASK] 处的词（BERT），附概率。</translation>
+    </message>
+    <message>
+        <source>A (workspace): the model, no change yet</source>
+        <translation>A（工作区）：模型，尚无改动</translation>
+    </message>
+    <message>
+        <source>B: the same model, unmodified</source>
+        <translation>B：同一模型，未改动</translation>
+    </message>
+    <message>
+        <source>%1 %2%</source>
+        <translation>%1 %2%</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Predictions</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>No change yet: add one in the What If panel, and A shows its effect.</source>
+        <translation>尚无改动：在“假如”面板中添加一项，A 侧会显示其效果。</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::ControlsPanel</name>
@@ -2371,6 +2419,22 @@ Restart now?</source>
         <source>The lesson&apos;s model could not be opened: %1</source>
         <translation>无法打开课程所用的模型：%1</translation>
     </message>
+    <message>
+        <source>What If</source>
+        <translation>假如</translation>
+    </message>
+    <message>
+        <source>This model has an encoder and a decoder: the changes apply to the cross-attention the maps show. An answer it writes is the unchanged model&apos;s; the changed model reads it.</source>
+        <translation>该模型有编码器和解码器：改动作用于图中显示的交叉注意力。它写出的答案来自未改动的模型；改动后的模型读取这个答案。</translation>
+    </message>
+    <message>
+        <source>An answer this model writes is the unchanged model&apos;s; the changed model reads it.</source>
+        <translation>该模型写出的答案来自未改动的模型；改动后的模型读取这个答案。</translation>
+    </message>
+    <message>
+        <source>Open a model (File → Open Model…) to change its heads.</source>
+        <translation>请先打开一个模型（文件 → 打开模型…）再改动它的头。</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::MaskPainter</name>
@@ -3142,6 +3206,161 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>Typed Number</source>
         <translation>输入的数字</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::WhatIfPanel</name>
+    <message>
+        <source>Change one head, or every head of a layer, at inference: the maps of later layers and the predictions follow. Changes apply in order and last for this session. The Compare page shows the run without them side by side.</source>
+        <translation>在推理时改动一个头或一层的所有头：后面各层的注意力图和预测随之变化。改动按顺序生效，仅在本次会话中保留。“比较”页将其与未改动的运行并排显示。</translation>
+    </message>
+    <message>
+        <source>The layer to change (1 is the first, next to the input).</source>
+        <translation>要改动的层（1 是第一层，紧挨输入）。</translation>
+    </message>
+    <message>
+        <source>&amp;Layer</source>
+        <translation>层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>One head, or every head of the layer.</source>
+        <translation>一个头，或该层的所有头。</translation>
+    </message>
+    <message>
+        <source>&amp;Head</source>
+        <translation>头(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Normaliser</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Extra mask</source>
+        <translation>额外掩码</translation>
+    </message>
+    <message>
+        <source>Ablate (output zeroed)</source>
+        <translation>消融（输出置零）</translation>
+    </message>
+    <message>
+        <source>Normaliser: replaces softmax. Temperature: divides the scaled logits by T. Extra mask: hides keys on top of the model&apos;s own mask. Ablate: the head&apos;s output is zeroed; its map is still shown.</source>
+        <translation>归一化：替换 softmax。温度：把缩放后的 logits 除以 T。额外掩码：在模型自身掩码之外再遮住一些键。消融：该头的输出置零，它的注意力图仍会显示。</translation>
+    </message>
+    <message>
+        <source>&amp;Change</source>
+        <translation>改动(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Value</source>
+        <translation>值(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Add Change</source>
+        <translation>添加改动(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Remove &amp;All</source>
+        <translation>全部移除(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The changes in force, applied from top to bottom; a later change of the same head replaces an earlier one, ablations add up.</source>
+        <translation>当前生效的改动，自上而下应用；同一个头的后一项改动替换前一项，消融会累加。</translation>
+    </message>
+    <message>
+        <source>Open a model (File → Open Model…) to change its heads.</source>
+        <translation>请先打开一个模型（文件 → 打开模型…）再改动它的头。</translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>头 %1</translation>
+    </message>
+    <message>
+        <source>All heads of the layer</source>
+        <translation>该层所有头</translation>
+    </message>
+    <message>
+        <source>T &gt; 0, for example 0.5 or 2</source>
+        <translation>T &gt; 0，例如 0.5 或 2</translation>
+    </message>
+    <message>
+        <source>The head&apos;s scaled logits are divided by T: below 1 sharpens its weights, above 1 flattens them.</source>
+        <translation>该头缩放后的 logits 除以 T：小于 1 使权重更尖锐，大于 1 使权重更平缓。</translation>
+    </message>
+    <message>
+        <source>causal or window:W</source>
+        <translation>causal 或 window:W</translation>
+    </message>
+    <message>
+        <source>causal: no key after the query; window:W: only keys at most W tokens away. On top of the model&apos;s own mask.</source>
+        <translation>causal：查询之后的键不可见；window:W：只保留距离不超过 W 个词元的键。叠加在模型自身的掩码之上。</translation>
+    </message>
+    <message>
+        <source>Type a temperature, a number above 0 (for example 0.5).</source>
+        <translation>请输入温度，一个大于 0 的数（例如 0.5）。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number; type a temperature above 0 (for example 0.5).</source>
+        <translation>“%1”不是数字；请输入大于 0 的温度（例如 0.5）。</translation>
+    </message>
+    <message>
+        <source>Type a mask: causal, or window:W with W ≥ 1.</source>
+        <translation>请输入掩码：causal，或 W ≥ 1 的 window:W。</translation>
+    </message>
+    <message>
+        <source>What If: %1</source>
+        <translation>假如：%1</translation>
+    </message>
+    <message>
+        <source>Remove What If: %1</source>
+        <translation>移除假如：%1</translation>
+    </message>
+    <message>
+        <source>Remove Every What If</source>
+        <translation>移除所有假如</translation>
+    </message>
+    <message>
+        <source>Remove this change</source>
+        <translation>移除这项改动</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>No change: the model runs as trained.</source>
+        <translation>无改动：模型按训练结果运行。</translation>
+    </message>
+    <message>
+        <source>Layer %1, all heads</source>
+        <translation>第 %1 层，所有头</translation>
+    </message>
+    <message>
+        <source>Layer %1, head %2</source>
+        <translation>第 %1 层，头 %2</translation>
+    </message>
+    <message>
+        <source>temperature %1</source>
+        <translation>温度 %1</translation>
+    </message>
+    <message>
+        <source>mask %1</source>
+        <translation>掩码 %1</translation>
+    </message>
+    <message>
+        <source>ablated</source>
+        <translation>已消融</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
 </context>
 <context>
@@ -4073,6 +4292,26 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>there is no layer %1: the result has %2 layers</source>
         <translation>没有第 %1 层：结果只有 %2 层</translation>
+    </message>
+    <message>
+        <source>layer %1 does not exist (the model has %2 layers, numbered from 1)</source>
+        <translation>第 %1 层不存在（模型有 %2 层，从 1 开始编号）</translation>
+    </message>
+    <message>
+        <source>head %1 does not exist (the model has %2 heads per layer, numbered from 1)</source>
+        <translation>头 %1 不存在（模型每层有 %2 个头，从 1 开始编号）</translation>
+    </message>
+    <message>
+        <source>the temperature must be a positive number (for example 0.5 to sharpen, 2 to flatten); %1 is not</source>
+        <translation>温度必须是正数（例如 0.5 使权重更尖锐，2 使其更平缓）；%1 不是</translation>
+    </message>
+    <message>
+        <source>a padding mask does not apply to a model&apos;s input; use causal or window:W</source>
+        <translation>填充掩码不适用于模型的输入；请使用 causal 或 window:W</translation>
+    </message>
+    <message>
+        <source>window:0 leaves each token only itself; use window:1 or wider</source>
+        <translation>window:0 只让每个词元看到自己；请使用 window:1 或更宽的窗口</translation>
     </message>
 </context>
 </TS>
