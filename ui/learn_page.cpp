@@ -1,6 +1,7 @@
 #include "learn_page.h"
 
 #include "heatmap_view.h"
+#include "learn_scores.h"
 
 #include "core/film/learning_film.h"
 #include "core/trained/trained_model.h"
@@ -19,6 +20,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QShowEvent>
+#include <QSlider>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
@@ -52,6 +54,38 @@ void selectValue(QComboBox* box, const std::string& value) {
 
 std::string valueOf(const QComboBox* box) {
     return box->currentData().toString().toStdString();
+}
+
+// The probe example's maps through the trainer's weights now.
+std::shared_ptr<const core::ModelOutput> probeOf(const training::Trainer& t) {
+    const core::TrainedInput input = core::trainedInputOf(t.probe(), t.task().vocabulary(), 0);
+    return std::make_shared<const core::ModelOutput>(core::trainedModelOutput(
+        t.modelConfig(), t.parameters(), t.task().vocabulary(), input, core::Config{},
+        std::string(training::toString(t.settings().task.kind))));
+}
+
+// Copies the trainer's snapshots after `known` into `into`, with the probe's maps, and advances
+// `known`. Called after every step: a snapshot is taken at the end of a step, so the weights
+// are still those of its step.
+void collectSnapshots(const training::Trainer& t, std::size_t& known,
+                      std::vector<LearnSnapshot>& into) {
+    const auto& snapshots = t.snapshots();
+    for (; known < snapshots.size(); ++known) {
+        LearnSnapshot snapshot;
+        snapshot.evaluation = snapshots[known].evaluation;
+        snapshot.step = snapshot.evaluation.step;
+        if (snapshot.step == t.step())
+            snapshot.probe = probeOf(t);
+        into.push_back(std::move(snapshot));
+    }
+}
+
+// A vertical line on `plot` marking the step a scrubbed-back timeline shows.
+QCPItemStraightLine* addMarker(QCustomPlot* plot) {
+    auto* line = new QCPItemStraightLine(plot);
+    line->setPen(QPen(QColor(30, 90, 200), 1.5, Qt::DashLine));
+    line->setVisible(false);
+    return line;
 }
 
 } // namespace
@@ -101,6 +135,30 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     connect(m_step, &QPushButton::clicked, this, &LearnPage::stepOnce);
     connect(m_reset, &QPushButton::clicked, this, &LearnPage::reset);
 
+    auto* timelineRow = new QHBoxLayout;
+    auto* timelineLabel = new QLabel(tr("Time&line"), this);
+    m_timeline = new QSlider(Qt::Horizontal, this);
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->setPageStep(1);
+    m_timeline->setToolTip(tr("Move back through the saved snapshots to see the heatmaps and "
+                              "head scores of an earlier step; at the right end it follows the "
+                              "training."));
+    timelineLabel->setBuddy(m_timeline);
+    m_timelineStep = new QLabel(this);
+    m_live = new QPushButton(tr("L&ive"), this);
+    m_live->setObjectName(QStringLiteral("live"));
+    m_live->setToolTip(tr("Show the newest step again and follow the training."));
+    timelineRow->addWidget(timelineLabel);
+    timelineRow->addWidget(m_timeline, 1);
+    timelineRow->addWidget(m_timelineStep);
+    timelineRow->addWidget(m_live);
+    layout->addLayout(timelineRow);
+    connect(m_timeline, &QSlider::valueChanged, this, [this](int position) {
+        m_followNewest = position >= timelinePositions() - 1;
+        showPosition(position);
+    });
+    connect(m_live, &QPushButton::clicked, this, &LearnPage::showNewest);
+
     auto* exports = new QHBoxLayout;
     m_exportGif = new QPushButton(tr("Export &GIF…"), this);
     m_exportStrip = new QPushButton(tr("Export Str&ip…"), this);
@@ -126,7 +184,19 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     // The heatmaps are what the class watches: they keep room for their labels even when the
     // window is short, and the curves give way first.
     views->setMinimumHeight(240);
-    layout->addWidget(views, 3);
+    auto* scoresBox = new QWidget(this);
+    auto* scoresLayout = new QVBoxLayout(scoresBox);
+    scoresLayout->setContentsMargins(0, 0, 0, 0);
+    m_scoresTitle = new QLabel(this);
+    m_scores = new HeadScoreTable(this);
+    scoresLayout->addWidget(m_scoresTitle);
+    scoresLayout->addWidget(m_scores, 1);
+    scoresBox->setMinimumWidth(360);
+    scoresBox->setMaximumWidth(460);
+    auto* middle = new QHBoxLayout;
+    middle->addWidget(views, 1);
+    middle->addWidget(scoresBox);
+    layout->addLayout(middle, 3);
 
     m_plot = new QCustomPlot(this);
     m_plot->addGraph();
@@ -147,6 +217,8 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_accuracyPlot->yAxis->setRange(0, 1);
     m_accuracyPlot->legend->setVisible(true);
     m_accuracyPlot->setMinimumHeight(120);
+    m_lossMarker = addMarker(m_plot);
+    m_accuracyMarker = addMarker(m_accuracyPlot);
     auto* curves = new QHBoxLayout;
     curves->addWidget(m_plot, 1);
     curves->addWidget(m_accuracyPlot, 1);
@@ -300,9 +372,31 @@ void LearnPage::reset() {
     m_accuracyPlot->graph(1)->data()->clear();
     m_accuracyPlot->xAxis->setRange(0, 1);
     m_shownStep = -1;
+    m_snapshots.clear();
+    m_followNewest = true;
+    m_headsPerLayer = m_trainer->modelConfig().heads;
+    m_lastStep = m_trainer->settings().steps;
     rebuildViews();
-    std::size_t reported = 0;
-    showFrame(makeFrame(reported));
+    std::size_t reported = 0, known = 0;
+    showFrame(makeFrame(*m_trainer, reported, known));
+}
+
+void LearnPage::showNewest() {
+    m_followNewest = true;
+    const int newest = timelinePositions() - 1;
+    if (m_timeline->value() != newest)
+        m_timeline->setValue(newest); // shows it
+    else
+        showPosition(newest);
+}
+
+int LearnPage::timelinePositions() const {
+    const bool newestLater = m_snapshots.empty() || m_snapshots.back().step < m_newestStep;
+    return static_cast<int>(m_snapshots.size()) + (newestLater ? 1 : 0);
+}
+
+int LearnPage::markedStep() const {
+    return m_lossMarker->visible() ? static_cast<int>(m_lossMarker->point1->key()) : -1;
 }
 
 void LearnPage::rebuildViews() {
@@ -321,9 +415,10 @@ void LearnPage::rebuildViews() {
         }
 }
 
-LearnFrame LearnPage::makeFrame(std::size_t& reported) const {
-    const training::Trainer& t = *m_trainer;
+LearnFrame LearnPage::makeFrame(const training::Trainer& t, std::size_t& reported,
+                                std::size_t& known) {
     LearnFrame frame;
+    collectSnapshots(t, known, frame.snapshots);
     frame.step = t.step();
     const auto& history = t.history();
     for (; reported < history.size(); ++reported) {
@@ -339,11 +434,9 @@ LearnFrame LearnPage::makeFrame(std::size_t& reported) const {
         frame.accuracy = t.evaluations().back().accuracy;
         frame.alignment = t.evaluations().back().alignment;
     }
-    core::Config config;
-    const core::TrainedInput input = core::trainedInputOf(t.probe(), t.task().vocabulary(), 0);
-    frame.probe = std::make_shared<const core::ModelOutput>(
-        core::trainedModelOutput(t.modelConfig(), t.parameters(), t.task().vocabulary(), input,
-                                 config, std::string(training::toString(t.settings().task.kind))));
+    frame.probe = !frame.snapshots.empty() && frame.snapshots.back().step == frame.step
+                      ? frame.snapshots.back().probe
+                      : probeOf(t);
     return frame;
 }
 
@@ -372,9 +465,20 @@ void LearnPage::launch(int steps) {
     training::Trainer* trainer = m_trainer.get();
     m_thread = QThread::create([this, trainer, steps] {
         std::size_t reported = trainer->history().size();
+        std::size_t known = trainer->snapshots().size();
+        std::vector<LearnSnapshot> pending; // snapshots taken since the last frame
+        const auto frameNow = [&] {
+            LearnFrame frame = makeFrame(*trainer, reported, known);
+            frame.snapshots.insert(frame.snapshots.begin(),
+                                   std::make_move_iterator(pending.begin()),
+                                   std::make_move_iterator(pending.end()));
+            pending.clear();
+            return frame;
+        };
         auto last = std::chrono::steady_clock::now();
         for (int done = 0; done < steps && !m_stop; ++done) {
             trainer->trainStep();
+            collectSnapshots(*trainer, known, pending);
             if (done + 1 == steps)
                 break; // the last frame follows the loop
             const int perFrame = m_stepsPerFrame;
@@ -392,11 +496,10 @@ void LearnPage::launch(int steps) {
             }
             last = now;
             QMetaObject::invokeMethod(
-                this, [this, frame = makeFrame(reported)] { showFrame(frame); },
-                Qt::QueuedConnection);
+                this, [this, frame = frameNow()] { showFrame(frame); }, Qt::QueuedConnection);
         }
         QMetaObject::invokeMethod(
-            this, [this, frame = makeFrame(reported)] { showFrame(frame); }, Qt::QueuedConnection);
+            this, [this, frame = frameNow()] { showFrame(frame); }, Qt::QueuedConnection);
     });
     connect(m_thread, &QThread::finished, this, [this] {
         m_thread->deleteLater();
@@ -409,11 +512,9 @@ void LearnPage::launch(int steps) {
 }
 
 void LearnPage::showFrame(const LearnFrame& frame) {
-    m_probe = frame.probe;
-    for (int i = 0; i < m_views.size(); ++i) {
-        const int heads = m_trainer->modelConfig().heads;
-        m_views[i]->setData(m_probe, i % heads, i / heads);
-    }
+    m_snapshots.insert(m_snapshots.end(), frame.snapshots.begin(), frame.snapshots.end());
+    m_newestStep = frame.step;
+    m_newestProbe = frame.probe;
     QCPGraph* graph = m_plot->graph(0);
     for (std::size_t i = 0; i < frame.steps.size(); ++i)
         graph->addData(frame.steps[i], frame.losses[i]);
@@ -432,7 +533,7 @@ void LearnPage::showFrame(const LearnFrame& frame) {
         QVector<double>(frame.heldOutAccuracies.begin(), frame.heldOutAccuracies.end()), true);
     m_accuracyPlot->xAxis->setRange(0, std::max(1, frame.step));
     m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
-    QString status = tr("Step %1 of %2").arg(frame.step).arg(m_trainer->settings().steps);
+    QString status = tr("Step %1 of %2").arg(frame.step).arg(m_lastStep);
     if (!frame.losses.empty())
         status += tr(" · loss %1").arg(frame.losses.back(), 0, 'f', 3);
     if (frame.accuracy)
@@ -440,9 +541,52 @@ void LearnPage::showFrame(const LearnFrame& frame) {
     if (frame.alignment)
         status += tr(" · alignment %1").arg(*frame.alignment, 0, 'f', 2);
     m_status->setText(status);
-    m_shownStep = frame.step;
+    updateTimeline();
     updateButtons();
     emit frameShown(frame.step);
+}
+
+void LearnPage::updateTimeline() {
+    const int last = timelinePositions() - 1;
+    {
+        // The range changes under the position the user chose: that choice stays.
+        const QSignalBlocker blocker(m_timeline);
+        m_timeline->setRange(0, last);
+        if (m_followNewest)
+            m_timeline->setValue(last);
+    }
+    showPosition(m_timeline->value());
+}
+
+void LearnPage::showPosition(int position) {
+    const bool newest = position >= timelinePositions() - 1;
+    const LearnSnapshot* snapshot = nullptr;
+    if (position >= 0 && position < static_cast<int>(m_snapshots.size()))
+        snapshot = &m_snapshots[static_cast<std::size_t>(position)];
+    m_shownStep = snapshot ? snapshot->step : m_newestStep;
+    m_probe = snapshot && snapshot->probe ? snapshot->probe : m_newestProbe;
+    for (int i = 0; i < m_views.size(); ++i)
+        m_views[i]->setData(m_probe, i % m_headsPerLayer, i / m_headsPerLayer);
+    // The scores of the step on screen; the newest frame between snapshots shows the last
+    // evaluation's, and the title says which step they are from.
+    const LearnSnapshot* scored = snapshot;
+    if (!scored && !m_snapshots.empty())
+        scored = &m_snapshots.back();
+    if (scored) {
+        m_scores->setEvaluation(scored->evaluation);
+        m_scoresTitle->setText(tr("Head scores at step %1").arg(scored->step));
+    } else {
+        m_scores->setEvaluation({});
+        m_scoresTitle->setText(tr("Head scores"));
+    }
+    m_timelineStep->setText(tr("Step %1").arg(m_shownStep));
+    m_live->setEnabled(!newest);
+    for (QCPItemStraightLine* marker : {m_lossMarker, m_accuracyMarker}) {
+        marker->point1->setCoords(m_shownStep, 0);
+        marker->point2->setCoords(m_shownStep, 1);
+        marker->setVisible(!newest);
+        marker->parentPlot()->replot(QCustomPlot::rpQueuedReplot);
+    }
 }
 
 void LearnPage::updateButtons() {

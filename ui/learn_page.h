@@ -6,7 +6,7 @@
 // after the step in progress (a few milliseconds for the page's models).
 
 #include "core/model/model.h"
-#include "core/training/train_settings.h"
+#include "core/training/trainer.h"
 
 #include <QList>
 #include <QWidget>
@@ -21,17 +21,24 @@ class QComboBox;
 class QCustomPlot;
 class QGridLayout;
 class QLabel;
+class QCPItemStraightLine;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 class QThread;
 
-namespace attnlab::core::training {
-class Trainer;
-}
-
 namespace attnlab::ui {
 
+class HeadScoreTable;
 class HeatmapView;
+
+/// A saved snapshot as the page keeps it for the timeline: the evaluation of that step (its
+/// head scores) and the probe's maps at that step.
+struct LearnSnapshot {
+    int step = 0;
+    core::training::Evaluation evaluation;
+    std::shared_ptr<const core::ModelOutput> probe;
+};
 
 /// What the worker hands the page after some steps: the losses since the last frame and the
 /// probe example's attention now.
@@ -45,6 +52,9 @@ struct LearnFrame {
     std::optional<double> accuracy;        ///< held-out accuracy of the last evaluation, if any
     std::optional<double> alignment;       ///< and the best head's alignment
     std::shared_ptr<const core::ModelOutput> probe; ///< every layer × head on the probe
+    /// The trainer's snapshots taken since the last frame (the worker copies what is new, so the
+    /// window never reads the trainer while it runs).
+    std::vector<LearnSnapshot> snapshots;
 };
 
 class LearnPage : public QWidget {
@@ -77,6 +87,20 @@ public:
     /// Steps that have a snapshot so far (and the current step): what a strip can show.
     std::vector<int> exportableSteps() const;
 
+    /// The per-head scores of the step on screen.
+    HeadScoreTable* scoreTable() const { return m_scores; }
+    /// The timeline: one position per saved snapshot, then the newest frame when it is later
+    /// than the last snapshot. Moving it shows that step's heatmaps, scores and curve marker.
+    QSlider* timeline() const { return m_timeline; }
+    /// The snapshots the timeline holds so far, in order.
+    const std::vector<LearnSnapshot>& snapshots() const { return m_snapshots; }
+    /// Whether the page shows the newest frame (and keeps doing so as frames arrive) rather than
+    /// a snapshot the timeline was moved back to.
+    bool followsNewest() const { return m_followNewest; }
+    /// The step marked on the loss and accuracy curves; −1 when no marker is shown (the page
+    /// shows the newest frame).
+    int markedStep() const;
+
     /// Writes the learning so far as an animated GIF, a frame per snapshot and the current step:
     /// the file `attention-lab train --gif` writes. Not while training. Emits exported() or
     /// exportFailed() (the earlier file is then kept) and returns whether it was written.
@@ -96,6 +120,8 @@ public slots:
     void stepOnce();
     /// Back to step 0 with the pickers' settings (pauses first).
     void reset();
+    /// Shows the newest frame again and follows the frames that come (the Live button).
+    void showNewest();
 
 signals:
     /// A frame is on screen.
@@ -124,7 +150,15 @@ private:
     void chooseModelFolder();
     /// Runs `write`, reporting its end in the status line and by signal.
     bool runExport(const QString& path, const std::function<void()>& write);
-    LearnFrame makeFrame(std::size_t& reported) const;
+    /// A frame of the trainer now (called by the worker while it runs, else by the window):
+    /// the steps after `reported` and the snapshots after `known`, both advanced.
+    static LearnFrame makeFrame(const core::training::Trainer& trainer, std::size_t& reported,
+                                std::size_t& known);
+    /// Timeline positions: the snapshots, then the newest frame when it is later.
+    int timelinePositions() const;
+    void updateTimeline();
+    /// Shows timeline position `position`: its heatmaps, scores and curve marker.
+    void showPosition(int position);
 
     std::unique_ptr<core::training::Trainer> m_trainer; ///< the worker's while it runs
     QThread* m_thread = nullptr;
@@ -132,6 +166,13 @@ private:
     std::atomic<int> m_stepsPerFrame{0}; ///< read by the worker between steps
     int m_shownStep = 0;
     std::shared_ptr<const core::ModelOutput> m_probe;
+    // The newest frame, what the window knows of the run without reading the trainer.
+    int m_newestStep = 0;
+    int m_lastStep = 0;      ///< the run's last step (its settings)
+    int m_headsPerLayer = 1; ///< heads per layer of the model
+    std::shared_ptr<const core::ModelOutput> m_newestProbe;
+    std::vector<LearnSnapshot> m_snapshots;
+    bool m_followNewest = true;
 
     QComboBox* m_task = nullptr;
     QSpinBox* m_length = nullptr;
@@ -155,6 +196,13 @@ private:
     QCustomPlot* m_plot = nullptr;
     QCustomPlot* m_accuracyPlot = nullptr;
     QComboBox* m_speed = nullptr;
+    HeadScoreTable* m_scores = nullptr;
+    QLabel* m_scoresTitle = nullptr;
+    QSlider* m_timeline = nullptr;
+    QLabel* m_timelineStep = nullptr;
+    QPushButton* m_live = nullptr;
+    QCPItemStraightLine* m_lossMarker = nullptr;
+    QCPItemStraightLine* m_accuracyMarker = nullptr;
 };
 
 } // namespace attnlab::ui
