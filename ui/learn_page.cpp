@@ -475,9 +475,23 @@ void LearnPage::launch(int steps) {
             pending.clear();
             return frame;
         };
+        // Pause cancels the step in progress between two blocks of its passes; the trainer then
+        // stands as if the step had never started, so the run resumes bit for bit.
+        const core::ProgressCallback cancel = [this](int, int) {
+            if (m_cancelPointHook)
+                m_cancelPointHook();
+            return !m_stop;
+        };
         auto last = std::chrono::steady_clock::now();
         for (int done = 0; done < steps && !m_stop; ++done) {
-            trainer->trainStep();
+            try {
+                // An evaluation a pause cancelled is taken first, with the weights of its step.
+                trainer->completeEvaluation(cancel);
+                collectSnapshots(*trainer, known, pending);
+                trainer->trainStep(cancel);
+            } catch (const core::Cancelled&) {
+                break;
+            }
             collectSnapshots(*trainer, known, pending);
             if (done + 1 == steps)
                 break; // the last frame follows the loop

@@ -2,8 +2,9 @@
 // The Learn page: a class picks a task and the attention settings, presses Start and watches the
 // small transformer learn: the heatmaps of every layer and head on a fixed probe example (a
 // held-out example of the task) and the loss curve, redrawn as training runs. Training runs on
-// a worker thread, one step at a time, so the window stays responsive and Pause takes effect
-// after the step in progress (a few milliseconds for the page's models).
+// a worker thread, one step at a time, so the window stays responsive; Pause cancels the step in
+// progress between two blocks of its passes, so it takes effect within a block's time even for
+// the largest models the page offers.
 
 #include "core/model/model.h"
 #include "core/training/trainer.h"
@@ -86,6 +87,9 @@ public:
     std::shared_ptr<const core::ModelOutput> shownProbe() const { return m_probe; }
     /// Steps that have a snapshot so far (and the current step): what a strip can show.
     std::vector<int> exportableSteps() const;
+    /// Called on the worker thread at every point where a pause can stop a step (between two
+    /// blocks of a pass): lets a test pause in the middle of a step. Set while not training.
+    void setCancelPointHook(std::function<void()> hook) { m_cancelPointHook = std::move(hook); }
 
     /// The per-head scores of the step on screen.
     HeadScoreTable* scoreTable() const { return m_scores; }
@@ -114,7 +118,9 @@ public:
 public slots:
     /// Trains on the worker until Pause or the last step.
     void start();
-    /// Stops after the step in progress; trainingStopped() follows.
+    /// Stops the worker within the step in progress (between two blocks of its passes), leaving
+    /// the model, optimiser and data exactly as before that step; trainingStopped() follows.
+    /// Safe to call from any thread.
     void pause();
     /// One step on the worker.
     void stepOnce();
@@ -164,6 +170,7 @@ private:
     QThread* m_thread = nullptr;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_stepsPerFrame{0}; ///< read by the worker between steps
+    std::function<void()> m_cancelPointHook;
     int m_shownStep = 0;
     std::shared_ptr<const core::ModelOutput> m_probe;
     // The newest frame, what the window knows of the run without reading the trainer.

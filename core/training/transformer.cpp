@@ -25,8 +25,11 @@ struct BlockCache {
 // Everything one forward pass keeps for its backward pass.
 class Pass {
 public:
-    Pass(const ModelConfig& config, const TransformerParams& params, const ModelBatch& batch)
-        : m_config(config), m_params(params), m_batch(batch) {
+    Pass(const ModelConfig& config, const TransformerParams& params, const ModelBatch& batch,
+         const ProgressCallback& progress, bool withBackward)
+        : m_config(config), m_params(params), m_batch(batch), m_progress(progress) {
+        // A checkpoint after each block of each stack, forward and (when taken) backward.
+        m_checkpoints = (config.encoderDecoder() ? 2 : 1) * config.layers * (withBackward ? 2 : 1);
         const int longest = std::max(batch.decoderLength, batch.encoderLength);
         if (config.positional == ModelPositional::Rope)
             m_rope = makeRopeTable(longest, config.dK());
@@ -52,17 +55,21 @@ public:
         if (c.encoderDecoder()) {
             Matrix x = embed(m_batch.encoderTokens, m_batch.encoderLength);
             m_encoder.resize(static_cast<std::size_t>(c.layers));
-            for (int l = 0; l < c.layers; ++l)
+            for (int l = 0; l < c.layers; ++l) {
                 x = blockForward(m_params.encoder[static_cast<std::size_t>(l)],
                                  m_encoder[static_cast<std::size_t>(l)], x, m_encoderSelf, nullptr);
+                checkpoint();
+            }
             m_memory = layerNormForward(m_params.encoderFinal, x, m_encoderFinal);
         }
         Matrix x = embed(m_batch.decoderTokens, m_batch.decoderLength);
         m_decoder.resize(static_cast<std::size_t>(c.layers));
-        for (int l = 0; l < c.layers; ++l)
+        for (int l = 0; l < c.layers; ++l) {
             x = blockForward(m_params.decoder[static_cast<std::size_t>(l)],
                              m_decoder[static_cast<std::size_t>(l)], x, m_decoderSelf,
                              c.encoderDecoder() ? &m_memory : nullptr);
+            checkpoint();
+        }
         m_decoderOut = layerNormForward(m_params.decoderFinal, x, m_decoderFinal);
         m_logits = multiply(m_decoderOut, m_params.output);
         m_logits.rowwise() += m_params.outputBias;
@@ -78,20 +85,24 @@ public:
         Matrix dMemory;
         if (c.encoderDecoder())
             dMemory = Matrix::Zero(m_memory.rows(), m_memory.cols());
-        for (int l = c.layers - 1; l >= 0; --l)
+        for (int l = c.layers - 1; l >= 0; --l) {
             dx = blockBackward(m_params.decoder[static_cast<std::size_t>(l)],
                                m_decoder[static_cast<std::size_t>(l)], dx, m_decoderSelf,
                                grads.decoder[static_cast<std::size_t>(l)],
                                c.encoderDecoder() ? &dMemory : nullptr);
+            checkpoint();
+        }
         embedBackward(m_batch.decoderTokens, m_batch.decoderLength, dx, grads);
         if (!c.encoderDecoder())
             return;
         Matrix de =
             layerNormBackward(m_params.encoderFinal, m_encoderFinal, dMemory, grads.encoderFinal);
-        for (int l = c.layers - 1; l >= 0; --l)
+        for (int l = c.layers - 1; l >= 0; --l) {
             de = blockBackward(m_params.encoder[static_cast<std::size_t>(l)],
                                m_encoder[static_cast<std::size_t>(l)], de, m_encoderSelf,
                                grads.encoder[static_cast<std::size_t>(l)], nullptr);
+            checkpoint();
+        }
         embedBackward(m_batch.encoderTokens, m_batch.encoderLength, de, grads);
     }
 
@@ -121,6 +132,12 @@ public:
     }
 
 private:
+    void checkpoint() {
+        ++m_done;
+        if (m_progress && !m_progress(m_done, m_checkpoints))
+            throw Cancelled();
+    }
+
     AttentionLayout selfLayout(int length, bool causal, const std::vector<int>* lengths) const {
         AttentionLayout layout;
         layout.batch = m_batch.batch;
@@ -200,6 +217,9 @@ private:
     const ModelConfig& m_config;
     const TransformerParams& m_params;
     const ModelBatch& m_batch;
+    const ProgressCallback& m_progress;
+    int m_checkpoints = 0;
+    int m_done = 0;
     RopeTable m_rope;
     std::vector<float> m_slopes;
     Matrix m_sinusoid;
@@ -300,16 +320,17 @@ LossStats crossEntropy(const Eigen::Ref<const Matrix>& logits, const std::vector
 }
 
 ForwardResult forward(const ModelConfig& config, const TransformerParams& params,
-                      const ModelBatch& batch) {
+                      const ModelBatch& batch, const ProgressCallback& progress) {
     ForwardResult result;
-    evaluate(config, params, batch, &result);
+    evaluate(config, params, batch, &result, progress);
     return result;
 }
 
 LossStats evaluate(const ModelConfig& config, const TransformerParams& params,
-                   const ModelBatch& batch, ForwardResult* result) {
+                   const ModelBatch& batch, ForwardResult* result,
+                   const ProgressCallback& progress) {
     validate(batch, config);
-    Pass pass(config, params, batch);
+    Pass pass(config, params, batch, progress, false);
     pass.forward();
     const LossStats stats = crossEntropy(pass.logits(), batch.targets, nullptr);
     if (result) {
@@ -320,9 +341,10 @@ LossStats evaluate(const ModelConfig& config, const TransformerParams& params,
 }
 
 LossStats lossAndGradients(const ModelConfig& config, const TransformerParams& params,
-                           const ModelBatch& batch, TransformerParams& grads) {
+                           const ModelBatch& batch, TransformerParams& grads,
+                           const ProgressCallback& progress) {
     validate(batch, config);
-    Pass pass(config, params, batch);
+    Pass pass(config, params, batch, progress, true);
     pass.forward();
     Matrix dLogits;
     const LossStats stats = crossEntropy(pass.logits(), batch.targets, &dLogits);

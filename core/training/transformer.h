@@ -61,16 +61,22 @@ struct LossStats {
 LossStats crossEntropy(const Eigen::Ref<const Matrix>& logits, const std::vector<int>& targets,
                        Matrix* dLogits);
 
-/// Logits and attention maps.
+/// Logits and attention maps. `progress` is called after each block (layer by layer); when it
+/// returns false the pass stops there and throws Cancelled (nothing outside it has changed).
 ForwardResult forward(const ModelConfig& config, const TransformerParams& params,
-                      const ModelBatch& batch);
+                      const ModelBatch& batch, const ProgressCallback& progress = {});
 
-/// Loss statistics of the batch (and, if wanted, the forward result).
+/// Loss statistics of the batch (and, if wanted, the forward result); cancelled as forward().
 LossStats evaluate(const ModelConfig& config, const TransformerParams& params,
-                   const ModelBatch& batch, ForwardResult* result = nullptr);
+                   const ModelBatch& batch, ForwardResult* result = nullptr,
+                   const ProgressCallback& progress = {});
 
 /// Forward, loss and backward: adds ∂(mean loss)/∂θ to `grads` (shaped like params).
+/// `progress` is called after each block of the forward and of the backward pass; when it
+/// returns false the pass throws Cancelled, leaving `grads` partly summed (a caller that cancels
+/// zeroes them before its next pass).
 LossStats lossAndGradients(const ModelConfig& config, const TransformerParams& params,
-                           const ModelBatch& batch, TransformerParams& grads);
+                           const ModelBatch& batch, TransformerParams& grads,
+                           const ProgressCallback& progress = {});
 
 } // namespace attnlab::core::training
