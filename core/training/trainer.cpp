@@ -1,5 +1,6 @@
 #include "core/training/trainer.h"
 
+#include <algorithm>
 #include <exception>
 
 #ifdef _OPENMP
@@ -268,14 +269,17 @@ Race::Race(const TrainSettings& first, const TrainSettings& second) {
     m_second = std::make_unique<Trainer>(second);
 }
 
-void Race::step() {
+void Race::step(const ProgressCallback& cancel) {
     std::exception_ptr errors[2];
     Trainer* trainers[2] = {m_first.get(), m_second.get()};
+    // After a cancelled step only the trainer behind steps.
+    const int target = std::max(m_first->step(), m_second->step()) + (level() ? 1 : 0);
     // Each trainer touches only its own state, so running them at once changes no number.
 #pragma omp parallel for num_threads(2) schedule(static, 1)
     for (int i = 0; i < 2; ++i) {
         try {
-            trainers[i]->trainStep();
+            if (trainers[i]->step() < target)
+                trainers[i]->trainStep(cancel);
         } catch (...) {
             errors[i] = std::current_exception();
         }

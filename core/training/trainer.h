@@ -139,7 +139,13 @@ public:
     Trainer& first() { return *m_first; }
     Trainer& second() { return *m_second; }
     /// One step of each (on two threads when there are two; numbers are the same either way).
-    void step();
+    /// `cancel` (called from both threads) is passed to each Trainer::trainStep; when it stops
+    /// a step, Cancelled is thrown, and as one trainer may have finished its step before the
+    /// other was stopped, the next call first brings the one behind level (each trainer stays
+    /// bit-identical to its own uninterrupted run).
+    void step(const ProgressCallback& cancel = {});
+    /// Whether both trainers have taken the same number of steps.
+    bool level() const { return m_first->step() == m_second->step(); }
     /// `steps` steps of each, evaluating as Trainer::run; progress and cancel between steps.
     void run(int steps, const ProgressCallback& progress = {});
 

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 using namespace attnlab::core;
@@ -216,4 +218,31 @@ TEST(TrainerCancel, EveryPassReportsItsCancellationPoints) {
     CancelAt evaluation;
     t.trainStep(evaluation.callback());
     EXPECT_EQ(evaluation.calls, 4 + 2 * (2 + 2));
+}
+
+TEST(TrainerCancel, RaceCancelledAnywhereStaysEqualToSeparateRuns) {
+    TrainSettings a = decoderSettings();
+    a.evalEvery = 100; // every point is in a step's passes (none in an evaluation)
+    TrainSettings b = a;
+    b.scoring = ScoringFunction::Additive;
+    Race race(a, b);
+    // Cancels at the k-th point of both trainers together (the two threads share the count),
+    // for k = 1 … 8, each followed by a call that finishes the step.
+    for (int k = 1; k <= 8; ++k) {
+        std::atomic<int> calls{0};
+        const ProgressCallback cancel = [&](int, int) { return ++calls != k; };
+        EXPECT_THROW(race.step(cancel), Cancelled) << k;
+        // One may have finished before the other was stopped, never more.
+        EXPECT_LE(std::abs(race.first().step() - race.second().step()), 1);
+        race.step(); // brings the one behind level, or takes the step of both
+        ASSERT_TRUE(race.level());
+        EXPECT_EQ(race.first().step(), k);
+    }
+    Trainer first(a), second(b);
+    for (int i = 0; i < 8; ++i) {
+        first.trainStep();
+        second.trainStep();
+    }
+    expectSameRun(race.first(), first);
+    expectSameRun(race.second(), second);
 }
