@@ -294,6 +294,7 @@ void LearnPage::buildPickers(QGridLayout* grid) {
                                                   {tr("P&ositions"), m_positional},
                                                   {tr("Ste&ps"), m_steps},
                                                   {tr("S&eed"), m_seed}};
+    buildRaceChoice();
     for (int i = 0; i < rows.size(); ++i) {
         auto* label = new QLabel(rows[i].first, this);
         label->setBuddy(rows[i].second);
@@ -306,7 +307,11 @@ void LearnPage::buildPickers(QGridLayout* grid) {
         if (m_trainer)
             reset();
     };
-    for (QComboBox* box : {m_task, m_heads, m_scoring, m_normalizer, m_positional})
+    auto* raceLabel = new QLabel(tr("R&ace against"), this);
+    raceLabel->setBuddy(m_raceChoice);
+    grid->addWidget(raceLabel, rows.size() / 3, 0);
+    grid->addWidget(m_raceChoice, rows.size() / 3, 1);
+    for (QComboBox* box : {m_task, m_heads, m_scoring, m_normalizer, m_positional, m_raceChoice})
         connect(box, &QComboBox::currentIndexChanged, this, changed);
     for (QSpinBox* box : {m_length, m_layers, m_steps, m_seed})
         connect(box, &QSpinBox::valueChanged, this, changed);
@@ -357,7 +362,16 @@ void LearnPage::reset() {
         return;
     }
     try {
-        m_trainer = std::make_unique<training::Trainer>(settings());
+        m_trainer = nullptr;
+        m_ownTrainer.reset();
+        m_race.reset();
+        if (const std::optional<training::TrainSettings> rival = rivalSettings()) {
+            m_race = std::make_unique<training::Race>(settings(), *rival);
+            m_trainer = &m_race->first();
+        } else {
+            m_ownTrainer = std::make_unique<training::Trainer>(settings());
+            m_trainer = m_ownTrainer.get();
+        }
     } catch (const std::exception& error) {
         m_status->setText(
             tr("These settings cannot train: %1").arg(QString::fromUtf8(error.what())));
@@ -373,12 +387,20 @@ void LearnPage::reset() {
     m_accuracyPlot->xAxis->setRange(0, 1);
     m_shownStep = -1;
     m_snapshots.clear();
+    m_rivalSnapshots.clear();
     m_followNewest = true;
     m_headsPerLayer = m_trainer->modelConfig().heads;
     m_lastStep = m_trainer->settings().steps;
     rebuildViews();
+    prepareRacePlots();
     std::size_t reported = 0, known = 0;
-    showFrame(makeFrame(*m_trainer, reported, known));
+    LearnFrame frame = makeFrame(*m_trainer, reported, known);
+    if (m_race) {
+        std::size_t rivalReported = 0, rivalKnown = 0;
+        frame.rival = std::make_shared<const LearnFrame>(
+            makeFrame(m_race->second(), rivalReported, rivalKnown));
+    }
+    showFrame(frame);
 }
 
 void LearnPage::showNewest() {
@@ -410,9 +432,11 @@ void LearnPage::rebuildViews() {
             view->setTitle(tr("Layer %1 · head %2").arg(layer + 1).arg(head + 1));
             view->setColorBarVisible(false);
             view->setMinimumSize(120, 120);
-            m_viewGrid->addWidget(view, layer, head);
+            // A race puts a row of titles above both sets of maps.
+            m_viewGrid->addWidget(view, layer + (m_race ? 1 : 0), head);
             m_views.append(view);
         }
+    rebuildRivalViews();
 }
 
 LearnFrame LearnPage::makeFrame(const training::Trainer& t, std::size_t& reported,
@@ -462,43 +486,72 @@ void LearnPage::launch(int steps) {
     if (steps <= 0)
         return;
     m_stop = false;
-    training::Trainer* trainer = m_trainer.get();
-    m_thread = QThread::create([this, trainer, steps] {
-        std::size_t reported = trainer->history().size();
-        std::size_t known = trainer->snapshots().size();
-        std::vector<LearnSnapshot> pending; // snapshots taken since the last frame
-        const auto frameNow = [&] {
-            LearnFrame frame = makeFrame(*trainer, reported, known);
+    training::Trainer* trainer = m_trainer;
+    training::Race* race = m_race.get();
+    training::Trainer* rival = race ? &race->second() : nullptr;
+    m_thread = QThread::create([this, trainer, race, rival, steps] {
+        // What each trainer has handed to the window so far, and its snapshots since the last
+        // frame.
+        struct Handed {
+            std::size_t reported = 0, known = 0;
+            std::vector<LearnSnapshot> pending;
+        };
+        Handed mine{trainer->history().size(), trainer->snapshots().size(), {}};
+        Handed theirs;
+        if (rival)
+            theirs = {rival->history().size(), rival->snapshots().size(), {}};
+        const auto frameOf = [](const training::Trainer& t, Handed& handed) {
+            LearnFrame frame = makeFrame(t, handed.reported, handed.known);
             frame.snapshots.insert(frame.snapshots.begin(),
-                                   std::make_move_iterator(pending.begin()),
-                                   std::make_move_iterator(pending.end()));
-            pending.clear();
+                                   std::make_move_iterator(handed.pending.begin()),
+                                   std::make_move_iterator(handed.pending.end()));
+            handed.pending.clear();
             return frame;
+        };
+        const auto frameNow = [&] {
+            LearnFrame frame = frameOf(*trainer, mine);
+            if (rival)
+                frame.rival = std::make_shared<const LearnFrame>(frameOf(*rival, theirs));
+            return frame;
+        };
+        const auto collect = [&] {
+            collectSnapshots(*trainer, mine.known, mine.pending);
+            if (rival)
+                collectSnapshots(*rival, theirs.known, theirs.pending);
         };
         // Pause cancels the step in progress between two blocks of its passes; the trainer then
         // stands as if the step had never started, so the run resumes bit for bit.
+        // In a race it is called from both trainers' threads.
         const core::ProgressCallback cancel = [this](int, int) {
             if (m_cancelPointHook)
                 m_cancelPointHook();
             return !m_stop;
         };
+        // A race whose step was cancelled in one trainer only first brings the other level.
+        const int target = trainer->step() + steps;
+        const auto finished = [&] { return trainer->step() >= target && (!race || race->level()); };
         auto last = std::chrono::steady_clock::now();
-        for (int done = 0; done < steps && !m_stop; ++done) {
+        while (!finished() && !m_stop) {
             try {
                 // An evaluation a pause cancelled is taken first, with the weights of its step.
                 trainer->completeEvaluation(cancel);
-                collectSnapshots(*trainer, known, pending);
-                trainer->trainStep(cancel);
+                if (rival)
+                    rival->completeEvaluation(cancel);
+                collect();
+                if (race)
+                    race->step(cancel);
+                else
+                    trainer->trainStep(cancel);
             } catch (const core::Cancelled&) {
                 break;
             }
-            collectSnapshots(*trainer, known, pending);
-            if (done + 1 == steps)
+            collect();
+            if (finished())
                 break; // the last frame follows the loop
             const int perFrame = m_stepsPerFrame;
             auto now = std::chrono::steady_clock::now();
             if (perFrame > 0) {
-                if ((done + 1) % perFrame != 0)
+                if ((steps - (target - trainer->step())) % perFrame != 0)
                     continue;
                 // Holds the frame before it long enough to be seen, still answering Pause.
                 while (now - last < kSlowFrameInterval && !m_stop) {
@@ -526,6 +579,8 @@ void LearnPage::launch(int steps) {
 }
 
 void LearnPage::showFrame(const LearnFrame& frame) {
+    if (frame.rival)
+        showRivalFrame(*frame.rival);
     m_snapshots.insert(m_snapshots.end(), frame.snapshots.begin(), frame.snapshots.end());
     m_newestStep = frame.step;
     m_newestProbe = frame.probe;
@@ -535,9 +590,14 @@ void LearnPage::showFrame(const LearnFrame& frame) {
     if (!frame.steps.empty()) {
         bool found = false;
         m_plot->xAxis->setRange(0, std::max(1.0, frame.steps.back()));
-        const QCPRange range = graph->getValueRange(found);
-        if (found)
-            m_plot->yAxis->setRange(0, range.upper * 1.05);
+        double upper = 0.0; // over both curves of a race
+        for (int g = 0; g < m_plot->graphCount(); ++g) {
+            const QCPRange range = m_plot->graph(g)->getValueRange(found);
+            if (found)
+                upper = std::max(upper, range.upper);
+        }
+        if (upper > 0.0)
+            m_plot->yAxis->setRange(0, upper * 1.05);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     for (std::size_t i = 0; i < frame.steps.size(); ++i)
@@ -581,6 +641,7 @@ void LearnPage::showPosition(int position) {
     m_probe = snapshot && snapshot->probe ? snapshot->probe : m_newestProbe;
     for (int i = 0; i < m_views.size(); ++i)
         m_views[i]->setData(m_probe, i % m_headsPerLayer, i / m_headsPerLayer);
+    showRivalPosition(position);
     // The scores of the step on screen; the newest frame between snapshots shows the last
     // evaluation's, and the title says which step they are from.
     const LearnSnapshot* scored = snapshot;
@@ -616,7 +677,7 @@ void LearnPage::updateButtons() {
                             static_cast<QWidget*>(m_layers), static_cast<QWidget*>(m_heads),
                             static_cast<QWidget*>(m_scoring), static_cast<QWidget*>(m_normalizer),
                             static_cast<QWidget*>(m_positional), static_cast<QWidget*>(m_steps),
-                            static_cast<QWidget*>(m_seed)})
+                            static_cast<QWidget*>(m_seed), static_cast<QWidget*>(m_raceChoice)})
         picker->setEnabled(!training);
 }
 

@@ -56,6 +56,8 @@ struct LearnFrame {
     /// The trainer's snapshots taken since the last frame (the worker copies what is new, so the
     /// window never reads the trainer while it runs).
     std::vector<LearnSnapshot> snapshots;
+    /// In a race, the same of the rival settings' trainer.
+    std::shared_ptr<const LearnFrame> rival;
 };
 
 class LearnPage : public QWidget {
@@ -73,12 +75,26 @@ public:
     void setSettings(const core::training::TrainSettings& settings);
 
     bool isTraining() const { return m_thread != nullptr; }
+
+    /// The race choice: nothing, or the one setting the rival run changes (dot vs additive
+    /// scoring, with vs without √d_k, softmax vs sparsemax, RoPE vs none, …).
+    QComboBox* raceChoice() const { return m_raceChoice; }
+    /// The rival's settings: the pickers' with the race choice applied; none without a race.
+    std::optional<core::training::TrainSettings> rivalSettings() const;
+    /// Whether a race is on: both settings train side by side on the same data and seed (loss
+    /// graph 1 and the rival's heatmaps are the rival's).
+    bool isRacing() const { return m_race != nullptr; }
+    /// The rival's heatmaps, layer by layer, head by head (empty without a race).
+    QList<HeatmapView*> rivalHeatmapViews() const { return m_rivalViews; }
     /// Steps of the frame on screen.
     int shownStep() const { return m_shownStep; }
     /// The heatmaps on screen: layer by layer, head by head.
     QList<HeatmapView*> heatmapViews() const { return m_views; }
+    /// Loss curves: graph 0 the pickers' settings, graph 1 the rival's in a race (the legend
+    /// names the setting that differs).
     QCustomPlot* lossPlot() const { return m_plot; }
-    /// Accuracy beside the loss: graph 0 the batch's, graph 1 the held-out set's.
+    /// Accuracy beside the loss: graph 0 the batch's, graph 1 the held-out set's (graph 2 the
+    /// rival's held-out accuracy in a race).
     QCustomPlot* accuracyPlot() const { return m_accuracyPlot; }
     /// Steps between frames; 0 = full speed (a frame every 50 ms). Takes effect while training.
     int stepsPerFrame() const { return m_stepsPerFrame; }
@@ -147,6 +163,14 @@ protected:
 
 private:
     void buildPickers(QGridLayout* grid);
+    // The race (learn_page_race.cpp).
+    void buildRaceChoice();
+    /// The names of the pickers' and the rival's settings: the texts of the raced setting.
+    QPair<QString, QString> raceNames() const;
+    void prepareRacePlots();
+    void rebuildRivalViews();
+    void showRivalFrame(const LearnFrame& rival);
+    void showRivalPosition(int position);
     void launch(int steps);
     void rebuildViews();
     void showFrame(const LearnFrame& frame);
@@ -166,7 +190,10 @@ private:
     /// Shows timeline position `position`: its heatmaps, scores and curve marker.
     void showPosition(int position);
 
-    std::unique_ptr<core::training::Trainer> m_trainer; ///< the worker's while it runs
+    std::unique_ptr<core::training::Trainer> m_ownTrainer; ///< without a race
+    std::unique_ptr<core::training::Race> m_race;          ///< in a race
+    /// m_ownTrainer or the race's first; the worker's while it runs.
+    core::training::Trainer* m_trainer = nullptr;
     QThread* m_thread = nullptr;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_stepsPerFrame{0}; ///< read by the worker between steps
@@ -210,6 +237,12 @@ private:
     QPushButton* m_live = nullptr;
     QCPItemStraightLine* m_lossMarker = nullptr;
     QCPItemStraightLine* m_accuracyMarker = nullptr;
+    // The race.
+    QComboBox* m_raceChoice = nullptr;
+    QList<HeatmapView*> m_rivalViews;
+    QList<QLabel*> m_raceTitles;
+    std::vector<LearnSnapshot> m_rivalSnapshots;
+    std::shared_ptr<const core::ModelOutput> m_rivalNewestProbe;
 };
 
 } // namespace attnlab::ui
