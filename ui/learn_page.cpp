@@ -191,8 +191,8 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_scores = new HeadScoreTable(this);
     scoresLayout->addWidget(m_scoresTitle);
     scoresLayout->addWidget(m_scores, 1);
-    scoresBox->setMinimumWidth(360);
-    scoresBox->setMaximumWidth(460);
+    scoresBox->setMinimumWidth(420);
+    scoresBox->setMaximumWidth(520);
     auto* middle = new QHBoxLayout;
     middle->addWidget(views, 1);
     middle->addWidget(scoresBox);
@@ -436,6 +436,9 @@ void LearnPage::rebuildViews() {
             m_viewGrid->addWidget(view, layer + (m_race ? 1 : 0), head);
             m_views.append(view);
         }
+    // A race's title row takes only its height.
+    for (int row = 0; row < m_viewGrid->rowCount(); ++row)
+        m_viewGrid->setRowStretch(row, m_race && row == 0 ? 0 : 1);
     rebuildRivalViews();
 }
 

@@ -102,9 +102,17 @@ void LearnPage::rebuildRivalViews() {
     // Both sets side by side: the rival's columns after the pickers' and a gap column; more
     // columns than eight leave each map less room.
     const int columns = 2 * c.heads;
-    const int side = columns > 8 ? 60 : 120;
-    for (HeatmapView* view : m_views)
-        view->setMinimumSize(side, side);
+    const bool small = columns > 8;
+    const int side = small ? 48 : 120;
+    // Small maps get short titles that fit them.
+    const auto titleOf = [small](int layer, int head) {
+        return small ? tr("L%1 H%2").arg(layer + 1).arg(head + 1)
+                     : tr("Layer %1 · head %2").arg(layer + 1).arg(head + 1);
+    };
+    for (int i = 0; i < m_views.size(); ++i) {
+        m_views[i]->setMinimumSize(side, side);
+        m_views[i]->setTitle(titleOf(i / c.heads, i % c.heads));
+    }
     const auto [mine, theirs] = raceNames();
     const QString titles[2] = {tr("Yours: %1").arg(mine), tr("Rival: %1").arg(theirs)};
     for (int i = 0; i < 2; ++i) {
@@ -120,7 +128,7 @@ void LearnPage::rebuildRivalViews() {
     for (int layer = 0; layer < c.layers; ++layer)
         for (int head = 0; head < c.heads; ++head) {
             auto* view = new HeatmapView(this);
-            view->setTitle(tr("Layer %1 · head %2").arg(layer + 1).arg(head + 1));
+            view->setTitle(titleOf(layer, head));
             view->setColorBarVisible(false);
             view->setMinimumSize(side, side);
             m_viewGrid->addWidget(view, layer + 1, c.heads + 1 + head);

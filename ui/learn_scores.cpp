@@ -45,8 +45,12 @@ HeadScoreTable::HeadScoreTable(QWidget* parent) : QTableWidget(parent) {
         setHorizontalHeaderItem(c, item);
     }
     verticalHeader()->setVisible(false);
-    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    horizontalHeader()->setStretchLastSection(true);
+    // The scores share the width left by the head's name, so no column hides behind a scroll
+    // bar on the page's narrow side panel.
+    horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    for (int c : {LayerColumn, HeadColumn, KindColumn})
+        horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    horizontalHeader()->setMinimumSectionSize(40);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionMode(QAbstractItemView::NoSelection);
     setFocusPolicy(Qt::NoFocus);
