@@ -7,6 +7,7 @@
 #include "core/io/mask_file.h"
 #include "core/model/settings.h"
 #include "core/text/tokenizer.h"
+#include "core/trained/lesson_model_folder.h"
 #include "core/trained/model_loader.h"
 
 #include <CLI/CLI.hpp>
@@ -350,9 +351,15 @@ std::vector<OptionSpec> outputOptions() {
         o.image.colorBar = false;
     }).figureOnly = true;
     add("--session", "FILE",
-        "a saved lesson (.attnlab): its settings and view; other options override them. "
-        "Without an output option the window opens it",
+        "a saved lesson (.attnlab): its settings and view, and the model it names; other "
+        "options override them. Without an output option the window opens it",
         "", "", [](CliOptions& o, auto option, auto value) {
+            if (value.empty())
+                usageError(option, "the file name is empty");
+            o.sessionPath = value;
+        });
+    add("--lesson", "FILE", "the same as --session", "", "",
+        [](CliOptions& o, auto option, auto value) {
             if (value.empty())
                 usageError(option, "the file name is empty");
             o.sessionPath = value;
@@ -600,6 +607,7 @@ CliOptions parseWithSession(const std::vector<std::string>& args) {
     std::vector<std::string> warnings;
     const core::Session session = core::loadSessionFile(options.sessionPath, warnings);
     CliOptions merged = parseArguments(args, session.config, session.view);
+    merged.lessonModel = session.lesson.model;
     for (const std::string& warning : warnings)
         merged.warnings.push_back(options.sessionPath + ": " + warning);
     return merged;
@@ -668,6 +676,31 @@ std::string versionText() {
            "\nLicence GPL-3.0-or-later: there is NO WARRANTY, to the extent permitted by law.\n";
 }
 
+namespace {
+
+// The folder of the executable, where the shipped models are found (../share/attention-lab).
+std::string programFolder() {
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string(".") : self.parent_path().string();
+}
+
+// The model folder to run: --model, else the one the lesson names. A lesson's model that is not
+// on this computer is an input error saying how to get it.
+std::string modelFolderOf(const CliOptions& options) {
+    if (!options.modelPath.empty() || options.lessonModel.empty())
+        return options.modelPath;
+    const core::LessonModelPlaces places = core::defaultLessonModelPlaces(programFolder());
+    std::string folder = core::findLessonModel(options.lessonModel, places);
+    if (folder.empty())
+        throw core::InputError(options.sessionPath + ": " +
+                               core::missingLessonModelText(options.lessonModel, places).at("en") +
+                               " (or name a model folder with --model DIR)");
+    return folder;
+}
+
+} // namespace
+
 int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporter& exportImage) {
     try {
         if (!options.image.path.empty() && !exportImage)
@@ -680,11 +713,12 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         core::WriteOptions write;
         write.inputs = &inputs;
         core::Config config = options.config;
+        const std::string modelPath = modelFolderOf(options);
         std::optional<core::MaskFile> maskFile;
         if (!options.maskPath.empty()) {
             maskFile = core::loadMaskFile(options.maskPath);
             config.mask = maskFile->mask;
-            if (options.modelPath.empty()) {
+            if (modelPath.empty()) {
                 // The built-in model's tokens are known before it runs: a mask of another shape
                 // is named before any work (a transformer's pieces are checked after its run).
                 const auto queries = core::tokenize(config.sentence, config.tokenizer).size();
@@ -718,9 +752,8 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         run.weightsOnly = !options.exportDataPath.empty() && options.image.path.empty() &&
                           core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Npy;
         const core::ModelOutput output =
-            options.modelPath.empty()
-                ? core::runBuiltin(config, run)
-                : core::loadModel(options.modelPath, options.transformer)->run(config, run);
+            modelPath.empty() ? core::runBuiltin(config, run)
+                              : core::loadModel(modelPath, options.transformer)->run(config, run);
         if (maskFile)
             core::checkMaskShape(*maskFile, options.maskPath,
                                  static_cast<int>(output.maps.queryTokens.size()),

@@ -56,16 +56,17 @@ struct CliOptions {
     std::string embeddingsPath; ///< --embeddings: file loaded at run time; empty = built-in lexicon
     std::string maskPath;       ///< --mask custom:FILE: the mask file, read by runHeadless
     std::string exportDataPath; ///< --export-data: .json, .csv or .npy; empty = none
-    bool csvByteOrderMark = true; ///< --csv-bom / --no-csv-bom: a .csv file starts with the
-                                  ///< UTF-8 byte-order mark; default true
-    std::string csvOption;        ///< the last of --csv-bom / --no-csv-bom given; empty = none
-    ImageRequest image;           ///< --export and the options that shape the image
-    std::string sessionPath;      ///< --session FILE, or a lone FILE.attnlab argument
-    core::SessionView view;       ///< the session's view (defaults without a session), with
-                                  ///< --colormap, --color-scale and --values applied
-    bool dModelGiven = false;     ///< --d-model was given (else an embeddings file sets d_model)
-    bool help = false;            ///< --help / -h
-    bool version = false;         ///< --version
+    bool csvByteOrderMark = true;  ///< --csv-bom / --no-csv-bom: a .csv file starts with the
+                                   ///< UTF-8 byte-order mark; default true
+    std::string csvOption;         ///< the last of --csv-bom / --no-csv-bom given; empty = none
+    ImageRequest image;            ///< --export and the options that shape the image
+    std::string sessionPath;       ///< --session FILE, or a lone FILE.attnlab argument
+    core::LessonModel lessonModel; ///< the model the lesson names; none without one
+    core::SessionView view;        ///< the session's view (defaults without a session), with
+                                   ///< --colormap, --color-scale and --values applied
+    bool dModelGiven = false;      ///< --d-model was given (else an embeddings file sets d_model)
+    bool help = false;             ///< --help / -h
+    bool version = false;          ///< --version
     /// What reading the lesson found ("<file>: unknown member … ; did you mean …?"); printed on
     /// stderr as warnings.
     std::vector<std::string> warnings;

@@ -56,7 +56,8 @@ ui::StartupRequest parseStartup(const QStringList& rawArguments) {
     for (const QString& argument : arguments) {
         args.push_back(argument.toStdString());
         if (argument.startsWith(QLatin1String("--")) &&
-            !argument.startsWith(QLatin1String("--session")))
+            !argument.startsWith(QLatin1String("--session")) &&
+            !argument.startsWith(QLatin1String("--lesson")))
             settingsGiven = true;
     }
     ui::StartupRequest request;

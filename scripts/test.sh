@@ -14,7 +14,9 @@
 #   4. sanitizers  AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset, leaks count) on
 #                  the core and its tests, without the window: the Qt code and the command line
 #                  ran in step 2, and tests labelled heavy (the trainer against PyTorch, and the
-#                  few that take most of a minute under the sanitizers) are not repeated
+#                  few that take most of a minute under the sanitizers) are not repeated; each
+#                  test program runs whole in two shards (the asan preset's
+#                  ATTNLAB_TESTS_PER_PROGRAM), not once per test
 #   5. fuzz        each libFuzzer target for ATTNLAB_FUZZ_SECONDS (default 20), one per core
 #                  (scripts/fuzz.sh)
 #

@@ -11,7 +11,9 @@
 # under a hash of its preprocessed text, the compile flags that matter, the .clang-tidy file and
 # the clang-tidy version, so an unchanged file is not analysed again, in any clone on the machine.
 # The hashed text keeps its comments (-C): a NOLINT added to a file or a header changes the key.
-# ATTNLAB_TIDY_CACHE=off disables it.
+# A second key, from the content of every file the build's dependency file lists for the source
+# (scripts/tidy_keys.py), finds the result without running the preprocessor when the build is
+# up to date. ATTNLAB_TIDY_CACHE=off disables the cache.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$root/build/dev"
@@ -21,9 +23,28 @@ cache_format=2 # raise when the stored output or the key changes form, so old en
 python=python3
 command -v "$python" >/dev/null 2>&1 || python=/usr/bin/python3
 
-# One file: print its findings (paths relative to the root), exit 1 when there are any.
+# Prints a stored result (findings after a status line) and returns its status.
+replay() {
+  local status
+  status="$(head -n 1 "$1")"
+  tail -n +2 "$1"
+  return "$status"
+}
+
+# Files the result under `key` under the quick key `quick` too ("-": none).
+store_quick() {
+  [ "$2" != - ] || return 0
+  cp "$cache/$1" "$cache/$2.$$" && mv "$cache/$2.$$" "$cache/$2"
+}
+
+# One file: print its findings (paths relative to the root), exit 1 when there are any. The
+# second argument is its quick key from tidy_keys.py ("-" for none).
 tidy_one() {
-  local file="$1" flags key out status
+  local file="$1" quick="${2:--}" flags key out status
+  if [ "$cache" != off ] && [ "$quick" != - ] && [ -f "$cache/$quick" ]; then
+    replay "$cache/$quick"
+    return $?
+  fi
   # The compile command without output, input and the warning flags, to preprocess the file.
   flags="$("$python" - "$build_dir/compile_commands.json" "$root/$file" <<'PY'
 import json, shlex, sys
@@ -55,9 +76,9 @@ PY
               (cd "$build_dir" && eval "c++ $flags -E -P -C -x c++ $(printf %q "$root/$file")") | sed "s|$root|@|g"; } |
             sha256sum | cut -d' ' -f1)"
     if [ -f "$cache/$key" ]; then
-      status="$(head -n 1 "$cache/$key")"
-      tail -n +2 "$cache/$key"
-      return "$status"
+      store_quick "$key" "$quick"
+      replay "$cache/$key"
+      return $?
     fi
   fi
   status=0
@@ -69,6 +90,7 @@ PY
   if [ "$cache" != off ]; then
     mkdir -p "$cache"
     { echo "$status"; printf '%s\n' "$out"; } > "$cache/$key.$$" && mv "$cache/$key.$$" "$cache/$key"
+    store_quick "$key" "$quick"
   fi
   printf '%s\n' "$out"
   return "$status"
@@ -76,7 +98,7 @@ PY
 
 if [ "${1:-}" = "--one" ]; then
   build_dir="$2"
-  tidy_one "$3"
+  tidy_one "$3" "${4:--}"
   exit $?
 fi
 
@@ -105,8 +127,10 @@ fi
 report="$(mktemp)"
 trap 'rm -f "$report"' EXIT
 status=0
-printf '%s\n' "${files[@]}" |
-  xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} bash "${BASH_SOURCE[0]}" --one "$build_dir" {} \
+salt="$( { echo "$cache_format"; "$tidy" --version; cat "$root/.clang-tidy"; } | sha256sum | cut -d' ' -f1)"
+# Each line: a file and its quick key.
+"$python" "$root/scripts/tidy_keys.py" "$root" "$build_dir" "$salt" "${files[@]}" |
+  xargs -P "$(nproc 2>/dev/null || echo 2)" -L 1 bash "${BASH_SOURCE[0]}" --one "$build_dir" \
   >"$report" || status=$?
 cat "$report"
 findings="$(grep -c ': warning: \|: error: ' "$report" || true)"

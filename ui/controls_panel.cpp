@@ -3,6 +3,7 @@
 #include "attention_kind_controls.h"
 #include "compact_combo_box.h"
 #include "core_text.h"
+#include "positional_view.h"
 
 #include "core/attention/normalizer.h"
 #include "core/attention/scoring.h"
@@ -251,6 +252,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
     m_positional->setToolTip(tr("How the position of a token enters the computation."));
     projectionForm->addRow(tr("&Positions"), m_positional);
     addErrorRow(projectionForm, QStringLiteral("positional"));
+    // The chosen encoding drawn for the current sentence, right under its control.
+    m_positionalView = new PositionalView(PositionalView::Size::Compact, projectionGroup);
+    m_positionalView->setObjectName(QStringLiteral("positionalPicture"));
+    projectionForm->addRow(m_positionalView);
 
     m_projection = new CompactComboBox(projectionGroup);
     addItem(m_projection, tr("Identity slices"), static_cast<int>(core::ProjectionInit::Identity),
@@ -407,7 +412,7 @@ void ControlsPanel::setHiddenControls(const QStringList& names) {
         {QStringLiteral("dModel"), {m_dModel}},
         {QStringLiteral("dK"), {m_dK}},
         {QStringLiteral("mask"), {m_mask, m_padLength, m_window}},
-        {QStringLiteral("positional"), {m_positional}},
+        {QStringLiteral("positional"), {m_positional, m_positionalView}},
         {QStringLiteral("projection"), {m_projection}},
         {QStringLiteral("seed"), {m_seed}},
         {QStringLiteral("embeddings"), {m_embeddings, m_loadEmbeddings, m_embeddingsInfo}},

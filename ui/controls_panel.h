@@ -22,6 +22,7 @@ class QSpinBox;
 namespace attnlab::ui {
 
 class AttentionKindControls;
+class PositionalView;
 class SparseMaskControls;
 
 class ControlsPanel : public QWidget {
@@ -90,6 +91,9 @@ public:
     QPushButton* loadEmbeddingsButton() const { return m_loadEmbeddings; }
     QComboBox* tokenizerBox() const { return m_tokenizer; }
     AttentionKindControls* kindControls() const { return m_kindControls; }
+    /// The chosen positional encoding drawn for the current result (under the Positions
+    /// control); the main window passes it each result and the selected head.
+    PositionalView* positionalView() const { return m_positionalView; }
     SparseMaskControls* sparseMaskControls() const { return m_sparseMask; }
 
 signals:
@@ -134,6 +138,7 @@ private:
     QLabel* m_embeddingsInfo = nullptr;
     QComboBox* m_tokenizer = nullptr;
     AttentionKindControls* m_kindControls = nullptr;
+    PositionalView* m_positionalView = nullptr;
     SparseMaskControls* m_sparseMask = nullptr;
     QHash<QWidget*, QString> m_ownToolTips; ///< of controls a kind of attention disables
 

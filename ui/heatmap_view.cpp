@@ -97,6 +97,14 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent) {
     connect(m_plot, &QCustomPlot::mousePress, this, &HeatmapView::onMousePress);
     connect(m_plot, &QCustomPlot::mouseRelease, this, &HeatmapView::onMouseRelease);
     connect(m_plot, &QCustomPlot::beforeReplot, this, &HeatmapView::updateLabelLayout);
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] {
+        if (!m_paintMode)
+            emit enlargeRequested();
+    });
+    connect(m_titleElement, &QCPTextElement::clicked, this, [this] {
+        if (!m_paintMode)
+            emit enlargeRequested();
+    });
     rebuildLayout();
 }
 
@@ -393,9 +401,18 @@ void HeatmapView::updateLabelLayout() {
     // margins this function is about to set. The drawing step drops any label that would
     // still overlap its neighbour.
     // The axis titles ("Key", "键") are drawn by the plot; their fallback font sets their height.
+    // Small maps (many heads) leave the axis titles out, so that the tick labels and cells keep
+    // the room; the head's title and the details panel name the axes.
+    m_axisTitles = m_plot->width() >= kAxisTitleLines.width() * lineHeight &&
+                   m_plot->height() >= kAxisTitleLines.height() * lineHeight;
+    m_plot->xAxis->setLabel(m_axisTitles ? tr("Key") : QString());
+    m_plot->yAxis->setLabel(m_axisTitles ? tr("Query") : QString());
     const double titleHeight =
-        labelLineMetrics(m_labelFont, {m_plot->xAxis->label(), m_plot->yAxis->label()}).height() +
-        6;
+        m_axisTitles
+            ? labelLineMetrics(m_labelFont, {m_plot->xAxis->label(), m_plot->yAxis->label()})
+                      .height() +
+                  6
+            : 0.0;
     const double leftMargin = queryWidth + kTickLength + 2 * kLabelGap + titleHeight + 4;
     const double rightMargin = m_colorBarVisible ? 80 : 12;
     const double width = std::max(20.0, m_plot->width() - leftMargin - rightMargin);
@@ -412,8 +429,13 @@ void HeatmapView::updateLabelLayout() {
         m_keyLabelStride = niceStride(rotatedStride);
         keyExtent = (keyWidth + lineHeight) * kInvSqrt2 + 2;
     }
-    m_plot->xAxis->setLabelPadding(static_cast<int>(std::ceil(keyExtent)) + kTickLength +
-                                   3 * kLabelGap);
+    // The labels' band: QCustomPlot reserves the label padding only beside an axis title, so
+    // without titles the band is the axis's outer padding instead.
+    const auto reserve = [this](QCPAxis* axis, int band) {
+        axis->setLabelPadding(band);
+        axis->setPadding(m_axisTitles ? kAxisPadding : band);
+    };
+    reserve(m_plot->xAxis, static_cast<int>(std::ceil(keyExtent)) + kTickLength + 3 * kLabelGap);
 
     // Rotated key labels reach left of the first column; keep them inside the widget.
     double queryPadding = queryWidth + kTickLength + 2 * kLabelGap;
@@ -422,7 +444,7 @@ void HeatmapView::updateLabelLayout() {
                                   cellWidth / 2 - titleHeight;
         queryPadding = std::max(queryPadding, firstReach);
     }
-    m_plot->yAxis->setLabelPadding(static_cast<int>(std::ceil(queryPadding)));
+    reserve(m_plot->yAxis, static_cast<int>(std::ceil(queryPadding)));
 
     // Room above the first row for the half of its label that sticks out when rows are thin.
     const int topMargin = std::max(12, static_cast<int>(std::ceil(lineHeight / 2)) + 3);
@@ -432,6 +454,36 @@ void HeatmapView::updateLabelLayout() {
                                              2 * kLabelGap - titleHeight);
     const double cellHeight = m_rows > 0 ? height / m_rows : height;
     m_queryLabelStride = niceStride(static_cast<int>(std::ceil((lineHeight + 1) / cellHeight)));
+}
+
+QRect HeatmapView::matrixRect() const {
+    return m_plot->axisRect()->rect().translated(m_plot->pos());
+}
+
+QVector<QPolygonF> HeatmapView::drawnLabelOutlines() const {
+    QVector<QPolygonF> outlines = m_labelLayer->labelOutlines;
+    for (QPolygonF& outline : outlines)
+        outline.translate(m_plot->pos());
+    return outlines;
+}
+
+QSize HeatmapView::sizeForMatrix(const QSize& matrix) const {
+    // The margins updateLabelLayout gives a plot without axis titles, for cells of that size.
+    const double lineHeight = m_labelLineHeight;
+    // Key labels as they take the most room: rotated when they do not fit their columns.
+    const double rotated = (m_keyLabelWidth + lineHeight) * kInvSqrt2 + 2;
+    const double keyExtent = std::max(lineHeight, rotated);
+    const double left = m_queryLabelWidth + kTickLength + 2 * kLabelGap + 4 + 4;
+    const double right = m_colorBarVisible ? 80 : 12;
+    const double titleHeight = m_title.isEmpty() ? 0 : lineHeight + 6;
+    const double top = titleHeight + 4 + std::max(12.0, std::ceil(lineHeight / 2) + 3);
+    const double bottom = keyExtent + kTickLength + 3 * kLabelGap + 4;
+    QSizeF size(matrix.width() + left + right, matrix.height() + top + bottom);
+    // A plot that large draws its axis titles (updateLabelLayout): room for them too.
+    if (size.width() >= kAxisTitleLines.width() * lineHeight &&
+        size.height() >= kAxisTitleLines.height() * lineHeight)
+        size += QSizeF(lineHeight + 6 + kAxisPadding, lineHeight + 6 + kAxisPadding);
+    return {static_cast<int>(std::ceil(size.width())), static_cast<int>(std::ceil(size.height()))};
 }
 
 void HeatmapView::updateSelectionItems() {

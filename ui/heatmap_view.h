@@ -9,6 +9,8 @@
 
 #include <QFont>
 #include <QPair>
+#include <QPolygonF>
+#include <QRect>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -119,6 +121,17 @@ public:
     int keyLabelAngle() const { return m_keyLabelAngle; }
     /// Colour-map cells per side: the matrix size, or fewer for long sentences (max-pooled).
     QSize colorMapCells() const;
+    /// Outlines of the token labels drawn in the last replot (query labels, then key labels;
+    /// rotated key labels as rotated rectangles), in widget pixels.
+    QVector<QPolygonF> drawnLabelOutlines() const;
+    /// Whether the last layout drew the axis titles ("Query", "Key"). Small maps (many heads)
+    /// leave them out: the head's title and the details name the axes, the ticks get the room.
+    bool axisTitlesShown() const { return m_axisTitles; }
+    /// The matrix (the cells without labels) in widget pixels, as last laid out.
+    QRect matrixRect() const;
+    /// The widget size at which the matrix gets at least `matrix` pixels with the current
+    /// labels and fonts (axis titles left out, as small maps do).
+    QSize sizeForMatrix(const QSize& matrix) const;
 
     /// The font used for token labels: the widget font with CJK fallbacks.
     static QFont tokenFont(const QFont& base);
@@ -147,6 +160,9 @@ signals:
     void paintDragged(int query, int key);
     /// Paint mode: the button went up (the stroke is over).
     void paintReleased();
+    /// The title was clicked or the map double-clicked: the window shows this map large (or,
+    /// when it already is, all maps again).
+    void enlargeRequested();
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -211,6 +227,7 @@ private:
     QVector<LabelKind> m_queryKinds, m_keyKinds;
     QFont m_labelFont;
     int m_keyLabelAngle = 0;
+    bool m_axisTitles = true;
     int m_queryLabelStride = 1;
     int m_keyLabelStride = 1;
     bool m_anyMasked = false;

@@ -14,6 +14,7 @@
 #include <QFontInfo>
 #include <QFontMetricsF>
 #include <QHash>
+#include <QTransform>
 
 #include <algorithm>
 #include <cmath>
@@ -24,8 +25,11 @@
 
 namespace attnlab::ui::detail {
 
-inline constexpr int kTickLength = 4;     // px, outward tick marks next to the token labels
-inline constexpr int kLabelGap = 3;       // px between tick and label, and label and axis title
+inline constexpr int kTickLength = 4; // px, outward tick marks next to the token labels
+inline constexpr int kLabelGap = 3;   // px between tick and label, and label and axis title
+// A plot narrower or lower than this many label lines drops its axis titles ("Query", "Key").
+inline constexpr QSize kAxisTitleLines(24, 18);
+inline constexpr int kAxisPadding = 5;    // QCustomPlot's outer padding of an axis
 inline constexpr int kMaxLabelChars = 14; // longer tokens are elided in the axis labels
 // Tokens this short always fit the label width (even full-width CJK characters are about two
 // average widths), so they skip the costly elision.
@@ -134,6 +138,7 @@ public:
         : QCPLayerable(view->m_plot, layer), m_view(view), m_part(part) {}
 
     QVector<int> drawnRows, drawnColumns;
+    QVector<QPolygonF> labelOutlines; ///< of the labels drawn, plot pixels
     bool valuesDrawn = false;
     QFont valueFont;       ///< the font of the numbers in the last replot
     int valueDecimals = 2; ///< and their decimals
@@ -292,6 +297,7 @@ private:
     void drawLabels(QCPPainter* painter) {
         drawnRows.clear();
         drawnColumns.clear();
+        labelOutlines.clear();
         const HeatmapView& v = *m_view;
         if (v.m_rows == 0 || v.m_cols == 0)
             return;
@@ -318,6 +324,10 @@ private:
             painter->drawText(QRectF(right - 2000, y - lineHeight / 2, 2000, lineHeight),
                               Qt::AlignRight | Qt::AlignVCenter | kNoClip,
                               v.m_queryLabels.value(row));
+            const double textWidth =
+                QFontMetricsF(painter->font()).horizontalAdvance(v.m_queryLabels.value(row));
+            labelOutlines.append(
+                QPolygonF(QRectF(right - textWidth, y - lineHeight / 2, textWidth, lineHeight)));
             drawnRows.append(row);
         }
 
@@ -351,12 +361,18 @@ private:
             if (angle == 0) {
                 painter->drawText(QRectF(x - 1000, anchorY, 2000, lineHeight),
                                   Qt::AlignHCenter | Qt::AlignTop | kNoClip, text);
+                labelOutlines.append(QPolygonF(QRectF(x - width / 2, anchorY, width, lineHeight)));
             } else {
                 painter->save();
                 painter->translate(x, anchorY + lineHeight / 2 * cosine);
                 painter->rotate(-angle);
                 painter->drawText(QRectF(-width - 1, -lineHeight / 2, width + 2, lineHeight),
                                   Qt::AlignRight | Qt::AlignVCenter | kNoClip, text);
+                QTransform turn;
+                turn.translate(x, anchorY + lineHeight / 2 * cosine);
+                turn.rotate(-angle);
+                labelOutlines.append(
+                    turn.map(QPolygonF(QRectF(-width, -lineHeight / 2, width, lineHeight))));
                 painter->restore();
             }
             drawnColumns.append(col);

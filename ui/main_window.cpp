@@ -9,6 +9,7 @@
 #include "heatmap_view.h"
 #include "language.h"
 #include "learn_page.h"
+#include "positional_view.h"
 #include "teaching_panel.h"
 
 #include "core/attention/options.h"
@@ -633,6 +634,7 @@ void MainWindow::showResult(std::shared_ptr<const core::ModelOutput> result,
     clearInlineErrors();
     showNotes();
     m_controls->setTokenCount(static_cast<int>(m_result->maps.queryTokens.size()));
+    m_controls->positionalView()->setResult(m_result);
     updateTokenStrip(false);
     updateTokenStrip(true);
 

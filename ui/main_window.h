@@ -12,6 +12,7 @@
 #include "core/model/builtin_model.h"
 #include "core/model/imported_attention.h"
 #include "core/teaching/lesson_checks.h"
+#include "core/trained/lesson_model_folder.h"
 #include "figure_export.h"
 #include "file_task.h"
 #include "job_tracker.h"
@@ -26,6 +27,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -173,6 +175,8 @@ public:
 signals:
     void modelOpened();
     void modelFailed(const QString& message);
+    /// The open lesson's checks were measured on the model it names (the lesson bar shows them).
+    void lessonChecksMeasured();
 
 public:
     /// Staggered view updates of a large result still to run (tests wait for none).
@@ -206,6 +210,12 @@ public:
     double lineScale() const { return m_lineScale; }
     /// Text of the lesson bar (title and explanation), empty when hidden.
     QString lessonText() const;
+    /// Where a lesson's model is looked for (main_window_lesson_model.cpp); by default the
+    /// shipped models beside the program and the usual caches.
+    void setLessonModelPlaces(const core::LessonModelPlaces& places);
+    /// What the lesson bar says about a lesson's model that is not on this computer (empty when
+    /// the lesson names none or it was found).
+    QString lessonModelNote() const { return m_lessonModelNote; }
 
     /// Dialogs and questions are skipped: errors are only recorded (lastError()) and the
     /// question about unsaved changes gets `unsavedAnswer` (Save, Discard or Cancel). For tests
@@ -331,18 +341,27 @@ private:
     // Classroom (main_window_classroom.cpp).
     void buildClassroomActions(QMenu* view);
     void setLineScale(double scale);
+    /// Presenting: the details dock becomes a narrow column beside the heatmaps, so that they
+    /// get most of the screen.
+    void shrinkDocksForPresenting();
     void fitControlsDock();
     /// The sentence fields, token strips and hover text at the interface's text size, with the
     /// CJK fonts: they are set explicitly, so they do not follow a new application font.
     void applyInputFonts();
     void showLessonGallery();
     void showLessonBar();
+    /// Opens the model `session`'s lesson names (or says how to get it, or closes the model an
+    /// earlier lesson opened when this one names none).
+    void openLessonModel(const core::Session& session);
     void chooseEmbeddingsFile();
     void showAbout();
 
     QVector<Slot> viewSlots() const;
     void rebuildViews();
     void arrangeGrid();
+    /// A head map asked to be shown large: One Head Large on `head`, or back to all heads when
+    /// one head is already shown large.
+    void toggleEnlarged(int head);
     void refreshViewData();
     /// Fills views `index`, `index` + 1, … one per turn of the event loop, unless a newer
     /// refresh than `refresh` started.
@@ -445,6 +464,11 @@ private:
     core::SessionLesson m_lesson;   ///< title, explanation, hidden controls of the open lesson
     /// The open lesson's checks measured on its settings as it opened (the lesson bar's list).
     std::vector<core::CheckOutcome> m_lessonOutcomes;
+    // The model the open lesson names (main_window_lesson_model.cpp).
+    std::optional<core::LessonModelPlaces> m_lessonModelPlaces; ///< unset = the defaults
+    QString m_lessonModelNote;      ///< how to get the lesson's missing model; empty otherwise
+    bool m_modelFromLesson = false; ///< the open model was opened by a lesson
+    int m_lessonModelRequest = 0;   ///< counts the lessons' model openings (stale replies ignored)
     QMenu* m_recentMenu = nullptr;
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
@@ -470,7 +494,7 @@ private:
     double m_systemFontPointSize = 0; ///< the application font before any scaling
     bool m_presenting = false;
     double m_lineScale = 1.0;
-    bool m_hideControlsWhilePresenting = false;
+    bool m_hideControlsWhilePresenting = true;
     QByteArray m_stateBeforePresenting;
     double m_textScaleBeforePresenting = 1.0;
     QPalette m_paletteBeforePresenting;

@@ -22,6 +22,7 @@
 #include <QMenu>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -33,6 +34,9 @@ constexpr double kMaxTextScale = 3.0;
 constexpr double kTextScaleStep = 1.15;
 constexpr double kPresentationTextScale = 1.5;
 constexpr double kPresentationLineScale = 2.0;
+// Share of the screen the details dock keeps while presenting (its width beside the heatmaps, its
+// height below them); the heatmaps get the rest.
+constexpr double kPresentationDetailsShare = 0.2;
 const QString kTextScaleKey = QStringLiteral("ui/textScale");
 const QString kHideControlsKey = QStringLiteral("ui/hideControlsWhilePresenting");
 
@@ -93,7 +97,9 @@ void MainWindow::buildClassroomActions(QMenu* view) {
     m_showHiddenAction->setEnabled(false);
 
     const std::unique_ptr<QSettings> settings = openSettings();
-    m_hideControlsWhilePresenting = settings->value(kHideControlsKey, false).toBool();
+    // Hidden by default: at 1.5 times the text the controls would take a quarter of the width
+    // the heatmaps need on a projector.
+    m_hideControlsWhilePresenting = settings->value(kHideControlsKey, true).toBool();
     m_hideControlsAction->setChecked(m_hideControlsWhilePresenting);
     const double scale = settings->value(kTextScaleKey, 1.0).toDouble();
     if (!qFuzzyCompare(scale, 1.0))
@@ -120,8 +126,10 @@ void MainWindow::setHideControlsWhilePresenting(bool hide) {
     if (m_hideControlsAction)
         m_hideControlsAction->setChecked(hide);
     openSettings()->setValue(kHideControlsKey, hide);
-    if (m_presenting)
+    if (m_presenting) {
         m_controlsDock->setVisible(!hide);
+        shrinkDocksForPresenting();
+    }
 }
 
 void MainWindow::setPresentationMode(bool on) {
@@ -138,6 +146,9 @@ void MainWindow::setPresentationMode(bool on) {
         if (m_hideControlsWhilePresenting)
             m_controlsDock->hide();
         showFullScreen();
+        shrinkDocksForPresenting();
+        // Again once the window has its full-screen size (a window manager grants it later).
+        QTimer::singleShot(0, this, &MainWindow::shrinkDocksForPresenting);
         statusBar()->showMessage(tr("Presentation mode: F11 to leave."), 4000);
     } else {
         m_presenting = false;
@@ -149,6 +160,25 @@ void MainWindow::setPresentationMode(bool on) {
     }
     if (m_presentAction)
         m_presentAction->setChecked(on);
+}
+
+void MainWindow::shrinkDocksForPresenting() {
+    if (!m_presenting || m_detailsDock->isFloating())
+        return;
+    // With the controls hidden: beside the heatmaps rather than below them. A strip below
+    // cannot be lower than the bar chart and its text, which would leave the maps a band; a
+    // column of a fifth of the width leaves them the full height. With the controls shown the
+    // window has no width to spare for a column: the details keep a strip below, as low as they
+    // allow. Leaving presentation mode restores the saved layout.
+    if (m_controlsDock->isHidden()) {
+        if (dockWidgetArea(m_detailsDock) != Qt::RightDockWidgetArea)
+            addDockWidget(Qt::RightDockWidgetArea, m_detailsDock);
+        resizeDocks({m_detailsDock}, {static_cast<int>(width() * kPresentationDetailsShare)},
+                    Qt::Horizontal);
+    } else if (dockWidgetArea(m_detailsDock) == Qt::BottomDockWidgetArea) {
+        resizeDocks({m_detailsDock}, {static_cast<int>(height() * kPresentationDetailsShare)},
+                    Qt::Vertical);
+    }
 }
 
 void MainWindow::setLineScale(double scale) {
@@ -208,6 +238,9 @@ void MainWindow::showLessonBar() {
     const QString checks = LessonChecksText::summary(m_lessonOutcomes);
     m_lessonLabel->setText(
         QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()) +
+        (m_lessonModelNote.isEmpty()
+             ? QString()
+             : QStringLiteral("<br><b>%1</b>").arg(m_lessonModelNote.toHtmlEscaped())) +
         (checks.isEmpty() ? QString()
                           : QStringLiteral("<br><small>%1</small>").arg(checks.toHtmlEscaped())));
     m_lessonLabel->setToolTip(LessonChecksText::details(m_lessonOutcomes));

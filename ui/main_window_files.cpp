@@ -223,7 +223,10 @@ void MainWindow::applySession(const core::Session& session) {
     m_selectedKey = view.selectedKey;
     m_selectedOnce = view.selectedQuery >= 0;
     m_lesson = session.lesson;
-    m_lessonOutcomes = LessonChecksText::measure(session);
+    // A lesson on a model is measured on it once it is open (openLessonModel).
+    m_lessonOutcomes = session.lesson.model.empty() ? LessonChecksText::measure(session)
+                                                    : std::vector<core::CheckOutcome>();
+    m_lessonModelNote.clear();
     showLessonBar();
     syncViewActions();
     updateHeadPicker();
@@ -233,6 +236,7 @@ void MainWindow::applySession(const core::Session& session) {
     if (m_layout == HeatmapLayout::OneHead)
         setFocusedHead(m_focusedHead);
     m_history->clear(); // another lesson: the steps of the last one do not apply to it
+    openLessonModel(session);
 }
 
 void MainWindow::applyConfig(const core::Config& requested) {

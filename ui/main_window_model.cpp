@@ -284,13 +284,15 @@ QString MainWindow::predictionText() const {
     for (const core::Prediction& prediction : m_result->predictions) {
         QStringList candidates;
         for (std::size_t i = 0; i < prediction.top.size() && i < kPredictionsShown; ++i)
-            candidates << tr("%1 %2%")
-                              .arg(qs(prediction.top[i].text))
-                              .arg(100.0 * prediction.top[i].probability, 0, 'f', 1);
-        const bool causal = m_result->capabilities.causal;
-        lines << (causal ? tr("Next token: %1") : tr("[MASK] at %2: %1"))
-                     .arg(candidates.join(QStringLiteral(", ")))
-                     .arg(prediction.position + 1);
+            // One arg() call for all, so that a "%2" inside a token's text stays text.
+            candidates << tr("%1 %2%").arg(
+                qs(prediction.top[i].text),
+                QString::number(100.0 * prediction.top[i].probability, 'f', 1));
+        const QString joined = candidates.join(QStringLiteral(", "));
+        lines
+            << (m_result->capabilities.causal
+                    ? tr("Next token: %1").arg(joined)
+                    : tr("[MASK] at %2: %1").arg(joined, QString::number(prediction.position + 1)));
     }
     return lines.join(QLatin1Char('\n'));
 }

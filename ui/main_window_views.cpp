@@ -9,6 +9,7 @@
 #include "color_bar.h"
 #include "controls_panel.h"
 #include "details_panel.h"
+#include "positional_view.h"
 #include "teaching_panel.h"
 
 #include <QAction>
@@ -28,6 +29,10 @@ namespace attnlab::ui {
 namespace {
 
 constexpr QSize kViewMinimum(200, 180); // at zoom 1; smaller views cannot fit their labels
+// The cells of a map (without its labels) at zoom 1 get at least this much: with the default
+// six-token sentence a cell is then 33 × 25 pixels, room for a one-decimal weight in the
+// interface font, and at 1440 × 900 four to five maps still fit side by side (the rest scroll).
+constexpr QSize kMatrixMinimum(200, 150);
 constexpr double kZoomStep = 1.2;
 // From this many cells (n_q · n_k) the heatmaps are filled one per event-loop turn: there each
 // view pools millions of cells (about 10 ms); below, a view's fill is one copy of under a
@@ -79,6 +84,10 @@ void MainWindow::rebuildViews() {
             connect(view, &HeatmapView::hoverTextChanged, m_hoverLabel, &QLabel::setText);
             connect(view, &HeatmapView::cellClicked, this,
                     [this, view](int query, int key) { onCellClicked(view, query, key); });
+            // Queued: the layout change hides and reuses views, this one included.
+            connect(
+                view, &HeatmapView::enlargeRequested, this,
+                [this, view] { toggleEnlarged(view->head()); }, Qt::QueuedConnection);
             m_painter->attach(view);
             m_viewPool.append(view);
         }
@@ -114,8 +123,14 @@ void MainWindow::arrangeGrid() {
     const int count = static_cast<int>(m_activeViews.size());
     if (count == 0)
         return;
-    const QSize minimum(static_cast<int>(kViewMinimum.width() * m_zoom),
-                        static_cast<int>(kViewMinimum.height() * m_zoom));
+    // Large enough for the cells to get kMatrixMinimum beside the labels the views draw now.
+    QSize minimum(static_cast<int>(kViewMinimum.width() * m_zoom),
+                  static_cast<int>(kViewMinimum.height() * m_zoom));
+    const QSize matrix(static_cast<int>(kMatrixMinimum.width() * m_zoom),
+                       static_cast<int>(kMatrixMinimum.height() * m_zoom));
+    for (const HeatmapView* view : std::as_const(m_activeViews))
+        if (view->queryCount() > 0)
+            minimum = minimum.expandedTo(view->sizeForMatrix(matrix));
     const QSize area = m_scroll->viewport()->size();
     // The column count that gives every view the largest square-ish area on screen, without
     // squeezing views below their minimum width; when the rows do not fit even then, the views
@@ -315,6 +330,7 @@ int MainWindow::shownKey() const {
 }
 
 void MainWindow::refreshDetails() {
+    m_controls->positionalView()->setHead(m_selectedHead);
     const int query = shownQuery();
     if (query < 0) {
         m_details->clear();
@@ -344,6 +360,15 @@ void MainWindow::setHeatmapLayout(HeatmapLayout layout) {
     scheduleSave();
 }
 
+void MainWindow::toggleEnlarged(int head) {
+    if (m_layout == HeatmapLayout::OneHead) {
+        setHeatmapLayout(HeatmapLayout::AllHeads);
+        return;
+    }
+    setFocusedHead(head);
+    setHeatmapLayout(HeatmapLayout::OneHead);
+}
+
 void MainWindow::setFocusedHead(int head) {
     const int heads = m_result ? m_result->maps.heads : 1;
     if (head != HeatmapView::MeanOfHeads && head != HeatmapView::MaxOfHeads &&
@@ -359,6 +384,7 @@ void MainWindow::setFocusedHead(int head) {
 void MainWindow::setColorMap(ColorMap map) {
     m_colorMap = map;
     m_teaching->setColorMap(map);
+    m_controls->positionalView()->setColorMap(map);
     syncViewActions();
     applyViewOptions();
     scheduleSave();

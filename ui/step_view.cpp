@@ -6,6 +6,7 @@
 
 #include "heatmap_view.h"
 #include "matrix_table.h"
+#include "positional_view.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -158,6 +159,19 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
         m_stepRows << row;
     }
     rows->addStretch(1);
+    // The positional encoding gets a row of its own under the step it acts in, as wide as the
+    // stages beside it, so that its axes and formula are readable.
+    m_positionalRow = new QWidget(m_content);
+    auto* positionalLayout = new QHBoxLayout(m_positionalRow);
+    positionalLayout->setContentsMargins(0, 0, 0, 0);
+    positionalLayout->addSpacing(m_stepLabels.front()->width() + 14); // as the stages
+    m_positional = new PositionalView(PositionalView::Size::Large, m_positionalRow);
+    m_positional->setObjectName(QStringLiteral("stepPositionalPicture"));
+    m_positional->setMinimumSize(m_positional->minimumSizeHint());
+    m_positional->setMaximumWidth(900);
+    positionalLayout->addWidget(m_positional, 1);
+    positionalLayout->addStretch(0);
+    m_positionalRow->hide();
 
     connect(m_headBox, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index < 0 || index == m_head)
@@ -225,6 +239,7 @@ void StepView::setColorMap(ColorMap map) {
     m_colorMap = map;
     for (const StageWidgets& widgets : m_widgets)
         widgets.table->setColorMap(map);
+    m_positional->setColorMap(map);
 }
 
 const std::vector<core::Stage>& StepView::stages() {
@@ -295,6 +310,7 @@ void StepView::rebuild() {
     if (kinds != m_layoutKinds)
         rebuildLayout();
     updateTables();
+    placePositional();
 
     // Keep the selection while the new result still has that cell.
     const int index = stageIndex(m_selectedKind);
@@ -342,6 +358,26 @@ void StepView::rebuildLayout() {
     }
     for (int step = 0; step < kStepCount; ++step)
         m_stepLabels[step]->setVisible(!m_stages.empty());
+}
+
+void StepView::placePositional() {
+    const bool shown = m_result && !m_stages.empty() &&
+                       m_result->config.positional != core::PositionalEncoding::None;
+    m_positional->setResult(shown ? m_result : nullptr);
+    m_positional->setHead(m_head);
+    auto* rows = static_cast<QVBoxLayout*>(m_content->layout());
+    rows->removeWidget(m_positionalRow);
+    m_positionalRow->setVisible(shown);
+    if (!shown)
+        return;
+    // Under the step the encoding acts in: X gets PE added, Q and K are turned, the logits get
+    // the bias.
+    int step = 0;
+    if (m_result->config.positional == core::PositionalEncoding::Rope)
+        step = stepOf(StageKind::Q);
+    else if (m_result->config.positional == core::PositionalEncoding::Alibi)
+        step = stepOf(StageKind::Logits);
+    rows->insertWidget(rows->indexOf(m_stepRows[step]) + 1, m_positionalRow);
 }
 
 QStringList StepView::axisLabels(core::StageAxis axis, int count) const {

@@ -23,6 +23,7 @@ class QScrollArea;
 namespace attnlab::ui {
 
 class MatrixTable;
+class PositionalView;
 
 class StepView : public QWidget {
     Q_OBJECT
@@ -54,6 +55,10 @@ public:
     int selectedRow() const { return m_selectedRow; }
     int selectedColumn() const { return m_selectedCol; }
 
+    /// The positional encoding drawn large (sinusoidal beside the inputs, RoPE beside Q, K, V,
+    /// ALiBi beside the logits); hidden when the run has none.
+    PositionalView* positionalView() const { return m_positional; }
+
     /// The formula of `scoring` written out, e.g. "score(q, k) = vᵀ · tanh(W₁q + W₂k)".
     static QString scoringFormula(core::ScoringFunction scoring);
     /// The formula line as shown for the current result (with d_k, T, s filled in).
@@ -79,6 +84,7 @@ private:
 
     void rebuild();
     void rebuildLayout();
+    void placePositional();
     void updateTables();
     void applyHighlights();
     void updateTexts();
@@ -96,6 +102,8 @@ private:
     QVector<QHBoxLayout*> m_stepRows; ///< one row of stage boxes per step
     QVector<StageWidgets> m_widgets;
     QVector<QLabel*> m_stepLabels;
+    PositionalView* m_positional = nullptr;
+    QWidget* m_positionalRow = nullptr; ///< the view, indented under the step titles
 
     std::shared_ptr<const core::ModelOutput> m_result;
     std::vector<core::Stage> m_stages;

@@ -1,5 +1,6 @@
 #include "core/attention/positional.h"
 
+#include <cassert>
 #include <cmath>
 
 namespace attnlab::core {
@@ -17,12 +18,23 @@ Matrix sinusoidalEncoding(int n, int d) {
     return pe;
 }
 
+double ropeAngle(int position, int pair, int d) {
+    return position * std::pow(10000.0, -2.0 * pair / d);
+}
+
+Matrix ropeAngles(int n, int d) {
+    Matrix angles(n, d / 2);
+    for (int pair = 0; pair < d / 2; ++pair)
+        for (int p = 0; p < n; ++p)
+            angles(p, pair) = static_cast<float>(ropeAngle(p, pair, d));
+    return angles;
+}
+
 void applyRope(Matrix& m) {
     const int d = static_cast<int>(m.cols());
     for (int pair = 0; pair < d / 2; ++pair) {
-        const double theta = std::pow(10000.0, -2.0 * pair / d);
         for (int p = 0; p < m.rows(); ++p) {
-            const double angle = p * theta;
+            const double angle = ropeAngle(p, pair, d);
             const double c = std::cos(angle);
             const double s = std::sin(angle);
             const Eigen::Index even = Eigen::Index{2} * pair;
@@ -77,6 +89,11 @@ Matrix alibiBias(int nq, int nk, float slope) {
         for (int j = 0; j < nk; ++j)
             bias(i, j) = -slope * static_cast<float>(std::abs(i - j));
     return bias;
+}
+
+Matrix alibiHeadBias(int nq, int nk, int heads, int head) {
+    assert(head >= 0 && head < heads);
+    return alibiBias(nq, nk, alibiSlopes(heads)[static_cast<std::size_t>(head)]);
 }
 
 } // namespace attnlab::core

@@ -209,6 +209,11 @@ LessonCheck checkAt(const json::Value& object, const std::string& where) {
             continue;
         if (name == "head") {
             check.head = headAt(value, here);
+        } else if (name == "layer") {
+            check.layer = json::integerAt(value, here);
+            if (check.layer < 1)
+                throw InputError(here + ": layers count from 1, as on screen, not " +
+                                 std::to_string(check.layer));
         } else if (name == "row") {
             check.row = tokenAt(value, here, {K::Each});
         } else if (name == "is" && argmax) {
@@ -250,12 +255,13 @@ LessonCheck checkAt(const json::Value& object, const std::string& where) {
                 throw InputError((here + ": unknown member of a check of kind '")
                                      .append(kind)
                                      .append("'")
-                                     .append(argmax ? "; it has head, row, is and in_at_least"
-                                                    : std::string("; it has head, row") +
-                                                          (hasKey ? ", key" : "") +
-                                                          ", at_least, at_most, near, tolerance, "
-                                                          "greater_than, less_than, same_as and "
-                                                          "in_at_least"));
+                                     .append(argmax
+                                                 ? "; it has layer, head, row, is and in_at_least"
+                                                 : std::string("; it has layer, head, row") +
+                                                       (hasKey ? ", key" : "") +
+                                                       ", at_least, at_most, near, tolerance, "
+                                                       "greater_than, less_than, same_as and "
+                                                       "in_at_least"));
         }
     }
     if (argmax && !haveKey)
@@ -330,6 +336,10 @@ void writeLessonChecks(json::Writer& out, const std::vector<LessonCheck>& checks
         out.beginObject();
         out.key("kind");
         out.string(checkKindName(check.measure));
+        if (check.layer != 1) {
+            out.key("layer");
+            out.integer(check.layer);
+        }
         if (check.head > 0) {
             out.key("head");
             out.integer(check.head);

@@ -11,7 +11,9 @@
 //   {"kind": "max_weight", "greater_than": {"scoring": "scaled-dot"}}
 //   {"kind": "entropy", "row": "it", "greater_than": {"temperature": 1}}
 //   {"kind": "max_weight", "at_least": 0.99, "in_at_least": 8}
-// Heads and positions count from 1, as on screen; a row or key is a token's text, its position,
+//   {"kind": "argmax", "layer": 2, "head": 2, "row": 7, "is": 3}
+// Layers, heads and positions count from 1, as on screen (a check without "layer" is about the
+// first layer, the only one of the built-in model); a row or key is a token's text, its position,
 // or one of the words below. Reading is strict: an unknown kind or member is an InputError (a
 // misspelt bound would otherwise make a check that always passes).
 
@@ -59,6 +61,7 @@ enum class CheckRelation {
 
 struct LessonCheck {
     CheckMeasure measure = CheckMeasure::Weight;
+    int layer = 1;  ///< 1-based layer of a model of several ("layer"), default 1
     int head = 0;   ///< 1-based head, 0 = every head ("each", the default)
     CheckToken row; ///< the row(s); default every row
     /// Argmax: the expected key ("is"); Weight and Score: the key ("key"). Unused otherwise.

@@ -301,8 +301,8 @@ SessionView parseView(const json::Value& object, std::vector<std::string>& warni
 SessionLesson parseLesson(const json::Value& object, std::vector<std::string>& warnings) {
     SessionLesson lesson;
     const std::string where = "lesson";
-    forEachMember(object, where, {"title", "explanation", "hidden_controls", "checks"}, warnings,
-                  [&](const std::string& key, const json::Value& value) {
+    forEachMember(object, where, {"title", "explanation", "hidden_controls", "checks", "model"},
+                  warnings, [&](const std::string& key, const json::Value& value) {
                       const std::string here = child(where, key);
                       if (key == "title")
                           lesson.title = textsAt(value, here);
@@ -312,6 +312,8 @@ SessionLesson parseLesson(const json::Value& object, std::vector<std::string>& w
                           lesson.hiddenControls = json::stringArrayAt(value, here);
                       else if (key == "checks")
                           lesson.checks = parseLessonChecks(value, here);
+                      else if (key == "model")
+                          lesson.model = parseLessonModel(value, here);
                       else
                           return false;
                       return true;
@@ -418,7 +420,7 @@ std::string serializeSession(const Session& session) {
 
     const SessionLesson& lesson = session.lesson;
     if (!lesson.title.empty() || !lesson.explanation.empty() || !lesson.hiddenControls.empty() ||
-        !lesson.checks.empty()) {
+        !lesson.checks.empty() || !lesson.model.empty()) {
         out.key("lesson");
         out.beginObject();
         out.key("title");
@@ -427,6 +429,10 @@ std::string serializeSession(const Session& session) {
         writeTexts(out, lesson.explanation);
         out.key("hidden_controls");
         out.stringArray(lesson.hiddenControls);
+        if (!lesson.model.empty()) {
+            out.key("model");
+            writeLessonModel(out, lesson.model);
+        }
         if (!lesson.checks.empty()) {
             out.key("checks");
             writeLessonChecks(out, lesson.checks);

@@ -8,6 +8,7 @@
 
 #include "core/base/json.h"
 #include "core/io/lesson_check.h"
+#include "core/io/lesson_model.h"
 #include "core/model/builtin_model.h"
 #include "core/model/settings.h"
 
@@ -34,6 +35,8 @@ struct SessionLesson {
     /// What the explanation claims about the lesson's numbers, checkable by a machine
     /// (core/teaching/lesson_checks.h evaluates them).
     std::vector<LessonCheck> checks;
+    /// The model the lesson runs on ("model"); none = the built-in attention layer.
+    LessonModel model;
 };
 
 struct Session {

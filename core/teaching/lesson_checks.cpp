@@ -76,6 +76,16 @@ std::string settingsText(const LessonCheck& check) {
 Message scopeOf(const LessonCheck& check, int heads) {
     const int head = check.head > 0 ? check.head : (heads == 1 ? 1 : 0);
     const bool everyRow = check.row.kind == CheckToken::Kind::Each;
+    if (check.layer != 1) {
+        // A layer is named only when it is not the first (the built-in model has no other).
+        if (head > 0 && everyRow)
+            return message("layer %1, head %2, every row", check.layer, head);
+        if (head > 0)
+            return message("layer %1, head %2, row %3", check.layer, head, rowText(check.row));
+        if (everyRow)
+            return message("layer %1, every head, every row", check.layer);
+        return message("layer %1, every head, row %2", check.layer, rowText(check.row));
+    }
     if (head > 0 && everyRow)
         return message("head %1, every row", head);
     if (head > 0) {
@@ -226,7 +236,7 @@ keysOf(const AttentionMaps& maps, const LessonCheck& check, int row, bool skipMi
 std::variant<double, Unmeasurable> valueOf(const ModelOutput& output, const LessonCheck& check,
                                            int head, int row, int key) {
     const AttentionMaps& maps = output.maps;
-    const std::size_t index = maps.index(0, head);
+    const std::size_t index = maps.index(check.layer - 1, head);
     const Matrix& weights = maps.weights[index];
     switch (check.measure) {
     case CheckMeasure::Weight:
@@ -245,7 +255,9 @@ std::variant<double, Unmeasurable> valueOf(const ModelOutput& output, const Less
     case CheckMeasure::Entropy:
         return static_cast<double>(maps.entropy[index](row));
     case CheckMeasure::Score:
-        if (!output.trace || static_cast<std::size_t>(head) >= output.trace->heads.size() ||
+        // The trace holds the first layer's scores only.
+        if (!output.trace || check.layer != 1 ||
+            static_cast<std::size_t>(head) >= output.trace->heads.size() ||
             !output.trace->heads[static_cast<std::size_t>(head)].traced())
             return Unmeasurable{message("this model keeps no scores")};
         return static_cast<double>(
@@ -266,9 +278,9 @@ Message atOf(const AttentionMaps& maps, int head, int row) {
     return message("head %1, row %2", head + 1, tokenLabel(maps.queryTokens, row));
 }
 
-Instance argmaxInstance(const AttentionMaps& maps, int head, int row, int key) {
-    const Matrix& weights = maps.weights[maps.index(0, head)];
-    const int top = maps.argmax[maps.index(0, head)][static_cast<std::size_t>(row)];
+Instance argmaxInstance(const AttentionMaps& maps, int layer, int head, int row, int key) {
+    const Matrix& weights = maps.weights[maps.index(layer, head)];
+    const int top = maps.argmax[maps.index(layer, head)][static_cast<std::size_t>(row)];
     int runnerUp = -1;
     for (int j = 0; j < maps.keys(); ++j)
         if (j != key && (runnerUp < 0 || weights(row, j) > weights(row, runnerUp)))
@@ -305,7 +317,8 @@ Message valueText(const AttentionMaps& maps, const LessonCheck& check, int head,
             return message("weight %1 on the keys the mask hides", figure(value));
         return message("weight %1 on %2", figure(value), tokenLabel(maps.keyTokens, key));
     case CheckMeasure::MaxWeight: {
-        const int top = maps.argmax[maps.index(0, head)][static_cast<std::size_t>(row)];
+        const int top =
+            maps.argmax[maps.index(check.layer - 1, head)][static_cast<std::size_t>(row)];
         if (top < 0)
             return message("largest weight %1", figure(value));
         return message("largest weight %1 (on %2)", figure(value), tokenLabel(maps.keyTokens, top));
@@ -403,6 +416,9 @@ CheckOutcome evaluate(const LessonCheck& check, const Config& config, const Mode
         outcome.measured = {std::move(why)};
         return outcome;
     };
+    if (check.layer > maps.layers)
+        return unmeasurable(
+            message("there is no layer %1: the result has %2 layers", check.layer, maps.layers));
     if (check.head > maps.heads)
         return unmeasurable(
             message("there is no head %1: the result has %2 heads", check.head, maps.heads));
@@ -441,7 +457,7 @@ CheckOutcome evaluate(const LessonCheck& check, const Config& config, const Mode
                 return unmeasurable(failure->why);
             for (int key : std::get<std::vector<int>>(keys)) {
                 if (check.measure == CheckMeasure::Argmax) {
-                    consider(argmaxInstance(maps, head, row, key));
+                    consider(argmaxInstance(maps, check.layer - 1, head, row, key));
                     continue;
                 }
                 auto instance =

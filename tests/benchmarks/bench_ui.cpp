@@ -7,6 +7,11 @@
 //       computes: the longest gap between two turns of the event loop from the paste until
 //       the new heatmaps are painted, whether the progress bar showed, whether the stale
 //       computation was cancelled, and the time until the heatmaps show.
+//   ui/model_keystroke/gpt2-small/n:32   the same with a GPT-2 small shaped model (12 layers ×
+//       12 heads, d_model 768, random weights, one token per byte) open and the model view
+//       showing all 144 maps: the model's forward pass, the grid's thumbnails and its paint.
+//       The model is written by pretrained_reference.py into $ATTNLAB_BENCH_MODELS when set
+//       (kept for later runs), else into a temporary folder.
 //   ui/cold_start   a fresh process (this binary with --cold-start-child) from exec to the
 //       first painted heatmap.
 //
@@ -20,18 +25,21 @@
 #include "ui/figure_export.h"
 #include "ui/heatmap_view.h"
 #include "ui/main_window.h"
+#include "ui/model_grid.h"
 
 #include <benchmark/benchmark.h>
 #include <qcustomplot.h>
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QProcess>
 #include <QProgressBar>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -40,6 +48,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -50,6 +59,7 @@ namespace {
 using attnlab::ui::AttentionController;
 using attnlab::ui::HeatmapView;
 using attnlab::ui::MainWindow;
+using attnlab::ui::ModelGridView;
 namespace core = attnlab::core;
 
 using Clock = std::chrono::steady_clock;
@@ -213,6 +223,144 @@ void BM_Keystroke(benchmark::State& state) {
     state.counters["compute_ms_p50"] = percentile(computeMs, 0.5);
     state.counters["views"] = static_cast<double>(window.heatmapViews().size());
     state.counters["target_ms"] = n <= 64 ? 16.0 : 100.0;
+}
+
+// Counts the paints of a widget that show the controller's newest result.
+class PaintCounter : public QObject {
+public:
+    PaintCounter(QWidget* widget, const MainWindow& window) : m_window(window) {
+        widget->installEventFilter(this);
+    }
+    int freshPaints() const { return m_fresh; }
+    void reset() { m_fresh = 0; }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Paint &&
+            m_window.currentResult() == m_window.controller()->lastResult())
+            ++m_fresh;
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    const MainWindow& m_window;
+    int m_fresh = 0;
+};
+
+// The folder of the GPT-2 small shaped model, written by pretrained_reference.py when missing;
+// empty when it could not be written.
+QString gpt2SmallFolder(const QTemporaryDir& fallback) {
+    const char* kept = std::getenv("ATTNLAB_BENCH_MODELS");
+    const QString root =
+        kept != nullptr && *kept != '\0' ? QString::fromLocal8Bit(kept) : fallback.path();
+    const QString folder = QDir(root).filePath(QStringLiteral("gpt2-small"));
+    if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("vocab.json"))) &&
+        QFileInfo::exists(QDir(folder).filePath(QStringLiteral("model.safetensors"))))
+        return folder;
+    QProcess writer;
+    writer.setProcessChannelMode(QProcess::ForwardedChannels);
+    writer.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral(ATTNLAB_SOURCE_DIR "/tests/benchmarks/pretrained_reference.py"),
+                  QStringLiteral("--out"), root, QStringLiteral("--only"),
+                  QStringLiteral("gpt2-small")});
+    if (!writer.waitForFinished(600000) || writer.exitCode() != 0)
+        return {};
+    return folder;
+}
+
+// Turns the event loop until `done` holds or `timeoutMs` passed, checking every millisecond
+// without taking a core from the worker; returns done().
+template <typename Done> bool waitUntil(Done done, double timeoutMs) {
+    const auto start = Clock::now();
+    QEventLoop loop;
+    QTimer check;
+    check.setInterval(1);
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (done() || msSince(start) > timeoutMs)
+            loop.quit();
+    });
+    if (!done()) {
+        check.start();
+        loop.exec();
+    }
+    return done();
+}
+
+void BM_ModelKeystroke(benchmark::State& state) {
+    const int n = static_cast<int>(state.range(0));
+    QTemporaryDir models;
+    const QString folder = gpt2SmallFolder(models);
+    if (folder.isEmpty()) {
+        state.SkipWithError("pretrained_reference.py could not write the model (needs NumPy)");
+        return;
+    }
+    Workspace workspace(1);
+    MainWindow& window = *workspace.window;
+    QSignalSpy opened(&window, &MainWindow::modelOpened);
+    window.openModelFolder(folder);
+    if (!opened.wait(120000)) {
+        state.SkipWithError("the model did not open");
+        return;
+    }
+    QLineEdit* edit = window.sentenceEdit();
+    // One token per byte: n − 1 letters and a last one that comes and goes.
+    edit->setText(QString(n - 1, QLatin1Char('a')) + QStringLiteral("b"));
+    AttentionController* controller = window.controller();
+    waitUntil(
+        [&] {
+            return !controller->isBusy() && window.pendingViewFills() == 0 &&
+                   window.currentResult() == controller->lastResult();
+        },
+        60000);
+    window.setModelView(true); // offered once a result of several layers is on screen
+    workspace.settle();
+    edit->setFocus();
+    edit->end(false);
+    ModelGridView* grid = window.modelGridView();
+    if (!window.isShowingModelView() || grid->thumbnailCount() != 144 ||
+        static_cast<int>(window.currentResult()->maps.queryTokens.size()) != n) {
+        const std::string shown =
+            "the model view does not show 12 × 12 maps of " + std::to_string(n) + " tokens (view " +
+            (window.isShowingModelView() ? "on" : "off") + ", " +
+            std::to_string(grid->thumbnailCount()) + " maps, " +
+            std::to_string(window.currentResult()->maps.queryTokens.size()) + " tokens)";
+        state.SkipWithError(shown.c_str());
+        return;
+    }
+    PaintCounter paints(grid, window);
+    std::vector<double> samples, computeMs;
+    int typed = 0;
+    for (auto _ : state) {
+        paints.reset();
+        const auto start = Clock::now();
+        if (typed % 2 == 1)
+            QTest::keyClick(edit, Qt::Key_Backspace);
+        else
+            QTest::keyClick(edit, static_cast<char>('a' + (typed / 2) % 26));
+        ++typed;
+        const quint64 generation = controller->generation();
+        const bool shown = waitUntil(
+            [&] {
+                return controller->generation() == generation && !controller->isBusy() &&
+                       window.currentResult() == controller->lastResult() &&
+                       paints.freshPaints() > 0;
+            },
+            5000);
+        const double elapsed = msSince(start);
+        if (!shown) {
+            state.SkipWithError("the model view was not repainted within 5 s");
+            return;
+        }
+        state.SetIterationTime(elapsed / 1000.0);
+        samples.push_back(elapsed);
+        computeMs.push_back(static_cast<double>(controller->lastElapsedMicroseconds()) / 1000.0);
+    }
+    state.counters["p50_ms"] = percentile(samples, 0.5);
+    state.counters["p95_ms"] = percentile(samples, 0.95);
+    state.counters["max_ms"] = percentile(samples, 1.0);
+    state.counters["compute_ms_p50"] = percentile(computeMs, 0.5);
+    state.counters["maps"] = grid->thumbnailCount();
+    state.counters["target_ms"] = 60.0;
 }
 
 // The longest time the event loop did not turn while a 4096-token input was computed and shown.
@@ -388,6 +536,11 @@ void registerAll() {
             ->Iterations(2)
             ->UseManualTime()
             ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("ui/model_keystroke/gpt2-small/n:32", BM_ModelKeystroke)
+        ->Args({32})
+        ->Iterations(60)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("ui/cold_start", BM_ColdStart)
         ->Iterations(8)
         ->UseManualTime()

@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """Random pretrained-transformer shapes for bench_pretrained, and their PyTorch timing.
 
-    pretrained_reference.py --out DIR [--time] [--threads N[,N…]] [--min-time S] [--json FILE]
+    pretrained_reference.py --out DIR [--only NAME] [--time] [--threads N[,N…]] [--min-time S]
+                            [--json FILE]
 
 Writes, unless already there, three model folders in the hubs' layout with random weights:
 gpt2-small (12 layers, 12 heads, 768, vocab 50257, F32: the ~500 MB file of the load
 benchmark), bert-base (12 layers, 12 heads, 768, vocab 30522, F32) and qwen2-0.5b (24 layers,
 hidden 896, 14 heads, 2 key/value heads, intermediate 4864, vocab 151936, tied embeddings, BF16
-as the hub distributes it). With --time, times a float32 PyTorch forward of each case the C++
+as the hub distributes it); --only writes one of them. gpt2-small also gets a byte-level
+tokenizer (vocab.json with the 256 byte symbols and merges.txt without merges: one token per
+byte), so that the window can open it and turn typed text into ids. With --time, times a float32 PyTorch forward of each case the C++
 benchmark runs, written the way the reference implementations' eager mode computes it (heads
 batched, the attention weights materialised and kept, the output head at the predicted
 positions only, as the engine does), under torch.inference_mode(), with each thread count given,
@@ -116,9 +119,38 @@ def random_weights(name, cfg, seed):
     return weights
 
 
-def write_models(out):
+def byte_symbols():
+    """GPT-2's printable stand-in for each byte: printable Latin-1 bytes stand for themselves,
+    the others take the code points from 256 upwards in byte order."""
+    kept = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("\u00a1"), ord("\u00ac") + 1))
+            + list(range(ord("\u00ae"), ord("\u00ff") + 1)))
+    symbols, extra = {}, 0
+    for byte in range(256):
+        if byte in kept:
+            symbols[byte] = chr(byte)
+        else:
+            symbols[byte] = chr(256 + extra)
+            extra += 1
+    return symbols
+
+
+def write_byte_tokenizer(folder, vocab_size):
+    vocab = {symbol: byte for byte, symbol in byte_symbols().items()}
+    for index in range(256, vocab_size - 1):
+        vocab["<unused%d>" % index] = index
+    vocab["<|endoftext|>"] = vocab_size - 1
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    (folder / "merges.txt").write_text("#version: 0.2\n", encoding="utf-8")
+
+
+def write_models(out, only=None):
     for seed, (name, cfg) in enumerate(MODELS.items()):
+        if only is not None and name != only:
+            continue
         folder = out / name
+        if name == "gpt2-small" and not (folder / "vocab.json").exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            write_byte_tokenizer(folder, cfg["vocab_size"])
         if (folder / "model.safetensors").exists():
             continue
         folder.mkdir(parents=True, exist_ok=True)
@@ -287,12 +319,13 @@ def time_cases(out, thread_counts, min_time):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, type=pathlib.Path)
+    parser.add_argument("--only", choices=sorted(MODELS), help="write only this model")
     parser.add_argument("--time", action="store_true")
     parser.add_argument("--threads", default="1", help="thread counts, comma-separated")
     parser.add_argument("--min-time", type=float, default=3.0)
     parser.add_argument("--json", type=pathlib.Path)
     args = parser.parse_args()
-    write_models(args.out)
+    write_models(args.out, args.only)
     if args.time:
         try:
             results = time_cases(args.out, [int(t) for t in args.threads.split(",")],

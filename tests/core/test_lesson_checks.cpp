@@ -4,8 +4,13 @@
 
 #include "core/teaching/lesson_checks.h"
 #include "core/teaching/lessons.h"
+#include "core/trained/lesson_model_folder.h"
+#include "core/trained/model_loader.h"
+#include "core/trained/trained_model.h"
 
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 using namespace attnlab::core;
 
@@ -277,14 +282,85 @@ TEST(LessonChecksEvaluate, WhatCannotBeMeasuredFailsAndSaysWhy) {
 
 // Every shipped lesson, computed as the window computes it, shows what its checks claim; and
 // each lesson makes at least one claim.
+// A lesson that names a model runs on it, from the source tree's resources/models (the folder the
+// build and the package copy).
 TEST(LessonChecksShipped, EveryLessonsChecksPass) {
+    LessonModelPlaces places;
+    places.shipped = {std::string(ATTNLAB_SOURCE_DIR) + "/resources/models"};
     for (const BuiltinLesson& lesson : builtinLessons()) {
         SCOPED_TRACE(lesson.id);
         const Session session = builtinLesson(lesson.id);
         EXPECT_GE(session.lesson.checks.size(), 2u);
-        const ModelOutput result = runLessonConfig(session.config);
+        if (session.lesson.model.empty()) {
+            const ModelOutput result = runLessonConfig(session.config);
+            for (const CheckOutcome& outcome :
+                 evaluateLessonChecks(session.lesson.checks, session.config, result))
+                EXPECT_TRUE(outcome.passed) << outcome.english();
+            continue;
+        }
+        // Shipped lessons name only shipped models: they open on every installation.
+        EXPECT_EQ(session.lesson.model.source, LessonModel::Source::Shipped);
+        const std::string folder = findLessonModel(session.lesson.model, places);
+        ASSERT_FALSE(folder.empty()) << session.lesson.model.name;
+        const std::shared_ptr<const Model> model = loadModel(folder);
+        const LessonRunner run = [&](const Config& config) { return model->run(config); };
+        const ModelOutput result = run(session.config);
+        EXPECT_EQ(result.transformer->architecture, kTrainedModelArchitecture);
         for (const CheckOutcome& outcome :
-             evaluateLessonChecks(session.lesson.checks, session.config, result))
+             evaluateLessonChecks(session.lesson.checks, session.config, result, run))
             EXPECT_TRUE(outcome.passed) << outcome.english();
     }
+}
+
+// "layer": read, written back, refused below 1; measured in its layer of a model of several, and
+// unmeasurable (named) beyond the model's layers.
+TEST(LessonChecksLayer, IsReadWrittenAndRefusedBelowOne) {
+    const std::vector<LessonCheck> checks =
+        checksOf(R"([{"kind": "argmax", "layer": 2, "head": 1, "row": 3, "is": "previous"},
+                     {"kind": "max_weight", "at_least": 0.5}])");
+    ASSERT_EQ(checks.size(), 2u);
+    EXPECT_EQ(checks[0].layer, 2);
+    EXPECT_EQ(checks[1].layer, 1);
+    std::ostringstream text;
+    json::Writer out(text);
+    writeLessonChecks(out, checks);
+    EXPECT_TRUE(contains(text.str(), "\"layer\": 2")) << text.str();
+    // The first layer, the default, is not written.
+    EXPECT_EQ(text.str().find("\"layer\""), text.str().rfind("\"layer\""));
+    const std::vector<LessonCheck> back = checksOf(text.str());
+    EXPECT_EQ(back[0].layer, 2);
+    EXPECT_EQ(back[1].layer, 1);
+    EXPECT_TRUE(contains(parseError(R"({"kind": "argmax", "layer": 0, "is": "self"})"),
+                         "lesson.checks[0].layer: layers count from 1"));
+    EXPECT_TRUE(contains(parseError(R"({"kind": "argmax", "layer": "2", "is": "self"})"),
+                         "lesson.checks[0].layer"));
+}
+
+TEST(LessonChecksLayer, AClaimIsMeasuredInItsOwnLayer) {
+    const std::shared_ptr<const Model> model =
+        loadModel(std::string(ATTNLAB_SOURCE_DIR) + "/resources/models/induction-2x2");
+    Config config;
+    config.sentence = "3 7 1 9 4 3 7 1"; // read after <s>: the second 3 is row 7
+    const ModelOutput result = model->run(config);
+    ASSERT_EQ(result.maps.layers, 2);
+    // The induction head of layer 2 looks from the second 3 at the 7 after the first one
+    // (position 3); in layer 1 that head looks at the previous token instead.
+    const std::vector<LessonCheck> checks = checksOf(R"([
+        {"kind": "argmax", "layer": 2, "head": 2, "row": 7, "is": 3},
+        {"kind": "argmax", "head": 2, "row": 7, "is": 3},
+        {"kind": "argmax", "layer": 1, "head": 2, "row": 7, "is": "previous"},
+        {"kind": "weight", "layer": 3, "head": 1, "row": 7, "key": 3, "at_least": 0.5},
+        {"kind": "score", "layer": 2, "head": 1, "row": 7, "key": 3, "at_least": 0}])");
+    const std::vector<CheckOutcome> outcomes = evaluateLessonChecks(
+        checks, config, result, [&](const Config& c) { return model->run(c); });
+    ASSERT_EQ(outcomes.size(), 5u);
+    EXPECT_TRUE(outcomes[0].passed) << outcomes[0].english();
+    EXPECT_TRUE(contains(outcomes[0].english(), "layer 2, head 2, row #7"))
+        << outcomes[0].english();
+    EXPECT_FALSE(outcomes[1].passed) << outcomes[1].english();
+    EXPECT_TRUE(outcomes[2].passed) << outcomes[2].english();
+    EXPECT_FALSE(outcomes[3].passed);
+    EXPECT_TRUE(contains(outcomes[3].english(), "there is no layer 3: the result has 2 layers"))
+        << outcomes[3].english();
+    EXPECT_FALSE(outcomes[4].passed); // the trace holds the first layer's scores only
 }

@@ -50,6 +50,13 @@ check "headless JSON export" bash -c '"$0" --sentence "The cat sat" --export-dat
 cp "$source_dir/resources/lessons/03-causal-mask.attnlab" "$out/my lessons/causal mask.attnlab"
 check "a lone lesson whose path has spaces renders (SVG)" bash -c '"$0" "$1" --export "$2" &&
   grep -q "<svg" "$2"' "$program" "$out/my lessons/causal mask.attnlab" "$out/out dir/lesson.svg"
+for model in induction-2x2 translation-small; do
+  check "the lessons' model $model is installed" \
+    test -s "$usr/share/attention-lab/models/$model/model.safetensors"
+done
+check "a lesson on a shipped model exports with the installed model" bash -c '"$0" "$1" \
+  --export-data "$2" && grep -q "\"architecture\": \"AttentionLabTransformer\"" "$2"' "$program" \
+  "$source_dir/resources/lessons/06-multi-head.attnlab" "$out/lesson6.json"
 
 # --- menu entry
 desktop="$usr/share/applications/attention-lab.desktop"
