@@ -1,6 +1,7 @@
 #include "learn_page.h"
 
 #include "heatmap_view.h"
+#include "learn_scores.h"
 
 #include "core/film/learning_film.h"
 #include "core/trained/trained_model.h"
@@ -19,6 +20,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QShowEvent>
+#include <QSlider>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
@@ -52,6 +54,38 @@ void selectValue(QComboBox* box, const std::string& value) {
 
 std::string valueOf(const QComboBox* box) {
     return box->currentData().toString().toStdString();
+}
+
+// The probe example's maps through the trainer's weights now.
+std::shared_ptr<const core::ModelOutput> probeOf(const training::Trainer& t) {
+    const core::TrainedInput input = core::trainedInputOf(t.probe(), t.task().vocabulary(), 0);
+    return std::make_shared<const core::ModelOutput>(core::trainedModelOutput(
+        t.modelConfig(), t.parameters(), t.task().vocabulary(), input, core::Config{},
+        std::string(training::toString(t.settings().task.kind))));
+}
+
+// Copies the trainer's snapshots after `known` into `into`, with the probe's maps, and advances
+// `known`. Called after every step: a snapshot is taken at the end of a step, so the weights
+// are still those of its step.
+void collectSnapshots(const training::Trainer& t, std::size_t& known,
+                      std::vector<LearnSnapshot>& into) {
+    const auto& snapshots = t.snapshots();
+    for (; known < snapshots.size(); ++known) {
+        LearnSnapshot snapshot;
+        snapshot.evaluation = snapshots[known].evaluation;
+        snapshot.step = snapshot.evaluation.step;
+        if (snapshot.step == t.step())
+            snapshot.probe = probeOf(t);
+        into.push_back(std::move(snapshot));
+    }
+}
+
+// A vertical line on `plot` marking the step a scrubbed-back timeline shows.
+QCPItemStraightLine* addMarker(QCustomPlot* plot) {
+    auto* line = new QCPItemStraightLine(plot);
+    line->setPen(QPen(QColor(30, 90, 200), 1.5, Qt::DashLine));
+    line->setVisible(false);
+    return line;
 }
 
 } // namespace
@@ -101,6 +135,30 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     connect(m_step, &QPushButton::clicked, this, &LearnPage::stepOnce);
     connect(m_reset, &QPushButton::clicked, this, &LearnPage::reset);
 
+    auto* timelineRow = new QHBoxLayout;
+    auto* timelineLabel = new QLabel(tr("Time&line"), this);
+    m_timeline = new QSlider(Qt::Horizontal, this);
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->setPageStep(1);
+    m_timeline->setToolTip(tr("Move back through the saved snapshots to see the heatmaps and "
+                              "head scores of an earlier step; at the right end it follows the "
+                              "training."));
+    timelineLabel->setBuddy(m_timeline);
+    m_timelineStep = new QLabel(this);
+    m_live = new QPushButton(tr("L&ive"), this);
+    m_live->setObjectName(QStringLiteral("live"));
+    m_live->setToolTip(tr("Show the newest step again and follow the training."));
+    timelineRow->addWidget(timelineLabel);
+    timelineRow->addWidget(m_timeline, 1);
+    timelineRow->addWidget(m_timelineStep);
+    timelineRow->addWidget(m_live);
+    layout->addLayout(timelineRow);
+    connect(m_timeline, &QSlider::valueChanged, this, [this](int position) {
+        m_followNewest = position >= timelinePositions() - 1;
+        showPosition(position);
+    });
+    connect(m_live, &QPushButton::clicked, this, &LearnPage::showNewest);
+
     auto* exports = new QHBoxLayout;
     m_exportGif = new QPushButton(tr("Export &GIF…"), this);
     m_exportStrip = new QPushButton(tr("Export Str&ip…"), this);
@@ -126,7 +184,19 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     // The heatmaps are what the class watches: they keep room for their labels even when the
     // window is short, and the curves give way first.
     views->setMinimumHeight(240);
-    layout->addWidget(views, 3);
+    auto* scoresBox = new QWidget(this);
+    auto* scoresLayout = new QVBoxLayout(scoresBox);
+    scoresLayout->setContentsMargins(0, 0, 0, 0);
+    m_scoresTitle = new QLabel(this);
+    m_scores = new HeadScoreTable(this);
+    scoresLayout->addWidget(m_scoresTitle);
+    scoresLayout->addWidget(m_scores, 1);
+    scoresBox->setMinimumWidth(420);
+    scoresBox->setMaximumWidth(520);
+    auto* middle = new QHBoxLayout;
+    middle->addWidget(views, 1);
+    middle->addWidget(scoresBox);
+    layout->addLayout(middle, 3);
 
     m_plot = new QCustomPlot(this);
     m_plot->addGraph();
@@ -147,6 +217,8 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_accuracyPlot->yAxis->setRange(0, 1);
     m_accuracyPlot->legend->setVisible(true);
     m_accuracyPlot->setMinimumHeight(120);
+    m_lossMarker = addMarker(m_plot);
+    m_accuracyMarker = addMarker(m_accuracyPlot);
     auto* curves = new QHBoxLayout;
     curves->addWidget(m_plot, 1);
     curves->addWidget(m_accuracyPlot, 1);
@@ -222,6 +294,7 @@ void LearnPage::buildPickers(QGridLayout* grid) {
                                                   {tr("P&ositions"), m_positional},
                                                   {tr("Ste&ps"), m_steps},
                                                   {tr("S&eed"), m_seed}};
+    buildRaceChoice();
     for (int i = 0; i < rows.size(); ++i) {
         auto* label = new QLabel(rows[i].first, this);
         label->setBuddy(rows[i].second);
@@ -234,7 +307,11 @@ void LearnPage::buildPickers(QGridLayout* grid) {
         if (m_trainer)
             reset();
     };
-    for (QComboBox* box : {m_task, m_heads, m_scoring, m_normalizer, m_positional})
+    auto* raceLabel = new QLabel(tr("R&ace against"), this);
+    raceLabel->setBuddy(m_raceChoice);
+    grid->addWidget(raceLabel, rows.size() / 3, 0);
+    grid->addWidget(m_raceChoice, rows.size() / 3, 1);
+    for (QComboBox* box : {m_task, m_heads, m_scoring, m_normalizer, m_positional, m_raceChoice})
         connect(box, &QComboBox::currentIndexChanged, this, changed);
     for (QSpinBox* box : {m_length, m_layers, m_steps, m_seed})
         connect(box, &QSpinBox::valueChanged, this, changed);
@@ -285,7 +362,16 @@ void LearnPage::reset() {
         return;
     }
     try {
-        m_trainer = std::make_unique<training::Trainer>(settings());
+        m_trainer = nullptr;
+        m_ownTrainer.reset();
+        m_race.reset();
+        if (const std::optional<training::TrainSettings> rival = rivalSettings()) {
+            m_race = std::make_unique<training::Race>(settings(), *rival);
+            m_trainer = &m_race->first();
+        } else {
+            m_ownTrainer = std::make_unique<training::Trainer>(settings());
+            m_trainer = m_ownTrainer.get();
+        }
     } catch (const std::exception& error) {
         m_status->setText(
             tr("These settings cannot train: %1").arg(QString::fromUtf8(error.what())));
@@ -300,9 +386,21 @@ void LearnPage::reset() {
     m_accuracyPlot->graph(1)->data()->clear();
     m_accuracyPlot->xAxis->setRange(0, 1);
     m_shownStep = -1;
+    m_snapshots.clear();
+    m_rivalSnapshots.clear();
+    m_followNewest = true;
+    m_headsPerLayer = m_trainer->modelConfig().heads;
+    m_lastStep = m_trainer->settings().steps;
     rebuildViews();
-    std::size_t reported = 0;
-    showFrame(makeFrame(reported));
+    prepareRacePlots();
+    std::size_t reported = 0, known = 0;
+    LearnFrame frame = makeFrame(*m_trainer, reported, known);
+    if (m_race) {
+        std::size_t rivalReported = 0, rivalKnown = 0;
+        frame.rival = std::make_shared<const LearnFrame>(
+            makeFrame(m_race->second(), rivalReported, rivalKnown));
+    }
+    showFrame(frame);
 }
 
 void LearnPage::rebuildViews() {
@@ -316,14 +414,20 @@ void LearnPage::rebuildViews() {
             view->setTitle(tr("Layer %1 · head %2").arg(layer + 1).arg(head + 1));
             view->setColorBarVisible(false);
             view->setMinimumSize(120, 120);
-            m_viewGrid->addWidget(view, layer, head);
+            // A race puts a row of titles above both sets of maps.
+            m_viewGrid->addWidget(view, layer + (m_race ? 1 : 0), head);
             m_views.append(view);
         }
+    // A race's title row takes only its height.
+    for (int row = 0; row < m_viewGrid->rowCount(); ++row)
+        m_viewGrid->setRowStretch(row, m_race && row == 0 ? 0 : 1);
+    rebuildRivalViews();
 }
 
-LearnFrame LearnPage::makeFrame(std::size_t& reported) const {
-    const training::Trainer& t = *m_trainer;
+LearnFrame LearnPage::makeFrame(const training::Trainer& t, std::size_t& reported,
+                                std::size_t& known) {
     LearnFrame frame;
+    collectSnapshots(t, known, frame.snapshots);
     frame.step = t.step();
     const auto& history = t.history();
     for (; reported < history.size(); ++reported) {
@@ -339,11 +443,9 @@ LearnFrame LearnPage::makeFrame(std::size_t& reported) const {
         frame.accuracy = t.evaluations().back().accuracy;
         frame.alignment = t.evaluations().back().alignment;
     }
-    core::Config config;
-    const core::TrainedInput input = core::trainedInputOf(t.probe(), t.task().vocabulary(), 0);
-    frame.probe = std::make_shared<const core::ModelOutput>(
-        core::trainedModelOutput(t.modelConfig(), t.parameters(), t.task().vocabulary(), input,
-                                 config, std::string(training::toString(t.settings().task.kind))));
+    frame.probe = !frame.snapshots.empty() && frame.snapshots.back().step == frame.step
+                      ? frame.snapshots.back().probe
+                      : probeOf(t);
     return frame;
 }
 
@@ -369,18 +471,72 @@ void LearnPage::launch(int steps) {
     if (steps <= 0)
         return;
     m_stop = false;
-    training::Trainer* trainer = m_trainer.get();
-    m_thread = QThread::create([this, trainer, steps] {
-        std::size_t reported = trainer->history().size();
+    training::Trainer* trainer = m_trainer;
+    training::Race* race = m_race.get();
+    training::Trainer* rival = race ? &race->second() : nullptr;
+    m_thread = QThread::create([this, trainer, race, rival, steps] {
+        // What each trainer has handed to the window so far, and its snapshots since the last
+        // frame.
+        struct Handed {
+            std::size_t reported = 0, known = 0;
+            std::vector<LearnSnapshot> pending;
+        };
+        Handed mine{trainer->history().size(), trainer->snapshots().size(), {}};
+        Handed theirs;
+        if (rival)
+            theirs = {rival->history().size(), rival->snapshots().size(), {}};
+        const auto frameOf = [](const training::Trainer& t, Handed& handed) {
+            LearnFrame frame = makeFrame(t, handed.reported, handed.known);
+            frame.snapshots.insert(frame.snapshots.begin(),
+                                   std::make_move_iterator(handed.pending.begin()),
+                                   std::make_move_iterator(handed.pending.end()));
+            handed.pending.clear();
+            return frame;
+        };
+        const auto frameNow = [&] {
+            LearnFrame frame = frameOf(*trainer, mine);
+            if (rival)
+                frame.rival = std::make_shared<const LearnFrame>(frameOf(*rival, theirs));
+            return frame;
+        };
+        const auto collect = [&] {
+            collectSnapshots(*trainer, mine.known, mine.pending);
+            if (rival)
+                collectSnapshots(*rival, theirs.known, theirs.pending);
+        };
+        // Pause cancels the step in progress between two blocks of its passes; the trainer then
+        // stands as if the step had never started, so the run resumes bit for bit.
+        // In a race it is called from both trainers' threads.
+        const core::ProgressCallback cancel = [this](int, int) {
+            if (m_cancelPointHook)
+                m_cancelPointHook();
+            return !m_stop;
+        };
+        // A race whose step was cancelled in one trainer only first brings the other level.
+        const int target = trainer->step() + steps;
+        const auto finished = [&] { return trainer->step() >= target && (!race || race->level()); };
         auto last = std::chrono::steady_clock::now();
-        for (int done = 0; done < steps && !m_stop; ++done) {
-            trainer->trainStep();
-            if (done + 1 == steps)
+        while (!finished() && !m_stop) {
+            try {
+                // An evaluation a pause cancelled is taken first, with the weights of its step.
+                trainer->completeEvaluation(cancel);
+                if (rival)
+                    rival->completeEvaluation(cancel);
+                collect();
+                if (race)
+                    race->step(cancel);
+                else
+                    trainer->trainStep(cancel);
+            } catch (const core::Cancelled&) {
+                break;
+            }
+            collect();
+            if (finished())
                 break; // the last frame follows the loop
             const int perFrame = m_stepsPerFrame;
             auto now = std::chrono::steady_clock::now();
             if (perFrame > 0) {
-                if ((done + 1) % perFrame != 0)
+                if ((steps - (target - trainer->step())) % perFrame != 0)
                     continue;
                 // Holds the frame before it long enough to be seen, still answering Pause.
                 while (now - last < kSlowFrameInterval && !m_stop) {
@@ -392,11 +548,10 @@ void LearnPage::launch(int steps) {
             }
             last = now;
             QMetaObject::invokeMethod(
-                this, [this, frame = makeFrame(reported)] { showFrame(frame); },
-                Qt::QueuedConnection);
+                this, [this, frame = frameNow()] { showFrame(frame); }, Qt::QueuedConnection);
         }
         QMetaObject::invokeMethod(
-            this, [this, frame = makeFrame(reported)] { showFrame(frame); }, Qt::QueuedConnection);
+            this, [this, frame = frameNow()] { showFrame(frame); }, Qt::QueuedConnection);
     });
     connect(m_thread, &QThread::finished, this, [this] {
         m_thread->deleteLater();
@@ -409,20 +564,25 @@ void LearnPage::launch(int steps) {
 }
 
 void LearnPage::showFrame(const LearnFrame& frame) {
-    m_probe = frame.probe;
-    for (int i = 0; i < m_views.size(); ++i) {
-        const int heads = m_trainer->modelConfig().heads;
-        m_views[i]->setData(m_probe, i % heads, i / heads);
-    }
+    if (frame.rival)
+        showRivalFrame(*frame.rival);
+    m_snapshots.insert(m_snapshots.end(), frame.snapshots.begin(), frame.snapshots.end());
+    m_newestStep = frame.step;
+    m_newestProbe = frame.probe;
     QCPGraph* graph = m_plot->graph(0);
     for (std::size_t i = 0; i < frame.steps.size(); ++i)
         graph->addData(frame.steps[i], frame.losses[i]);
     if (!frame.steps.empty()) {
         bool found = false;
         m_plot->xAxis->setRange(0, std::max(1.0, frame.steps.back()));
-        const QCPRange range = graph->getValueRange(found);
-        if (found)
-            m_plot->yAxis->setRange(0, range.upper * 1.05);
+        double upper = 0.0; // over both curves of a race
+        for (int g = 0; g < m_plot->graphCount(); ++g) {
+            const QCPRange range = m_plot->graph(g)->getValueRange(found);
+            if (found)
+                upper = std::max(upper, range.upper);
+        }
+        if (upper > 0.0)
+            m_plot->yAxis->setRange(0, upper * 1.05);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     for (std::size_t i = 0; i < frame.steps.size(); ++i)
@@ -432,7 +592,7 @@ void LearnPage::showFrame(const LearnFrame& frame) {
         QVector<double>(frame.heldOutAccuracies.begin(), frame.heldOutAccuracies.end()), true);
     m_accuracyPlot->xAxis->setRange(0, std::max(1, frame.step));
     m_accuracyPlot->replot(QCustomPlot::rpQueuedReplot);
-    QString status = tr("Step %1 of %2").arg(frame.step).arg(m_trainer->settings().steps);
+    QString status = tr("Step %1 of %2").arg(frame.step).arg(m_lastStep);
     if (!frame.losses.empty())
         status += tr(" · loss %1").arg(frame.losses.back(), 0, 'f', 3);
     if (frame.accuracy)
@@ -440,7 +600,7 @@ void LearnPage::showFrame(const LearnFrame& frame) {
     if (frame.alignment)
         status += tr(" · alignment %1").arg(*frame.alignment, 0, 'f', 2);
     m_status->setText(status);
-    m_shownStep = frame.step;
+    updateTimeline();
     updateButtons();
     emit frameShown(frame.step);
 }
@@ -458,7 +618,7 @@ void LearnPage::updateButtons() {
                             static_cast<QWidget*>(m_layers), static_cast<QWidget*>(m_heads),
                             static_cast<QWidget*>(m_scoring), static_cast<QWidget*>(m_normalizer),
                             static_cast<QWidget*>(m_positional), static_cast<QWidget*>(m_steps),
-                            static_cast<QWidget*>(m_seed)})
+                            static_cast<QWidget*>(m_seed), static_cast<QWidget*>(m_raceChoice)})
         picker->setEnabled(!training);
 }
 

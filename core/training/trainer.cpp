@@ -1,5 +1,6 @@
 #include "core/training/trainer.h"
 
+#include <algorithm>
 #include <exception>
 
 #ifdef _OPENMP
@@ -9,9 +10,11 @@
 namespace attnlab::core::training {
 namespace {
 
-// Held-out examples are evaluated in batches of this size (memory stays small; the result does
-// not depend on it, since losses are summed per token in double).
-constexpr int kEvaluationBatch = 128;
+// Held-out examples are evaluated in batches of this size: memory stays small, and a block of
+// an evaluation's forward pass takes no longer than one of a training step's, so a cancelled
+// evaluation stops as soon as a cancelled step (the result does not depend on the size, since
+// losses are summed per token in double).
+constexpr int kEvaluationBatch = 32;
 
 // An example as one key: source, a separator no token uses, target.
 std::vector<int> keyOf(const Example& e) {
@@ -109,6 +112,7 @@ void Trainer::reset() {
     m_history.clear();
     m_evaluations.clear();
     m_snapshots.clear();
+    m_evaluationPending = false;
     record();
 }
 
@@ -125,8 +129,21 @@ Example Trainer::nextTrainingExample() {
     return example;
 }
 
-StepRecord Trainer::trainStep() {
-    return trainOn(nextBatch());
+StepRecord Trainer::trainStep(const ProgressCallback& cancel) {
+    completeEvaluation(cancel);
+    const Random streamBefore = m_trainStream;
+    const LaidOutBatch batch = nextBatch();
+    try {
+        return trainOn(batch, cancel);
+    } catch (const Cancelled&) {
+        m_trainStream = streamBefore; // the next step draws this batch again
+        throw;
+    }
+}
+
+void Trainer::completeEvaluation(const ProgressCallback& cancel) {
+    if (m_evaluationPending)
+        record(cancel);
 }
 
 LaidOutBatch Trainer::nextBatch() {
@@ -137,11 +154,13 @@ LaidOutBatch Trainer::nextBatch() {
     return layOut(examples, m_architecture);
 }
 
-StepRecord Trainer::trainOn(const LaidOutBatch& laid) {
+StepRecord Trainer::trainOn(const LaidOutBatch& laid, const ProgressCallback& cancel) {
+    completeEvaluation(cancel);
     const ThreadScope threads(m_threads);
     for (ParameterView& view : parameterViews(m_grads))
         std::fill(view.data, view.data + view.size, 0.0f);
-    const LossStats stats = lossAndGradients(m_config, m_params, laid.batch, m_grads);
+    // Everything a cancelled pass has touched is the gradients, zeroed above before each pass.
+    const LossStats stats = lossAndGradients(m_config, m_params, laid.batch, m_grads, cancel);
     StepRecord record;
     record.gradientNorm = m_optimizer->step(m_params, m_grads);
     record.step = m_optimizer->steps();
@@ -149,12 +168,18 @@ StepRecord Trainer::trainOn(const LaidOutBatch& laid) {
     record.accuracy = stats.accuracy();
     record.learningRate = m_optimizer->learningRate(record.step);
     m_history.push_back(record);
-    if (record.step % m_settings.evalEvery == 0)
-        this->record();
+    if (record.step % m_settings.evalEvery == 0) {
+        try {
+            this->record(cancel);
+        } catch (const Cancelled&) {
+            // The step stands; its evaluation is pending (m_evaluationPending).
+        }
+    }
     return record;
 }
 
 void Trainer::run(int steps, const ProgressCallback& progress) {
+    completeEvaluation();
     for (int done = 0; done < steps; ++done) {
         if (progress && !progress(done, steps))
             throw Cancelled();
@@ -167,17 +192,20 @@ void Trainer::run(int steps, const ProgressCallback& progress) {
 }
 
 const Evaluation& Trainer::evaluateNow() {
+    completeEvaluation();
     if (m_evaluations.empty() || m_evaluations.back().step != step())
         record();
     return m_evaluations.back();
 }
 
-void Trainer::record() {
+void Trainer::record(const ProgressCallback& cancel) {
     const ThreadScope threads(m_threads);
     Snapshot snapshot;
-    snapshot.evaluation = evaluate();
-    ForwardResult probe = forward(m_config, m_params, m_probe.batch);
-    const ForwardResult control = forward(m_config, m_params, m_inductionControl.batch);
+    m_evaluationPending = true; // until the snapshot below is kept
+    snapshot.evaluation = evaluate(cancel);
+    ForwardResult probe = forward(m_config, m_params, m_probe.batch, nullptr, cancel);
+    const ForwardResult control =
+        forward(m_config, m_params, m_inductionControl.batch, nullptr, cancel);
     snapshot.evaluation.heads = headScores(probe.attention, m_probe, &control.attention);
     Evaluation& e = snapshot.evaluation;
     e.bestHead = bestAlignedHead(e.heads);
@@ -192,16 +220,17 @@ void Trainer::record() {
     }
     m_evaluations.push_back(snapshot.evaluation);
     m_snapshots.push_back(std::move(snapshot));
+    m_evaluationPending = false;
 }
 
-Evaluation Trainer::evaluate() const {
+Evaluation Trainer::evaluate(const ProgressCallback& cancel) const {
     Evaluation e;
     e.step = step();
     double lossSum = 0.0;
     int counted = 0, correct = 0, examples = 0, examplesRight = 0;
     for (const LaidOutBatch& laid : m_heldOut) {
         ForwardResult result;
-        const LossStats stats = training::evaluate(m_config, m_params, laid.batch, &result);
+        const LossStats stats = training::evaluate(m_config, m_params, laid.batch, &result, cancel);
         lossSum += stats.loss * stats.counted;
         counted += stats.counted;
         correct += stats.correct;
@@ -241,14 +270,17 @@ Race::Race(const TrainSettings& first, const TrainSettings& second) {
     m_second = std::make_unique<Trainer>(second);
 }
 
-void Race::step() {
+void Race::step(const ProgressCallback& cancel) {
     std::exception_ptr errors[2];
     Trainer* trainers[2] = {m_first.get(), m_second.get()};
+    // After a cancelled step only the trainer behind steps.
+    const int target = std::max(m_first->step(), m_second->step()) + (level() ? 1 : 0);
     // Each trainer touches only its own state, so running them at once changes no number.
 #pragma omp parallel for num_threads(2) schedule(static, 1)
     for (int i = 0; i < 2; ++i) {
         try {
-            trainers[i]->trainStep();
+            if (trainers[i]->step() < target)
+                trainers[i]->trainStep(cancel);
         } catch (...) {
             errors[i] = std::current_exception();
         }

@@ -60,13 +60,27 @@ public:
     const TransformerParams& parameters() const { return m_params; }
     int step() const { return m_optimizer->steps(); }
 
-    /// One optimiser step on the next batch of the training stream: trainOn(nextBatch()).
-    StepRecord trainStep();
+    /// One optimiser step on the next batch of the training stream: trainOn(nextBatch()). A
+    /// step cancelled before its update also leaves the training stream where it was, so the
+    /// run goes on exactly as if the step had never started.
+    StepRecord trainStep(const ProgressCallback& cancel = {});
 
     /// The next batch of the training stream (held-out examples replaced), advancing it.
     LaidOutBatch nextBatch();
     /// One optimiser step on `batch` (evaluating when the step is a multiple of evalEvery).
-    StepRecord trainOn(const LaidOutBatch& batch);
+    /// `cancel` is asked after each block of the forward and backward passes (and of the
+    /// evaluation's passes); when it returns false before the update, Cancelled is thrown and
+    /// the weights, the optimiser, the history and the snapshots are untouched. When it stops the
+    /// evaluation after the update, the step stands and returns, and its evaluation is pending:
+    /// it is taken (same weights, so the same numbers) by completeEvaluation(), which every
+    /// step, run and evaluateNow() call first.
+    StepRecord trainOn(const LaidOutBatch& batch, const ProgressCallback& cancel = {});
+
+    /// Whether a step's evaluation and snapshot were cancelled and are still to be taken.
+    bool evaluationPending() const { return m_evaluationPending; }
+    /// Takes the pending evaluation and snapshot, if any (cancellable as trainOn: it then stays
+    /// pending and Cancelled is thrown).
+    void completeEvaluation(const ProgressCallback& cancel = {});
 
     /// `steps` steps; every settings().evalEvery steps (and after the last) an evaluation and a
     /// snapshot. `progress(done, steps)` is called before each step and after the last; when it
@@ -91,8 +105,10 @@ public:
 
 private:
     Example nextTrainingExample();
-    Evaluation evaluate() const;
-    void record();
+    Evaluation evaluate(const ProgressCallback& cancel) const;
+    /// Records an evaluation and snapshot now; when cancelled, records nothing and marks the
+    /// evaluation pending.
+    void record(const ProgressCallback& cancel = {});
 
     TrainSettings m_settings;
     std::shared_ptr<const Task> m_task;
@@ -110,6 +126,7 @@ private:
     std::vector<StepRecord> m_history;
     std::vector<Evaluation> m_evaluations;
     std::vector<Snapshot> m_snapshots;
+    bool m_evaluationPending = false;
     int m_threads = 1; ///< OpenMP threads of a step; 0 = OpenMP's default
 };
 
@@ -122,7 +139,13 @@ public:
     Trainer& first() { return *m_first; }
     Trainer& second() { return *m_second; }
     /// One step of each (on two threads when there are two; numbers are the same either way).
-    void step();
+    /// `cancel` (called from both threads) is passed to each Trainer::trainStep; when it stops
+    /// a step, Cancelled is thrown, and as one trainer may have finished its step before the
+    /// other was stopped, the next call first brings the one behind level (each trainer stays
+    /// bit-identical to its own uninterrupted run).
+    void step(const ProgressCallback& cancel = {});
+    /// Whether both trainers have taken the same number of steps.
+    bool level() const { return m_first->step() == m_second->step(); }
     /// `steps` steps of each, evaluating as Trainer::run; progress and cancel between steps.
     void run(int steps, const ProgressCallback& progress = {});
 

@@ -26,8 +26,11 @@ struct BlockCache {
 class Pass {
 public:
     Pass(const ModelConfig& config, const TransformerParams& params, const ModelBatch& batch,
-         const LayerChanges* changes = nullptr)
-        : m_config(config), m_params(params), m_batch(batch), m_changes(changes) {
+         const ProgressCallback& progress, bool withBackward, const LayerChanges* changes = nullptr)
+        : m_config(config), m_params(params), m_batch(batch), m_changes(changes),
+          m_progress(progress) {
+        // A checkpoint after each block of each stack, forward and (when taken) backward.
+        m_checkpoints = (config.encoderDecoder() ? 2 : 1) * config.layers * (withBackward ? 2 : 1);
         const int longest = std::max(batch.decoderLength, batch.encoderLength);
         if (config.positional == ModelPositional::Rope)
             m_rope = makeRopeTable(longest, config.dK());
@@ -53,10 +56,12 @@ public:
         if (c.encoderDecoder()) {
             Matrix x = embed(m_batch.encoderTokens, m_batch.encoderLength);
             m_encoder.resize(static_cast<std::size_t>(c.layers));
-            for (int l = 0; l < c.layers; ++l)
+            for (int l = 0; l < c.layers; ++l) {
                 x = blockForward(m_params.encoder[static_cast<std::size_t>(l)],
                                  m_encoder[static_cast<std::size_t>(l)], x, m_encoderSelf, nullptr,
                                  m_cross);
+                checkpoint();
+            }
             m_memory = layerNormForward(m_params.encoderFinal, x, m_encoderFinal);
         }
         Matrix x = embed(m_batch.decoderTokens, m_batch.decoderLength);
@@ -70,6 +75,7 @@ public:
             x = blockForward(m_params.decoder[static_cast<std::size_t>(l)],
                              m_decoder[static_cast<std::size_t>(l)], x, self,
                              c.encoderDecoder() ? &m_memory : nullptr, cross);
+            checkpoint();
         }
         m_decoderOut = layerNormForward(m_params.decoderFinal, x, m_decoderFinal);
         m_logits = multiply(m_decoderOut, m_params.output);
@@ -86,20 +92,24 @@ public:
         Matrix dMemory;
         if (c.encoderDecoder())
             dMemory = Matrix::Zero(m_memory.rows(), m_memory.cols());
-        for (int l = c.layers - 1; l >= 0; --l)
+        for (int l = c.layers - 1; l >= 0; --l) {
             dx = blockBackward(m_params.decoder[static_cast<std::size_t>(l)],
                                m_decoder[static_cast<std::size_t>(l)], dx, m_decoderSelf,
                                grads.decoder[static_cast<std::size_t>(l)],
                                c.encoderDecoder() ? &dMemory : nullptr);
+            checkpoint();
+        }
         embedBackward(m_batch.decoderTokens, m_batch.decoderLength, dx, grads);
         if (!c.encoderDecoder())
             return;
         Matrix de =
             layerNormBackward(m_params.encoderFinal, m_encoderFinal, dMemory, grads.encoderFinal);
-        for (int l = c.layers - 1; l >= 0; --l)
+        for (int l = c.layers - 1; l >= 0; --l) {
             de = blockBackward(m_params.encoder[static_cast<std::size_t>(l)],
                                m_encoder[static_cast<std::size_t>(l)], de, m_encoderSelf,
                                grads.encoder[static_cast<std::size_t>(l)], nullptr);
+            checkpoint();
+        }
         embedBackward(m_batch.encoderTokens, m_batch.encoderLength, de, grads);
     }
 
@@ -129,6 +139,12 @@ public:
     }
 
 private:
+    void checkpoint() {
+        ++m_done;
+        if (m_progress && !m_progress(m_done, m_checkpoints))
+            throw Cancelled();
+    }
+
     AttentionLayout selfLayout(int length, bool causal, const std::vector<int>* lengths) const {
         AttentionLayout layout;
         layout.batch = m_batch.batch;
@@ -210,6 +226,9 @@ private:
     const TransformerParams& m_params;
     const ModelBatch& m_batch;
     const LayerChanges* m_changes = nullptr; ///< inference only: the backward pass ignores them
+    const ProgressCallback& m_progress;
+    int m_checkpoints = 0;
+    int m_done = 0;
     RopeTable m_rope;
     std::vector<float> m_slopes;
     Matrix m_sinusoid;
@@ -310,9 +329,10 @@ LossStats crossEntropy(const Eigen::Ref<const Matrix>& logits, const std::vector
 }
 
 ForwardResult forward(const ModelConfig& config, const TransformerParams& params,
-                      const ModelBatch& batch, const LayerChanges* changes) {
+                      const ModelBatch& batch, const LayerChanges* changes,
+                      const ProgressCallback& progress) {
     validate(batch, config);
-    Pass pass(config, params, batch, changes);
+    Pass pass(config, params, batch, progress, false, changes);
     pass.forward();
     ForwardResult result;
     result.logits = pass.logits();
@@ -321,9 +341,10 @@ ForwardResult forward(const ModelConfig& config, const TransformerParams& params
 }
 
 LossStats evaluate(const ModelConfig& config, const TransformerParams& params,
-                   const ModelBatch& batch, ForwardResult* result) {
+                   const ModelBatch& batch, ForwardResult* result,
+                   const ProgressCallback& progress) {
     validate(batch, config);
-    Pass pass(config, params, batch);
+    Pass pass(config, params, batch, progress, false);
     pass.forward();
     const LossStats stats = crossEntropy(pass.logits(), batch.targets, nullptr);
     if (result) {
@@ -334,9 +355,10 @@ LossStats evaluate(const ModelConfig& config, const TransformerParams& params,
 }
 
 LossStats lossAndGradients(const ModelConfig& config, const TransformerParams& params,
-                           const ModelBatch& batch, TransformerParams& grads) {
+                           const ModelBatch& batch, TransformerParams& grads,
+                           const ProgressCallback& progress) {
     validate(batch, config);
-    Pass pass(config, params, batch);
+    Pass pass(config, params, batch, progress, true);
     pass.forward();
     Matrix dLogits;
     const LossStats stats = crossEntropy(pass.logits(), batch.targets, &dLogits);

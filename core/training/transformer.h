@@ -67,16 +67,24 @@ LossStats crossEntropy(const Eigen::Ref<const Matrix>& logits, const std::vector
 /// cross-attention of an encoder–decoder.
 using LayerChanges = std::vector<std::vector<HeadChange>>;
 
-/// Logits and attention maps, with `changes` (null = none) applied.
+/// Logits and attention maps, with `changes` (null = none) applied. `progress` is called after
+/// each block (layer by layer); when it returns false the pass stops there and throws Cancelled
+/// (nothing outside it has changed).
 ForwardResult forward(const ModelConfig& config, const TransformerParams& params,
-                      const ModelBatch& batch, const LayerChanges* changes = nullptr);
+                      const ModelBatch& batch, const LayerChanges* changes = nullptr,
+                      const ProgressCallback& progress = {});
 
-/// Loss statistics of the batch (and, if wanted, the forward result).
+/// Loss statistics of the batch (and, if wanted, the forward result); cancelled as forward().
 LossStats evaluate(const ModelConfig& config, const TransformerParams& params,
-                   const ModelBatch& batch, ForwardResult* result = nullptr);
+                   const ModelBatch& batch, ForwardResult* result = nullptr,
+                   const ProgressCallback& progress = {});
 
 /// Forward, loss and backward: adds ∂(mean loss)/∂θ to `grads` (shaped like params).
+/// `progress` is called after each block of the forward and of the backward pass; when it
+/// returns false the pass throws Cancelled, leaving `grads` partly summed (a caller that cancels
+/// zeroes them before its next pass).
 LossStats lossAndGradients(const ModelConfig& config, const TransformerParams& params,
-                           const ModelBatch& batch, TransformerParams& grads);
+                           const ModelBatch& batch, TransformerParams& grads,
+                           const ProgressCallback& progress = {});
 
 } // namespace attnlab::core::training

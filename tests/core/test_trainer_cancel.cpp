@@ -1,0 +1,248 @@
+// Cancelling a training step in the middle (what the Learn page's Pause does): a step cancelled
+// anywhere in its forward or backward pass leaves the weights, the optimiser, the history and
+// the training stream exactly as if it had never started; an evaluation cancelled after its
+// step is taken later with the same numbers. A run paused and resumed at every such point is
+// bit-identical to an uninterrupted run from the same seed, for decoder-only and
+// encoder–decoder models.
+
+#include "core/training/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+using namespace attnlab::core;
+using namespace attnlab::core::training;
+
+namespace {
+
+TrainSettings decoderSettings() {
+    TrainSettings s;
+    s.task.kind = TaskKind::Reverse;
+    s.task.length = 5;
+    s.task.vocab = 10;
+    s.layers = 2;
+    s.heads = 2;
+    s.evalEvery = 3;
+    s.heldOut = 40; // two evaluation batches, the second partial
+    s.probe = 8;
+    s.seed = 11;
+    return s;
+}
+
+TrainSettings encoderDecoderSettings() {
+    TrainSettings s = decoderSettings();
+    s.task.kind = TaskKind::Translation;
+    s.layers = 2;
+    s.seed = 5;
+    return s;
+}
+
+// Bitwise equality of every weight.
+bool sameWeights(const TransformerParams& a, const TransformerParams& b) {
+    const auto va = parameterViews(a);
+    const auto vb = parameterViews(b);
+    if (va.size() != vb.size())
+        return false;
+    for (std::size_t i = 0; i < va.size(); ++i)
+        if (va[i].size != vb[i].size ||
+            std::memcmp(va[i].data, vb[i].data, va[i].size * sizeof(float)) != 0)
+            return false;
+    return true;
+}
+
+void expectSameRun(const Trainer& run, const Trainer& reference) {
+    ASSERT_EQ(run.step(), reference.step());
+    ASSERT_EQ(run.history().size(), reference.history().size());
+    for (std::size_t i = 0; i < run.history().size(); ++i) {
+        EXPECT_EQ(run.history()[i].loss, reference.history()[i].loss) << "step " << i + 1;
+        EXPECT_EQ(run.history()[i].gradientNorm, reference.history()[i].gradientNorm);
+        EXPECT_EQ(run.history()[i].accuracy, reference.history()[i].accuracy);
+    }
+    EXPECT_TRUE(sameWeights(run.parameters(), reference.parameters()));
+    ASSERT_EQ(run.evaluations().size(), reference.evaluations().size());
+    for (std::size_t i = 0; i < run.evaluations().size(); ++i) {
+        const Evaluation& a = run.evaluations()[i];
+        const Evaluation& b = reference.evaluations()[i];
+        EXPECT_EQ(a.step, b.step);
+        EXPECT_EQ(a.loss, b.loss);
+        EXPECT_EQ(a.accuracy, b.accuracy);
+        EXPECT_EQ(a.alignment, b.alignment);
+        ASSERT_EQ(a.heads.size(), b.heads.size());
+        for (std::size_t h = 0; h < a.heads.size(); ++h) {
+            EXPECT_EQ(a.heads[h].alignment, b.heads[h].alignment);
+            EXPECT_EQ(a.heads[h].diagonal, b.heads[h].diagonal);
+        }
+    }
+    ASSERT_EQ(run.snapshots().size(), reference.snapshots().size());
+    for (std::size_t i = 0; i < run.snapshots().size(); ++i) {
+        const auto& a = run.snapshots()[i].maps;
+        const auto& b = reference.snapshots()[i].maps;
+        ASSERT_EQ(a.size(), b.size());
+        for (std::size_t m = 0; m < a.size(); ++m)
+            for (std::size_t h = 0; h < a[m].weights.size(); ++h)
+                EXPECT_TRUE(a[m].weights[h] == b[m].weights[h]) << "snapshot " << i;
+    }
+}
+
+// A callback that cancels at its `at`-th call (1-based) and counts the calls.
+struct CancelAt {
+    int at = 0;
+    int calls = 0;
+    ProgressCallback callback() {
+        return [this](int, int) { return ++calls != at; };
+    }
+};
+
+// Steps `t` and `reference` (two trainers of the same settings) `steps` times. The reference
+// steps uninterrupted, counting the cancellation points of each step; `t` is first cancelled at
+// each of those points in turn (and, when the update is done and only the evaluation after it
+// was cancelled, its evaluation at each of its points), then takes the step. Returns the number
+// of cancellations.
+int runCancellingEverywhere(Trainer& t, Trainer& reference, int steps) {
+    int cancellations = 0;
+    for (int s = 0; s < steps; ++s) {
+        CancelAt counter;
+        reference.trainStep(counter.callback());
+        for (int at = 1; at <= counter.calls; ++at) {
+            CancelAt cancel{at};
+            try {
+                t.trainStep(cancel.callback());
+            } catch (const Cancelled&) {
+                ++cancellations;
+                EXPECT_EQ(t.step(), s) << "a cancelled step leaves no trace";
+                continue;
+            }
+            // Not thrown: the update was done and the evaluation after it was cancelled.
+            EXPECT_EQ(t.step(), s + 1);
+            EXPECT_TRUE(t.evaluationPending());
+            ++cancellations;
+            for (int point = 1;; ++point) {
+                CancelAt evaluation{point};
+                try {
+                    t.completeEvaluation(evaluation.callback());
+                    break;
+                } catch (const Cancelled&) {
+                    ++cancellations;
+                    EXPECT_TRUE(t.evaluationPending());
+                }
+            }
+            break;
+        }
+        if (t.step() == s) // every attempt was cancelled: take the step
+            t.trainStep();
+        EXPECT_FALSE(t.evaluationPending());
+    }
+    return cancellations;
+}
+
+} // namespace
+
+TEST(TrainerCancel, CancelledStepLeavesWeightsOptimiserAndStreamUntouched) {
+    Trainer t(decoderSettings());
+    t.trainStep();
+    t.trainStep();
+    const TransformerParams before = t.parameters();
+    const std::size_t history = t.history().size();
+    for (int at : {1, 2, 3, 4}) { // forward layers 1, 2, then backward layers 2, 1
+        CancelAt cancel{at};
+        EXPECT_THROW(t.trainStep(cancel.callback()), Cancelled) << at;
+        EXPECT_EQ(cancel.calls, at);
+        EXPECT_EQ(t.step(), 2);
+        EXPECT_EQ(t.history().size(), history);
+        EXPECT_TRUE(sameWeights(t.parameters(), before));
+        EXPECT_FALSE(t.evaluationPending());
+    }
+    // The next step draws the same batch as an uninterrupted run's third step.
+    t.trainStep();
+    Trainer reference(decoderSettings());
+    for (int i = 0; i < 3; ++i)
+        reference.trainStep();
+    expectSameRun(t, reference);
+}
+
+TEST(TrainerCancel, CancelledEvaluationIsTakenLaterWithTheSameNumbers) {
+    Trainer t(decoderSettings());
+    t.trainStep();
+    t.trainStep();
+    // Step 3 is an evaluation step: 4 points in its passes, then the evaluation's.
+    CancelAt cancel{5};
+    const StepRecord record = t.trainStep(cancel.callback());
+    EXPECT_EQ(record.step, 3);
+    EXPECT_EQ(t.step(), 3);
+    EXPECT_TRUE(t.evaluationPending());
+    EXPECT_EQ(t.evaluations().back().step, 0) << "the step-3 evaluation is not kept yet";
+    // Completing it can itself be cancelled, and stays pending.
+    CancelAt again{1};
+    EXPECT_THROW(t.completeEvaluation(again.callback()), Cancelled);
+    EXPECT_TRUE(t.evaluationPending());
+    // The next step takes it first.
+    t.trainStep();
+    EXPECT_FALSE(t.evaluationPending());
+    ASSERT_EQ(t.evaluations().size(), 2u);
+    EXPECT_EQ(t.evaluations().back().step, 3);
+    Trainer reference(decoderSettings());
+    for (int i = 0; i < 4; ++i)
+        reference.trainStep();
+    expectSameRun(t, reference);
+}
+
+TEST(TrainerCancel, PausedEverywhereEqualsUninterruptedDecoderOnly) {
+    Trainer t(decoderSettings());
+    Trainer reference(decoderSettings());
+    // 7 steps cancelled at each of their 4 points; after steps 3 and 6 the evaluation cancelled
+    // once within the step and then at each of its 8 points.
+    EXPECT_EQ(runCancellingEverywhere(t, reference, 7), 7 * 4 + 2 * (1 + 8));
+    expectSameRun(t, reference);
+}
+
+TEST(TrainerCancel, PausedEverywhereEqualsUninterruptedEncoderDecoder) {
+    Trainer t(encoderDecoderSettings());
+    Trainer reference(encoderDecoderSettings());
+    ASSERT_TRUE(t.modelConfig().encoderDecoder());
+    // Two stacks of two layers, forward and backward: 8 points a step.
+    EXPECT_GT(runCancellingEverywhere(t, reference, 4), 4 * 8);
+    expectSameRun(t, reference);
+}
+
+TEST(TrainerCancel, EveryPassReportsItsCancellationPoints) {
+    // A decoder-only step: one point per layer forward and one per layer backward.
+    Trainer t(decoderSettings());
+    CancelAt count;
+    t.trainStep(count.callback());
+    EXPECT_EQ(count.calls, 4);
+    // An evaluation step adds the held-out batches' and both probe passes' layers.
+    t.trainStep();
+    CancelAt evaluation;
+    t.trainStep(evaluation.callback());
+    EXPECT_EQ(evaluation.calls, 4 + 2 * (2 + 2));
+}
+
+TEST(TrainerCancel, RaceCancelledAnywhereStaysEqualToSeparateRuns) {
+    TrainSettings a = decoderSettings();
+    a.evalEvery = 100; // every point is in a step's passes (none in an evaluation)
+    TrainSettings b = a;
+    b.scoring = ScoringFunction::Additive;
+    Race race(a, b);
+    // Cancels at the k-th point of both trainers together (the two threads share the count),
+    // for k = 1 … 8, each followed by a call that finishes the step.
+    for (int k = 1; k <= 8; ++k) {
+        std::atomic<int> calls{0};
+        const ProgressCallback cancel = [&](int, int) { return ++calls != k; };
+        EXPECT_THROW(race.step(cancel), Cancelled) << k;
+        // One may have finished before the other was stopped, never more.
+        EXPECT_LE(std::abs(race.first().step() - race.second().step()), 1);
+        race.step(); // brings the one behind level, or takes the step of both
+        ASSERT_TRUE(race.level());
+        EXPECT_EQ(race.first().step(), k);
+    }
+    Trainer first(a), second(b);
+    for (int i = 0; i < 8; ++i) {
+        first.trainStep();
+        second.trainStep();
+    }
+    expectSameRun(race.first(), first);
+    expectSameRun(race.second(), second);
+}
