@@ -1206,6 +1206,85 @@ Restart now?</source>
     </message>
 </context>
 <context>
+    <name>attnlab::ui::HeadScoreTable</name>
+    <message>
+        <source>Encoder self</source>
+        <translation>编码器自注意力</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>自注意力</translation>
+    </message>
+    <message>
+        <source>Cross</source>
+        <translation>交叉注意力</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>头</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Alignment</source>
+        <translation>对齐度</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>前一词元</translation>
+    </message>
+    <message>
+        <source>Induction</source>
+        <translation>归纳</translation>
+    </message>
+    <message>
+        <source>Diagonal</source>
+        <translation>对角线</translation>
+    </message>
+    <message>
+        <source>The layer of the head, counted from the input.</source>
+        <translation>该头所在的层，从输入开始计数。</translation>
+    </message>
+    <message>
+        <source>The head within its layer.</source>
+        <translation>该头在其层中的编号。</translation>
+    </message>
+    <message>
+        <source>Which attention the head belongs to: the encoder&apos;s self-attention, the decoder&apos;s self-attention or the decoder&apos;s cross-attention to the source.</source>
+        <translation>该头属于哪种注意力：编码器自注意力、解码器自注意力，或解码器对源序列的交叉注意力。</translation>
+    </message>
+    <message>
+        <source>Mean weight the head puts on the key the task says it should look at (1 = exactly the ideal alignment); — when the task has no ideal for this attention.</source>
+        <translation>该头放在任务规定应关注的键上的平均权重（1 = 完全符合理想对齐）；任务对这种注意力没有理想对齐时显示 —。</translation>
+    </message>
+    <message>
+        <source>Mean weight each query puts on the token just before it, the mark of a previous-token head.</source>
+        <translation>每个查询放在它前一个词元上的平均权重，这是“前一词元头”的特征。</translation>
+    </message>
+    <message>
+        <source>How much more weight a query puts on the token after an earlier copy of itself than when that copy is removed, the mark of an induction head.</source>
+        <translation>查询放在自身较早副本之后那个词元上的权重，比去掉该副本时多出多少，这是归纳头的特征。</translation>
+    </message>
+    <message>
+        <source>Mean weight each query puts on itself.</source>
+        <translation>每个查询放在自身上的平均权重。</translation>
+    </message>
+    <message>
+        <source>Scores of every head at the step on screen, measured on the held-out probe examples; the best-aligned head is highlighted.</source>
+        <translation>屏幕上这一步每个头的得分，在留出的探针样例上测得；对齐度最高的头以高亮显示。</translation>
+    </message>
+    <message>
+        <source>The head closest to the task&apos;s ideal alignment.</source>
+        <translation>最接近任务理想对齐的头。</translation>
+    </message>
+</context>
+<context>
     <name>attnlab::ui::HeatmapView</name>
     <message>
         <source>all keys masked</source>
@@ -1557,6 +1636,82 @@ Restart now?</source>
     <message>
         <source>Loss</source>
         <translation>损失</translation>
+    </message>
+    <message>
+        <source>Time&amp;line</source>
+        <translation>时间线(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Move back through the saved snapshots to see the heatmaps and head scores of an earlier step; at the right end it follows the training.</source>
+        <translation>在保存的快照中往回拖动，可查看较早某一步的热力图和头得分；拖到最右端时跟随训练进度。</translation>
+    </message>
+    <message>
+        <source>L&amp;ive</source>
+        <translation>实时(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Show the newest step again and follow the training.</source>
+        <translation>重新显示最新一步并跟随训练。</translation>
+    </message>
+    <message>
+        <source>R&amp;ace against</source>
+        <translation>对比赛跑(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Nobody (no race)</source>
+        <translation>无（不赛跑）</translation>
+    </message>
+    <message>
+        <source>Dot-product scoring</source>
+        <translation>点积打分</translation>
+    </message>
+    <message>
+        <source>Scaled dot-product scoring (with √d_k)</source>
+        <translation>缩放点积打分（除以 √d_k）</translation>
+    </message>
+    <message>
+        <source>Additive scoring</source>
+        <translation>加性打分</translation>
+    </message>
+    <message>
+        <source>RoPE positions</source>
+        <translation>RoPE 位置编码</translation>
+    </message>
+    <message>
+        <source>No positional encoding</source>
+        <translation>无位置编码</translation>
+    </message>
+    <message>
+        <source>Train a second model beside yours that differs in this one setting, on the same data from the same seed, and compare how the two learn.</source>
+        <translation>在你的模型旁再训练一个只在这一项设置上不同的模型，使用相同的数据和相同的种子，比较两者如何学习。</translation>
+    </message>
+    <message>
+        <source>Held-out (%1)</source>
+        <translation>留出集（%1）</translation>
+    </message>
+    <message>
+        <source>L%1 H%2</source>
+        <translation>L%1 H%2</translation>
+    </message>
+    <message>
+        <source>Yours: %1</source>
+        <translation>你的：%1</translation>
+    </message>
+    <message>
+        <source>Rival: %1</source>
+        <translation>对手：%1</translation>
+    </message>
+    <message>
+        <source>Head scores at step %1</source>
+        <translation>第 %1 步的头得分</translation>
+    </message>
+    <message>
+        <source>Head scores</source>
+        <translation>头得分</translation>
+    </message>
+    <message>
+        <source>Step %1</source>
+        <translation>第 %1 步</translation>
     </message>
 </context>
 <context>
