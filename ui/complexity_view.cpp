@@ -596,7 +596,8 @@ void ComplexityView::fillVerdicts() {
                 lines << tr("<b>%1</b>: %2: %3 — %4.")
                              .arg(kind, what, verdictWord(f.verdict), withoutKind(f));
         } else {
-            others << tr("%1: %2").arg(verdictWord(f.verdict), fromStd(f.message).toHtmlEscaped());
+            // The core's sentence ends with its verdict.
+            others << fromStd(f.message).toHtmlEscaped();
         }
     }
     QString text = lines.join(QStringLiteral("<br>"));
