@@ -70,6 +70,8 @@ constexpr Row kRows[] = {
      "length at which linear and sparse kinds are compared with exact attention; 0 skips; 0 to "
      "8192",
      "1024"},
+    {"--slope-min-n", "N", "only lengths of at least N enter the fitted slopes; 1 to 10000000",
+     "1024"},
     {"--csv", "FILE", "also write the table as CSV", ""},
     {"--help", "", "show this help and exit", ""},
 };
@@ -147,6 +149,9 @@ ComplexityOptions parseComplexityArguments(const std::vector<std::string>& args)
             numberOf("--min-seconds", values["--min-seconds"], 0, 3600, false);
     if (given("--error-n"))
         config.errorN = static_cast<int>(numberOf("--error-n", values["--error-n"], 0, 8192, true));
+    if (given("--slope-min-n"))
+        config.slopeMinN =
+            static_cast<int>(numberOf("--slope-min-n", values["--slope-min-n"], 1, 10000000, true));
     if (given("--csv")) {
         if (values["--csv"].empty())
             usageError("--csv", "the file name is empty");

@@ -2,6 +2,7 @@
 
 #include "attention_controller.h"
 #include "compare_view.h"
+#include "complexity_view.h"
 #include "lines_view.h"
 #include "matrix_editor.h"
 #include "scaling_view.h"
@@ -59,6 +60,10 @@ TeachingPanel::TeachingPanel(QWidget* parent) : QTabWidget(parent) {
     addTab(scrollable(m_lines), tr("&Lines"));
     setTabToolTip(4, tr("The weights as lines between query and key tokens, one colour per "
                         "head."));
+    m_complexity = new ComplexityView(this);
+    const int complexityTab = addScrollingPage(m_complexity, tr("Comple&xity"));
+    setTabToolTip(complexityTab, tr("Time and memory of dense, tiled, sparse and linear "
+                                    "attention against n, beside the tutorial's table."));
 
     connect(this, &QTabWidget::currentChanged, this, &TeachingPanel::refreshShownPage);
     m_editor->setBaseConfigProvider([this] { return workspaceConfig(); });

@@ -1,7 +1,7 @@
 #pragma once
 // The teaching views in one tab widget, for the main window to place (a dock or a tab): Steps
 // (the math of one head stage by stage), Your numbers (manual matrices and the worked
-// examples), Compare (two settings side by side), Why √d_k, and Lines.
+// examples), Compare (two settings side by side), Why √d_k, Lines, and the complexity lab.
 //
 // Integration: call setWorkspace() once with the window's AttentionController (the panel then
 // follows its results and starts its edits from its newest configuration); apply
@@ -21,6 +21,7 @@
 namespace attnlab::ui {
 
 class AttentionController;
+class ComplexityView;
 class CompareView;
 class LinesView;
 class MatrixEditor;
@@ -63,6 +64,7 @@ public:
     CompareView* compareView() const { return m_compare; }
     ScalingView* scalingView() const { return m_scaling; }
     LinesView* linesView() const { return m_lines; }
+    ComplexityView* complexityView() const { return m_complexity; }
 
 signals:
     /// The user selected a weight cell in a teaching view: head, query, key.
@@ -84,6 +86,7 @@ private:
     CompareView* m_compare = nullptr;
     ScalingView* m_scaling = nullptr;
     LinesView* m_lines = nullptr;
+    ComplexityView* m_complexity = nullptr;
     QSet<QWidget*> m_stale; ///< pages that have not seen m_result yet
 };
 

@@ -137,6 +137,8 @@ TEST_F(ComplexityCommand, BadValuesAreUsageErrorsNamingTheOption) {
         {{"--heads", "two"}, "--heads"},
         {{"--dense-budget", "0"}, "--dense-budget"},
         {{"--min-seconds", "-1"}, "--min-seconds"},
+        {{"--slope-min-n", "0"}, "--slope-min-n"},
+        {{"--slope-min-n", "1.5"}, "--slope-min-n"},
         {{"--csv", ""}, "--csv"},
         {{"--bogus"}, "--bogus"},
     };
@@ -149,6 +151,13 @@ TEST_F(ComplexityCommand, BadValuesAreUsageErrorsNamingTheOption) {
     }
 }
 
+// The lengths that enter the slopes: the default 1024, or as given.
+TEST_F(ComplexityCommand, SlopeMinNChoosesTheFittedLengths) {
+    EXPECT_EQ(attnlab::app::parseComplexityArguments({}).config.slopeMinN, 1024);
+    EXPECT_EQ(attnlab::app::parseComplexityArguments({"--slope-min-n", "256"}).config.slopeMinN,
+              256);
+}
+
 TEST_F(ComplexityCommand, ACsvThatCannotBeWrittenIsAnInputError) {
     const CommandRun run = complexity({"--kinds", "linear", "--n", "16", "--min-seconds", "0",
                                        "--error-n", "0", "--csv", m_dir.file("missing/out.csv")});
@@ -159,8 +168,9 @@ TEST_F(ComplexityCommand, ACsvThatCannotBeWrittenIsAnInputError) {
 TEST_F(ComplexityCommand, HelpNamesEveryOption) {
     const CommandRun run = complexity({"--help"});
     ASSERT_EQ(run.exitCode, kExitSuccess);
-    for (const char* option : {"--kinds", "--n", "--d-k", "--heads", "--seed", "--csv",
-                               "--dense-budget", "--max-seconds", "--min-seconds", "--error-n"})
+    for (const char* option :
+         {"--kinds", "--n", "--d-k", "--heads", "--seed", "--csv", "--dense-budget",
+          "--max-seconds", "--min-seconds", "--error-n", "--slope-min-n"})
         EXPECT_NE(run.out.find(option), std::string::npos) << option;
 }
 
