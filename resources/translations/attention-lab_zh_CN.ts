@@ -21,6 +21,17 @@
     </message>
 </context>
 <context>
+    <name>ComplexityView</name>
+    <message>
+        <source>n (log scale)</source>
+        <translation>n（对数刻度）</translation>
+    </message>
+    <message>
+        <source>Not enough memory for these lengths; choose shorter ones.</source>
+        <translation>内存不足以处理这些长度；请选择更短的长度。</translation>
+    </message>
+</context>
+<context>
     <name>FigureExport</name>
     <message>
         <source>there is nothing to draw</source>
@@ -541,6 +552,313 @@ Restart now?</source>
     <message>
         <source>No change yet: add one in the What If panel, and A shows its effect.</source>
         <translation>尚无改动：在“假如”面板中添加一项，A 侧会显示其效果。</translation>
+    </message>
+</context>
+<context>
+    <name>attnlab::ui::ComplexityView</name>
+    <message>
+        <source>How do time and memory grow with the length n? Each kind of attention runs on random inputs of the chosen size; the charts use log–log axes, where n^p is a line of slope p.</source>
+        <translation>时间和内存如何随长度 n 增长？每种注意力都在所选大小的随机输入上运行；图表使用双对数坐标，n^p 在图中是一条斜率为 p 的直线。</translation>
+    </message>
+    <message>
+        <source>&amp;Dense</source>
+        <translation>稠密(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Exact attention with the whole n × n weight matrix in memory.</source>
+        <translation>精确注意力，整个 n × n 权重矩阵保存在内存中。</translation>
+    </message>
+    <message>
+        <source>&amp;Tiled</source>
+        <translation>分块(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Exact attention computed block by block (online softmax): the same numbers, memory linear in n.</source>
+        <translation>逐块计算的精确注意力（在线 softmax）：数值相同，内存随 n 线性增长。</translation>
+    </message>
+    <message>
+        <source>&amp;Window W =</source>
+        <translation>窗口 W =(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Sparse: each query sees the keys with |i − j| ≤ W.</source>
+        <translation>稀疏：每个查询只看 |i − j| ≤ W 的键。</translation>
+    </message>
+    <message>
+        <source>&amp;Block B =</source>
+        <translation>块 B =(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Sparse: each query sees the keys of its own block of B tokens.</source>
+        <translation>稀疏：每个查询只看它所在的 B 个词元的块内的键。</translation>
+    </message>
+    <message>
+        <source>&amp;Linear, feature map</source>
+        <translation>线性，特征映射(&amp;L)</translation>
+    </message>
+    <message>
+        <source>φ(Q)(φ(K)ᵀV): never forms the n × n matrix.</source>
+        <translation>φ(Q)(φ(K)ᵀV)：从不构造 n × n 矩阵。</translation>
+    </message>
+    <message>
+        <source>&amp;More kinds</source>
+        <translation>更多种类(&amp;M)</translation>
+    </message>
+    <message>
+        <source>e.g. dilated:8:2, longformer:16:2, linear:favor:64</source>
+        <translation>例如 dilated:8:2、longformer:16:2、linear:favor:64</translation>
+    </message>
+    <message>
+        <source>Comma-separated, as on the command line: tiled:B, linear:MAP, linear:favor:M, or a sparse mask such as dilated:W:D, strided:S, longformer:W:G, bigbird:W:G:R.</source>
+        <translation>用逗号分隔，与命令行相同：tiled:B、linear:MAP、linear:favor:M，或稀疏掩码，如 dilated:W:D、strided:S、longformer:W:G、bigbird:W:G:R。</translation>
+    </message>
+    <message>
+        <source>&amp;Lengths n</source>
+        <translation>长度 n(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Comma-separated lengths, 2 to 10,000,000.</source>
+        <translation>用逗号分隔的长度，2 到 10,000,000。</translation>
+    </message>
+    <message>
+        <source>d_&amp;k</source>
+        <translation>d_&amp;k</translation>
+    </message>
+    <message>
+        <source>&amp;Heads</source>
+        <translation>头数(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Dense &amp;budget</source>
+        <translation>稠密预算(&amp;B)</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>Dense stops before its n × n weights would exceed this.</source>
+        <translation>当稠密注意力的 n × n 权重将超过此值时停止测量。</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Export C&amp;hart…</source>
+        <translation>导出图表(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Export CS&amp;V…</source>
+        <translation>导出 CSV(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Choose kinds and lengths, then Run.</source>
+        <translation>选择种类和长度，然后点运行。</translation>
+    </message>
+    <message>
+        <source>Time against n (fitted slope in the legend)</source>
+        <translation>时间随 n 的变化（图例中为拟合斜率）</translation>
+    </message>
+    <message>
+        <source>seconds, all heads</source>
+        <translation>秒，所有头</translation>
+    </message>
+    <message>
+        <source>Peak memory against n (fitted slope in the legend)</source>
+        <translation>峰值内存随 n 的变化（图例中为拟合斜率）</translation>
+    </message>
+    <message>
+        <source>bytes above the start</source>
+        <translation>高出起始值的字节数</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The tutorial&apos;s table, and what the measurements say about it&lt;/b&gt;</source>
+        <translation>&lt;b&gt;教程中的表格，以及测量结果对它的印证&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>In the tutorial</source>
+        <translation>教程中</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>空间</translation>
+    </message>
+    <message>
+        <source>Recommended for</source>
+        <translation>推荐用于</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>sparse</source>
+        <translation>稀疏</translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>Run the lab to confront the table with measurements.</source>
+        <translation>运行实验，用测量结果检验这张表。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;What the approximate kinds cost in accuracy&lt;/b&gt; (against exact attention on the same input)</source>
+        <translation>&lt;b&gt;近似方法在精度上的代价&lt;/b&gt;（与同一输入上的精确注意力相比）</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>种类</translation>
+    </message>
+    <message>
+        <source>Mean row KL(exact ‖ approx)</source>
+        <translation>平均行 KL(精确 ‖ 近似)</translation>
+    </message>
+    <message>
+        <source>Mean row KL(approx ‖ exact)</source>
+        <translation>平均行 KL(近似 ‖ 精确)</translation>
+    </message>
+    <message>
+        <source>Exact weight dropped</source>
+        <translation>丢掉的精确权重</translation>
+    </message>
+    <message>
+        <source>Largest output difference</source>
+        <translation>最大输出差</translation>
+    </message>
+    <message>
+        <source>Choose at least one kind of attention.</source>
+        <translation>请至少选择一种注意力。</translation>
+    </message>
+    <message>
+        <source>Kinds: %1</source>
+        <translation>种类：%1</translation>
+    </message>
+    <message>
+        <source>Lengths n: type at least one length, e.g. 256,1024,4096.</source>
+        <translation>长度 n：请至少输入一个长度，例如 256,1024,4096。</translation>
+    </message>
+    <message>
+        <source>Lengths n: %1</source>
+        <translation>长度 n：%1</translation>
+    </message>
+    <message>
+        <source>Lengths n: %1 is too short; every length must be at least 2.</source>
+        <translation>长度 n：%1 太短；每个长度至少为 2。</translation>
+    </message>
+    <message>
+        <source>Measuring …</source>
+        <translation>正在测量 …</translation>
+    </message>
+    <message>
+        <source>Cancelling …</source>
+        <translation>正在取消 …</translation>
+    </message>
+    <message>
+        <source>Measuring … %1 of %2 points</source>
+        <translation>正在测量 … 第 %1 个点，共 %2 个</translation>
+    </message>
+    <message>
+        <source>Cancelled; the charts show the last finished run.</source>
+        <translation>已取消；图表显示上一次完成的运行。</translation>
+    </message>
+    <message>
+        <source>The measurement failed: %1</source>
+        <translation>测量失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 kinds × %2 lengths, d_k = %3, %4 heads, %5 threads; peak memory: %6</source>
+        <translation>%1 种 × %2 个长度，d_k = %3，%4 个头，%5 个线程；峰值内存：%6</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <source>%1 (slope %2)</source>
+        <translation>%1（斜率 %2）</translation>
+    </message>
+    <message>
+        <source>Peak memory could not be measured on this system.</source>
+        <translation>在此系统上无法测量峰值内存。</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&quot;color:#1b7837&quot;&gt;agrees&lt;/span&gt;</source>
+        <translation>&lt;span style=&quot;color:#1b7837&quot;&gt;相符&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&quot;color:#b2182b&quot;&gt;disagrees&lt;/span&gt;</source>
+        <translation>&lt;span style=&quot;color:#b2182b&quot;&gt;不符&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>cannot say</source>
+        <translation>无法判断</translation>
+    </message>
+    <message>
+        <source>not in the table</source>
+        <translation>不在表中</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>peak memory</source>
+        <translation>峰值内存</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 grows as n&lt;sup&gt;%3&lt;/sup&gt;; the table&apos;s %4 row means a slope of %5 here: %6.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;：%2 按 n&lt;sup&gt;%3&lt;/sup&gt; 增长；表中 %4 一行在这里意味着斜率 %5：%6。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2: %3 — %4.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;：%2：%3 — %4。</translation>
+    </message>
+    <message>
+        <source>∞ (%1 rows give 0 to a key exact attention weighs)</source>
+        <translation>∞（有 %1 行给精确注意力有权重的键分配了 0）</translation>
+    </message>
+    <message>
+        <source>Nothing measured yet: Run first.</source>
+        <translation>尚未测量：请先运行。</translation>
+    </message>
+    <message>
+        <source>Choose a file name ending in .png or .svg.</source>
+        <translation>请选择以 .png 或 .svg 结尾的文件名。</translation>
+    </message>
+    <message>
+        <source>The chart could not be encoded.</source>
+        <translation>无法编码图表。</translation>
+    </message>
+    <message>
+        <source>Export Chart</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png);;SVG drawings (*.svg)</source>
+        <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>CSV tables (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -3314,6 +3632,14 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>The weights as lines between query and key tokens, one colour per head.</source>
         <translation>把权重画成查询词元与键词元之间的连线，每个头一种颜色。</translation>
+    </message>
+    <message>
+        <source>Comple&amp;xity</source>
+        <translation>复杂度(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Time and memory of dense, tiled, sparse and linear attention against n, beside the tutorial&apos;s table.</source>
+        <translation>稠密、分块、稀疏和线性注意力的时间和内存随 n 的变化，与教程中的表格并列。</translation>
     </message>
 </context>
 <context>
