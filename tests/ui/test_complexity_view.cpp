@@ -40,7 +40,7 @@ void setSmall(ComplexityView& view, const QString& sizes) {
     view.otherKindsEdit()->setText(QStringLiteral("dilated:4:2"));
 }
 
-bool waitForFinish(ComplexityView& view, QSignalSpy& spy) {
+bool waitForFinish(QSignalSpy& spy) {
     return spy.count() > 0 || spy.wait(60000);
 }
 
@@ -98,7 +98,7 @@ TEST(ComplexityView, RunShowsOneGraphPerKindWithTheCoresNumbers) {
     ASSERT_TRUE(view.run());
     EXPECT_TRUE(view.isRunning());
     EXPECT_TRUE(view.cancelButton()->isEnabled());
-    ASSERT_TRUE(waitForFinish(view, finished));
+    ASSERT_TRUE(waitForFinish(finished));
     ASSERT_TRUE(view.result().has_value());
     const core::ComplexityResult& result = *view.result();
     // dense, tiled, window:32, block:64, linear:elu and the typed dilated:4:2
@@ -112,9 +112,10 @@ TEST(ComplexityView, RunShowsOneGraphPerKindWithTheCoresNumbers) {
         QCPGraph* graph = view.timePlot()->graph(k);
         EXPECT_TRUE(graph->name().startsWith(QString::fromStdString(series.kind.label)))
             << graph->name().toStdString();
-        if (!std::isnan(series.timeSlope.slope))
+        if (!std::isnan(series.timeSlope.slope)) {
             EXPECT_TRUE(graph->name().contains(QString::number(series.timeSlope.slope, 'f', 2)))
                 << graph->name().toStdString();
+        }
         std::vector<std::pair<double, double>> expected;
         for (const core::ComplexityPoint& p : series.points)
             if (p.measured && p.seconds > 0)
@@ -159,7 +160,7 @@ TEST(ComplexityView, DenseStopsAtTheBudgetWithANote) {
     view.budgetBox()->setValue(1); // 1 MiB: 1024² weights (4 MiB) do not fit
     QSignalSpy finished(&view, &ComplexityView::runFinished);
     ASSERT_TRUE(view.run());
-    ASSERT_TRUE(waitForFinish(view, finished));
+    ASSERT_TRUE(waitForFinish(finished));
     const core::ComplexitySeries& dense = view.result()->series.at(0);
     ASSERT_EQ(dense.points.size(), 2u);
     EXPECT_TRUE(dense.points[0].measured);
@@ -201,7 +202,7 @@ TEST(ComplexityView, NewestRunWins) {
     ASSERT_TRUE(view.run());
     view.sizesEdit()->setText(QStringLiteral("32,64"));
     ASSERT_TRUE(view.run());
-    ASSERT_TRUE(waitForFinish(view, finished));
+    ASSERT_TRUE(waitForFinish(finished));
     EXPECT_EQ(cancelled.count(), 0) << "a replaced run is dropped silently";
     ASSERT_TRUE(view.result().has_value());
     EXPECT_EQ(view.result()->config.sizes, (std::vector<int>{32, 64}));
@@ -214,7 +215,7 @@ TEST(ComplexityView, CsvIsTheCommandsCsvForTheSameSettings) {
     setSmall(view, QStringLiteral("32,64,128"));
     QSignalSpy finished(&view, &ComplexityView::runFinished);
     ASSERT_TRUE(view.run());
-    ASSERT_TRUE(waitForFinish(view, finished));
+    ASSERT_TRUE(waitForFinish(finished));
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
     const QString pagePath = dir.filePath(QStringLiteral("page.csv"));
@@ -260,7 +261,7 @@ TEST(ComplexityView, ChartExportsAsPngAndSvg) {
     setSmall(view, QStringLiteral("32,64"));
     QSignalSpy finished(&view, &ComplexityView::runFinished);
     ASSERT_TRUE(view.run());
-    ASSERT_TRUE(waitForFinish(view, finished));
+    ASSERT_TRUE(waitForFinish(finished));
     QTemporaryDir dir;
     QString error;
     const QString png = dir.filePath(QStringLiteral("chart.png"));
@@ -309,5 +310,5 @@ TEST(ComplexityView, BadInputIsRefusedInline) {
     view.otherKindsEdit()->setText(QStringLiteral("window:4"));
     ASSERT_TRUE(view.run());
     EXPECT_FALSE(view.inputMessage()->isVisible());
-    ASSERT_TRUE(waitForFinish(view, finished));
+    ASSERT_TRUE(waitForFinish(finished));
 }
