@@ -181,6 +181,7 @@ void MainWindow::openModelFolder(const QString& folder) {
                     self->closeImport();
                     self->closeModel();
                     self->m_trainedModel = trained;
+                    self->updateWhatIf();
                     self->m_layer = 0;
                     const core::training::SavedModel& saved = trained->saved();
                     self->m_importLabel->setText(
@@ -215,6 +216,7 @@ void MainWindow::openModelFolder(const QString& folder) {
                 self->closeImport();
                 self->m_trainedModel.reset();
                 self->m_transformer = model;
+                self->updateWhatIf();
                 self->m_layer = 0;
                 const core::ModelInfo& info = model->info();
                 self->m_importLabel->setText(tr("Model %1 (%2): %3 layers × %4 heads, d_model %5.")
@@ -247,6 +249,7 @@ void MainWindow::applyTransformerSettings() {
     core::TransformerSettings settings = m_transformer->settings();
     settings.words = m_modelWords->isChecked();
     settings.showSpecialTokens = m_modelSpecials->isChecked();
+    applyWhatIf(settings);
     m_controller->setModel(m_transformer->withSettings(settings));
 }
 
@@ -255,6 +258,7 @@ void MainWindow::closeModel() {
         return;
     m_transformer.reset();
     m_trainedModel.reset();
+    updateWhatIf();
     m_importBar->hide();
     for (QWidget* widget :
          {static_cast<QWidget*>(m_predictionLabel), static_cast<QWidget*>(m_modelWords),
