@@ -3,6 +3,7 @@
 // visible keys of a block of query rows seen one key tile at a time.
 
 #include "core/attention/mask.h"
+#include "core/base/parallel_errors.h"
 #include "core/base/types.h"
 
 #include <atomic>
@@ -64,20 +65,22 @@ void forEachBlock(int blocks, int threads, const ProgressCallback& progress, Wor
         return;
     std::atomic<int> next{0}, done{0};
     std::atomic<bool> stop{false};
+    ParallelErrors errors; // an allocation of `work` may fail (a long input near the limit)
     [[maybe_unused]] const int team = threads < blocks ? threads : blocks; // OpenMP only
 #pragma omp parallel num_threads(team)
     {
         const bool caller = threadIndex() == 0;
-        while (!stop.load(std::memory_order_relaxed)) {
+        while (!stop.load(std::memory_order_relaxed) && !errors.failed()) {
             const int b = next.fetch_add(1);
             if (b >= blocks)
                 break;
-            work(b);
+            errors.run([&] { work(b); });
             const int finished = done.fetch_add(1) + 1;
             if (caller && progress && !progress(finished, blocks))
                 stop.store(true);
         }
     }
+    errors.rethrow();
     if (stop.load())
         throw Cancelled();
     reportProgress(progress, blocks, blocks);

@@ -8,6 +8,7 @@
 #include "core/attention/positional.h"
 #include "core/attention/scoring.h"
 #include "core/base/memory.h"
+#include "core/base/parallel_errors.h"
 #include "core/base/random.h"
 #include "core/embeddings/embeddings.h"
 #include "core/text/tokenizer.h"
@@ -590,39 +591,44 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         std::vector<std::vector<int>> flaggedPerBlock(static_cast<std::size_t>(blocks));
         [[maybe_unused]] const bool parallelBlocks =
             !inParallelRegion() && static_cast<double>(nq) * nk >= kParallelCells;
+        // An allocation may fail inside the region (a long input near the memory limit).
+        ParallelErrors blockErrors;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 4) if (parallelBlocks)
 #endif
-        for (Eigen::Index block = 0; block < blocks; ++block) {
-            const Eigen::Index begin = block * blockRows;
-            const Eigen::Index end = std::min<Eigen::Index>(nq, begin + blockRows);
-            const Eigen::Index rows = end - begin;
-            // The masked logits of a block live in scratch rows; a traced head keeps its logits
-            // (before the mask) as well.
-            const Matrix blockScores =
-                byBlocks ? computeScores(config.scoring, q.middleRows(begin, rows), k, head.params)
-                         : Matrix(wholeScores.middleRows(begin, rows));
-            if (scanScores && !blockScores.allFinite())
-                overflow = true;
-            Matrix scratch(rows, nk);
-            if (keep) {
-                scores.middleRows(begin, rows) = blockScores;
-                logitRows(blockScores, begin, config.temperature, slope, begin, end, 0, logits);
-                scratch = logits.middleRows(begin, rows);
-            } else {
-                logitRows(blockScores, begin, config.temperature, slope, begin, end, begin,
-                          scratch);
-            }
-            if (anyMasked)
-                maskRows(maps.allowed, begin, end, begin, scratch);
-            normalizeRowsInto(config.normalizer, scratch, weights.middleRows(begin, rows),
-                              flaggedPerBlock[static_cast<std::size_t>(block)],
-                              static_cast<int>(begin));
-            if (statistics) {
-                entropy.segment(begin, rows) = rowEntropy(weights.middleRows(begin, rows));
-                rowArgmax(weights, fullyMasked, begin, end, argmax);
-            }
-        }
+        for (Eigen::Index block = 0; block < blocks; ++block)
+            blockErrors.run([&] {
+                const Eigen::Index begin = block * blockRows;
+                const Eigen::Index end = std::min<Eigen::Index>(nq, begin + blockRows);
+                const Eigen::Index rows = end - begin;
+                // The masked logits of a block live in scratch rows; a traced head keeps its logits
+                // (before the mask) as well.
+                const Matrix blockScores =
+                    byBlocks
+                        ? computeScores(config.scoring, q.middleRows(begin, rows), k, head.params)
+                        : Matrix(wholeScores.middleRows(begin, rows));
+                if (scanScores && !blockScores.allFinite())
+                    overflow = true;
+                Matrix scratch(rows, nk);
+                if (keep) {
+                    scores.middleRows(begin, rows) = blockScores;
+                    logitRows(blockScores, begin, config.temperature, slope, begin, end, 0, logits);
+                    scratch = logits.middleRows(begin, rows);
+                } else {
+                    logitRows(blockScores, begin, config.temperature, slope, begin, end, begin,
+                              scratch);
+                }
+                if (anyMasked)
+                    maskRows(maps.allowed, begin, end, begin, scratch);
+                normalizeRowsInto(config.normalizer, scratch, weights.middleRows(begin, rows),
+                                  flaggedPerBlock[static_cast<std::size_t>(block)],
+                                  static_cast<int>(begin));
+                if (statistics) {
+                    entropy.segment(begin, rows) = rowEntropy(weights.middleRows(begin, rows));
+                    rowArgmax(weights, fullyMasked, begin, end, argmax);
+                }
+            });
+        blockErrors.rethrow();
         if (overflow)
             throw InputError(message("the scores of head %1 are too large for 32-bit floats: the "
                                      "embeddings or projections hold values around 1e20 or more; "
