@@ -172,6 +172,10 @@ constexpr const char* kKeptWords =
     // Names of methods and papers of efficient attention, the GIF format, and the mask file's
     // command-line spelling (--mask custom:FILE), which a Chinese text quotes as it is typed.
     "elu FAVOR Performer Longformer longformer BigBird Sparse Katharopoulos GIF custom FILE mask "
+    // The kinds of attention as the complexity lab and --attention take them (tiled:B,
+    // linear:MAP, linear:favor:M, dilated:W:D, strided:S), quoted as they are typed, and the
+    // unit of a memory budget.
+    "tiled linear favor dilated strided MAP MiB "
     // A language is named in its own language, and the Language menu in both, so that someone
     // who cannot read the current interface finds it.
     "English Language";
