@@ -52,7 +52,7 @@ QString slopeText(double slope) {
 
 QCustomPlot* makeLogLogPlot(QWidget* parent, const QString& title, const QString& yLabel) {
     auto* plot = new QCustomPlot(parent);
-    plot->setMinimumSize(320, 240);
+    plot->setMinimumSize(320, 300);
     const QFont font = HeatmapView::tokenFont(parent->font());
     plot->setFont(font);
     plot->plotLayout()->insertRow(0);
@@ -75,7 +75,14 @@ QCustomPlot* makeLogLogPlot(QWidget* parent, const QString& title, const QString
     plot->yAxis->setLabel(yLabel);
     plot->legend->setVisible(true);
     plot->legend->setFont(font);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // The legend goes under the chart, its entries side by side: inside the axes it hid the
+    // points of the shorter lengths.
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->addElement(2, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(3);
+    plot->legend->setBorderPen(Qt::NoPen);
     return plot;
 }
 
