@@ -30,7 +30,9 @@ LessonModel parseLessonModel(const json::Value& value, const std::string& where)
                          std::string(json::typeName(value)));
     LessonModel model;
     for (const auto& [key, member] : value.items()) {
-        const std::string here = where + "." + key;
+        std::string here = where;
+        here += '.';
+        here += key;
         LessonModel::Source source = LessonModel::Source::None;
         if (key == "shipped")
             source = LessonModel::Source::Shipped;
