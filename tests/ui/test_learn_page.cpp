@@ -3,6 +3,7 @@
 // and the loss curve; Pause stops after the step in progress; Step takes exactly one; Reset goes
 // back to step 0; settings that cannot train are reported. Every wait is on a signal.
 
+#include "heatmap_testing.h"
 #include "ui/heatmap_view.h"
 #include "ui/learn_page.h"
 
@@ -36,13 +37,7 @@ core::training::TrainSettings smallSettings() {
     return s;
 }
 
-core::Matrix viewMatrix(const HeatmapView& view) {
-    core::Matrix matrix(view.queryCount(), view.keyCount());
-    for (int q = 0; q < view.queryCount(); ++q)
-        for (int k = 0; k < view.keyCount(); ++k)
-            matrix(q, k) = static_cast<float>(view.cellValue(q, k));
-    return matrix;
-}
+using attnlab::testing::viewMatrix;
 
 // The probe maps of the same settings trained `steps` steps without the page.
 core::ModelOutput expectedProbe(const core::training::TrainSettings& settings, int steps) {

@@ -5,6 +5,7 @@
 // a signal; the worker pauses itself at a chosen point through the page's cancel-point hook, so
 // where the pause lands does not depend on timing.
 
+#include "heatmap_testing.h"
 #include "ui/heatmap_view.h"
 #include "ui/learn_page.h"
 
@@ -42,13 +43,7 @@ training::TrainSettings largestSettings() {
     return s;
 }
 
-core::Matrix viewMatrix(const HeatmapView& view) {
-    core::Matrix matrix(view.queryCount(), view.keyCount());
-    for (int q = 0; q < view.queryCount(); ++q)
-        for (int k = 0; k < view.keyCount(); ++k)
-            matrix(q, k) = static_cast<float>(view.cellValue(q, k));
-    return matrix;
-}
+using attnlab::testing::viewMatrix;
 
 } // namespace
 

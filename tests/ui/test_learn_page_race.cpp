@@ -3,6 +3,7 @@
 // two separate runs of the two settings, the legend names them, and both probes' heatmaps are
 // shown. Pause stops both, and resuming goes on bit for bit. Every wait is on a signal.
 
+#include "heatmap_testing.h"
 #include "ui/heatmap_view.h"
 #include "ui/learn_page.h"
 
@@ -39,13 +40,7 @@ training::TrainSettings smallSettings() {
     return s;
 }
 
-core::Matrix viewMatrix(const HeatmapView& view) {
-    core::Matrix matrix(view.queryCount(), view.keyCount());
-    for (int q = 0; q < view.queryCount(); ++q)
-        for (int k = 0; k < view.keyCount(); ++k)
-            matrix(q, k) = static_cast<float>(view.cellValue(q, k));
-    return matrix;
-}
+using attnlab::testing::viewMatrix;
 
 void chooseRival(LearnPage& page, const char* choice) {
     const int index = page.raceChoice()->findData(QString::fromLatin1(choice));

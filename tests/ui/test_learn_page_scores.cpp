@@ -4,6 +4,7 @@
 // that step), stays where the user put it while training runs, and follows the newest frame
 // again at its end or with Live. Every wait is on a signal or a condition.
 
+#include "heatmap_testing.h"
 #include "ui/heatmap_view.h"
 #include "ui/learn_page.h"
 #include "ui/learn_scores.h"
@@ -42,13 +43,7 @@ training::TrainSettings smallSettings() {
     return s;
 }
 
-core::Matrix viewMatrix(const HeatmapView& view) {
-    core::Matrix matrix(view.queryCount(), view.keyCount());
-    for (int q = 0; q < view.queryCount(); ++q)
-        for (int k = 0; k < view.keyCount(); ++k)
-            matrix(q, k) = static_cast<float>(view.cellValue(q, k));
-    return matrix;
-}
+using attnlab::testing::viewMatrix;
 
 // The page's settings trained `steps` steps without the page.
 std::unique_ptr<training::Trainer> trained(const training::TrainSettings& settings, int steps) {

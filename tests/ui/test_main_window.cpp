@@ -2,6 +2,7 @@
 // number of plots follows the head count, hover and click report the right cell, errors stay
 // inline while the last good heatmaps remain, and the settings survive a restart.
 
+#include "heatmap_testing.h"
 #include "ui/attention_controller.h"
 #include "ui/controls_panel.h"
 #include "ui/details_panel.h"
@@ -42,13 +43,7 @@ using attnlab::ui::MainWindow;
 
 namespace {
 
-core::Matrix viewMatrix(const HeatmapView& view) {
-    core::Matrix matrix(view.queryCount(), view.keyCount());
-    for (int q = 0; q < view.queryCount(); ++q)
-        for (int k = 0; k < view.keyCount(); ++k)
-            matrix(q, k) = static_cast<float>(view.cellValue(q, k));
-    return matrix;
-}
+using attnlab::testing::viewMatrix;
 
 const core::Matrix& weightsOf(const core::ModelOutput& result, int head) {
     if (head == HeatmapView::MeanOfHeads)

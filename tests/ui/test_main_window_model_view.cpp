@@ -4,6 +4,7 @@
 // follows the shown layer and picks heads. A model trained by the program (written in its
 // folder layout by the trainer) stands in for any model of several layers.
 
+#include "heatmap_testing.h"
 #include "ui/attention_controller.h"
 #include "ui/color_maps.h"
 #include "ui/heatmap_view.h"
@@ -40,13 +41,7 @@ namespace {
 constexpr int kLayers = 3;
 constexpr int kHeads = 4;
 
-core::Matrix viewMatrix(const HeatmapView& view) {
-    core::Matrix matrix(view.queryCount(), view.keyCount());
-    for (int q = 0; q < view.queryCount(); ++q)
-        for (int k = 0; k < view.keyCount(); ++k)
-            matrix(q, k) = static_cast<float>(view.cellValue(q, k));
-    return matrix;
-}
+using attnlab::testing::viewMatrix;
 
 // Among the visible cells, the one of the largest weight and the brightest pixel.
 QPoint argmaxOf(const core::Matrix& w, const core::BoolMatrix& allowed) {

@@ -2,6 +2,7 @@
 // shows its trained layers × heads on the typed tokens (the core's maps, cell for cell), the
 // layer picker offers its layers, and closing it goes back to the built-in layer.
 
+#include "heatmap_testing.h"
 #include "ui/attention_controller.h"
 #include "ui/heatmap_view.h"
 #include "ui/main_window.h"
@@ -28,13 +29,7 @@ using ui::MainWindow;
 
 namespace {
 
-core::Matrix viewMatrix(const HeatmapView& view) {
-    core::Matrix matrix(view.queryCount(), view.keyCount());
-    for (int q = 0; q < view.queryCount(); ++q)
-        for (int k = 0; k < view.keyCount(); ++k)
-            matrix(q, k) = static_cast<float>(view.cellValue(q, k));
-    return matrix;
-}
+using attnlab::testing::viewMatrix;
 
 class TrainedModelWindow : public ::testing::Test {
 protected:
