@@ -241,7 +241,7 @@ TEST_F(WhatIfTest, AblationAndTemperatureReachTheComparePage) {
 
     if (const char* shots = std::getenv("ATTNLAB_WHAT_IF_SHOTS")) {
         m_window->resize(1500, 950);
-        QTest::qWait(0);
+        QCoreApplication::processEvents(); // the layout of the new size
         m_window->grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/what_if.png"));
     }
 
