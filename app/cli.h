@@ -106,6 +106,9 @@ std::string helpText();
 /// The --version text: "attention-lab X.Y.Z" and the licence.
 std::string versionText();
 
+/// Writes "attention-lab: MESSAGE" and a newline to `err`: every error of the command line.
+void printProgramError(std::ostream& err, std::string_view message);
+
 /// Loads the embeddings file if any, computes, prints the result's warnings to `err` and writes
 /// the export. Returns kExitSuccess, or kExitInputError with "attention-lab: message" on `err`.
 int runHeadless(const CliOptions& options, std::ostream& err,

@@ -220,10 +220,6 @@ std::string headline(const training::Trainer& trainer) {
            std::to_string(s.steps) + " steps, seed " + std::to_string(s.seed);
 }
 
-void printError(std::ostream& err, std::string_view message) {
-    err << "attention-lab: " << message << '\n';
-}
-
 } // namespace
 
 bool isTrainCommand(const std::vector<std::string>& args) {
@@ -300,10 +296,10 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
                     ? core::film::defaultStripSteps(s.steps, s.evalEvery)
                     : core::film::parseStepList(s.stripSteps, s.steps, "strip-steps");
     } catch (const training::CannotTrain& error) {
-        printError(err, error.what());
+        printProgramError(err, error.what());
         return kExitInputError;
     } catch (const std::exception& error) { // UsageError or a setting's InputError
-        printError(err, error.what());
+        printProgramError(err, error.what());
         err << "Try '" << kCommand << " --help' for the options.\n";
         return kExitUsageError;
     }
@@ -322,7 +318,7 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
             throw core::FileError("--save: cannot write the model folder " + settings.save +
                                   ": a file of that name exists");
     } catch (const std::exception& error) {
-        printError(err, error.what());
+        printProgramError(err, error.what());
         return kExitInputError;
     }
 
@@ -330,15 +326,15 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
     try {
         trainer = std::make_unique<training::Trainer>(settings);
     } catch (const training::CannotTrain& error) {
-        printError(err, error.what());
+        printProgramError(err, error.what());
         return kExitInputError;
     } catch (const core::InputError& error) {
-        printError(err, error.what());
+        printProgramError(err, error.what());
         err << "Try '" << kCommand << " --help' for the options.\n";
         return kExitUsageError;
     } catch (const std::bad_alloc&) {
-        printError(err, "not enough memory for this model (fewer layers, heads, a smaller "
-                        "d-model or fewer held-out examples need less)");
+        printProgramError(err, "not enough memory for this model (fewer layers, heads, a smaller "
+                               "d-model or fewer held-out examples need less)");
         return kExitInputError;
     }
 
@@ -346,7 +342,7 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
         try {
             core::film::checkStripWidth(*trainer, parsed.stripSteps.size());
         } catch (const std::exception& error) {
-            printError(err, "--strip-steps: " + std::string(error.what()));
+            printProgramError(err, "--strip-steps: " + std::string(error.what()));
             err << "Try '" << kCommand << " --help' for the options.\n";
             return kExitUsageError;
         }
@@ -404,11 +400,12 @@ int runTrainCommand(const std::vector<std::string>& args, std::ostream& out, std
             err << ", alignment " << fixed(*last.alignment, 3);
         err << std::endl;
     } catch (const std::bad_alloc&) {
-        printError(err, "not enough memory for this run (fewer layers, heads, a smaller d-model "
-                        "or a smaller batch need less)");
+        printProgramError(err,
+                          "not enough memory for this run (fewer layers, heads, a smaller d-model "
+                          "or a smaller batch need less)");
         return kExitInputError;
     } catch (const std::exception& error) {
-        printError(err, error.what());
+        printProgramError(err, error.what());
         return kExitInputError;
     }
     return kExitSuccess;
