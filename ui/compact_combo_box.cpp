@@ -17,6 +17,11 @@ CompactComboBox::CompactComboBox(QWidget* parent) : QComboBox(parent) {
     });
 }
 
+void CompactComboBox::setMaxNameChars(int chars) {
+    m_maxNameChars = std::max(1, chars);
+    updateGeometry();
+}
+
 QString CompactComboBox::shortForm(const QString& text) {
     qsizetype cut = text.indexOf(QLatin1String(" ("));
     const qsizetype wide = text.indexOf(QChar(0xFF08)); // （
@@ -35,10 +40,10 @@ QString CompactComboBox::displayText(int index) const {
 
 QSize CompactComboBox::sizeHint() const {
     // As QComboBox measures its contents, but over the short forms.
-    // A name longer than kMaxNameChars average characters (a file name) is elided instead of
+    // A name longer than the limit of average characters (a file name) is elided instead of
     // widening the dock.
     const QFontMetrics metrics = fontMetrics();
-    const int longest = metrics.averageCharWidth() * kMaxNameChars;
+    const int longest = metrics.averageCharWidth() * m_maxNameChars;
     int textWidth = metrics.horizontalAdvance(QStringLiteral("xxxxxx"));
     bool icons = false;
     for (int i = 0; i < count(); ++i) {

@@ -13,10 +13,15 @@ class CompactComboBox : public QComboBox {
     Q_OBJECT
 
 public:
-    /// Names wider than this many average characters are elided in the closed box.
+    /// Names wider than this many average characters are elided in the closed box, unless
+    /// the box is given another limit.
     static constexpr int kMaxNameChars = 24;
 
     explicit CompactComboBox(QWidget* parent = nullptr);
+
+    /// Elides names wider than `chars` average characters (a page with room for whole titles
+    /// gives more than a dock's kMaxNameChars).
+    void setMaxNameChars(int chars);
 
     /// `text` up to its first " (" or full-width "（" (when something precedes it), else `text`.
     static QString shortForm(const QString& text);
@@ -35,6 +40,9 @@ public:
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+
+private:
+    int m_maxNameChars = kMaxNameChars;
 };
 
 } // namespace attnlab::ui

@@ -1,5 +1,6 @@
 #include "compare_view.h"
 
+#include "compact_combo_box.h"
 #include "core_text.h"
 
 #include "attention_controller.h"
@@ -106,7 +107,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     rightLayout->setSpacing(4);
     auto* top = new QHBoxLayout;
     auto* headLabel = new QLabel(tr("Com&pare"), right);
-    m_headBox = new QComboBox(right);
+    m_headBox = new CompactComboBox(right);
     m_headBox->setToolTip(tr("Which weights to compare: one head, or the mean over the heads."));
     m_headBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     headLabel->setBuddy(m_headBox);
@@ -115,7 +116,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_message->setTextFormat(Qt::PlainText);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_layerLabel = new QLabel(tr("&Layer"), right);
-    m_layerBox = new QComboBox(right);
+    m_layerBox = new CompactComboBox(right);
     m_layerBox->setToolTip(tr("Which layer of the model to compare."));
     m_layerBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_layerLabel->setBuddy(m_layerBox);
@@ -150,13 +151,13 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     for (HeatmapView* view : {m_viewA, m_viewB}) {
         view->setShowValues(true);
         view->setColorBarVisible(false);
-        view->setMinimumSize(200, 200);
+        view->setMinimumSize(120, 200);
     }
     addColumn(m_titleA, m_viewA);
     addColumn(m_titleB, m_viewB);
 
     m_diffPlot = new QCustomPlot(right);
-    m_diffPlot->setMinimumSize(220, 200);
+    m_diffPlot->setMinimumSize(140, 200);
     const QFont font = HeatmapView::tokenFont(this->font());
     m_diffPlot->setFont(font);
     m_diffPlot->axisRect()->setMinimumMargins(QMargins(4, 8, 4, 4));

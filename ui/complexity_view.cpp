@@ -1,5 +1,6 @@
 #include "complexity_view.h"
 
+#include "compact_combo_box.h"
 #include "heatmap_view.h"
 
 #include "core/base/file_io.h"
@@ -127,22 +128,27 @@ ComplexityView::ComplexityView(QWidget* parent) : QWidget(parent) {
     m_blockSize->setValue(64);
     m_linear = new QCheckBox(tr("&Linear, feature map"), this);
     m_linear->setToolTip(tr("φ(Q)(φ(K)ᵀV): never forms the n × n matrix."));
-    m_featureMap = new QComboBox(this);
+    m_featureMap = new CompactComboBox(this);
     // notr
     for (const char* map : {"elu", "relu", "softmax", "favor"})
         m_featureMap->addItem(QString::fromLatin1(map));
     for (QCheckBox* box : {m_dense, m_tiled, m_window, m_block, m_linear})
         box->setChecked(true);
+    // Two rows (exact and linear, then sparse), so that the page fits a projector's width at a
+    // large text size.
     kinds->addWidget(m_dense);
     kinds->addWidget(m_tiled);
-    kinds->addWidget(m_window);
-    kinds->addWidget(m_windowSize);
-    kinds->addWidget(m_block);
-    kinds->addWidget(m_blockSize);
     kinds->addWidget(m_linear);
     kinds->addWidget(m_featureMap);
     kinds->addStretch(1);
     layout->addLayout(kinds);
+    auto* sparseKinds = new QHBoxLayout;
+    sparseKinds->addWidget(m_window);
+    sparseKinds->addWidget(m_windowSize);
+    sparseKinds->addWidget(m_block);
+    sparseKinds->addWidget(m_blockSize);
+    sparseKinds->addStretch(1);
+    layout->addLayout(sparseKinds);
 
     auto* form = new QGridLayout;
     auto* otherLabel = new QLabel(tr("&More kinds"), this);

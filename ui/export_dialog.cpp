@@ -1,5 +1,6 @@
 #include "export_dialog.h"
 
+#include "compact_combo_box.h"
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -61,7 +62,7 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::ModelOutput> result,
     const int heads = m_result ? m_result->maps.heads : 1;
 
     auto* form = new QFormLayout;
-    m_content = new QComboBox(this);
+    m_content = new CompactComboBox(this);
     m_content->addItem(tr("Every head and their mean"), static_cast<int>(FigureContent::Grid));
     m_content->addItem(tr("Mean of the heads"), static_cast<int>(FigureContent::Combined));
     m_content->addItem(tr("Maximum over the heads"), static_cast<int>(FigureContent::Max));
@@ -83,7 +84,7 @@ ExportDialog::ExportDialog(std::shared_ptr<const core::ModelOutput> result,
     m_path = new QLineEdit(this);
     m_path->setToolTip(tr("Where the image is written; the extension chooses the format."));
     auto* browseButton = new QPushButton(tr("&Browse…"), this);
-    m_format = new QComboBox(this);
+    m_format = new CompactComboBox(this);
     m_format->addItem(tr("PNG picture"), static_cast<int>(ImageFormat::Png));
     m_format->addItem(tr("SVG vector graphics"), static_cast<int>(ImageFormat::Svg));
     m_format->addItem(tr("PDF document"), static_cast<int>(ImageFormat::Pdf));

@@ -1,5 +1,6 @@
 #include "learn_page.h"
 
+#include "compact_combo_box.h"
 #include "heatmap_view.h"
 #include "learn_scores.h"
 
@@ -114,7 +115,7 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_reset->setToolTip(tr("Start over from the seed's initial weights with the settings shown."));
     for (QPushButton* button : {m_start, m_pause, m_step, m_reset})
         buttons->addWidget(button);
-    m_speed = new QComboBox(this);
+    m_speed = new CompactComboBox(this);
     m_speed->addItem(tr("Full speed"), 0);
     m_speed->addItem(tr("1 step per frame"), 1);
     m_speed->addItem(tr("10 steps per frame"), 10);
@@ -128,6 +129,8 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     connect(m_speed, &QComboBox::currentIndexChanged, this,
             [this] { m_stepsPerFrame = m_speed->currentData().toInt(); });
     m_status = new QLabel(this);
+    m_status->setWordWrap(true); // a narrow page wraps the step, loss and accuracy line
+    m_status->setTextFormat(Qt::PlainText);
     buttons->addWidget(m_status, 1);
     layout->addLayout(buttons);
     connect(m_start, &QPushButton::clicked, this, &LearnPage::start);
@@ -241,7 +244,7 @@ void LearnPage::showEvent(QShowEvent* event) {
 }
 
 void LearnPage::buildPickers(QGridLayout* grid) {
-    m_task = new QComboBox(this);
+    m_task = new CompactComboBox(this);
     addChoice(m_task, tr("Reverse"), "reverse");
     addChoice(m_task, tr("Copy"), "copy");
     addChoice(m_task, tr("Sort"), "sort");
@@ -256,23 +259,23 @@ void LearnPage::buildPickers(QGridLayout* grid) {
     m_length->setValue(6);
     m_layers = new QSpinBox(this);
     m_layers->setRange(1, 4);
-    m_heads = new QComboBox(this);
+    m_heads = new CompactComboBox(this);
     for (const char* heads : {"1", "2", "4", "8"})
         addChoice(m_heads, QString::fromLatin1(heads), heads);
-    m_scoring = new QComboBox(this);
+    m_scoring = new CompactComboBox(this);
     addChoice(m_scoring, tr("Scaled dot product"), "scaled-dot");
     addChoice(m_scoring, tr("Dot product"), "dot");
     addChoice(m_scoring, tr("General (bilinear)"), "general");
     addChoice(m_scoring, tr("Additive"), "additive");
     addChoice(m_scoring, tr("Cosine"), "cosine");
-    m_normalizer = new QComboBox(this);
+    m_normalizer = new CompactComboBox(this);
     addChoice(m_normalizer, tr("Softmax"), "softmax");
     addChoice(m_normalizer, tr("Sparsemax"), "sparsemax");
     addChoice(m_normalizer, tr("ReLU (normalised)"), "relu");
     addChoice(m_normalizer, tr("Sigmoid"), "sigmoid");
     m_normalizer->setToolTip(tr("Hardmax is not offered: it has no gradient, so nothing could be "
                                 "learned through it."));
-    m_positional = new QComboBox(this);
+    m_positional = new CompactComboBox(this);
     addChoice(m_positional, tr("Learned"), "learned");
     addChoice(m_positional, tr("Sinusoidal"), "sinusoidal");
     addChoice(m_positional, tr("RoPE"), "rope");

@@ -2,6 +2,7 @@
 // side by side on the same data and seed (core::training::Race on the worker), both loss curves
 // on one chart and both probes' heatmaps side by side.
 
+#include "compact_combo_box.h"
 #include "heatmap_view.h"
 #include "learn_page.h"
 
@@ -23,7 +24,9 @@ const QColor kRivalColor(30, 130, 60);
 } // namespace
 
 void LearnPage::buildRaceChoice() {
-    m_raceChoice = new QComboBox(this);
+    auto* raceChoice = new CompactComboBox(this);
+    raceChoice->setMaxNameChars(48); // the page has room for the whole name
+    m_raceChoice = raceChoice;
     m_raceChoice->setObjectName(QStringLiteral("raceChoice"));
     // Each choice is the one setting the rival changes: "option=value".
     const QList<QPair<QString, const char*>> choices = {

@@ -1,5 +1,6 @@
 #include "lines_view.h"
 
+#include "compact_combo_box.h"
 #include "heatmap_view.h"
 #include "plot_lines.h"
 
@@ -345,11 +346,11 @@ LinesView::LinesView(QWidget* parent) : QWidget(parent) {
     auto* pickerLayout = new QHBoxLayout(m_pickerBar);
     pickerLayout->setContentsMargins(0, 0, 0, 0);
     auto* layerLabel = new QLabel(tr("&Layer:"), m_pickerBar);
-    m_layerBox = new QComboBox(m_pickerBar);
+    m_layerBox = new CompactComboBox(m_pickerBar);
     m_layerBox->setToolTip(tr("The layer whose heads are drawn; the same as the model bar's."));
     layerLabel->setBuddy(m_layerBox);
     auto* headLabel = new QLabel(tr("&Head:"), m_pickerBar);
-    m_headBox = new QComboBox(m_pickerBar);
+    m_headBox = new CompactComboBox(m_pickerBar);
     m_headBox->setToolTip(tr("Draw the lines of one head, or of all heads of the layer."));
     headLabel->setBuddy(m_headBox);
     pickerLayout->addWidget(layerLabel);
@@ -381,7 +382,9 @@ LinesView::LinesView(QWidget* parent) : QWidget(parent) {
     auto* contrastLayout = new QHBoxLayout(contrastBar);
     contrastLayout->setContentsMargins(0, 0, 0, 0);
     auto* contrastLabel = new QLabel(tr("&Opacity:"), contrastBar);
-    m_contrastBox = new QComboBox(contrastBar);
+    auto* contrast = new CompactComboBox(contrastBar);
+    contrast->setMaxNameChars(48); // the page has room for the whole name
+    m_contrastBox = contrast;
     m_contrastBox->addItem(tr("Scaled to each row's maximum"),
                            static_cast<int>(Contrast::RowMaximum));
     m_contrastBox->setItemData(0,

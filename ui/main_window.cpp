@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "compact_combo_box.h"
 #include "core_text.h"
 
 #include "attention_controller.h"
@@ -185,7 +186,7 @@ void MainWindow::buildCentral() {
     m_importLabel->setTextFormat(Qt::PlainText);
     m_importLabel->setWordWrap(true);
     importLayout->addWidget(m_importLabel, 1);
-    m_layerPicker = new QComboBox(m_importBar);
+    m_layerPicker = new CompactComboBox(m_importBar);
     m_layerPicker->setToolTip(tr("The layer of the imported model whose heads are shown."));
     importLayout->addWidget(m_layerPicker);
     auto* backButton = new QToolButton(m_importBar);
@@ -240,7 +241,7 @@ void MainWindow::buildCentral() {
     m_modelViewButton = makeButton(tr("Model"));
     bar->addSpacing(12);
     m_headPickerLabel = new QLabel(tr("&Head:"), central);
-    m_headPicker = new QComboBox(central);
+    m_headPicker = new CompactComboBox(central);
     m_headPicker->setToolTip(tr("The head shown large."));
     m_headPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_headPickerLabel->setBuddy(m_headPicker);
@@ -248,7 +249,7 @@ void MainWindow::buildCentral() {
     bar->addWidget(m_headPicker);
     bar->addSpacing(12);
     auto* scaleLabel = new QLabel(tr("Colour &scale:"), central);
-    m_scaleBox = new QComboBox(central);
+    m_scaleBox = new CompactComboBox(central);
     m_scaleBox->addItem(tr("0 to 1, shared"), static_cast<int>(ColorScale::ZeroToOne));
     m_scaleBox->addItem(tr("Fitted, shared"), static_cast<int>(ColorScale::Fitted));
     m_scaleBox->addItem(tr("Per head"), static_cast<int>(ColorScale::PerHead));

@@ -1,6 +1,8 @@
 #include "matrix_editor.h"
 
+#include "compact_combo_box.h"
 #include "matrix_table.h"
+#include "sideways_scroll_area.h"
 
 #include "core/embeddings/embeddings.h"
 
@@ -95,7 +97,9 @@ MatrixEditor::MatrixEditor(QWidget* parent) : QWidget(parent) {
     // Worked examples.
     auto* presetRow = new QHBoxLayout;
     auto* presetLabel = new QLabel(tr("&Worked example"), content);
-    m_presetBox = new QComboBox(content);
+    auto* presets = new CompactComboBox(content);
+    presets->setMaxNameChars(48); // the page has room for the whole name
+    m_presetBox = presets;
     for (core::Preset preset : core::allPresets())
         m_presetBox->addItem(presetTitle(preset), static_cast<int>(preset));
     m_presetBox->setToolTip(tr("Examples from the tutorials, with every number given."));
@@ -161,7 +165,9 @@ MatrixEditor::MatrixEditor(QWidget* parent) : QWidget(parent) {
     xTables->addSpacing(16);
     xTables->addLayout(xkBox);
     xTables->addStretch(1);
-    xLayout->addLayout(xTables);
+    xTables->setContentsMargins(0, 0, 0, 0);
+    // A long sentence's table scrolls sideways on its own; the notes keep the page's width.
+    xLayout->addWidget(new SidewaysScrollArea(xTables, xGroup));
     m_xNote = new QLabel(xGroup);
     m_xNote->setWordWrap(true);
     m_xNote->setTextFormat(Qt::PlainText);
@@ -177,7 +183,7 @@ MatrixEditor::MatrixEditor(QWidget* parent) : QWidget(parent) {
     m_manualW->setToolTip(tr("Use the numbers of these tables as W_q, W_k and W_v instead of "
                              "identity slices or random matrices."));
     m_headLabel = new QLabel(tr("&Head"), wGroup);
-    m_headBox = new QComboBox(wGroup);
+    m_headBox = new CompactComboBox(wGroup);
     m_headBox->setToolTip(tr("The head whose matrices the tables show."));
     m_headLabel->setBuddy(m_headBox);
     wControls->addWidget(m_manualW);
@@ -202,7 +208,8 @@ MatrixEditor::MatrixEditor(QWidget* parent) : QWidget(parent) {
             [this, i](int row, int col, double value) { onProjectionEdited(i, row, col, value); });
     }
     wTables->addStretch(1);
-    wLayout->addLayout(wTables);
+    wTables->setContentsMargins(0, 0, 0, 0);
+    wLayout->addWidget(new SidewaysScrollArea(wTables, wGroup));
     m_wNote = new QLabel(wGroup);
     m_wNote->setWordWrap(true);
     m_wNote->setTextFormat(Qt::PlainText);

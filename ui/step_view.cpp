@@ -1,5 +1,6 @@
 #include "step_view.h"
 
+#include "compact_combo_box.h"
 #include "core/attention/normalizer.h"
 #include "core/teaching/cell_arithmetic.h"
 #include "core_text.h"
@@ -106,7 +107,7 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
 
     auto* top = new QHBoxLayout;
     auto* headLabel = new QLabel(tr("&Head"), this);
-    m_headBox = new QComboBox(this);
+    m_headBox = new CompactComboBox(this);
     m_headBox->setToolTip(tr("The head whose computation is shown stage by stage."));
     m_headBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     headLabel->setBuddy(m_headBox);

@@ -1,5 +1,6 @@
 #include "what_if_panel.h"
 
+#include "compact_combo_box.h"
 #include "core_text.h"
 
 #include "core/attention/options.h"
@@ -81,13 +82,13 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout(m_editors);
     m_form = form;
     form->setContentsMargins(0, 0, 0, 0);
-    m_layerBox = new QComboBox(m_editors);
+    m_layerBox = new CompactComboBox(m_editors);
     m_layerBox->setToolTip(tr("The layer to change (1 is the first, next to the input)."));
     form->addRow(tr("&Layer"), m_layerBox);
-    m_headBox = new QComboBox(m_editors);
+    m_headBox = new CompactComboBox(m_editors);
     m_headBox->setToolTip(tr("One head, or every head of the layer."));
     form->addRow(tr("&Head"), m_headBox);
-    m_kindBox = new QComboBox(m_editors);
+    m_kindBox = new CompactComboBox(m_editors);
     m_kindBox->addItem(tr("Normaliser"), static_cast<int>(Kind::Normalizer));
     m_kindBox->addItem(tr("Temperature"), static_cast<int>(Kind::Temperature));
     m_kindBox->addItem(tr("Extra mask"), static_cast<int>(Kind::Mask));
@@ -98,7 +99,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
                              "shown."));
     form->addRow(tr("&Change"), m_kindBox);
     m_valueStack = new QStackedWidget(m_editors);
-    m_normalizerBox = new QComboBox(m_valueStack);
+    m_normalizerBox = new CompactComboBox(m_valueStack);
     for (core::Normalizer normalizer : core::allNormalizers()) {
         if (normalizer == core::Normalizer::Softmax)
             continue; // the model's own

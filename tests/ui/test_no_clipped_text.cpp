@@ -9,6 +9,7 @@
 #include "ui/controls_panel.h"
 #include "ui/language.h"
 #include "ui/main_window.h"
+#include "ui/teaching_panel.h"
 
 #include "core/model/settings.h"
 
@@ -25,6 +26,8 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QStyleOptionButton>
 #include <QStyleOptionComboBox>
 #include <QStyleOptionGroupBox>
@@ -171,16 +174,31 @@ QStringList clippedTexts(QWidget* root) {
                                                                QStyle::SC_GroupBoxLabel, group);
             check(group, text, advance(metrics, text) + title.left(), group->width());
         }
-        // Within the dock's width too: a dock narrower than its contents cuts them at the side.
+        // Within the dock's (or page's) width too: a dock narrower than its contents cuts them
+        // at the side. Inside a scroll area of its own (a row of matrices that scrolls
+        // sideways) a widget may lie beyond the visible part, except prose: a wrapped paragraph
+        // or a group's title read sideways is cut for the reader.
         if (hasText) {
-            const QWidget* dock = root;
-            const int left = widget->mapTo(dock, QPoint(0, 0)).x();
-            if (left < 0 || left + widget->width() > dock->width())
+            const QWidget* area = root;
+            int room = root->width();
+            bool prose = qobject_cast<const QGroupBox*>(widget) != nullptr;
+            if (const auto* label = qobject_cast<const QLabel*>(widget))
+                prose = label->wordWrap();
+            for (QWidget* up = widget->parentWidget(); up && up != root; up = up->parentWidget())
+                if (auto* scroll = qobject_cast<QScrollArea*>(up)) {
+                    area = scroll->widget();
+                    room = scroll->viewport()->width();
+                    break;
+                }
+            const int left = widget->mapTo(area, QPoint(0, 0)).x();
+            if ((area == root || prose) && (left < 0 || left + widget->width() > room))
                 problems << describe(widget, widget->property("text").toString()) +
-                                QStringLiteral(": spans x %1 … %2 of a dock %3 px wide")
+                                QStringLiteral(": spans x %1 … %2 of a %3 %4 px wide")
                                     .arg(left)
                                     .arg(left + widget->width())
-                                    .arg(dock->width());
+                                    .arg(area == root ? QStringLiteral("dock or page")
+                                                      : QStringLiteral("scrolled view"))
+                                    .arg(room);
         }
     }
     return problems;
@@ -252,6 +270,40 @@ TEST_P(NoClippedText, EveryTextOfTheDocksFits) {
             window->grab().save(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR "/no_clipped_text_") + name +
                                 QStringLiteral("_%1.png").arg(step));
         ++step;
+    }
+}
+
+// Every page of the central tabs: its texts fit their widgets and the page its tab, with no
+// sideways scrolling, at the window size a classroom projector gives (1280 × 720 and larger).
+TEST_P(NoClippedText, EveryTextOfThePagesFits) {
+    const auto window =
+        std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("attention-lab.ini")));
+    window->setNonInteractive(QMessageBox::Discard);
+    window->resize(1440, 900);
+    window->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+    QCoreApplication::processEvents();
+
+    const std::string name = std::string(std::get<0>(GetParam())) +
+                             (std::get<1>(GetParam()) > 1.0 ? "_large" : "_default");
+    TeachingPanel* pages = window->teachingPanel();
+    ASSERT_GE(pages->count(), 7);
+    for (int tab = 0; tab < pages->count(); ++tab) {
+        pages->setCurrentIndex(tab);
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents();
+        const std::string page =
+            name + ", page \"" + shownText(pages->tabText(tab)).toStdString() + "\"";
+        QWidget* root = pages->widget(tab);
+        if (auto* scroll = qobject_cast<QScrollArea*>(root)) {
+            EXPECT_FALSE(scroll->horizontalScrollBar()->isVisible())
+                << page << ": its contents need " << scroll->widget()->minimumSizeHint().width()
+                << " px, the page is " << scroll->viewport()->width() << " px wide";
+            root = scroll->widget();
+        }
+        const QStringList problems = clippedTexts(root);
+        EXPECT_TRUE(problems.isEmpty())
+            << page << ":\n  " << problems.join(QStringLiteral("\n  ")).toStdString();
     }
 }
 
