@@ -7,7 +7,9 @@
 
 #include "ui/compact_combo_box.h"
 #include "ui/controls_panel.h"
+#include "ui/export_dialog.h"
 #include "ui/language.h"
+#include "ui/lesson_gallery.h"
 #include "ui/main_window.h"
 #include "ui/teaching_panel.h"
 
@@ -304,6 +306,27 @@ TEST_P(NoClippedText, EveryTextOfThePagesFits) {
         const QStringList problems = clippedTexts(root);
         EXPECT_TRUE(problems.isEmpty())
             << page << ":\n  " << problems.join(QStringLiteral("\n  ")).toStdString();
+    }
+}
+
+// The dialogs: Export and the lesson gallery.
+TEST_P(NoClippedText, EveryTextOfTheDialogsFits) {
+    const auto window =
+        std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("attention-lab.ini")));
+    window->setNonInteractive(QMessageBox::Discard);
+    ASSERT_TRUE(window->currentResult());
+    ExportDialog exportDialog(window->currentResult(), {}, 0, 0, -1);
+    LessonGallery gallery(QString::fromLatin1(std::get<0>(GetParam())));
+    for (QDialog* dialog : std::initializer_list<QDialog*>{&exportDialog, &gallery}) {
+        dialog->show();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(dialog));
+        QCoreApplication::processEvents();
+        const QStringList problems = clippedTexts(dialog);
+        EXPECT_TRUE(problems.isEmpty())
+            << std::get<0>(GetParam()) << " " << std::get<1>(GetParam()) << ", dialog "
+            << dialog->windowTitle().toStdString() << ":\n  "
+            << problems.join(QStringLiteral("\n  ")).toStdString();
+        dialog->hide();
     }
 }
 
