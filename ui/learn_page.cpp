@@ -170,10 +170,12 @@ LearnPage::LearnPage(QWidget* parent) : QWidget(parent) {
     m_exportStrip->setObjectName(QStringLiteral("exportStrip"));
     m_saveModel->setObjectName(QStringLiteral("saveModel"));
     m_exportGif->setToolTip(tr("Save the learning so far as an animated GIF for a slide: the "
-                               "heatmaps at every snapshot, each with its step."));
-    m_exportStrip->setToolTip(tr("Save the heatmaps of chosen steps side by side as one PNG."));
-    m_saveModel->setToolTip(tr("Save the trained model as a model folder that File → Open Model "
-                               "reads."));
+                               "heatmaps at every snapshot, each with its step. In a race, "
+                               "each frame shows your model above the rival."));
+    m_exportStrip->setToolTip(tr("Save the heatmaps of chosen steps side by side as one PNG. In "
+                                 "a race, your model's row is above the rival's."));
+    m_saveModel->setToolTip(tr("Save your trained model (not a race's rival) as a model folder "
+                               "that File → Open Model reads."));
     for (QPushButton* button : {m_exportGif, m_exportStrip, m_saveModel})
         exports->addWidget(button);
     exports->addStretch(1);
@@ -633,14 +635,11 @@ void LearnPage::setStepsPerFrame(int steps) {
 }
 
 std::vector<int> LearnPage::exportableSteps() const {
-    std::vector<int> steps;
     if (!m_trainer)
-        return steps;
-    for (const training::Snapshot& snapshot : m_trainer->snapshots())
-        steps.push_back(snapshot.evaluation.step);
-    if (steps.empty() || steps.back() != m_trainer->step())
-        steps.push_back(m_trainer->step());
-    return steps;
+        return {};
+    // In a race a frame shows both runs, so only the steps both have heatmaps of.
+    return m_race ? core::film::sharedFrameSteps(m_race->first(), m_race->second())
+                  : core::film::frameSteps(*m_trainer);
 }
 
 bool LearnPage::runExport(const QString& path, const std::function<void()>& write) {
@@ -668,13 +667,21 @@ bool LearnPage::runExport(const QString& path, const std::function<void()>& writ
 
 bool LearnPage::exportGif(const QString& path) {
     return runExport(path, [this, &path] {
-        core::film::writeLearningGif(path.toStdString(), core::film::allFrames(*m_trainer));
+        if (m_race)
+            core::film::writeRaceGif(path.toStdString(), m_race->first(), m_race->second());
+        else
+            core::film::writeLearningGif(path.toStdString(), core::film::allFrames(*m_trainer));
     });
 }
 
 bool LearnPage::exportStrip(const QString& path, const std::vector<int>& steps) {
     return runExport(path, [this, &path, &steps] {
-        core::film::writeLearningStrip(path.toStdString(), core::film::framesAt(*m_trainer, steps));
+        if (m_race)
+            core::film::writeRaceStrip(path.toStdString(), m_race->first(), m_race->second(),
+                                       steps);
+        else
+            core::film::writeLearningStrip(path.toStdString(),
+                                           core::film::framesAt(*m_trainer, steps));
     });
 }
 

@@ -1,5 +1,6 @@
 #include "core/film/learning_film.h"
 
+#include "core/attention/options.h"
 #include "core/base/file_io.h"
 #include "core/base/types.h"
 
@@ -10,6 +11,7 @@
 #include <cassert>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <memory>
 
 namespace attnlab::core::film {
@@ -25,9 +27,11 @@ constexpr int kGap = 8;
 constexpr int kTextScale = 2;
 constexpr int kGlyphWidth = 5, kGlyphHeight = 7;
 
-// 5 × 7 glyphs, one byte per row, the high five bits of the low byte from left to right.
+// 5 × 7 glyphs, one byte per row, the high five bits of the low byte from left to right: the
+// digits, the capital letters, '-' and '.'; any other character is drawn as a space.
 const std::array<std::uint8_t, kGlyphHeight>& glyph(char c) {
-    static const std::array<std::array<std::uint8_t, kGlyphHeight>, 15> glyphs = {{
+    using Glyph = std::array<std::uint8_t, kGlyphHeight>;
+    static const std::array<Glyph, 10> digits = {{
         {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E}, // 0
         {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E}, // 1
         {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F}, // 2
@@ -38,26 +42,47 @@ const std::array<std::uint8_t, kGlyphHeight>& glyph(char c) {
         {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08}, // 7
         {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E}, // 8
         {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C}, // 9
+    }};
+    static const std::array<Glyph, 26> letters = {{
+        {0x0E, 0x11, 0x11, 0x11, 0x1F, 0x11, 0x11}, // A
+        {0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E}, // B
+        {0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E}, // C
+        {0x1C, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1C}, // D
+        {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F}, // E
+        {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10}, // F
+        {0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F}, // G
+        {0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11}, // H
+        {0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E}, // I
+        {0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0C}, // J
+        {0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11}, // K
+        {0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F}, // L
+        {0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11}, // M
+        {0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11}, // N
+        {0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}, // O
+        {0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10}, // P
+        {0x0E, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0D}, // Q
+        {0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11}, // R
         {0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E}, // S
         {0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04}, // T
-        {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F}, // E
-        {0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10}, // P
-        {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}, // space
+        {0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}, // U
+        {0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04}, // V
+        {0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A}, // W
+        {0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11}, // X
+        {0x11, 0x11, 0x11, 0x0A, 0x04, 0x04, 0x04}, // Y
+        {0x1F, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1F}, // Z
     }};
+    static const Glyph dash = {0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00};
+    static const Glyph dot = {0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C};
+    static const Glyph space = {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
     if (c >= '0' && c <= '9')
-        return glyphs[static_cast<std::size_t>(c - '0')];
-    switch (c) {
-    case 'S':
-        return glyphs[10];
-    case 'T':
-        return glyphs[11];
-    case 'E':
-        return glyphs[12];
-    case 'P':
-        return glyphs[13];
-    default:
-        return glyphs[14];
-    }
+        return digits[static_cast<std::size_t>(c - '0')];
+    if (c >= 'A' && c <= 'Z')
+        return letters[static_cast<std::size_t>(c - 'A')];
+    if (c == '-')
+        return dash;
+    if (c == '.')
+        return dot;
+    return space;
 }
 
 int textWidth(std::string_view text) {
@@ -198,7 +223,7 @@ FilmFrame probeFrame(const training::Trainer& trainer) {
 }
 
 FilmFrame frameOf(const training::Snapshot& snapshot) {
-    return FilmFrame{snapshot.evaluation.step, snapshot.maps};
+    return FilmFrame{snapshot.evaluation.step, snapshot.maps, {}};
 }
 
 IndexedImage renderFrame(const FilmFrame& frame, int cellPixels) {
@@ -208,11 +233,13 @@ IndexedImage renderFrame(const FilmFrame& frame, int cellPixels) {
     const int mapSide = length * cell;
     const int heads = std::max(1, maxHeads(frame));
     const int rows = std::max<int>(1, static_cast<int>(frame.maps.size()));
-    const std::string title = "STEP " + std::to_string(frame.step);
+    // The width is kept for the longest step number, so that every frame of a run has one size.
+    const std::string suffix = frame.label.empty() ? std::string() : "   " + frame.label;
+    const std::string title = "STEP " + std::to_string(frame.step) + suffix;
     const int titleHeight = kGlyphHeight * kTextScale;
     IndexedImage image;
     image.width = std::max(2 * kMargin + heads * (mapSide + 2) + (heads - 1) * kGap,
-                           2 * kMargin + textWidth("STEP 10000000"));
+                           2 * kMargin + textWidth("STEP 10000000" + suffix));
     image.height =
         kMargin + titleHeight + kGap + rows * (mapSide + 2) + (rows - 1) * kGap + kMargin;
     image.pixels.assign(static_cast<std::size_t>(image.width) * image.height, kBackground);
@@ -255,6 +282,31 @@ IndexedImage stripOf(const std::vector<IndexedImage>& frames) {
         x += frame.width + kGap;
     }
     return strip;
+}
+
+IndexedImage stackOf(const std::vector<IndexedImage>& parts) {
+    if (parts.empty())
+        throw InputError("there are no pictures to stack");
+    IndexedImage stack;
+    for (const IndexedImage& part : parts) {
+        stack.width = std::max(stack.width, part.width);
+        stack.height += part.height;
+    }
+    stack.height += static_cast<int>(parts.size() - 1) * (kGap + 1);
+    stack.pixels.assign(static_cast<std::size_t>(stack.width) * stack.height, kBackground);
+    int y = 0;
+    for (const IndexedImage& part : parts) {
+        if (y > 0) {
+            fill(stack, 0, y + kGap / 2, stack.width, 1, kLine);
+            y += kGap + 1;
+        }
+        for (int row = 0; row < part.height; ++row)
+            std::copy_n(part.pixels.begin() + static_cast<std::ptrdiff_t>(row) * part.width,
+                        part.width,
+                        stack.pixels.begin() + static_cast<std::ptrdiff_t>(y + row) * stack.width);
+        y += part.height;
+    }
+    return stack;
 }
 
 std::string encodeGif(const std::vector<IndexedImage>& frames, int delayCentiseconds,
@@ -388,6 +440,81 @@ void writeLearningGif(const std::string& path, const std::vector<FilmFrame>& fra
     writeFileAtomically(path, encodeGif(rendered(frames)));
 }
 
+std::string runLabel(const training::Trainer& trainer) {
+    const training::TrainSettings& settings = trainer.settings();
+    std::string label = std::string(toString(settings.scoring)) + " " +
+                        std::string(toString(settings.normalizer)) + " " +
+                        std::string(training::toString(settings.positional));
+    for (char& c : label)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+    return label;
+}
+
+namespace {
+
+// The strip of `frames`; InputError when it would be wider than kMaxStripWidth.
+IndexedImage boundedStrip(const std::vector<IndexedImage>& frames) {
+    IndexedImage strip = stripOf(frames);
+    if (strip.width > kMaxStripWidth)
+        throw InputError("a strip of " + std::to_string(frames.size()) + " steps would be " +
+                         std::to_string(strip.width) + " pixels wide (at most " +
+                         std::to_string(kMaxStripWidth) + "); choose fewer steps");
+    return strip;
+}
+
+// The frames of both runs of a race at `steps`, each pair stacked (the first run above), drawn
+// with one cell size so that every picture has one size.
+std::vector<IndexedImage> renderedRace(const training::Trainer& first,
+                                       const training::Trainer& second,
+                                       const std::vector<int>& steps) {
+    std::vector<FilmFrame> frames = framesAt(first, steps);
+    const std::size_t count = frames.size();
+    for (FilmFrame& frame : frames)
+        frame.label = runLabel(first);
+    for (FilmFrame& frame : framesAt(second, steps)) {
+        frame.label = runLabel(second);
+        frames.push_back(std::move(frame));
+    }
+    const std::vector<IndexedImage> images = rendered(frames);
+    std::vector<IndexedImage> stacked;
+    for (std::size_t i = 0; i < count; ++i)
+        stacked.push_back(stackOf({images[i], images[count + i]}));
+    return stacked;
+}
+
+} // namespace
+
+std::vector<int> frameSteps(const training::Trainer& trainer) {
+    std::vector<int> steps;
+    for (const training::Snapshot& snapshot : trainer.snapshots())
+        steps.push_back(snapshot.evaluation.step);
+    if (steps.empty() || steps.back() != trainer.step())
+        steps.push_back(trainer.step());
+    return steps;
+}
+
+std::vector<int> sharedFrameSteps(const training::Trainer& first, const training::Trainer& second) {
+    const std::vector<int> a = frameSteps(first);
+    const std::vector<int> b = frameSteps(second);
+    std::vector<int> shared;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(shared));
+    return shared;
+}
+
+void writeRaceGif(const std::string& path, const training::Trainer& first,
+                  const training::Trainer& second) {
+    const std::vector<int> steps = sharedFrameSteps(first, second);
+    if (steps.empty())
+        throw InputError("the two runs of the race have no step with heatmaps in common");
+    writeFileAtomically(path, encodeGif(renderedRace(first, second, steps)));
+}
+
+void writeRaceStrip(const std::string& path, const training::Trainer& first,
+                    const training::Trainer& second, const std::vector<int>& steps) {
+    writeFileAtomically(path, encodePng(boundedStrip(renderedRace(first, second, steps))));
+}
+
 void checkStripWidth(const training::Trainer& trainer, std::size_t count) {
     const long long width =
         static_cast<long long>(rendered({probeFrame(trainer)}).front().width + kGap) *
@@ -400,12 +527,7 @@ void checkStripWidth(const training::Trainer& trainer, std::size_t count) {
 }
 
 void writeLearningStrip(const std::string& path, const std::vector<FilmFrame>& frames) {
-    const IndexedImage strip = stripOf(rendered(frames));
-    if (strip.width > kMaxStripWidth)
-        throw InputError("a strip of " + std::to_string(frames.size()) + " steps would be " +
-                         std::to_string(strip.width) + " pixels wide (at most " +
-                         std::to_string(kMaxStripWidth) + "); choose fewer steps");
-    writeFileAtomically(path, encodePng(strip));
+    writeFileAtomically(path, encodePng(boundedStrip(rendered(frames))));
 }
 
 std::vector<int> parseStepList(std::string_view text, int lastStep, std::string_view option) {

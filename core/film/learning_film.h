@@ -19,6 +19,9 @@ namespace attnlab::core::film {
 struct FilmFrame {
     int step = 0;
     std::vector<training::AttentionMaps> maps;
+    /// Drawn after the step number: which run this is ("SCALED-DOT SOFTMAX LEARNED"), in capital
+    /// letters, digits, '-' and '.' (other characters draw as spaces). Empty for a single run.
+    std::string label;
 };
 
 /// A picture in the film palette: width × height indices, row by row.
@@ -49,6 +52,13 @@ IndexedImage renderFrame(const FilmFrame& frame, int cellPixels = 0);
 
 /// Frames side by side with a gap, for a slide. Throws InputError when there are none.
 IndexedImage stripOf(const std::vector<IndexedImage>& frames);
+/// Pictures one above the other, a grey line between them (a race: one run over the other).
+/// Throws InputError when there are none.
+IndexedImage stackOf(const std::vector<IndexedImage>& parts);
+
+/// The label of a run's frames: its scoring function, normaliser and positional encoding, as
+/// the command line names them, in capitals ("SCALED-DOT SOFTMAX LEARNED").
+std::string runLabel(const training::Trainer& trainer);
 
 /// An animated GIF (GIF89a, looping) of the frames, which must have one size; each shown
 /// `delayCentiseconds` (1 … 65535), the last one `lastDelayCentiseconds`. Throws InputError when
@@ -77,6 +87,19 @@ void writeLearningGif(const std::string& path, const std::vector<FilmFrame>& fra
 /// Writes the PNG strip of `frames` to `path` atomically. Throws InputError when it would be
 /// wider than kMaxStripWidth.
 void writeLearningStrip(const std::string& path, const std::vector<FilmFrame>& frames);
+
+/// The steps of a run that have a frame: each snapshot's and the current step.
+std::vector<int> frameSteps(const training::Trainer& trainer);
+/// The steps at which both runs of a race have a frame (ascending; empty when none).
+std::vector<int> sharedFrameSteps(const training::Trainer& first, const training::Trainer& second);
+
+/// A race as a GIF: at each step both runs have a frame of, the first run's frame above the
+/// second's, each labelled with runLabel. Throws InputError when the runs share no step.
+void writeRaceGif(const std::string& path, const training::Trainer& first,
+                  const training::Trainer& second);
+/// A race as a PNG strip of `steps` (as framesAt for each run), one run above the other.
+void writeRaceStrip(const std::string& path, const training::Trainer& first,
+                    const training::Trainer& second, const std::vector<int>& steps);
 
 /// Steps from text such as "0,100,500,3000" (ascending order and duplicates removed), each
 /// 0 … `lastStep`. Throws InputError naming `option` (when not empty) for anything else.

@@ -185,3 +185,62 @@ TEST(LearningFilm, StepListsAreReadAndChecked) {
     EXPECT_EQ(defaultStripSteps(3000, 100), (std::vector<int>{0, 800, 1500, 3000}));
     EXPECT_EQ(defaultStripSteps(1, 100), (std::vector<int>{0, 1}));
 }
+
+TEST(LearningFilm, RaceFramesStackBothRunsWithTheirLabels) {
+    TrainSettings mine = smallTrainSettings(TaskKind::Reverse, 1, 2);
+    TrainSettings rival = mine;
+    rival.scoring = ScoringFunction::Additive;
+    Race race(mine, rival);
+    race.run(20);
+    EXPECT_EQ(runLabel(race.first()), "SCALED-DOT SOFTMAX LEARNED");
+    EXPECT_EQ(runLabel(race.second()), "ADDITIVE SOFTMAX LEARNED");
+
+    // Each GIF frame: the first run's frame above the second's, a grey line between them.
+    TempDir dir;
+    writeRaceGif(dir.file("race.gif"), race.first(), race.second());
+    const DecodedGif gif = decodeGif(dir.file("race.gif"));
+    EXPECT_EQ(gif.frames, 3); // steps 0, 10, 20
+    const int side = race.first().snapshots().front().maps.front().keyLength;
+    const int cell = std::clamp(96 / side, 2, 64);
+    std::vector<FilmFrame> top = framesAt(race.first(), {20});
+    std::vector<FilmFrame> bottom = framesAt(race.second(), {20});
+    top[0].label = runLabel(race.first());
+    bottom[0].label = runLabel(race.second());
+    const IndexedImage expected =
+        stackOf({renderFrame(top[0], cell), renderFrame(bottom[0], cell)});
+    EXPECT_EQ(gif.width, expected.width);
+    EXPECT_EQ(gif.height, expected.height);
+    ASSERT_EQ(gif.pixels.size(), 3u);
+    EXPECT_EQ(gif.pixels.back(), expected.pixels);
+    // The two halves differ: the rival's maps are not a copy of the first run's.
+    FilmFrame unlabelledTop = top[0], unlabelledBottom = bottom[0];
+    unlabelledTop.label.clear();
+    unlabelledBottom.label.clear();
+    const IndexedImage a = renderFrame(unlabelledTop, cell);
+    const IndexedImage b = renderFrame(unlabelledBottom, cell);
+    ASSERT_EQ(a.pixels.size(), b.pixels.size());
+    EXPECT_NE(a.pixels, b.pixels);
+    // The label widens a frame: a label's text is drawn, not dropped.
+    EXPECT_GT(renderFrame(top[0], cell).width, a.width);
+
+    writeRaceStrip(dir.file("race.png"), race.first(), race.second(), {0, 20});
+    const auto [width, height] = pngSize(readFile(dir.file("race.png")));
+    EXPECT_EQ(width, 2 * expected.width + 8);
+    EXPECT_EQ(height, expected.height);
+    // A step one run has no snapshot of is refused, naming the steps that have one.
+    EXPECT_THROW(writeRaceStrip(dir.file("bad.png"), race.first(), race.second(), {5}), InputError);
+    EXPECT_FALSE(std::filesystem::exists(dir.file("bad.png")));
+}
+
+TEST(LearningFilm, StackPutsPartsAboveEachOtherWithALineBetween) {
+    IndexedImage a{3, 2, std::vector<std::uint8_t>(6, 5)};
+    IndexedImage b{2, 1, std::vector<std::uint8_t>(2, 7)};
+    const IndexedImage s = stackOf({a, b});
+    EXPECT_EQ(s.width, 3);
+    EXPECT_EQ(s.height, 2 + 8 + 1 + 1);
+    EXPECT_EQ(s.pixels[0], 5);
+    EXPECT_EQ(s.pixels[static_cast<std::size_t>(2 + 4) * 3], 2) << "the grey line";
+    EXPECT_EQ(s.pixels[static_cast<std::size_t>(11) * 3], 7);
+    EXPECT_EQ(s.pixels[static_cast<std::size_t>(11) * 3 + 2], 0) << "background beside b";
+    EXPECT_THROW(stackOf({}), InputError);
+}

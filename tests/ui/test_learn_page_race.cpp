@@ -1,12 +1,14 @@
 // The Learn page's race: the pickers' settings and a rival that changes one setting train side
 // by side on the same data and seed; the two loss curves on one chart are bit for bit those of
 // two separate runs of the two settings, the legend names them, and both probes' heatmaps are
-// shown. Pause stops both, and resuming goes on bit for bit. Every wait is on a signal.
+// shown. Pause stops both, and resuming goes on bit for bit. The exports of a race show both
+// models. Every wait is on a signal.
 
 #include "heatmap_testing.h"
 #include "ui/heatmap_view.h"
 #include "ui/learn_page.h"
 
+#include "core/film/learning_film.h"
 #include "core/trained/trained_model.h"
 #include "core/training/trainer.h"
 
@@ -16,7 +18,9 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
@@ -177,4 +181,39 @@ TEST_F(LearnRaceTest, PauseStopsBothAndResumesBitForBit) {
     }
     expectCurveIs(m_page->lossPlot()->graph(0), first);
     expectCurveIs(m_page->lossPlot()->graph(1), second);
+}
+
+TEST_F(LearnRaceTest, ExportsShowBothModels) {
+    chooseRival(*m_page, "scoring=additive");
+    ASSERT_TRUE(m_page->isRacing());
+    QSignalSpy stopped(m_page.get(), &LearnPage::trainingStopped);
+    m_page->start();
+    ASSERT_TRUE(stopped.wait(120000));
+    EXPECT_EQ(m_page->exportableSteps(), (std::vector<int>{0, 100, 120}));
+
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString gif = dir.filePath(QStringLiteral("race.gif"));
+    const QString strip = dir.filePath(QStringLiteral("race.png"));
+    ASSERT_TRUE(m_page->exportGif(gif));
+    ASSERT_TRUE(m_page->exportStrip(strip, {0, 120}));
+
+    // The same bytes as the core's race export of the same two runs, made without the page.
+    training::Race race(m_page->settings(), *m_page->rivalSettings());
+    race.run(120);
+    const QString directGif = dir.filePath(QStringLiteral("direct.gif"));
+    const QString directStrip = dir.filePath(QStringLiteral("direct.png"));
+    core::film::writeRaceGif(directGif.toStdString(), race.first(), race.second());
+    core::film::writeRaceStrip(directStrip.toStdString(), race.first(), race.second(), {0, 120});
+    const auto bytes = [](const QString& path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    EXPECT_FALSE(bytes(gif).isEmpty());
+    EXPECT_EQ(bytes(gif), bytes(directGif));
+    EXPECT_EQ(bytes(strip), bytes(directStrip));
+    // And not the single-model film: a race's frames are taller (two models stacked).
+    const QString single = dir.filePath(QStringLiteral("single.gif"));
+    core::film::writeLearningGif(single.toStdString(), core::film::allFrames(race.first()));
+    EXPECT_NE(bytes(gif), bytes(single));
 }
