@@ -2021,15 +2021,15 @@ Restart now?</source>
     </message>
     <message>
         <source>Save the learning so far as an animated GIF for a slide: the heatmaps at every snapshot, each with its step. In a race, each frame shows your model above the rival.</source>
-        <translation>把到目前为止的学习过程保存为动画 GIF，供幻灯片使用：每个快照的热力图，各带其步数。竞赛时，每一帧都把你的模型放在对手上方。</translation>
+        <translation>把到目前为止的学习过程保存为动画 GIF，供幻灯片使用：每个快照的热力图，各带其步数。赛跑时，每一帧都把你的模型放在对手上方。</translation>
     </message>
     <message>
         <source>Save the heatmaps of chosen steps side by side as one PNG. In a race, your model&apos;s row is above the rival&apos;s.</source>
-        <translation>把所选各步的热力图并排保存为一张 PNG。竞赛时，你的模型一行在对手一行的上方。</translation>
+        <translation>把所选各步的热力图并排保存为一张 PNG。赛跑时，你的模型一行在对手一行的上方。</translation>
     </message>
     <message>
         <source>Save your trained model (not a race&apos;s rival) as a model folder that File → Open Model reads.</source>
-        <translation>把你训练好的模型（不是竞赛中的对手）保存为模型文件夹，可由“文件 → 打开模型”读取。</translation>
+        <translation>把你训练好的模型（不是赛跑中的对手）保存为模型文件夹，可由“文件 → 打开模型”读取。</translation>
     </message>
 </context>
 <context>
