@@ -116,6 +116,14 @@ std::string loadAverage() {
     return a.empty() ? "unknown" : a + " " + b + " " + c;
 }
 
+// CPU time of the calling thread: the work between two checks, without the time other programs
+// held the core.
+double threadCpuMs() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) * 1e-6;
+}
+
 double loadAverage1() {
     std::ifstream in("/proc/loadavg");
     double load = -1.0;
@@ -165,9 +173,9 @@ void pauseGap(benchmark::State& state, const char* task, const char* scoring) {
     double lastCpu = 0.0;
     const attnlab::core::ProgressCallback cancel = [&](int, int) {
         const Clock::time_point now = Clock::now();
-        const double nowCpu = cpuSeconds();
+        const double nowCpu = threadCpuMs();
         wall.push_back(std::chrono::duration<double, std::milli>(now - last).count());
-        cpu.push_back((nowCpu - lastCpu) * 1000.0);
+        cpu.push_back(nowCpu - lastCpu);
         last = now;
         lastCpu = nowCpu;
         return true;
@@ -176,7 +184,7 @@ void pauseGap(benchmark::State& state, const char* task, const char* scoring) {
     for (auto _ : state) {
         if (first) {
             last = Clock::now();
-            lastCpu = cpuSeconds();
+            lastCpu = threadCpuMs();
             first = false;
         }
         benchmark::DoNotOptimize(trainer.trainStep(cancel).loss);
