@@ -45,6 +45,28 @@ void finishLogits(Matrix& logits, const AttentionLayout& layout, int example, in
         }
 }
 
+// Runs body(pair) for every (example, head) pair, pair = example · heads + head. Without a check,
+// one loop over every pair (in parallel when worth it); with one, head by head, each head's
+// examples in parallel, then the check, outside the parallel region so that it may throw. Each
+// pair writes only its own cells, so neither the order nor the threads change a number.
+template <typename Body>
+void forEachPair(const AttentionLayout& layout, int heads, bool parallel, const BlockCheck& check,
+                 const Body& body) {
+    if (!check) {
+        const int pairs = layout.batch * heads;
+#pragma omp parallel for schedule(static) if (parallel)
+        for (int pair = 0; pair < pairs; ++pair)
+            body(pair);
+        return;
+    }
+    for (int h = 0; h < heads; ++h) {
+#pragma omp parallel for schedule(static) if (parallel && layout.batch > 1)
+        for (int b = 0; b < layout.batch; ++b)
+            body(b * heads + h);
+        check();
+    }
+}
+
 void addScoringGradients(ScoringParams& total, const ScoringParams& part) {
     if (part.wa.size() > 0)
         total.wa += part.wa;
@@ -59,7 +81,8 @@ void addScoringGradients(ScoringParams& total, const ScoringParams& part) {
 
 Matrix attentionForward(const ModelConfig& config, const AttentionParams& p,
                         const Eigen::Ref<const Matrix>& xq, const Eigen::Ref<const Matrix>& xkv,
-                        const AttentionLayout& layout, AttentionCache& cache) {
+                        const AttentionLayout& layout, AttentionCache& cache,
+                        const BlockCheck& check) {
     const int heads = config.heads;
     const int dK = config.dK();
     cache.q = multiply(xq, p.wq);
@@ -69,14 +92,15 @@ Matrix attentionForward(const ModelConfig& config, const AttentionParams& p,
         applyRopeRows(cache.q, *layout.rope, layout.queryLength, heads, dK, false);
         applyRopeRows(cache.k, *layout.rope, layout.keyLength, heads, dK, false);
     }
+    if (check)
+        check();
     const int pairs = layout.batch * heads;
     cache.logits.resize(static_cast<std::size_t>(pairs));
     cache.weights.resize(static_cast<std::size_t>(pairs));
     cache.context.resize(xq.rows(), static_cast<Eigen::Index>(heads) * dK);
     const int nq = layout.queryLength;
     const int nk = layout.keyLength;
-#pragma omp parallel for schedule(static) if (parallelWorth(layout, heads, dK))
-    for (int pair = 0; pair < pairs; ++pair) {
+    forEachPair(layout, heads, parallelWorth(layout, heads, dK), check, [&](int pair) {
         const int b = pair / heads;
         const int h = pair % heads;
         const Eigen::Index qRow = static_cast<Eigen::Index>(b) * nq;
@@ -106,7 +130,7 @@ Matrix attentionForward(const ModelConfig& config, const AttentionParams& p,
         else
             cache.context.block(qRow, col, nq, dK).noalias() =
                 cache.weights[static_cast<std::size_t>(pair)] * v;
-    }
+    });
     return multiply(cache.context, p.wo);
 }
 
@@ -114,7 +138,7 @@ void attentionBackward(const ModelConfig& config, const AttentionParams& p,
                        const Eigen::Ref<const Matrix>& xq, const Eigen::Ref<const Matrix>& xkv,
                        const AttentionLayout& layout, const AttentionCache& cache,
                        const Eigen::Ref<const Matrix>& dOut, AttentionParams& grads, Matrix& dXq,
-                       Matrix& dXkv) {
+                       Matrix& dXkv, const BlockCheck& check) {
     const int heads = config.heads;
     const int dK = config.dK();
     const int nq = layout.queryLength;
@@ -124,11 +148,12 @@ void attentionBackward(const ModelConfig& config, const AttentionParams& p,
     Matrix dQ(cache.q.rows(), cache.q.cols());
     Matrix dK_(cache.k.rows(), cache.k.cols());
     Matrix dV(cache.v.rows(), cache.v.cols());
+    if (check)
+        check();
     const int pairs = layout.batch * heads;
     std::vector<ScoringParams> scoringGrads(static_cast<std::size_t>(pairs));
     const float inverseTemperature = 1.0f / config.temperature;
-#pragma omp parallel for schedule(static) if (parallelWorth(layout, heads, dK))
-    for (int pair = 0; pair < pairs; ++pair) {
+    forEachPair(layout, heads, parallelWorth(layout, heads, dK), check, [&](int pair) {
         const int b = pair / heads;
         const int h = pair % heads;
         const std::size_t index = static_cast<std::size_t>(pair);
@@ -151,7 +176,7 @@ void attentionBackward(const ModelConfig& config, const AttentionParams& p,
         dQ.block(qRow, col, nq, dK) = g.dq;
         dK_.block(kRow, col, nk, dK) = g.dk;
         scoringGrads[index] = std::move(g.dparams);
-    }
+    });
     for (int pair = 0; pair < pairs; ++pair)
         addScoringGradients(grads.scoring[static_cast<std::size_t>(pair % heads)],
                             scoringGrads[static_cast<std::size_t>(pair)]);
@@ -162,6 +187,8 @@ void attentionBackward(const ModelConfig& config, const AttentionParams& p,
     multiplyInto(grads.wq, xq.transpose(), dQ, true);
     multiplyInto(grads.wk, xkv.transpose(), dK_, true);
     multiplyInto(grads.wv, xkv.transpose(), dV, true);
+    if (check)
+        check();
     dXq = multiply(dQ, p.wq.transpose());
     dXkv.resize(xkv.rows(), xkv.cols());
     multiplyInto(dXkv, dK_, p.wk.transpose(), false);

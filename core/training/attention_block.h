@@ -10,6 +10,7 @@
 #include "core/training/model_config.h"
 #include "core/training/parameters.h"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -48,18 +49,35 @@ struct AttentionCache {
     Matrix context;              ///< batch · n_q × heads · d_k
 };
 
+/// Called at the checkpoints inside one attention block, outside any parallel region, so that a
+/// long pass can be stopped there: it may throw (Cancelled), abandoning the block. Empty = no
+/// call (the heads then run as one loop over every example and head).
+using BlockCheck = std::function<void()>;
+
+/// Calls of `check` in one attentionForward (after the projections and after each head) and in
+/// one attentionBackward (after ∂W_o and ∂C, after each head and after ∂W_q, ∂W_k, ∂W_v).
+constexpr int forwardChecks(int heads) {
+    return heads + 1;
+}
+constexpr int backwardChecks(int heads) {
+    return heads + 2;
+}
+
 /// out = [C_1 … C_H] W_o for queries from `xq` and keys and values from `xkv`
-/// (batch · n rows each).
+/// (batch · n rows each). `check` is called forwardChecks(heads) times: after the projections
+/// and after each head's weights and contexts for every example.
 Matrix attentionForward(const ModelConfig& config, const AttentionParams& p,
                         const Eigen::Ref<const Matrix>& xq, const Eigen::Ref<const Matrix>& xkv,
-                        const AttentionLayout& layout, AttentionCache& cache);
+                        const AttentionLayout& layout, AttentionCache& cache,
+                        const BlockCheck& check = {});
 
 /// Gradients for dOut: adds to `grads` and returns ∂/∂xq in dXq and ∂/∂xkv in dXkv (for
-/// self-attention the caller adds the two).
+/// self-attention the caller adds the two). `check` is called backwardChecks(heads) times; a
+/// call that throws leaves `grads` partly summed.
 void attentionBackward(const ModelConfig& config, const AttentionParams& p,
                        const Eigen::Ref<const Matrix>& xq, const Eigen::Ref<const Matrix>& xkv,
                        const AttentionLayout& layout, const AttentionCache& cache,
                        const Eigen::Ref<const Matrix>& dOut, AttentionParams& grads, Matrix& dXq,
-                       Matrix& dXkv);
+                       Matrix& dXkv, const BlockCheck& check = {});
 
 } // namespace attnlab::core::training

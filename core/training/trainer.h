@@ -68,12 +68,13 @@ public:
     /// The next batch of the training stream (held-out examples replaced), advancing it.
     LaidOutBatch nextBatch();
     /// One optimiser step on `batch` (evaluating when the step is a multiple of evalEvery).
-    /// `cancel` is asked after each block of the forward and backward passes (and of the
-    /// evaluation's passes); when it returns false before the update, Cancelled is thrown and
-    /// the weights, the optimiser, the history and the snapshots are untouched. When it stops the
-    /// evaluation after the update, the step stands and returns, and its evaluation is pending:
-    /// it is taken (same weights, so the same numbers) by completeEvaluation(), which every
-    /// step, run and evaluateNow() call first.
+    /// `cancel` is asked at each checkpoint of the forward and backward passes (and of the
+    /// evaluation's passes): inside each attention block after each head and around its
+    /// projections, and after each block (see training::forward()); when it returns false before
+    /// the update, Cancelled is thrown and the weights, the optimiser, the history and the
+    /// snapshots are untouched. When it stops the evaluation after the update, the step stands and
+    /// returns, and its evaluation is pending: it is taken (same weights, so the same numbers) by
+    /// completeEvaluation(), which every step, run and evaluateNow() call first.
     StepRecord trainOn(const LaidOutBatch& batch, const ProgressCallback& cancel = {});
 
     /// Whether a step's evaluation and snapshot were cancelled and are still to be taken.

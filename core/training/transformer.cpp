@@ -29,8 +29,20 @@ public:
          const ProgressCallback& progress, bool withBackward, const LayerChanges* changes = nullptr)
         : m_config(config), m_params(params), m_batch(batch), m_changes(changes),
           m_progress(progress) {
-        // A checkpoint after each block of each stack, forward and (when taken) backward.
-        m_checkpoints = (config.encoderDecoder() ? 2 : 1) * config.layers * (withBackward ? 2 : 1);
+        // Checkpoints: inside each attention block (attentionForward/Backward: around the
+        // projections and after each head) and after it, after each FFN, and after the output
+        // layer, forward and backward. At the Learn page's largest settings a block takes tens of
+        // milliseconds on a busy machine, too long to wait for a Pause.
+        const int ffn = config.ffn == FeedForward::None ? 0 : 1;
+        const int attentionBlocks = config.layers * (config.encoderDecoder() ? 3 : 1);
+        const int ffnBlocks = config.layers * (config.encoderDecoder() ? 2 : 1) * ffn;
+        const int forwardPoints =
+            attentionBlocks * (forwardChecks(config.heads) + 1) + ffnBlocks + 1;
+        const int backwardPoints =
+            attentionBlocks * (backwardChecks(config.heads) + 1) + ffnBlocks + 1;
+        m_checkpoints = forwardPoints + (withBackward ? backwardPoints : 0);
+        if (m_progress)
+            m_blockCheck = [this] { checkpoint(); };
         const int longest = std::max(batch.decoderLength, batch.encoderLength);
         if (config.positional == ModelPositional::Rope)
             m_rope = makeRopeTable(longest, config.dK());
@@ -60,7 +72,6 @@ public:
                 x = blockForward(m_params.encoder[static_cast<std::size_t>(l)],
                                  m_encoder[static_cast<std::size_t>(l)], x, m_encoderSelf, nullptr,
                                  m_cross);
-                checkpoint();
             }
             m_memory = layerNormForward(m_params.encoderFinal, x, m_encoderFinal);
         }
@@ -75,11 +86,11 @@ public:
             x = blockForward(m_params.decoder[static_cast<std::size_t>(l)],
                              m_decoder[static_cast<std::size_t>(l)], x, self,
                              c.encoderDecoder() ? &m_memory : nullptr, cross);
-            checkpoint();
         }
         m_decoderOut = layerNormForward(m_params.decoderFinal, x, m_decoderFinal);
         m_logits = multiply(m_decoderOut, m_params.output);
         m_logits.rowwise() += m_params.outputBias;
+        checkpoint();
     }
 
     void backward(const Matrix& dLogits, TransformerParams& grads) {
@@ -89,6 +100,7 @@ public:
         Matrix dx =
             layerNormBackward(m_params.decoderFinal, m_decoderFinal,
                               multiply(dLogits, m_params.output.transpose()), grads.decoderFinal);
+        checkpoint();
         Matrix dMemory;
         if (c.encoderDecoder())
             dMemory = Matrix::Zero(m_memory.rows(), m_memory.cols());
@@ -97,7 +109,6 @@ public:
                                m_decoder[static_cast<std::size_t>(l)], dx, m_decoderSelf,
                                grads.decoder[static_cast<std::size_t>(l)],
                                c.encoderDecoder() ? &dMemory : nullptr);
-            checkpoint();
         }
         embedBackward(m_batch.decoderTokens, m_batch.decoderLength, dx, grads);
         if (!c.encoderDecoder())
@@ -108,7 +119,6 @@ public:
             de = blockBackward(m_params.encoder[static_cast<std::size_t>(l)],
                                m_encoder[static_cast<std::size_t>(l)], de, m_encoderSelf,
                                grads.encoder[static_cast<std::size_t>(l)], nullptr);
-            checkpoint();
         }
         embedBackward(m_batch.encoderTokens, m_batch.encoderLength, de, grads);
     }
@@ -189,14 +199,19 @@ private:
                         const AttentionLayout& self, const Matrix* memory,
                         const AttentionLayout& cross) {
         c.selfIn = layerNormForward(p.ln1, x, c.ln1);
-        Matrix h = x + attentionForward(m_config, p.self, c.selfIn, c.selfIn, self, c.self);
+        Matrix h =
+            x + attentionForward(m_config, p.self, c.selfIn, c.selfIn, self, c.self, m_blockCheck);
+        checkpoint();
         if (memory) {
             c.crossIn = layerNormForward(p.lnCross, h, c.lnCross);
-            h += attentionForward(m_config, p.cross, c.crossIn, *memory, cross, c.cross);
+            h += attentionForward(m_config, p.cross, c.crossIn, *memory, cross, c.cross,
+                                  m_blockCheck);
+            checkpoint();
         }
         if (m_config.ffn != FeedForward::None) {
             c.ffnIn = layerNormForward(p.ln2, h, c.ln2);
             h += feedForwardForward(m_config.ffn, p.ffn, c.ffnIn, c.ffn);
+            checkpoint();
         }
         return h;
     }
@@ -208,17 +223,21 @@ private:
             const Matrix dFfnIn =
                 feedForwardBackward(m_config.ffn, p.ffn, c.ffnIn, c.ffn, dOut, g.ffn);
             dx += layerNormBackward(p.ln2, c.ln2, dFfnIn, g.ln2);
+            checkpoint();
         }
         Matrix dq, dkv;
         if (dMemory) {
             attentionBackward(m_config, p.cross, c.crossIn, m_memory, m_cross, c.cross, dx, g.cross,
-                              dq, dkv);
+                              dq, dkv, m_blockCheck);
             *dMemory += dkv;
             dx += layerNormBackward(p.lnCross, c.lnCross, dq, g.lnCross);
+            checkpoint();
         }
-        attentionBackward(m_config, p.self, c.selfIn, c.selfIn, self, c.self, dx, g.self, dq, dkv);
+        attentionBackward(m_config, p.self, c.selfIn, c.selfIn, self, c.self, dx, g.self, dq, dkv,
+                          m_blockCheck);
         dq += dkv;
         dx += layerNormBackward(p.ln1, c.ln1, dq, g.ln1);
+        checkpoint();
         return dx;
     }
 
@@ -227,6 +246,7 @@ private:
     const ModelBatch& m_batch;
     const LayerChanges* m_changes = nullptr; ///< inference only: the backward pass ignores them
     const ProgressCallback& m_progress;
+    BlockCheck m_blockCheck; ///< checkpoint() when there is a progress callback, else empty
     int m_checkpoints = 0;
     int m_done = 0;
     RopeTable m_rope;

@@ -67,9 +67,12 @@ LossStats crossEntropy(const Eigen::Ref<const Matrix>& logits, const std::vector
 /// cross-attention of an encoder–decoder.
 using LayerChanges = std::vector<std::vector<HeadChange>>;
 
-/// Logits and attention maps, with `changes` (null = none) applied. `progress` is called after
-/// each block (layer by layer); when it returns false the pass stops there and throws Cancelled
-/// (nothing outside it has changed).
+/// Logits and attention maps, with `changes` (null = none) applied. `progress(done, total)` is
+/// called at each checkpoint of the pass, layer by layer: in each attention block after its
+/// projections and after each head (for every example), and after the block; after each
+/// feed-forward block; after the output layer (an attention-only decoder: total = layers ×
+/// (heads + 2) + 1). When it returns false the pass stops there and throws Cancelled (nothing
+/// outside it has changed).
 ForwardResult forward(const ModelConfig& config, const TransformerParams& params,
                       const ModelBatch& batch, const LayerChanges* changes = nullptr,
                       const ProgressCallback& progress = {});
@@ -80,9 +83,11 @@ LossStats evaluate(const ModelConfig& config, const TransformerParams& params,
                    const ProgressCallback& progress = {});
 
 /// Forward, loss and backward: adds ∂(mean loss)/∂θ to `grads` (shaped like params).
-/// `progress` is called after each block of the forward and of the backward pass; when it
-/// returns false the pass throws Cancelled, leaving `grads` partly summed (a caller that cancels
-/// zeroes them before its next pass).
+/// `progress` is called at the checkpoints of forward(), then of the backward pass: after the
+/// output layer's gradients, then block by block in reverse order (each feed-forward block; in
+/// each attention block after ∂W_o and ∂C, after each head, after ∂W_q, ∂W_k, ∂W_v and after the
+/// block). When it returns false the pass throws Cancelled, leaving `grads` partly summed (a
+/// caller that cancels zeroes them before its next pass).
 LossStats lossAndGradients(const ModelConfig& config, const TransformerParams& params,
                            const ModelBatch& batch, TransformerParams& grads,
                            const ProgressCallback& progress = {});

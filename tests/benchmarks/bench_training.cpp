@@ -6,10 +6,15 @@
 //      normaliser: the first evaluated step with held-out accuracy ≥ 99 % and alignment ≥ 0.9,
 //      its wall and CPU seconds (target: within 60 s for scaled-dot and additive);
 //   4. induction with two attention-only layers: the step at which an induction head (score
-//      ≥ 0.4) appears, and a one-layer model for contrast.
+//      ≥ 0.4) appears, and a one-layer model for contrast;
+//   5. Pause (cases PauseGap/…): at the Learn page's largest settings, for each task, the time
+//      between two consecutive calls of a step's cancel callback (the longest, p100, and p95),
+//      target ≤ 100 ms: Pause takes effect at the next call.
 // Sections 2–4 run after the Google Benchmark cases and print a table; ATTNLAB_BENCH_QUICK=1
-// shortens them (15 s per training run instead of 60). Other programs on the machine slow the
-// wall-clock figures; CPU seconds and the load average are printed beside them.
+// shortens them (15 s per training run instead of 60) and ATTNLAB_BENCH_CASES_ONLY=1 leaves
+// them out (only the Google Benchmark cases, e.g. --benchmark_filter=PauseGap). Other programs
+// on the machine slow the wall-clock figures; CPU seconds and the load average are printed
+// beside them.
 
 #include "core/training/model_folder.h"
 #include "core/training/trainer.h"
@@ -17,7 +22,9 @@
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -26,6 +33,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace attnlab::core::training;
 
@@ -106,6 +114,130 @@ std::string loadAverage() {
     std::string a, b, c;
     in >> a >> b >> c;
     return a.empty() ? "unknown" : a + " " + b + " " + c;
+}
+
+// CPU time of the calling thread: the work between two checks, without the time other programs
+// held the core.
+double threadCpuMs() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) * 1e-6;
+}
+
+double loadAverage1() {
+    std::ifstream in("/proc/loadavg");
+    double load = -1.0;
+    in >> load;
+    return load;
+}
+
+// ---- Pause: the longest time between two cancel checks ----
+
+constexpr double kPauseTargetMs = 100.0;
+
+// The Learn page's largest choices as LearnPage::settings() (ui/learn_page.cpp) turns them into
+// a run: length 16, 4 layers, 8 heads, one thread, every other setting at its default (d_model
+// 64, batch 32, 256 held-out and 32 probe examples; the page offers no d_model or batch). Only
+// the evaluation interval differs (the page's is 100): every second step evaluates, so a few
+// steps also time the evaluation's passes.
+TrainSettings learnPageLargest(const char* task, const char* scoring) {
+    TrainSettings s;
+    applyTrainSetting(s, "task", task);
+    applyTrainSetting(s, "length", "16");
+    applyTrainSetting(s, "layers", "4");
+    applyTrainSetting(s, "heads", "8");
+    applyTrainSetting(s, "scoring", scoring);
+    s.threads = 1;
+    s.evalEvery = 2;
+    return s;
+}
+
+struct PauseRow {
+    std::string name;
+    double p100 = 0.0, p95 = 0.0, cpuMax = 0.0, checksPerStep = 0.0, load = 0.0;
+};
+
+std::vector<PauseRow>& pauseRows() {
+    static std::vector<PauseRow> rows;
+    return rows;
+}
+
+// Each iteration is one training step (every second one with its evaluation) whose cancel
+// callback notes the time since its previous call, across steps too: a Pause pressed during
+// the update or the next batch's sampling waits for the next step's first check.
+void pauseGap(benchmark::State& state, const char* task, const char* scoring) {
+    Trainer trainer(learnPageLargest(task, scoring));
+    using Clock = std::chrono::steady_clock;
+    std::vector<double> wall, cpu;
+    Clock::time_point last;
+    double lastCpu = 0.0;
+    const attnlab::core::ProgressCallback cancel = [&](int, int) {
+        const Clock::time_point now = Clock::now();
+        const double nowCpu = threadCpuMs();
+        wall.push_back(std::chrono::duration<double, std::milli>(now - last).count());
+        cpu.push_back(nowCpu - lastCpu);
+        last = now;
+        lastCpu = nowCpu;
+        return true;
+    };
+    bool first = true;
+    for (auto _ : state) {
+        if (first) {
+            last = Clock::now();
+            lastCpu = threadCpuMs();
+            first = false;
+        }
+        benchmark::DoNotOptimize(trainer.trainStep(cancel).loss);
+    }
+    std::vector<double> sorted = wall;
+    std::sort(sorted.begin(), sorted.end());
+    PauseRow row;
+    row.name = std::string(task) + " " + scoring;
+    if (!sorted.empty()) {
+        row.p100 = sorted.back();
+        const auto rank = static_cast<std::size_t>(std::ceil(0.95 * sorted.size()));
+        row.p95 = sorted[std::max<std::size_t>(rank, 1) - 1];
+        row.cpuMax = *std::max_element(cpu.begin(), cpu.end());
+    }
+    row.checksPerStep = static_cast<double>(wall.size()) / static_cast<double>(state.iterations());
+    row.load = loadAverage1();
+    state.counters["gap_p100_ms"] = row.p100;
+    state.counters["gap_p95_ms"] = row.p95;
+    state.counters["gap_max_cpu_ms"] = row.cpuMax;
+    state.counters["p100_over_target"] = row.p100 / kPauseTargetMs;
+    state.counters["checks_per_step"] = row.checksPerStep;
+    state.counters["load_1min"] = row.load;
+    pauseRows().push_back(row);
+}
+
+// Registers PauseGap/<task>/<scoring> for every task the Learn page's Pause was measured on,
+// with the default scoring and with additive scoring (the costliest heads). Translation has its
+// own sentence lengths (the length setting does not apply); the language task reads 16
+// characters.
+void registerPauseCases() {
+    for (const char* task : {"reverse", "sort", "induction", "language", "translation"})
+        for (const char* scoring : {"scaled-dot", "additive"})
+            benchmark::RegisterBenchmark(
+                (std::string("PauseGap/") + task + "/" + scoring).c_str(),
+                [task, scoring](benchmark::State& state) { pauseGap(state, task, scoring); })
+                ->Iterations(8)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+}
+
+void printPauseTable() {
+    if (pauseRows().empty())
+        return;
+    std::printf(
+        "\n== Pause at the Learn page's largest settings (4 layers × 8 heads, length 16, one "
+        "thread): longest time between two cancel checks (target ≤ %.0f ms)\n",
+        kPauseTargetMs);
+    for (const PauseRow& row : pauseRows())
+        std::printf("  %-24s p100 %6.1f ms  p95 %6.1f ms  (longest CPU %5.1f ms, %3.0f checks a "
+                    "step, load %.2f): %s\n",
+                    row.name.c_str(), row.p100, row.p95, row.cpuMax, row.checksPerStep, row.load,
+                    row.p100 <= kPauseTargetMs ? "met" : "MISSED");
+    std::fflush(stdout);
 }
 
 // C++ steps per second of `settings` over about `seconds`, after a warm-up.
@@ -296,11 +428,24 @@ int main(int argc, char** argv) {
         if (std::string(argv[i]).rfind("--benchmark_out=", 0) == 0)
             out = std::string(argv[i]).substr(16);
     benchmark::Initialize(&argc, argv);
+    registerPauseCases();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    printPauseTable();
+    if (std::getenv("ATTNLAB_BENCH_CASES_ONLY") != nullptr)
+        return 0;
 
     nlohmann::json report;
     report["load_before"] = loadAverage();
+    report["pause"] = nlohmann::json::array();
+    for (const PauseRow& row : pauseRows())
+        report["pause"].push_back({{"case", row.name},
+                                   {"gap_p100_ms", row.p100},
+                                   {"gap_p95_ms", row.p95},
+                                   {"gap_max_cpu_ms", row.cpuMax},
+                                   {"checks_per_step", row.checksPerStep},
+                                   {"load_1min", row.load},
+                                   {"met", row.p100 <= kPauseTargetMs}});
     std::printf("\n== Speed against PyTorch (default reverse model, batch 32, 16 positions)\n");
     report["speed"] = speedAgainstTorch();
     const nlohmann::json& speed = report["speed"];

@@ -1,9 +1,11 @@
 // Cancelling a training step in the middle (what the Learn page's Pause does): a step cancelled
-// anywhere in its forward or backward pass leaves the weights, the optimiser, the history and
-// the training stream exactly as if it had never started; an evaluation cancelled after its
-// step is taken later with the same numbers. A run paused and resumed at every such point is
-// bit-identical to an uninterrupted run from the same seed, for decoder-only and
-// encoder–decoder models.
+// anywhere in its forward or backward pass (after any head of any attention block, around its
+// projections, after any block or the output layer) leaves the weights, the optimiser, the
+// history and the training stream exactly as if it had never started; an evaluation cancelled
+// after its step is taken later with the same numbers. A run paused and resumed at every such
+// point is bit-identical to an uninterrupted run from the same seed, for decoder-only and
+// encoder–decoder models, attention-only or with FFN and LayerNorm; and checking changes no
+// number, on one thread or two.
 
 #include "core/training/trainer.h"
 
@@ -12,6 +14,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 using namespace attnlab::core;
 using namespace attnlab::core::training;
@@ -39,6 +43,28 @@ TrainSettings encoderDecoderSettings() {
     s.seed = 5;
     return s;
 }
+
+// Every kind of checkpoint: FFN and LayerNorm, rotary positions (rotated back between the heads
+// and the weight gradients), additive scoring (its own parameters' gradients summed after the
+// heads).
+TrainSettings feedForwardSettings() {
+    TrainSettings s = decoderSettings();
+    s.ffn = FeedForward::Gelu;
+    s.layerNorm = true;
+    s.positional = ModelPositional::Rope;
+    s.scoring = ScoringFunction::Additive;
+    s.seed = 8;
+    s.threads = 1; // the FFN's products would otherwise go parallel, slowly on a busy machine
+    return s;
+}
+
+// Checkpoints of one pass of decoderSettings()' model (2 layers of 2 heads, attention-only): per
+// layer the projections, 2 heads and the block's end forward (4), and ∂W_o/∂C, 2 heads, the
+// weight gradients and the block's end backward (5); and the output layer once each way.
+constexpr int kForwardPoints = 2 * 4 + 1;
+constexpr int kStepPoints = kForwardPoints + 2 * 5 + 1;
+// An evaluation: two held-out batches (40 examples), the probe and its induction control.
+constexpr int kEvaluationPoints = 4 * kForwardPoints;
 
 // Bitwise equality of every weight.
 bool sameWeights(const TransformerParams& a, const TransformerParams& b) {
@@ -138,6 +164,34 @@ int runCancellingEverywhere(Trainer& t, Trainer& reference, int steps) {
     return cancellations;
 }
 
+// Records every call's (done, total).
+struct Recorder {
+    std::vector<std::pair<int, int>> calls;
+    ProgressCallback callback() {
+        return [this](int done, int total) {
+            calls.emplace_back(done, total);
+            return true;
+        };
+    }
+};
+
+// Splits the calls into passes, each counting 1 … total; returns each pass's total.
+std::vector<int> passTotals(const std::vector<std::pair<int, int>>& calls) {
+    std::vector<int> totals;
+    int expected = 1;
+    for (const auto& [done, total] : calls) {
+        EXPECT_EQ(done, expected) << "of " << total;
+        if (done == total) {
+            totals.push_back(total);
+            expected = 1;
+        } else {
+            ++expected;
+        }
+    }
+    EXPECT_EQ(expected, 1) << "the last pass stopped before its total";
+    return totals;
+}
+
 } // namespace
 
 TEST(TrainerCancel, CancelledStepLeavesWeightsOptimiserAndStreamUntouched) {
@@ -146,7 +200,7 @@ TEST(TrainerCancel, CancelledStepLeavesWeightsOptimiserAndStreamUntouched) {
     t.trainStep();
     const TransformerParams before = t.parameters();
     const std::size_t history = t.history().size();
-    for (int at : {1, 2, 3, 4}) { // forward layers 1, 2, then backward layers 2, 1
+    for (int at = 1; at <= kStepPoints; ++at) {
         CancelAt cancel{at};
         EXPECT_THROW(t.trainStep(cancel.callback()), Cancelled) << at;
         EXPECT_EQ(cancel.calls, at);
@@ -167,8 +221,8 @@ TEST(TrainerCancel, CancelledEvaluationIsTakenLaterWithTheSameNumbers) {
     Trainer t(decoderSettings());
     t.trainStep();
     t.trainStep();
-    // Step 3 is an evaluation step: 4 points in its passes, then the evaluation's.
-    CancelAt cancel{5};
+    // Step 3 is an evaluation step: kStepPoints points in its passes, then the evaluation's.
+    CancelAt cancel{kStepPoints + 1};
     const StepRecord record = t.trainStep(cancel.callback());
     EXPECT_EQ(record.step, 3);
     EXPECT_EQ(t.step(), 3);
@@ -192,9 +246,10 @@ TEST(TrainerCancel, CancelledEvaluationIsTakenLaterWithTheSameNumbers) {
 TEST(TrainerCancel, PausedEverywhereEqualsUninterruptedDecoderOnly) {
     Trainer t(decoderSettings());
     Trainer reference(decoderSettings());
-    // 7 steps cancelled at each of their 4 points; after steps 3 and 6 the evaluation cancelled
-    // once within the step and then at each of its 8 points.
-    EXPECT_EQ(runCancellingEverywhere(t, reference, 7), 7 * 4 + 2 * (1 + 8));
+    // 7 steps cancelled at each of their points; after steps 3 and 6 the evaluation cancelled
+    // once within the step and then at each of its points.
+    EXPECT_EQ(runCancellingEverywhere(t, reference, 7),
+              7 * kStepPoints + 2 * (1 + kEvaluationPoints));
     expectSameRun(t, reference);
 }
 
@@ -202,22 +257,76 @@ TEST(TrainerCancel, PausedEverywhereEqualsUninterruptedEncoderDecoder) {
     Trainer t(encoderDecoderSettings());
     Trainer reference(encoderDecoderSettings());
     ASSERT_TRUE(t.modelConfig().encoderDecoder());
-    // Two stacks of two layers, forward and backward: 8 points a step.
-    EXPECT_GT(runCancellingEverywhere(t, reference, 4), 4 * 8);
+    // Six attention blocks of two heads (encoder self; decoder self and cross per layer): 4
+    // points each forward and 5 backward, and the output layer once each way.
+    constexpr int kForward = 6 * 4 + 1;
+    constexpr int kStep = kForward + 6 * 5 + 1;
+    EXPECT_EQ(runCancellingEverywhere(t, reference, 4), 4 * kStep + (1 + 4 * kForward));
     expectSameRun(t, reference);
 }
 
+TEST(TrainerCancel, PausedEverywhereEqualsUninterruptedWithFeedForwardAndLayerNorm) {
+    Trainer t(feedForwardSettings());
+    Trainer reference(feedForwardSettings());
+    // The attention-only points and one after each FFN, forward and backward.
+    constexpr int kForward = kForwardPoints + 2;
+    constexpr int kStep = kStepPoints + 4;
+    EXPECT_EQ(runCancellingEverywhere(t, reference, 4), 4 * kStep + (1 + 4 * kForward));
+    expectSameRun(t, reference);
+
+    TrainSettings encoderDecoder = feedForwardSettings();
+    encoderDecoder.task.kind = TaskKind::Translation;
+    encoderDecoder.positional = ModelPositional::Sinusoidal;
+    Trainer u(encoderDecoder);
+    Trainer uninterrupted(encoderDecoder);
+    ASSERT_TRUE(u.modelConfig().encoderDecoder());
+    runCancellingEverywhere(u, uninterrupted, 3);
+    expectSameRun(u, uninterrupted);
+}
+
 TEST(TrainerCancel, EveryPassReportsItsCancellationPoints) {
-    // A decoder-only step: one point per layer forward and one per layer backward.
+    // A decoder-only step: one pass, forward and backward.
     Trainer t(decoderSettings());
-    CancelAt count;
-    t.trainStep(count.callback());
-    EXPECT_EQ(count.calls, 4);
-    // An evaluation step adds the held-out batches' and both probe passes' layers.
+    Recorder step;
+    t.trainStep(step.callback());
+    EXPECT_EQ(passTotals(step.calls), std::vector<int>{kStepPoints});
+    // An evaluation step adds the held-out batches' and both probe passes' points.
     t.trainStep();
-    CancelAt evaluation;
+    Recorder evaluation;
     t.trainStep(evaluation.callback());
-    EXPECT_EQ(evaluation.calls, 4 + 2 * (2 + 2));
+    EXPECT_EQ(passTotals(evaluation.calls),
+              (std::vector<int>{kStepPoints, kForwardPoints, kForwardPoints, kForwardPoints,
+                                kForwardPoints}));
+    // Per head: 8 heads give 6 more points per block each way than 2.
+    TrainSettings eight = decoderSettings();
+    eight.heads = 8;
+    Trainer u(eight);
+    Recorder wide;
+    u.trainStep(wide.callback());
+    EXPECT_EQ(passTotals(wide.calls), std::vector<int>{kStepPoints + 2 * 2 * 6});
+}
+
+TEST(TrainerCancel, CheckingChangesNoNumberOnAnyThreads) {
+    // Large enough for the heads to run on two threads (about 3·10⁶ multiply-adds a block): with
+    // a callback the heads run one at a time, each over the batch's examples in parallel;
+    // without one, all pairs of examples and heads at once.
+    TrainSettings s = decoderSettings();
+    s.task.length = 16;
+    s.layers = 1;
+    s.heads = 4;
+    s.evalEvery = 2;
+    s.threads = 1;
+    Trainer plain(s), checked(s);
+    s.threads = 2;
+    Trainer checkedTwo(s);
+    const ProgressCallback never = [](int, int) { return true; };
+    for (int i = 0; i < 3; ++i) {
+        plain.trainStep();
+        checked.trainStep(never);
+        checkedTwo.trainStep(never);
+    }
+    expectSameRun(checked, plain);
+    expectSameRun(checkedTwo, plain);
 }
 
 TEST(TrainerCancel, RaceCancelledAnywhereStaysEqualToSeparateRuns) {

@@ -64,10 +64,14 @@ TEST(LearnPagePause, PauseStopsInsideALargeStepAndResumesBitForBit) {
         }
     }
 
-    // A step of this model passes 8 points where it can stop (4 layers forward, 4 backward).
-    // The worker presses Pause itself at the third point of the second step.
+    // A step of this model passes 86 points where it can stop: per layer forward after the
+    // projections, after each of the 8 heads and after the block (10), backward after ∂W_o and
+    // ∂C, after each head, after the weight gradients and after the block (11), and after the
+    // output layer each way. The worker presses Pause itself at the third point of the second
+    // step.
     std::atomic<int> points{0};
-    constexpr int kPauseAt = 8 + 3;
+    constexpr int kPointsPerStep = 4 * 10 + 1 + 4 * 11 + 1;
+    constexpr int kPauseAt = kPointsPerStep + 3;
     page.setCancelPointHook([&] {
         if (++points == kPauseAt)
             page.pause();

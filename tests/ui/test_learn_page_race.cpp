@@ -158,7 +158,10 @@ TEST_F(LearnRaceTest, PauseStopsBothAndResumesBitForBit) {
     // Pauses at a point of the third step (of either trainer: they run on two threads).
     std::atomic<int> points{0};
     m_page->setCancelPointHook([&] {
-        if (++points == 2 * 2 * 2 + 1) // two trainers × (1 layer forward + 1 backward) × 2
+        // Two trainers × 2 steps × 11 points (1 layer of 2 heads: forward the projections, each
+        // head and the block, backward ∂W_o and ∂C, each head, the weight gradients and the
+        // block, and the output layer each way), then one more.
+        if (++points == 2 * 2 * 11 + 1)
             m_page->pause();
     });
     QSignalSpy stopped(m_page.get(), &LearnPage::trainingStopped);
