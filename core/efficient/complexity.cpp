@@ -303,12 +303,15 @@ bool sameMeasurement(const ComplexityConfig& a, const ComplexityConfig& b) {
         sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
         return sizes;
     };
-    if (a.kinds.size() != b.kinds.size())
-        return false;
-    for (std::size_t i = 0; i < a.kinds.size(); ++i)
-        if (a.kinds[i].label != b.kinds[i].label)
-            return false;
-    return lengths(a.sizes) == lengths(b.sizes) && a.dK == b.dK && a.heads == b.heads &&
+    // Each kind is measured on its own, so their order changes nothing but the colours.
+    const auto labels = [](const std::vector<ComplexityKind>& kinds) {
+        std::vector<std::string> out;
+        for (const ComplexityKind& kind : kinds)
+            out.push_back(kind.label);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    return labels(a.kinds) == labels(b.kinds) && lengths(a.sizes) == lengths(b.sizes) && a.dK == b.dK && a.heads == b.heads &&
            a.seed == b.seed && a.denseBudgetBytes == b.denseBudgetBytes &&
            a.maxSecondsPerPoint == b.maxSecondsPerPoint &&
            a.minSecondsPerPoint == b.minSecondsPerPoint && a.maxRepetitions == b.maxRepetitions &&

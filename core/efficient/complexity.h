@@ -74,9 +74,8 @@ void validate(const ComplexityConfig& config);
 ComplexityConfig pageComplexityConfig(std::vector<ComplexityKind> kinds, std::vector<int> sizes,
                                       int dK, int heads, std::int64_t denseBudgetBytes);
 
-/// Whether `a` and `b` ask for the same measurement: the same kinds (by label) in the same
-/// order, the same set of lengths, and the same d_k, heads, seed, budget, limits, error length
-/// and slope range.
+/// Whether `a` and `b` ask for the same measurement: the same set of kinds (by label) and of
+/// lengths, and the same d_k, heads, seed, budget, limits, error length and slope range.
 bool sameMeasurement(const ComplexityConfig& a, const ComplexityConfig& b);
 
 /// One measured (or skipped) length of one kind.

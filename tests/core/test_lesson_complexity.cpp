@@ -200,7 +200,11 @@ TEST(LessonComplexity, RunsAsTheComplexityPageRunsIt) {
     other.dK = 16;
     EXPECT_FALSE(sameMeasurement(config, other));
     other = config;
-    other.kinds = parseComplexityKinds("window:4,dense");
+    other.kinds = parseComplexityKinds("window:4,dense"); // the order is only the colours'
+    EXPECT_TRUE(sameMeasurement(config, other));
+    other.kinds = parseComplexityKinds("window:4,dense,tiled");
+    EXPECT_FALSE(sameMeasurement(config, other));
+    other.kinds = parseComplexityKinds("window:8,dense");
     EXPECT_FALSE(sameMeasurement(config, other));
     other = config;
     other.errorN = 0;
