@@ -311,8 +311,9 @@ bool sameMeasurement(const ComplexityConfig& a, const ComplexityConfig& b) {
         std::sort(out.begin(), out.end());
         return out;
     };
-    return labels(a.kinds) == labels(b.kinds) && lengths(a.sizes) == lengths(b.sizes) && a.dK == b.dK && a.heads == b.heads &&
-           a.seed == b.seed && a.denseBudgetBytes == b.denseBudgetBytes &&
+    return labels(a.kinds) == labels(b.kinds) && lengths(a.sizes) == lengths(b.sizes) &&
+           a.dK == b.dK && a.heads == b.heads && a.seed == b.seed &&
+           a.denseBudgetBytes == b.denseBudgetBytes &&
            a.maxSecondsPerPoint == b.maxSecondsPerPoint &&
            a.minSecondsPerPoint == b.minSecondsPerPoint && a.maxRepetitions == b.maxRepetitions &&
            a.slopeMinN == b.slopeMinN && a.errorN == b.errorN;
