@@ -608,6 +608,7 @@ CliOptions parseWithSession(const std::vector<std::string>& args) {
     const core::Session session = core::loadSessionFile(options.sessionPath, warnings);
     CliOptions merged = parseArguments(args, session.config, session.view);
     merged.lessonModel = session.lesson.model;
+    merged.lessonHasComplexity = session.complexity.has_value();
     for (const std::string& warning : warnings)
         merged.warnings.push_back(options.sessionPath + ": " + warning);
     return merged;

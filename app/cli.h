@@ -70,6 +70,8 @@ struct CliOptions {
     /// What reading the lesson found ("<file>: unknown member … ; did you mean …?"); printed on
     /// stderr as warnings.
     std::vector<std::string> warnings;
+    /// The lesson has a Complexity page ("complexity"), which `attention-lab complexity` runs.
+    bool lessonHasComplexity = false;
 
     /// True when an option asks for a file written without the window.
     bool hasHeadlessOutput() const { return !exportDataPath.empty() || !image.path.empty(); }
@@ -105,6 +107,10 @@ CliOptions parseWithSession(const std::vector<std::string>& args);
 std::string helpText();
 /// The --version text: "attention-lab X.Y.Z" and the licence.
 std::string versionText();
+
+/// How to measure the Complexity page of the lesson at `sessionPath` without a window (the
+/// command `attention-lab complexity --lesson FILE`); empty when it has none or cannot be read.
+std::string complexityLessonHint(const std::string& sessionPath);
 
 /// Writes "attention-lab: MESSAGE" and a newline to `err`: every error of the command line.
 void printProgramError(std::ostream& err, std::string_view message);

@@ -131,6 +131,20 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
     return kExitSuccess;
 }
 
+std::string complexityLessonHint(const std::string& sessionPath) {
+    std::vector<std::string> warnings;
+    try {
+        if (!core::loadSessionFile(sessionPath, warnings).complexity)
+            return {};
+    } catch (const std::exception&) {
+        return {};
+    }
+    return "the lesson " + sessionPath +
+           " measures the complexity lab on its Complexity page; without a window: "
+           "attention-lab complexity --lesson " +
+           sessionPath;
+}
+
 int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                    const ImageExporter& exportImage) {
     CliOptions options;
@@ -158,6 +172,9 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
         }
         for (const std::string& warning : options.warnings)
             printProgramError(err, "warning: " + warning);
+        // The exports are of the lesson's sentence; its Complexity page is another command.
+        if (options.lessonHasComplexity && options.hasHeadlessOutput())
+            printProgramError(err, "note: " + complexityLessonHint(options.sessionPath));
     }
     if (options.help) {
         out << helpText();

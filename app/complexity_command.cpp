@@ -3,6 +3,8 @@
 #include "app/cli.h"
 #include "core/base/file_io.h"
 #include "core/efficient/complexity_report.h"
+#include "core/io/session.h"
+#include "core/teaching/complexity_checks.h"
 
 #include <CLI/CLI.hpp>
 
@@ -73,8 +75,34 @@ constexpr Row kRows[] = {
     {"--slope-min-n", "N", "only lengths of at least N enter the fitted slopes; 1 to 10000000",
      "1024"},
     {"--csv", "FILE", "also write the table as CSV", ""},
+    {"--lesson", "FILE",
+     "a lesson with a Complexity page (.attnlab): its kinds, lengths, d_k, heads and dense budget, "
+     "run as the window's page runs them (the options above override them); after the table, "
+     "whether each of the lesson's claims about the lab holds",
+     ""},
     {"--help", "", "show this help and exit", ""},
 };
+
+// The lesson's claims about the lab on `result`, when it kept the lesson's settings.
+std::string lessonClaimsText(const ComplexityOptions& options,
+                             const core::ComplexityResult& result) {
+    const int claims = core::complexityCheckCount(options.lessonChecks);
+    if (claims == 0)
+        return "\nthe lesson makes no claim about the complexity lab\n";
+    if (!core::sameMeasurement(result.config, options.lessonConfig))
+        return "\nthe lesson's " + std::to_string(claims) +
+               " claims about the lab are checked only with its own settings; leave out the "
+               "options that change them\n";
+    std::string text = "\nthe lesson's claims, checked on these numbers:\n";
+    int holding = 0;
+    for (const core::CheckOutcome& outcome :
+         core::evaluateComplexityChecks(options.lessonChecks, result)) {
+        holding += outcome.passed ? 1 : 0;
+        text += std::string("  ") + (outcome.passed ? "✓ " : "✗ ") + outcome.english() + "\n";
+    }
+    return text + "  " + std::to_string(holding) + " of " + std::to_string(claims) +
+           " claims hold\n";
+}
 
 } // namespace
 
@@ -92,7 +120,8 @@ std::string complexityHelpText() {
         if (*row.defaultText)
             text += std::string("      default: ") + row.defaultText + "\n";
     }
-    text += "\nExit status: 0 success, 1 the CSV cannot be written, 2 usage error.\n";
+    text += "\nExit status: 0 success, 1 the lesson cannot be used or the CSV cannot be written, 2 "
+            "usage error.\n";
     return text;
 }
 
@@ -119,6 +148,21 @@ ComplexityOptions parseComplexityArguments(const std::vector<std::string>& args)
     config.sizes = core::parseComplexitySizes("256,1024,4096,16384");
     const auto given = [&](const char* name) { return options[name]->count() > 0; };
     result.help = given("--help");
+    if (given("--lesson") && !result.help) {
+        if (values["--lesson"].empty())
+            usageError("--lesson", "the file name is empty");
+        result.lessonPath = values["--lesson"];
+        std::vector<std::string> warnings;
+        const core::Session session = core::loadSessionFile(result.lessonPath, warnings);
+        if (!session.complexity)
+            throw core::InputError(result.lessonPath +
+                                   ": the lesson has no Complexity page (no \"complexity\" "
+                                   "member); open it with attention-lab --lesson FILE, or give "
+                                   "--kinds and --n");
+        config = core::complexityConfigOf(*session.complexity);
+        result.lessonConfig = config;
+        result.lessonChecks = session.lesson.checks;
+    }
     try {
         if (given("--kinds"))
             config.kinds = core::parseComplexityKinds(values["--kinds"]);
@@ -174,6 +218,9 @@ int runComplexityCommand(const std::vector<std::string>& args, std::ostream& out
         err << kProgram << ": " << error.what() << "\nTry '" << kProgram
             << " --help' for the options.\n";
         return kExitUsageError;
+    } catch (const std::exception& error) { // the lesson file
+        err << kProgram << ": " << error.what() << '\n';
+        return kExitInputError;
     }
     if (options.help) {
         out << complexityHelpText();
@@ -188,6 +235,8 @@ int runComplexityCommand(const std::vector<std::string>& args, std::ostream& out
         };
         const core::ComplexityResult result = core::runComplexity(options.config, progress);
         out << core::formatComplexityTable(result, core::compareWithTutorial(result));
+        if (!options.lessonPath.empty())
+            out << lessonClaimsText(options, result);
         out.flush();
         if (!options.csvPath.empty())
             for (const std::string& note :

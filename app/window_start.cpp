@@ -114,11 +114,18 @@ std::optional<WindowStartProblem> checkWindowStart(const std::vector<std::string
     } catch (const UsageError& error) {
         return WindowStartProblem{kExitUsageError, error.what()};
     }
-    if (!displayAvailable(args, environment))
-        return WindowStartProblem{kExitInputError,
-                                  "no display was found (DISPLAY and WAYLAND_DISPLAY are not "
-                                  "set), so the window cannot open.\n" +
-                                      headlessHint()};
+    if (!displayAvailable(args, environment)) {
+        std::string message = "no display was found (DISPLAY and WAYLAND_DISPLAY are not set), "
+                              "so the window cannot open.\n" +
+                              headlessHint();
+        // A lesson about the complexity lab has a command of its own.
+        const CliOptions options = parseArguments(ours);
+        if (std::string hint = complexityLessonHint(options.sessionPath); !hint.empty()) {
+            hint.front() = 'T'; // a sentence of its own
+            message += "\n" + hint;
+        }
+        return WindowStartProblem{kExitInputError, message};
+    }
     return std::nullopt;
 }
 

@@ -291,6 +291,17 @@ ComplexityView::ComplexityView(QWidget* parent) : QWidget(parent) {
     connect(m_exportCsv, &QPushButton::clicked, this, &ComplexityView::exportCsvDialog);
     for (QLineEdit* edit : {m_sizes, m_otherKinds})
         connect(edit, &QLineEdit::returnPressed, this, [this] { run(); });
+    const auto changed = [this] {
+        if (!m_settingParameters)
+            emit parametersChanged();
+    };
+    for (QCheckBox* box : {m_dense, m_tiled, m_window, m_block, m_linear})
+        connect(box, &QCheckBox::toggled, this, changed);
+    for (QSpinBox* box : {m_windowSize, m_blockSize, m_dK, m_heads, m_budget})
+        connect(box, &QSpinBox::valueChanged, this, changed);
+    for (QLineEdit* edit : {m_sizes, m_otherKinds})
+        connect(edit, &QLineEdit::textChanged, this, changed);
+    connect(m_featureMap, &QComboBox::currentIndexChanged, this, changed);
 }
 
 ComplexityView::~ComplexityView() {
@@ -311,109 +322,6 @@ QCheckBox* ComplexityView::kindBox(const QString& family) const {
     if (family == QLatin1String("linear"))
         return m_linear;
     return nullptr;
-}
-
-namespace {
-
-// The kinds as the command line's --kinds list.
-QString kindsList(bool dense, bool tiled, bool window, int w, bool block, int b, bool linear,
-                  const QString& map, const QString& other) {
-    QStringList items;
-    if (dense)
-        items << QStringLiteral("dense");
-    if (tiled)
-        items << QStringLiteral("tiled");
-    if (window)
-        items << QStringLiteral("window:%1").arg(w);
-    if (block)
-        items << QStringLiteral("block:%1").arg(b);
-    if (linear)
-        items << QStringLiteral("linear:") + map;
-    if (!other.trimmed().isEmpty())
-        items << other.trimmed();
-    return items.join(QLatin1Char(','));
-}
-
-} // namespace
-
-std::optional<core::ComplexityConfig> ComplexityView::configFromInputs(QString* error) const {
-    const auto fail = [error](const QString& message) {
-        if (error)
-            *error = message;
-        return std::nullopt;
-    };
-    const QString kinds =
-        kindsList(m_dense->isChecked(), m_tiled->isChecked(), m_window->isChecked(),
-                  m_windowSize->value(), m_block->isChecked(), m_blockSize->value(),
-                  m_linear->isChecked(), m_featureMap->currentText(), m_otherKinds->text());
-    if (kinds.isEmpty())
-        return fail(tr("Choose at least one kind of attention."));
-    core::ComplexityConfig config;
-    try {
-        config.kinds = core::parseComplexityKinds(kinds.toStdString());
-    } catch (const core::InputError& e) {
-        return fail(tr("Kinds: %1").arg(QString::fromUtf8(e.what())));
-    }
-    if (m_sizes->text().trimmed().isEmpty())
-        return fail(tr("Lengths n: type at least one length, e.g. 256,1024,4096."));
-    try {
-        config.sizes = core::parseComplexitySizes(m_sizes->text().trimmed().toStdString());
-    } catch (const core::InputError& e) {
-        return fail(tr("Lengths n: %1").arg(QString::fromUtf8(e.what())));
-    }
-    for (int n : config.sizes)
-        if (n < 2)
-            return fail(tr("Lengths n: %1 is too short; every length must be at least 2.").arg(n));
-    config.dK = m_dK->value();
-    config.heads = m_heads->value();
-    config.denseBudgetBytes = static_cast<std::int64_t>(m_budget->value()) * 1048576;
-    // A first run in a few seconds: short points are repeated for 50 ms, not 200 ms, and the
-    // errors are computed where exact attention is quick. The command line has the same options.
-    config.minSecondsPerPoint = 0.05;
-    config.maxSecondsPerPoint = 20.0;
-    config.errorN = 512;
-    // The slopes need two lengths: from 512 on, or the two longest when the list is shorter.
-    std::vector<int> sorted = config.sizes;
-    std::sort(sorted.begin(), sorted.end());
-    config.slopeMinN = sorted.size() >= 2 ? std::min(512, sorted[sorted.size() - 2]) : sorted[0];
-    try {
-        core::validate(config);
-    } catch (const core::InputError& e) {
-        return fail(QString::fromUtf8(e.what()));
-    }
-    return config;
-}
-
-QStringList ComplexityView::commandArguments() const {
-    const auto config = configFromInputs();
-    if (!config)
-        return {};
-    QStringList kinds, sizes;
-    for (const core::ComplexityKind& kind : config->kinds)
-        kinds << fromStd(kind.label);
-    for (int n : config->sizes)
-        sizes << QString::number(n);
-    // notr
-    return {QStringLiteral("--kinds"),
-            kinds.join(QLatin1Char(',')),
-            QStringLiteral("--n"),
-            sizes.join(QLatin1Char(',')),
-            QStringLiteral("--d-k"),
-            QString::number(config->dK),
-            QStringLiteral("--heads"),
-            QString::number(config->heads),
-            QStringLiteral("--seed"),
-            QString::number(config->seed),
-            QStringLiteral("--dense-budget"),
-            QString::number(config->denseBudgetBytes / 1048576),
-            QStringLiteral("--min-seconds"),
-            QString::number(config->minSecondsPerPoint),
-            QStringLiteral("--max-seconds"),
-            QString::number(config->maxSecondsPerPoint),
-            QStringLiteral("--error-n"),
-            QString::number(config->errorN),
-            QStringLiteral("--slope-min-n"),
-            QString::number(config->slopeMinN)};
 }
 
 bool ComplexityView::run() {

@@ -10,6 +10,7 @@
 
 #include "core/efficient/complexity.h"
 #include "core/efficient/complexity_report.h"
+#include "core/io/lesson_complexity.h"
 
 #include <QStringList>
 #include <QThreadPool>
@@ -44,6 +45,13 @@ public:
     std::optional<core::ComplexityConfig> configFromInputs(QString* error = nullptr) const;
     /// The same settings as arguments of `attention-lab complexity` (after the word itself).
     QStringList commandArguments() const;
+    /// The inputs as a session stores them (its "complexity" member), or nullopt when they are
+    /// refused (configFromInputs).
+    std::optional<core::SessionComplexity> parameters() const;
+    /// Fills the inputs from a session's "complexity": each kind the boxes offer ticks its box
+    /// (the first window, block and linear kind; the boxes keep their order), any other goes to
+    /// More kinds; the other boxes are cleared. Emits parametersChanged() once. Does not run.
+    void setParameters(const core::SessionComplexity& parameters);
 
     /// Starts a measurement with the typed settings, cancelling one that runs (the newest run
     /// wins). Returns false, with the reason shown under the inputs, when the settings are
@@ -90,6 +98,8 @@ signals:
     void runCancelled();
     /// The running measurement failed; `message` is shown on the page.
     void runFailed(const QString& message);
+    /// The user (or setParameters) changed a kind, a length, d_k, heads or the budget.
+    void parametersChanged();
 
 private:
     void onProgress(quint64 generation, int done, int total);
@@ -133,6 +143,7 @@ private:
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
     bool m_running = false;
+    bool m_settingParameters = false; ///< setParameters() emits parametersChanged() once
     std::optional<core::ComplexityResult> m_result;
     std::vector<core::ComplexityFinding> m_findings;
 };

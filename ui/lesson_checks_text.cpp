@@ -40,27 +40,41 @@ QString LessonChecksText::claimText(const core::CheckOutcome& outcome) {
     return tr("%1 — %2: %3").arg(claim, coreText(outcome.at), measured.join(tr("; ")));
 }
 
-QString LessonChecksText::summary(const std::vector<core::CheckOutcome>& outcomes) {
-    if (outcomes.empty())
+QString LessonChecksText::summary(const std::vector<core::CheckOutcome>& outcomes, int pending) {
+    if (outcomes.empty() && pending == 0)
         return {};
+    if (outcomes.empty())
+        return tr("What this lesson shows is checked on the Complexity page's measurements: %1 "
+                  "claims, once it has run with the lesson's settings")
+            .arg(pending);
     int holding = 0;
     for (const core::CheckOutcome& outcome : outcomes)
         holding += outcome.passed ? 1 : 0;
     const int total = static_cast<int>(outcomes.size());
     const QString mark = holding == total ? QStringLiteral("✓") : QStringLiteral("✗");
-    return tr("What this lesson shows, checked on its numbers: %1 %2 of %3 claims hold (hover "
-              "for each)")
-        .arg(mark)
-        .arg(holding)
-        .arg(total);
+    const QString shown = tr("What this lesson shows, checked on its numbers: %1 %2 of %3 claims "
+                             "hold (hover for each)")
+                              .arg(mark)
+                              .arg(holding)
+                              .arg(total);
+    if (pending == 0)
+        return shown;
+    return tr("%1; %2 more once the Complexity page has run with the lesson's settings")
+        .arg(shown)
+        .arg(pending);
 }
 
-QString LessonChecksText::details(const std::vector<core::CheckOutcome>& outcomes) {
+QString LessonChecksText::details(const std::vector<core::CheckOutcome>& outcomes, int pending) {
     QStringList lines;
     for (const core::CheckOutcome& outcome : outcomes)
         lines << QStringLiteral("%1 %2").arg(outcome.passed ? QStringLiteral("✓")
                                                             : QStringLiteral("✗"),
                                              claimText(outcome).toHtmlEscaped());
+    if (pending > 0)
+        lines << tr("… %1 claims about the Complexity page, measured when it has run with the "
+                    "lesson's settings")
+                     .arg(pending)
+                     .toHtmlEscaped();
     if (lines.isEmpty())
         return {};
     return QStringLiteral("<p>%1</p><p>%2</p>")

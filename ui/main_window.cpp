@@ -91,6 +91,7 @@ MainWindow::MainWindow(const QString& settingsPath, QWidget* parent)
     buildStatusBar();
     setUpTabOrder();
     connectController();
+    connectComplexityPage();
     buildWhatIf();
     // First start: most of the screen, since every head wants room for its token labels.
     QSize size(1400, 900);

@@ -221,6 +221,14 @@ public:
     /// What the lesson bar says about a lesson's model that is not on this computer (empty when
     /// the lesson names none or it was found).
     QString lessonModelNote() const { return m_lessonModelNote; }
+    /// The open lesson's checks as measured: those of the maps as it opened, then those of the
+    /// complexity lab once the Complexity page has run with the lesson's settings
+    /// (main_window_complexity.cpp).
+    std::vector<core::CheckOutcome> lessonOutcomes() const;
+    /// The open lesson's checks of the complexity lab still waiting for that run.
+    int pendingComplexityChecks() const;
+    /// Whether the Complexity page is the page in front.
+    bool isShowingComplexity() const;
 
     /// Dialogs and questions are skipped: errors are only recorded (lastError()) and the
     /// question about unsaved changes gets `unsavedAnswer` (Save, Discard or Cancel). For tests
@@ -337,7 +345,8 @@ private:
     void refreshModelView();
     /// Opens head `head` of `layer` large (a click on its thumbnail).
     void openThumbnail(int layer, int head);
-    /// The pages that work on any model's maps (Lines) stay enabled while a model is open.
+    /// The pages that work on any model's maps (Lines) or on none (Complexity) stay enabled
+    /// while a model is open.
     void enableModelPages();
     // Editing (main_window_edit.cpp).
     void buildEditing();
@@ -366,6 +375,21 @@ private:
     /// Opens the model `session`'s lesson names (or says how to get it, or closes the model an
     /// earlier lesson opened when this one names none).
     void openLessonModel(const core::Session& session);
+    // A session's Complexity page (main_window_complexity.cpp).
+    void connectComplexityPage();
+    /// Fills the Complexity page from `session`, brings it to the front and runs it (not while
+    /// the window restores its state); a session without one puts the heatmaps in front if the
+    /// page was.
+    void applySessionComplexity(const core::Session& session);
+    /// Runs the Complexity page once the window has computed and drawn the lesson (request
+    /// `request` of m_complexityStart; `waited` ms so far).
+    void runComplexityWhenIdle(int request, int waited);
+    /// The Complexity page's settings for the session: none unless the session has the page, or
+    /// when `saving` with the page in front.
+    std::optional<core::SessionComplexity> sessionComplexity(bool saving) const;
+    /// Measures the lesson's checks of the lab on the page's result if it ran with the lesson's
+    /// settings.
+    void measureComplexityChecks();
     void chooseEmbeddingsFile();
     void showAbout();
 
@@ -477,6 +501,11 @@ private:
     core::SessionLesson m_lesson;   ///< title, explanation, hidden controls of the open lesson
     /// The open lesson's checks measured on its settings as it opened (the lesson bar's list).
     std::vector<core::CheckOutcome> m_lessonOutcomes;
+    /// The session's Complexity page as opened or saved; unset = the session has none.
+    std::optional<core::SessionComplexity> m_sessionComplexity;
+    /// The lesson's checks of the lab, measured when the page ran with its settings.
+    std::vector<core::CheckOutcome> m_complexityOutcomes;
+    int m_complexityStart = 0; ///< counts the lessons' runs of the page (stale starts ignored)
     // The model the open lesson names (main_window_lesson_model.cpp).
     std::optional<core::LessonModelPlaces> m_lessonModelPlaces; ///< unset = the defaults
     QString m_lessonModelNote;      ///< how to get the lesson's missing model; empty otherwise

@@ -235,7 +235,8 @@ void MainWindow::showLessonBar() {
         m_lessonBar->hide();
         return;
     }
-    const QString checks = LessonChecksText::summary(m_lessonOutcomes);
+    const std::vector<core::CheckOutcome> outcomes = lessonOutcomes();
+    const QString checks = LessonChecksText::summary(outcomes, pendingComplexityChecks());
     m_lessonLabel->setText(
         QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()) +
         (m_lessonModelNote.isEmpty()
@@ -243,7 +244,7 @@ void MainWindow::showLessonBar() {
              : QStringLiteral("<br><b>%1</b>").arg(m_lessonModelNote.toHtmlEscaped())) +
         (checks.isEmpty() ? QString()
                           : QStringLiteral("<br><small>%1</small>").arg(checks.toHtmlEscaped())));
-    m_lessonLabel->setToolTip(LessonChecksText::details(m_lessonOutcomes));
+    m_lessonLabel->setToolTip(LessonChecksText::details(outcomes, pendingComplexityChecks()));
     m_lessonBar->show();
 }
 

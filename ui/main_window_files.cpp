@@ -207,6 +207,7 @@ core::Session MainWindow::currentSession() const {
     view.selectedHead = m_selectedHead;
     view.selectedQuery = m_selectedQuery;
     view.selectedKey = m_selectedKey;
+    session.complexity = sessionComplexity(false);
     session.lesson = m_lesson;
     return session;
 }
@@ -227,6 +228,7 @@ void MainWindow::applySession(const core::Session& session) {
     m_lessonOutcomes = session.lesson.model.empty() ? LessonChecksText::measure(session)
                                                     : std::vector<core::CheckOutcome>();
     m_lessonModelNote.clear();
+    applySessionComplexity(session);
     showLessonBar();
     syncViewActions();
     updateHeadPicker();
@@ -325,7 +327,8 @@ bool MainWindow::openSessionFile(const QString& path) {
 }
 
 bool MainWindow::saveSessionFile(const QString& path) {
-    const core::Session session = currentSession();
+    core::Session session = currentSession();
+    session.complexity = sessionComplexity(true); // the page in front is saved with the lesson
     const std::string text = core::serializeSession(session);
     try {
         // Beside the target, then renamed: a failure (full disk, no permission) leaves any
@@ -343,6 +346,7 @@ bool MainWindow::saveSessionFile(const QString& path) {
     }
     m_sessionPath = QFileInfo(path).absoluteFilePath();
     m_savedSessionText = text;
+    m_sessionComplexity = session.complexity;
     m_lessonNotes.clear(); // the file now holds what the window shows
     rememberRecent(m_sessionPath);
     updateWindowTitle();

@@ -7,6 +7,7 @@
 
 #include "color_bar.h"
 #include "compare_view.h"
+#include "complexity_view.h"
 #include "heatmap_view.h"
 #include "lines_view.h"
 #include "model_grid.h"
@@ -120,7 +121,9 @@ void MainWindow::openThumbnail(int layer, int head) {
 void MainWindow::enableModelPages() {
     for (int tab = 0; tab < m_teaching->count(); ++tab)
         if (m_teaching->widget(tab)->isAncestorOf(m_teaching->linesView()) ||
-            (isShowingModel() && m_teaching->widget(tab)->isAncestorOf(m_teaching->compareView())))
+            (isShowingModel() &&
+             m_teaching->widget(tab)->isAncestorOf(m_teaching->compareView())) ||
+            m_teaching->widget(tab)->isAncestorOf(m_teaching->complexityView()))
             m_teaching->setTabEnabled(tab, true);
 }
 

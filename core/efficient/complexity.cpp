@@ -277,6 +277,48 @@ void validate(const ComplexityConfig& config) {
     }
 }
 
+ComplexityConfig pageComplexityConfig(std::vector<ComplexityKind> kinds, std::vector<int> sizes,
+                                      int dK, int heads, std::int64_t denseBudgetBytes) {
+    ComplexityConfig config;
+    config.kinds = std::move(kinds);
+    config.sizes = std::move(sizes);
+    config.dK = dK;
+    config.heads = heads;
+    config.denseBudgetBytes = denseBudgetBytes;
+    config.minSecondsPerPoint = 0.05;
+    config.maxSecondsPerPoint = 20.0;
+    config.errorN = 512;
+    std::vector<int> sorted = config.sizes;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    config.slopeMinN = sorted.empty()       ? 1
+                       : sorted.size() >= 2 ? std::min(512, sorted[sorted.size() - 2])
+                                            : sorted.front();
+    return config;
+}
+
+bool sameMeasurement(const ComplexityConfig& a, const ComplexityConfig& b) {
+    const auto lengths = [](std::vector<int> sizes) {
+        std::sort(sizes.begin(), sizes.end());
+        sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+        return sizes;
+    };
+    // Each kind is measured on its own, so their order changes nothing but the colours.
+    const auto labels = [](const std::vector<ComplexityKind>& kinds) {
+        std::vector<std::string> out;
+        for (const ComplexityKind& kind : kinds)
+            out.push_back(kind.label);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    return labels(a.kinds) == labels(b.kinds) && lengths(a.sizes) == lengths(b.sizes) &&
+           a.dK == b.dK && a.heads == b.heads && a.seed == b.seed &&
+           a.denseBudgetBytes == b.denseBudgetBytes &&
+           a.maxSecondsPerPoint == b.maxSecondsPerPoint &&
+           a.minSecondsPerPoint == b.minSecondsPerPoint && a.maxRepetitions == b.maxRepetitions &&
+           a.slopeMinN == b.slopeMinN && a.errorN == b.errorN;
+}
+
 SlopeFit fitLogLogSlope(const std::vector<int>& n, const std::vector<double>& y, int minN) {
     SlopeFit fit;
     fit.slope = std::numeric_limits<double>::quiet_NaN();

@@ -66,6 +66,18 @@ struct ComplexityConfig {
 /// Throws InputError naming the first setting out of range.
 void validate(const ComplexityConfig& config);
 
+/// The lab as the window's Complexity page runs it, and with it a lesson's "complexity" member
+/// (core/io/lesson_complexity.h), so that a first run takes seconds: the kinds, lengths, d_k,
+/// heads and dense budget as given; short lengths repeated until their runs add up to 0.05 s; a
+/// kind stopped after a length over 20 s; errors at n = 512; slopes over the lengths from 512 on,
+/// or over the two longest when fewer than two reach 512. Not validated (runComplexity is).
+ComplexityConfig pageComplexityConfig(std::vector<ComplexityKind> kinds, std::vector<int> sizes,
+                                      int dK, int heads, std::int64_t denseBudgetBytes);
+
+/// Whether `a` and `b` ask for the same measurement: the same set of kinds (by label) and of
+/// lengths, and the same d_k, heads, seed, budget, limits, error length and slope range.
+bool sameMeasurement(const ComplexityConfig& a, const ComplexityConfig& b);
+
 /// One measured (or skipped) length of one kind.
 struct ComplexityPoint {
     int n = 0;

@@ -11,6 +11,8 @@
 namespace attnlab::core {
 namespace {
 
+constexpr int kMmapThresholdBytes = 128 * 1024;
+
 // A "Vm…:   1234 kB" line of /proc/self/status in bytes, or −1.
 std::int64_t statusBytes(std::string_view field) {
 #if defined(__linux__)
@@ -31,6 +33,12 @@ std::int64_t statusBytes(std::string_view field) {
 PeakMemoryProbe::PeakMemoryProbe() {
 #if defined(__linux__)
 #if defined(__GLIBC__)
+    // glibc raises its mmap threshold (up to 32 MiB) after a large block is freed; blocks below
+    // it then come from a thread's heap, whose free top stays resident (malloc_trim returns only
+    // the main heap's), so a worker thread that measured before would reuse those pages unseen.
+    // Fixed at glibc's initial 128 KiB, every block of 128 KiB or more is mapped afresh and
+    // counted. Process-wide and lasting: only programs that measure are affected.
+    mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
     malloc_trim(0);
 #endif
     std::ofstream clear("/proc/self/clear_refs");

@@ -1,6 +1,7 @@
 #include "core/io/lesson_check.h"
 
 #include "core/base/message.h"
+#include "core/efficient/complexity.h"
 #include "core/model/settings.h"
 
 #include <array>
@@ -16,11 +17,19 @@ struct KindName {
     std::string_view name;
 };
 
-constexpr std::array<KindName, 5> kKinds{{{CheckMeasure::Argmax, "argmax"},
-                                          {CheckMeasure::Weight, "weight"},
-                                          {CheckMeasure::MaxWeight, "max_weight"},
-                                          {CheckMeasure::Entropy, "entropy"},
-                                          {CheckMeasure::Score, "score"}}};
+constexpr std::array<KindName, 12> kKinds{
+    {{CheckMeasure::Argmax, "argmax"},
+     {CheckMeasure::Weight, "weight"},
+     {CheckMeasure::MaxWeight, "max_weight"},
+     {CheckMeasure::Entropy, "entropy"},
+     {CheckMeasure::Score, "score"},
+     {CheckMeasure::TimeSlope, "time_slope"},
+     {CheckMeasure::MemorySlope, "memory_slope"},
+     {CheckMeasure::CellsSlope, "cells_slope"},
+     {CheckMeasure::MeanRowKL, "mean_row_kl"},
+     {CheckMeasure::MeanRowReverseKL, "mean_row_reverse_kl"},
+     {CheckMeasure::DroppedWeight, "dropped_weight"},
+     {CheckMeasure::MaxOutputDifference, "max_output_difference"}}};
 
 struct TokenWord {
     CheckToken::Kind kind;
@@ -177,6 +186,73 @@ std::vector<std::pair<std::string, std::string>> settingsAt(const json::Value& v
     return out;
 }
 
+bool measuresError(CheckMeasure measure) {
+    return measure == CheckMeasure::MeanRowKL || measure == CheckMeasure::MeanRowReverseKL ||
+           measure == CheckMeasure::DroppedWeight || measure == CheckMeasure::MaxOutputDifference;
+}
+
+// The kind of attention a check of the complexity lab measures, as one item of the lab's list.
+std::string complexityKindAt(const json::Value& value, const std::string& where,
+                             CheckMeasure measure, std::string_view checkKind) {
+    const std::string& text = json::stringAt(value, where);
+    if (text.find(',') != std::string::npos)
+        throw InputError(where + ": a check measures one kind of attention, not \"" + text + "\"");
+    ComplexityKind kind;
+    try {
+        kind = parseComplexityKinds(text).front();
+    } catch (const InputError& error) {
+        throw InputError(where + ": " + error.what());
+    }
+    if (measuresError(measure) && kind.family == ComplexityFamily::Dense)
+        throw InputError(where +
+                         ": dense attention is the exact attention the errors are "
+                         "measured against; a " +
+                         std::string(checkKind) + " check measures another kind");
+    if (measure == CheckMeasure::CellsSlope && kind.family == ComplexityFamily::Linear)
+        throw InputError(where + ": linear attention computes no score cells; measure its "
+                                 "memory_slope or time_slope");
+    return kind.label;
+}
+
+// A check of the complexity lab: "of" and bounds, nothing about rows, heads or other settings.
+LessonCheck complexityCheckAt(const json::Value& object, const std::string& where,
+                              LessonCheck check, const std::string& kind) {
+    bool haveOf = false;
+    for (const auto& [name, value] : object.items()) {
+        const std::string here = (where + ".").append(name);
+        if (name == "kind")
+            continue;
+        if (name == "of") {
+            check.of = complexityKindAt(value, here, check.measure, kind);
+            haveOf = true;
+        } else if (name == "at_least") {
+            check.atLeast = finiteAt(value, here);
+        } else if (name == "at_most") {
+            check.atMost = finiteAt(value, here);
+        } else if (name == "near") {
+            check.near = finiteAt(value, here);
+        } else if (name == "tolerance") {
+            check.tolerance = finiteAt(value, here);
+            if (*check.tolerance < 0)
+                throw InputError(here + ": a tolerance is 0 or more");
+        } else {
+            throw InputError(here + ": unknown member of a check of kind '" + kind +
+                             "'; it has of, at_least, at_most, near and tolerance");
+        }
+    }
+    if (!haveOf)
+        throw InputError(where + ": a " + kind +
+                         " check needs \"of\": the kind of attention it measures, as the "
+                         "Complexity page names it (\"dense\", \"window:32\", \"linear:elu\")");
+    if (!check.atLeast && !check.atMost && !check.near)
+        throw InputError(where + ": the check claims nothing; give at_least, at_most or near");
+    if (check.tolerance && !check.near)
+        throw InputError(where + ".tolerance: applies only with near");
+    if (check.atLeast && check.atMost && *check.atLeast > *check.atMost)
+        throw InputError(where + ": at_least is above at_most, so the check can never pass");
+    return check;
+}
+
 LessonCheck checkAt(const json::Value& object, const std::string& where) {
     if (!object.is_object())
         throw InputError(where +
@@ -196,7 +272,11 @@ LessonCheck checkAt(const json::Value& object, const std::string& where) {
         }
     if (!known)
         throw InputError(where + ".kind: unknown kind '" + kind +
-                         "'; expected argmax, weight, max_weight, entropy or score");
+                         "'; expected argmax, weight, max_weight, entropy or score, or for the "
+                         "Complexity page time_slope, memory_slope, cells_slope, mean_row_kl, "
+                         "mean_row_reverse_kl, dropped_weight or max_output_difference");
+    if (measuresComplexity(check.measure))
+        return complexityCheckAt(object, where, check, kind);
 
     using K = CheckToken::Kind;
     const bool argmax = check.measure == CheckMeasure::Argmax;
@@ -313,6 +393,26 @@ void writeSettingValue(json::Writer& out, const std::string& key, const std::str
 
 } // namespace
 
+bool measuresComplexity(CheckMeasure measure) {
+    switch (measure) {
+    case CheckMeasure::Argmax:
+    case CheckMeasure::Weight:
+    case CheckMeasure::MaxWeight:
+    case CheckMeasure::Entropy:
+    case CheckMeasure::Score:
+        return false;
+    case CheckMeasure::TimeSlope:
+    case CheckMeasure::MemorySlope:
+    case CheckMeasure::CellsSlope:
+    case CheckMeasure::MeanRowKL:
+    case CheckMeasure::MeanRowReverseKL:
+    case CheckMeasure::DroppedWeight:
+    case CheckMeasure::MaxOutputDifference:
+        return true;
+    }
+    return false;
+}
+
 std::string_view checkKindName(CheckMeasure measure) {
     for (const KindName& entry : kKinds)
         if (entry.measure == measure)
@@ -336,6 +436,10 @@ void writeLessonChecks(json::Writer& out, const std::vector<LessonCheck>& checks
         out.beginObject();
         out.key("kind");
         out.string(checkKindName(check.measure));
+        if (measuresComplexity(check.measure)) {
+            out.key("of");
+            out.string(check.of);
+        }
         if (check.layer != 1) {
             out.key("layer");
             out.integer(check.layer);

@@ -16,6 +16,12 @@
 // first layer, the only one of the built-in model); a row or key is a token's text, its position,
 // or one of the words below. Reading is strict: an unknown kind or member is an InputError (a
 // misspelt bound would otherwise make a check that always passes).
+//
+// Checks of the complexity lab are about the measurements of the session's Complexity page
+// (core/io/lesson_complexity.h), not the attention maps: one kind of attention ("of", as the
+// page's kinds name it) and a bound:
+//   {"kind": "memory_slope", "of": "dense", "at_least": 1.6}
+//   {"kind": "mean_row_kl", "of": "linear:elu", "at_most": 0.6}
 
 #include "core/base/json.h"
 
@@ -33,7 +39,18 @@ enum class CheckMeasure {
     MaxWeight, ///< "max_weight": the row's largest weight
     Entropy,   ///< "entropy": −Σ_j A ln A of the row, in nats (docs/attention-math.md)
     Score,     ///< "score": the raw score S of the row and "key", before temperature and mask
+    // The complexity lab's measurements of one kind ("of"); docs/attention-math.md.
+    TimeSlope,          ///< "time_slope": fitted log–log slope of time against n
+    MemorySlope,        ///< "memory_slope": fitted log–log slope of peak memory against n
+    CellsSlope,         ///< "cells_slope": the same slope of the score cells computed per head
+    MeanRowKL,          ///< "mean_row_kl": mean row KL(exact ‖ approx), nats
+    MeanRowReverseKL,   ///< "mean_row_reverse_kl": mean row KL(approx ‖ exact), nats
+    DroppedWeight,      ///< "dropped_weight": mean exact weight on keys it gives 0, 0 … 1
+    MaxOutputDifference ///< "max_output_difference": max |C_exact − C_approx|
 };
+
+/// True for the measures of the complexity lab (TimeSlope … MaxOutputDifference).
+bool measuresComplexity(CheckMeasure measure);
 
 /// A row or a key of a check, as the screen shows it.
 struct CheckToken {
@@ -77,6 +94,8 @@ struct LessonCheck {
     /// The other settings of a relation: (setting key, value as the schema's text), applied to
     /// the lesson's own settings in this order.
     std::vector<std::pair<std::string, std::string>> settings;
+    /// A check of the complexity lab: the label of the kind it measures ("of": "linear:elu").
+    std::string of;
 };
 
 /// The JSON name of a measure ("max_weight").
@@ -84,8 +103,9 @@ std::string_view checkKindName(CheckMeasure measure);
 
 /// Reads the array of checks at `where` ("lesson.checks"). Throws InputError naming the member
 /// for an unknown kind or member, a value of the wrong type, a head or position below 1, a
-/// check without a claim (no bound, no relation), a token word where it has no meaning, or a
-/// setting that is unknown or out of range.
+/// check without a claim (no bound, no relation), a token word where it has no meaning, a
+/// setting that is unknown or out of range, or a kind of attention ("of") the lab does not know.
+/// Whether "of" is among the session's Complexity kinds is checked by the session's reader.
 std::vector<LessonCheck> parseLessonChecks(const json::Value& value, const std::string& where);
 
 /// Writes `checks` as the array parseLessonChecks reads back to the same checks.

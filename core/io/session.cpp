@@ -321,6 +321,29 @@ SessionLesson parseLesson(const json::Value& object, std::vector<std::string>& w
     return lesson;
 }
 
+// A check of the complexity lab measures a kind the session's Complexity page measures.
+void checkComplexityChecks(const Session& session) {
+    const std::vector<LessonCheck>& checks = session.lesson.checks;
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        if (!measuresComplexity(checks[i].measure))
+            continue;
+        const std::string where = "lesson.checks[" + std::to_string(i) + "]";
+        if (!session.complexity)
+            throw InputError(where + ": a check of kind '" +
+                             std::string(checkKindName(checks[i].measure)) +
+                             "' needs the member \"complexity\" (the Complexity page's kinds and "
+                             "lengths it is measured on)");
+        const std::vector<std::string> labels = session.complexity->labels();
+        if (std::find(labels.begin(), labels.end(), checks[i].of) == labels.end()) {
+            std::string list;
+            for (const std::string& label : labels)
+                list += (list.empty() ? "" : ", ") + label;
+            throw InputError(where + ".of: '" + checks[i].of +
+                             "' is not among the kinds of \"complexity\" (" + list + ")");
+        }
+    }
+}
+
 void writeTexts(json::Writer& out, const std::map<std::string, std::string>& texts) {
     out.beginObject();
     for (const auto& [language, text] : texts) {
@@ -418,6 +441,11 @@ std::string serializeSession(const Session& session) {
             writeSetting(out, setting, values);
     out.endObject();
 
+    if (session.complexity) {
+        out.key("complexity");
+        writeSessionComplexity(out, *session.complexity);
+    }
+
     const SessionLesson& lesson = session.lesson;
     if (!lesson.title.empty() || !lesson.explanation.empty() || !lesson.hiddenControls.empty() ||
         !lesson.checks.empty() || !lesson.model.empty()) {
@@ -462,8 +490,8 @@ Session parseSession(std::string_view text, std::vector<std::string>& warnings) 
 
     Session session;
     bool haveConfig = false;
-    forEachMember(root, "", {"format", "version", "config", "view", "lesson"}, warnings,
-                  [&](const std::string& key, const json::Value& value) {
+    forEachMember(root, "", {"format", "version", "config", "view", "complexity", "lesson"},
+                  warnings, [&](const std::string& key, const json::Value& value) {
                       if (key == "format" || key == "version")
                           return true;
                       if (key == "config") {
@@ -471,6 +499,8 @@ Session parseSession(std::string_view text, std::vector<std::string>& warnings) 
                           haveConfig = true;
                       } else if (key == "view")
                           session.view = parseView(value, warnings);
+                      else if (key == "complexity")
+                          session.complexity = parseSessionComplexity(value, key);
                       else if (key == "lesson")
                           session.lesson = parseLesson(value, warnings);
                       else
@@ -479,6 +509,7 @@ Session parseSession(std::string_view text, std::vector<std::string>& warnings) 
                   });
     if (!haveConfig)
         throw InputError("the member \"config\" is missing");
+    checkComplexityChecks(session);
     return session;
 }
 

@@ -8,11 +8,13 @@
 
 #include "core/base/json.h"
 #include "core/io/lesson_check.h"
+#include "core/io/lesson_complexity.h"
 #include "core/io/lesson_model.h"
 #include "core/model/builtin_model.h"
 #include "core/model/settings.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,9 @@ struct Session {
     /// projections carry their matrices.
     Config config;
     SessionView view;
+    /// The Complexity page's kinds and lengths ("complexity"): the session opens on that page.
+    /// Required by the lesson's checks of the complexity lab, whose "of" names one of its kinds.
+    std::optional<SessionComplexity> complexity;
     SessionLesson lesson;
 };
 
@@ -56,8 +61,9 @@ void writeConfigMembers(json::Writer& out, const Config& config);
 std::string serializeSession(const Session& session);
 
 /// Reads .attnlab text. Throws InputError naming the member for a malformed file, a different
-/// format, a newer version, a wrong type or a setting out of range; unknown members are skipped
-/// and listed in `warnings`.
+/// format, a newer version, a wrong type, a setting out of range, or a check of the complexity
+/// lab without a "complexity" member holding its kind; unknown members are skipped and listed in
+/// `warnings`.
 Session parseSession(std::string_view text, std::vector<std::string>& warnings);
 
 /// Reads a session file; a relative embeddings path is taken relative to the file's folder.

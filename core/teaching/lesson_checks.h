@@ -38,11 +38,12 @@ ModelOutput runLessonConfig(const Config& config);
 /// Computes the result of a lesson's settings (runLessonConfig, or the window's own model).
 using LessonRunner = std::function<ModelOutput(const Config&)>;
 
-/// Measures each check on `result`, the output of the lesson's settings `config` (as written in
-/// the lesson, before d_k and d_model are resolved), in the first layer. A check that compares
-/// with other settings runs `run` on `config` with those settings changed. A check that cannot
-/// be measured (a token the sentence lacks, a head beyond the model's, scores of a model without
-/// a trace, settings the lesson cannot run with) fails and says why.
+/// Measures each check of the attention maps on `result`, the output of the lesson's settings
+/// `config` (as written in the lesson, before d_k and d_model are resolved), in the first layer;
+/// checks of the complexity lab are left out (core/teaching/complexity_checks.h measures them). A
+/// check that compares with other settings runs `run` on `config` with those settings changed. A
+/// check that cannot be measured (a token the sentence lacks, a head beyond the model's, scores of
+/// a model without a trace, settings the lesson cannot run with) fails and says why.
 std::vector<CheckOutcome> evaluateLessonChecks(const std::vector<LessonCheck>& checks,
                                                const Config& config, const ModelOutput& result,
                                                const LessonRunner& run = runLessonConfig);

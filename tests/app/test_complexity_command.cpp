@@ -1,15 +1,19 @@
 // `attention-lab complexity`: the subcommand in process (its options, its table, its CSV checked
 // against counts made here: n² cells for dense and tiled, the window's visible cells counted
-// cell by cell, none for linear) and once through the binary for the dispatch.
+// cell by cell, none for linear; a lesson's Complexity page and its claims) and once through the
+// binary for the dispatch.
 
 #include "app/cli.h"
 #include "app/complexity_command.h"
+#include "app/window_start.h"
+#include "core/efficient/memory_probe.h"
 
 #include "test_support.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -61,6 +65,19 @@ long long windowCells(int n, int w) {
         for (int j = 0; j < n; ++j)
             cells += std::abs(i - j) <= w ? 1 : 0;
     return cells;
+}
+
+// Whether the printed table has a row of `kind` at length `n`.
+bool hasRow(const std::string& table, const std::string& kind, const std::string& n) {
+    std::istringstream lines(table);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::string first, second;
+        if (words >> first >> second && first == kind && second == n)
+            return true;
+    }
+    return false;
 }
 
 class ComplexityCommand : public TempDirTest {};
@@ -170,8 +187,89 @@ TEST_F(ComplexityCommand, HelpNamesEveryOption) {
     ASSERT_EQ(run.exitCode, kExitSuccess);
     for (const char* option :
          {"--kinds", "--n", "--d-k", "--heads", "--seed", "--csv", "--dense-budget",
-          "--max-seconds", "--min-seconds", "--error-n", "--slope-min-n"})
+          "--max-seconds", "--min-seconds", "--error-n", "--slope-min-n", "--lesson"})
         EXPECT_NE(run.out.find(option), std::string::npos) << option;
+}
+
+// --lesson runs a lesson's Complexity page as the window does and says which of its claims
+// hold; options that change its settings run too, but then its claims are not checked.
+TEST_F(ComplexityCommand, ALessonRunsItsPageAndChecksItsClaims) {
+    const std::string lesson =
+        std::string(ATTNLAB_SOURCE_DIR) + "/resources/lessons/13-complexity-lab.attnlab";
+    const CommandRun run = complexity({"--lesson", lesson});
+    ASSERT_EQ(run.exitCode, kExitSuccess) << run.err;
+    for (const char* kind : {"dense", "tiled", "window:32", "linear:elu"})
+        EXPECT_TRUE(hasRow(run.out, kind, "4096")) << kind << "\n" << run.out;
+    for (const char* text :
+         {"fitted slopes (n ≥ 512)", "the lesson's claims, checked on these numbers:",
+          "kind dense: the log–log slope of peak memory against n is at least 1.600"})
+        EXPECT_NE(run.out.find(text), std::string::npos) << text << "\n" << run.out;
+    if (attnlab::core::PeakMemoryProbe().available()) {
+        EXPECT_NE(run.out.find("10 of 10 claims hold"), std::string::npos) << run.out;
+        EXPECT_EQ(run.out.find("✗"), std::string::npos) << run.out;
+    }
+
+    const CommandRun other = complexity({"--lesson", lesson, "--n", "64,128", "--kinds", "dense"});
+    ASSERT_EQ(other.exitCode, kExitSuccess) << other.err;
+    EXPECT_TRUE(hasRow(other.out, "dense", "128")) << other.out;
+    EXPECT_FALSE(hasRow(other.out, "tiled", "128")) << other.out;
+    EXPECT_NE(other.out.find("the lesson's 10 claims about the lab are checked only with its own "
+                             "settings"),
+              std::string::npos)
+        << other.out;
+    EXPECT_EQ(other.out.find("✓"), std::string::npos) << other.out;
+
+    // A lesson without the page, or no lesson at all, is an input error naming the file.
+    const std::string plain =
+        std::string(ATTNLAB_SOURCE_DIR) + "/resources/lessons/03-causal-mask.attnlab";
+    const CommandRun none = complexity({"--lesson", plain});
+    EXPECT_EQ(none.exitCode, kExitInputError);
+    EXPECT_NE(none.err.find(plain + ": the lesson has no Complexity page"), std::string::npos)
+        << none.err;
+    const CommandRun missing = complexity({"--lesson", m_dir.file("missing.attnlab")});
+    EXPECT_EQ(missing.exitCode, kExitInputError);
+    EXPECT_NE(missing.err.find("missing.attnlab"), std::string::npos) << missing.err;
+    EXPECT_EQ(complexity({"--lesson", ""}).exitCode, kExitUsageError);
+}
+
+// The main command with the same lesson exports the attention of its sentence and says where
+// its Complexity page is measured without a window.
+TEST_F(ComplexityCommand, TheMainCommandPointsALessonsPageToTheSubcommand) {
+    const std::string lesson =
+        std::string(ATTNLAB_SOURCE_DIR) + "/resources/lessons/13-complexity-lab.attnlab";
+    const std::string json = m_dir.file("maps.json");
+    std::ostringstream out, err;
+    const int code =
+        attnlab::app::runCommandLine({"--lesson", lesson, "--export-data", json}, out, err);
+    ASSERT_EQ(code, kExitSuccess) << err.str();
+    EXPECT_NE(readFile(json).find("\"weights\""), std::string::npos);
+    EXPECT_NE(err.str().find("attention-lab: note: the lesson " + lesson +
+                             " measures the complexity lab on its Complexity page; without a "
+                             "window: attention-lab complexity --lesson " +
+                             lesson),
+              std::string::npos)
+        << err.str();
+    // Without a display the window cannot open: the same command is offered.
+    const auto problem = attnlab::app::checkWindowStart(
+        {"--lesson", lesson}, [](const std::string&) { return std::optional<std::string>(); });
+    ASSERT_TRUE(problem);
+    EXPECT_EQ(problem->exitCode, kExitInputError);
+    EXPECT_NE(problem->message.find("no display was found"), std::string::npos);
+    EXPECT_NE(problem->message.find("The lesson " + lesson +
+                                    " measures the complexity lab on its Complexity page; "
+                                    "without a window: attention-lab complexity --lesson " +
+                                    lesson),
+              std::string::npos)
+        << problem->message;
+    // Other lessons get no such note.
+    std::ostringstream plainOut, plainErr;
+    ASSERT_EQ(attnlab::app::runCommandLine(
+                  {"--lesson",
+                   std::string(ATTNLAB_SOURCE_DIR) + "/resources/lessons/03-causal-mask.attnlab",
+                   "--export-data", json},
+                  plainOut, plainErr),
+              kExitSuccess);
+    EXPECT_EQ(plainErr.str().find("note:"), std::string::npos) << plainErr.str();
 }
 
 TEST_F(ComplexityCommand, TheBinaryDispatchesTheSubcommand) {

@@ -32,7 +32,7 @@ TEST(Lessons, TheCourseIsComplete) {
     for (const char* topic :
          {"01-self-attention-basics", "02-why-scale-by-sqrt-dk", "03-causal-mask",
           "04-padding-mask", "05-sliding-window", "06-multi-head", "07-cross-attention-translation",
-          "08-scoring-functions"})
+          "08-scoring-functions", "13-complexity-lab"})
         EXPECT_TRUE(ids.count(topic)) << topic;
 }
 
