@@ -238,6 +238,18 @@ Restart now?</source>
         <source>What this lesson shows (measured on the lesson&apos;s settings as it opened):</source>
         <translation>本课展示的内容（按课程打开时的设置测得）：</translation>
     </message>
+    <message>
+        <source>What this lesson shows is checked on the Complexity page&apos;s measurements: %1 claims, once it has run with the lesson&apos;s settings</source>
+        <translation>本课所示的内容在“复杂度”页的测量上检验：共 %1 条断言，在该页以本课的设置运行之后检验</translation>
+    </message>
+    <message>
+        <source>%1; %2 more once the Complexity page has run with the lesson&apos;s settings</source>
+        <translation>%1；另有 %2 条在“复杂度”页以本课的设置运行后检验</translation>
+    </message>
+    <message>
+        <source>… %1 claims about the Complexity page, measured when it has run with the lesson&apos;s settings</source>
+        <translation>… 关于“复杂度”页的 %1 条断言，在该页以本课的设置运行后测量</translation>
+    </message>
 </context>
 <context>
     <name>ScalingView</name>
@@ -4793,6 +4805,82 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>window:0 leaves each token only itself; use window:1 or wider</source>
         <translation>window:0 只让每个词元看到自己；请使用 window:1 或更宽的窗口</translation>
+    </message>
+    <message>
+        <source>the log–log slope of time against n</source>
+        <translation>时间对 n 的对数–对数斜率</translation>
+    </message>
+    <message>
+        <source>the log–log slope of peak memory against n</source>
+        <translation>峰值内存对 n 的对数–对数斜率</translation>
+    </message>
+    <message>
+        <source>the log–log slope of the score cells computed against n</source>
+        <translation>所算分数格数对 n 的对数–对数斜率</translation>
+    </message>
+    <message>
+        <source>the mean row KL(exact ‖ approx), nats</source>
+        <translation>各行 KL(精确 ‖ 近似) 的平均值（纳特）</translation>
+    </message>
+    <message>
+        <source>the mean row KL(approx ‖ exact), nats</source>
+        <translation>各行 KL(近似 ‖ 精确) 的平均值（纳特）</translation>
+    </message>
+    <message>
+        <source>the share of the exact weight it drops</source>
+        <translation>它丢掉的精确权重所占的比例</translation>
+    </message>
+    <message>
+        <source>the largest output difference from exact attention</source>
+        <translation>与精确注意力输出的最大差</translation>
+    </message>
+    <message>
+        <source>fewer than two measured lengths of n ≥ %1: no slope</source>
+        <translation>n ≥ %1 的已测长度少于两个：没有斜率</translation>
+    </message>
+    <message>
+        <source>n = %1 to %2, %3 lengths</source>
+        <translation>n = %1 到 %2，%3 个长度</translation>
+    </message>
+    <message>
+        <source>slope %1</source>
+        <translation>斜率 %1</translation>
+    </message>
+    <message>
+        <source>kind %1</source>
+        <translation>类型 %1</translation>
+    </message>
+    <message>
+        <source>the kind %1 was not measured</source>
+        <translation>类型 %1 没有测量</translation>
+    </message>
+    <message>
+        <source>peak memory could not be measured on this system</source>
+        <translation>此系统上无法测量峰值内存</translation>
+    </message>
+    <message>
+        <source>no error was measured (the lab compares with exact attention only at an error length above 0)</source>
+        <translation>没有测量误差（实验只在误差长度大于 0 时与精确注意力比较）</translation>
+    </message>
+    <message>
+        <source>n = %1</source>
+        <translation>n = %1</translation>
+    </message>
+    <message>
+        <source>infinite: %1 rows give 0 to a key exact attention weighs</source>
+        <translation>无穷大：有 %1 行给精确注意力有权重的键 0</translation>
+    </message>
+    <message>
+        <source>%1 nats</source>
+        <translation>%1 纳特</translation>
+    </message>
+    <message>
+        <source>%1 of the exact weight dropped</source>
+        <translation>丢掉了精确权重的 %1</translation>
+    </message>
+    <message>
+        <source>largest difference %1</source>
+        <translation>最大差 %1</translation>
     </message>
 </context>
 </TS>
