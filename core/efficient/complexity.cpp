@@ -306,6 +306,7 @@ bool sameMeasurement(const ComplexityConfig& a, const ComplexityConfig& b) {
     // Each kind is measured on its own, so their order changes nothing but the colours.
     const auto labels = [](const std::vector<ComplexityKind>& kinds) {
         std::vector<std::string> out;
+        out.reserve(kinds.size());
         for (const ComplexityKind& kind : kinds)
             out.push_back(kind.label);
         std::sort(out.begin(), out.end());

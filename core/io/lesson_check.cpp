@@ -236,8 +236,11 @@ LessonCheck complexityCheckAt(const json::Value& object, const std::string& wher
             if (*check.tolerance < 0)
                 throw InputError(here + ": a tolerance is 0 or more");
         } else {
-            throw InputError(here + ": unknown member of a check of kind '" + kind +
-                             "'; it has of, at_least, at_most, near and tolerance");
+            std::string message = here;
+            message += ": unknown member of a check of kind '";
+            message += kind;
+            message += "'; it has of, at_least, at_most, near and tolerance";
+            throw InputError(message);
         }
     }
     if (!haveOf)

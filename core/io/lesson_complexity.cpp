@@ -40,8 +40,13 @@ std::vector<ComplexityKind> kindsAt(const json::Value& value, const std::string&
     for (std::size_t i = 0; i < value.size(); ++i) {
         const std::string here = indexed(where, i);
         const std::string& text = json::stringAt(value[i], here);
-        if (text.find(',') != std::string::npos)
-            throw InputError(here + ": one kind per item; write \"" + text + "\" as several items");
+        if (text.find(',') != std::string::npos) {
+            std::string message = here;
+            message += ": one kind per item; write \"";
+            message += text;
+            message += "\" as several items";
+            throw InputError(message);
+        }
         std::vector<ComplexityKind> parsed;
         try {
             parsed = parseComplexityKinds(text);

@@ -338,8 +338,13 @@ void checkComplexityChecks(const Session& session) {
             std::string list;
             for (const std::string& label : labels)
                 list += (list.empty() ? "" : ", ") + label;
-            throw InputError(where + ".of: '" + checks[i].of +
-                             "' is not among the kinds of \"complexity\" (" + list + ")");
+            std::string message = where;
+            message += ".of: '";
+            message += checks[i].of;
+            message += "' is not among the kinds of \"complexity\" (";
+            message += list;
+            message += ")";
+            throw InputError(message);
         }
     }
 }
