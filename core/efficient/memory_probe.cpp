@@ -13,6 +13,21 @@ namespace {
 
 constexpr int kMmapThresholdBytes = 128 * 1024;
 
+// AddressSanitizer replaces the allocator and holds freed blocks in a quarantine (256 MiB by
+// default) before reusing them, so the resident peak grows with every block allocated, not with
+// the most alive at once: there the probe reports itself unavailable rather than a wrong peak.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAllocatorReplaced = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAllocatorReplaced = true;
+#else
+constexpr bool kAllocatorReplaced = false;
+#endif
+#else
+constexpr bool kAllocatorReplaced = false;
+#endif
+
 // A "Vm…:   1234 kB" line of /proc/self/status in bytes, or −1.
 std::int64_t statusBytes(std::string_view field) {
 #if defined(__linux__)
@@ -31,6 +46,8 @@ std::int64_t statusBytes(std::string_view field) {
 } // namespace
 
 PeakMemoryProbe::PeakMemoryProbe() {
+    if (kAllocatorReplaced)
+        return;
 #if defined(__linux__)
 #if defined(__GLIBC__)
     // glibc raises its mmap threshold (up to 32 MiB) after a large block is freed; blocks below
@@ -59,6 +76,9 @@ std::int64_t PeakMemoryProbe::peakBytes() const {
 }
 
 std::string_view PeakMemoryProbe::method() {
+    if (kAllocatorReplaced)
+        return "none: AddressSanitizer's allocator keeps freed blocks resident, so the peak "
+               "resident set does not show the computation's peak";
     return "peak resident set (VmHWM) above the start, after resetting it through "
            "/proc/self/clear_refs and returning free heap pages";
 }

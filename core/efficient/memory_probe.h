@@ -21,7 +21,8 @@ class PeakMemoryProbe {
 public:
     /// Resets the peak and reads the starting resident size.
     PeakMemoryProbe();
-    /// False where the peak cannot be reset or read (not Linux, /proc unavailable).
+    /// False where the peak cannot be reset or read (not Linux, /proc unavailable) or means
+    /// nothing (a build with AddressSanitizer, whose allocator keeps freed blocks resident).
     bool available() const { return m_available; }
     /// Bytes by which the peak resident set rose above the start; −1 when unavailable.
     std::int64_t peakBytes() const;
