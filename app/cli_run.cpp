@@ -8,6 +8,7 @@
 #include "core/embeddings/embeddings.h"
 #include "core/io/data_export.h"
 #include "core/io/mask_file.h"
+#include "core/io/npy_export.h"
 #include "core/model/builtin_model.h"
 #include "core/text/tokenizer.h"
 #include "core/trained/lesson_model_folder.h"
@@ -99,6 +100,13 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         // time goes to writing text, still computes them: its memory stays what it was.
         run.weightsOnly = !options.exportDataPath.empty() && options.image.path.empty() &&
                           core::dataFormatForPath(options.exportDataPath) == core::DataFormat::Npy;
+        // Such a file takes each block of weights as it is computed, at its place in the file:
+        // no map is kept whole, and the disk writes while the next heads compute.
+        std::optional<core::NpyWeightsFile> npy;
+        if (run.weightsOnly) {
+            npy.emplace(options.exportDataPath, write);
+            run.weightsSink = &*npy;
+        }
         const core::ModelOutput output =
             modelPath.empty() ? core::runBuiltin(config, run)
                               : core::loadModel(modelPath, options.transformer)->run(config, run);
@@ -109,7 +117,9 @@ int runHeadless(const CliOptions& options, std::ostream& err, const ImageExporte
         for (const core::Message& warning : output.maps.warnings)
             printProgramError(err, "warning: " + warning.english());
         std::vector<std::string> notes;
-        if (!options.exportDataPath.empty())
+        if (npy)
+            notes = npy->finish(output);
+        else if (!options.exportDataPath.empty())
             notes = core::exportData(output, options.exportDataPath, write,
                                      core::CsvOptions{.byteOrderMark = options.csvByteOrderMark});
         if (!options.image.path.empty())

@@ -181,6 +181,10 @@ public:
     std::ostream& stream();
     /// Appends `bytes`; throws like stream().
     void write(std::string_view bytes);
+    /// Writes `bytes` at `offset` (pwrite), leaving the stream's position alone. Safe from
+    /// several threads at once for ranges that do not overlap (and not while the stream is
+    /// written); WriteOptions::progress is not called. Throws FileError like stream().
+    void writeAt(std::uint64_t offset, std::string_view bytes);
     /// Writes what is buffered, syncs, and puts the file in the target's place. Returns notes the
     /// user should see (other hard links that keep the earlier contents); throws FileError, in
     /// which case the earlier file is as it was and no temporary file is left.

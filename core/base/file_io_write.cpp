@@ -392,6 +392,32 @@ void AtomicFile::write(std::string_view bytes) {
     stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+void AtomicFile::writeAt(std::uint64_t offset, std::string_view bytes) {
+    const State& s = *m_state;
+    if (s.done || s.fd < 0)
+        throwWriteError(s.path, "the file was already finished");
+    const char* data = bytes.data();
+    std::size_t left = bytes.size();
+    auto at = static_cast<off_t>(offset);
+    while (left > 0) {
+        const ssize_t r =
+            ::pwrite(s.fd, data, std::min<std::size_t>(left, std::size_t{1} << 30), at);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            throwWriteError(s.path, "writing failed", r < 0 ? errno : EIO);
+        data += r;
+        left -= static_cast<std::size_t>(r);
+        at += r;
+    }
+#if defined(__linux__)
+    // Start putting these pages on the disk now, while the caller computes the next ones, so
+    // that commit's fsync has little left to wait for. Only a hint: its failure changes nothing.
+    ::sync_file_range(s.fd, static_cast<off_t>(offset), static_cast<off_t>(bytes.size()),
+                      SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 std::vector<std::string> AtomicFile::commit() {
     State& s = *m_state;
     if (s.done)

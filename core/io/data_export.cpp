@@ -1,6 +1,7 @@
 #include "core/io/data_export.h"
 
 #include "core/io/model_export.h"
+#include "core/io/npy_export.h"
 
 #include "core/base/json.h"
 #include "core/io/session.h"
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <ostream>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -289,47 +291,15 @@ void writeCsv(const ModelOutput& output, std::ostream& out, const CsvOptions& cs
 
 void writeNpy(const ModelOutput& output, std::ostream& out) {
     const AttentionMaps& maps = output.maps;
-    const Eigen::Index nq = maps.queries();
-    const Eigen::Index nk = maps.keys();
-    // One layer: [heads, n_q, n_k]; several: [layers, heads, n_q, n_k] (what Import Attention
-    // reads).
-    std::string shape =
-        std::to_string(maps.heads) + ", " + std::to_string(nq) + ", " + std::to_string(nk);
-    if (maps.layers > 1)
-        shape = std::to_string(maps.layers) + ", " + shape;
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
-    // Magic (6) + version (2) + header length (2) + header, padded with spaces so that the data
-    // starts on a 64-byte boundary; the header ends in '\n'.
-    constexpr std::size_t kPreamble = 10;
-    const std::size_t unpadded = kPreamble + header.size() + 1;
-    header.append((64 - unpadded % 64) % 64, ' ');
-    header.push_back('\n');
-
-    const char magic[] = {'\x93', 'N', 'U', 'M', 'P', 'Y', '\x01', '\x00'};
-    out.write(magic, sizeof magic);
-    const auto headerLength = static_cast<std::uint16_t>(header.size());
-    out.put(static_cast<char>(headerLength & 0xFFu));
-    out.put(static_cast<char>(headerLength >> 8));
-    writeText(out, header);
-
-    // Row by row into one buffer, little-endian whatever the machine: one write per row rather
-    // than per cell, which made the writer slower than the computation for long inputs.
-    std::vector<char> row(static_cast<std::size_t>(nk) * sizeof(float));
+    writeText(out, npyWeightsHeader(maps.layers, maps.heads, maps.queries(), maps.keys()));
+    // A row at a time through one buffer: one write per row rather than per cell, which made the
+    // writer slower than the computation for long inputs.
+    std::vector<char> row;
     for (const Matrix& weights : maps.weights) {
-        assert(weights.rows() == nq && weights.cols() == nk);
-        for (Eigen::Index i = 0; i < nq; ++i) {
-            if constexpr (std::endian::native == std::endian::little) {
-                std::memcpy(row.data(), weights.row(i).data(), row.size());
-            } else {
-                for (Eigen::Index j = 0; j < nk; ++j) {
-                    std::uint32_t bits = 0;
-                    const float weight = weights(i, j);
-                    std::memcpy(&bits, &weight, sizeof bits);
-                    for (int b = 0; b < 4; ++b)
-                        row[static_cast<std::size_t>(j) * 4 + static_cast<std::size_t>(b)] =
-                            static_cast<char>((bits >> (8 * b)) & 0xFFu);
-                }
-            }
+        assert(weights.rows() == maps.queries() && weights.cols() == maps.keys());
+        for (Eigen::Index i = 0; i < weights.rows(); ++i) {
+            row.clear();
+            appendLittleEndian(weights.middleRows(i, 1), row);
             out.write(row.data(), static_cast<std::streamsize>(row.size()));
         }
     }
@@ -338,6 +308,8 @@ void writeNpy(const ModelOutput& output, std::ostream& out) {
 std::vector<std::string> exportData(const ModelOutput& result, const std::string& path,
                                     const WriteOptions& options, const CsvOptions& csv) {
     const DataFormat format = dataFormatForPath(path);
+    if (result.weightsStreamed)
+        throw std::invalid_argument("exportData: the run's weights went to its weights sink");
     // Streamed into the file as it is produced: an export is never built whole in memory, and
     // any failure on the way (memory, a full disk, a cancel) leaves the earlier file as it was.
     return writeFileAtomically(

@@ -340,6 +340,12 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
 
     // Entropy, argmax and the combined maps, which an export of the weights alone never reads.
     const bool statistics = !options.weightsOnly;
+    // An export of the weights alone takes dense heads block by block (the other kinds' kernels
+    // give whole maps): no head's n_q × n_k weights are ever held.
+    WeightsSink* const sink = options.weightsOnly && config.attention == AttentionKind::Dense
+                                  ? options.weightsSink
+                                  : nullptr;
+    output.weightsStreamed = sink != nullptr;
 
     // Heads whose S and L are kept: the teaching pages show one head at a time, so a caller may
     // ask for only that one and save two n_q × n_k matrices per other head.
@@ -450,7 +456,9 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         Matrix scores(keep ? nq : 0, keep ? nk : 0);
         Matrix logits(keep ? nq : 0, keep ? nk : 0);
         Matrix& weights = maps.weights[index];
-        weights.resize(nq, nk);
+        if (!sink)
+            weights.resize(nq, nk);
+        Matrix context(sink ? nq : 0, sink ? dK : 0);
         Vector& entropy = maps.entropy[index];
         std::vector<int>& argmax = maps.argmax[index];
         if (statistics) {
@@ -499,9 +507,17 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
                 }
                 if (anyMasked)
                     maskRows(maps.allowed, begin, end, begin, scratch);
+                std::vector<int>& flaggedRows = flaggedPerBlock[static_cast<std::size_t>(block)];
+                if (sink) {
+                    Matrix blockWeights(rows, nk);
+                    normalizeRowsInto(config.normalizer, scratch, blockWeights, flaggedRows,
+                                      static_cast<int>(begin));
+                    context.middleRows(begin, rows).noalias() = blockWeights * v;
+                    sink->rows(0, h, begin, blockWeights);
+                    return;
+                }
                 normalizeRowsInto(config.normalizer, scratch, weights.middleRows(begin, rows),
-                                  flaggedPerBlock[static_cast<std::size_t>(block)],
-                                  static_cast<int>(begin));
+                                  flaggedRows, static_cast<int>(begin));
                 if (statistics) {
                     entropy.segment(begin, rows) = rowEntropy(weights.middleRows(begin, rows));
                     rowArgmax(weights, fullyMasked, begin, end, argmax);
@@ -516,8 +532,8 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         std::vector<int>& flagged = flaggedPerHead[index];
         for (const std::vector<int>& rows : flaggedPerBlock)
             flagged.insert(flagged.end(), rows.begin(), rows.end());
-        Matrix context;
-        context.noalias() = weights * v;
+        if (!sink)
+            context.noalias() = weights * v;
         concatenated.middleCols(static_cast<Eigen::Index>(h) * dK, dK) = context;
         if (keep) {
             head.qBeforeRope = std::move(qBeforeRope);
@@ -531,6 +547,8 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         }
     };
 
+    if (sink)
+        sink->begin(1, config.heads, nq, nk);
     [[maybe_unused]] const bool parallelHeads = config.heads > 1;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) if (parallelHeads)
@@ -587,6 +605,8 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         maps.mean.push_back(std::move(mean));
         maps.max.push_back(std::move(max));
     }
+    if (sink)
+        maps.weights.clear();
     trace.wo = outputProjection(config, dModel, config.heads * dK);
     trace.output.noalias() = concatenated * trace.wo;
 

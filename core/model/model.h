@@ -88,6 +88,23 @@ struct ModelOutput {
     std::optional<Trace> trace;                        ///< when capabilities.hasTrace
     std::vector<Prediction> predictions;               ///< when capabilities.hasPredictions
     std::optional<TransformerDescription> transformer; ///< pretrained and trained transformers
+    /// Every map's weights went to RunOptions::weightsSink, and maps.weights holds none.
+    bool weightsStreamed = false;
+};
+
+/// Takes a run's attention weights block by block as they are computed (RunOptions::weightsSink),
+/// so that an export of the weights writes each block and nothing keeps all the maps at once.
+class WeightsSink {
+public:
+    virtual ~WeightsSink() = default;
+    /// Once, on the calling thread, before any rows: layers, heads per layer, query and key
+    /// counts of the maps to come.
+    virtual void begin(int layers, int heads, Eigen::Index queries, Eigen::Index keys) = 0;
+    /// Rows [firstRow, firstRow + rows.rows()) of the map of `head` in `layer`. Called from
+    /// several threads at once, for different maps or rows. What it throws stops the run and
+    /// leaves Model::run.
+    virtual void rows(int layer, int head, Eigen::Index firstRow,
+                      const Eigen::Ref<const Matrix>& rows) = 0;
 };
 
 /// What to compute beyond the maps.
@@ -97,6 +114,10 @@ struct RunOptions {
     /// Only each head's weights (an export of the weights): entropy, argmax and the mean and
     /// maximum over heads are left empty where the model can skip them. Default false.
     bool weightsOnly = false;
+    /// With weightsOnly, a model that computes its weights block by block may hand every block
+    /// to this sink instead of keeping it; it then sets ModelOutput::weightsStreamed and leaves
+    /// maps.weights empty. Others ignore it (the caller sends their kept maps). Default null.
+    WeightsSink* weightsSink = nullptr;
 };
 
 class Model {

@@ -185,6 +185,44 @@ void BM_Attention(benchmark::State& state, int n, int dModel, int heads, Scoring
     state.counters["heads"] = heads;
 }
 
+// A sink that reads each block of weights once (as a file writer would copy it) and keeps
+// nothing.
+class DiscardingSink final : public core::WeightsSink {
+public:
+    void begin(int, int, Eigen::Index, Eigen::Index) override {}
+    void rows(int, int, Eigen::Index, const Eigen::Ref<const Matrix>& rows) override {
+        benchmark::DoNotOptimize(rows.sum());
+    }
+};
+
+// The same computation as an export of the weights runs it (`--export-data w.npy`): weights
+// only, no trace, every block handed to a sink as it is computed instead of kept; what the dense
+// core does when nothing but the weights is asked for.
+void BM_AttentionStreamed(benchmark::State& state, int n, int dModel, int heads) {
+    const core::Config config =
+        benchConfig(n, dModel, heads, ScoringFunction::ScaledDot, Normalizer::Softmax);
+    DiscardingSink sink;
+    core::RunOptions run;
+    run.trace = false;
+    run.weightsOnly = true;
+    run.weightsSink = &sink;
+    WallClock clock;
+    for (auto _ : state) {
+        clock.start();
+        {
+            const core::ModelOutput result = core::runBuiltin(config, run);
+            benchmark::DoNotOptimize(result.weightsStreamed);
+        }
+        clock.stop();
+    }
+    setRateCounters(state,
+                    attnlab::bench::attentionFlops(n, dModel, heads, ScoringFunction::ScaledDot),
+                    clock.seconds());
+    state.counters["n"] = n;
+    state.counters["d_model"] = dModel;
+    state.counters["heads"] = heads;
+}
+
 // The same computation with seeded random projections drawn inside runBuiltin() (3·H matrices of
 // d_model × d_k and W_o): the difference to the manual case is the cost of drawing them.
 void BM_RandomProjections(benchmark::State& state) {
@@ -280,6 +318,15 @@ void registerAll() {
     registerAttention(2048, 256, 8, ScoringFunction::Additive, Normalizer::Softmax);
     registerAttention(1024, 256, 8, ScoringFunction::ScaledDot, Normalizer::Softmax);
     registerAttention(1024, 512, 1, ScoringFunction::ScaledDot, Normalizer::Softmax);
+
+    // The GEMM-rate target's shapes computed as an export of the weights computes them.
+    for (int n : {1024, 2048})
+        for (int dModel : {256, 512})
+            configure(
+                benchmark::RegisterBenchmark(("weights_streamed/n:" + std::to_string(n) +
+                                              "/d_model:" + std::to_string(dModel) + "/heads:8")
+                                                 .c_str(),
+                                             BM_AttentionStreamed, n, dModel, 8));
 
     configure(
         benchmark::RegisterBenchmark("random_projections/scaled-dot/softmax", BM_RandomProjections)
