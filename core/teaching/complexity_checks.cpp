@@ -10,8 +10,6 @@
 namespace attnlab::core {
 namespace {
 
-constexpr double kNearTolerance = 0.005; // as the checks of the maps
-
 // Three decimals like the checks of the maps, but errors of exact kinds (1e-6) keep three
 // significant digits instead of reading 0.000; independent of the locale.
 std::string figure(double value) {
@@ -51,30 +49,6 @@ Message quantityOf(CheckMeasure measure) {
     return {};
 }
 
-std::vector<Message> boundsOf(const LessonCheck& check) {
-    std::vector<Message> out;
-    if (check.atLeast)
-        out.push_back(message("is at least %1", figure(*check.atLeast)));
-    if (check.atMost)
-        out.push_back(message("is at most %1", figure(*check.atMost)));
-    if (check.near)
-        out.push_back(message("is %1 ± %2", figure(*check.near),
-                              numberText(check.tolerance.value_or(kNearTolerance))));
-    return out;
-}
-
-bool holds(const LessonCheck& check, double value) {
-    bool passed = true;
-    if (check.atLeast)
-        passed = passed && value >= *check.atLeast;
-    if (check.atMost)
-        passed = passed && value <= *check.atMost;
-    if (check.near)
-        passed =
-            passed && std::abs(value - *check.near) <= check.tolerance.value_or(kNearTolerance);
-    return passed && !std::isnan(value);
-}
-
 // A slope and the lengths it was fitted over, or why there is none.
 void measureSlope(CheckOutcome& outcome, const SlopeFit& fit, int slopeMinN) {
     if (fit.points < 2 || std::isnan(fit.slope)) {
@@ -102,7 +76,7 @@ CheckOutcome evaluate(const LessonCheck& check, const ComplexityResult& result) 
     CheckOutcome outcome;
     outcome.scope = message("kind %1", check.of);
     outcome.quantity = quantityOf(check.measure);
-    outcome.bounds = boundsOf(check);
+    outcome.bounds = numericBounds(check, figure);
     const auto series =
         std::find_if(result.series.begin(), result.series.end(),
                      [&](const ComplexitySeries& s) { return s.kind.label == check.of; });
@@ -163,7 +137,7 @@ CheckOutcome evaluate(const LessonCheck& check, const ComplexityResult& result) 
         break;
     }
     }
-    outcome.passed = value && holds(check, *value);
+    outcome.passed = value && !std::isnan(*value) && numericMargin(check, *value) >= 0.0;
     return outcome;
 }
 

@@ -15,7 +15,6 @@
 namespace attnlab::core {
 namespace {
 
-constexpr double kNearTolerance = 0.005;
 constexpr double kSameTolerance = 1e-6;
 
 // Three decimals, as the heatmap's cells show them; independent of the locale (the window sets
@@ -118,13 +117,8 @@ std::vector<Message> boundsOf(const LessonCheck& check) {
     std::vector<Message> out;
     if (check.measure == CheckMeasure::Argmax)
         out.push_back(withKey(check.key, [](const auto& key) { return message("is on %1", key); }));
-    if (check.atLeast)
-        out.push_back(message("is at least %1", figure(*check.atLeast)));
-    if (check.atMost)
-        out.push_back(message("is at most %1", figure(*check.atMost)));
-    if (check.near)
-        out.push_back(message("is %1 ± %2", figure(*check.near),
-                              numberText(check.tolerance.value_or(kNearTolerance))));
+    for (Message& bound : numericBounds(check, figure))
+        out.push_back(std::move(bound));
     switch (check.relation) {
     case CheckRelation::Greater:
         out.push_back(message("is greater than with %1", settingsText(check)));
@@ -361,15 +355,8 @@ std::variant<Instance, Unmeasurable> valueInstance(const ModelOutput& result,
         out.passed = out.passed && holds;
         out.margin = std::min(out.margin, margin);
     };
-    if (check.atLeast)
-        bound(value >= *check.atLeast, value - *check.atLeast);
-    if (check.atMost)
-        bound(value <= *check.atMost, *check.atMost - value);
-    if (check.near) {
-        const double tolerance = check.tolerance.value_or(kNearTolerance);
-        bound(std::abs(value - *check.near) <= tolerance,
-              tolerance - std::abs(value - *check.near));
-    }
+    const double margin = numericMargin(check, value);
+    bound(margin >= 0.0, margin);
     if (check.relation != CheckRelation::None) {
         if (head >= other->maps.heads)
             return Unmeasurable{
@@ -514,6 +501,33 @@ std::vector<CheckOutcome> evaluateLessonChecks(const std::vector<LessonCheck>& c
         if (!measuresComplexity(check.measure))
             outcomes.push_back(evaluate(check, config, result, run));
     return outcomes;
+}
+
+std::vector<Message> numericBounds(const LessonCheck& check, std::string (*figure)(double)) {
+    std::vector<Message> out;
+    if (check.atLeast)
+        out.push_back(message("is at least %1", figure(*check.atLeast)));
+    if (check.atMost)
+        out.push_back(message("is at most %1", figure(*check.atMost)));
+    if (check.near)
+        out.push_back(message("is %1 ± %2", figure(*check.near),
+                              numberText(check.tolerance.value_or(kCheckNearTolerance))));
+    return out;
+}
+
+double numericMargin(const LessonCheck& check, double value) {
+    double margin = std::numeric_limits<double>::infinity();
+    auto bound = [&](double m) {
+        margin = std::isnan(margin) || std::isnan(m) ? std::numeric_limits<double>::quiet_NaN()
+                                                     : std::min(margin, m);
+    };
+    if (check.atLeast)
+        bound(value - *check.atLeast);
+    if (check.atMost)
+        bound(*check.atMost - value);
+    if (check.near)
+        bound(check.tolerance.value_or(kCheckNearTolerance) - std::abs(value - *check.near));
+    return margin;
 }
 
 } // namespace attnlab::core

@@ -48,4 +48,15 @@ std::vector<CheckOutcome> evaluateLessonChecks(const std::vector<LessonCheck>& c
                                                const Config& config, const ModelOutput& result,
                                                const LessonRunner& run = runLessonConfig);
 
+/// Tolerance of a check's `near` bound when the lesson gives none.
+inline constexpr double kCheckNearTolerance = 0.005;
+
+/// A check's numeric bounds in words ("is at least 0.400", "is at most …", "is 0.5 ± 0.005"), each
+/// number written by `figure`; shared by the checks of the maps and of the complexity lab.
+std::vector<Message> numericBounds(const LessonCheck& check, std::string (*figure)(double));
+
+/// By how much `value` meets the numeric bounds of `check`: the smallest margin over them,
+/// negative when one fails, +∞ when the check has none, NaN when `value` is NaN and there is one.
+double numericMargin(const LessonCheck& check, double value);
+
 } // namespace attnlab::core
