@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -201,46 +202,54 @@ TEST_F(Files, OutputsWith250ByteNamesAreWritten) {
 // ---- a kill during a write ----------------------------------------------------------------------
 
 TEST_F(Files, AnExportKilledWhileWritingLeavesTheEarlierFileAndNoTemporaryFile) {
-    const std::string target = m_dir.file("big.json");
-    writeFile(target, "earlier export");
-    const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    ASSERT_GE(watch, 0);
-    ASSERT_GE(::inotify_add_watch(watch, m_dir.path().c_str(), IN_MODIFY), 0);
-    // About 200 MB of JSON: far from written when the first block arrives.
-    Program program(kBinary,
-                    {"--sentence", repeatedSentence(800), "--heads", "8", "--export-data", target},
-                    m_capture);
-    const int exited = static_cast<int>(::syscall(SYS_pidfd_open, program.pid(), 0));
-    if (exited < 0)
-        GTEST_SKIP() << "pidfd_open is not available (Linux 5.3 or later is needed)";
+    // About 200 MB of JSON, and a .npy of 512 MB written block by block from the heads' threads:
+    // each far from written when the first block arrives.
+    const std::vector<std::pair<std::string, int>> exports = {{"big.json", 800}, {"big.npy", 4000}};
+    for (const auto& [name, tokens] : exports) {
+        SCOPED_TRACE(name);
+        const std::string target = m_dir.file(name);
+        writeFile(target, "earlier export");
+        const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        ASSERT_GE(watch, 0);
+        ASSERT_GE(::inotify_add_watch(watch, m_dir.path().c_str(), IN_MODIFY), 0);
+        Program program(
+            kBinary,
+            {"--sentence", repeatedSentence(tokens), "--heads", "8", "--export-data", target},
+            m_capture);
+        const int exited = static_cast<int>(::syscall(SYS_pidfd_open, program.pid(), 0));
+        if (exited < 0)
+            GTEST_SKIP() << "pidfd_open is not available (Linux 5.3 or later is needed)";
 
-    // Wait, blocking on the two conditions and no clock, until bytes reach a file in the folder
-    // other than the target (the temporary file: named, or unnamed as "#inode"), or the program
-    // ends.
-    bool writing = false;
-    bool ended = false;
-    alignas(inotify_event) char events[1 << 16];
-    while (!writing && !ended) {
-        pollfd fds[2] = {{watch, POLLIN, 0}, {exited, POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0)
-            continue;
-        ended = (fds[1].revents & POLLIN) != 0;
-        const ssize_t n = ::read(watch, events, sizeof events);
-        for (ssize_t at = 0; at < n;) {
-            const auto* event = reinterpret_cast<const inotify_event*>(events + at);
-            if (event->len > 0 && std::string(event->name) != "big.json")
-                writing = true;
-            at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+        // Wait, blocking on the two conditions and no clock, until bytes reach a file in the
+        // folder other than the target (the temporary file: named, or unnamed as "#inode"), or
+        // the program ends.
+        bool writing = false;
+        bool ended = false;
+        alignas(inotify_event) char events[1 << 16];
+        while (!writing && !ended) {
+            pollfd fds[2] = {{watch, POLLIN, 0}, {exited, POLLIN, 0}};
+            if (::poll(fds, 2, -1) < 0)
+                continue;
+            ended = (fds[1].revents & POLLIN) != 0;
+            const ssize_t n = ::read(watch, events, sizeof events);
+            for (ssize_t at = 0; at < n;) {
+                const auto* event = reinterpret_cast<const inotify_event*>(events + at);
+                if (event->len > 0 && std::string(event->name) != name)
+                    writing = true;
+                at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+            }
         }
+        ::kill(program.pid(), SIGKILL);
+        const ProgramRun result = program.wait();
+        ::close(exited);
+        ::close(watch);
+        ASSERT_TRUE(writing) << "the program ended before writing: " << result.describe();
+        EXPECT_EQ(result.signal, SIGKILL)
+            << "the export ended before the kill: " << result.describe();
+        EXPECT_EQ(readFile(target), "earlier export");
+        EXPECT_EQ(m_dir.entries(), std::vector<std::string>{name}) << "a temporary file is left";
+        std::filesystem::remove(target);
     }
-    ::kill(program.pid(), SIGKILL);
-    const ProgramRun result = program.wait();
-    ::close(exited);
-    ::close(watch);
-    ASSERT_TRUE(writing) << "the program ended before writing: " << result.describe();
-    EXPECT_EQ(result.signal, SIGKILL) << "the export ended before the kill: " << result.describe();
-    EXPECT_EQ(readFile(target), "earlier export");
-    EXPECT_EQ(m_dir.entries(), std::vector<std::string>{"big.json"}) << "a temporary file is left";
 }
 
 // ---- a memory limit
@@ -255,11 +264,15 @@ TEST_F(Files, UnderAMemoryLimitAnExportIsWholeOrRefusedWithTheEarlierFileKept) {
     // One thread and one malloc arena: the address space the program needs does not depend on
     // the machine's number of cores.
     settings.environment = {{"OMP_NUM_THREADS", "1"}, {"MALLOC_ARENA_MAX", "1"}};
-    for (const std::string extension : {".json", ".csv"}) {
+    // .npy: the weights are streamed from the heads' threads, where an allocation may fail.
+    for (const std::string extension : {".json", ".csv", ".npy"}) {
         SCOPED_TRACE(extension);
         const std::string reference = m_dir.file("reference" + extension);
         const std::string target = m_dir.file("export" + extension);
-        const std::vector<std::string> args = {"--sentence", repeatedSentence(600), "--heads", "8"};
+        // The .npy holds 4 bytes a weight against tens of characters: more tokens keep it large.
+        const int tokens = extension == ".npy" ? 1500 : 600;
+        const std::vector<std::string> args = {"--sentence", repeatedSentence(tokens), "--heads",
+                                               "8"};
         auto to = [&](const std::string& path) {
             std::vector<std::string> all = args;
             all.insert(all.end(), {"--export-data", path});
