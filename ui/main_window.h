@@ -55,6 +55,7 @@ struct TransformerSettings;
 namespace attnlab::ui {
 
 class AttentionController;
+class CappedTextArea;
 class ControlsPanel;
 class DetailsPanel;
 class HeatmapView;
@@ -535,7 +536,9 @@ private:
     bool m_modelLoading = false;
     QComboBox* m_layerPicker = nullptr;
     QFrame* m_lessonBar = nullptr;
-    QLabel* m_lessonLabel = nullptr;
+    QLabel* m_lessonLabel = nullptr;           ///< the explanation, in m_lessonArea
+    CappedTextArea* m_lessonArea = nullptr;    ///< at most a few lines unless More is checked
+    QToolButton* m_lessonMoreButton = nullptr; ///< More / Less, shown when the text overflows
     double m_textScale = 1.0;
     double m_systemFontPointSize = 0; ///< the application font before any scaling
     bool m_presenting = false;

@@ -3,6 +3,7 @@
 
 #include "main_window.h"
 
+#include "capped_text_area.h"
 #include "controls_panel.h"
 #include "heatmap_view.h"
 #include "lesson_checks_text.h"
@@ -231,13 +232,13 @@ void MainWindow::showLessonBar() {
     const QString title = qs(core::localizedText(m_lesson.title, language));
     const QString text = qs(core::localizedText(m_lesson.explanation, language));
     if (title.isEmpty() && text.isEmpty()) {
-        m_lessonLabel->clear();
+        m_lessonArea->setText({});
         m_lessonBar->hide();
         return;
     }
     const std::vector<core::CheckOutcome> outcomes = lessonOutcomes();
     const QString checks = LessonChecksText::summary(outcomes, pendingComplexityChecks());
-    m_lessonLabel->setText(
+    m_lessonArea->setText(
         QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()) +
         (m_lessonModelNote.isEmpty()
              ? QString()

@@ -2920,6 +2920,18 @@ Restart now?</source>
         <source>Open a model (File → Open Model…) to change its heads.</source>
         <translation>请先打开一个模型（文件 → 打开模型…）再改动它的头。</translation>
     </message>
+    <message>
+        <source>More</source>
+        <translation>展开</translation>
+    </message>
+    <message>
+        <source>Show the whole explanation of the lesson, or only its first lines.</source>
+        <translation>显示课程的完整说明，或只显示前几行。</translation>
+    </message>
+    <message>
+        <source>Less</source>
+        <translation>收起</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::MaskPainter</name>

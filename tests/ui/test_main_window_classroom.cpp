@@ -2,6 +2,7 @@
 // its explanation shown and its hidden controls hidden, with what its checks show; text size and
 // presentation mode.
 
+#include "ui/capped_text_area.h"
 #include "ui/controls_panel.h"
 #include "ui/details_panel.h"
 #include "ui/figure_export.h"
@@ -26,6 +27,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace attnlab;
 using ui::MainWindow;
@@ -182,4 +184,45 @@ TEST_F(ClassroomTest, TheLessonBarSaysWhatTheLessonShows) {
     EXPECT_TRUE(details.contains(QStringLiteral("✗"))) << details.toStdString();
     EXPECT_TRUE(details.contains(QStringLiteral("0.410"))) << details.toStdString();
     EXPECT_TRUE(details.contains(QStringLiteral("animal"))) << details.toStdString();
+}
+
+TEST_F(ClassroomTest, ALongExplanationTakesAtMostFiveLinesUntilMoreIsPressed) {
+    auto window = open();
+    window->resize(1440, 900);
+    ASSERT_TRUE(window->openBuiltinLesson(QStringLiteral("13-complexity-lab")))
+        << window->lastError().toStdString();
+    auto* area = window->findChild<ui::CappedTextArea*>();
+    ASSERT_TRUE(area);
+    QToolButton* more = nullptr;
+    for (QToolButton* button : window->findChildren<QToolButton*>())
+        if (button->text() == QStringLiteral("More"))
+            more = button;
+    ASSERT_TRUE(more);
+    QCoreApplication::sendPostedEvents(); // pending layout requests
+    const int line = area->label()->fontMetrics().lineSpacing();
+    const int whole = area->label()->heightForWidth(area->viewport()->width());
+    ASSERT_TRUE(area->overflows()) << "the lesson's text should need more than five lines";
+    EXPECT_TRUE(more->isVisibleTo(window.get()));
+    EXPECT_LE(area->height(), 5 * line + 2 * area->frameWidth() + 2);
+    EXPECT_GT(whole, area->height());
+
+    more->click();
+    QCoreApplication::sendPostedEvents();
+    EXPECT_TRUE(area->isExpanded());
+    EXPECT_EQ(more->text(), QStringLiteral("Less"));
+    EXPECT_GE(area->height(), area->label()->heightForWidth(area->viewport()->width()));
+    more->click();
+    QCoreApplication::sendPostedEvents();
+    EXPECT_FALSE(area->isExpanded());
+    EXPECT_LE(area->height(), 5 * line + 2 * area->frameWidth() + 2);
+
+    // Every lesson: More shows exactly when its text needs more room than five lines.
+    for (const core::BuiltinLesson& lesson : core::builtinLessons()) {
+        SCOPED_TRACE(lesson.id);
+        ASSERT_TRUE(window->openBuiltinLesson(QString::fromStdString(lesson.id)));
+        QCoreApplication::sendPostedEvents();
+        EXPECT_EQ(more->isVisibleTo(window.get()), area->overflows());
+        EXPECT_EQ(area->overflows(),
+                  area->label()->heightForWidth(area->viewport()->width()) > area->height());
+    }
 }
