@@ -44,8 +44,8 @@ int CappedTextArea::textHeight() const {
 
 int CappedTextArea::cappedHeight() const {
     const int lines = m_label->fontMetrics().lineSpacing() * m_maxLines;
-    return std::min(textHeight(), lines + m_label->contentsMargins().top() +
-                                      m_label->contentsMargins().bottom());
+    return std::min(textHeight(),
+                    lines + m_label->contentsMargins().top() + m_label->contentsMargins().bottom());
 }
 
 QSize CappedTextArea::sizeHint() const {
