@@ -39,7 +39,9 @@ void CappedTextArea::setExpanded(bool expanded) {
 int CappedTextArea::textHeight() const {
     // The width the text wraps to: the viewport's, less the scroll bar it may need.
     const int width = std::max(1, viewport()->width());
-    return m_label->heightForWidth(width);
+    // −1 where the label has no height for a width (no text yet): its plain size hint.
+    const int height = m_label->heightForWidth(width);
+    return std::max(0, height >= 0 ? height : m_label->sizeHint().height());
 }
 
 int CappedTextArea::cappedHeight() const {

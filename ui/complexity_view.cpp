@@ -1,6 +1,7 @@
 #include "complexity_view.h"
 
 #include "compact_combo_box.h"
+#include "core_text.h"
 #include "heatmap_view.h"
 
 #include "core/base/file_io.h"
@@ -423,7 +424,7 @@ void ComplexityView::onDone(quint64 generation, std::shared_ptr<core::Complexity
             .arg(m_result->config.dK)
             .arg(m_result->config.heads)
             .arg(m_result->threads)
-            .arg(m_result->memoryMeasured ? fromStd(m_result->memoryMethod) : tr("not measured")));
+            .arg(m_result->memoryMeasured ? coreText(m_result->memoryMethod) : tr("not measured")));
     fillCharts();
     fillVerdicts();
     fillErrors();

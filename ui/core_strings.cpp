@@ -65,6 +65,8 @@ const std::vector<const char*>& coreStrings() {
         QT_TRANSLATE_NOOP("core", "elu(x) + 1, always positive (Katharopoulos et al. 2020)"),
         QT_TRANSLATE_NOOP("core", "max(x, 0); a row with no positive feature gets no weights"),
         QT_TRANSLATE_NOOP("core", "Performer FAVOR+: M seeded orthogonal random features estimating exp(q·k/√d_k)"),
+        QT_TRANSLATE_NOOP("core", "none: AddressSanitizer's allocator keeps freed blocks resident, so the peak resident set does not show the computation's peak"),
+        QT_TRANSLATE_NOOP("core", "peak resident set (VmHWM) above the start, after resetting it through /proc/self/clear_refs and returning free heap pages"),
         QT_TRANSLATE_NOOP("core", "the source sentence has no tokens; type at least one word"),
         QT_TRANSLATE_NOOP("core", "the sentence has no tokens; type at least one word"),
         QT_TRANSLATE_NOOP("core", "the manual embeddings of the source sentence have %1 rows but it has %2 tokens"),

@@ -1,5 +1,7 @@
 #include "core/efficient/memory_probe.h"
 
+#include "core/base/message.h"
+
 #include <algorithm>
 #include <fstream>
 #include <string>
@@ -77,10 +79,10 @@ std::int64_t PeakMemoryProbe::peakBytes() const {
 
 std::string_view PeakMemoryProbe::method() {
     if (kAllocatorReplaced)
-        return "none: AddressSanitizer's allocator keeps freed blocks resident, so the peak "
-               "resident set does not show the computation's peak";
-    return "peak resident set (VmHWM) above the start, after resetting it through "
-           "/proc/self/clear_refs and returning free heap pages";
+        return translatable("none: AddressSanitizer's allocator keeps freed blocks resident, so "
+                            "the peak resident set does not show the computation's peak");
+    return translatable("peak resident set (VmHWM) above the start, after resetting it through "
+                        "/proc/self/clear_refs and returning free heap pages");
 }
 
 } // namespace attnlab::core

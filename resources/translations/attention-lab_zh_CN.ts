@@ -4894,5 +4894,13 @@ Normalise each row, then mix the value vectors.</source>
         <source>largest difference %1</source>
         <translation>最大差 %1</translation>
     </message>
+    <message>
+        <source>none: AddressSanitizer&apos;s allocator keeps freed blocks resident, so the peak resident set does not show the computation&apos;s peak</source>
+        <translation>无：“AddressSanitizer”的分配器会让已释放的内存块继续驻留，因此峰值常驻内存反映不了这次计算的峰值</translation>
+    </message>
+    <message>
+        <source>peak resident set (VmHWM) above the start, after resetting it through /proc/self/clear_refs and returning free heap pages</source>
+        <translation>峰值常驻内存（“VmHWM”）相对开始时的增量；开始前先通过“/proc/self/clear_refs”重置峰值，并归还空闲的堆内存页</translation>
+    </message>
 </context>
 </TS>

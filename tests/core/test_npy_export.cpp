@@ -36,12 +36,18 @@ std::string words(int n) {
     return text;
 }
 
-// The bytes exportData writes for a run that kept its weights.
-std::string keptNpy(const Config& config) {
+// The options of an export of the weights alone, streamed into `sink` when there is one.
+RunOptions weightsExport(WeightsSink* sink = nullptr) {
     RunOptions run;
     run.trace = false;
     run.weightsOnly = true;
-    const ModelOutput output = runBuiltin(config, run);
+    run.weightsSink = sink;
+    return run;
+}
+
+// The bytes exportData writes for a run that kept its weights.
+std::string keptNpy(const Config& config) {
+    const ModelOutput output = runBuiltin(config, weightsExport());
     EXPECT_FALSE(output.weightsStreamed);
     std::ostringstream out;
     writeNpy(output, out);
@@ -51,11 +57,7 @@ std::string keptNpy(const Config& config) {
 // The bytes of the file a run streams its weights into.
 std::string streamedNpy(const Config& config, const std::string& path, bool expectStreamed = true) {
     NpyWeightsFile file(path);
-    RunOptions run;
-    run.trace = false;
-    run.weightsOnly = true;
-    run.weightsSink = &file;
-    const ModelOutput output = runBuiltin(config, run);
+    const ModelOutput output = runBuiltin(config, weightsExport(&file));
     EXPECT_EQ(output.weightsStreamed, expectStreamed);
     if (output.weightsStreamed) {
         EXPECT_TRUE(output.maps.weights.empty());
@@ -176,11 +178,9 @@ TEST(StreamedNpy, AFailedRunLeavesTheEarlierFile) {
     config.dModel = 16;
     {
         NpyWeightsFile file(path);
-        RunOptions run;
-        run.weightsOnly = true;
-        run.trace = false;
-        run.weightsSink = &file;
-        EXPECT_THROW(runBuiltin(config, run, [](int done, int) { return done < 2; }), Cancelled);
+        EXPECT_THROW(
+            runBuiltin(config, weightsExport(&file), [](int done, int) { return done < 2; }),
+            Cancelled);
     }
     EXPECT_EQ(readFile(path), "earlier export");
     EXPECT_EQ(dir.entries(), std::vector<std::string>{"w.npy"});
@@ -232,11 +232,7 @@ TEST(StreamedNpy, AFullDiskStopsTheRunAndLeavesTheEarlierFile) {
     std::string message;
     try {
         NpyWeightsFile file(path);
-        RunOptions run;
-        run.weightsOnly = true;
-        run.trace = false;
-        run.weightsSink = &file;
-        file.finish(runBuiltin(config, run));
+        file.finish(runBuiltin(config, weightsExport(&file)));
     } catch (const FileError& error) {
         message = error.what();
     }

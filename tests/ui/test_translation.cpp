@@ -3,6 +3,7 @@
 // interface text anywhere in its widgets, plots and dialogs, and every translated text (the
 // settings stamp of exported figures included) can be drawn with the fonts the program uses.
 
+#include "ui/complexity_view.h"
 #include "ui/export_dialog.h"
 #include "ui/figure_export.h"
 #include "ui/heatmap_view.h"
@@ -34,6 +35,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabBar>
 #include <QTabWidget>
@@ -454,6 +456,20 @@ TEST_F(TranslationTest, NoEnglishLeftInTheChineseWindow) {
     expectNoEnglish(visibleTexts(&exportDialog), "the export dialog");
     LessonGallery gallery(QLocale().name(), window.get());
     expectNoEnglish(visibleTexts(&gallery), "the lesson gallery");
+}
+
+TEST_F(TranslationTest, TheComplexityPagesStatusIsChinese) {
+    // The status names how peak memory was measured: a sentence of the core, translated.
+    ASSERT_TRUE(installLanguage(QStringLiteral("zh_CN")));
+    ComplexityView view;
+    view.sizesEdit()->setText(QStringLiteral("64,128"));
+    view.dKBox()->setValue(8);
+    QSignalSpy finished(&view, &ComplexityView::runFinished);
+    ASSERT_TRUE(view.run());
+    ASSERT_TRUE(finished.count() > 0 || finished.wait(60000));
+    const QString status = view.statusLabel()->text();
+    EXPECT_TRUE(hasHan(status)) << status.toStdString();
+    expectNoEnglish({status}, "the complexity page's status");
 }
 
 TEST_F(TranslationTest, EveryTranslationCanBeDrawn) {
