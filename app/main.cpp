@@ -9,6 +9,7 @@
 #include "app/window_start.h"
 #include "ui/gui.h"
 
+#include "core/base/memory.h"
 #include "core/io/mask_file.h"
 
 #include <QApplication>
@@ -106,6 +107,8 @@ void releaseStartupMessages() {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Results, training steps and exports reuse freed memory instead of page-faulting it back.
+    core::keepFreedMemoryForReuse();
     const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     if (app::isTrainCommand(args))
         return app::runTrainCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);

@@ -2,6 +2,7 @@
 
 #include "core_text.h"
 
+#include "core/base/memory.h"
 #include "core/text/tokenizer.h"
 
 #include <QCoreApplication>
@@ -11,10 +12,6 @@
 #include <QMetaObject>
 #include <QPointer>
 #include <QStandardPaths>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <algorithm>
 #include <map>
@@ -71,22 +68,6 @@ core::ModelOutput runModel(const core::Model& model, core::Config config,
     return model.run(config, {}, progress);
 }
 
-// Every keystroke allocates a new result (three n_q × n_k matrices per head) and frees the one
-// before. By default glibc hands freed blocks of more than a few megabytes back to the system and
-// the next result takes page faults to get them again, which cost more than the attention itself
-// (2.5× at 512 tokens with 8 heads). Blocks up to 64 MiB (a 4096 × 4096 matrix) therefore come
-// from the heap, and up to 512 MiB of freed memory stays there for the next result. Set once per
-// process; a no-op outside glibc.
-void keepResultMemoryForReuse() {
-#ifdef __GLIBC__
-    static std::once_flag once;
-    std::call_once(once, [] {
-        mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
-    });
-#endif
-}
-
 // The text of an error in the interface language where the core gave a message template.
 QString errorText(const std::exception& error) {
     if (const auto* input = dynamic_cast<const core::InputError*>(&error))
@@ -131,7 +112,8 @@ AttentionController::AttentionController(QObject* parent)
     : QObject(parent), m_model(std::make_shared<const core::BuiltinModel>()),
       m_lexicons(std::make_shared<detail::LexiconCache>()) {
     qRegisterMetaType<std::shared_ptr<const core::ModelOutput>>();
-    keepResultMemoryForReuse();
+    // Each keystroke frees a result and allocates the next of the same size (core/base/memory.h).
+    core::keepFreedMemoryForReuse();
     // One worker: a cancelled run stops at its next progress call, then the newest one starts.
     m_pool.setMaxThreadCount(1);
     m_pool.setExpiryTimeout(-1);

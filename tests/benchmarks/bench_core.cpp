@@ -11,16 +11,13 @@
 
 #include "bench_workloads.h"
 
+#include "core/base/memory.h"
 #include "core/base/random.h"
 #include "core/embeddings/embeddings.h"
 #include "core/model/builtin_model.h"
 #include "core/text/tokenizer.h"
 
 #include <benchmark/benchmark.h>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <Eigen/Core>
 
@@ -341,15 +338,13 @@ void registerAll() {
 
 int main(int argc, char** argv) {
 #ifdef __GLIBC__
-    // The allocator policy of the GUI (AttentionController): freed result matrices stay in the
+    // The program's allocator policy (core/base/memory.h): freed result matrices stay in the
     // heap for the next computation instead of going back to the system and returning as page
     // faults. ATTNLAB_BENCH_SYSTEM_MALLOC=1 measures with glibc's defaults instead.
     const char* systemMalloc = std::getenv("ATTNLAB_BENCH_SYSTEM_MALLOC");
     const bool keepMemory = !(systemMalloc && *systemMalloc && std::string(systemMalloc) != "0");
-    if (keepMemory) {
-        mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
-    }
+    if (keepMemory)
+        core::keepFreedMemoryForReuse();
 #else
     const bool keepMemory = false;
 #endif

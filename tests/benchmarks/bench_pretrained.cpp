@@ -12,15 +12,12 @@
 // the ratio to PyTorch is given for both. ATTNLAB_BENCH_TORCH=0 skips PyTorch's timing (the
 // models are still written).
 
+#include "core/base/memory.h"
 #include "core/base/types.h"
 #include "core/pretrained/pretrained_model.h"
 
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
-
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include <algorithm>
 #include <chrono>
@@ -243,11 +240,8 @@ void printSummary(const nlohmann::json& torch, const LoadFigures& load,
 } // namespace
 
 int main(int argc, char** argv) {
-#ifdef __GLIBC__
     // The program's allocator policy: freed result matrices stay in the heap for the next run.
-    mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
-#endif
+    attnlab::core::keepFreedMemoryForReuse();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;

@@ -16,6 +16,7 @@
 // on the machine slow the wall-clock figures; CPU seconds and the load average are printed
 // beside them.
 
+#include "core/base/memory.h"
 #include "core/training/model_folder.h"
 #include "core/training/trainer.h"
 
@@ -422,6 +423,9 @@ nlohmann::json inductionRuns() {
 } // namespace
 
 int main(int argc, char** argv) {
+    // The program's allocator policy (core/base/memory.h), under which the window's Learn page
+    // and `attention-lab train` run: a step's freed matrices stay in the heap for the next step.
+    attnlab::core::keepFreedMemoryForReuse();
     // Read before Initialize, which removes the flags it knows from argv.
     std::string out;
     for (int i = 1; i < argc; ++i)
