@@ -44,6 +44,7 @@ class QScrollArea;
 class QSettings;
 class QTimer;
 class QToolButton;
+class QBoxLayout;
 class QCheckBox;
 class QHBoxLayout;
 
@@ -322,6 +323,8 @@ private:
     void chooseAttentionImport();
     void chooseModel();
     void buildModelBar(QHBoxLayout* layout);
+    /// The lesson bar (main_window_classroom.cpp), added to `layout`.
+    void buildLessonBar(QWidget* parent, QBoxLayout* layout);
     void applyTransformerSettings();
     // "What if" (main_window_what_if.cpp).
     void buildWhatIf();

@@ -19,11 +19,14 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -247,6 +250,45 @@ void MainWindow::showLessonBar() {
                           : QStringLiteral("<br><small>%1</small>").arg(checks.toHtmlEscaped())));
     m_lessonLabel->setToolTip(LessonChecksText::details(outcomes, pendingComplexityChecks()));
     m_lessonBar->show();
+}
+
+// The open lesson's title and what to look at, above the pages.
+void MainWindow::buildLessonBar(QWidget* parent, QBoxLayout* layout) {
+    m_lessonBar = new QFrame(parent);
+    m_lessonBar->setFrameShape(QFrame::StyledPanel);
+    auto* lessonLayout = new QHBoxLayout(m_lessonBar);
+    lessonLayout->setContentsMargins(8, 4, 8, 4);
+    // At most five lines, so that a long lesson leaves its page on screen; More shows it all.
+    m_lessonArea = new CappedTextArea(5, m_lessonBar);
+    m_lessonLabel = m_lessonArea->label();
+    lessonLayout->addWidget(m_lessonArea, 1);
+    auto* lessonButtons = new QVBoxLayout;
+    auto* hideLesson = new QToolButton(m_lessonBar);
+    hideLesson->setText(QStringLiteral("×"));
+    hideLesson->setAutoRaise(true);
+    hideLesson->setToolTip(tr("Hide the explanation of the lesson."));
+    lessonButtons->addWidget(hideLesson, 0, Qt::AlignRight);
+    m_lessonMoreButton = new QToolButton(m_lessonBar);
+    m_lessonMoreButton->setCheckable(true);
+    m_lessonMoreButton->setAutoRaise(true);
+    m_lessonMoreButton->setText(tr("More"));
+    m_lessonMoreButton->setToolTip(
+        tr("Show the whole explanation of the lesson, or only its first lines."));
+    m_lessonMoreButton->hide();
+    lessonButtons->addWidget(m_lessonMoreButton);
+    lessonButtons->addStretch(1);
+    lessonLayout->addLayout(lessonButtons);
+    m_lessonBar->hide();
+    layout->addWidget(m_lessonBar);
+    connect(hideLesson, &QToolButton::clicked, m_lessonBar, &QWidget::hide);
+    connect(m_lessonArea, &CappedTextArea::overflowChanged, this, [this](bool overflows) {
+        m_lessonMoreButton->setVisible(overflows || m_lessonArea->isExpanded());
+    });
+    connect(m_lessonMoreButton, &QToolButton::toggled, this, [this](bool all) {
+        m_lessonArea->setExpanded(all);
+        m_lessonMoreButton->setText(all ? tr("Less") : tr("More"));
+        m_lessonMoreButton->setVisible(all || m_lessonArea->overflows());
+    });
 }
 
 QString MainWindow::lessonText() const {
