@@ -14,6 +14,8 @@
 
 #include "core/teaching/lessons.h"
 
+#include "window_lab.h"
+
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
@@ -36,13 +38,7 @@ namespace {
 
 class ClassroomTest : public ::testing::Test {
 protected:
-    std::unique_ptr<MainWindow> open() {
-        auto window = std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("s.ini")));
-        window->setNonInteractive(QMessageBox::Discard);
-        window->show();
-        EXPECT_TRUE(QTest::qWaitForWindowExposed(window.get()));
-        return window;
-    }
+    std::unique_ptr<MainWindow> open() { return attnlab::testing::openTestWindow(m_dir); }
     QTemporaryDir m_dir;
 };
 

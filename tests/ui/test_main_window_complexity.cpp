@@ -12,6 +12,8 @@
 #include "core/teaching/complexity_checks.h"
 #include "core/teaching/lessons.h"
 
+#include "window_lab.h"
+
 #include <gtest/gtest.h>
 
 #include <QCheckBox>
@@ -37,10 +39,7 @@ class ComplexityWindow : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_TRUE(m_dir.isValid());
-        m_window = std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("s.ini")));
-        m_window->setNonInteractive(QMessageBox::Discard);
-        m_window->show();
-        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window = attnlab::testing::openTestWindow(m_dir);
     }
 
     ComplexityView* page() const { return m_window->teachingPanel()->complexityView(); }

@@ -9,6 +9,8 @@
 
 #include "core/teaching/lessons.h"
 
+#include "window_lab.h"
+
 #include <gtest/gtest.h>
 
 #include <QFile>
@@ -26,10 +28,7 @@ class LessonModelWindow : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_TRUE(m_dir.isValid());
-        m_window = std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("s.ini")));
-        m_window->setNonInteractive(QMessageBox::Discard);
-        m_window->show();
-        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window = attnlab::testing::openTestWindow(m_dir);
     }
 
     // The shipped models of the source tree (the folder the build and the package copy); no
