@@ -58,6 +58,10 @@ PeakMemoryProbe::PeakMemoryProbe() {
     // Fixed at glibc's initial 128 KiB, every block of 128 KiB or more is mapped afresh and
     // counted. Process-wide and lasting: only programs that measure are affected.
     mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
+    // The program's policy (core/base/memory.h) keeps up to 512 MiB of freed memory in the heap,
+    // which a small measurement would reuse unseen and a large one would not: glibc's own trim
+    // threshold (also 128 KiB) hands the free top back as measurements expect.
+    mallopt(M_TRIM_THRESHOLD, kMmapThresholdBytes);
     malloc_trim(0);
 #endif
     std::ofstream clear("/proc/self/clear_refs");

@@ -9,8 +9,9 @@
 // bytes the kernels allocate would miss the library's internal buffers and count untouched
 // reservations, so the resident set is the honest figure. It is process-wide: other threads
 // allocating at the same time (a window redrawing) add to it, and its resolution is a page.
-// Blocks of 128 KiB or more are counted on any thread: the first probe fixes glibc's mmap
-// threshold there (see memory_probe.cpp); smaller blocks may reuse pages that were resident.
+// Blocks of 128 KiB or more are counted on any thread: the first probe fixes glibc's mmap and
+// trim thresholds at 128 KiB for the process (see memory_probe.cpp), undoing the program's
+// allocator policy; smaller blocks may reuse pages that were resident.
 
 #include <cstdint>
 #include <string_view>
