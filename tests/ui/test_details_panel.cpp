@@ -1,6 +1,7 @@
 // DetailsPanel: the bars are the selected row's weights, the summary names entropy and argmax,
 // and the arithmetic of the selected cell follows the chosen scoring function step by step.
 
+#include "ui/color_maps.h"
 #include "ui/details_panel.h"
 #include "ui/heatmap_view.h"
 
@@ -10,9 +11,12 @@
 #include <QDir>
 #include <QTest>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <string>
+#include <tuple>
 
 using namespace attnlab;
 using attnlab::ui::DetailsPanel;
@@ -226,6 +230,49 @@ TEST(DetailsPanel, Renders) {
     EXPECT_GT(pixel.red(), 200);
     EXPECT_GT(pixel.green(), 100);
     EXPECT_LT(pixel.blue(), 60);
+}
+
+// A masked key's column is hatched with thin diagonal lines, as masked heatmap cells are: some
+// pixels of the hatch colour, on a diagonal grid, and none in the column of a key that is seen.
+TEST(DetailsPanel, AMaskedKeysColumnIsHatched) {
+    core::Config config = catConfig();
+    config.mask.kind = core::MaskKind::Causal;
+    const auto result = run(config);
+    DetailsPanel panel;
+    panel.resize(460, 360);
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
+    panel.setRow(result, 0, 1, -1); // keys 2 to 5 are masked
+    QCustomPlot* plot = panel.plot();
+    plot->replot();
+    const QImage image = plot->toPixmap().toImage();
+    const QColor hatch = attnlab::ui::maskedHatchColor(attnlab::ui::ColorMap::Viridis);
+    const int top = qRound(plot->yAxis->coordToPixel(0.9));
+    const int bottom = qRound(plot->yAxis->coordToPixel(0.1));
+    // Pixels of the hatch colour in the middle third of key `key`'s column, and those of them on
+    // the lines x + y ≡ c (mod 8) of the most common c.
+    const auto hatched = [&](int key) {
+        const int centre = qRound(plot->xAxis->coordToPixel(key));
+        const int half = qRound((plot->xAxis->coordToPixel(key + 0.3) - centre));
+        std::array<int, 8> byDiagonal{};
+        int total = 0, cells = 0;
+        for (int y = top; y <= bottom; ++y)
+            for (int x = centre - half; x <= centre + half; ++x) {
+                ++cells;
+                if (image.pixelColor(x, y) == hatch) {
+                    ++total;
+                    ++byDiagonal[static_cast<std::size_t>((x + y) % 8)];
+                }
+            }
+        return std::tuple{total, *std::max_element(byDiagonal.begin(), byDiagonal.end()), cells};
+    };
+    for (const int key : {2, 5}) {
+        const auto [total, onLines, cells] = hatched(key);
+        EXPECT_GT(total, cells / 20) << "key " << key;
+        EXPECT_LT(total, cells / 4) << "key " << key << ": filled rather than hatched";
+        EXPECT_GE(onLines, total * 9 / 10) << "key " << key << ": not on diagonal lines";
+    }
+    EXPECT_EQ(std::get<0>(hatched(0)), 0);
 }
 
 // In a short chart with large text (presentation mode) the value label above the tallest bar
