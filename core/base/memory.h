@@ -1,6 +1,9 @@
 #pragma once
 // How much memory this computer has, for the checks that refuse a request before allocating it
-// (an allocation that fails half-way is slower to report and noisier than a refusal up front).
+// (an allocation that fails half-way is slower to report and noisier than a refusal up front);
+// the allocator policy of the program, and huge pages for large buffers.
+
+#include <cstddef>
 
 namespace attnlab::core {
 
@@ -16,5 +19,11 @@ double availableMemoryBytes();
 /// training step of the default model). Process-wide, so the core never calls it: the program's
 /// main and the window's controller do, and benchmarks that time what the program does.
 void keepFreedMemoryForReuse();
+
+/// Asks the system to back [data, data + bytes) with transparent huge pages (Linux; elsewhere
+/// nothing): call it on a large buffer before writing it. A first write then faults once per
+/// 2 MiB instead of once per 4 KiB, which matters where page faults are slow (virtual machines):
+/// writing a fresh 256 MiB output can otherwise take longer than computing it.
+void adviseHugePages(void* data, std::size_t bytes);
 
 } // namespace attnlab::core

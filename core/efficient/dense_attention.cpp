@@ -1,6 +1,7 @@
 #include "core/efficient/dense_attention.h"
 
 #include "core/attention/normalizer.h"
+#include "core/base/memory.h"
 #include "core/efficient/kernel_support.h"
 
 #include <algorithm>
@@ -31,8 +32,8 @@ DenseAttentionResult denseAttention(const Eigen::Ref<const Matrix>& q,
     // masked cells after writing.
     result.weights.resize(nq, nk);
     result.context.resize(nq, v.cols());
-    kernels::adviseHugePages(result.weights.data(), sizeof(float) * result.weights.size());
-    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.weights.data(), sizeof(float) * result.weights.size());
+    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
     constexpr int kRows = 64;
     const int blocks = (nq + kRows - 1) / kRows;
     std::vector<std::vector<int>> masked(static_cast<std::size_t>(blocks));

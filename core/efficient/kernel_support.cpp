@@ -2,15 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <string>
 
 #ifdef _OPENMP
 #include <omp.h>
-#endif
-#ifdef __linux__
-#include <sys/mman.h>
 #endif
 
 namespace attnlab::core::kernels {
@@ -41,25 +37,6 @@ void checkInputs(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matri
     if (!finite(q) || !finite(k) || (v && !finite(*v)))
         throw InputError(name + ": the queries, keys or values hold a value that is not a finite "
                                 "number (NaN or infinity)");
-}
-
-void adviseHugePages(void* data, std::size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-    if (data == nullptr || bytes < 2 * kHuge)
-        return;
-    // The aligned start is reached by offsetting `data`, not by turning an integer back into a
-    // pointer, so the compiler keeps track of what it points to.
-    const auto address = reinterpret_cast<std::uintptr_t>(data);
-    const auto begin = (address + kHuge - 1) & ~(kHuge - 1);
-    const auto end = (address + bytes) & ~(kHuge - 1);
-    if (end > begin)
-        madvise(static_cast<char*>(data) + (begin - address), end - begin,
-                MADV_HUGEPAGE); // advice only
-#else
-    (void)data;
-    (void)bytes;
-#endif
 }
 
 float resolveScale(float scale, Eigen::Index dK) {

@@ -20,12 +20,6 @@ void checkInputs(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Matri
 /// The logit scale: `scale` when positive, else 1/√d_k (scaled dot product).
 float resolveScale(float scale, Eigen::Index dK);
 
-/// Asks the system to back [data, data + bytes) with transparent huge pages (Linux; elsewhere
-/// nothing): call it on a large buffer before writing it. A first write then faults once per
-/// 2 MiB instead of once per 4 KiB, which matters where page faults are slow (virtual machines):
-/// writing a fresh 256 MiB output can otherwise take longer than computing it.
-void adviseHugePages(void* data, std::size_t bytes);
-
 /// Calls `progress(done, total)` and throws Cancelled when it returns false.
 void reportProgress(const ProgressCallback& progress, int done, int total);
 

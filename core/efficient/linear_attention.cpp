@@ -1,5 +1,6 @@
 #include "core/efficient/linear_attention.h"
 
+#include "core/base/memory.h"
 #include "core/efficient/feature_maps.h"
 #include "core/efficient/kernel_support.h"
 #include "core/efficient/pooling.h"
@@ -168,7 +169,7 @@ Matrix allKeyFeatures(const Eigen::Ref<const Matrix>& k, const LinearAttentionOp
     const int nk = static_cast<int>(k.rows());
     const int blocks = (nk + setup.chunk - 1) / setup.chunk;
     Matrix phiK(nk, setup.features);
-    kernels::adviseHugePages(phiK.data(), sizeof(float) * phiK.size());
+    adviseHugePages(phiK.data(), sizeof(float) * phiK.size());
     std::vector<float> shifts(static_cast<std::size_t>(blocks), 0.0f);
     kernels::forEachBlock(blocks, threads, {}, [&](int b) {
         const int c0 = b * setup.chunk, rows = std::min(nk, c0 + setup.chunk) - c0;
@@ -233,7 +234,7 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
     };
     LinearAttentionResult result;
     result.context.resize(nq, v.cols());
-    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
 
     if (options.causal) {
         // Key states of whole segments (in parallel), their prefix (in order), then every
@@ -307,7 +308,7 @@ Matrix linearAttentionWeights(const Eigen::Ref<const Matrix>& q, const Eigen::Re
     Matrix phiQ;
     kernels::queryFeatures(options.featureMap, q, setup.omega, phiQ);
     Matrix weights(q.rows(), k.rows());
-    kernels::adviseHugePages(weights.data(), sizeof(float) * weights.size());
+    adviseHugePages(weights.data(), sizeof(float) * weights.size());
     weights.noalias() = phiQ * phiK.transpose();
     if (options.causal)
         weights.triangularView<Eigen::StrictlyUpper>().setZero();

@@ -1,6 +1,7 @@
 #include "core/efficient/sparse_attention.h"
 
 #include "core/attention/normalizer.h"
+#include "core/base/memory.h"
 #include "core/efficient/kernel_support.h"
 #include "core/efficient/pooling.h"
 
@@ -81,7 +82,7 @@ SparseAttentionResult sparseAttention(const Eigen::Ref<const Matrix>& q,
 
     SparseAttentionResult result;
     result.context.resize(nq, v.cols());
-    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
     // Row offsets first (a pass over the runs), so that every row writes its own cells.
     std::vector<std::int64_t> offsets(static_cast<std::size_t>(nq) + 1, 0);
     kernels::forEachBlock(blocks, threads.threads(), {}, [&](int b) {
@@ -104,8 +105,8 @@ SparseAttentionResult sparseAttention(const Eigen::Ref<const Matrix>& q,
         // Reserved, advised, then filled: resize() writes every cell.
         result.weights.keys.reserve(cells);
         result.weights.values.reserve(cells);
-        kernels::adviseHugePages(result.weights.keys.data(), sizeof(int) * cells);
-        kernels::adviseHugePages(result.weights.values.data(), sizeof(float) * cells);
+        adviseHugePages(result.weights.keys.data(), sizeof(int) * cells);
+        adviseHugePages(result.weights.values.data(), sizeof(float) * cells);
         result.weights.keys.resize(cells);
         result.weights.values.resize(cells);
     }

@@ -1,5 +1,6 @@
 #include "core/efficient/tiled_attention.h"
 
+#include "core/base/memory.h"
 #include "core/efficient/kernel_support.h"
 #include "core/efficient/pooling.h"
 
@@ -85,7 +86,7 @@ TiledAttentionResult tiledAttention(const Eigen::Ref<const Matrix>& q,
 
     TiledAttentionResult result;
     result.context.resize(s.nq, dV);
-    kernels::adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
     result.rowMax.resize(s.nq);
     result.rowSum.resize(s.nq);
 

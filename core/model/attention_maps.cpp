@@ -1,9 +1,11 @@
 #include "core/model/attention_maps.h"
 
 #include "core/attention/normalizer.h"
+#include "core/base/memory.h"
 
 #include <algorithm>
 #include <cassert>
+#include <cstddef>
 #include <limits>
 
 namespace attnlab::core {
@@ -64,14 +66,26 @@ void completeMaps(AttentionMaps& maps) {
     for (int layer = 0; layer < maps.layers; ++layer) {
         // Summed in double: the mean of finite floats is finite, but their float sum may not be
         // (weights near the largest float, which a file of scores rather than weights can hold).
-        Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(nq, nk);
-        Matrix max;
+        // Each buffer is allocated once and backed by huge pages before its first write (at
+        // 4096 tokens they are 64 and 128 MiB).
+        Eigen::MatrixXd sum(nq, nk);
+        adviseHugePages(sum.data(), sizeof(double) * static_cast<std::size_t>(sum.size()));
+        sum.setZero();
+        const Eigen::Index maxRows = maps.heads > 0 ? nq : 0, maxCols = maps.heads > 0 ? nk : 0;
+        Matrix max(maxRows, maxCols);
+        adviseHugePages(max.data(), sizeof(float) * static_cast<std::size_t>(max.size()));
         for (int head = 0; head < maps.heads; ++head) {
             const Matrix& weights = maps.weights[maps.index(layer, head)];
             sum += weights.cast<double>();
-            max = head == 0 ? weights : max.cwiseMax(weights);
+            if (head == 0)
+                max = weights;
+            else
+                max = max.cwiseMax(weights);
         }
-        maps.mean.push_back((sum / static_cast<double>(maps.heads)).cast<float>());
+        Matrix mean(nq, nk);
+        adviseHugePages(mean.data(), sizeof(float) * static_cast<std::size_t>(mean.size()));
+        mean = (sum / static_cast<double>(maps.heads)).cast<float>();
+        maps.mean.push_back(std::move(mean));
         maps.max.push_back(std::move(max));
     }
 }

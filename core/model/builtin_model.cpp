@@ -458,6 +458,10 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         Matrix& weights = maps.weights[index];
         if (!sink)
             weights.resize(nq, nk);
+        // Fresh n_q × n_k matrices, first written below: at 4096 tokens 64 MiB each, whose
+        // first writes page-faulted longer than the arithmetic took.
+        for (Matrix* fresh : {&scores, &logits, &weights})
+            adviseHugePages(fresh->data(), sizeof(float) * static_cast<std::size_t>(fresh->size()));
         Matrix context(sink ? nq : 0, sink ? dK : 0);
         Vector& entropy = maps.entropy[index];
         std::vector<int>& argmax = maps.argmax[index];
