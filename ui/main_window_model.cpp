@@ -159,20 +159,26 @@ void MainWindow::openModelFolder(const QString& folder) {
     QThreadPool::globalInstance()->start([self, path = folder.toStdString()] {
         std::shared_ptr<const core::TransformerModel> model;
         std::shared_ptr<const core::TrainedModel> trained;
-        QString error;
+        // What went wrong, as the core wrote it; translated on the UI thread.
+        core::Message failure;
         try {
             if (core::isTrainedModel(path))
                 trained = core::TrainedModel::load(path);
             else
                 model = core::TransformerModel::load(path);
-        } catch (const std::exception& failure) {
-            error = QString::fromStdString(failure.what());
+        } catch (const core::InputError& input) {
+            failure = input.message();
+        } catch (const core::FileError& file) {
+            failure = file.message();
+        } catch (const std::exception& other) {
+            failure = core::Message{other.what(), {}, {}};
         }
         QMetaObject::invokeMethod(
             qApp,
-            [self, model, trained, error, path] {
+            [self, model, trained, failure, path] {
                 if (!self)
                     return;
+                const QString error = failure.text.empty() ? QString() : coreText(failure);
                 self->m_modelLoading = false;
                 self->statusBar()->clearMessage();
                 if (trained) {

@@ -1,6 +1,7 @@
 #include "core/pretrained/model_folder.h"
 
 #include "core/base/file_io.h"
+#include "core/base/message.h"
 #include "core/base/types.h"
 #include "core/pretrained/transformer_config.h"
 
@@ -153,19 +154,19 @@ std::string environment(const char* name) {
 ModelFiles locateModelFiles(const std::string& folder) {
     std::error_code ec;
     if (!fs::exists(folder, ec))
-        throw FileError("cannot open the model folder '" + folder + "': no such folder");
+        throw FileError(message("cannot open the model folder '%1': no such folder", folder));
     if (!fs::is_directory(folder, ec))
-        throw FileError("'" + folder +
-                        "' is not a folder: choose the folder holding config.json "
-                        "and the weights");
+        throw FileError(message("'%1' is not a folder: choose the folder holding config.json "
+                                "and the weights",
+                                folder));
     ModelFiles files;
     files.folder = folder;
     const fs::path root(folder);
     files.config = (root / "config.json").string();
     if (!fs::exists(root / "config.json", ec))
-        throw FileError("'" + folder +
-                        "' has no config.json: choose the folder a model hub "
-                        "downloaded (config.json, *.safetensors, tokenizer files)");
+        throw FileError(message("'%1' has no config.json: choose the folder a model hub "
+                                "downloaded (config.json, *.safetensors, tokenizer files)",
+                                folder));
 
     std::vector<std::string> safetensors, pickles, others;
     for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
@@ -196,19 +197,19 @@ ModelFiles locateModelFiles(const std::string& folder) {
         return files;
     }
     if (!pickles.empty())
-        throw InputError(
-            "'" + folder + "' has no .safetensors weights, only " + listNames(pickles) +
-            ": pickle weights are not read (loading them can run arbitrary code). Convert them "
-            "to safetensors, for example in Python with the transformers library: "
-            "AutoModel.from_pretrained(folder).save_pretrained(folder, safe_serialization=True); "
-            "or download the model's model.safetensors. Supported architectures: " +
-            supportedArchitecturesText());
+        throw InputError(message(
+            "'%1' has no .safetensors weights, only %2: pickle weights are not read (loading "
+            "them can run arbitrary code). Convert them to safetensors, for example in Python "
+            "with the transformers library: AutoModel.from_pretrained(folder).save_pretrained("
+            "folder, safe_serialization=True); or download the model's model.safetensors. "
+            "Supported architectures: %3",
+            folder, listNames(pickles), supportedArchitecturesText()));
     if (!others.empty())
-        throw InputError("'" + folder + "' has no .safetensors weights, only " + listNames(others) +
-                         ", which the program does not read; it reads safetensors weights of "
-                         "these architectures: " +
-                         supportedArchitecturesText());
-    throw InputError("'" + folder + "' has config.json but no weights (*.safetensors)");
+        throw InputError(message("'%1' has no .safetensors weights, only %2, which the program "
+                                 "does not read; it reads safetensors weights of these "
+                                 "architectures: %3",
+                                 folder, listNames(others), supportedArchitecturesText()));
+    throw InputError(message("'%1' has config.json but no weights (*.safetensors)", folder));
 }
 
 ModelCacheRoots defaultModelCacheRoots() {

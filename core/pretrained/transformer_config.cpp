@@ -1,5 +1,6 @@
 #include "core/pretrained/transformer_config.h"
 
+#include "core/base/message.h"
 #include "core/base/types.h"
 
 #include <nlohmann/json.hpp>
@@ -59,6 +60,8 @@ public:
     [[noreturn]] void fail(const std::string& what) const {
         throw InputError(m_origin + ": " + what);
     }
+    /// Where the configuration came from ("config.json"), for messages that name it.
+    const std::string& origin() const { return m_origin; }
 
     bool has(const char* key) const {
         const auto it = m_config.find(key);
@@ -344,13 +347,18 @@ TransformerConfig parseTransformerConfig(std::string_view text, const std::strin
             chosen = &*it;
     }
     if (chosen == nullptr) {
-        const std::string what =
-            !named.empty() ? "the architecture \"" + named.front() + "\""
-            : info.modelType.empty()
-                ? std::string("a model without \"architectures\" or \"model_type\"")
-                : "the model type \"" + info.modelType + "\"";
-        reader.fail(what +
-                    " is not supported; supported architectures: " + supportedArchitecturesText());
+        const std::string supported = supportedArchitecturesText();
+        if (!named.empty())
+            throw InputError(message("%1: the architecture \"%2\" is not supported; supported "
+                                     "architectures: %3",
+                                     reader.origin(), named.front(), supported));
+        if (info.modelType.empty())
+            throw InputError(message("%1: a model without \"architectures\" or \"model_type\" "
+                                     "is not supported; supported architectures: %2",
+                                     reader.origin(), supported));
+        throw InputError(message("%1: the model type \"%2\" is not supported; supported "
+                                 "architectures: %3",
+                                 reader.origin(), info.modelType, supported));
     }
     info.architecture = std::string(chosen->name);
     info.family = chosen->family;

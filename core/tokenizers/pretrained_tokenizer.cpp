@@ -1,5 +1,6 @@
 #include "core/tokenizers/pretrained_tokenizer.h"
 
+#include "core/base/message.h"
 #include "core/base/types.h"
 #include "core/tokenizers/loaders.h"
 #include "core/tokenizers/unicode_text.h"
@@ -170,12 +171,14 @@ PretrainedTokenizer PretrainedTokenizer::load(const std::string& folder) {
     } else if (has("vocab.txt")) {
         pipeline = detail::buildFromBertVocabulary(read("vocab.txt", kMaxVocabularyBytes), config);
     } else if (has("tokenizer.model")) {
-        throw FileError("the model folder '" + folder +
-                        "' has only tokenizer.model (SentencePiece), which is not supported; "
-                        "it needs tokenizer.json (most model hubs provide one)");
+        throw FileError(message("the model folder '%1' has only tokenizer.model (SentencePiece), "
+                                "which is not supported; it needs tokenizer.json (most model "
+                                "hubs provide one)",
+                                folder));
     } else {
-        throw FileError("no tokenizer in the model folder '" + folder +
-                        "': expected tokenizer.json, or vocab.json with merges.txt, or vocab.txt");
+        throw FileError(message("no tokenizer in the model folder '%1': expected tokenizer.json, "
+                                "or vocab.json with merges.txt, or vocab.txt",
+                                folder));
     }
     return PretrainedTokenizer(std::move(pipeline));
 }

@@ -4902,5 +4902,49 @@ Normalise each row, then mix the value vectors.</source>
         <source>peak resident set (VmHWM) above the start, after resetting it through /proc/self/clear_refs and returning free heap pages</source>
         <translation>峰值常驻内存（“VmHWM”）相对开始时的增量；开始前先通过“/proc/self/clear_refs”重置峰值，并归还空闲的堆内存页</translation>
     </message>
+    <message>
+        <source>cannot open the model folder &apos;%1&apos;: no such folder</source>
+        <translation>无法打开模型文件夹“%1”：没有这个文件夹</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a folder: choose the folder holding config.json and the weights</source>
+        <translation>“%1”不是文件夹：请选择包含 config.json 和权重的文件夹</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no config.json: choose the folder a model hub downloaded (config.json, *.safetensors, tokenizer files)</source>
+        <translation>“%1”中没有 config.json：请选择从模型仓库下载的文件夹（含 config.json、*.safetensors 和分词器文件）</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no .safetensors weights, only %2: pickle weights are not read (loading them can run arbitrary code). Convert them to safetensors, for example in Python with the transformers library: AutoModel.from_pretrained(folder).save_pretrained(folder, safe_serialization=True); or download the model&apos;s model.safetensors. Supported architectures: %3</source>
+        <translation>“%1”中没有 .safetensors 权重，只有 %2：本程序不读取 pickle 权重（加载它们可能执行任意代码）。请先转换为 safetensors，例如在 Python 中用 transformers 库：AutoModel.from_pretrained(folder).save_pretrained(folder, safe_serialization=True)；或者下载该模型的 model.safetensors。支持的架构：%3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no .safetensors weights, only %2, which the program does not read; it reads safetensors weights of these architectures: %3</source>
+        <translation>“%1”中没有 .safetensors 权重，只有本程序不读取的 %2；本程序读取以下架构的 safetensors 权重：%3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has config.json but no weights (*.safetensors)</source>
+        <translation>“%1”中有 config.json，但没有权重（*.safetensors）</translation>
+    </message>
+    <message>
+        <source>%1: the architecture &quot;%2&quot; is not supported; supported architectures: %3</source>
+        <translation>%1：不支持架构“%2”；支持的架构：%3</translation>
+    </message>
+    <message>
+        <source>%1: a model without &quot;architectures&quot; or &quot;model_type&quot; is not supported; supported architectures: %2</source>
+        <translation>%1：不支持既无“architectures”也无“model_type”的模型；支持的架构：%2</translation>
+    </message>
+    <message>
+        <source>%1: the model type &quot;%2&quot; is not supported; supported architectures: %3</source>
+        <translation>%1：不支持模型类型“%2”；支持的架构：%3</translation>
+    </message>
+    <message>
+        <source>the model folder &apos;%1&apos; has only tokenizer.model (SentencePiece), which is not supported; it needs tokenizer.json (most model hubs provide one)</source>
+        <translation>模型文件夹“%1”中只有 tokenizer.model（SentencePiece），本程序不支持；需要 tokenizer.json（大多数模型仓库都提供）</translation>
+    </message>
+    <message>
+        <source>no tokenizer in the model folder &apos;%1&apos;: expected tokenizer.json, or vocab.json with merges.txt, or vocab.txt</source>
+        <translation>模型文件夹“%1”中没有分词器：需要 tokenizer.json，或 vocab.json 加 merges.txt，或 vocab.txt</translation>
+    </message>
 </context>
 </TS>

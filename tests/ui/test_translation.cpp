@@ -22,6 +22,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QGroupBox>
@@ -377,6 +378,36 @@ TEST_F(TranslationTest, MainWindowShowsChineseMenus) {
             << title << " not in " << titles.join(' ').toStdString();
     for (const QString& title : titles)
         EXPECT_TRUE(hasHan(title)) << title.toStdString();
+}
+
+// Why a model folder cannot be opened is said in Chinese too, the folder's path filled in: a
+// missing folder, and a folder with a config.json but no tokenizer (as a teacher who copied only
+// the weights has).
+TEST_F(TranslationTest, AModelFolderThatCannotBeOpenedIsExplainedInChinese) {
+    ASSERT_TRUE(installLanguage(QStringLiteral("zh_CN")));
+    auto window = openWindow();
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString missing = dir.filePath(QStringLiteral("no-such-model"));
+    QSignalSpy failed(window.get(), &attnlab::ui::MainWindow::modelFailed);
+    window->openModelFolder(missing);
+    ASSERT_TRUE(failed.wait(10000));
+    const QString first = failed.takeFirst().at(0).toString();
+    EXPECT_TRUE(first.contains(QString::fromUtf8("没有这个文件夹"))) << first.toStdString();
+    EXPECT_TRUE(first.contains(missing)) << first.toStdString();
+
+    const QString weightsOnly = dir.filePath(QStringLiteral("weights-only"));
+    ASSERT_TRUE(QDir().mkpath(weightsOnly));
+    QFile config(QDir(weightsOnly).filePath(QStringLiteral("config.json")));
+    ASSERT_TRUE(config.open(QIODevice::WriteOnly));
+    config.write(R"({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "n_layer": 1,
+                    "n_head": 1, "n_embd": 4, "vocab_size": 4, "n_positions": 8})");
+    config.close();
+    window->openModelFolder(weightsOnly);
+    ASSERT_TRUE(failed.wait(10000));
+    const QString second = failed.takeFirst().at(0).toString();
+    EXPECT_TRUE(hasHan(second)) << second.toStdString();
+    EXPECT_TRUE(second.contains(weightsOnly)) << second.toStdString();
 }
 
 TEST_F(TranslationTest, LanguageMenuRemembersTheChoiceAndOffersARestart) {
