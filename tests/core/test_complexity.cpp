@@ -5,6 +5,7 @@
 
 #include "core/efficient/complexity.h"
 #include "core/efficient/complexity_report.h"
+#include "support/complexity_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -221,25 +222,7 @@ namespace {
 // Measurements following known laws, for the comparison with the tutorial's table.
 ComplexitySeries series(const std::string& kinds, const std::vector<int>& sizes,
                         double (*seconds)(double), double (*bytes)(double)) {
-    ComplexitySeries s;
-    s.kind = parseComplexityKinds(kinds)[0];
-    std::vector<int> n;
-    std::vector<double> t, b;
-    for (int size : sizes) {
-        ComplexityPoint p;
-        p.n = size;
-        p.measured = true;
-        p.seconds = seconds(size);
-        p.peakBytes = static_cast<std::int64_t>(bytes(size));
-        p.repetitions = 1;
-        s.points.push_back(p);
-        n.push_back(size);
-        t.push_back(p.seconds);
-        b.push_back(static_cast<double>(p.peakBytes));
-    }
-    s.timeSlope = fitLogLogSlope(n, t, 1000);
-    s.memorySlope = fitLogLogSlope(n, b, 1000);
-    return s;
+    return attnlab::testing::lawfulSeries(kinds, sizes, {seconds, bytes, {}}, 1000);
 }
 
 const ComplexityFinding* find(const std::vector<ComplexityFinding>& findings, FindingTopic topic,

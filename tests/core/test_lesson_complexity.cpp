@@ -7,6 +7,7 @@
 #include "core/io/session.h"
 #include "core/teaching/complexity_checks.h"
 #include "core/teaching/lessons.h"
+#include "support/complexity_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -54,25 +55,12 @@ const std::string kFour =
 
 // A result with chosen numbers: per kind, its points at n = 512, 1024, 2048, 4096.
 ComplexitySeries seriesOf(const std::string& label, double memoryPower, double cellsPower) {
-    ComplexitySeries series;
-    series.kind = parseComplexityKinds(label).front();
-    std::vector<int> n;
-    std::vector<double> seconds, bytes;
-    for (int length : {512, 1024, 2048, 4096}) {
-        ComplexityPoint point;
-        point.n = length;
-        point.measured = true;
-        point.seconds = 1e-9 * std::pow(length, 1.5);
-        point.peakBytes = static_cast<std::int64_t>(std::pow(length, memoryPower));
-        point.workCells = static_cast<std::int64_t>(std::pow(length, cellsPower));
-        series.points.push_back(point);
-        n.push_back(length);
-        seconds.push_back(point.seconds);
-        bytes.push_back(static_cast<double>(point.peakBytes));
-    }
-    series.timeSlope = fitLogLogSlope(n, seconds, 512);
-    series.memorySlope = fitLogLogSlope(n, bytes, 512);
-    return series;
+    return attnlab::testing::lawfulSeries(
+        label, {512, 1024, 2048, 4096},
+        {[](double n) { return 1e-9 * std::pow(n, 1.5); },
+         [memoryPower](double n) { return std::pow(n, memoryPower); },
+         [cellsPower](double n) { return std::pow(n, cellsPower); }},
+        512);
 }
 
 ComplexityResult knownResult() {
