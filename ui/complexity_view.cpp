@@ -3,6 +3,7 @@
 #include "compact_combo_box.h"
 #include "core_text.h"
 #include "heatmap_view.h"
+#include "plot_setup.h"
 
 #include "core/base/file_io.h"
 
@@ -33,7 +34,6 @@ namespace attnlab::ui {
 
 namespace {
 
-const QColor kTextColor(0x26, 0x26, 0x26);
 // One colour per kind, in the order the kinds are given (colour-blind safe, Okabe–Ito).
 const QColor kKindColors[] = {QColor(0x00, 0x00, 0x00), QColor(0xe6, 0x9f, 0x00),
                               QColor(0x56, 0xb4, 0xe9), QColor(0x00, 0x9e, 0x73),
@@ -53,25 +53,11 @@ QString slopeText(double slope) {
 }
 
 QCustomPlot* makeLogLogPlot(QWidget* parent, const QString& title, const QString& yLabel) {
-    auto* plot = new QCustomPlot(parent);
-    plot->setMinimumSize(320, 300);
     const QFont font = HeatmapView::tokenFont(parent->font());
-    plot->setFont(font);
-    plot->plotLayout()->insertRow(0);
-    QFont titleFont = font;
-    titleFont.setBold(true);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+    auto* plot = makeTitledPlot(parent, title, font, 320, 300);
     for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
-        QSharedPointer<QCPAxisTickerLog> ticker(new QCPAxisTickerLog);
-        ticker->setLogBase(10);
-        ticker->setSubTickCount(8);
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(ticker);
+        setLogAxis(axis, 10, 8);
         axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setLabelFont(font);
-        axis->setTickLabelFont(font);
-        axis->setLabelColor(kTextColor);
-        axis->setTickLabelColor(kTextColor);
     }
     plot->xAxis->setLabel(QCoreApplication::translate("ComplexityView", "n (log scale)"));
     plot->yAxis->setLabel(yLabel);

@@ -1,6 +1,7 @@
 #include "scaling_view.h"
 
 #include "heatmap_view.h"
+#include "plot_setup.h"
 
 #include <qcustomplot.h>
 
@@ -24,43 +25,22 @@ const QColor kRawColor(0xd9, 0x5f, 0x02);    // unscaled: orange
 const QColor kScaledColor(0x1f, 0x77, 0xb4); // scaled: blue
 const QColor kReferenceColor(0x8a, 0x8a, 0x8a);
 const QColor kMarkerColor(0x6a, 0x3d, 0x9a);
-const QColor kTextColor(0x26, 0x26, 0x26);
 constexpr int kGraphRaw = 0, kGraphScaled = 1, kGraphReference = 2;
 
 QCustomPlot* makeLinePlot(QWidget* parent, const QString& title, const QString& yLabel, bool logY) {
-    auto* plot = new QCustomPlot(parent);
-    plot->setMinimumSize(260, 190);
-    const QFont font = HeatmapView::tokenFont(parent->font());
-    plot->setFont(font);
-    plot->plotLayout()->insertRow(0);
-    QFont titleFont = font;
-    titleFont.setBold(true);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
-    QSharedPointer<QCPAxisTickerLog> ticker(new QCPAxisTickerLog);
-    ticker->setLogBase(2);
-    ticker->setSubTickCount(0);
-    plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-    plot->xAxis->setTicker(ticker);
+    auto* plot = makeTitledPlot(parent, title, HeatmapView::tokenFont(parent->font()), 260, 190);
+    setLogAxis(plot->xAxis, 2, 0);
     plot->xAxis->setNumberFormat(QStringLiteral("f"));
     plot->xAxis->setNumberPrecision(0);
     plot->xAxis->setRange(0.8, 640);
     plot->xAxis->setLabel(QCoreApplication::translate("ScalingView", "d_k (log scale)"));
     plot->yAxis->setLabel(yLabel);
     if (logY) {
-        QSharedPointer<QCPAxisTickerLog> yTicker(new QCPAxisTickerLog);
-        yTicker->setLogBase(4);
-        yTicker->setSubTickCount(0);
-        plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-        plot->yAxis->setTicker(yTicker);
+        setLogAxis(plot->yAxis, 4, 0);
         plot->yAxis->setNumberFormat(QStringLiteral("g"));
     }
-    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
-        axis->setLabelFont(font);
-        axis->setTickLabelFont(font);
-        axis->setLabelColor(kTextColor);
-        axis->setTickLabelColor(kTextColor);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis})
         axis->grid()->setSubGridVisible(false);
-    }
     auto* raw = plot->addGraph();
     raw->setName(QCoreApplication::translate("ScalingView", "q·k (no scaling)"));
     raw->setPen(QPen(kRawColor, 2));
@@ -168,16 +148,11 @@ ScalingView::ScalingView(QWidget* parent) : QWidget(parent) {
     m_histogramLabel->setFont(HeatmapView::tokenFont(font()));
     m_histogramPlot = new QCustomPlot(histogramBox);
     m_histogramPlot->setMinimumSize(260, 160);
-    m_histogramPlot->setFont(HeatmapView::tokenFont(font()));
+    setChartFont(m_histogramPlot, HeatmapView::tokenFont(font()));
     m_histogramPlot->xAxis->setLabel(tr("raw score S"));
     m_histogramPlot->yAxis->setLabel(tr("cells"));
-    for (QCPAxis* axis : {m_histogramPlot->xAxis, m_histogramPlot->yAxis}) {
-        axis->setLabelFont(m_histogramPlot->font());
-        axis->setTickLabelFont(m_histogramPlot->font());
-        axis->setLabelColor(kTextColor);
-        axis->setTickLabelColor(kTextColor);
+    for (QCPAxis* axis : {m_histogramPlot->xAxis, m_histogramPlot->yAxis})
         axis->grid()->setSubGridVisible(false);
-    }
     m_bars = new QCPBars(m_histogramPlot->xAxis, m_histogramPlot->yAxis);
     m_bars->setPen(QPen(kScaledColor.darker(130), 1));
     m_bars->setBrush(kScaledColor.lighter(140));
