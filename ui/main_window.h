@@ -407,6 +407,8 @@ private:
     /// Fills views `index`, `index` + 1, … one per turn of the event loop, unless a newer
     /// refresh than `refresh` started.
     void fillViewsFrom(int index, quint64 refresh);
+    /// Fills view `index` on a later turn of the event loop (then the next, and so on).
+    void scheduleViewFill(int index, quint64 refresh);
     void fillView(int index);
     void applyViewOptions();
     void refreshDetails();
