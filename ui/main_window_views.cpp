@@ -34,10 +34,11 @@ constexpr QSize kViewMinimum(200, 180); // at zoom 1; smaller views cannot fit t
 // interface font, and at 1440 × 900 four to five maps still fit side by side (the rest scroll).
 constexpr QSize kMatrixMinimum(200, 150);
 constexpr double kZoomStep = 1.2;
-// From this many cells (n_q · n_k) the heatmaps are filled one per event-loop turn: there each
-// view pools millions of cells (about 10 ms); below, a view's fill is one copy of under a
-// millisecond and all views are filled at once.
-constexpr qint64 kStaggeredViewCells = 1024 * 1024;
+// From this many cells over all the heatmaps on screen (n_q · n_k · views) they are filled one
+// per event-loop turn: a view of a million cells pools them (about 10 ms), and a dozen views of
+// 256 tokens, each a copy of under a millisecond, took about 70 ms to draw in one turn. Below,
+// every view is filled, and drawn, at once.
+constexpr qint64 kStaggeredViewCells = 512 * 1024;
 
 } // namespace
 
@@ -193,7 +194,8 @@ void MainWindow::refreshViewData() {
     // two together made a 50 ms turn). A newer refresh makes the pending ones stale.
     const quint64 refresh = m_viewFills.start();
     const qint64 cells = m_result ? static_cast<qint64>(m_result->maps.queryTokens.size()) *
-                                        static_cast<qint64>(m_result->maps.keyTokens.size())
+                                        static_cast<qint64>(m_result->maps.keyTokens.size()) *
+                                        m_activeViews.size()
                                   : 0;
     if (cells >= kStaggeredViewCells) {
         if (!m_activeViews.isEmpty())
