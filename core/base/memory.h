@@ -3,6 +3,8 @@
 // (an allocation that fails half-way is slower to report and noisier than a refusal up front);
 // the allocator policy of the program, and huge pages for large buffers.
 
+#include <Eigen/Core>
+
 #include <cstddef>
 
 namespace attnlab::core {
@@ -25,5 +27,11 @@ void keepFreedMemoryForReuse();
 /// 2 MiB instead of once per 4 KiB, which matters where page faults are slow (virtual machines):
 /// writing a fresh 256 MiB output can otherwise take longer than computing it.
 void adviseHugePages(void* data, std::size_t bytes);
+
+/// The same for the storage of a matrix just allocated, before anything writes it.
+template <typename Derived> void adviseHugePages(Eigen::PlainObjectBase<Derived>& matrix) {
+    adviseHugePages(matrix.data(),
+                    sizeof(typename Derived::Scalar) * static_cast<std::size_t>(matrix.size()));
+}
 
 } // namespace attnlab::core

@@ -32,8 +32,8 @@ DenseAttentionResult denseAttention(const Eigen::Ref<const Matrix>& q,
     // masked cells after writing.
     result.weights.resize(nq, nk);
     result.context.resize(nq, v.cols());
-    adviseHugePages(result.weights.data(), sizeof(float) * result.weights.size());
-    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.weights);
+    adviseHugePages(result.context);
     constexpr int kRows = 64;
     const int blocks = (nq + kRows - 1) / kRows;
     std::vector<std::vector<int>> masked(static_cast<std::size_t>(blocks));

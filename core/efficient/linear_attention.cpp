@@ -169,7 +169,7 @@ Matrix allKeyFeatures(const Eigen::Ref<const Matrix>& k, const LinearAttentionOp
     const int nk = static_cast<int>(k.rows());
     const int blocks = (nk + setup.chunk - 1) / setup.chunk;
     Matrix phiK(nk, setup.features);
-    adviseHugePages(phiK.data(), sizeof(float) * phiK.size());
+    adviseHugePages(phiK);
     std::vector<float> shifts(static_cast<std::size_t>(blocks), 0.0f);
     kernels::forEachBlock(blocks, threads, {}, [&](int b) {
         const int c0 = b * setup.chunk, rows = std::min(nk, c0 + setup.chunk) - c0;
@@ -234,7 +234,7 @@ LinearAttentionResult linearAttention(const Eigen::Ref<const Matrix>& q,
     };
     LinearAttentionResult result;
     result.context.resize(nq, v.cols());
-    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.context);
 
     if (options.causal) {
         // Key states of whole segments (in parallel), their prefix (in order), then every
@@ -308,7 +308,7 @@ Matrix linearAttentionWeights(const Eigen::Ref<const Matrix>& q, const Eigen::Re
     Matrix phiQ;
     kernels::queryFeatures(options.featureMap, q, setup.omega, phiQ);
     Matrix weights(q.rows(), k.rows());
-    adviseHugePages(weights.data(), sizeof(float) * weights.size());
+    adviseHugePages(weights);
     weights.noalias() = phiQ * phiK.transpose();
     if (options.causal)
         weights.triangularView<Eigen::StrictlyUpper>().setZero();

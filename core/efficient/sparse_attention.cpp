@@ -82,7 +82,7 @@ SparseAttentionResult sparseAttention(const Eigen::Ref<const Matrix>& q,
 
     SparseAttentionResult result;
     result.context.resize(nq, v.cols());
-    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.context);
     // Row offsets first (a pass over the runs), so that every row writes its own cells.
     std::vector<std::int64_t> offsets(static_cast<std::size_t>(nq) + 1, 0);
     kernels::forEachBlock(blocks, threads.threads(), {}, [&](int b) {

@@ -86,7 +86,7 @@ TiledAttentionResult tiledAttention(const Eigen::Ref<const Matrix>& q,
 
     TiledAttentionResult result;
     result.context.resize(s.nq, dV);
-    adviseHugePages(result.context.data(), sizeof(float) * result.context.size());
+    adviseHugePages(result.context);
     result.rowMax.resize(s.nq);
     result.rowSum.resize(s.nq);
 

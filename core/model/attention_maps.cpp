@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cstddef>
 #include <limits>
 
 namespace attnlab::core {
@@ -69,11 +68,11 @@ void completeMaps(AttentionMaps& maps) {
         // Each buffer is allocated once and backed by huge pages before its first write (at
         // 4096 tokens they are 64 and 128 MiB).
         Eigen::MatrixXd sum(nq, nk);
-        adviseHugePages(sum.data(), sizeof(double) * static_cast<std::size_t>(sum.size()));
+        adviseHugePages(sum);
         sum.setZero();
         const Eigen::Index maxRows = maps.heads > 0 ? nq : 0, maxCols = maps.heads > 0 ? nk : 0;
         Matrix max(maxRows, maxCols);
-        adviseHugePages(max.data(), sizeof(float) * static_cast<std::size_t>(max.size()));
+        adviseHugePages(max);
         for (int head = 0; head < maps.heads; ++head) {
             const Matrix& weights = maps.weights[maps.index(layer, head)];
             sum += weights.cast<double>();
@@ -83,7 +82,7 @@ void completeMaps(AttentionMaps& maps) {
                 max = max.cwiseMax(weights);
         }
         Matrix mean(nq, nk);
-        adviseHugePages(mean.data(), sizeof(float) * static_cast<std::size_t>(mean.size()));
+        adviseHugePages(mean);
         mean = (sum / static_cast<double>(maps.heads)).cast<float>();
         maps.mean.push_back(std::move(mean));
         maps.max.push_back(std::move(max));

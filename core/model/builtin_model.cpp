@@ -461,7 +461,7 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
         // Fresh n_q × n_k matrices, first written below: at 4096 tokens 64 MiB each, whose
         // first writes page-faulted longer than the arithmetic took.
         for (Matrix* fresh : {&scores, &logits, &weights})
-            adviseHugePages(fresh->data(), sizeof(float) * static_cast<std::size_t>(fresh->size()));
+            adviseHugePages(*fresh);
         Matrix context(sink ? nq : 0, sink ? dK : 0);
         Vector& entropy = maps.entropy[index];
         std::vector<int>& argmax = maps.argmax[index];
@@ -586,6 +586,8 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     // Mean and max over heads, block by block (the same sums in the same order as whole matrices).
     Matrix mean(statistics ? nq : 0, statistics ? nk : 0);
     Matrix max(statistics ? nq : 0, statistics ? nk : 0);
+    adviseHugePages(mean);
+    adviseHugePages(max);
     const Eigen::Index blocks = statistics ? (nq + blockRows - 1) / blockRows : 0;
     [[maybe_unused]] const bool parallelBlocks =
         static_cast<double>(nq) * nk * config.heads >= kParallelCells;
