@@ -80,6 +80,19 @@ QString errorText(const std::exception& error) {
 // From this many n_q · n_k · H cells a result is freed on a pool thread.
 constexpr double kBackgroundFreeCells = 4.0 * 1024 * 1024;
 
+// The thread that frees large results: one of its own, not Qt's global pool, whose threads the
+// raster engine borrows to fill large areas of a paint; such a paint would otherwise wait for a
+// thread busy handing gigabytes back to the system (a quarter of a second).
+QThreadPool& freeingPool() {
+    static QThreadPool pool;
+    static const bool once = [] {
+        pool.setMaxThreadCount(1);
+        return true;
+    }();
+    (void)once;
+    return pool;
+}
+
 } // namespace
 
 std::shared_ptr<const core::ModelOutput>
@@ -95,7 +108,7 @@ AttentionController::shareResult(core::ModelOutput&& result) {
     return std::shared_ptr<const core::ModelOutput>(
         new core::ModelOutput(std::move(result)), [](const core::ModelOutput* old) {
             if (QCoreApplication::instance() && !QCoreApplication::closingDown())
-                QThreadPool::globalInstance()->start([old] { delete old; });
+                freeingPool().start([old] { delete old; });
             else
                 delete old;
         });
