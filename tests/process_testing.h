@@ -4,6 +4,8 @@
 // before it runs anything, and alarms survive exec, so a blocked child dies of SIGALRM and the
 // parent's blocking waitpid() returns: no sleeps and no polling with a clock.
 
+#include "test_support.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -23,6 +25,16 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+
+// Defined when the program runs under AddressSanitizer: GCC says so with __SANITIZE_ADDRESS__,
+// clang (the sanitizer build of scripts/test.sh) through __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define ATTNLAB_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATTNLAB_ADDRESS_SANITIZER 1
+#endif
+#endif
 #include <vector>
 
 extern char** environ;
@@ -60,18 +72,6 @@ public:
 private:
     std::string m_path;
 };
-
-inline std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-inline void writeFile(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out)
-        throw std::runtime_error("cannot write " + path);
-}
 
 /// A FIFO at `path` (nobody writes to it: a blocking read of it waits forever).
 inline void makeFifo(const std::string& path) {

@@ -7,6 +7,8 @@
 #include "cell_numbers.h"
 #include "controls_panel.h"
 #include "heatmap_view.h"
+#include "plot_setup.h"
+#include "view_options.h"
 
 #include <qcustomplot.h>
 
@@ -30,16 +32,7 @@ namespace attnlab::ui {
 
 namespace {
 
-const QColor kTextColor(0x26, 0x26, 0x26);
 constexpr int kMaxValueCells = 10; // print the differences in the cells up to 10 × 10
-
-QString qs(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
-
-QString fmt(double value) {
-    return HeatmapView::formatNumber(value);
-}
 
 QStringList tokenLabels(const std::vector<core::MapToken>& tokens) {
     QStringList labels;
@@ -167,8 +160,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     for (QCPAxis* axis : {m_diffPlot->xAxis, m_diffPlot->yAxis}) {
         axis->setLabelFont(font);
         axis->setTickLabelFont(font);
-        axis->setLabelColor(kTextColor);
-        axis->setTickLabelColor(kTextColor);
+        axis->setLabelColor(kChartTextColor);
+        axis->setTickLabelColor(kChartTextColor);
         axis->grid()->setVisible(false);
         axis->setSubTicks(false);
         axis->setTickLength(0, 3);
@@ -284,7 +277,9 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
                          m_resultA->maps.queryTokens[static_cast<std::size_t>(q)].text),
                      QString::fromStdString(
                          m_resultA->maps.keyTokens[static_cast<std::size_t>(k)].text),
-                     fmt(a(q, k)), fmt(a(q, k) - d(q, k)), fmt(d(q, k))),
+                     HeatmapView::formatNumber(a(q, k)),
+                     HeatmapView::formatNumber(a(q, k) - d(q, k)),
+                     HeatmapView::formatNumber(d(q, k))),
             m_diffPlot);
     });
     showMessage(tr("Waiting for the workspace's first result."));
@@ -577,9 +572,10 @@ void CompareView::updateComparison() {
             ++finite;
         }
     }
-    QString text = tr("largest |A − B| = %1").arg(fmt(m_comparison->maxAbsDifference));
+    QString text =
+        tr("largest |A − B| = %1").arg(HeatmapView::formatNumber(m_comparison->maxAbsDifference));
     if (finite > 0)
-        text += tr(";  mean KL(A‖B) = %1 nats").arg(fmt(klSum / finite));
+        text += tr(";  mean KL(A‖B) = %1 nats").arg(HeatmapView::formatNumber(klSum / finite));
     if (infinite > 0)
         text +=
             (infinite == 1
@@ -640,7 +636,7 @@ void CompareView::updateCellTexts() {
             item->position->setCoords(k, q);
             // White lies at the centre of the diverging map: dark text, except on the darkest
             // quarter at either end.
-            item->setColor(std::abs(value) > 0.6 * m_range ? Qt::white : kTextColor);
+            item->setColor(std::abs(value) > 0.6 * m_range ? Qt::white : kChartTextColor);
             item->setClipToAxisRect(true);
             item->setVisible(false); // until fitCellTexts knows the cells' size
             m_cellTexts << item;
@@ -714,11 +710,11 @@ void CompareView::fillRowTable() {
                                 m_resultA->maps.queryTokens[static_cast<std::size_t>(i)].text)));
         const bool comparable = c.comparable[static_cast<std::size_t>(i)];
         const QString none = QStringLiteral("—");
-        m_rowTable->setItem(i, 1, cell(comparable ? fmt(c.klAB(i)) : none));
-        m_rowTable->setItem(i, 2, cell(comparable ? fmt(c.klBA(i)) : none));
-        m_rowTable->setItem(i, 3, cell(fmt(c.entropyA(i))));
-        m_rowTable->setItem(i, 4, cell(fmt(c.entropyB(i))));
-        QString change = fmt(c.entropyChange(i));
+        m_rowTable->setItem(i, 1, cell(comparable ? HeatmapView::formatNumber(c.klAB(i)) : none));
+        m_rowTable->setItem(i, 2, cell(comparable ? HeatmapView::formatNumber(c.klBA(i)) : none));
+        m_rowTable->setItem(i, 3, cell(HeatmapView::formatNumber(c.entropyA(i))));
+        m_rowTable->setItem(i, 4, cell(HeatmapView::formatNumber(c.entropyB(i))));
+        QString change = HeatmapView::formatNumber(c.entropyChange(i));
         if (c.entropyChange(i) > 0 && change != QStringLiteral("0.00"))
             change.prepend(QLatin1Char('+'));
         m_rowTable->setItem(i, 5, cell(change));

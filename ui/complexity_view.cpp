@@ -4,6 +4,7 @@
 #include "core_text.h"
 #include "heatmap_view.h"
 #include "plot_setup.h"
+#include "view_options.h"
 
 #include "core/base/file_io.h"
 
@@ -43,10 +44,6 @@ const QCPScatterStyle::ScatterShape kShapes[] = {
     QCPScatterStyle::ssCircle,   QCPScatterStyle::ssSquare,          QCPScatterStyle::ssDiamond,
     QCPScatterStyle::ssTriangle, QCPScatterStyle::ssCross,           QCPScatterStyle::ssPlus,
     QCPScatterStyle::ssStar,     QCPScatterStyle::ssTriangleInverted};
-
-QString fromStd(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
 
 QString slopeText(double slope) {
     return std::isnan(slope) ? QStringLiteral("–") : QString::number(slope, 'f', 2);
@@ -239,10 +236,10 @@ ComplexityView::ComplexityView(QWidget* parent) : QWidget(parent) {
                              : claim.family == core::ComplexityFamily::Sparse ? tr("sparse")
                                                                               : tr("standard");
         m_tutorial->setItem(row, 0, cell(name));
-        m_tutorial->setItem(row, 1, cell(fromStd(claim.original)));
-        m_tutorial->setItem(row, 2, cell(fromStd(claim.time)));
-        m_tutorial->setItem(row, 3, cell(fromStd(claim.space)));
-        m_tutorial->setItem(row, 4, cell(QStringLiteral("n ") + fromStd(claim.lengths)));
+        m_tutorial->setItem(row, 1, cell(qs(claim.original)));
+        m_tutorial->setItem(row, 2, cell(qs(claim.time)));
+        m_tutorial->setItem(row, 3, cell(qs(claim.space)));
+        m_tutorial->setItem(row, 4, cell(QStringLiteral("n ") + qs(claim.lengths)));
     }
     m_tutorial->verticalHeader()->hide();
     m_tutorial->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -427,7 +424,7 @@ void ComplexityView::fillCharts() {
         const QColor color = kKindColors[index % std::size(kKindColors)];
         const QCPScatterStyle scatter(kShapes[index % std::size(kShapes)], color, color, 6);
         ++index;
-        const QString label = fromStd(series.kind.label);
+        const QString label = qs(series.kind.label);
         auto* time = m_timePlot->addGraph();
         auto* memory = m_memoryPlot->addGraph();
         time->setName(tr("%1 (slope %2)").arg(label, slopeText(series.timeSlope.slope)));
@@ -447,7 +444,7 @@ void ComplexityView::fillCharts() {
                 memory->addData(p.n, double(p.peakBytes));
         }
         for (const std::string& note : series.notes)
-            notes << label + QStringLiteral(": ") + fromStd(note);
+            notes << label + QStringLiteral(": ") + qs(note);
     }
     if (!m_result->memoryMeasured)
         notes << tr("Peak memory could not be measured on this system.");
@@ -484,12 +481,12 @@ void ComplexityView::fillVerdicts() {
         const std::string prefix = f.kind + ": ";
         if (message.starts_with(prefix))
             message.remove_prefix(prefix.size());
-        return fromStd(message).toHtmlEscaped();
+        return qs(message).toHtmlEscaped();
     };
     QStringList lines;
     QStringList others;
     for (const core::ComplexityFinding& f : m_findings) {
-        const QString kind = fromStd(f.kind).toHtmlEscaped();
+        const QString kind = qs(f.kind).toHtmlEscaped();
         if (f.topic == core::FindingTopic::TimeSlope ||
             f.topic == core::FindingTopic::MemorySlope) {
             const QString what =
@@ -497,15 +494,14 @@ void ComplexityView::fillVerdicts() {
             if (f.verdict == core::Verdict::Agrees || f.verdict == core::Verdict::Disagrees)
                 lines << tr("<b>%1</b>: %2 grows as n<sup>%3</sup>; the table's %4 row means a "
                             "slope of %5 here: %6.")
-                             .arg(kind, what, slopeText(f.measured),
-                                  fromStd(f.claim).toHtmlEscaped(), slopeText(f.claimed),
-                                  verdictWord(f.verdict));
+                             .arg(kind, what, slopeText(f.measured), qs(f.claim).toHtmlEscaped(),
+                                  slopeText(f.claimed), verdictWord(f.verdict));
             else
                 lines << tr("<b>%1</b>: %2: %3 — %4.")
                              .arg(kind, what, verdictWord(f.verdict), withoutKind(f));
         } else {
             // The core's sentence ends with its verdict.
-            others << fromStd(f.message).toHtmlEscaped();
+            others << qs(f.message).toHtmlEscaped();
         }
     }
     QString text = lines.join(QStringLiteral("<br>"));
@@ -522,7 +518,7 @@ void ComplexityView::fillErrors() {
         const core::ApproximationError& e = *series.error;
         const int row = m_errors->rowCount();
         m_errors->insertRow(row);
-        m_errors->setItem(row, 0, cell(fromStd(series.kind.label)));
+        m_errors->setItem(row, 0, cell(qs(series.kind.label)));
         m_errors->setItem(
             row, 1,
             cell(e.infiniteRows > 0

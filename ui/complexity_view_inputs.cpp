@@ -3,6 +3,8 @@
 
 #include "complexity_view.h"
 
+#include "view_options.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
@@ -12,10 +14,6 @@
 namespace attnlab::ui {
 
 namespace {
-
-QString fromStd(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
 
 // The kinds as the command line's --kinds list.
 QString kindsList(bool dense, bool tiled, bool window, int w, bool block, int b, bool linear,
@@ -86,7 +84,7 @@ QStringList ComplexityView::commandArguments() const {
         return {};
     QStringList kinds, sizes;
     for (const core::ComplexityKind& kind : config->kinds)
-        kinds << fromStd(kind.label);
+        kinds << qs(kind.label);
     for (int n : config->sizes)
         sizes << QString::number(n);
     // notr
@@ -132,7 +130,7 @@ void ComplexityView::setParameters(const core::SessionComplexity& parameters) {
         return value >= box->minimum() && value <= box->maximum();
     };
     for (const core::ComplexityKind& kind : parameters.kinds) {
-        const QString label = fromStd(kind.label);
+        const QString label = qs(kind.label);
         // The box's item gives the same label (favor: the default number of features).
         int map = -1;
         for (int item = 0; item < m_featureMap->count(); ++item)

@@ -3,6 +3,7 @@
 #include "color_maps.h"
 #include "core_text.h"
 #include "heatmap_view.h"
+#include "plot_setup.h"
 #include "view_options.h"
 
 #include "core/attention/normalizer.h"
@@ -23,17 +24,12 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr int kMaxLabelChars = 14;     // longer tokens are elided under the bars
+constexpr int kMaxBarLabelChars = 14;  // longer tokens are elided under the bars
 constexpr int kMaxValueLabels = 16;    // print each bar's value above it up to this many keys
 constexpr int kMaxHeadsSpelledOut = 6; // the mean's arithmetic lists the heads up to this many
 
 const QColor kBarColor(0x31, 0x68, 0x8e); // viridis at 0.35: dark enough for white text
 const QColor kSelectedBarColor(0xff, 0x8c, 0x00);
-const QColor kTextColor(0x26, 0x26, 0x26);
-
-QString fmt(double value) {
-    return HeatmapView::formatNumber(value);
-}
 
 // Parameters (d_k, T, s) print as typed: "16", "0.5", "10".
 QString param(double value) {
@@ -127,8 +123,8 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     y->setRange(0, 1);
     y->ticker()->setTickStepStrategy(QCPAxisTicker::tssMeetTickCount); // see fitToHeight
     for (QCPAxis* axis : {x, y}) {
-        axis->setLabelColor(kTextColor);
-        axis->setTickLabelColor(kTextColor);
+        axis->setLabelColor(kChartTextColor);
+        axis->setTickLabelColor(kChartTextColor);
     }
 
     // Masked keys get a hatched column behind the (zero) bar, like the hatched heatmap cells.
@@ -257,7 +253,7 @@ void DetailsPanel::updateBars() {
             item->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
             item->setPadding(QMargins(0, 0, 0, 2));
             item->setFont(font);
-            item->setColor(kTextColor);
+            item->setColor(kChartTextColor);
             item->setText(QString::number(m_values[key], 'f', 2));
             m_valueItems.append(item);
         }
@@ -299,7 +295,7 @@ void DetailsPanel::updateTicks() {
         return;
     const QFont font = m_plot->xAxis->tickLabelFont();
     const QFontMetricsF metrics(font);
-    const double maxWidth = metrics.averageCharWidth() * kMaxLabelChars;
+    const double maxWidth = metrics.averageCharWidth() * kMaxBarLabelChars;
     auto label = [&](int key) {
         const core::MapToken& info = m_result->maps.keyTokens.at(static_cast<std::size_t>(key));
         QString text =
@@ -388,10 +384,10 @@ QString DetailsPanel::buildSummary() const {
         if (m_query < static_cast<int>(headArgmax.size()))
             argmax = headArgmax[static_cast<std::size_t>(m_query)];
     }
-    const QString top =
-        argmax >= 0 ? tr("argmax → '%1' (%2)")
-                          .arg(token(result.maps.keyTokens, argmax), fmt(m_values.value(argmax)))
-                    : QString();
+    const QString top = argmax >= 0 ? tr("argmax → '%1' (%2)")
+                                          .arg(token(result.maps.keyTokens, argmax),
+                                               HeatmapView::formatNumber(m_values.value(argmax)))
+                                    : QString();
     if (m_head == HeatmapView::MaxOfHeads)
         return header + QLatin1Char('\n') + top;
 
@@ -404,7 +400,8 @@ QString DetailsPanel::buildSummary() const {
     }
     return header + QLatin1Char('\n') +
            tr("entropy %1 nats, at most ln %3 = %2")
-               .arg(fmt(entropy), fmt(std::log(static_cast<double>(visible))),
+               .arg(HeatmapView::formatNumber(entropy),
+                    HeatmapView::formatNumber(std::log(static_cast<double>(visible))),
                     QString::number(visible)) +
            QLatin1Char('\n') + top;
 }
@@ -436,10 +433,11 @@ QString DetailsPanel::buildArithmetic() const {
     const std::vector<core::ArithmeticStep> arithmetic =
         core::cellArithmetic(result, m_head, m_query, m_key);
     if (arithmetic.empty())
-        return tr("weight %1 (the model keeps no scores to show)").arg(fmt(weight));
+        return tr("weight %1 (the model keeps no scores to show)")
+            .arg(HeatmapView::formatNumber(weight));
     QStringList steps;
     for (const core::ArithmeticStep& step : arithmetic)
-        steps << stepText(step, fmt, param);
+        steps << stepText(step, &HeatmapView::formatNumber, param);
     return steps.join(QStringLiteral(", "));
 }
 

@@ -6,6 +6,7 @@
 #include "heatmap_view.h"
 #include "label_metrics.h"
 #include "model_grid.h"
+#include "plot_setup.h"
 #include "qt_message_collector.h"
 
 #include "core/attention/normalizer.h"
@@ -36,11 +37,10 @@
 namespace attnlab::ui {
 namespace {
 
-constexpr double kMargin = 16;                 // around the figure
-constexpr double kGap = 8;                     // between panels
+constexpr double kFigureMargin = 16;           // around the figure
+constexpr double kPanelGap = 8;                // between panels
 constexpr double kUnitsPerPoint = 96.0 / 72.0; // logical pixels per point (SVG, PDF)
-constexpr int kMaxLabelChars = 16;             // as the heatmaps elide token labels
-const QColor kTextColor(0x26, 0x26, 0x26);
+constexpr int kFigureLabelChars = 16;          // as the heatmaps elide token labels
 
 // Translation context of the texts drawn into figures and of export errors.
 class FigureExport {
@@ -226,7 +226,7 @@ double titleHeight(const core::ModelOutput& result, const FigureOptions& options
 
 double widestLabel(const std::vector<core::MapToken>& tokens, const QFont& font) {
     const QFontMetricsF metrics(font);
-    const double cap = metrics.averageCharWidth() * kMaxLabelChars;
+    const double cap = metrics.averageCharWidth() * kFigureLabelChars;
     double widest = 0;
     for (const core::MapToken& token : tokens)
         widest = std::max(widest, metrics.horizontalAdvance(QString::fromStdString(token.text)));
@@ -276,7 +276,7 @@ void drawTitle(QCPPainter& painter, const QRectF& area, const core::ModelOutput&
     const QStringList lines = titleText(result, options).split(QLatin1Char('\n'));
     const double first = QFontMetricsF(fonts.sentence).height();
     painter.save();
-    painter.setPen(kTextColor);
+    painter.setPen(kChartTextColor);
     painter.setFont(fonts.sentence);
     painter.drawText(
         QRectF(area.left(), area.top(), area.width(), first), Qt::AlignLeft | Qt::AlignVCenter,
@@ -301,7 +301,7 @@ void drawDetails(QCPPainter& painter, const QRectF& area, const core::ModelOutpu
     double y = area.top();
     painter.save();
     painter.setFont(font);
-    painter.setPen(kTextColor);
+    painter.setPen(kChartTextColor);
     for (const QString& line : std::as_const(lines)) {
         painter.drawText(QRectF(area.left(), y, area.width(), metrics.height()),
                          Qt::AlignLeft | Qt::AlignVCenter,
@@ -321,7 +321,7 @@ void drawDetails(QCPPainter& painter, const QRectF& area, const core::ModelOutpu
 
 QSizeF naturalDetailsSize(const core::ModelOutput& result) {
     const double nk = static_cast<double>(result.maps.keyTokens.size());
-    return {std::clamp(80 + nk * 56, 480.0, 1600.0) + 2 * kMargin, 380 + 2 * kMargin};
+    return {std::clamp(80 + nk * 56, 480.0, 1600.0) + 2 * kFigureMargin, 380 + 2 * kFigureMargin};
 }
 
 } // namespace
@@ -451,7 +451,7 @@ QSizeF untrimmedSize(const core::ModelOutput& result, const FigureOptions& optio
     checkRequest(result, options);
     if (options.content == FigureContent::Details) {
         QSizeF size = naturalDetailsSize(result);
-        size.rheight() += std::ceil(titleHeight(result, options, size.width() - 2 * kMargin));
+        size.rheight() += std::ceil(titleHeight(result, options, size.width() - 2 * kFigureMargin));
         return size;
     }
     // A model figure is one panel: its grid of thumbnails.
@@ -461,11 +461,11 @@ QSizeF untrimmedSize(const core::ModelOutput& result, const FigureOptions& optio
     const QSizeF panel = options.content == FigureContent::Model
                              ? naturalModelFigureGrid(result, baseFont())
                              : naturalPanelSize(result, options);
-    double width = columns * panel.width() + (columns - 1) * kGap + 2 * kMargin;
-    double height = rows * panel.height() + (rows - 1) * kGap + 2 * kMargin;
+    double width = columns * panel.width() + (columns - 1) * kPanelGap + 2 * kFigureMargin;
+    double height = rows * panel.height() + (rows - 1) * kPanelGap + 2 * kFigureMargin;
     if (sharedBar(options))
-        width += colorBarSize(baseFont(), 0.0, scaleTop(result, options)).width() + kGap;
-    height += titleHeight(result, options, width - 2 * kMargin);
+        width += colorBarSize(baseFont(), 0.0, scaleTop(result, options)).width() + kPanelGap;
+    height += titleHeight(result, options, width - 2 * kFigureMargin);
     return {std::ceil(width), std::ceil(height)};
 }
 
@@ -473,7 +473,8 @@ FigureLayout layoutAt(const core::ModelOutput& result, const FigureOptions& opti
                       const QSizeF& size) {
     FigureLayout layout;
     layout.scaleTop = scaleTop(result, options);
-    QRectF area(kMargin, kMargin, size.width() - 2 * kMargin, size.height() - 2 * kMargin);
+    QRectF area(kFigureMargin, kFigureMargin, size.width() - 2 * kFigureMargin,
+                size.height() - 2 * kFigureMargin);
     if (options.title) {
         const double height = titleHeight(result, options, area.width());
         layout.title = QRectF(area.left(), area.top(), area.width(), height - 6);
@@ -489,7 +490,7 @@ FigureLayout layoutAt(const core::ModelOutput& result, const FigureOptions& opti
         layout.colorBar =
             QRectF(area.right() - bar.width(), area.top() + (area.height() - barHeight) / 2,
                    bar.width(), barHeight);
-        area.setRight(area.right() - bar.width() - kGap);
+        area.setRight(area.right() - bar.width() - kPanelGap);
     }
     if (options.content == FigureContent::Model) {
         layout.modelGrid = area;
@@ -499,13 +500,13 @@ FigureLayout layoutAt(const core::ModelOutput& result, const FigureOptions& opti
     const int columns = gridColumns(static_cast<int>(heads.size()));
     const int rows = (static_cast<int>(heads.size()) + columns - 1) / columns;
     // Whole pixels: each panel is drawn by a plot of an integer size.
-    const double panelWidth = std::floor((area.width() - (columns - 1) * kGap) / columns);
-    const double panelHeight = std::floor((area.height() - (rows - 1) * kGap) / rows);
+    const double panelWidth = std::floor((area.width() - (columns - 1) * kPanelGap) / columns);
+    const double panelHeight = std::floor((area.height() - (rows - 1) * kPanelGap) / rows);
     if (panelWidth < 40 || panelHeight < 40)
         return layout; // too small to draw anything readable
     for (int i = 0; i < heads.size(); ++i) {
-        const double x = area.left() + (i % columns) * (panelWidth + kGap);
-        const double y = area.top() + (i / columns) * (panelHeight + kGap);
+        const double x = area.left() + (i % columns) * (panelWidth + kPanelGap);
+        const double y = area.top() + (i / columns) * (panelHeight + kPanelGap);
         layout.panels.append({heads[i], QRectF(x, y, panelWidth, panelHeight)});
     }
     return layout;
@@ -543,10 +544,10 @@ void drawLayout(QCPPainter& painter, const FigureLayout& layout, const core::Mod
     }
     if (!layout.colorBar.isEmpty())
         drawColorBar(painter, layout.colorBar, options.colorMap, 0.0, layout.scaleTop, baseFont(),
-                     kTextColor);
+                     kChartTextColor);
     if (!layout.modelGrid.isEmpty())
         drawModelFigureGrid(painter, layout.modelGrid, result, options.colorMap, options.colorScale,
-                            baseFont(), kTextColor);
+                            baseFont(), kChartTextColor);
     const auto shared = borrowed(result);
     for (const FigurePanel& panel : layout.panels) {
         HeatmapView view;

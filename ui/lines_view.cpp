@@ -25,9 +25,9 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr int kMargin = 10;
-constexpr int kGap = 8; // between a label and the end of its lines
-constexpr int kMaxLabelWidth = 160;
+constexpr int kLinesMargin = 10;
+constexpr int kLabelLineGap = 8; // between a label and the end of its lines
+constexpr int kMaxLinesLabelWidth = 160;
 constexpr int kMinLineSpan = 140; // the lines get at least this much width …
 constexpr int kMaxLineSpan = 520;
 // Ordinary lines are 1-pixel cosmetic lines, which the raster engine draws several times
@@ -89,7 +89,7 @@ public:
     // Rows spread out to fill the height, up to twice their minimum.
     double rowHeight() const {
         const int n = std::max(tokenCount(0), tokenCount(1));
-        const double available = height() - headerHeight() - 2.0 * kMargin;
+        const double available = height() - headerHeight() - 2.0 * kLinesMargin;
         if (n <= 0)
             return minRowHeight();
         return std::clamp(available / n, static_cast<double>(minRowHeight()), 2.0 * minRowHeight());
@@ -102,11 +102,12 @@ public:
     };
     Columns columns() const {
         const int w0 = labelWidth(0), w1 = labelWidth(1);
-        const int span =
-            std::clamp(width() - 2 * kMargin - w0 - w1 - 2 * kGap, kMinLineSpan, kMaxLineSpan);
-        const int total = w0 + w1 + 2 * kGap + span;
-        const int left = std::max(kMargin, (width() - total) / 2);
-        return {left, left + w0 + kGap, left + w0 + kGap + span, left + w0 + 2 * kGap + span};
+        const int span = std::clamp(width() - 2 * kLinesMargin - w0 - w1 - 2 * kLabelLineGap,
+                                    kMinLineSpan, kMaxLineSpan);
+        const int total = w0 + w1 + 2 * kLabelLineGap + span;
+        const int left = std::max(kLinesMargin, (width() - total) / 2);
+        return {left, left + w0 + kLabelLineGap, left + w0 + kLabelLineGap + span,
+                left + w0 + 2 * kLabelLineGap + span};
     }
 
     int labelWidth(int side) const { return m_labelWidths[side == 0 ? 0 : 1]; }
@@ -121,7 +122,7 @@ public:
                                                             : LinesView::tr("Key"));
             for (int i = 0; i < tokenCount(side); ++i)
                 width = std::max(width, metrics.horizontalAdvance(label(side, i)));
-            m_labelWidths[side] = std::min(width + 8, kMaxLabelWidth);
+            m_labelWidths[side] = std::min(width + 8, kMaxLinesLabelWidth);
         }
     }
 
@@ -137,7 +138,7 @@ public:
     double rowY(int side, int index) const {
         const int n = std::max(tokenCount(0), tokenCount(1));
         const double offset = (n - tokenCount(side)) * rowHeight() / 2.0;
-        return headerHeight() + kMargin + offset + (index + 0.5) * rowHeight();
+        return headerHeight() + kLinesMargin + offset + (index + 0.5) * rowHeight();
     }
 
     QRect labelRect(int side, int index) const {
@@ -149,12 +150,13 @@ public:
 
     QSize sizeHint() const override {
         const int n = std::max(tokenCount(0), tokenCount(1));
-        return {2 * kMargin + labelWidth(0) + labelWidth(1) + 2 * kGap + 2 * kMinLineSpan,
-                headerHeight() + 2 * kMargin + n * minRowHeight()};
+        return {2 * kLinesMargin + labelWidth(0) + labelWidth(1) + 2 * kLabelLineGap +
+                    2 * kMinLineSpan,
+                headerHeight() + 2 * kLinesMargin + n * minRowHeight()};
     }
     QSize minimumSizeHint() const override {
         const QSize hint = sizeHint();
-        return {2 * kMargin + labelWidth(0) + labelWidth(1) + 2 * kGap + kMinLineSpan,
+        return {2 * kLinesMargin + labelWidth(0) + labelWidth(1) + 2 * kLabelLineGap + kMinLineSpan,
                 hint.height()};
     }
 
@@ -223,9 +225,9 @@ public:
         const Columns c = columns();
         painter.setPen(kText);
         painter.setFont(bold);
-        painter.drawText(QRect(c.queryLeft, kMargin / 2, labelWidth(0), headerHeight()),
+        painter.drawText(QRect(c.queryLeft, kLinesMargin / 2, labelWidth(0), headerHeight()),
                          Qt::AlignRight | Qt::AlignVCenter, LinesView::tr("Query"));
-        painter.drawText(QRect(c.keyLeft, kMargin / 2, labelWidth(1), headerHeight()),
+        painter.drawText(QRect(c.keyLeft, kLinesMargin / 2, labelWidth(1), headerHeight()),
                          Qt::AlignLeft | Qt::AlignVCenter, LinesView::tr("Key"));
 
         // Lines: the faded ones first, so that the highlighted lines lie on top.

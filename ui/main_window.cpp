@@ -12,6 +12,7 @@
 #include "learn_page.h"
 #include "positional_view.h"
 #include "teaching_panel.h"
+#include "view_options.h"
 
 #include "core/attention/options.h"
 
@@ -60,10 +61,6 @@ const QColor kErrorBackground(0xfd, 0xec, 0xea);
 const QColor kErrorText(0x8c, 0x1d, 0x18);
 const QColor kInfoBackground(0xff, 0xf4, 0xe0);
 const QColor kInfoText(0x5c, 0x3c, 0x00);
-
-std::string str(const QString& text) {
-    return text.toStdString();
-}
 
 } // namespace
 

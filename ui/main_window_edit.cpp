@@ -7,6 +7,7 @@
 #include "attention_controller.h"
 #include "mask_painter.h"
 #include "undo_commands.h"
+#include "view_options.h"
 
 #include "core/io/mask_file.h"
 
@@ -27,10 +28,6 @@
 namespace attnlab::ui {
 
 namespace {
-
-std::string str(const QString& text) {
-    return text.toStdString();
-}
 
 std::string joinTokens(const std::vector<core::MapToken>& tokens) {
     std::string text;

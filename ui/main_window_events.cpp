@@ -7,6 +7,7 @@
 #include "controls_panel.h"
 #include "language.h"
 #include "lesson_checks_text.h"
+#include "view_options.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -25,10 +26,6 @@ namespace attnlab::ui {
 namespace {
 
 constexpr int kSettingsVersion = 2; // 2: the state is stored as a lesson
-
-std::string str(const QString& text) {
-    return text.toStdString();
-}
 
 } // namespace
 

@@ -10,6 +10,7 @@
 #include "lesson_checks_text.h"
 #include "teaching_panel.h"
 #include "undo_commands.h"
+#include "view_options.h"
 
 #include "core/io/data_export.h"
 
@@ -45,10 +46,6 @@ const QString kSessionFilter = QStringLiteral("*.attnlab");
 
 QString sessionFilter() {
     return MainWindow::tr("Attention Lab lessons (*.attnlab);;All files (*)");
-}
-
-std::string str(const QString& text) {
-    return text.toStdString();
 }
 
 // The sibling file that holds the tokens of `npyPath`: name.tokens.json, name.json, tokens.json.

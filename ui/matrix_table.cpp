@@ -22,8 +22,8 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr int kMaxLabelWidth = 76; // wider token labels are elided (full text in the tooltip)
-constexpr double kFade = 0.72;     // share of the background in a faded cell
+constexpr int kMaxRowLabelWidth = 76; // wider token labels are elided (full text in the tooltip)
+constexpr double kFade = 0.72;        // share of the background in a faded cell
 const QColor kOutline(0xe0, 0x60, 0x00);
 
 QColor blend(const QColor& a, const QColor& b, double share) {
@@ -269,7 +269,7 @@ MatrixTable::MatrixTable(QWidget* parent) : QTableView(parent) {
     };
     m_model->m_elide = [this](const QString& text, Qt::Orientation orientation) {
         const QFontMetrics metrics(horizontalHeader()->font());
-        const int width = orientation == Qt::Horizontal ? m_cellWidth - 6 : kMaxLabelWidth;
+        const int width = orientation == Qt::Horizontal ? m_cellWidth - 6 : kMaxRowLabelWidth;
         return metrics.elidedText(text, Qt::ElideRight, width);
     };
     setModel(m_model);
@@ -291,7 +291,7 @@ MatrixTable::MatrixTable(QWidget* parent) : QTableView(parent) {
     const QFont labels = HeatmapView::tokenFont(font());
     horizontalHeader()->setFont(labels);
     verticalHeader()->setFont(labels);
-    verticalHeader()->setMaximumWidth(kMaxLabelWidth + 12);
+    verticalHeader()->setMaximumWidth(kMaxRowLabelWidth + 12);
     connect(this, &QTableView::clicked, this,
             [this](const QModelIndex& index) { emit cellActivated(index.row(), index.column()); });
     updateSectionSizes();
@@ -425,7 +425,7 @@ void MatrixTable::updateSectionSizes() {
     for (const QString& label : m_model->m_columnLabels)
         labelWidth = std::max(labelWidth, labels.horizontalAdvance(label) + 10);
     m_cellWidth = std::max({numbers.horizontalAdvance(QStringLiteral("−00.00")) + 12,
-                            std::min(labelWidth, kMaxLabelWidth), 36});
+                            std::min(labelWidth, kMaxRowLabelWidth), 36});
     m_cellHeight = std::max(numbers.height(), labels.height()) + 6;
     horizontalHeader()->setDefaultSectionSize(m_cellWidth);
     horizontalHeader()->setMinimumSectionSize(8);
@@ -437,7 +437,7 @@ QSize MatrixTable::sizeHint() const {
     const int rows = std::min(m_model->rowCount(), kMaxVisibleRows);
     const int cols = std::min(m_model->columnCount(), kMaxVisibleColumns);
     const int frame = 2 * frameWidth();
-    const int headerWidth = std::min(verticalHeader()->sizeHint().width(), kMaxLabelWidth + 12);
+    const int headerWidth = std::min(verticalHeader()->sizeHint().width(), kMaxRowLabelWidth + 12);
     int width = frame + headerWidth + cols * m_cellWidth;
     int height = frame + horizontalHeader()->sizeHint().height() + rows * m_cellHeight;
     if (m_model->columnCount() > kMaxVisibleColumns)

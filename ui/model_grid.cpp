@@ -17,10 +17,10 @@ namespace attnlab::ui {
 
 namespace {
 
-constexpr double kGap = 4;       // between thumbnails
-constexpr int kMargin = 6;       // around the grid in the window
-constexpr int kLutSize = 1024;   // colours of the scale: finer than the eye tells apart
-constexpr double kHintSide = 72; // thumbnail side of the window's preferred size
+constexpr double kThumbnailGap = 4; // between thumbnails
+constexpr int kGridMargin = 6;      // around the grid in the window
+constexpr int kLutSize = 1024;      // colours of the scale: finer than the eye tells apart
+constexpr double kHintSide = 72;    // thumbnail side of the window's preferred size
 
 // The colours of `map` at kLutSize steps from 0 to 1: a table lookup per cell instead of an
 // interpolation between the map's stops.
@@ -133,8 +133,8 @@ QSizeF modelGridSize(double side, int layers, int heads, int queries, int keys, 
     const double height = std::max(1.0, std::round(side * aspect));
     const double labelWidth = metrics.horizontalAdvance(layerLabel(layers - 1)) + 8;
     const double header = lineHeight(font, layers, heads) + 4;
-    return {labelWidth + heads * side + std::max(0, heads - 1) * kGap,
-            header + layers * height + std::max(0, layers - 1) * kGap};
+    return {labelWidth + heads * side + std::max(0, heads - 1) * kThumbnailGap,
+            header + layers * height + std::max(0, layers - 1) * kThumbnailGap};
 }
 
 ModelGridGeometry layoutModelGrid(const QRectF& area, int layers, int heads, int queries, int keys,
@@ -144,23 +144,24 @@ ModelGridGeometry layoutModelGrid(const QRectF& area, int layers, int heads, int
         return g;
     g.layers = layers;
     g.heads = heads;
-    g.gap = kGap;
+    g.gap = kThumbnailGap;
     const QFontMetricsF metrics(font);
     g.labelWidth = metrics.horizontalAdvance(layerLabel(layers - 1)) + 8;
     g.headerHeight = lineHeight(font, layers, heads) + 4;
     const double aspect = keys > 0 && queries > 0 ? static_cast<double>(queries) / keys : 1.0;
-    const double byWidth = (area.width() - g.labelWidth - (heads - 1) * kGap) / heads;
+    const double byWidth = (area.width() - g.labelWidth - (heads - 1) * kThumbnailGap) / heads;
     const double byHeight =
-        (area.height() - g.headerHeight - (layers - 1) * kGap) / layers / aspect;
+        (area.height() - g.headerHeight - (layers - 1) * kThumbnailGap) / layers / aspect;
     // Whole pixels: thumbnails of one size, their cells as even as the scaling allows.
     const double side = std::max(minimumSide, std::floor(std::min(byWidth, byHeight)));
     g.thumbnail = QSizeF(side, std::max(1.0, std::round(side * aspect)));
-    const double width = g.labelWidth + heads * side + (heads - 1) * kGap;
+    const double width = g.labelWidth + heads * side + (heads - 1) * kThumbnailGap;
     const double left = area.left() + std::max(0.0, std::floor((area.width() - width) / 2));
     g.origin = QPointF(left + g.labelWidth, area.top() + g.headerHeight);
     // Narrow columns label every second (third, …) head, so that the labels never overlap.
     const double labelAdvance = metrics.horizontalAdvance(headLabel(heads - 1)) + 6;
-    g.headLabelStep = std::max(1, static_cast<int>(std::ceil(labelAdvance / (side + kGap))));
+    g.headLabelStep =
+        std::max(1, static_cast<int>(std::ceil(labelAdvance / (side + kThumbnailGap))));
     return g;
 }
 
@@ -214,7 +215,7 @@ QSizeF naturalModelFigureGrid(const core::ModelOutput& result, const QFont& font
     const int heads = result.maps.heads;
     const int cells = std::max(result.maps.queries(), result.maps.keys());
     double side = std::clamp(4.0 * cells, 48.0, 120.0);
-    const double fitting = std::floor(kMaxFigureGridSide / std::max(layers, heads) - kGap);
+    const double fitting = std::floor(kMaxFigureGridSide / std::max(layers, heads) - kThumbnailGap);
     side = std::max(16.0, std::min(side, fitting));
     return modelGridSize(side, layers, heads, result.maps.queries(), result.maps.keys(), font);
 }
@@ -319,9 +320,10 @@ double ModelGridView::scaleTop() const {
 ModelGridGeometry ModelGridView::geometry() const {
     if (!m_result)
         return {};
-    return layoutModelGrid(QRectF(rect()).adjusted(kMargin, kMargin, -kMargin, -kMargin),
-                           m_result->maps.layers, m_result->maps.heads, m_result->maps.queries(),
-                           m_result->maps.keys(), font(), kMinimumSide);
+    return layoutModelGrid(
+        QRectF(rect()).adjusted(kGridMargin, kGridMargin, -kGridMargin, -kGridMargin),
+        m_result->maps.layers, m_result->maps.heads, m_result->maps.queries(),
+        m_result->maps.keys(), font(), kMinimumSide);
 }
 
 void ModelGridView::ensureImages() const {
@@ -336,7 +338,7 @@ QSize ModelGridView::sizeHint() const {
         return {240, 160};
     const QSizeF size = modelGridSize(kHintSide, layers(), heads(), m_result->maps.queries(),
                                       m_result->maps.keys(), font());
-    return (size + QSizeF(2 * kMargin, 2 * kMargin)).toSize();
+    return (size + QSizeF(2 * kGridMargin, 2 * kGridMargin)).toSize();
 }
 
 QSize ModelGridView::minimumSizeHint() const {
@@ -344,7 +346,7 @@ QSize ModelGridView::minimumSizeHint() const {
         return {120, 80};
     const QSizeF size = modelGridSize(kMinimumSide, layers(), heads(), m_result->maps.queries(),
                                       m_result->maps.keys(), font());
-    return (size + QSizeF(2 * kMargin + 1, 2 * kMargin + 1)).toSize();
+    return (size + QSizeF(2 * kGridMargin + 1, 2 * kGridMargin + 1)).toSize();
 }
 
 void ModelGridView::paintEvent(QPaintEvent*) {

@@ -28,10 +28,6 @@ using core::StageKind;
 constexpr int kStepCount = 6;
 constexpr int kMaxTermsSpelledOut = 6; // longer sums are summarised
 
-QString fmt(double value) {
-    return HeatmapView::formatNumber(value);
-}
-
 // A model without a trace (imported weights, a transformer read from disk) has only its
 // weights: nothing to step through.
 // Linear attention forms no scores or logits: its stages are not those this page explains.
@@ -91,11 +87,15 @@ QString tokenText(const std::vector<core::MapToken>& tokens, int index) {
 // "a₁·b₁ + a₂·b₂ + … = total" for a dot product, spelled out when short.
 QString spelledSum(const QVector<double>& a, const QVector<double>& b, double total) {
     if (a.size() > kMaxTermsSpelledOut)
-        return StepView::tr("%1 products summed = %2").arg(a.size()).arg(fmt(total));
+        return StepView::tr("%1 products summed = %2")
+            .arg(a.size())
+            .arg(HeatmapView::formatNumber(total));
     QStringList terms;
     for (qsizetype i = 0; i < a.size(); ++i)
-        terms << QStringLiteral("%1·%2").arg(fmt(a[i]), fmt(b[i]));
-    return terms.join(QStringLiteral(" + ")) + QStringLiteral(" = ") + fmt(total);
+        terms << QStringLiteral("%1·%2").arg(HeatmapView::formatNumber(a[i]),
+                                             HeatmapView::formatNumber(b[i]));
+    return terms.join(QStringLiteral(" + ")) + QStringLiteral(" = ") +
+           HeatmapView::formatNumber(total);
 }
 
 } // namespace
@@ -509,7 +509,7 @@ QString StepView::formulaText() const {
     if (scoring.formulaValues)
         formula += stepText(scoring.formulaValues(core::ScoringSetup{config.dK, config.additiveDim,
                                                                      false, config.cosineScale}),
-                            fmt, param);
+                            &HeatmapView::formatNumber, param);
     QString logits = tr("L = S / T   (T = %1)").arg(param(config.temperature));
     if (config.positional == core::PositionalEncoding::Alibi)
         logits = tr("L = S / T − m·|i − j|   (T = %1, ALiBi)").arg(param(config.temperature));
@@ -561,7 +561,7 @@ QString StepView::arithmeticText() const {
         // The first step of a dot product repeats what the spelled sum just showed.
         for (std::size_t s = (dots >= 0 || scoring.scoresAreDotProducts) ? 1 : 0; s < steps.size();
              ++s)
-            parts << stepText(steps[s], fmt, param);
+            parts << stepText(steps[s], &HeatmapView::formatNumber, param);
         return tr("query “%1” · key “%2”:  %3").arg(q, k, parts.join(QStringLiteral(",   ")));
     }
 
@@ -594,7 +594,7 @@ QString StepView::arithmeticText() const {
                 .arg(c + 1)
                 .arg(name.toLower(), spelledSum(rowOf(x, i), columnOf(w, c), product));
         if (rotated)
-            text += tr(", then rotated by RoPE → %1").arg(fmt(values(i, c)));
+            text += tr(", then rotated by RoPE → %1").arg(HeatmapView::formatNumber(values(i, c)));
         return text;
     }
     default:
@@ -603,7 +603,7 @@ QString StepView::arithmeticText() const {
                      .section(QLatin1Char(' '), 0, 0))
             .arg(i + 1)
             .arg(c + 1)
-            .arg(fmt(values(i, c)));
+            .arg(HeatmapView::formatNumber(values(i, c)));
     }
 }
 

@@ -109,4 +109,8 @@ QString qs(std::string_view text) {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
+std::string str(const QString& text) {
+    return text.toStdString();
+}
+
 } // namespace attnlab::ui

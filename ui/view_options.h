@@ -50,5 +50,7 @@ double largestWeight(const core::ModelOutput& result, int layer, const QVector<i
 
 /// QString from UTF-8 bytes of the core.
 QString qs(std::string_view text);
+/// A Qt string as UTF-8, for the core.
+std::string str(const QString& text);
 
 } // namespace attnlab::ui

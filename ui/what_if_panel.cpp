@@ -2,6 +2,7 @@
 
 #include "compact_combo_box.h"
 #include "core_text.h"
+#include "view_options.h"
 
 #include "core/attention/options.h"
 
@@ -26,10 +27,6 @@
 namespace attnlab::ui {
 
 namespace {
-
-QString qs(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
 
 // One user edit of the list: the lists before and after it. The panel shows `after` already
 // when the step is pushed.

@@ -8,8 +8,6 @@
 namespace attnlab::core {
 namespace {
 
-constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
-
 bool isVisible(float logit) {
     return logit != kMinusInfinity;
 }
@@ -194,7 +192,7 @@ void sigmoidBackwardRow(const Eigen::Ref<const RowVector>& logits,
                                                                       : g(j) * a(j) * (1.0f - a(j));
 }
 
-std::vector<NormalizerEntry> makeRegistry() {
+std::vector<NormalizerEntry> makeNormalizerRegistry() {
     return {
         {Normalizer::Softmax,
          "softmax",
@@ -246,7 +244,7 @@ std::vector<NormalizerEntry> makeRegistry() {
 } // namespace
 
 const std::vector<NormalizerEntry>& normalizers() {
-    static const std::vector<NormalizerEntry> entries = makeRegistry();
+    static const std::vector<NormalizerEntry> entries = makeNormalizerRegistry();
     return entries;
 }
 

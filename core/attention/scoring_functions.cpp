@@ -275,7 +275,7 @@ ScoringGradients cosineBackward(const Eigen::Ref<const Matrix>& q,
     return result;
 }
 
-std::vector<ScoringEntry> makeRegistry() {
+std::vector<ScoringEntry> makeScoringRegistry() {
     std::vector<ScoringEntry> entries;
 
     ScoringEntry dotEntry;
@@ -369,7 +369,7 @@ std::vector<ScoringEntry> makeRegistry() {
 } // namespace
 
 const std::vector<ScoringEntry>& scoringFunctions() {
-    static const std::vector<ScoringEntry> entries = makeRegistry();
+    static const std::vector<ScoringEntry> entries = makeScoringRegistry();
     return entries;
 }
 

@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 namespace attnlab::core {
-namespace {
-
 std::string systemMessage(int error) {
     return std::error_code(error, std::generic_category()).message();
 }
+
+namespace {
 
 std::string megabytes(std::uint64_t bytes) {
     return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MB";

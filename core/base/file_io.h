@@ -26,6 +26,9 @@
 
 namespace attnlab::core {
 
+/// The system's text for an errno value ("No such file or directory").
+std::string systemMessage(int error);
+
 /// Device and inode: what makes two paths (or a path and a hard link or symbolic link to it) one
 /// file.
 struct FileIdentity {

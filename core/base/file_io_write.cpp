@@ -43,10 +43,6 @@ constexpr std::uint64_t kProgressBytes = std::uint64_t{4} << 20;
 constexpr int kMaxLinkHops = 40;
 constexpr std::size_t kTemporaryPrefixBytes = 24;
 
-std::string systemMessage(int error) {
-    return std::error_code(error, std::generic_category()).message();
-}
-
 [[noreturn]] void throwWriteError(const std::string& path, const std::string& reason,
                                   int error = 0) {
     throw FileError("cannot write '" + path + "': " + reason +
@@ -144,6 +140,11 @@ bool procFdAvailable() {
     return ::access("/proc/self/fd", X_OK) == 0;
 }
 
+} // namespace
+
+// Not in the anonymous namespace: AtomicFile::State, which has external linkage, holds one.
+namespace detail {
+
 // A streambuf that writes to a descriptor through a buffer and throws on any failure.
 class DescriptorBuffer : public std::streambuf {
 public:
@@ -225,7 +226,7 @@ private:
     std::uint64_t m_reported = 0;
 };
 
-} // namespace
+} // namespace detail
 
 struct AtomicFile::State {
     std::string path;      ///< as given, for messages
@@ -239,7 +240,7 @@ struct AtomicFile::State {
     std::string temporary; ///< the named temporary file (empty while unnamed)
     bool targetExisted = false;
     struct stat target {};
-    std::unique_ptr<DescriptorBuffer> buffer;
+    std::unique_ptr<detail::DescriptorBuffer> buffer;
     std::unique_ptr<std::ostream> stream;
     bool done = false;
 
@@ -370,7 +371,7 @@ AtomicFile::AtomicFile(const std::string& path, const WriteOptions& options)
     if (s.targetExisted && ::fchmod(s.fd, s.target.st_mode & 07777) != 0)
         s.fail("cannot give the new file the permissions of the earlier one", errno);
     try {
-        s.buffer = std::make_unique<DescriptorBuffer>(s.fd, s.path, s.options.progress);
+        s.buffer = std::make_unique<detail::DescriptorBuffer>(s.fd, s.path, s.options.progress);
         s.stream = std::make_unique<std::ostream>(s.buffer.get());
     } catch (const std::bad_alloc&) {
         s.fail("not enough memory");

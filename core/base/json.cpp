@@ -396,6 +396,14 @@ void Writer::newline() {
         writeText(m_out, "  ");
 }
 
+std::string memberPath(std::string_view parent, std::string_view key) {
+    return parent.empty() ? std::string(key) : std::string(parent) + "." + std::string(key);
+}
+
+std::string elementPath(std::string_view parent, std::size_t index) {
+    return std::string(parent) + "[" + std::to_string(index) + "]";
+}
+
 const Value& require(const Value& object, std::string_view key, std::string_view where) {
     if (!object.is_object())
         throw InputError(

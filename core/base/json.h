@@ -91,6 +91,11 @@ private:
     bool m_afterKey = false;
 };
 
+/// The path of a member ("config" + "heads" = "config.heads"; an empty parent gives the key) and
+/// of an array element ("lesson.checks" + 2 = "lesson.checks[2]"), for the `where` below.
+std::string memberPath(std::string_view parent, std::string_view key);
+std::string elementPath(std::string_view parent, std::size_t index);
+
 /// Reading helpers that name the offending member in their InputError: `where` is the path of
 /// the value, e.g. "config.heads".
 const Value& require(const Value& object, std::string_view key, std::string_view where);

@@ -1,5 +1,6 @@
 #include "core/base/npy.h"
 
+#include "core/base/safetensors.h"
 #include "core/base/types.h"
 
 #include <algorithm>
@@ -166,22 +167,6 @@ private:
     const std::string& m_origin;
     std::size_t m_pos = 0;
 };
-
-float halfToFloat(std::uint16_t bits) {
-    const std::uint32_t sign = (bits & 0x8000u) << 16;
-    const std::uint32_t exponent = (bits >> 10) & 0x1Fu;
-    const std::uint32_t mantissa = bits & 0x3FFu;
-    if (exponent == 0) {
-        const float value = std::ldexp(static_cast<float>(mantissa), -24);
-        return sign ? -value : value;
-    }
-    if (exponent == 31)
-        return mantissa ? std::numeric_limits<float>::quiet_NaN()
-                        : (sign ? -std::numeric_limits<float>::infinity()
-                                : std::numeric_limits<float>::infinity());
-    const std::uint32_t out = sign | ((exponent + 112) << 23) | (mantissa << 13);
-    return std::bit_cast<float>(out);
-}
 
 std::uint64_t readUnsigned(const unsigned char* p, int size, bool bigEndian) {
     std::uint64_t value = 0;

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -15,6 +16,9 @@ namespace attnlab::core {
 using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using Vector = Eigen::VectorXf;
 using RowVector = Eigen::RowVectorXf;
+
+/// The logit of a masked position, whose weight exp(−∞) is 0 (docs/attention-math.md#masks).
+inline constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
 
 /// n_q × n_k mask or flag matrix; true = visible.
 using BoolMatrix = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

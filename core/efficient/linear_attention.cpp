@@ -13,8 +13,6 @@
 namespace attnlab::core {
 namespace {
 
-constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
-
 // Fixed sizes (not thread counts) decide how sums are split, so the numbers do not depend on
 // the machine. Causal rows run in chunks of kCausalChunk inside segments of kSegment rows; the
 // segments run in parallel from start states obtained by a first pass.

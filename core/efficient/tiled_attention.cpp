@@ -12,7 +12,6 @@
 namespace attnlab::core {
 namespace {
 
-constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
 using Column = Eigen::Array<float, Eigen::Dynamic, 1>;
 
 void checkOptions(const TiledAttentionOptions& options) {

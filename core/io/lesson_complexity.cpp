@@ -11,17 +11,6 @@ constexpr int kMinLength = 2; // the page's smallest length: one token has no gr
 constexpr int kMaxLength = 10'000'000;
 constexpr std::int64_t kMiB = std::int64_t{1} << 20;
 
-std::string child(const std::string& where, std::string_view key) {
-    std::string out = where;
-    out += '.';
-    out += key;
-    return out;
-}
-
-std::string indexed(const std::string& where, std::size_t index) {
-    return where + "[" + std::to_string(index) + "]";
-}
-
 int boundedAt(const json::Value& value, const std::string& where, int low, int high,
               std::string_view what) {
     const int number = json::integerAt(value, where);
@@ -38,7 +27,7 @@ std::vector<ComplexityKind> kindsAt(const json::Value& value, const std::string&
     std::vector<ComplexityKind> kinds;
     std::set<std::string> seen;
     for (std::size_t i = 0; i < value.size(); ++i) {
-        const std::string here = indexed(where, i);
+        const std::string here = json::elementPath(where, i);
         const std::string& text = json::stringAt(value[i], here);
         if (text.find(',') != std::string::npos) {
             std::string message = here;
@@ -66,7 +55,8 @@ std::vector<int> sizesAt(const json::Value& value, const std::string& where) {
                                  "4096]");
     std::vector<int> sizes;
     for (std::size_t i = 0; i < value.size(); ++i)
-        sizes.push_back(boundedAt(value[i], indexed(where, i), kMinLength, kMaxLength, "a length"));
+        sizes.push_back(
+            boundedAt(value[i], json::elementPath(where, i), kMinLength, kMaxLength, "a length"));
     return sizes;
 }
 
@@ -93,7 +83,7 @@ SessionComplexity parseSessionComplexity(const json::Value& value, const std::st
     SessionComplexity complexity;
     bool haveKinds = false, haveSizes = false;
     for (const auto& [key, member] : value.items()) {
-        const std::string here = child(where, key);
+        const std::string here = json::memberPath(where, key);
         if (key == "kinds") {
             complexity.kinds = kindsAt(member, here);
             haveKinds = true;

@@ -17,10 +17,6 @@ constexpr std::uintmax_t kMaxSessionBytes = 64u << 20;
 // Seeds are JSON numbers; above 2^53 a double no longer holds every integer.
 constexpr double kMaxExactInteger = 9007199254740992.0;
 
-std::string child(std::string_view parent, std::string_view key) {
-    return parent.empty() ? std::string(key) : std::string(parent) + "." + std::string(key);
-}
-
 // Runs `parse` and prefixes any InputError with the member it was reading (keeping the setting
 // the error is about, so the window can still place it).
 template <typename Parse> auto named(const std::string& where, Parse parse) {
@@ -68,7 +64,7 @@ void forEachMember(const json::Value& object, const std::string& where,
                          ": expected an object, found " + std::string(json::typeName(object)));
     for (const auto& [key, value] : object.items())
         if (!handle(key, value))
-            warnings.push_back(unknownMemberWarning(child(where, key), key, known));
+            warnings.push_back(unknownMemberWarning(json::memberPath(where, key), key, known));
 }
 
 std::uint64_t seedAt(const json::Value& value, const std::string& where) {
@@ -158,7 +154,7 @@ std::map<std::string, std::string> textsAt(const json::Value& value, const std::
     if (!value.is_object())
         throw InputError(where + ": expected a string or an object of texts by language");
     for (const auto& [language, text] : value.items())
-        out[language] = json::stringAt(text, child(where, language));
+        out[language] = json::stringAt(text, json::memberPath(where, language));
     return out;
 }
 
@@ -166,23 +162,24 @@ void parseEmbeddings(const json::Value& object, Config& config,
                      std::vector<std::string>& warnings) {
     const std::string where = "config.embeddings";
     std::string source = "builtin";
-    forEachMember(object, where, {"source", "path", "query", "key"}, warnings,
-                  [&](const std::string& key, const json::Value& value) {
-                      if (key == "source") {
-                          source = json::stringAt(value, child(where, key));
-                          if (source != "builtin" && source != "file" && source != "manual")
-                              throw InputError(child(where, key) + ": unknown value '" + source +
-                                               "'; expected builtin, file or manual");
-                      } else if (key == "path")
-                          config.embeddingsPath = json::stringAt(value, child(where, key));
-                      else if (key == "query")
-                          config.manualQueryEmbeddings = json::matrixAt(value, child(where, key));
-                      else if (key == "key")
-                          config.manualKeyEmbeddings = json::matrixAt(value, child(where, key));
-                      else
-                          return false;
-                      return true;
-                  });
+    forEachMember(
+        object, where, {"source", "path", "query", "key"}, warnings,
+        [&](const std::string& key, const json::Value& value) {
+            if (key == "source") {
+                source = json::stringAt(value, json::memberPath(where, key));
+                if (source != "builtin" && source != "file" && source != "manual")
+                    throw InputError(json::memberPath(where, key) + ": unknown value '" + source +
+                                     "'; expected builtin, file or manual");
+            } else if (key == "path")
+                config.embeddingsPath = json::stringAt(value, json::memberPath(where, key));
+            else if (key == "query")
+                config.manualQueryEmbeddings = json::matrixAt(value, json::memberPath(where, key));
+            else if (key == "key")
+                config.manualKeyEmbeddings = json::matrixAt(value, json::memberPath(where, key));
+            else
+                return false;
+            return true;
+        });
     if (source == "file") {
         config.embeddings = EmbeddingSource::File;
         if (config.embeddingsPath.empty())
@@ -202,15 +199,15 @@ void parseManualProjection(const json::Value& object, Config& config,
     forEachMember(object, where, {"w_q", "w_k", "w_v", "w_o"}, warnings,
                   [&](const std::string& key, const json::Value& value) {
                       if (key == "w_q")
-                          config.manual.wq = matrixListAt(value, child(where, key));
+                          config.manual.wq = matrixListAt(value, json::memberPath(where, key));
                       else if (key == "w_k")
-                          config.manual.wk = matrixListAt(value, child(where, key));
+                          config.manual.wk = matrixListAt(value, json::memberPath(where, key));
                       else if (key == "w_v")
-                          config.manual.wv = matrixListAt(value, child(where, key));
+                          config.manual.wv = matrixListAt(value, json::memberPath(where, key));
                       else if (key == "w_o")
-                          config.manual.wo = value.is_null()
-                                                 ? std::optional<Matrix>()
-                                                 : json::matrixAt(value, child(where, key));
+                          config.manual.wo =
+                              value.is_null() ? std::optional<Matrix>()
+                                              : json::matrixAt(value, json::memberPath(where, key));
                       else
                           return false;
                       return true;
@@ -243,7 +240,7 @@ void parseSettings(const json::Value& object, const std::string& where, SettingG
                    std::vector<std::string>& warnings, Other other) {
     forEachMember(object, where, memberNames(group, otherKeys), warnings,
                   [&](const std::string& key, const json::Value& value) {
-                      const std::string here = child(where, key);
+                      const std::string here = json::memberPath(where, key);
                       const Setting* setting = findSetting(key);
                       if (setting && setting->group == group) {
                           named(here, [&] {
@@ -266,7 +263,7 @@ Config parseConfig(const json::Value& object, std::vector<std::string>& warnings
     parseSettings(object, "config", SettingGroup::Model,
                   {"embeddings", "manual_projection", "mask_blocked"}, values, warnings,
                   [&](const std::string& key, const json::Value& value) {
-                      const std::string here = child("config", key);
+                      const std::string here = json::memberPath("config", key);
                       if (key == "mask_blocked")
                           blocked = blockedCellsAt(value, here);
                       else if (key == "embeddings")
@@ -303,7 +300,7 @@ SessionLesson parseLesson(const json::Value& object, std::vector<std::string>& w
     const std::string where = "lesson";
     forEachMember(object, where, {"title", "explanation", "hidden_controls", "checks", "model"},
                   warnings, [&](const std::string& key, const json::Value& value) {
-                      const std::string here = child(where, key);
+                      const std::string here = json::memberPath(where, key);
                       if (key == "title")
                           lesson.title = textsAt(value, here);
                       else if (key == "explanation")

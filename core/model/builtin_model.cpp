@@ -134,7 +134,6 @@ void logitRows(const Matrix& scores, Eigen::Index scoresOffset, float temperatur
 // Masked cells of rows [begin, end) (at rows [begin − offset, …) of `logits`) become −∞.
 void maskRows(const BoolMatrix& allowed, Eigen::Index begin, Eigen::Index end, Eigen::Index offset,
               Matrix& logits) {
-    constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
     for (Eigen::Index i = begin; i < end; ++i)
         logits.row(i - offset) =
             allowed.row(i).select(logits.row(i - offset).array(), kMinusInfinity).matrix();

@@ -15,7 +15,6 @@
 namespace attnlab::core::pretrained {
 namespace {
 
-constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
 // Below this many floating-point operations a parallel region costs more than it saves (and on
 // a machine busy with other work, waking threads can cost milliseconds).
 constexpr double kParallelFlops = 8e6;

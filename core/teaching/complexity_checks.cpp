@@ -12,7 +12,7 @@ namespace {
 
 // Three decimals like the checks of the maps, but errors of exact kinds (1e-6) keep three
 // significant digits instead of reading 0.000; independent of the locale.
-std::string figure(double value) {
+std::string complexityFigure(double value) {
     if (std::isinf(value))
         return value > 0 ? "∞" : "−∞";
     std::array<char, 64> buffer{};
@@ -57,7 +57,7 @@ void measureSlope(CheckOutcome& outcome, const SlopeFit& fit, int slopeMinN) {
         return;
     }
     outcome.at = message("n = %1 to %2, %3 lengths", fit.minN, fit.maxN, fit.points);
-    outcome.measured = {message("slope %1", figure(fit.slope))};
+    outcome.measured = {message("slope %1", complexityFigure(fit.slope))};
 }
 
 // The slope of the score cells: the same fit as time and memory, over the measured lengths.
@@ -76,7 +76,7 @@ CheckOutcome evaluate(const LessonCheck& check, const ComplexityResult& result) 
     CheckOutcome outcome;
     outcome.scope = message("kind %1", check.of);
     outcome.quantity = quantityOf(check.measure);
-    outcome.bounds = numericBounds(check, figure);
+    outcome.bounds = numericBounds(check, complexityFigure);
     const auto series =
         std::find_if(result.series.begin(), result.series.end(),
                      [&](const ComplexitySeries& s) { return s.kind.label == check.of; });
@@ -123,16 +123,17 @@ CheckOutcome evaluate(const LessonCheck& check, const ComplexityResult& result) 
                 error.infiniteRows > 0
                     ? message("infinite: %1 rows give 0 to a key exact attention weighs",
                               error.infiniteRows)
-                    : message("%1 nats", figure(*value))};
+                    : message("%1 nats", complexityFigure(*value))};
         } else if (check.measure == CheckMeasure::MeanRowReverseKL) {
             value = error.meanRowReverseKL;
-            outcome.measured = {message("%1 nats", figure(*value))};
+            outcome.measured = {message("%1 nats", complexityFigure(*value))};
         } else if (check.measure == CheckMeasure::DroppedWeight) {
             value = error.meanDroppedWeight;
-            outcome.measured = {message("%1 of the exact weight dropped", figure(*value))};
+            outcome.measured = {
+                message("%1 of the exact weight dropped", complexityFigure(*value))};
         } else {
             value = error.maxOutputDifference;
-            outcome.measured = {message("largest difference %1", figure(*value))};
+            outcome.measured = {message("largest difference %1", complexityFigure(*value))};
         }
         break;
     }

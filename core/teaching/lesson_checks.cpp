@@ -19,7 +19,7 @@ constexpr double kSameTolerance = 1e-6;
 
 // Three decimals, as the heatmap's cells show them; independent of the locale (the window sets
 // one).
-std::string figure(double value) {
+std::string mapFigure(double value) {
     std::array<char, 64> buffer{};
     const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
                                          std::chars_format::fixed, 3);
@@ -117,7 +117,7 @@ std::vector<Message> boundsOf(const LessonCheck& check) {
     std::vector<Message> out;
     if (check.measure == CheckMeasure::Argmax)
         out.push_back(withKey(check.key, [](const auto& key) { return message("is on %1", key); }));
-    for (Message& bound : numericBounds(check, figure))
+    for (Message& bound : numericBounds(check, mapFigure))
         out.push_back(std::move(bound));
     switch (check.relation) {
     case CheckRelation::Greater:
@@ -293,17 +293,19 @@ Instance argmaxInstance(const AttentionMaps& maps, int layer, int head, int row,
         return out;
     }
     if (out.passed && runnerUp >= 0)
-        out.measured.push_back(message("the largest weight, %1, is on %2; the next, %3, is on %4",
-                                       figure(weights(row, top)), tokenLabel(maps.keyTokens, top),
-                                       figure(weights(row, runnerUp)),
-                                       tokenLabel(maps.keyTokens, runnerUp)));
+        out.measured.push_back(
+            message("the largest weight, %1, is on %2; the next, %3, is on %4",
+                    mapFigure(weights(row, top)), tokenLabel(maps.keyTokens, top),
+                    mapFigure(weights(row, runnerUp)), tokenLabel(maps.keyTokens, runnerUp)));
     else if (out.passed)
-        out.measured.push_back(message("the only weight, %1, is on %2", figure(weights(row, top)),
+        out.measured.push_back(message("the only weight, %1, is on %2",
+                                       mapFigure(weights(row, top)),
                                        tokenLabel(maps.keyTokens, top)));
     else
-        out.measured.push_back(message("the largest weight, %1, is on %2; %3 has %4",
-                                       figure(weights(row, top)), tokenLabel(maps.keyTokens, top),
-                                       tokenLabel(maps.keyTokens, key), figure(weights(row, key))));
+        out.measured.push_back(
+            message("the largest weight, %1, is on %2; %3 has %4", mapFigure(weights(row, top)),
+                    tokenLabel(maps.keyTokens, top), tokenLabel(maps.keyTokens, key),
+                    mapFigure(weights(row, key))));
     return out;
 }
 
@@ -312,19 +314,20 @@ Message valueText(const AttentionMaps& maps, const LessonCheck& check, int head,
     switch (check.measure) {
     case CheckMeasure::Weight:
         if (key < 0)
-            return message("weight %1 on the keys the mask hides", figure(value));
-        return message("weight %1 on %2", figure(value), tokenLabel(maps.keyTokens, key));
+            return message("weight %1 on the keys the mask hides", mapFigure(value));
+        return message("weight %1 on %2", mapFigure(value), tokenLabel(maps.keyTokens, key));
     case CheckMeasure::MaxWeight: {
         const int top =
             maps.argmax[maps.index(check.layer - 1, head)][static_cast<std::size_t>(row)];
         if (top < 0)
-            return message("largest weight %1", figure(value));
-        return message("largest weight %1 (on %2)", figure(value), tokenLabel(maps.keyTokens, top));
+            return message("largest weight %1", mapFigure(value));
+        return message("largest weight %1 (on %2)", mapFigure(value),
+                       tokenLabel(maps.keyTokens, top));
     }
     case CheckMeasure::Entropy:
-        return message("entropy %1 nats", figure(value));
+        return message("entropy %1 nats", mapFigure(value));
     case CheckMeasure::Score:
-        return message("score %1 with %2", figure(value), tokenLabel(maps.keyTokens, key));
+        return message("score %1 with %2", mapFigure(value), tokenLabel(maps.keyTokens, key));
     default: // argmax has its own text; the complexity lab's are never evaluated here
         break;
     }
@@ -370,7 +373,7 @@ std::variant<Instance, Unmeasurable> valueInstance(const ModelOutput& result,
             return *failure;
         const double otherValue = std::get<double>(theirs);
         // Only the number: the measure is the one just named (and stays translatable).
-        out.measured.push_back(message("with %1: %2", settingsText(check), figure(otherValue)));
+        out.measured.push_back(message("with %1: %2", settingsText(check), mapFigure(otherValue)));
         if (check.relation == CheckRelation::Greater)
             bound(value > otherValue, value - otherValue);
         else if (check.relation == CheckRelation::Less)

@@ -242,9 +242,10 @@ private:
     bool m_right;
 };
 
-class Sequence : public Normalizer {
+class NormalizerSequence : public Normalizer {
 public:
-    explicit Sequence(std::vector<std::unique_ptr<Normalizer>> steps) : m_steps(std::move(steps)) {}
+    explicit NormalizerSequence(std::vector<std::unique_ptr<Normalizer>> steps)
+        : m_steps(std::move(steps)) {}
     void normalize(NormalizedText& text) const override {
         for (const auto& step : m_steps)
             step->normalize(text);
@@ -314,7 +315,7 @@ std::unique_ptr<Normalizer> makeNormalizer(const Json& json, const std::string& 
         std::vector<std::unique_ptr<Normalizer>> steps;
         for (std::size_t i = 0; i < list.size(); ++i)
             steps.push_back(makeNormalizer(list[i], elementPath(listWhere, i)));
-        return std::make_unique<Sequence>(std::move(steps));
+        return std::make_unique<NormalizerSequence>(std::move(steps));
     }
     failAt(memberPath(where, "type"),
            "'" + type +

@@ -106,9 +106,9 @@ std::unique_ptr<PreTokenizer> splitOn(Predicate predicate, SplitBehavior behavio
     return std::make_unique<CharacterSplit<Predicate>>(predicate, behavior);
 }
 
-class Sequence : public PreTokenizer {
+class PreTokenizerSequence : public PreTokenizer {
 public:
-    explicit Sequence(std::vector<std::unique_ptr<PreTokenizer>> steps)
+    explicit PreTokenizerSequence(std::vector<std::unique_ptr<PreTokenizer>> steps)
         : m_steps(std::move(steps)) {}
     void preTokenize(std::vector<NormalizedText>& pieces) const override {
         for (const auto& step : m_steps)
@@ -207,7 +207,7 @@ std::unique_ptr<PreTokenizer> makeBertPreTokenizer() {
     std::vector<std::unique_ptr<PreTokenizer>> steps;
     steps.push_back(splitOn(isWhitespace, SplitBehavior::Removed));
     steps.push_back(splitOn(isPunctuation, SplitBehavior::Isolated));
-    return std::make_unique<Sequence>(std::move(steps));
+    return std::make_unique<PreTokenizerSequence>(std::move(steps));
 }
 
 std::unique_ptr<PreTokenizer> makePreTokenizer(const Json& json, const std::string& where) {
@@ -264,7 +264,7 @@ std::unique_ptr<PreTokenizer> makePreTokenizer(const Json& json, const std::stri
         std::vector<std::unique_ptr<PreTokenizer>> steps;
         for (std::size_t i = 0; i < list.size(); ++i)
             steps.push_back(makePreTokenizer(list[i], elementPath(listWhere, i)));
-        return std::make_unique<Sequence>(std::move(steps));
+        return std::make_unique<PreTokenizerSequence>(std::move(steps));
     }
     failAt(memberPath(where, "type"),
            "'" + type +

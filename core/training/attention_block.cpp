@@ -11,8 +11,6 @@
 namespace attnlab::core::training {
 namespace {
 
-constexpr float kMinusInfinity = -std::numeric_limits<float>::infinity();
-
 // Below this many multiply-adds per block the threads cost more than they save. Going parallel
 // never changes a number: each (example, head) pair writes only its own cells, and parameter
 // gradients are added up afterwards in pair order.

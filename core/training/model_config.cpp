@@ -10,9 +10,6 @@
 namespace attnlab::core::training {
 namespace {
 
-template <typename Enum, std::size_t N>
-using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
-
 constexpr NameTable<Architecture, 2> kArchitectureNames{{
     {Architecture::DecoderOnly, "decoder"},
     {Architecture::EncoderDecoder, "encoder-decoder"},
@@ -29,40 +26,6 @@ constexpr NameTable<ModelPositional, 5> kPositionalNames{{
     {ModelPositional::Rope, "rope"},
     {ModelPositional::Alibi, "alibi"},
 }};
-
-template <typename Enum, std::size_t N>
-std::string_view nameOf(const NameTable<Enum, N>& table, Enum value) {
-    for (const auto& [entry, name] : table)
-        if (entry == value)
-            return name;
-    return "?";
-}
-
-template <typename Enum, std::size_t N>
-Enum parseName(const NameTable<Enum, N>& table, std::string_view name, std::string_view what) {
-    std::string choices;
-    for (const auto& [entry, entryName] : table) {
-        if (entryName == name)
-            return entry;
-        if (!choices.empty())
-            choices += ", ";
-        choices += entryName;
-    }
-    throw InputError("unknown " + std::string(what) + " '" + std::string(name) +
-                     "'; choose one of: " + choices);
-}
-
-void checkRange(std::string_view what, double value, double low, double high) {
-    if (!(value >= low && value <= high))
-        throw InputError(std::string(what) + " must be between " + formatNumber(low) + " and " +
-                         formatNumber(high) + ", not " + formatNumber(value));
-}
-
-void checkRange(std::string_view what, int value, int low, int high) {
-    if (value < low || value > high)
-        throw InputError(std::string(what) + " must be between " + std::to_string(low) + " and " +
-                         std::to_string(high) + ", not " + std::to_string(value));
-}
 
 } // namespace
 

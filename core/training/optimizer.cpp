@@ -8,12 +8,6 @@
 namespace attnlab::core::training {
 namespace {
 
-void checkRange(const char* what, double value, double low, double high) {
-    if (!(value >= low && value <= high))
-        throw InputError(std::string(what) + " must be between " + formatNumber(low) + " and " +
-                         formatNumber(high) + ", not " + formatNumber(value));
-}
-
 TransformerParams zerosLike(const TransformerParams& shapes) {
     TransformerParams zeros = shapes;
     for (ParameterView& view : parameterViews(zeros))

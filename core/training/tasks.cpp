@@ -1,5 +1,7 @@
 #include "core/training/tasks.h"
 
+#include "core/training/format.h"
+
 #include <algorithm>
 #include <array>
 #include <numeric>
@@ -7,9 +9,6 @@
 
 namespace attnlab::core::training {
 namespace {
-
-template <typename Enum, std::size_t N>
-using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
 
 constexpr NameTable<TaskKind, 9> kTaskNames{{
     {TaskKind::Copy, "copy"},
@@ -26,34 +25,6 @@ constexpr NameTable<Corpus, 2> kCorpusNames{{
     {Corpus::Tang, "tang"},
     {Corpus::English, "english"},
 }};
-
-template <typename Enum, std::size_t N>
-Enum parseName(const NameTable<Enum, N>& table, std::string_view name, std::string_view what) {
-    std::string choices;
-    for (const auto& [entry, entryName] : table) {
-        if (entryName == name)
-            return entry;
-        if (!choices.empty())
-            choices += ", ";
-        choices += entryName;
-    }
-    throw InputError("unknown " + std::string(what) + " '" + std::string(name) +
-                     "'; choose one of: " + choices);
-}
-
-template <typename Enum, std::size_t N>
-std::string_view nameOf(const NameTable<Enum, N>& table, Enum value) {
-    for (const auto& [entry, name] : table)
-        if (entry == value)
-            return name;
-    return "?";
-}
-
-void checkRange(std::string_view what, int value, int low, int high) {
-    if (value < low || value > high)
-        throw InputError(std::string(what) + " must be between " + std::to_string(low) + " and " +
-                         std::to_string(high) + ", not " + std::to_string(value));
-}
 
 int uniformInt(Random& rng, int count) {
     // Modulo bias is below 2^-57 for the small counts used here.

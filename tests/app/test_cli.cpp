@@ -18,6 +18,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli {
+
 using namespace attnlab::testing::cli;
 
 // ---- the worked case of the issue ---------------------------------------------------------------
@@ -252,3 +256,5 @@ TEST_F(CommandLine, CsvAndNpyHoldTheSameWeightsAsTheJson) {
         lines += c == '\n' ? 1 : 0;
     EXPECT_EQ(lines, 2 * (1 + n * n) + 1); // two headers, every cell, one blank line between
 }
+
+} // namespace test_cli

@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_errors {
+
 namespace fs = std::filesystem;
 using namespace attnlab::testing::cli;
 
@@ -147,3 +151,5 @@ TEST_F(CommandLine, FailedExportLeavesTheEarlierFileIntact) {
     EXPECT_EQ(ok.exitCode, 0) << describe(ok);
     EXPECT_EQ(readFile(path).rfind("{\n", 0), 0u);
 }
+
+} // namespace test_cli_errors

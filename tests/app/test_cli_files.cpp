@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_files {
+
 using namespace attnlab::testing;
 
 namespace {
@@ -256,7 +260,7 @@ TEST_F(Files, AnExportKilledWhileWritingLeavesTheEarlierFileAndNoTemporaryFile) 
 // -------------------------------------------------------------------------------
 
 TEST_F(Files, UnderAMemoryLimitAnExportIsWholeOrRefusedWithTheEarlierFileKept) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(ATTNLAB_ADDRESS_SANITIZER)
     GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space, so no memory limit can "
                     "apply; the dev build runs this test";
 #endif
@@ -316,3 +320,5 @@ TEST_F(Files, UnderAMemoryLimitAnExportIsWholeOrRefusedWithTheEarlierFileKept) {
         std::filesystem::remove(reference);
     }
 }
+
+} // namespace test_cli_files

@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_images {
+
 namespace fs = std::filesystem;
 using namespace attnlab::testing::cli;
 
@@ -171,3 +175,5 @@ TEST_F(CommandLine, SessionsRenderHeadlessAndOptionsOverrideThem) {
     EXPECT_NE(newer.err.find("newer Attention Lab"), std::string::npos) << newer.err;
     EXPECT_FALSE(fs::exists(m_dir.file("c.json")));
 }
+
+} // namespace test_cli_images

@@ -21,6 +21,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_kinds {
+
 namespace {
 
 using attnlab::testing::describe;
@@ -280,3 +284,5 @@ TEST_F(CliKinds, SparseMasksRunWithTheDenseKind) {
 }
 
 } // namespace
+
+} // namespace test_cli_kinds

@@ -11,6 +11,10 @@
 #include <fstream>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_lesson_model {
+
 using namespace attnlab::testing;
 namespace fs = std::filesystem;
 
@@ -114,3 +118,5 @@ TEST_F(LessonModelCli, ABadModelMemberIsAnInputErrorNamingIt) {
     EXPECT_EQ(result.exitCode, 1) << result.describe();
     EXPECT_TRUE(contains(result.err, "lesson.model.folder")) << result.err;
 }
+
+} // namespace test_cli_lesson_model

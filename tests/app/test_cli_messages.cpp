@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_messages {
+
 using namespace attnlab::testing;
 
 namespace {
@@ -180,7 +184,7 @@ TEST_F(Messages, AFigureThatCannotBeDrawnGivesOneMessage) {
     settings.environment = {{"QT_QPA_PLATFORM", "offscreen"},
                             {"ASAN_OPTIONS", "allocator_may_return_null=1:max_allocation_size_mb="
                                              "2048:detect_leaks=0"}};
-#if !defined(__SANITIZE_ADDRESS__)
+#if !defined(ATTNLAB_ADDRESS_SANITIZER)
     settings.addressSpaceLimit = rlim_t{3} << 30;
 #endif
     const std::string out = m_dir.file("huge.png");
@@ -196,3 +200,5 @@ TEST_F(Messages, AFigureThatCannotBeDrawnGivesOneMessage) {
     EXPECT_EQ(readFile(out), "earlier figure");
     EXPECT_EQ(m_dir.entries(), std::vector<std::string>{"huge.png"});
 }
+
+} // namespace test_cli_messages

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_model_view {
+
 using namespace attnlab::testing;
 
 namespace {
@@ -144,3 +148,5 @@ TEST_F(CliModelView, BadValuesAreUsageErrorsThatListTheViews) {
     EXPECT_TRUE(contains(words, "model, layer:L, head:L.H, rollout")) << help.out;
     EXPECT_TRUE(contains(words, "refused with exit status 1")) << help.out;
 }
+
+} // namespace test_cli_model_view

@@ -15,6 +15,10 @@
 
 #include <stdlib.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cli_parse {
+
 using attnlab::app::CliOptions;
 using attnlab::app::helpText;
 using attnlab::app::kExitInputError;
@@ -467,3 +471,5 @@ TEST(RunCommandLine, CustomMaskMistakesAreNamed) {
     EXPECT_EQ(usageErrorOf({"--mask", "custom:"}),
               "--mask: the file name after custom: is empty; write custom:FILE");
 }
+
+} // namespace test_cli_parse

@@ -18,6 +18,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_complexity_command {
+
 namespace {
 
 using attnlab::app::kExitInputError;
@@ -286,3 +290,5 @@ TEST_F(ComplexityCommand, TheBinaryDispatchesTheSubcommand) {
 }
 
 } // namespace
+
+} // namespace test_complexity_command

@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_train_command {
+
 using namespace attnlab::testing;
 
 namespace {
@@ -406,3 +410,5 @@ TEST_F(TrainCommand, BadExportsAreRefusedBeforeTraining) {
     EXPECT_TRUE(contains(missing.err, "--gif: cannot write missing/learning.gif")) << missing.err;
     EXPECT_FALSE(contains(missing.err, "step ")) << missing.err;
 }
+
+} // namespace test_train_command

@@ -14,6 +14,10 @@
 #include <cmath>
 #include <limits>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_approximation_error {
+
 using attnlab::core::approximationError;
 using attnlab::core::ApproximationError;
 using attnlab::core::InputError;
@@ -77,3 +81,5 @@ TEST(ApproximationError, RefusesDifferentShapes) {
     EXPECT_THROW(approximationError(a, b, c, c), InputError);
     EXPECT_THROW(approximationError(a, a, c, Matrix::Zero(2, 2)), InputError);
 }
+
+} // namespace test_approximation_error

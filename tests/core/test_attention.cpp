@@ -24,6 +24,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_attention {
+
 using attnlab::core::Config;
 using attnlab::core::EmbeddingSource;
 using attnlab::core::InputError;
@@ -428,3 +432,5 @@ TEST(WorkedExample, Seed000LoveAttendsToAi) {
             best = j;
     EXPECT_EQ(best, ai) << "the row of 'love' is " << head.weights.row(love);
 }
+
+} // namespace test_attention

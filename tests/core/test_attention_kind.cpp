@@ -8,6 +8,10 @@
 
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_attention_kind {
+
 using namespace attnlab::core;
 
 TEST(AttentionKind, NamesRoundTripAndHaveHelp) {
@@ -59,3 +63,5 @@ TEST(AttentionKind, ValidateAndDescribe) {
     t.tileSize = 65537;
     EXPECT_THROW(validate(t), InputError);
 }
+
+} // namespace test_attention_kind

@@ -25,6 +25,10 @@
 #include <omp.h>
 #endif
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_attention_parallel {
+
 using attnlab::core::BoolMatrix;
 using attnlab::core::Cancelled;
 using attnlab::core::Config;
@@ -255,3 +259,5 @@ TEST(ParallelHeads, ProgressRunsOnTheCallingThreadAndCancels) {
                  Cancelled);
     EXPECT_GE(calls, 2);
 }
+
+} // namespace test_attention_parallel

@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_attention_pipeline {
+
 using attnlab::core::Config;
 using attnlab::core::EmbeddingSource;
 using attnlab::core::InputError;
@@ -400,3 +404,5 @@ TEST(Pipeline, RopeRotatesProjectedQueriesAndKeys) {
         EXPECT_EIGEN_NEAR(head.weights, referenceHead(r, head, h).weights, kTolerance);
     }
 }
+
+} // namespace test_attention_pipeline

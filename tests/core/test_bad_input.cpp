@@ -30,6 +30,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_bad_input {
+
 using namespace attnlab::core;
 using attnlab::testing::headOf;
 using attnlab::testing::headsOf;
@@ -660,3 +664,5 @@ TEST_F(BadInput, TokenCountsThatWouldNeedTooMuchMemory) {
     config.sentence = repeated("w ", 200'000);
     expectOutcome(observe([&] { runBuiltin(config); }), Outcome::InputError, "memory");
 }
+
+} // namespace test_bad_input

@@ -23,6 +23,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_builtin_kinds {
+
 namespace {
 
 using namespace attnlab::core;
@@ -421,3 +425,5 @@ TEST(BuiltinKinds, WeightsOnlyRunsGiveTheSameWeightsWithoutStatistics) {
 }
 
 } // namespace
+
+} // namespace test_builtin_kinds

@@ -13,6 +13,10 @@
 #include <limits>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_compare {
+
 using namespace attnlab::core;
 
 namespace {
@@ -148,3 +152,5 @@ TEST(CompareWeights, MeanOfHeadsAndErrors) {
     }
     EXPECT_THROW(compareWeights(Matrix::Zero(2, 2), Matrix::Zero(2, 3)), InputError);
 }
+
+} // namespace test_compare

@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_complexity {
+
 using namespace attnlab::core;
 
 namespace {
@@ -359,3 +363,5 @@ TEST(ComplexityCsv, OneRowPerPointWithQuotedNotes) {
                                  "O(n log n d)", "measurements against the table"})
         EXPECT_NE(text.find(expected), std::string::npos) << expected;
 }
+
+} // namespace test_complexity

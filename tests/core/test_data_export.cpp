@@ -32,6 +32,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_data_export {
+
 using attnlab::core::AttentionMaps;
 using attnlab::core::Config;
 using attnlab::core::CsvOptions;
@@ -797,3 +801,5 @@ TEST(ExportData, UnknownExtensionWritesNothing) {
                  InputError);
     EXPECT_TRUE(dir.entries().empty());
 }
+
+} // namespace test_data_export

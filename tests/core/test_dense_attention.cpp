@@ -20,6 +20,10 @@
 #include <omp.h>
 #endif
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_dense_attention {
+
 using attnlab::core::denseAttention;
 using attnlab::core::DenseAttentionOptions;
 using attnlab::core::DenseAttentionResult;
@@ -121,3 +125,5 @@ TEST(DenseAttention, SameNumbersOnAnyThreadCount) {
     EXPECT_EQ(omp_get_max_threads(), previous) << "the kernel must restore the thread count";
 }
 #endif
+
+} // namespace test_dense_attention

@@ -18,6 +18,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_embeddings {
+
 using namespace attnlab::core;
 using namespace attnlab::testing;
 
@@ -397,3 +401,5 @@ TEST(EmbedTokens, LoveWeighsAiMostAmongTheChineseSentence) {
         EXPECT_EQ(best, i) << "query " << i;
     }
 }
+
+} // namespace test_embeddings

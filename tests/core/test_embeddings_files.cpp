@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_embeddings_files {
+
 using namespace attnlab::core;
 using namespace attnlab::testing;
 
@@ -188,3 +192,5 @@ TEST(FuzzFindings, Word2VecEndAfterNewlinesBeforeAWord) {
     EXPECT_CONTAINS(inputErrorOf([&] { parseEmbeddingsWord2VecBinary(bytes, "f.bin"); }),
                     "f.bin: word 2 of 2 is cut off before its numbers");
 }
+
+} // namespace test_embeddings_files

@@ -21,6 +21,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_embeddings_loader {
+
 using namespace attnlab::core;
 using namespace attnlab::testing;
 
@@ -375,3 +379,5 @@ TEST(EmbeddingCache, ReadOnlyFolderUsesTheCacheFolder) {
                                  std::filesystem::perm_options::add);
     EXPECT_EQ(std::filesystem::path(first.cachePath).parent_path(), options.cacheDirectory);
 }
+
+} // namespace test_embeddings_loader

@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_embeddings_word2vec {
+
 using namespace attnlab::core;
 
 namespace {
@@ -115,3 +119,5 @@ TEST(Word2VecPhrases, OrdinaryFilesStillLoad) {
     }
     EXPECT_EQ(parseEmbeddingsWord2VecBinary(bytes, "z.bin").size(), 1u);
 }
+
+} // namespace test_embeddings_word2vec

@@ -28,6 +28,10 @@
 #include <cstdint>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_feature_maps {
+
 using attnlab::core::favorProjection;
 using attnlab::core::FeatureMap;
 using attnlab::core::featureMap;
@@ -217,3 +221,5 @@ TEST(FavorStatistics, AttentionConvergesToSoftmaxAsFeaturesGrow) {
         }
     }
 }
+
+} // namespace test_feature_maps

@@ -27,6 +27,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_file_io {
+
 using namespace attnlab::core;
 using attnlab::testing::makeFifo;
 using attnlab::testing::runInChild;
@@ -568,3 +572,5 @@ TEST(MappedFile, MapsARegularFileAndRefusesANamedPipe) {
     EXPECT_REFUSED_AS(refusedInChild([&] { MappedFile mappedPipe(folder.file("pipe")); }),
                       folder.file("pipe"), "named pipe");
 }
+
+} // namespace test_file_io

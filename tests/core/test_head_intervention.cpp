@@ -12,6 +12,10 @@
 #include <limits>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_head_intervention {
+
 using namespace attnlab::core;
 
 namespace {
@@ -92,3 +96,5 @@ TEST(HeadIntervention, PaddingAndAnEmptyWindowAreRefused) {
     EXPECT_NE(text.find("window:0"), std::string::npos) << text;
     EXPECT_NE(text.find("window:1 or wider"), std::string::npos) << text;
 }
+
+} // namespace test_head_intervention

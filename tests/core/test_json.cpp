@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_json {
+
 using namespace attnlab::core;
 
 namespace {
@@ -176,3 +180,5 @@ TEST(JsonRead, HelpersNameTheMember) {
         EXPECT_STREQ(error.what(), "config: the member \"absent\" is missing");
     }
 }
+
+} // namespace test_json

@@ -14,6 +14,10 @@
 #include <filesystem>
 #include <fstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_learning_film {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
 using namespace attnlab::core::film;
@@ -244,3 +248,5 @@ TEST(LearningFilm, StackPutsPartsAboveEachOtherWithALineBetween) {
     EXPECT_EQ(s.pixels[static_cast<std::size_t>(11) * 3 + 2], 0) << "background beside b";
     EXPECT_THROW(stackOf({}), InputError);
 }
+
+} // namespace test_learning_film

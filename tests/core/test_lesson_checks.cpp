@@ -12,6 +12,10 @@
 
 #include <sstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_lesson_checks {
+
 using namespace attnlab::core;
 
 namespace {
@@ -364,3 +368,5 @@ TEST(LessonChecksLayer, AClaimIsMeasuredInItsOwnLayer) {
         << outcomes[3].english();
     EXPECT_FALSE(outcomes[4].passed); // the trace holds the first layer's scores only
 }
+
+} // namespace test_lesson_checks

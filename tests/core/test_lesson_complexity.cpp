@@ -14,6 +14,10 @@
 #include <cmath>
 #include <sstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_lesson_complexity {
+
 using namespace attnlab::core;
 
 namespace {
@@ -415,3 +419,5 @@ TEST(LessonComplexityShipped, EveryComplexityLessonsChecksHold) {
     }
     EXPECT_GE(lessons, 1);
 }
+
+} // namespace test_lesson_complexity

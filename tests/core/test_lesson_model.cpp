@@ -10,6 +10,10 @@
 #include <filesystem>
 #include <fstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_lesson_model {
+
 using namespace attnlab::core;
 namespace fs = std::filesystem;
 
@@ -167,3 +171,5 @@ TEST(LessonModelFolder, AMissingModelSaysInBothLanguagesWhatAndWhere) {
         EXPECT_NE(text.find("~/.cache/modelscope/hub"), std::string::npos) << language;
     }
 }
+
+} // namespace test_lesson_model

@@ -11,6 +11,10 @@
 
 #include <set>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_lessons {
+
 using namespace attnlab::core;
 
 namespace {
@@ -128,3 +132,5 @@ TEST(Lessons, UnknownIdsNameTheLessons) {
         EXPECT_NE(std::string(error.what()).find("03-causal-mask"), std::string::npos);
     }
 }
+
+} // namespace test_lessons

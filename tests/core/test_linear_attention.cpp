@@ -22,6 +22,10 @@
 #include <omp.h>
 #endif
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_linear_attention {
+
 using attnlab::core::Cancelled;
 using attnlab::core::FeatureMap;
 using attnlab::core::InputError;
@@ -333,3 +337,5 @@ TEST(LinearAttention, SameNumbersOnAnyThreadCount) {
     }
 }
 #endif
+
+} // namespace test_linear_attention

@@ -17,6 +17,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_mask {
+
 using attnlab::core::BoolMatrix;
 using attnlab::core::buildMask;
 using attnlab::core::InputError;
@@ -111,7 +115,8 @@ TEST(BuildMask, PaddingBlocksPadKeys) {
                 continue;
             const BoolMatrix allowed = buildMask(mask, nq, nk, cross, padding);
             EXPECT_TRUE(matchesRule(
-                allowed, nq, nk, [&](int, int j) { return !padding[static_cast<std::size_t>(j)]; }))
+                allowed, nq, nk,
+                [&padding = padding](int, int j) { return !padding[static_cast<std::size_t>(j)]; }))
                 << nq << "×" << nk;
         }
     }
@@ -378,7 +383,9 @@ TEST(BigBird, RandomKeysAreOutsideTheBandDistinctAndAsMany) {
             MaskSpec bigbird = parseMask("bigbird:" + std::to_string(w) + ":" + std::to_string(g) +
                                          ":" + std::to_string(r));
             const MaskPattern pattern(bigbird, n, n, false, {}, seed);
-            auto band = [&](int i, int j) { return std::abs(i - j) <= w || i < g || j < g; };
+            auto band = [w = w, g = g](int i, int j) {
+                return std::abs(i - j) <= w || i < g || j < g;
+            };
             for (int i = 0; i < n; ++i) {
                 int bandCount = 0, extra = 0;
                 for (int j = 0; j < n; ++j) {
@@ -552,3 +559,5 @@ TEST(MaskRegistry, ValidateRefusesFieldsOutOfRange) {
     mask = parseMask("block:3");
     EXPECT_NO_THROW(attnlab::core::validateMask(mask));
 }
+
+} // namespace test_mask

@@ -13,6 +13,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_mask_file {
+
 using attnlab::core::BoolMatrix;
 using attnlab::core::checkMaskShape;
 using attnlab::core::customMask;
@@ -108,3 +112,5 @@ TEST(MaskFile, CommentsStayOnTheirLines) {
     visible << true, false, true, true;
     EXPECT_EQ(formatMaskText(visible, {"the cat", "a\nb"}), "# the cat\n# a b\n1 0\n1 1\n");
 }
+
+} // namespace test_mask_file

@@ -23,6 +23,10 @@
 #include <string>
 #include <thread>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_memory_probe {
+
 namespace {
 
 long minorFaults() {
@@ -56,7 +60,7 @@ long faultsOfASecondBlock() {
 } // namespace
 
 TEST(AllocatorPolicy, AFreedBlockIsReusedWithoutPageFaults) {
-#if !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__)
+#if !defined(__GLIBC__) || defined(ATTNLAB_ADDRESS_SANITIZER)
     GTEST_SKIP() << "the policy is glibc's; AddressSanitizer replaces the allocator";
 #else
     // In children, so that neither policy reaches the other tests of this program.
@@ -118,7 +122,7 @@ bool hugePagesOnRequest() {
 // The n × n matrices of a long input are written once, fresh: with the advice their first writes
 // fault once per 2 MiB rather than once per 4 KiB page.
 TEST(HugePages, AnAdvisedFreshRegionTakesFarFewerPageFaults) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(ATTNLAB_ADDRESS_SANITIZER)
     GTEST_SKIP() << "AddressSanitizer's checks of the writes fault on its own shadow pages";
 #endif
     if (!hugePagesOnRequest())
@@ -182,3 +186,5 @@ TEST(PeakMemoryProbe, CountsAWorkerThreadsBlocksAfterLargerOnesWereFreed) {
     worker.join();
     EXPECT_GE(peak, static_cast<std::int64_t>(kBlock) * 9 / 10);
 }
+
+} // namespace test_memory_probe

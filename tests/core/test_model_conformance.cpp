@@ -34,6 +34,10 @@
 #include <thread>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_model_conformance {
+
 using namespace attnlab::core;
 
 namespace {
@@ -755,3 +759,5 @@ INSTANTIATE_TEST_SUITE_P(Imported, ModelConformance, ::testing::ValuesIn(importe
                          caseName);
 
 } // namespace
+
+} // namespace test_model_conformance

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_no_qt {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -73,3 +77,5 @@ TEST(CoreHasNoQt, NoCoreFileIncludesQt) {
     }
     EXPECT_GT(scanned, 5) << "found only " << scanned << " source files under " << kCoreDir;
 }
+
+} // namespace test_no_qt

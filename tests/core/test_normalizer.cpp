@@ -19,6 +19,10 @@
 #include <tuple>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_normalizer {
+
 using attnlab::core::Matrix;
 using attnlab::core::Normalizer;
 using attnlab::core::normalizeRows;
@@ -552,3 +556,5 @@ TEST(RowEntropy, MatchesLoopOnSoftmaxAndSparsemaxRows) {
         }
     }
 }
+
+} // namespace test_normalizer

@@ -17,6 +17,10 @@
 #include <tuple>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_normalizer_backward {
+
 using attnlab::core::InputError;
 using attnlab::core::Matrix;
 using attnlab::core::Normalizer;
@@ -191,3 +195,5 @@ TEST(NormalizerBackward, HardmaxIsRefusedWithAReason) {
 }
 
 } // namespace
+
+} // namespace test_normalizer_backward

@@ -15,6 +15,10 @@
 #include <memory>
 #include <sstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_npy {
+
 using namespace attnlab::core;
 
 namespace {
@@ -228,3 +232,5 @@ TEST(ImportedAttention, HugeValuesGiveFiniteMeansAndEntropies) {
         warned = warned || warning.find("outside [0, 1]") != std::string::npos;
     EXPECT_TRUE(warned);
 }
+
+} // namespace test_npy

@@ -23,6 +23,10 @@
 #include <thread>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_npy_export {
+
 using namespace attnlab::core;
 using attnlab::testing::readFile;
 using attnlab::testing::TempDir;
@@ -282,3 +286,5 @@ TEST(AtomicFileWriteAt, LeavesTheStreamPositionAlone) {
 }
 
 } // namespace
+
+} // namespace test_npy_export

@@ -11,6 +11,10 @@
 #include <new>
 #include <stdexcept>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_parallel_errors {
+
 using namespace attnlab::core;
 
 TEST(ParallelErrors, TheFirstExceptionOfAParallelLoopIsRethrownAfterIt) {
@@ -67,3 +71,5 @@ TEST(ParallelErrors, ABlockOfTheEfficientKernelsThatThrowsReachesTheCaller) {
                      std::bad_alloc);
     }
 }
+
+} // namespace test_parallel_errors

@@ -12,6 +12,10 @@
 #include <array>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_pooling {
+
 using attnlab::core::InputError;
 using attnlab::core::Matrix;
 using attnlab::core::maxPool;
@@ -79,3 +83,5 @@ TEST(PoolingGrid, RefusesEmptyImages) {
     EXPECT_THROW(PoolingGrid(4, 4, 0, 3), InputError);
     EXPECT_THROW(PoolingGrid(4, 4, 3, -1), InputError);
 }
+
+} // namespace test_pooling

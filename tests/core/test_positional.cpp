@@ -15,6 +15,10 @@
 #include <cstdlib>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_positional {
+
 using attnlab::core::alibiBias;
 using attnlab::core::alibiSlopes;
 using attnlab::core::applyRope;
@@ -259,3 +263,5 @@ TEST(AlibiBias, HandWorked) {
         -0.5, 0, -0.5;
     EXPECT_EIGEN_NEAR(bias, expected, 0.0);
 }
+
+} // namespace test_positional

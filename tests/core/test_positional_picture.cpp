@@ -17,6 +17,10 @@
 #include <cstdlib>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_positional_picture {
+
 using namespace attnlab::core;
 using attnlab::testing::headOf;
 
@@ -173,3 +177,5 @@ TEST(PositionalPicture, TheRunsLogitsAreScoresOverTPlusTheBias) {
         }
     }
 }
+
+} // namespace test_positional_picture

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_presets {
+
 using namespace attnlab::core;
 using attnlab::testing::headOf;
 using attnlab::testing::HeadView;
@@ -163,3 +167,5 @@ TEST(FitManualProjection, KeepsTheOverlapAndFillsLikeTheIdentitySlice) {
     EXPECT_EIGEN_NEAR(fresh, expectedFresh, 0);
     EXPECT_NE(errorOf([] { fitManualProjection(Matrix(), 0, 2, 0); }), "no InputError");
 }
+
+} // namespace test_presets

@@ -12,6 +12,10 @@
 
 #include <unistd.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_pretrained_config {
+
 using namespace attnlab::core;
 namespace fs = std::filesystem;
 
@@ -289,3 +293,5 @@ TEST_F(ModelFolderTest, ListsTheCachesAndSkipsBrokenEntries) {
 }
 
 } // namespace
+
+} // namespace test_pretrained_config

@@ -10,6 +10,10 @@
 
 #include <thread>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_pretrained_tokenizer {
+
 using namespace tokenizer_test;
 using attnlab::core::InputError;
 using attnlab::core::tokenizers::visibleTokenIndices;
@@ -316,3 +320,5 @@ TEST(PretrainedTokenizer, EncodesTheSameFromSeveralThreads) {
 }
 
 } // namespace
+
+} // namespace test_pretrained_tokenizer

@@ -10,6 +10,10 @@
 
 #include <sys/stat.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_pretrained_tokenizer_files {
+
 using namespace tokenizer_test;
 using attnlab::core::FileError;
 using attnlab::core::InputError;
@@ -241,3 +245,5 @@ TEST(TokenizerFiles, ClassicFileErrorsNameTheFileAndLine) {
 }
 
 } // namespace
+
+} // namespace test_pretrained_tokenizer_files

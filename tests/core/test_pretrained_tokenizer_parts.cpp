@@ -9,6 +9,10 @@
 
 #include <gtest/gtest.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_pretrained_tokenizer_parts {
+
 using namespace tokenizer_test;
 using attnlab::core::InputError;
 
@@ -271,3 +275,5 @@ TEST(TokenizerParts, ContinuingSubwordPrefixInBpe) {
 }
 
 } // namespace
+
+} // namespace test_pretrained_tokenizer_parts

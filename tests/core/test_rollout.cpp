@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_rollout {
+
 using namespace attnlab::core;
 
 namespace {
@@ -185,3 +189,5 @@ TEST(WordAggregation, RefusesBadIndices) {
 }
 
 } // namespace
+
+} // namespace test_rollout

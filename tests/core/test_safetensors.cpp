@@ -17,6 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_safetensors {
+
 using namespace attnlab::core;
 namespace fs = std::filesystem;
 
@@ -318,3 +322,5 @@ TEST_F(SafetensorsTest, ShardsComeTogetherThroughTheirIndex) {
 }
 
 } // namespace
+
+} // namespace test_safetensors

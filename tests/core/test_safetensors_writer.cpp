@@ -12,6 +12,10 @@
 #include <cstring>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_safetensors_writer {
+
 using attnlab::core::InputError;
 using attnlab::core::Matrix;
 using attnlab::core::safetensorsFromFloats;
@@ -86,3 +90,5 @@ TEST(SafetensorsWriter, RefusesBadTensors) {
 }
 
 } // namespace
+
+} // namespace test_safetensors_writer

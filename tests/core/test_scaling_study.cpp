@@ -9,6 +9,10 @@
 #include <cmath>
 #include <numeric>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_scaling_study {
+
 using namespace attnlab::core;
 
 namespace {
@@ -123,3 +127,5 @@ TEST(Histogram, CountsMeanAndVariance) {
     EXPECT_EQ(histogramOf(Matrix(), 3).values, 0);
     EXPECT_THROW(histogramOf(m, 0), InputError);
 }
+
+} // namespace test_scaling_study

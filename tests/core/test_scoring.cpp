@@ -16,6 +16,10 @@
 #include <tuple>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_scoring {
+
 using attnlab::core::computeScores;
 using attnlab::core::makeScoringParams;
 using attnlab::core::Matrix;
@@ -383,3 +387,5 @@ TEST(MakeScoringParams, AdditiveWeightsHaveTheDocumentedSpread) {
     EXPECT_NEAR(mean, 0.0, 0.02);
     EXPECT_NEAR(variance, 1.0 / dK, 0.1 / dK);
 }
+
+} // namespace test_scoring

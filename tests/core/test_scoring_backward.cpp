@@ -17,6 +17,10 @@
 #include <functional>
 #include <tuple>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_scoring_backward {
+
 using attnlab::core::makeScoringParams;
 using attnlab::core::Matrix;
 using attnlab::core::Random;
@@ -121,7 +125,8 @@ TEST_P(ScoringBackward, MatchesFiniteDifferences) {
     MatrixD kd = k.cast<double>();
     const MatrixD gd = g.cast<double>();
     ParamsD pd = toDouble(params);
-    const auto loss = [&] { return weightedScores(scoring, qd, kd, pd, gd); };
+    // scoring by value: clang 14 cannot capture a structured binding by reference
+    const auto loss = [&, scoring = scoring] { return weightedScores(scoring, qd, kd, pd, gd); };
     constexpr double kTolerance = 2e-4;
     EXPECT_EIGEN_NEAR(result.dq.cast<double>(), numericGradient(qd, loss), kTolerance);
     EXPECT_EIGEN_NEAR(result.dk.cast<double>(), numericGradient(kd, loss), kTolerance);
@@ -211,3 +216,5 @@ TEST(ScoringBackward, DotWorkedExample) {
 }
 
 } // namespace
+
+} // namespace test_scoring_backward

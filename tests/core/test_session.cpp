@@ -10,6 +10,10 @@
 #include <filesystem>
 #include <fstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_session {
+
 using namespace attnlab::core;
 
 namespace {
@@ -287,3 +291,5 @@ TEST(SessionFile, MalformedFileMessageNamesThePath) {
     }
     std::remove(path.c_str());
 }
+
+} // namespace test_session

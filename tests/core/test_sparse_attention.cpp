@@ -23,6 +23,10 @@
 #include <omp.h>
 #endif
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_sparse_attention {
+
 using attnlab::core::Cancelled;
 using attnlab::core::InputError;
 using attnlab::core::MaskKind;
@@ -219,3 +223,5 @@ TEST(SparseAttention, SameNumbersOnAnyThreadCount) {
     EXPECT_EQ(one.weights.keys, three.weights.keys);
 }
 #endif
+
+} // namespace test_sparse_attention

@@ -16,6 +16,10 @@
 #include <limits>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_steps {
+
 using namespace attnlab::core;
 using attnlab::testing::headOf;
 using attnlab::testing::HeadView;
@@ -213,3 +217,5 @@ TEST(TraceSources, ContextCellUsesItsWeightRowAndValueColumn) {
     for (const StageHighlight& none : traceSources(stages, 99, 0, 0, true))
         EXPECT_EQ(none.involvement, Involvement::None);
 }
+
+} // namespace test_steps

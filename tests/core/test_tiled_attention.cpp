@@ -23,6 +23,10 @@
 #include <omp.h>
 #endif
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_tiled_attention {
+
 using attnlab::core::Cancelled;
 using attnlab::core::InputError;
 using attnlab::core::MaskKind;
@@ -307,3 +311,5 @@ TEST(TiledAttention, SameNumbersOnAnyThreadCount) {
     EXPECT_TRUE(pooledOne == pooledThree);
 }
 #endif
+
+} // namespace test_tiled_attention

@@ -8,6 +8,10 @@
 #include <thread>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_tokenizer {
+
 using attnlab::core::InputError;
 using attnlab::core::Token;
 using attnlab::core::tokenize;
@@ -367,3 +371,5 @@ TEST(Tokenize, VisibleFormatCharactersStay) {
     EXPECT_EQ(textsOf(tokens), (Texts{"👩‍💻", scotland, "❤️", "\u0600١٢"}));
     EXPECT_EQ(textsOf(tokenize(scotland, withMode(TokenizerMode::Char))), (Texts{scotland}));
 }
+
+} // namespace test_tokenizer

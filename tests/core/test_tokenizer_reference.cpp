@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_tokenizer_reference {
+
 using attnlab::core::tokenizers::Encoding;
 using attnlab::core::tokenizers::PretrainedTokenizer;
 
@@ -95,3 +99,5 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 } // namespace
+
+} // namespace test_tokenizer_reference

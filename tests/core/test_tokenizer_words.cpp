@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_tokenizer_words {
+
 using namespace tokenizer_test;
 using attnlab::core::InputError;
 using attnlab::core::tokenizers::groupTokensIntoWords;
@@ -188,3 +192,5 @@ TEST(TokenizerWords, EmptyTextAndNames) {
 }
 
 } // namespace
+
+} // namespace test_tokenizer_words

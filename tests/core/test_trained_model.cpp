@@ -14,6 +14,10 @@
 
 #include <gtest/gtest.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_trained_model {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
 // linear)
@@ -281,3 +285,5 @@ TEST(ModelLoader, FolderOfTheFirstFormatStillOpens) {
         EXPECT_NE(std::string(error.what()).find("vocab.json"), std::string::npos) << error.what();
     }
 }
+
+} // namespace test_trained_model

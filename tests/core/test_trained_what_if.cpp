@@ -15,6 +15,10 @@
 
 #include <gtest/gtest.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_trained_what_if {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
 using attnlab::testing::smallTrainSettings;
@@ -176,3 +180,5 @@ TEST(TrainedWhatIf, TheLoaderPassesChangesAndRefusesBadOnes) {
     missing.layer = kLayers;
     EXPECT_THROW(model->withInterventions({missing}), InputError);
 }
+
+} // namespace test_trained_what_if

@@ -14,8 +14,13 @@
 #include <filesystem>
 #include <fstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_trainer {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
+using attnlab::core::training::AttentionMaps; // not core::AttentionMaps
 
 namespace {
 
@@ -336,3 +341,5 @@ TEST(TrainReport, LogAndSummary) {
 }
 
 } // namespace
+
+} // namespace test_trainer

@@ -17,6 +17,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_trainer_cancel {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
 
@@ -355,3 +359,5 @@ TEST(TrainerCancel, RaceCancelledAnywhereStaysEqualToSeparateRuns) {
     expectSameRun(race.first(), first);
     expectSameRun(race.second(), second);
 }
+
+} // namespace test_trainer_cancel

@@ -17,8 +17,13 @@
 #include <tuple>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_training_gradients {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
+using attnlab::core::training::AttentionMaps; // not core::AttentionMaps
 
 namespace {
 
@@ -237,3 +242,5 @@ TEST(TransformerGradients, OneHeadOneLayer) {
 }
 
 } // namespace
+
+} // namespace test_training_gradients

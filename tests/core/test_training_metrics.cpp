@@ -13,8 +13,14 @@
 #include <cstdio>
 #include <functional>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_training_metrics {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
+using attnlab::core::training::AttentionKind; // not core::AttentionKind
+using attnlab::core::training::AttentionMaps; // not core::AttentionMaps
 
 namespace {
 
@@ -148,3 +154,5 @@ TEST(HeadScores, OneLayerIsNoInductionHeadTwoLayersFormOne) {
     std::printf("two layers: induction head (score >= 0.4) at step %d; one layer: best %.3f\n",
                 formed, bestOne);
 }
+
+} // namespace test_training_metrics

@@ -13,8 +13,13 @@
 #include <map>
 #include <set>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_training_tasks {
+
 using namespace attnlab::core;
 using namespace attnlab::core::training;
+using attnlab::core::training::AttentionKind; // not core::AttentionKind
 
 namespace {
 
@@ -271,3 +276,5 @@ TEST(TrainingBatch, EncoderDecoderLayoutAndTargetSideKeys) {
 }
 
 } // namespace
+
+} // namespace test_training_tasks

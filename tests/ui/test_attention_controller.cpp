@@ -18,6 +18,10 @@
 #include <memory>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_attention_controller {
+
 using namespace attnlab;
 using attnlab::ui::AttentionController;
 
@@ -361,3 +365,5 @@ TEST(AttentionController, CancellingALoadKeepsThePreviousEmbeddings) {
     EXPECT_EQ(controller.config().embeddings, core::EmbeddingSource::Builtin);
     EXPECT_EQ(controller.lastResult(), before);
 }
+
+} // namespace test_attention_controller

@@ -30,6 +30,10 @@
 #include <cmath>
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_attention_kind_controls {
+
 using namespace attnlab;
 using attnlab::ui::AttentionController;
 using attnlab::ui::CompareView;
@@ -262,3 +266,5 @@ TEST(AttentionKindControls, TheWindowDrawsTheImplicitWeightsOfLinearAttention) {
                     << view->title().toStdString() << " " << q << ", " << k;
     }
 }
+
+} // namespace test_attention_kind_controls

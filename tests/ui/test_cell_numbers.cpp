@@ -20,6 +20,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_cell_numbers {
+
 using namespace attnlab;
 using ui::AttentionController;
 using ui::CompareView;
@@ -121,3 +125,5 @@ TEST(CellNumbers, HeatmapNumbersFitTheirCells) {
     }
     EXPECT_GT(drawn, 0);
 }
+
+} // namespace test_cell_numbers

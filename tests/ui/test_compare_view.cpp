@@ -23,6 +23,10 @@
 #include <cmath>
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_compare_view {
+
 using namespace attnlab;
 using attnlab::ui::AttentionController;
 using attnlab::ui::CompareView;
@@ -147,3 +151,5 @@ TEST(CompareView, LargeInputsRunOnTheWorker) {
     ASSERT_NE(w.view.resultB(), nullptr);
     EXPECT_TRUE(w.view.comparison().has_value());
 }
+
+} // namespace test_compare_view

@@ -27,6 +27,10 @@
 
 #include <sstream>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_complexity_view {
+
 using namespace attnlab;
 using attnlab::ui::ComplexityView;
 
@@ -312,3 +316,5 @@ TEST(ComplexityView, BadInputIsRefusedInline) {
     EXPECT_FALSE(view.inputMessage()->isVisible());
     ASSERT_TRUE(waitForFinish(finished));
 }
+
+} // namespace test_complexity_view

@@ -21,6 +21,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_custom_mask {
+
 using namespace attnlab;
 using ui::ControlsPanel;
 using ui::MainWindow;
@@ -98,3 +102,5 @@ TEST(CustomMask, ALessonsCustomMaskShowsAsCustomAndSurvivesOtherChanges) {
     EXPECT_FALSE(result->maps.allowed(2, 0));
     EXPECT_TRUE(result->maps.allowed(2, 1));
 }
+
+} // namespace test_custom_mask

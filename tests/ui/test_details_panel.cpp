@@ -18,6 +18,10 @@
 #include <string>
 #include <tuple>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_details_panel {
+
 using namespace attnlab;
 using attnlab::ui::DetailsPanel;
 using attnlab::ui::HeatmapView;
@@ -314,3 +318,5 @@ TEST(DetailsPanel, TheTallestBarsLabelFitsInAShortChartWithLargeText) {
             tickLabel)
             << ticks[i - 1] << " and " << ticks[i];
 }
+
+} // namespace test_details_panel

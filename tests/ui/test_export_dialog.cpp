@@ -14,6 +14,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_export_dialog {
+
 using namespace attnlab;
 using ui::ExportDialog;
 using ui::FigureContent;
@@ -95,3 +99,5 @@ TEST(ExportDialog, RemembersTheLastChoices) {
     EXPECT_EQ(dialog.path(), dir.filePath(QStringLiteral("attention.svg")));
     EXPECT_TRUE(dialog.titleBox()->isChecked());
 }
+
+} // namespace test_export_dialog

@@ -22,6 +22,10 @@
 
 #include <sys/resource.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_figure_export {
+
 using namespace attnlab;
 using ui::FigureContent;
 using ui::FigureOptions;
@@ -289,3 +293,5 @@ TEST(FigureExport, SettingsStampFollowsTheInterfaceLanguage) {
     EXPECT_TRUE(lines[2].contains(QStringLiteral("--mask none"))) << lines[2].toStdString();
     EXPECT_TRUE(lines[2].contains(QStringLiteral("--projection identity")));
 }
+
+} // namespace test_figure_export

@@ -15,6 +15,10 @@
 #include <memory>
 #include <optional>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_figure_labels {
+
 using namespace attnlab;
 using ui::FigureContent;
 using ui::FigureOptions;
@@ -142,3 +146,5 @@ TEST(FigureLabels, OneHeadFiguresAreLaidOutTightly) {
         }
     }
 }
+
+} // namespace test_figure_labels

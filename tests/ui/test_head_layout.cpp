@@ -20,6 +20,10 @@
 #include <QSet>
 #include <QTest>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_head_layout {
+
 using namespace attnlab;
 using attnlab::ui::HeatmapView;
 using attnlab::ui::MainWindow;
@@ -145,3 +149,5 @@ TEST(HeadLayout, PresentationModeGivesTheHeatmapsMostOfTheScreen) {
     lab.window->setPresentationMode(false);
     EXPECT_TRUE(lab.window->controlsDock()->isVisible());
 }
+
+} // namespace test_head_layout

@@ -21,6 +21,10 @@
 #include <memory>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_heatmap_view {
+
 using namespace attnlab;
 using attnlab::ui::ColorMap;
 using attnlab::ui::HeatmapView;
@@ -614,3 +618,5 @@ TEST(HeatmapView, LineScaleThickensTheSelectionFrame) {
     EXPECT_EQ(framePixels(), thin);
     EXPECT_DOUBLE_EQ(plot->xAxis->basePen().widthF(), 1.0);
 }
+
+} // namespace test_heatmap_view

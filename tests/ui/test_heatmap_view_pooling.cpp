@@ -17,6 +17,10 @@
 #include <memory>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_heatmap_view_pooling {
+
 using namespace attnlab;
 using attnlab::ui::HeatmapView;
 
@@ -169,3 +173,5 @@ TEST(HeatmapPooling, LongSentenceIsQuickToShow) {
     EXPECT_LT(timer.elapsed(), 1500);
     EXPECT_LE(shown.view.colorMapCells().width(), 512);
 }
+
+} // namespace test_heatmap_view_pooling

@@ -20,6 +20,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_learn_page {
+
 using namespace attnlab;
 using ui::HeatmapView;
 using ui::LearnPage;
@@ -192,3 +196,5 @@ TEST_F(LearnPageTest, AccuracyCurveBesideTheLoss) {
     }
     EXPECT_GT(heldOut->data()->at(2)->value, heldOut->data()->at(0)->value);
 }
+
+} // namespace test_learn_page

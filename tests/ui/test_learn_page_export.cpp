@@ -21,6 +21,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_learn_page_export {
+
 using namespace attnlab;
 using ui::LearnPage;
 using ui::MainWindow;
@@ -191,3 +195,5 @@ TEST_F(LearnPageExport, ExportsWaitForPause) {
     EXPECT_TRUE(button("exportGif")->isEnabled());
     EXPECT_TRUE(button("saveModel")->isEnabled());
 }
+
+} // namespace test_learn_page_export

@@ -24,6 +24,10 @@
 #include <atomic>
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_learn_page_pause {
+
 using namespace attnlab;
 using ui::HeatmapView;
 using ui::LearnPage;
@@ -114,3 +118,5 @@ TEST(LearnPagePause, PauseStopsInsideALargeStepAndResumesBitForBit) {
                   reference.history()[static_cast<std::size_t>(i)].loss)
             << "step " << i + 1;
 }
+
+} // namespace test_learn_page_pause

@@ -26,6 +26,10 @@
 #include <atomic>
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_learn_page_race {
+
 using namespace attnlab;
 using ui::HeatmapView;
 using ui::LearnPage;
@@ -220,3 +224,5 @@ TEST_F(LearnRaceTest, ExportsShowBothModels) {
     core::film::writeLearningGif(single.toStdString(), core::film::allFrames(race.first()));
     EXPECT_NE(bytes(gif), bytes(single));
 }
+
+} // namespace test_learn_page_race

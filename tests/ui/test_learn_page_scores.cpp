@@ -24,6 +24,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_learn_page_scores {
+
 using namespace attnlab;
 using ui::HeadScoreTable;
 using ui::HeatmapView;
@@ -243,3 +247,5 @@ TEST_F(LearnScoresTest, TimelineStaysBackWhileTrainingUntilLive) {
     m_page->pause();
     ASSERT_TRUE(stopped.wait(60000));
 }
+
+} // namespace test_learn_page_scores

@@ -16,6 +16,10 @@
 #include <algorithm>
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_lines_view {
+
 using namespace attnlab;
 using attnlab::ui::LinesView;
 
@@ -206,3 +210,5 @@ TEST(LinesView, LineScaleThickensTheLines) {
     EXPECT_DOUBLE_EQ(view.penWidth(false), 0.0);
     EXPECT_DOUBLE_EQ(view.penWidth(true), hot);
 }
+
+} // namespace test_lines_view

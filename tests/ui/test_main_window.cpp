@@ -36,6 +36,10 @@
 #include <memory>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window {
+
 using namespace attnlab;
 using attnlab::ui::ControlsPanel;
 using attnlab::ui::HeatmapView;
@@ -646,3 +650,5 @@ TEST_F(MainWindowTest, LargeResultsFillTheViewsOnePerTurnAndNewerOnesWin) {
         EXPECT_EQ(view->queryCount(), 3);
     }
 }
+
+} // namespace test_main_window

@@ -18,6 +18,10 @@
 
 #include <cmath>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_bad_input {
+
 using namespace attnlab;
 using ui::MainWindow;
 
@@ -112,3 +116,5 @@ TEST(MainWindowBadInput, BadEmbeddingsFilesAreRefusedInline) {
         EXPECT_EQ(window->currentResult(), good);
     }
 }
+
+} // namespace test_main_window_bad_input

@@ -31,6 +31,10 @@
 #include <QTest>
 #include <QToolButton>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_classroom {
+
 using namespace attnlab;
 using ui::MainWindow;
 
@@ -222,3 +226,5 @@ TEST_F(ClassroomTest, ALongExplanationTakesAtMostFiveLinesUntilMoreIsPressed) {
                   area->label()->heightForWidth(area->viewport()->width()) > area->height());
     }
 }
+
+} // namespace test_main_window_classroom

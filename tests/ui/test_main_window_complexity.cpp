@@ -27,6 +27,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_complexity {
+
 using namespace attnlab;
 using ui::ComplexityView;
 using ui::MainWindow;
@@ -176,3 +180,5 @@ TEST_F(ComplexityWindow, SavingWhileThePageIsInFrontStoresItsSettings) {
     ASSERT_TRUE(waitForRun());
     EXPECT_FALSE(m_window->hasUnsavedChanges());
 }
+
+} // namespace test_main_window_complexity

@@ -33,6 +33,10 @@
 
 #include <sys/resource.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_files {
+
 using namespace attnlab;
 using ui::MainWindow;
 
@@ -326,3 +330,5 @@ TEST_F(MainWindowFilesTest, ASelectionInTheTeachingViewsSelectsTheHeatmapRow) {
     EXPECT_EQ(window->heatmapViews().front()->selectedKey(), 1);
     EXPECT_EQ(window->currentSession().view.selectedQuery, 2);
 }
+
+} // namespace test_main_window_files

@@ -19,6 +19,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_lesson_model {
+
 using namespace attnlab;
 using ui::MainWindow;
 
@@ -128,3 +132,5 @@ TEST_F(LessonModelWindow, AMissingHubModelSaysHowToDownloadIt) {
     // Saved again, the lesson still names its model.
     EXPECT_EQ(m_window->currentSession().lesson.model.name, "gpt2");
 }
+
+} // namespace test_main_window_lesson_model

@@ -32,6 +32,10 @@
 #include <cmath>
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_model_view {
+
 using namespace attnlab;
 using ui::HeatmapView;
 using ui::MainWindow;
@@ -270,3 +274,5 @@ TEST_F(ModelViewWindow, LinesFollowTheShownLayerAndPickAHead) {
     for (int head = 0; head < kHeads; ++head)
         EXPECT_TRUE(lines->isHeadVisible(head)) << head;
 }
+
+} // namespace test_main_window_model_view

@@ -24,6 +24,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_reliability {
+
 using namespace attnlab;
 using ui::MainWindow;
 
@@ -254,3 +258,5 @@ TEST_F(WindowFiles, ExportsRunOnAWorkerAndACancelLeavesTheEarlierFile) {
     QObject::disconnect(progressed);
     QObject::disconnect(started);
 }
+
+} // namespace test_main_window_reliability

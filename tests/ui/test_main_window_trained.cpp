@@ -23,6 +23,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_main_window_trained {
+
 using namespace attnlab;
 using ui::HeatmapView;
 using ui::MainWindow;
@@ -119,3 +123,5 @@ TEST_F(TrainedModelWindow, ADamagedFolderIsReported) {
         << failed.front().front().toString().toStdString();
     EXPECT_FALSE(m_window->isShowingModel());
 }
+
+} // namespace test_main_window_trained

@@ -33,6 +33,10 @@
 #include <utility>
 #include <vector>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_mask_painting {
+
 using namespace attnlab;
 using ui::HeatmapView;
 using ui::MainWindow;
@@ -285,3 +289,5 @@ TEST(MaskPainting, TheExportedMaskFileGivesTheSameWeightsThroughTheCommandLinesR
     config.mask = file.mask;
     EXPECT_EIGEN_NEAR(core::runBuiltin(config).maps.weights[0], lab.weights(), 1e-6);
 }
+
+} // namespace test_mask_painting

@@ -17,6 +17,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_matrix_editor {
+
 using namespace attnlab;
 using attnlab::ui::AttentionController;
 using attnlab::ui::MatrixEditor;
@@ -179,3 +183,5 @@ TEST(MatrixEditor, WidthAndCopyingTheNumbersInUse) {
     EXPECT_FALSE(w.editor.copyNumbersInUse()) << "64 numbers per token do not fit the tables";
     EXPECT_TRUE(w.editor.statusText().contains(QStringLiteral("64")));
 }
+
+} // namespace test_matrix_editor

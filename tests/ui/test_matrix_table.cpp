@@ -11,6 +11,10 @@
 
 #include <limits>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_matrix_table {
+
 using namespace attnlab;
 using attnlab::ui::MatrixTable;
 
@@ -132,3 +136,5 @@ TEST(MatrixTable, LargeMatricesScrollInsteadOfGrowing) {
     EXPECT_LT(large.sizeHint().height(), 600) << "at most kMaxVisibleRows rows before scrolling";
     EXPECT_LT(large.sizeHint().width(), 900);
 }
+
+} // namespace test_matrix_table

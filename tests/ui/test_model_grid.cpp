@@ -19,6 +19,10 @@
 #include <memory>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_model_grid {
+
 using namespace attnlab;
 using ui::ModelGridView;
 
@@ -237,3 +241,5 @@ TEST(ModelGrid, TheModelFigureGrowsWithTheLayersAndRefusesOneLayer) {
         EXPECT_TRUE(text.contains(label)) << label;
     EXPECT_FALSE(text.contains(">L4<"));
 }
+
+} // namespace test_model_grid

@@ -40,6 +40,10 @@
 #include <memory>
 #include <tuple>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_no_clipped_text {
+
 using namespace attnlab;
 using namespace attnlab::ui;
 
@@ -362,3 +366,5 @@ INSTANTIATE_TEST_SUITE_P(LanguagesAndSizes, NoClippedText,
                          });
 
 } // namespace
+
+} // namespace test_no_clipped_text

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_plot_lines {
+
 using attnlab::ui::scaledPenWidth;
 using attnlab::ui::setPlotLineScale;
 
@@ -47,3 +51,5 @@ TEST(PlotLines, EveryPenScalesFromItsOriginalWidth) {
     EXPECT_DOUBLE_EQ(plot.xAxis->basePen().widthF(), 1.0);
     EXPECT_DOUBLE_EQ(plot.xAxis->grid()->pen().widthF(), 0.0);
 }
+
+} // namespace test_plot_lines

@@ -29,6 +29,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_positional_view {
+
 using namespace attnlab;
 using attnlab::ui::PositionalView;
 
@@ -214,3 +218,5 @@ TEST(PositionalView, WindowPictureFollowsTheSelectedHeadForAlibi) {
                       core::alibiHeadBias(result->maps.queries(), result->maps.keys(), 4, 2), 0);
     EXPECT_TRUE(picture->title().contains(QStringLiteral("3")));
 }
+
+} // namespace test_positional_view

@@ -9,6 +9,10 @@
 
 #include <thread>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_qt_message_collector {
+
 using attnlab::ui::QtMessageCollector;
 
 namespace {
@@ -45,3 +49,5 @@ TEST(QtMessageCollector, HoldsThisThreadsMessagesAndPassesTheRestOn) {
     EXPECT_TRUE(QtMessageCollector::summary({}).isEmpty());
     qInstallMessageHandler(previous);
 }
+
+} // namespace test_qt_message_collector

@@ -17,6 +17,10 @@
 #include <memory>
 #include <numeric>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_scaling_view {
+
 using namespace attnlab;
 using attnlab::ui::ScalingView;
 
@@ -116,3 +120,5 @@ TEST(ScalingView, HistogramCountsTheCurrentHeadsRawScores) {
     EXPECT_EQ(drawn, cells);
     view.waitForStudy();
 }
+
+} // namespace test_scaling_view

@@ -21,6 +21,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_step_view {
+
 using namespace attnlab;
 using attnlab::core::StageKind;
 using attnlab::ui::MatrixTable;
@@ -226,3 +230,5 @@ TEST(StepView, HiddenViewDefersWorkAndKeepsUpWithNewResults) {
     EXPECT_TRUE(view.stages().empty());
     EXPECT_EQ(view.table(StageKind::Weights), nullptr);
 }
+
+} // namespace test_step_view

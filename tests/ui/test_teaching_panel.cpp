@@ -22,6 +22,10 @@
 #include <QStandardItemModel>
 #include <QTest>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_teaching_panel {
+
 using namespace attnlab;
 using attnlab::ui::AttentionController;
 using attnlab::ui::ControlsPanel;
@@ -167,3 +171,5 @@ TEST(TeachingPanel, HiddenPagesTakeTheResultWhenShown) {
     panel.setResult(second);
     EXPECT_EQ(panel.compareView()->resultA(), second) << "the page on screen follows at once";
 }
+
+} // namespace test_teaching_panel

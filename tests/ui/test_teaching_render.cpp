@@ -20,6 +20,10 @@
 #include <QSet>
 #include <QTest>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_teaching_render {
+
 using namespace attnlab;
 using attnlab::ui::AttentionController;
 using attnlab::ui::TeachingPanel;
@@ -117,3 +121,5 @@ TEST(TeachingRender, ChineseCharacters) {
     s.render(s.panel.linesView(), QStringLiteral("lines_chinese.png"));
     s.render(s.panel.matrixEditor(), QStringLiteral("your_numbers_chinese.png"));
 }
+
+} // namespace test_teaching_render

@@ -50,6 +50,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_translation {
+
 using namespace attnlab;
 using namespace attnlab::ui;
 
@@ -569,3 +573,5 @@ TEST_F(TranslationTest, ExportedFiguresStayReadableInChinese) {
         EXPECT_GT(ink, 200) << "the title band of the figure is empty";
     }
 }
+
+} // namespace test_translation

@@ -37,6 +37,10 @@
 #include <memory>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_undo_redo {
+
 using namespace attnlab;
 using ui::MainWindow;
 using ui::UndoHistory;
@@ -332,3 +336,5 @@ TEST(UndoRedo, DraggingTheTemperatureSliderIsOneStep) {
     EXPECT_EQ(lab.state(), before);
     EXPECT_FLOAT_EQ(lab.window->currentResult()->config.temperature, 1.0f);
 }
+
+} // namespace test_undo_redo

@@ -29,6 +29,10 @@
 
 #include <memory>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_what_if_panel {
+
 using namespace attnlab;
 using ui::MainWindow;
 using ui::WhatIfPanel;
@@ -174,3 +178,5 @@ TEST(WhatIfPanel, AModelTrainedByTheProgramTakesChangesAsTheCoreRunsThem) {
     window.closeModel();
     EXPECT_FALSE(window.whatIfDock()->isVisibleTo(&window));
 }
+
+} // namespace test_what_if_panel

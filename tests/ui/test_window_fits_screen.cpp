@@ -16,6 +16,10 @@
 #include <memory>
 #include <string>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_window_fits_screen {
+
 using attnlab::ui::MainWindow;
 
 namespace {
@@ -68,3 +72,5 @@ TEST(WindowFitsScreen, SmallestSizeFitsAProjector) {
 }
 
 } // namespace
+
+} // namespace test_window_fits_screen

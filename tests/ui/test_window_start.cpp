@@ -15,6 +15,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+// The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
+// names live in a namespace of their own.
+namespace test_window_start {
+
 using namespace attnlab;
 using ui::MainWindow;
 
@@ -71,3 +75,5 @@ TEST_F(WindowStart, ProjectionManualOpensTheMatrixEditor) {
     QWidget* page = teaching->currentWidget();
     EXPECT_TRUE(page == teaching->matrixEditor() || page->isAncestorOf(teaching->matrixEditor()));
 }
+
+} // namespace test_window_start
