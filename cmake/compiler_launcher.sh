@@ -12,7 +12,7 @@
 #  - CCACHE_IGNOREOPTIONS: Qt Test's definitions of the test's own folders are not hashed. They
 #    only feed QFINDTESTDATA, which the tests do not use (they take ATTNLAB_TEST_DATA_DIR,
 #    given only to the files that use it; see tests/CMakeLists.txt);
-#  - CCACHE_SLOPPINESS: compiles that use a precompiled header (cmake/precompiled.cmake) are
+#  - CCACHE_SLOPPINESS: compiles that use a precompiled header (cmake/compile_time.cmake) are
 #    cached too; the sources use neither __DATE__ nor __TIME__.
 if command -v ccache >/dev/null 2>&1; then
     root="$(cd "$(dirname "$0")/.." && pwd)"

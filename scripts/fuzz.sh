@@ -8,7 +8,10 @@
 #   scripts/fuzz.sh 20                                  (what CI runs)
 #   scripts/fuzz.sh 600 fuzz_tokenizer
 #
-# ATTNLAB_FUZZ_BUILD_DIR overrides the build folder (default build/fuzz). Targets run
+# The targets are built in the asan preset's build (clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer, the core instrumented for libFuzzer's coverage), where scripts/test.sh
+# also runs the sanitizer tests. ATTNLAB_FUZZ_BUILD_DIR overrides the build folder (default
+# build/asan-core, the one scripts/test.sh uses). Targets run
 # ATTNLAB_FUZZ_JOBS at a time (default: one per core; each target is single-threaded). Inputs
 # that reach new code are kept in <build>/corpus/<target>/ and reused by the next run; the seeds
 # in the source tree are only read. Compiles go through ccache like the presets'
@@ -18,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 seconds="${1:-600}"
 shift || true
-build_dir="${ATTNLAB_FUZZ_BUILD_DIR:-$ATTNLAB_ROOT/build/fuzz}"
+build_dir="${ATTNLAB_FUZZ_BUILD_DIR:-$ATTNLAB_ROOT/build/asan-core}"
 corpus_root="$ATTNLAB_ROOT/tests/fuzz/corpus"
 
 attnlab_setup
@@ -27,13 +30,9 @@ if ! command -v clang++ >/dev/null 2>&1; then
   exit 1
 fi
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  cmake -S "$ATTNLAB_ROOT" -B "$build_dir" \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
-    -DCMAKE_CXX_COMPILER_LAUNCHER="$ATTNLAB_ROOT/cmake/compiler_launcher.sh" \
-    -DATTNLAB_FUZZ=ON -DATTNLAB_BUILD_UI=OFF -DATTNLAB_OPENMP=OFF -DATTNLAB_PRECOMPILED_HEADERS=OFF \
-    >/dev/null
+  # The sanitizer build of the asan preset (clang, coverage for libFuzzer, ATTNLAB_FUZZ on): the
+  # one scripts/test.sh also runs the tests in.
+  cmake --preset asan -S "$ATTNLAB_ROOT" -B "$build_dir" -DATTNLAB_BUILD_UI=OFF >/dev/null
 fi
 cmake --build "$build_dir" --target attnlab_fuzz --parallel "$(nproc 2>/dev/null || echo 2)"
 

@@ -11,14 +11,14 @@
 #                  (scripts/tidy.sh, with the dev build's compile commands); a finding fails. Each
 #                  file's result is cached machine-wide under a hash of its preprocessed text, so
 #                  only changed files are analysed again (every file: about 20 min on two cores)
-#   4. sanitizers  AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset, leaks count) on
-#                  the core and its tests, without the window: the Qt code and the command line
-#                  ran in step 2, and tests labelled heavy (the trainer against PyTorch, and the
-#                  few that take most of a minute under the sanitizers) are not repeated; each
-#                  test program runs whole in two shards (the asan preset's
+#   4. sanitizers  AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset: clang, leaks
+#                  count) on the core and its tests, without the window: the Qt code and the
+#                  command line ran in step 2, and tests labelled heavy (the trainer against
+#                  PyTorch, and the few that take most of a minute under the sanitizers) are not
+#                  repeated; each test program runs whole in two shards (the asan preset's
 #                  ATTNLAB_TESTS_PER_PROGRAM), not once per test
 #   5. fuzz        each libFuzzer target for ATTNLAB_FUZZ_SECONDS (default 20), one per core
-#                  (scripts/fuzz.sh)
+#                  (scripts/fuzz.sh), built in step 4's build: the core is compiled once for both
 #
 # then the time of each step. Compiles go through ccache when it is installed (the presets'
 # cmake/compiler_launcher.sh), so a second run on the same machine rebuilds only what changed.
@@ -26,8 +26,8 @@
 #   scripts/test.sh           every step
 #   scripts/test.sh --quick   steps 1 and 2
 #
-# Environment: ATTNLAB_ASAN_BUILD_DIR (default build/asan-core), ATTNLAB_FUZZ_BUILD_DIR (default
-# build/fuzz), ATTNLAB_FUZZ_SECONDS (seconds per fuzz target, default 20), ATTNLAB_MIN_FREE_GB
+# Environment: ATTNLAB_ASAN_BUILD_DIR (default build/asan-core, also the fuzz targets' build),
+# ATTNLAB_FUZZ_SECONDS (seconds per fuzz target, default 20), ATTNLAB_MIN_FREE_GB
 # (the free disk space required before building, default 10).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -133,4 +133,4 @@ UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     --label-exclude 'heavy|package' --no-tests=error
 
 stage fuzz "fuzz targets, ${ATTNLAB_FUZZ_SECONDS:-20} s each"
-bash "$ATTNLAB_ROOT/scripts/fuzz.sh" "${ATTNLAB_FUZZ_SECONDS:-20}"
+ATTNLAB_FUZZ_BUILD_DIR="$asan_dir" bash "$ATTNLAB_ROOT/scripts/fuzz.sh" "${ATTNLAB_FUZZ_SECONDS:-20}"
