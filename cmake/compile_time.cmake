@@ -14,6 +14,12 @@
 #                                     the named headers parsed once for the target (a precompiled
 #                                     header): <Eigen/Core>, <QtWidgets>, <qcustomplot.h>,
 #                                     <gtest/gtest.h>.
+#   attnlab_precompile_headers(<target> REUSE_FROM <other>)
+#                                     <other>'s precompiled header, compiled once for both (each
+#                                     costs 10-20 s): <other> must be compiled with the same
+#                                     options and position-independence, and define no macro the
+#                                     headers read differently (GCC's -Winvalid-pch, which CMake
+#                                     adds, says when a header cannot be used).
 #
 # The headers are included first into every source, so a source must still include what it uses:
 # the sanitizer build (the asan preset) compiles the tests without precompiled headers. ccache
@@ -21,7 +27,7 @@
 # cmake/compiler_launcher.sh.
 
 option(ATTNLAB_UNITY_BUILD "Compile the sources of the core, the window and the tests in batches (CMake unity build)" ON)
-set(ATTNLAB_UNITY_BATCH 8 CACHE STRING "Sources per batch of a unity build")
+set(ATTNLAB_UNITY_BATCH 16 CACHE STRING "Sources per batch of a unity build")
 option(ATTNLAB_PRECOMPILED_HEADERS "Precompile Eigen, Qt Widgets, QCustomPlot and GoogleTest headers for targets that opt in" ON)
 
 function(attnlab_unity_build target)
@@ -38,8 +44,19 @@ function(attnlab_unity_build target)
 endfunction()
 
 function(attnlab_precompile_headers target)
-  cmake_parse_arguments(ARG "EIGEN;QT;QCUSTOMPLOT;GTEST" "" "" ${ARGN})
+  cmake_parse_arguments(ARG "EIGEN;QT;QCUSTOMPLOT;GTEST" "REUSE_FROM" "" ${ARGN})
   if(NOT ATTNLAB_PRECOMPILED_HEADERS)
+    return()
+  endif()
+  if(ARG_REUSE_FROM)
+    target_precompile_headers(${target} REUSE_FROM ${ARG_REUSE_FROM})
+    # The warnings <other> turns off for its precompiled headers (below) apply here too.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      get_target_property(options ${ARG_REUSE_FROM} COMPILE_OPTIONS)
+      if(options)
+        target_compile_options(${target} PRIVATE ${options})
+      endif()
+    endif()
     return()
   endif()
   set(headers)

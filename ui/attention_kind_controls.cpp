@@ -47,16 +47,6 @@ QString featureMapLabel(core::FeatureMap map) {
     return {};
 }
 
-int currentValue(const QComboBox* box) {
-    return box->currentData().toInt();
-}
-
-void selectValue(QComboBox* box, int value) {
-    const int index = box->findData(value);
-    if (index >= 0)
-        box->setCurrentIndex(index);
-}
-
 } // namespace
 
 AttentionKindControls::AttentionKindControls(QFormLayout* form)

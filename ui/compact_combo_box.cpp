@@ -115,4 +115,14 @@ void CompactComboBox::paintEvent(QPaintEvent*) {
     painter.drawControl(QStyle::CE_ComboBoxLabel, option);
 }
 
+int currentValue(const QComboBox* box) {
+    return box->currentData().toInt();
+}
+
+void selectValue(QComboBox* box, int value) {
+    const int index = box->findData(value);
+    if (index >= 0)
+        box->setCurrentIndex(index);
+}
+
 } // namespace attnlab::ui

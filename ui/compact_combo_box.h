@@ -45,4 +45,9 @@ private:
     int m_maxNameChars = kMaxNameChars;
 };
 
+/// The integer stored as the current item's data (an enumeration's value).
+int currentValue(const QComboBox* box);
+/// Selects the item whose data is `value`; leaves the selection when there is none.
+void selectValue(QComboBox* box, int value);
+
 } // namespace attnlab::ui

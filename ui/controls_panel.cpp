@@ -90,16 +90,6 @@ void setItemEnabled(QComboBox* box, int value, bool enabled, const QString& reas
     item->setToolTip(enabled ? box->itemData(index, kOwnToolTipRole).toString() : reason);
 }
 
-void selectValue(QComboBox* box, int value) {
-    const int index = box->findData(value);
-    if (index >= 0)
-        box->setCurrentIndex(index);
-}
-
-int currentValue(const QComboBox* box) {
-    return box->currentData().toInt();
-}
-
 QFormLayout* makeForm(QGroupBox* group) {
     auto* form = new QFormLayout(group);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);

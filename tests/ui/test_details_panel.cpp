@@ -56,7 +56,7 @@ bool contains(const QString& text, const QString& part) {
     return text.contains(part);
 }
 
-#define EXPECT_CONTAINS(text, part)                                                                \
+#define EXPECT_QTEXT_CONTAINS(text, part)                                                          \
     EXPECT_TRUE(contains(text, part))                                                              \
         << "\"" << (text).toStdString() << "\" lacks \"" << QString(part).toStdString() << "\""
 
@@ -90,15 +90,16 @@ TEST(DetailsPanel, SummaryNamesEntropyAndArgmax) {
     const core::Matrix& headWeights = result->maps.weights[0];
     const int argmax = result->maps.argmax[0][1];
     const QString summary = panel.summaryText();
-    EXPECT_CONTAINS(summary, QStringLiteral("'cat'"));
-    EXPECT_CONTAINS(summary, QStringLiteral("head 1"));
-    EXPECT_CONTAINS(summary, QStringLiteral("entropy ") + fmt(result->maps.entropy[0](1)));
-    EXPECT_CONTAINS(
+    EXPECT_QTEXT_CONTAINS(summary, QStringLiteral("'cat'"));
+    EXPECT_QTEXT_CONTAINS(summary, QStringLiteral("head 1"));
+    EXPECT_QTEXT_CONTAINS(summary, QStringLiteral("entropy ") + fmt(result->maps.entropy[0](1)));
+    EXPECT_QTEXT_CONTAINS(
         summary,
         QStringLiteral("argmax → '") +
             QString::fromStdString(result->maps.keyTokens[static_cast<std::size_t>(argmax)].text) +
             QStringLiteral("' (") + fmt(headWeights(1, argmax)) + QLatin1Char(')'));
-    EXPECT_CONTAINS(summary, QStringLiteral("at most ln 6 = ") + fmt(std::log(6.0))); // uniform
+    EXPECT_QTEXT_CONTAINS(summary,
+                          QStringLiteral("at most ln 6 = ") + fmt(std::log(6.0))); // uniform
 }
 
 TEST(DetailsPanel, ScaledDotArithmetic) {
@@ -124,9 +125,9 @@ TEST(DetailsPanel, TemperatureIsShown) {
     const core::HeadTrace& head = result->trace->heads[0];
     const core::Matrix& headWeights = result->maps.weights[0];
     const QString text = panel.arithmeticText();
-    EXPECT_CONTAINS(text, QStringLiteral("/T = ") + fmt(head.scores(3, 0) / 2.0) +
-                              QStringLiteral(" (T = 2)"));
-    EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(headWeights(3, 0)));
+    EXPECT_QTEXT_CONTAINS(text, QStringLiteral("/T = ") + fmt(head.scores(3, 0) / 2.0) +
+                                    QStringLiteral(" (T = 2)"));
+    EXPECT_QTEXT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(headWeights(3, 0)));
 }
 
 TEST(DetailsPanel, EachScoringFunctionHasItsFormula) {
@@ -149,8 +150,9 @@ TEST(DetailsPanel, EachScoringFunctionHasItsFormula) {
         const QString text = panel.arithmeticText();
         EXPECT_TRUE(text.startsWith(c.formula)) << text.toStdString();
         EXPECT_FALSE(text.contains(QStringLiteral("/√"))) << text.toStdString();
-        EXPECT_CONTAINS(text, fmt(result->trace->heads[0].scores(2, 4)));
-        EXPECT_CONTAINS(text, QStringLiteral("softmax → ") + fmt(result->maps.weights[0](2, 4)));
+        EXPECT_QTEXT_CONTAINS(text, fmt(result->trace->heads[0].scores(2, 4)));
+        EXPECT_QTEXT_CONTAINS(text,
+                              QStringLiteral("softmax → ") + fmt(result->maps.weights[0](2, 4)));
     }
 }
 
@@ -164,9 +166,10 @@ TEST(DetailsPanel, NormaliserAndAlibiAppear) {
     const core::HeadTrace& head = result->trace->heads[0];
     const core::Matrix& headWeights = result->maps.weights[0];
     const QString text = panel.arithmeticText();
-    EXPECT_CONTAINS(text, QStringLiteral("+ ALiBi ") + fmt(head.logits(4, 1) - head.scores(4, 1)) +
-                              QStringLiteral(" = ") + fmt(head.logits(4, 1)));
-    EXPECT_CONTAINS(text, QStringLiteral("sparsemax → ") + fmt(headWeights(4, 1)));
+    EXPECT_QTEXT_CONTAINS(text, QStringLiteral("+ ALiBi ") +
+                                    fmt(head.logits(4, 1) - head.scores(4, 1)) +
+                                    QStringLiteral(" = ") + fmt(head.logits(4, 1)));
+    EXPECT_QTEXT_CONTAINS(text, QStringLiteral("sparsemax → ") + fmt(headWeights(4, 1)));
 }
 
 TEST(DetailsPanel, MaskedCellAndFullyMaskedRow) {
@@ -184,7 +187,7 @@ TEST(DetailsPanel, MaskedCellAndFullyMaskedRow) {
     EXPECT_EQ(panel.barValues()[4], 0.0);
 
     panel.setRow(result, 0, 3, -1);
-    EXPECT_CONTAINS(panel.summaryText(), QStringLiteral("Every key is masked"));
+    EXPECT_QTEXT_CONTAINS(panel.summaryText(), QStringLiteral("Every key is masked"));
     for (double value : panel.barValues())
         EXPECT_EQ(value, 0.0);
 }
@@ -198,7 +201,7 @@ TEST(DetailsPanel, MeanArithmeticListsTheHeads) {
                                           .arg(precise(result->maps.weights[0](2, 3)),
                                                precise(result->maps.weights[1](2, 3)),
                                                precise(result->maps.mean[0](2, 3))));
-    EXPECT_CONTAINS(panel.summaryText(), QStringLiteral("mean over 2 heads"));
+    EXPECT_QTEXT_CONTAINS(panel.summaryText(), QStringLiteral("mean over 2 heads"));
 }
 
 TEST(DetailsPanel, InvalidSelectionClears) {
