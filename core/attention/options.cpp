@@ -11,9 +11,6 @@
 namespace attnlab::core {
 namespace {
 
-template <typename Enum, std::size_t N>
-using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
-
 constexpr NameTable<PositionalEncoding, 4> kPositionalNames{{
     {PositionalEncoding::None, "none"},
     {PositionalEncoding::Sinusoidal, "sinusoidal"},
@@ -25,14 +22,6 @@ constexpr NameTable<ProjectionInit, 3> kProjectionNames{{
     {ProjectionInit::Random, "random"},
     {ProjectionInit::Manual, "manual"},
 }};
-
-template <typename Enum, std::size_t N>
-std::string_view nameOf(const NameTable<Enum, N>& table, Enum value) {
-    for (const auto& [entry, name] : table)
-        if (entry == value)
-            return name;
-    return "?";
-}
 
 // "unknown scoring function 'dott'; did you mean 'dot'? Choose one of: …", about setting `key`.
 InputError unknownChoice(std::string_view key, std::string_view name,

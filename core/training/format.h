@@ -2,6 +2,7 @@
 // The trainer's settings as text: locale-independent numbers in messages and files, the names of
 // its choices, and the range checks whose messages name the setting.
 
+#include "core/base/names.h"
 #include "core/base/types.h"
 
 #include <array>
@@ -18,18 +19,6 @@ inline std::string formatNumber(double value) {
     char buffer[32];
     const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
     return std::string(buffer, result.ptr);
-}
-
-/// The names of an enumeration's values, as settings files and the command line spell them.
-template <typename Enum, std::size_t N>
-using NameTable = std::array<std::pair<Enum, std::string_view>, N>;
-
-template <typename Enum, std::size_t N>
-std::string_view nameOf(const NameTable<Enum, N>& table, Enum value) {
-    for (const auto& [entry, name] : table)
-        if (entry == value)
-            return name;
-    return "?";
 }
 
 /// The value named `name`; an InputError listing the choices when there is none ("unknown
