@@ -9,7 +9,7 @@
 #
 # The sources are analysed as the build compiles them: in the batches of a unity build
 # (cmake/compile_time.cmake), so that the headers they share are analysed once per batch rather
-# than once per source (about 3 min instead of 20 for the whole core on two cores), or each on its
+# than once per source (under 2 min instead of about 20 for the whole core on two cores), or each on its
 # own in a build without. A finding names the source and line either way.
 #
 # A file's result is kept in a cache (ATTNLAB_TIDY_CACHE, default ~/.cache/attention-lab-tidy)
@@ -78,7 +78,7 @@ PY
   fi
   if [ "$cache" != off ]; then
     # Absolute paths of this clone are replaced, so that every clone shares the entries.
-    key="$( { echo "$cache_format"; "$tidy" --version; cat "$root/.clang-tidy"; echo "$file"; echo "$flags" | sed "s|$root|@|g";
+    key="$( { echo "$cache_format"; "$tidy" --version; cat "$root/.clang-tidy"; echo "${file#"$root"/}"; echo "$flags" | sed "s|$root|@|g";
               (cd "$build_dir" && eval "c++ $flags -E -P -C -x c++ $(printf %q "$path")") | sed "s|$root|@|g"; } |
             sha256sum | cut -d' ' -f1)"
     if [ -f "$cache/$key" ]; then
@@ -126,10 +126,12 @@ if [ ! -f "$build_dir/compile_commands.json" ]; then
   echo "tidy.sh: no compile_commands.json in $build_dir; configure it first (cmake --preset dev)" >&2
   exit 1
 fi
-# A source named on the command line that the build compiles in a unity batch is analysed with
-# its batch.
-if [ ${#files[@]} -gt 0 ]; then
-  mapfile -t files < <("$python" - "$root" "$build_dir/compile_commands.json" "${files[@]}" <<'PY'
+if [ ${#files[@]} -eq 0 ]; then
+  mapfile -t files < <(cd "$root" && git ls-files -- 'core/*.cpp')
+fi
+# Each source is analysed as the build compiles it: on its own, or with its unity batch (once per
+# batch, however many of its sources are named).
+mapfile -t files < <("$python" - "$root" "$build_dir/compile_commands.json" "${files[@]}" <<'PY'
 import json, os, sys
 root, database, named = sys.argv[1], sys.argv[2], sys.argv[3:]
 entries = [entry["file"] for entry in json.load(open(database))]
@@ -148,25 +150,6 @@ for file in named:
 print("\n".join(out))
 PY
 )
-fi
-if [ ${#files[@]} -eq 0 ]; then
-  # The core's sources as the build compiles them: each on its own, or in the batches of a unity
-  # build (cmake/compile_time.cmake), whose findings name the source they are in. Generated data
-  # files are left out.
-  mapfile -t files < <("$python" - "$root" "$build_dir/compile_commands.json" <<'PY'
-import json, os, subprocess, sys
-root, database = sys.argv[1], sys.argv[2]
-tracked = set(subprocess.run(["git", "-C", root, "ls-files", "--", "core/*.cpp"], check=True,
-                             capture_output=True, text=True).stdout.split())
-for entry in json.load(open(database)):
-    path = entry["file"]
-    relative = os.path.relpath(path, root)
-    unity = "/core/CMakeFiles/" in path and "/Unity/unity_" in path
-    if relative in tracked or unity:
-        print(relative if not relative.startswith("..") else path)
-PY
-)
-fi
 
 report="$(mktemp)"
 trap 'rm -f "$report"' EXIT

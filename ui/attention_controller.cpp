@@ -85,11 +85,7 @@ constexpr double kBackgroundFreeCells = 4.0 * 1024 * 1024;
 // thread busy handing gigabytes back to the system (a quarter of a second).
 QThreadPool& freeingPool() {
     static QThreadPool pool;
-    static const bool once = [] {
-        pool.setMaxThreadCount(1);
-        return true;
-    }();
-    (void)once;
+    pool.setMaxThreadCount(1);
     return pool;
 }
 
