@@ -43,8 +43,8 @@ if [ -n "$threads" ]; then
 fi
 
 attnlab_setup
-if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  cmake --preset release -S "$ATTNLAB_ROOT" -B "$build_dir" >/dev/null
+if ! attnlab_configured "$build_dir"; then
+  attnlab_configure release "$build_dir"
 elif ! grep -q '^ATTNLAB_BUILD_BENCHMARKS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
   # A build folder configured before the benchmarks became optional.
   cmake -S "$ATTNLAB_ROOT" -B "$build_dir" -DATTNLAB_BUILD_BENCHMARKS=ON >/dev/null

@@ -29,10 +29,10 @@ if ! command -v clang++ >/dev/null 2>&1; then
   attnlab_log "clang++ is missing; install clang and libclang-rt-14-dev"
   exit 1
 fi
-if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+if ! attnlab_configured "$build_dir"; then
   # The sanitizer build of the asan preset (clang, coverage for libFuzzer, ATTNLAB_FUZZ on): the
   # one scripts/test.sh also runs the tests in.
-  cmake --preset asan -S "$ATTNLAB_ROOT" -B "$build_dir" -DATTNLAB_BUILD_UI=OFF >/dev/null
+  attnlab_configure asan "$build_dir" -DATTNLAB_BUILD_UI=OFF
 fi
 cmake --build "$build_dir" --target attnlab_fuzz --parallel "$(nproc 2>/dev/null || echo 2)"
 

@@ -20,7 +20,7 @@ esac
 out_dir="${ATTNLAB_PACKAGE_OUT:-$ATTNLAB_BUILD_DIR}"
 attnlab_setup
 # Configured every time, so that a changed preset or version reaches the package.
-cmake --preset package -S "$ATTNLAB_ROOT" >/dev/null
+attnlab_configure package "$ATTNLAB_BUILD_DIR"
 attnlab_build
 
 # The baseline, checked on the result: no AVX (ymm) or AVX-512 (zmm) register in the program.

@@ -9,7 +9,7 @@ ATTNLAB_PRESET="${ATTNLAB_PRESET:-dev}"
 ATTNLAB_BUILD_DIR="$ATTNLAB_ROOT/build/$ATTNLAB_PRESET"
 
 ATTNLAB_PACKAGES=(
-  build-essential cmake pkg-config
+  build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libgl-dev
   libqcustomplot-dev libeigen3-dev libicu-dev
@@ -48,11 +48,29 @@ attnlab_setup() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
 }
 
+# True when DIR holds a build configured with the presets' generator (Ninja). Folders
+# configured before the presets named it hold a Make build, which CMake cannot switch in place.
+attnlab_configured() {
+  [ -f "$1/CMakeCache.txt" ] && grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$1/CMakeCache.txt"
+}
+
+# attnlab_configure PRESET DIR [cmake arguments…]: configures DIR with PRESET, afresh when DIR
+# holds a build of another generator (its cache and CMakeFiles are removed first).
+attnlab_configure() {
+  local preset="$1" dir="$2"
+  shift 2
+  if [ -f "$dir/CMakeCache.txt" ] && ! attnlab_configured "$dir"; then
+    attnlab_log "$dir holds a build of another generator; configuring it afresh with Ninja"
+    rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
+  fi
+  cmake --preset "$preset" -S "$ATTNLAB_ROOT" -B "$dir" "$@" >/dev/null
+}
+
 attnlab_build() {
   local jobs
   jobs="$(nproc 2>/dev/null || echo 2)"
-  if [ ! -f "$ATTNLAB_BUILD_DIR/CMakeCache.txt" ]; then
-    cmake --preset "$ATTNLAB_PRESET" -S "$ATTNLAB_ROOT" >/dev/null || return 1
+  if ! attnlab_configured "$ATTNLAB_BUILD_DIR"; then
+    attnlab_configure "$ATTNLAB_PRESET" "$ATTNLAB_BUILD_DIR" || return 1
   fi
   cmake --build "$ATTNLAB_BUILD_DIR" --parallel "$jobs" "$@"
 }

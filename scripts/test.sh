@@ -114,7 +114,7 @@ bash "$ATTNLAB_ROOT/scripts/format.sh" --check
 
 stage dev "dev build without warnings, and every test"
 dev_dir="$ATTNLAB_ROOT/build/dev"
-cmake --preset dev -S "$ATTNLAB_ROOT" >/dev/null
+attnlab_configure dev "$dev_dir"
 build_without_warnings "$dev_dir" --parallel "$jobs"
 ctest --test-dir "$dev_dir" --output-on-failure --parallel "$jobs"
 [ "$quick" -eq 1 ] && exit 0
@@ -124,7 +124,7 @@ bash "$ATTNLAB_ROOT/scripts/tidy.sh" -p "$dev_dir"
 
 stage sanitizers "AddressSanitizer + UndefinedBehaviorSanitizer: the core and its tests"
 asan_dir="${ATTNLAB_ASAN_BUILD_DIR:-$ATTNLAB_ROOT/build/asan-core}"
-cmake --preset asan -S "$ATTNLAB_ROOT" -B "$asan_dir" -DATTNLAB_BUILD_UI=OFF >/dev/null
+attnlab_configure asan "$asan_dir" -DATTNLAB_BUILD_UI=OFF
 cmake --build "$asan_dir" --parallel "$jobs"
 # Leaks count as failures too (LeakSanitizer runs at exit of every test program).
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1" \

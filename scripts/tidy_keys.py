@@ -10,7 +10,8 @@ the build). It stands for the same input as the preprocessed text that tidy.sh h
 at the cost of reading files instead of running the preprocessor on each source (seconds for the
 whole core instead of minutes).
 
-A file gets no key when its object has no dependency file, or when the source or any file it
+With Ninja, which keeps the lists in its own log instead of the dependency files, the list is
+asked of `ninja -t deps`. A file gets no key when its object has no such list, or when the source or any file it
 lists is newer than it: the list may then miss an #include added since the build, and tidy.sh
 falls back to the preprocessed text.
 """
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import shlex
+import subprocess
 import sys
 
 
@@ -29,6 +31,35 @@ def dependencies(depfile):
     _, _, listed = text.partition(": ")
     # Escaped spaces do not occur in the project's paths or the system's headers.
     return listed.split()
+
+
+def ninja_dependencies(build_dir, objects):
+    """{object: (time of the object, [paths])} from Ninja's log, for objects it lists as valid."""
+    if not objects or not os.path.exists(os.path.join(build_dir, "build.ninja")):
+        return {}
+    try:
+        text = subprocess.run(["ninja", "-C", build_dir, "-t", "deps", *objects],
+                              capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    found = {}
+    current = None
+    for line in text.splitlines():
+        if line and not line.startswith(" "):
+            target, _, state = line.partition(": ")
+            current = target if state.endswith("(VALID)") else None
+            if current is not None:
+                found[current] = []
+        elif line.strip() and current is not None:
+            found[current].append(line.strip())
+    result = {}
+    for target, paths in found.items():
+        try:
+            made = os.stat(os.path.join(build_dir, target)).st_mtime
+        except OSError:
+            continue
+        result[target] = (made, paths)
+    return result
 
 
 def main():
@@ -47,27 +78,39 @@ def main():
     def portable(text):
         return text.replace(root, "@")
 
+    objects = {}
     for file in files:
-        key = "-"
         entry = entries.get(os.path.join(root, file))
         if entry is not None:
             args = shlex.split(entry["command"])
             if "-o" in args:
-                depfile = os.path.join(entry["directory"], args[args.index("-o") + 1] + ".d")
-                try:
-                    made = os.stat(depfile).st_mtime
-                    listed = [os.path.normpath(os.path.join(entry["directory"], path))
-                              for path in dependencies(depfile)]
-                    if listed and all(os.stat(path).st_mtime <= made for path in listed):
-                        digest = hashlib.sha256()
-                        digest.update(salt.encode())
-                        digest.update(portable(file + "\n" + entry["command"]).encode())
-                        for path in sorted(set(listed)):
-                            digest.update(portable(path).encode() + b"\0")
-                            digest.update(content_hash(path).encode())
-                        key = "deps-" + digest.hexdigest()
-                except OSError:
-                    key = "-"
+                objects[file] = (entry, args[args.index("-o") + 1])
+    from_ninja = ninja_dependencies(
+        build_dir, [obj for entry, obj in objects.values()
+                    if not os.path.exists(os.path.join(entry["directory"], obj + ".d"))])
+
+    for file in files:
+        key = "-"
+        if file in objects:
+            entry, obj = objects[file]
+            try:
+                if obj in from_ninja:
+                    made, paths = from_ninja[obj]
+                else:
+                    depfile = os.path.join(entry["directory"], obj + ".d")
+                    made, paths = os.stat(depfile).st_mtime, dependencies(depfile)
+                listed = [os.path.normpath(os.path.join(entry["directory"], path))
+                          for path in paths]
+                if listed and all(os.stat(path).st_mtime <= made for path in listed):
+                    digest = hashlib.sha256()
+                    digest.update(salt.encode())
+                    digest.update(portable(file + "\n" + entry["command"]).encode())
+                    for path in sorted(set(listed)):
+                        digest.update(portable(path).encode() + b"\0")
+                        digest.update(content_hash(path).encode())
+                    key = "deps-" + digest.hexdigest()
+            except OSError:
+                key = "-"
         print(f"{file}\t{key}")
 
 
