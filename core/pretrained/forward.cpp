@@ -1,21 +1,23 @@
 #include "core/pretrained/forward.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace attnlab::core::pretrained {
 namespace {
 
+// The embeddings of positions first … n − 1 into the rows of `x`.
 void embed(const Engine& engine, const std::vector<int>& tokens, const std::vector<int>& types,
-           MatrixMap x) {
+           std::size_t first, MatrixMap x) {
     const ModelInfo& info = engine.config.info;
     const ModelWeights& w = engine.weights;
     const ConstMatrixMap tokenTable(w.tokenEmbedding, info.vocabSize, info.dModel);
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const auto row = static_cast<Eigen::Index>(i);
+    for (std::size_t i = first; i < tokens.size(); ++i) {
+        const auto row = static_cast<Eigen::Index>(i - first);
         x.row(row) = tokenTable.row(tokens[i]);
         if (w.positionEmbedding != nullptr)
-            x.row(row) +=
-                ConstMatrixMap(w.positionEmbedding, info.maxPositions, info.dModel).row(row);
+            x.row(row) += ConstMatrixMap(w.positionEmbedding, info.maxPositions, info.dModel)
+                              .row(static_cast<Eigen::Index>(i));
         if (w.tokenTypeEmbedding != nullptr)
             x.row(row) += ConstMatrixMap(w.tokenTypeEmbedding, info.typeVocabSize, info.dModel)
                               .row(types.empty() ? 0 : types[i]);
@@ -40,10 +42,11 @@ AttentionGeometry geometryOf(const TransformerConfig& config, int layer) {
     return geometry;
 }
 
-// Q, K and V of one layer into `projections` (n × (heads + 2·kvHeads)·d_k), with rotary
-// embeddings for the Llama family. `input` is the normed (GPT-2, Llama) or raw (BERT) stream.
-void project(const Engine& engine, const LayerWeights& layer, const MatrixMap& input,
-             Workspace& workspace, MatrixMap projections) {
+// Q, K and V of one layer into `projections` (rows × (heads + 2·kvHeads)·d_k) for the positions
+// first … first + rows − 1, with rotary embeddings for the Llama family. `input` is the normed
+// (GPT-2, Llama) or raw (BERT) stream of those positions.
+void project(const Engine& engine, const LayerWeights& layer, const MatrixMap& input, int first,
+             Workspace& workspace, Eigen::Ref<Matrix> projections) {
     const ModelInfo& info = engine.config.info;
     if (info.family == TransformerFamily::Gpt2) {
         applyLinear(input, layer.qkv, projections);
@@ -58,7 +61,7 @@ void project(const Engine& engine, const LayerWeights& layer, const MatrixMap& i
         const auto half = static_cast<Eigen::Index>(engine.ropeInverseFrequencies.size());
         MatrixMap cosines = workspace.cosines.matrix(n, half);
         MatrixMap sines = workspace.sines.matrix(n, half);
-        ropeTables(static_cast<int>(n), engine.ropeInverseFrequencies, cosines, sines);
+        ropeTables(first, static_cast<int>(n), engine.ropeInverseFrequencies, cosines, sines);
         applyRope(projections.leftCols(qWidth), info.heads, info.headDim, cosines, sines);
         applyRope(projections.middleCols(qWidth, kvWidth), info.kvHeads, info.headDim, cosines,
                   sines);
@@ -67,10 +70,52 @@ void project(const Engine& engine, const LayerWeights& layer, const MatrixMap& i
 
 } // namespace
 
+std::size_t prefixEntryBytes(const ModelInfo& info, std::size_t tokens) {
+    const auto width = static_cast<std::size_t>((info.heads + 2 * info.kvHeads) * info.headDim);
+    return tokens *
+           (static_cast<std::size_t>(info.layers) * width + static_cast<std::size_t>(info.dModel)) *
+           sizeof(float);
+}
+
+int reusablePositions(const PrefixEntry& entry, const std::vector<int>& tokens,
+                      const std::vector<std::vector<HeadSetting>>& settings) {
+    if (entry.tokens.empty() || entry.settings.size() != settings.size())
+        return 0;
+    auto shared = static_cast<int>(
+        std::mismatch(tokens.begin(), tokens.end(), entry.tokens.begin(), entry.tokens.end())
+            .first -
+        tokens.begin());
+    for (std::size_t l = 0; l < settings.size(); ++l) {
+        const std::vector<HeadSetting>& before = entry.settings[l];
+        const std::vector<HeadSetting>& now = settings[l];
+        if (before.size() != now.size())
+            return 0;
+        for (std::size_t h = 0; h < now.size(); ++h) {
+            const HeadSetting& a = before[h];
+            const HeadSetting& b = now[h];
+            if (a.changesWeights != b.changesWeights || a.normalizer != b.normalizer ||
+                a.temperature != b.temperature || a.ablate != b.ablate || a.hasMask != b.hasMask)
+                return 0;
+            if (!a.hasMask)
+                continue;
+            // Query i sees keys 0 … i under the model's causal mask: only those cells count.
+            for (int i = 0; i < shared; ++i) {
+                const auto seen = static_cast<Eigen::Index>(i) + 1;
+                if (!(a.mask.row(i).head(seen) == b.mask.row(i).head(seen)).all()) {
+                    shared = i;
+                    break;
+                }
+            }
+        }
+    }
+    return shared;
+}
+
 void runLayers(const Engine& engine, const std::vector<int>& tokens,
                const std::vector<int>& tokenTypes,
                const std::vector<std::vector<HeadSetting>>& settings, bool keepAttentions,
-               const ProgressCallback& progress, Workspace& workspace, TransformerRun& result) {
+               const ProgressCallback& progress, Workspace& workspace, PrefixEntry* prefix,
+               int reused, TransformerRun& result) {
     const TransformerConfig& config = engine.config;
     const ModelInfo& info = config.info;
     const ModelWeights& w = engine.weights;
@@ -80,9 +125,26 @@ void runLayers(const Engine& engine, const std::vector<int>& tokens,
     const float eps = config.normEps;
     const bool bert = info.family == TransformerFamily::Bert;
     const bool llama = info.family == TransformerFamily::Llama;
+    // Positions taken from the prefix entry, and the m after them that this run computes.
+    const Eigen::Index first = prefix != nullptr ? reused : 0;
+    const Eigen::Index m = n - first;
+    if (prefix != nullptr) {
+        prefix->tokens.clear();
+        prefix->projections.resize(static_cast<std::size_t>(info.layers));
+    }
 
-    MatrixMap x = workspace.residual.matrix(n, d);
-    embed(engine, tokens, tokenTypes, x);
+    // Every position's projections of a layer: with an entry, its rows before `first` are kept.
+    const auto projectionsOf = [&](std::size_t layer) {
+        const Eigen::Index width = qWidth + 2 * kvWidth;
+        if (prefix == nullptr)
+            return workspace.projections.matrix(n, width);
+        Matrix& kept = prefix->projections[layer];
+        kept.conservativeResize(n, width);
+        return MatrixMap(kept.data(), n, width);
+    };
+
+    MatrixMap x = workspace.residual.matrix(m, d);
+    embed(engine, tokens, tokenTypes, static_cast<std::size_t>(first), x);
     if (keepAttentions)
         result.attentions.resize(static_cast<std::size_t>(info.layers));
     else
@@ -92,20 +154,21 @@ void runLayers(const Engine& engine, const std::vector<int>& tokens,
     for (int l = 0; l < info.layers; ++l) {
         const LayerWeights& layer = w.layers[static_cast<std::size_t>(l)];
         const auto index = static_cast<std::size_t>(l);
-        MatrixMap normed = workspace.normed.matrix(n, d);
-        MatrixMap projections = workspace.projections.matrix(n, qWidth + 2 * kvWidth);
+        MatrixMap normed = workspace.normed.matrix(m, d);
+        MatrixMap projections = projectionsOf(index);
         MatrixMap context = workspace.context.matrix(n, qWidth);
-        MatrixMap attended = workspace.attended.matrix(n, d);
+        MatrixMap attended = workspace.attended.matrix(m, d);
 
         // Attention block: pre-norm (GPT-2, Llama) or post-norm (BERT).
         if (!bert)
             normalizeLayer(x, layer.attentionNorm, eps, normed);
-        project(engine, layer, bert ? x : normed, workspace, projections);
+        project(engine, layer, bert ? x : normed, static_cast<int>(first), workspace,
+                projections.bottomRows(m));
         std::vector<Matrix>& weights =
             keepAttentions ? result.attentions[index] : workspace.headWeights;
         attendLayer(projections, geometryOf(config, l), settings[index], weights,
                     result.flaggedRows[index], workspace.headLogits, context);
-        applyLinear(context, layer.output, attended);
+        applyLinear(context.bottomRows(m), layer.output, attended);
         if (bert) {
             attended += x;
             normalizeLayer(attended, layer.attentionNorm, eps, normed); // normed = a
@@ -115,10 +178,10 @@ void runLayers(const Engine& engine, const std::vector<int>& tokens,
         }
 
         // Feed-forward block on `normed`.
-        MatrixMap inner = workspace.inner.matrix(n, info.intermediate);
+        MatrixMap inner = workspace.inner.matrix(m, info.intermediate);
         applyLinear(normed, layer.up, inner);
         if (llama) {
-            MatrixMap gate = workspace.gate.matrix(n, info.intermediate);
+            MatrixMap gate = workspace.gate.matrix(m, info.intermediate);
             applyLinear(normed, layer.gate, gate);
             activate(gate, config.activation);
             inner.array() *= gate.array();
@@ -137,10 +200,17 @@ void runLayers(const Engine& engine, const std::vector<int>& tokens,
     }
 
     result.hidden.resize(n, d);
+    if (first > 0)
+        result.hidden.topRows(first) = prefix->hidden.topRows(first);
     if (w.finalNorm.weight != nullptr)
-        normalizeLayer(x, w.finalNorm, eps, result.hidden);
+        normalizeLayer(x, w.finalNorm, eps, result.hidden.bottomRows(m));
     else
-        result.hidden = x;
+        result.hidden.bottomRows(m) = x;
+    if (prefix != nullptr) {
+        prefix->hidden = result.hidden;
+        prefix->settings = settings;
+        prefix->tokens = tokens;
+    }
 }
 
 } // namespace attnlab::core::pretrained

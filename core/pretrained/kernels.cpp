@@ -189,17 +189,17 @@ std::vector<float> ropeInverseFrequencies(int headDim, double theta, double line
     return out;
 }
 
-void ropeTables(int n, const std::vector<float>& inverseFrequencies, Eigen::Ref<Matrix> cosines,
-                Eigen::Ref<Matrix> sines) {
+void ropeTables(int first, int n, const std::vector<float>& inverseFrequencies,
+                Eigen::Ref<Matrix> cosines, Eigen::Ref<Matrix> sines) {
     const int half = static_cast<int>(inverseFrequencies.size());
-    for (int p = 0; p < n; ++p) {
+    for (int r = 0; r < n; ++r) {
         for (int t = 0; t < half; ++t) {
             // The angle is rounded to float as the reference computes it; cos and sin of that
             // float are then exact to the last bit.
             const float angle =
-                static_cast<float>(p) * inverseFrequencies[static_cast<std::size_t>(t)];
-            cosines(p, t) = static_cast<float>(std::cos(static_cast<double>(angle)));
-            sines(p, t) = static_cast<float>(std::sin(static_cast<double>(angle)));
+                static_cast<float>(first + r) * inverseFrequencies[static_cast<std::size_t>(t)];
+            cosines(r, t) = static_cast<float>(std::cos(static_cast<double>(angle)));
+            sines(r, t) = static_cast<float>(std::sin(static_cast<double>(angle)));
         }
     }
 }

@@ -46,9 +46,9 @@ void activate(Eigen::Ref<Matrix> x, Activation activation);
 /// in float as the reference implementation computes them.
 std::vector<float> ropeInverseFrequencies(int headDim, double theta, double linearFactor);
 
-/// cos and sin of p·θ_t for positions 0..n−1 (n × d_k/2 each).
-void ropeTables(int n, const std::vector<float>& inverseFrequencies, Eigen::Ref<Matrix> cosines,
-                Eigen::Ref<Matrix> sines);
+/// cos and sin of p·θ_t for positions p = first … first + n − 1 (n × d_k/2 each).
+void ropeTables(int first, int n, const std::vector<float>& inverseFrequencies,
+                Eigen::Ref<Matrix> cosines, Eigen::Ref<Matrix> sines);
 
 /// Rotates the half-split pairs (t, t + d_k/2) of every head of `x` (n × heads·d_k) in place
 /// (docs/attention-math.md, "Transformers").

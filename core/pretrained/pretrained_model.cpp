@@ -303,10 +303,28 @@ void PretrainedModel::run(const RunRequest& request, TransformerRun& result) con
     const auto settings =
         resolveInterventions(info, request, static_cast<int>(request.tokenIds.size()));
     Impl::Lease lease(*m_impl);
+    Workspace& workspace = *lease;
+    // A causal model reuses the entry with the longest reusable prefix, else fills the one
+    // used least recently.
+    PrefixEntry* prefix = nullptr;
+    int reused = 0;
+    if (info.causal && prefixEntryBytes(info, request.tokenIds.size()) <= kPrefixEntryBytes) {
+        for (PrefixEntry& entry : workspace.prefixes) {
+            const int positions =
+                request.reusePrefix ? reusablePositions(entry, request.tokenIds, settings) : 0;
+            if (prefix == nullptr || positions > reused ||
+                (positions == reused && entry.lastUse < prefix->lastUse)) {
+                prefix = &entry;
+                reused = positions;
+            }
+        }
+        prefix->lastUse = ++workspace.runs;
+    }
     const ThreadLimit threads(request.threads);
     runLayers(engine, request.tokenIds, request.tokenTypeIds, settings, request.keepAttentions,
-              request.progress, *lease, result);
-    predict(engine, request, *lease, result);
+              request.progress, workspace, prefix, reused, result);
+    result.reusedPositions = reused;
+    predict(engine, request, workspace, result);
 }
 
 } // namespace attnlab::core

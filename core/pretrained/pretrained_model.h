@@ -8,6 +8,10 @@
 // at once (each call takes its own scratch buffers from a small pool inside the model); keep the
 // model alive while a run uses it (load() returns a shared_ptr for that). A run uses OpenMP
 // threads for its products when the work is large enough.
+//
+// A causal model's scratch buffers keep what the last runs computed for each position, so that a
+// run of the same ids plus a few more (typing at the end) computes the new positions' products
+// only; see RunRequest::reusePrefix.
 
 #include "core/attention/options.h"
 #include "core/base/types.h"
@@ -65,6 +69,10 @@ struct RunRequest {
     int threads = 0;
     /// Called after each layer with (layers done, layers); returning false throws Cancelled.
     ProgressCallback progress;
+    /// Causal models: reuse what an earlier run of the model kept for the ids this request
+    /// begins with (TransformerRun::reusedPositions); false computes every position afresh (the
+    /// run is still kept for later ones). Within float rounding both give the same result.
+    bool reusePrefix = true;
 };
 
 struct TokenProbability {
@@ -93,6 +101,9 @@ struct TransformerRun {
     /// One row of vocabSize logits per prediction, in the same order (only these positions go
     /// through the output head).
     Matrix logits;
+    /// Leading positions whose projections and hidden states came from an earlier run (causal
+    /// models, RunRequest::reusePrefix): the layers' products ran for the others only.
+    int reusedPositions = 0;
 };
 
 class PretrainedModel {

@@ -1,7 +1,8 @@
 // Pretrained-transformer benchmarks: the forward pass of random models in the shapes of GPT-2
 // small (32 and 1024 tokens), BERT-base (128 tokens) and Qwen2-0.5B (32 tokens), and loading the
 // ~500 MB F32 GPT-2 file, each printed against its target (issue 14) and against PyTorch timed in
-// the same run by pretrained_reference.py.
+// the same run by pretrained_reference.py; then the causal cases with a key typed at the end,
+// where the run reuses the positions before it.
 //
 // The models are written with random weights by pretrained_reference.py into a temporary folder
 // (removed at the end) or into $ATTNLAB_BENCH_MODELS when set (kept, and reused by later runs).
@@ -96,10 +97,24 @@ std::string caseKey(const std::string& model, int tokens, int threads) {
     return model + "/" + std::to_string(tokens) + "/threads:" + std::to_string(threads);
 }
 
+std::string typedKey(const std::string& model, int tokens, int threads) {
+    return "typed/" + caseKey(model, tokens, threads);
+}
+
+// The causal cases of BM_Typed.
+const std::vector<std::pair<std::string, int>>& typedCases() {
+    static const std::vector<std::pair<std::string, int>> all = {
+        {"gpt2-small", 32}, {"gpt2-small", 1024}, {"qwen2-0.5b", 32}};
+    return all;
+}
+
+// Every position computed in every run, as PyTorch computes them: the same request again would
+// otherwise take every position from the run before (RunRequest::reusePrefix).
 void BM_Forward(benchmark::State& state, const std::string& name, int tokens, int threads) {
     const auto& model = models().at(name);
     core::RunRequest request = requestFor(*model, tokens);
     request.threads = threads;
+    request.reusePrefix = false;
     core::TransformerRun result; // reused, as the program reuses it between keystrokes
     model->run(request, result); // warm: pages of the weights, scratch memory
     auto& times = timings()[caseKey(name, tokens, threads)];
@@ -108,6 +123,34 @@ void BM_Forward(benchmark::State& state, const std::string& name, int tokens, in
         model->run(request, result);
         benchmark::DoNotOptimize(result.hidden.data());
         const double elapsed = seconds(start);
+        times.push_back(elapsed);
+        state.SetIterationTime(elapsed);
+    }
+    state.counters["tokens"] = tokens;
+}
+
+// A key typed at the end of the text of a causal model: each timed run of n tokens follows a run
+// of its first n − 1, so it computes the products of the last position only and the attention
+// of every row.
+void BM_Typed(benchmark::State& state, const std::string& name, int tokens, int threads) {
+    const auto& model = models().at(name);
+    core::RunRequest request = requestFor(*model, tokens);
+    request.threads = threads;
+    core::RunRequest before = request;
+    before.tokenIds.pop_back();
+    core::TransformerRun result;
+    model->run(request, result);
+    auto& times = timings()[typedKey(name, tokens, threads)];
+    for (auto _ : state) {
+        model->run(before, result);
+        const auto start = std::chrono::steady_clock::now();
+        model->run(request, result);
+        benchmark::DoNotOptimize(result.hidden.data());
+        const double elapsed = seconds(start);
+        if (result.reusedPositions != tokens - 1) {
+            state.SkipWithError("the run did not reuse the positions before the typed one");
+            return;
+        }
         times.push_back(elapsed);
         state.SetIterationTime(elapsed);
     }
@@ -221,6 +264,18 @@ void printSummary(const nlohmann::json& torch, const LoadFigures& load,
     }
     if (torch.contains("error"))
         std::printf("(no PyTorch figures: %s)\n", torch["error"].get<std::string>().c_str());
+    std::printf("\nA key typed at the end (the positions before it reused from the run before):\n");
+    std::printf("%-36s %11s %11s %22s\n", "case", "median ms", "best ms", "every position (med)");
+    for (const auto& [model, tokens] : typedCases())
+        for (const int threads : threadCounts) {
+            const auto& times = timings()[typedKey(model, tokens, threads)];
+            const auto& full = timings()[caseKey(model, tokens, threads)];
+            if (times.empty())
+                continue;
+            std::printf("%-36s %11.1f %11.1f %22.1f\n", typedKey(model, tokens, threads).c_str(),
+                        median(times) * 1e3, best(times) * 1e3,
+                        full.empty() ? 0.0 : median(full) * 1e3);
+        }
     std::printf("\nLoading gpt2-small (%.0f MB F32 safetensors):\n", load.fileMb);
     std::printf("  load, file in the page cache   %8.1f ms   (target <= 1000 ms: %s)\n",
                 load.warmLoadMs, load.warmLoadMs <= 1000 ? "yes" : "NO");
@@ -306,6 +361,13 @@ int main(int argc, char** argv) {
                     ->UseManualTime()
                     ->Unit(benchmark::kMillisecond)
                     ->MinTime(quick ? 0.5 : (c.tokens >= 1024 ? 10.0 : 3.0));
+        for (const auto& [model, tokens] : typedCases())
+            for (const int count : threadCounts)
+                benchmark::RegisterBenchmark(("forward/" + typedKey(model, tokens, count)).c_str(),
+                                             BM_Typed, model, tokens, count)
+                    ->UseManualTime()
+                    ->Unit(benchmark::kMillisecond)
+                    ->MinTime(quick ? 0.5 : 3.0);
         benchmark::AddCustomContext("openmp_threads", std::to_string(threads));
         benchmark::RunSpecifiedBenchmarks();
         printSummary(torch, load, threadCounts, loadBefore);

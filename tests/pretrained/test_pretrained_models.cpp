@@ -123,51 +123,66 @@ TEST_P(ReferenceModel, MatchesTheReferenceLayerByLayer) {
     const double tolerance = test.at("dtype") == "F32" ? 1e-4 : 2e-4;
     const int n = static_cast<int>(test.at("input_ids").size());
 
-    for (const auto& run : test.at("runs")) {
-        const std::string name = run.at("name").get<std::string>();
-        SCOPED_TRACE(variant + ", run " + name);
-        const TransformerRun result = model->run(requestOf(test, run));
-        ASSERT_EQ(result.attentions.size(), static_cast<std::size_t>(info.layers));
-        for (int l = 0; l < info.layers; ++l) {
-            const NpyArray expected =
-                readNpy(variant, name + "_attn_" + std::to_string(l) + ".npy");
-            ASSERT_EQ(expected.shape, (std::vector<std::int64_t>{info.heads, n, n}));
-            ASSERT_EQ(result.attentions[l].size(), static_cast<std::size_t>(info.heads));
-            for (int h = 0; h < info.heads; ++h) {
-                SCOPED_TRACE("layer " + std::to_string(l) + " head " + std::to_string(h));
-                EXPECT_EIGEN_NEAR(result.attentions[l][h],
-                                  slice(expected, static_cast<std::size_t>(h) * n * n, n, n),
-                                  tolerance);
+    // Each run twice: every position computed, then (causal models) after a run of the first
+    // half of the ids, so that the second half is computed from the projections it kept.
+    for (const auto& run : test.at("runs"))
+        for (const bool afterHalf : {false, true}) {
+            const std::string name = run.at("name").get<std::string>();
+            SCOPED_TRACE(variant + ", run " + name + (afterHalf ? ", after its first half" : ""));
+            RunRequest request = requestOf(test, run);
+            request.reusePrefix = afterHalf;
+            if (afterHalf) {
+                RunRequest half = request;
+                half.tokenIds.resize(static_cast<std::size_t>(n / 2));
+                if (!half.tokenTypeIds.empty())
+                    half.tokenTypeIds.resize(static_cast<std::size_t>(n / 2));
+                half.predictPosition = -1;
+                model->run(half);
+            }
+            const TransformerRun result = model->run(request);
+            EXPECT_EQ(result.reusedPositions, afterHalf && info.causal ? n / 2 : 0);
+            ASSERT_EQ(result.attentions.size(), static_cast<std::size_t>(info.layers));
+            for (int l = 0; l < info.layers; ++l) {
+                const NpyArray expected =
+                    readNpy(variant, name + "_attn_" + std::to_string(l) + ".npy");
+                ASSERT_EQ(expected.shape, (std::vector<std::int64_t>{info.heads, n, n}));
+                ASSERT_EQ(result.attentions[l].size(), static_cast<std::size_t>(info.heads));
+                for (int h = 0; h < info.heads; ++h) {
+                    SCOPED_TRACE("layer " + std::to_string(l) + " head " + std::to_string(h));
+                    EXPECT_EIGEN_NEAR(result.attentions[l][h],
+                                      slice(expected, static_cast<std::size_t>(h) * n * n, n, n),
+                                      tolerance);
+                }
+            }
+            const NpyArray hidden = readNpy(variant, name + "_hidden.npy");
+            EXPECT_EIGEN_NEAR(result.hidden, slice(hidden, 0, n, info.dModel), tolerance);
+
+            if (!info.hasPredictions) {
+                EXPECT_TRUE(result.predictions.empty());
+                continue;
+            }
+            const auto positions = test.at("prediction_positions").get<std::vector<int>>();
+            const NpyArray logits = readNpy(variant, name + "_logits.npy");
+            const auto rows = static_cast<Eigen::Index>(positions.size());
+            const Matrix expectedLogits = slice(logits, 0, rows, info.vocabSize);
+            EXPECT_EIGEN_NEAR(result.logits, expectedLogits, tolerance);
+            ASSERT_EQ(result.predictions.size(), positions.size());
+            for (Eigen::Index r = 0; r < rows; ++r) {
+                const PositionPrediction& prediction =
+                    result.predictions[static_cast<std::size_t>(r)];
+                EXPECT_EQ(prediction.position, positions[static_cast<std::size_t>(r)]);
+                ASSERT_EQ(prediction.top.size(), 5u);
+                Eigen::Index best = 0;
+                expectedLogits.row(r).maxCoeff(&best);
+                EXPECT_EQ(prediction.top.front().tokenId, best);
+                // The probability is the softmax over the whole vocabulary.
+                const Eigen::RowVectorXd row = expectedLogits.row(r).cast<double>();
+                const double sum = (row.array() - row.maxCoeff()).exp().sum();
+                EXPECT_NEAR(prediction.top.front().probability, 1.0 / sum, 1e-4);
+                for (std::size_t k = 1; k < prediction.top.size(); ++k)
+                    EXPECT_GE(prediction.top[k - 1].logit, prediction.top[k].logit);
             }
         }
-        const NpyArray hidden = readNpy(variant, name + "_hidden.npy");
-        EXPECT_EIGEN_NEAR(result.hidden, slice(hidden, 0, n, info.dModel), tolerance);
-
-        if (!info.hasPredictions) {
-            EXPECT_TRUE(result.predictions.empty());
-            continue;
-        }
-        const auto positions = test.at("prediction_positions").get<std::vector<int>>();
-        const NpyArray logits = readNpy(variant, name + "_logits.npy");
-        const auto rows = static_cast<Eigen::Index>(positions.size());
-        const Matrix expectedLogits = slice(logits, 0, rows, info.vocabSize);
-        EXPECT_EIGEN_NEAR(result.logits, expectedLogits, tolerance);
-        ASSERT_EQ(result.predictions.size(), positions.size());
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            const PositionPrediction& prediction = result.predictions[static_cast<std::size_t>(r)];
-            EXPECT_EQ(prediction.position, positions[static_cast<std::size_t>(r)]);
-            ASSERT_EQ(prediction.top.size(), 5u);
-            Eigen::Index best = 0;
-            expectedLogits.row(r).maxCoeff(&best);
-            EXPECT_EQ(prediction.top.front().tokenId, best);
-            // The probability is the softmax over the whole vocabulary.
-            const Eigen::RowVectorXd row = expectedLogits.row(r).cast<double>();
-            const double sum = (row.array() - row.maxCoeff()).exp().sum();
-            EXPECT_NEAR(prediction.top.front().probability, 1.0 / sum, 1e-4);
-            for (std::size_t k = 1; k < prediction.top.size(); ++k)
-                EXPECT_GE(prediction.top[k - 1].logit, prediction.top[k].logit);
-        }
-    }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -274,7 +289,9 @@ TEST_P(RunProperties, ReusedResultsAndConcurrentRunsAgree) {
     REQUIRE_REFERENCE_MODELS();
     const auto model = loadVariant(GetParam());
     const nlohmann::json test = caseOf(GetParam());
-    const RunRequest request = requestOf(test, test.at("runs").at(0));
+    // Every position computed in each run (the reuse of a prefix is tested below).
+    RunRequest request = requestOf(test, test.at("runs").at(0));
+    request.reusePrefix = false;
     const TransformerRun reference = model->run(request);
 
     // A shorter input into the same result, then the original again: same numbers as fresh runs.
@@ -315,6 +332,93 @@ TEST_P(RunProperties, ReusedResultsAndConcurrentRunsAgree) {
     const TransformerRun leanRun = model->run(lean);
     EXPECT_TRUE(leanRun.attentions.empty());
     EXPECT_TRUE(leanRun.hidden == reference.hidden);
+}
+
+// What a causal model keeps of a run for the next (RunRequest::reusePrefix): the positions a
+// run shares with an earlier one are taken from it, and the result agrees with a run of every
+// position within float rounding (the products run on fewer rows, in another order).
+TEST_P(RunProperties, AKeptPrefixIsReusedOnlyWhereItHolds) {
+    REQUIRE_REFERENCE_MODELS();
+    const auto model = loadVariant(GetParam());
+    const bool causal = model->info().causal;
+    const nlohmann::json test = caseOf(GetParam());
+    RunRequest full = requestOf(test, test.at("runs").at(0));
+    full.predictPosition = -1;
+    const int n = static_cast<int>(full.tokenIds.size());
+    ASSERT_GE(n, 6);
+    const auto ids = full.tokenIds;
+    const auto withIds = [&](std::vector<int> tokens) {
+        RunRequest request = full;
+        if (!request.tokenTypeIds.empty())
+            request.tokenTypeIds.assign(tokens.size(), 0);
+        request.tokenIds = std::move(tokens);
+        return request;
+    };
+    // Every position computed, by a model of its own (whose runs leave this one's alone): what
+    // a reused run must agree with.
+    const auto other = loadVariant(GetParam());
+    const auto fresh = [&](RunRequest request) {
+        request.reusePrefix = false;
+        return other->run(request);
+    };
+    const auto expectAgrees = [](const TransformerRun& got, const TransformerRun& expected) {
+        ASSERT_EQ(got.attentions.size(), expected.attentions.size());
+        for (std::size_t l = 0; l < got.attentions.size(); ++l)
+            for (std::size_t h = 0; h < got.attentions[l].size(); ++h)
+                EXPECT_EIGEN_NEAR(got.attentions[l][h], expected.attentions[l][h], 1e-5)
+                    << "layer " << l << " head " << h;
+        EXPECT_EIGEN_NEAR(got.hidden, expected.hidden, 1e-5);
+        EXPECT_EIGEN_NEAR(got.logits, expected.logits, 1e-4);
+    };
+    const std::vector<int> shorter(ids.begin(), ids.end() - 2);
+
+    // Typing at the end: the two new positions only.
+    model->run(withIds(shorter));
+    const TransformerRun typed = model->run(full);
+    EXPECT_EQ(typed.reusedPositions, causal ? n - 2 : 0);
+    expectAgrees(typed, fresh(full));
+
+    // Deleting at the end: nothing to compute but the attention of the kept positions.
+    const TransformerRun deleted = model->run(withIds(shorter));
+    EXPECT_EQ(deleted.reusedPositions, causal ? n - 2 : 0);
+    expectAgrees(deleted, fresh(withIds(shorter)));
+
+    // An edit in the middle: the positions before it.
+    std::vector<int> edited = ids;
+    edited[3] = (edited[3] + 1) % model->info().vocabSize;
+    model->run(full);
+    const TransformerRun middle = model->run(withIds(edited));
+    EXPECT_EQ(middle.reusedPositions, causal ? 3 : 0);
+    expectAgrees(middle, fresh(withIds(edited)));
+
+    // Another intervention: nothing of a run without it. A window mask of another width: the
+    // query rows that see the same keys under both (|i − j| ≤ 2 and ≤ 3 differ from row 3 on).
+    RunRequest windowed = full;
+    HeadIntervention window;
+    window.layer = 1;
+    window.head = 0;
+    window.mask = parseMask("window:2");
+    windowed.interventions = {window};
+    model->run(full);
+    EXPECT_EQ(model->run(windowed).reusedPositions, 0);
+    window.mask = parseMask("window:3");
+    windowed.interventions = {window};
+    const TransformerRun wider = model->run(windowed);
+    EXPECT_EQ(wider.reusedPositions, causal ? 3 : 0);
+    expectAgrees(wider, fresh(windowed));
+    // The run without the change kept its own entry (the What-if comparison takes turns).
+    EXPECT_EQ(model->run(full).reusedPositions, causal ? n : 0);
+
+    // A cancelled run leaves nothing to reuse (it was refilling the entry of `full`; the other
+    // holds the windowed run), and a run asked not to reuse computes everything.
+    RunRequest cancelled = full;
+    cancelled.progress = [](int done, int) { return done < 1; };
+    EXPECT_THROW(model->run(cancelled), Cancelled);
+    EXPECT_EQ(model->run(withIds(shorter)).reusedPositions, 0);
+    RunRequest afresh = full;
+    afresh.reusePrefix = false;
+    EXPECT_EQ(model->run(afresh).reusedPositions, 0);
+    EXPECT_EQ(model->run(withIds(shorter)).reusedPositions, causal ? n - 2 : 0);
 }
 
 TEST_P(RunProperties, RolloutOfARunIsRowStochastic) {
