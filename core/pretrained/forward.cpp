@@ -71,7 +71,9 @@ void project(const Engine& engine, const LayerWeights& layer, const MatrixMap& i
 } // namespace
 
 std::size_t prefixEntryBytes(const ModelInfo& info, std::size_t tokens) {
-    const auto width = static_cast<std::size_t>((info.heads + 2 * info.kvHeads) * info.headDim);
+    const std::size_t width =
+        (static_cast<std::size_t>(info.heads) + 2 * static_cast<std::size_t>(info.kvHeads)) *
+        static_cast<std::size_t>(info.headDim);
     return tokens *
            (static_cast<std::size_t>(info.layers) * width + static_cast<std::size_t>(info.dModel)) *
            sizeof(float);
