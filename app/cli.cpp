@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "app/option_text.h"
+
 #include "core/attention/mask.h"
 #include "core/base/names.h"
 #include "core/embeddings/embeddings.h"
@@ -14,7 +16,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -52,29 +53,6 @@ struct OptionSpec {
 
     bool takesValue() const { return !valueName.empty(); }
 };
-
-std::string quoted(std::string_view text) {
-    return "'" + std::string(text) + "'";
-}
-
-[[noreturn]] void usageError(std::string_view option, const std::string& message) {
-    throw UsageError(std::string(option) + ": " + message);
-}
-
-double parseBounded(std::string_view option, std::string_view value, double low, double high) {
-    std::string_view digits = value;
-    if (digits.starts_with('+'))
-        digits.remove_prefix(1);
-    double number = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-        !std::isfinite(number))
-        usageError(option, quoted(value) + " is not a number");
-    if (!(number >= low && number <= high))
-        usageError(option, quoted(value) + " is out of range; use " + core::numberText(low) +
-                               " to " + core::numberText(high));
-    return number;
-}
 
 // grid | combined | max | head:K | details[:Q], K and Q counted from 1; for a model of several
 // layers also model | layer:L | head:L.H | rollout.
@@ -142,11 +120,8 @@ OptionSpec settingOption(const core::Setting& setting, const core::SettingsValue
 
 long long wholeNumber(std::string_view option, std::string_view value, long long low,
                       long long high) {
-    const double number =
-        parseBounded(option, value, static_cast<double>(low), static_cast<double>(high));
-    if (number != std::floor(number))
-        usageError(option, quoted(value) + " is not a whole number");
-    return static_cast<long long>(number);
+    return static_cast<long long>(
+        parseNumber(option, value, static_cast<double>(low), static_cast<double>(high), true));
 }
 
 // "3" (a whole layer) or "3.2" (layer 3, head 2), 1-based as on screen.
@@ -265,7 +240,7 @@ std::vector<OptionSpec> outputOptions() {
         "with --model: divide these heads' logits by T at inference", "", "",
         [](CliOptions& o, auto option, auto value) {
             for (auto& [change, text] : headAssignments(option, value)) {
-                change.temperature = static_cast<float>(parseBounded(option, text, 1e-6, 1e6));
+                change.temperature = static_cast<float>(parseNumber(option, text, 1e-6, 1e6));
                 o.transformer.interventions.push_back(change);
             }
         });
@@ -322,18 +297,18 @@ std::vector<OptionSpec> outputOptions() {
     add("--width", "W", "figure width in pixels (PNG) or points (SVG, PDF)", "",
         "fitted to the content",
         [](CliOptions& o, auto option, auto value) {
-            o.image.width = static_cast<int>(parseBounded(option, value, 64, 20000));
+            o.image.width = static_cast<int>(parseNumber(option, value, 64, 20000));
         })
         .figureOnly = true;
     add("--height", "H", "figure height in pixels (PNG) or points (SVG, PDF)", "",
         "fitted to the content",
         [](CliOptions& o, auto option, auto value) {
-            o.image.height = static_cast<int>(parseBounded(option, value, 64, 20000));
+            o.image.height = static_cast<int>(parseNumber(option, value, 64, 20000));
         })
         .figureOnly = true;
     add("--scale", "S", "PNG pixels per unit of width and height, 0.25 to 10", "", "2",
         [](CliOptions& o, auto option, auto value) {
-            o.image.scale = parseBounded(option, value, 0.25, 10);
+            o.image.scale = parseNumber(option, value, 0.25, 10);
         })
         .figureOnly = true;
     add("--dpi", "D",
@@ -341,7 +316,7 @@ std::vector<OptionSpec> outputOptions() {
         "resolution (e.g. --dpi 300 for print)",
         "", "96 x scale",
         [](CliOptions& o, auto option, auto value) {
-            o.image.dpi = parseBounded(option, value, 24, 1200);
+            o.image.dpi = parseNumber(option, value, 24, 1200);
         })
         .figureOnly = true;
     add("--title", "", "stamp the sentence and settings above the figure", "", "",
@@ -408,11 +383,7 @@ const OptionSpec* optionOfArgument(std::string_view argument) {
     std::vector<std::string_view> names;
     for (const OptionSpec& spec : optionTable())
         names.push_back(spec.name);
-    std::string message = "unknown option " + quoted(name);
-    const std::string closest = core::closestName(name, names);
-    if (!closest.empty())
-        message += "; did you mean " + closest + "?";
-    throw UsageError(message);
+    app::unknownOption(name, names);
 }
 
 [[noreturn]] void unexpectedArgument(std::string_view argument) {
@@ -614,33 +585,7 @@ CliOptions parseWithSession(const std::vector<std::string>& args) {
     return merged;
 }
 
-namespace {
-
-constexpr std::size_t kHelpWidth = 80;
-
-// `text` broken at spaces into lines of at most `width` characters, all lines but the first
-// indented to `column`; ends in a newline.
-std::string wrapped(std::string_view text, std::size_t column, std::size_t width) {
-    std::string result;
-    std::size_t lineLength = column;
-    while (!text.empty()) {
-        const std::size_t space = text.find(' ');
-        const std::string_view word = text.substr(0, space);
-        text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-        if (lineLength > column && lineLength + 1 + word.size() > width) {
-            result += "\n" + std::string(column, ' ');
-            lineLength = column;
-        } else if (lineLength > column) {
-            result += ' ';
-            ++lineLength;
-        }
-        result += word;
-        lineLength += word.size();
-    }
-    return result + "\n";
-}
-
-} // namespace
+namespace {} // namespace
 
 std::string helpText() {
     std::string text;
@@ -660,9 +605,9 @@ std::string helpText() {
             left += " " + spec.valueName;
         text += left;
         text += left.size() + 2 > kColumn ? "\n" + indent : std::string(kColumn - left.size(), ' ');
-        text += wrapped(spec.help, kColumn, kHelpWidth);
+        text += wrapped(spec.help, kColumn);
         if (!spec.choices.empty())
-            text += indent + wrapped("choices: " + spec.choices, kColumn, kHelpWidth);
+            text += indent + wrapped("choices: " + spec.choices, kColumn);
         if (!spec.defaultText.empty())
             text += indent + "default: " + spec.defaultText + "\n";
     }

@@ -1,6 +1,7 @@
 #include "app/complexity_command.h"
 
 #include "app/cli.h"
+#include "app/option_text.h"
 #include "core/base/file_io.h"
 #include "core/efficient/complexity_report.h"
 #include "core/io/session.h"
@@ -8,8 +9,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <charconv>
-#include <cmath>
 #include <map>
 #include <new>
 #include <ostream>
@@ -18,28 +17,6 @@ namespace attnlab::app {
 namespace {
 
 constexpr std::string_view kProgram = "attention-lab complexity";
-
-[[noreturn]] void usageError(std::string_view option, const std::string& message) {
-    throw UsageError(std::string(option) + ": " + message);
-}
-
-double numberOf(std::string_view option, const std::string& value, double low, double high,
-                bool whole) {
-    std::string_view digits = value;
-    if (digits.starts_with('+'))
-        digits.remove_prefix(1);
-    double number = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-        !std::isfinite(number))
-        usageError(option, "'" + value + "' is not a number");
-    if (whole && number != std::floor(number))
-        usageError(option, "'" + value + "' is not a whole number");
-    if (!(number >= low && number <= high))
-        usageError(option, "'" + value + "' is out of range; use " + core::numberText(low) +
-                               " to " + core::numberText(high));
-    return number;
-}
 
 // One option of the subcommand: its value name and help for complexityHelpText().
 struct Row {
@@ -176,26 +153,27 @@ ComplexityOptions parseComplexityArguments(const std::vector<std::string>& args)
         usageError("--n", error.what());
     }
     if (given("--d-k"))
-        config.dK = static_cast<int>(numberOf("--d-k", values["--d-k"], 1, 1024, true));
+        config.dK = static_cast<int>(parseNumber("--d-k", values["--d-k"], 1, 1024, true));
     if (given("--heads"))
-        config.heads = static_cast<int>(numberOf("--heads", values["--heads"], 1, 64, true));
+        config.heads = static_cast<int>(parseNumber("--heads", values["--heads"], 1, 64, true));
     if (given("--seed"))
         config.seed = static_cast<std::uint64_t>(
-            numberOf("--seed", values["--seed"], 0, 9007199254740992.0, true));
+            parseNumber("--seed", values["--seed"], 0, 9007199254740992.0, true));
     if (given("--dense-budget"))
         config.denseBudgetBytes = static_cast<std::int64_t>(
-            numberOf("--dense-budget", values["--dense-budget"], 1, 65536, true) * 1048576.0);
+            parseNumber("--dense-budget", values["--dense-budget"], 1, 65536, true) * 1048576.0);
     if (given("--max-seconds"))
         config.maxSecondsPerPoint =
-            numberOf("--max-seconds", values["--max-seconds"], 0.001, 86400, false);
+            parseNumber("--max-seconds", values["--max-seconds"], 0.001, 86400, false);
     if (given("--min-seconds"))
         config.minSecondsPerPoint =
-            numberOf("--min-seconds", values["--min-seconds"], 0, 3600, false);
+            parseNumber("--min-seconds", values["--min-seconds"], 0, 3600, false);
     if (given("--error-n"))
-        config.errorN = static_cast<int>(numberOf("--error-n", values["--error-n"], 0, 8192, true));
+        config.errorN =
+            static_cast<int>(parseNumber("--error-n", values["--error-n"], 0, 8192, true));
     if (given("--slope-min-n"))
-        config.slopeMinN =
-            static_cast<int>(numberOf("--slope-min-n", values["--slope-min-n"], 1, 10000000, true));
+        config.slopeMinN = static_cast<int>(
+            parseNumber("--slope-min-n", values["--slope-min-n"], 1, 10000000, true));
     if (given("--csv")) {
         if (values["--csv"].empty())
             usageError("--csv", "the file name is empty");

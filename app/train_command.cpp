@@ -1,6 +1,7 @@
 #include "app/train_command.h"
 
 #include "app/cli.h"
+#include "app/option_text.h"
 #include "core/base/names.h"
 #include "core/film/learning_film.h"
 #include "core/training/model_folder.h"
@@ -26,10 +27,6 @@ namespace training = core::training;
 
 constexpr std::string_view kCommand = "attention-lab train";
 
-std::string inQuotes(std::string_view text) {
-    return "'" + std::string(text) + "'";
-}
-
 std::vector<std::string_view> optionNames() {
     std::vector<std::string_view> names;
     for (const training::TrainSettingInfo& info : training::trainSettingsTable())
@@ -46,16 +43,11 @@ bool isOption(std::string_view name) {
 }
 
 [[noreturn]] void unknownOption(std::string_view argument) {
-    const std::string_view name = argument.substr(0, argument.find('='));
     std::vector<std::string> dashed;
     for (std::string_view option : optionNames())
         dashed.push_back("--" + std::string(option));
-    const std::vector<std::string_view> candidates(dashed.begin(), dashed.end());
-    std::string message = "unknown option " + inQuotes(name);
-    const std::string closest = core::closestName(name, candidates);
-    if (!closest.empty())
-        message += "; did you mean " + closest + "?";
-    throw UsageError(message);
+    app::unknownOption(argument.substr(0, argument.find('=')),
+                       std::vector<std::string_view>(dashed.begin(), dashed.end()));
 }
 
 // An argument naming an option ("--heads", "--heads=2"), without its dashes and value; empty
@@ -121,7 +113,7 @@ ParsedTrain parseTrainArguments(const std::vector<std::string>& args) {
                 continue;
             }
             if (args[i] != "-h")
-                throw UsageError("unexpected argument " + inQuotes(args[i]) +
+                throw UsageError("unexpected argument " + app::quoted(args[i]) +
                                  "; every setting is an option such as --task reverse");
         }
         throw UsageError("the command line cannot be read");
@@ -143,29 +135,6 @@ ParsedTrain parseTrainArguments(const std::vector<std::string>& args) {
 }
 
 constexpr std::size_t kHelpColumn = 24;
-constexpr std::size_t kHelpWidth = 80;
-
-// `text` broken at spaces into lines of at most kHelpWidth characters, the lines after the first
-// indented to kHelpColumn; ends in a newline.
-std::string wrapped(std::string_view text) {
-    std::string result;
-    std::size_t length = kHelpColumn;
-    while (!text.empty()) {
-        const std::size_t space = text.find(' ');
-        const std::string_view word = text.substr(0, space);
-        text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-        if (length > kHelpColumn && length + 1 + word.size() > kHelpWidth) {
-            result += "\n" + std::string(kHelpColumn, ' ');
-            length = kHelpColumn;
-        } else if (length > kHelpColumn) {
-            result += ' ';
-            ++length;
-        }
-        result += word;
-        length += word.size();
-    }
-    return result + "\n";
-}
 
 // The output files must be writable into an existing folder: found out before training rather
 // than after minutes of it.
@@ -251,14 +220,15 @@ std::string trainHelpText() {
         text += left;
         text += left.size() + 2 > kHelpColumn ? "\n" + std::string(kHelpColumn, ' ')
                                               : std::string(kHelpColumn - left.size(), ' ');
-        text += wrapped(info.help);
+        text += wrapped(info.help, kHelpColumn);
         if (info.type != "path")
             text += std::string(kHelpColumn, ' ') +
                     wrapped(std::string(info.type == "choice" || info.type == "mask" ||
                                                 info.type == "boolean"
                                             ? "choices: "
                                             : "range: ") +
-                            std::string(info.range));
+                                std::string(info.range),
+                            kHelpColumn);
         if (!info.defaultValue.empty())
             text +=
                 std::string(kHelpColumn, ' ') + "default: " + std::string(info.defaultValue) + "\n";
