@@ -59,6 +59,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 namespace {
 
 using attnlab::ui::AttentionController;
