@@ -30,7 +30,7 @@ double availableMemoryBytes() {
 
 void keepFreedMemoryForReuse() {
 #if defined(__GLIBC__)
-    constexpr int kHeapBlockBytes = 64 * 1024 * 1024;
+    constexpr int kHeapBlockBytes = 256 * 1024 * 1024; // see memory.h
     constexpr int kKeptFreeBytes = 512 * 1024 * 1024;
     mallopt(M_MMAP_THRESHOLD, kHeapBlockBytes);
     mallopt(M_TRIM_THRESHOLD, kKeptFreeBytes);

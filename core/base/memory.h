@@ -13,8 +13,9 @@ namespace attnlab::core {
 /// 4e9 when the system does not say.
 double availableMemoryBytes();
 
-/// The program's allocator policy (glibc; a no-op elsewhere): blocks up to 64 MiB come from the
-/// heap rather than their own mapping, and up to 512 MiB of freed memory stays in the heap. Each
+/// The program's allocator policy (glibc; a no-op elsewhere): blocks up to 256 MiB come from the
+/// heap rather than their own mapping (one map of a 4096-token input is 64 MiB and a few bytes),
+/// and up to 512 MiB of freed memory stays in the heap. Each
 /// keystroke's result, training step and export allocates and frees matrices of the same sizes
 /// again and again; with glibc's defaults the freed ones go back to the system and return as page
 /// faults, which cost more than the arithmetic (2.5× at 512 tokens with 8 heads, 4× for a

@@ -40,10 +40,10 @@ void keep(char* block) {
     asm volatile("" : : "r"(block) : "memory");
 }
 
-// Page faults taken by touching a fresh 4 MiB block after an earlier one of the same size was
-// freed, as each training step and keystroke does with its matrices.
-long faultsOfASecondBlock() {
-    constexpr std::size_t kBytes = std::size_t{4} << 20;
+// Page faults taken by touching a fresh block of `bytes` (4 MiB unless said) after an earlier
+// one of the same size was freed, as each training step and keystroke does with its matrices.
+long faultsOfASecondBlock(std::size_t bytes = std::size_t{4} << 20) {
+    const std::size_t kBytes = bytes;
     char* first = static_cast<char*>(std::malloc(kBytes));
     std::memset(first, 1, kBytes);
     keep(first);
@@ -81,6 +81,25 @@ TEST(AllocatorPolicy, AFreedBlockIsReusedWithoutPageFaults) {
     // policy hands back the pages of the freed one.
     EXPECT_GE(std::stol(withDefaults.report), 512) << "glibc's defaults reused the block";
     EXPECT_LT(std::stol(withPolicy.report), 64) << "the freed block was not reused";
+#endif
+}
+
+// One map of a 4096-token input (4096 × 4096 floats, 64 MiB, plus the few bytes of the
+// allocator's header): the window thread draws such maps one after another, and a fresh mapping
+// for each cost it a page fault per 4 KiB in the turn that draws it.
+TEST(AllocatorPolicy, AMapOfTheLongestInputIsReusedWithoutPageFaults) {
+#if !defined(__GLIBC__) || defined(ATTNLAB_ADDRESS_SANITIZER)
+    GTEST_SKIP() << "the policy is glibc's; AddressSanitizer replaces the allocator";
+#else
+    constexpr std::size_t kMap = std::size_t{4096} * 4096 * sizeof(float);
+    const auto withPolicy = attnlab::testing::runInChild([&](std::string& report) {
+        attnlab::core::keepFreedMemoryForReuse();
+        report = std::to_string(faultsOfASecondBlock(kMap));
+        return 0;
+    });
+    ASSERT_EQ(withPolicy.exitCode, 0) << withPolicy.describe();
+    // 16384 pages of 4 KiB if mapped afresh.
+    EXPECT_LT(std::stol(withPolicy.report), 256) << "the freed map was not reused";
 #endif
 }
 
