@@ -585,8 +585,6 @@ CliOptions parseWithSession(const std::vector<std::string>& args) {
     return merged;
 }
 
-namespace {} // namespace
-
 std::string helpText() {
     std::string text;
     text += "Usage: attention-lab [OPTION]... --export FILE.png|.svg|.pdf --export-data FILE\n";

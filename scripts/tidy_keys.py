@@ -10,10 +10,10 @@ the build). It stands for the same input as the preprocessed text that tidy.sh h
 at the cost of reading files instead of running the preprocessor on each source (seconds for the
 whole core instead of minutes).
 
-With Ninja, which keeps the lists in its own log instead of the dependency files, the list is
-asked of `ninja -t deps`. A file gets no key when its object has no such list, or when the source or any file it
-lists is newer than it: the list may then miss an #include added since the build, and tidy.sh
-falls back to the preprocessed text.
+With Ninja, which keeps the lists in its own log instead of dependency files, the list is asked
+of `ninja -t deps`. A file gets no key when its object has no such list, or when the source or
+any file it lists is newer than it: the list may then miss an #include added since the build, and
+tidy.sh falls back to the preprocessed text.
 """
 
 import hashlib
