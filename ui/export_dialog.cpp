@@ -347,6 +347,11 @@ void ExportDialog::updatePreview() {
             {1.0, kPreviewWidth / preview.size.width(), kPreviewHeight / preview.size.height()});
         preview.scale = fit * devicePixelRatioF();
         QImage image = renderFigureImage(*m_result, preview);
+        // A figure is drawn at a quarter of its size at the least; a larger one is shrunk the
+        // rest of the way, so that the preview shows it whole rather than its middle.
+        const QSize box = (QSizeF(kPreviewWidth, kPreviewHeight) * devicePixelRatioF()).toSize();
+        if (image.width() > box.width() || image.height() > box.height())
+            image = image.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation);
         image.setDevicePixelRatio(devicePixelRatioF());
         m_preview->setPixmap(QPixmap::fromImage(image));
     } catch (const std::exception& error) {

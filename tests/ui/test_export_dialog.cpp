@@ -24,9 +24,10 @@ using ui::FigureContent;
 
 namespace {
 
-std::shared_ptr<const core::ModelOutput> result(int heads = 4) {
+std::shared_ptr<const core::ModelOutput> result(int heads = 4,
+                                                std::string sentence = "我爱深度学习") {
     core::Config config;
-    config.sentence = "我爱深度学习";
+    config.sentence = std::move(sentence);
     config.heads = heads;
     return std::make_shared<const core::ModelOutput>(core::runBuiltin(config));
 }
@@ -43,6 +44,23 @@ TEST(ExportDialog, StartsFromTheWindowsViewAndPreviewsIt) {
     EXPECT_EQ(dialog.headBox()->value(), 3);
     // The preview is drawn shortly after the last change.
     EXPECT_TRUE(QTest::qWaitFor([&] { return !dialog.previewLabel()->pixmap().isNull(); }));
+}
+
+// A figure more than four times the preview's size (every head of a 16-head grid of 30
+// tokens) is shrunk to fit the box whole, not cut to its middle.
+TEST(ExportDialog, APreviewOfALargeFigureFitsItsBox) {
+    std::string sentence;
+    for (int word = 0; word < 30; ++word)
+        sentence += word % 2 == 0 ? "cat " : "sat ";
+    ExportDialog dialog(result(16, sentence), {}, 0, 0, -1);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !dialog.previewLabel()->pixmap().isNull(); }));
+    const QPixmap preview = dialog.previewLabel()->pixmap();
+    const QSizeF shown = preview.deviceIndependentSize();
+    const QSize box = dialog.previewLabel()->minimumSize();
+    EXPECT_LE(shown.width(), box.width() + 0.5);
+    EXPECT_LE(shown.height(), box.height() + 0.5);
+    // Fitted, not shrunk to nothing: one side fills the box.
+    EXPECT_GE(std::max(shown.width() / box.width(), shown.height() / box.height()), 0.9);
 }
 
 TEST(ExportDialog, FormatAndExtensionStayInStep) {
