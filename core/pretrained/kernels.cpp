@@ -96,17 +96,12 @@ void intervenedHead(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Ma
 
 } // namespace
 
-void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y) {
+void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y,
+                 ProductKernel kernel) {
     // Columns [first, first + count) of y = x·W + b, as one single-threaded product.
     const auto columns = [&](int first, int count) {
         auto out = y.middleCols(first, count);
-        if (layer.outByIn) {
-            const ConstMatrixMap w(layer.weight, layer.out, layer.in);
-            out.noalias() = x * w.middleRows(first, count).transpose();
-        } else {
-            const ConstMatrixMap w(layer.weight, layer.in, layer.out);
-            out.noalias() = x * w.middleCols(first, count);
-        }
+        multiplyColumns(x, layer, first, count, out, kernel);
         if (layer.bias != nullptr)
             out.rowwise() += Eigen::Map<const RowVector>(layer.bias + first, count);
     };

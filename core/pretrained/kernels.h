@@ -6,6 +6,7 @@
 #include "core/attention/mask.h"
 #include "core/attention/options.h"
 #include "core/base/types.h"
+#include "core/pretrained/linear_product.h"
 #include "core/pretrained/transformer_config.h"
 #include "core/pretrained/weights.h"
 
@@ -31,8 +32,10 @@ private:
     std::vector<float, Eigen::aligned_allocator<float>> m_data;
 };
 
-/// y = x·W + b (see Linear). `y` is n × out and may be a column block of a wider matrix.
-void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y);
+/// y = x·W + b (see Linear). `y` is n × out and may be a column block of a wider matrix. Large
+/// products are split by blocks of columns over the OpenMP threads.
+void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y,
+                 ProductKernel kernel = ProductKernel::automatic);
 
 /// y = LayerNorm(x) row by row (biased variance, as PyTorch), or RMSNorm when norm.bias is null:
 /// y = x / √(mean(x²) + ε) · weight. `y` may be `x`.

@@ -1,0 +1,271 @@
+#include "core/pretrained/linear_product.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define ATTNLAB_VECTOR_PRODUCT 1
+// The kernels are compiled for AVX-512 whatever the build's target, and run only where the
+// processor reports it (vectorProductAvailable), so one build serves every x86-64 PC.
+#define ATTNLAB_AVX512 __attribute__((target("avx512f")))
+#endif
+
+namespace attnlab::core::pretrained {
+namespace {
+
+using ConstWeights = Eigen::Map<const Matrix>;
+
+void portableColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int first, int count,
+                     Eigen::Ref<Matrix> out) {
+    if (layer.outByIn) {
+        const ConstWeights w(layer.weight, layer.out, layer.in);
+        out.noalias() = x * w.middleRows(first, count).transpose();
+    } else {
+        const ConstWeights w(layer.weight, layer.in, layer.out);
+        out.noalias() = x * w.middleCols(first, count);
+    }
+}
+
+// With one or two rows (a typed key, a prediction) the product is a pass over the weights;
+// Eigen's matrix–vector product reads them in storage order, faster than by panels.
+constexpr Eigen::Index kFewestRows = 3;
+
+#ifdef ATTNLAB_VECTOR_PRODUCT
+
+constexpr __mmask16 kAllLanes = 0xFFFF;
+constexpr int kLanes = 16;                          // floats in one AVX-512 register
+constexpr int kPanelVectors = 3;                    // registers across one panel of columns
+constexpr int kPanelWidth = kLanes * kPanelVectors; // 48 output columns per panel
+constexpr int kRowBlock = 8;                        // rows of x per pass over a panel
+// A pass over at most this much depth keeps a panel of weights (48 × 1024 floats, 192 KiB) and
+// eight rows of x in the core's own cache while every row block of x reads them again.
+constexpr int kDepthBlock = 1024;
+
+// 16 rows of `src` (row stride `srcStride`), 16 floats each, written as 16 columns of `dst`.
+ATTNLAB_AVX512 void transpose16(const float* src, Eigen::Index srcStride, float* dst,
+                                Eigen::Index dstStride) {
+    __m512 r[16];
+    __m512 t[16];
+    for (Eigen::Index i = 0; i < 16; ++i)
+        r[i] = _mm512_loadu_ps(src + i * srcStride);
+    // (The masked forms with every lane set are the same instructions; the unmasked ones start
+    // from an undefined register that GCC 12 warns about.)
+    // Interleave pairs of rows, then quadruples: in each 128-bit lane L of r[4i + j] sit the
+    // elements 4L + j of rows 4i … 4i + 3.
+    for (Eigen::Index i = 0; i < 8; ++i) {
+        t[2 * i] = _mm512_maskz_unpacklo_ps(kAllLanes, r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_maskz_unpackhi_ps(kAllLanes, r[2 * i], r[2 * i + 1]);
+    }
+    for (Eigen::Index i = 0; i < 4; ++i) {
+        r[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    // Gather the four lanes that hold element 4L + j of all 16 rows.
+    for (Eigen::Index j = 0; j < 4; ++j) {
+        const __m512 even = _mm512_maskz_shuffle_f32x4(kAllLanes, r[j], r[4 + j], 0x88);
+        const __m512 odd = _mm512_maskz_shuffle_f32x4(kAllLanes, r[j], r[4 + j], 0xDD);
+        const __m512 evenHigh = _mm512_maskz_shuffle_f32x4(kAllLanes, r[8 + j], r[12 + j], 0x88);
+        const __m512 oddHigh = _mm512_maskz_shuffle_f32x4(kAllLanes, r[8 + j], r[12 + j], 0xDD);
+        t[j] = _mm512_maskz_shuffle_f32x4(kAllLanes, even, evenHigh, 0x88);
+        t[8 + j] = _mm512_maskz_shuffle_f32x4(kAllLanes, even, evenHigh, 0xDD);
+        t[4 + j] = _mm512_maskz_shuffle_f32x4(kAllLanes, odd, oddHigh, 0x88);
+        t[12 + j] = _mm512_maskz_shuffle_f32x4(kAllLanes, odd, oddHigh, 0xDD);
+    }
+    for (Eigen::Index i = 0; i < 16; ++i)
+        _mm512_storeu_ps(dst + i * dstStride, t[i]);
+}
+
+// Rows [0, columns) × depth [0, depth) of an out × in weight block starting at `w` (row stride
+// `stride`), written transposed into `panel` (depth × kPanelWidth).
+ATTNLAB_AVX512 void packTransposed(const float* w, Eigen::Index stride, int columns, int depth,
+                                   float* panel) {
+    Eigen::Index c = 0;
+    for (; c + kLanes <= columns; c += kLanes) {
+        Eigen::Index k = 0;
+        for (; k + kLanes <= depth; k += kLanes)
+            transpose16(w + c * stride + k, stride, panel + k * kPanelWidth + c, kPanelWidth);
+        for (; k < depth; ++k)
+            for (Eigen::Index i = 0; i < kLanes; ++i)
+                panel[k * kPanelWidth + c + i] = w[(c + i) * stride + k];
+    }
+    for (; c < columns; ++c)
+        for (Eigen::Index k = 0; k < depth; ++k)
+            panel[k * kPanelWidth + c] = w[c * stride + k];
+}
+
+// The weights of the next panel, fetched into the cache while this one is multiplied from it:
+// `rows` rows of `rowLines` cache lines each, `stride` floats apart.
+struct Ahead {
+    const float* base = nullptr;
+    Eigen::Index stride = 0;
+    Eigen::Index rowLines = 0;
+    Eigen::Index rows = 0;
+};
+
+// Rows × (Vectors registers of columns) of y (+)= x·panel over `depth`, the accumulators held in
+// registers for the whole depth. The last register's columns are `lastMask`; masked loads
+// never touch the columns past it, so a panel may end where the weights end.
+template <int Rows, int Vectors>
+ATTNLAB_AVX512 void panelProduct(const float* x, Eigen::Index xStride, const float* w,
+                                 Eigen::Index wStride, int depth, __mmask16 lastMask, float* y,
+                                 Eigen::Index yStride, bool accumulate, const Ahead& ahead) {
+    __m512 sums[Rows][Vectors];
+    const Eigen::Index lines = ahead.rows * ahead.rowLines;
+    const Eigen::Index linesPerStep = depth > 0 ? (lines + depth - 1) / depth : 0;
+    Eigen::Index aheadRow = 0, aheadLine = 0;
+    const auto mask = [lastMask](Eigen::Index v) { return v == Vectors - 1 ? lastMask : kAllLanes; };
+    // Zero first and the earlier passes' sums added at the end: a sum started from memory
+    // makes GCC keep the accumulators in memory too.
+#pragma GCC unroll 8
+    for (Eigen::Index r = 0; r < Rows; ++r)
+#pragma GCC unroll 3
+        for (Eigen::Index v = 0; v < Vectors; ++v)
+            sums[r][v] = _mm512_setzero_ps();
+    for (Eigen::Index k = 0; k < depth; ++k, w += wStride) {
+        __m512 b[Vectors];
+#pragma GCC unroll 3
+        for (Eigen::Index v = 0; v < Vectors; ++v)
+            b[v] = _mm512_maskz_loadu_ps(mask(v), w + v * kLanes);
+        for (Eigen::Index p = 0; p < linesPerStep && aheadRow < ahead.rows; ++p) {
+            _mm_prefetch(reinterpret_cast<const char*>(ahead.base + aheadRow * ahead.stride +
+                                                       aheadLine * kLanes),
+                         _MM_HINT_T1);
+            if (++aheadLine == ahead.rowLines) {
+                aheadLine = 0;
+                ++aheadRow;
+            }
+        }
+#pragma GCC unroll 8
+        for (Eigen::Index r = 0; r < Rows; ++r) {
+            const __m512 a = _mm512_set1_ps(x[r * xStride + k]);
+#pragma GCC unroll 3
+            for (Eigen::Index v = 0; v < Vectors; ++v)
+                sums[r][v] = _mm512_fmadd_ps(a, b[v], sums[r][v]);
+        }
+    }
+#pragma GCC unroll 8
+    for (Eigen::Index r = 0; r < Rows; ++r)
+#pragma GCC unroll 3
+        for (Eigen::Index v = 0; v < Vectors; ++v) {
+            float* cell = y + r * yStride + v * kLanes;
+            const __m512 total =
+                accumulate ? _mm512_add_ps(sums[r][v], _mm512_maskz_loadu_ps(mask(v), cell))
+                           : sums[r][v];
+            _mm512_mask_storeu_ps(cell, mask(v), total);
+        }
+}
+
+using PanelProduct = void (*)(const float*, Eigen::Index, const float*, Eigen::Index, int,
+                              __mmask16, float*, Eigen::Index, bool, const Ahead&);
+
+template <int Rows>
+constexpr std::array<PanelProduct, kPanelVectors> panelProductsOf() {
+    return {&panelProduct<Rows, 1>, &panelProduct<Rows, 2>, &panelProduct<Rows, 3>};
+}
+
+// kPanelProducts[rows − 1][vectors − 1].
+constexpr std::array<std::array<PanelProduct, kPanelVectors>, kRowBlock> kPanelProducts = {
+    panelProductsOf<1>(), panelProductsOf<2>(), panelProductsOf<3>(), panelProductsOf<4>(),
+    panelProductsOf<5>(), panelProductsOf<6>(), panelProductsOf<7>(), panelProductsOf<8>()};
+
+// The weights of columns [c0, c0 + columns) × depth [k0, k0 + depth) as rows of cache lines.
+Ahead weightRegion(const Linear& layer, int c0, int columns, int k0, int depth) {
+    Ahead region;
+    if (layer.outByIn) {
+        region.base = layer.weight + static_cast<Eigen::Index>(c0) * layer.in + k0;
+        region.stride = layer.in;
+        region.rowLines = (depth + kLanes - 1) / kLanes;
+        region.rows = columns;
+    } else {
+        region.base = layer.weight + static_cast<Eigen::Index>(k0) * layer.out + c0;
+        region.stride = layer.out;
+        region.rowLines = (columns + kLanes - 1) / kLanes;
+        region.rows = depth;
+    }
+    return region;
+}
+
+ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer,
+                                  int first, int count, Eigen::Ref<Matrix>& out) {
+    const int rows = static_cast<int>(x.rows());
+    const int depthTotal = layer.in;
+    const int passes = (depthTotal + kDepthBlock - 1) / kDepthBlock;
+    const int depthStep = ((depthTotal + passes - 1) / passes + kLanes - 1) / kLanes * kLanes;
+    std::vector<float> panel(layer.outByIn ? static_cast<std::size_t>(kPanelWidth) * depthStep
+                                           : 0);
+    const Eigen::Index xStride = x.outerStride(), yStride = out.outerStride();
+    // The second block of rows (the first when there is one) fetches the next panel's weights:
+    // the first block reads this panel from memory, the later ones from the cache.
+    const int fetchingBlock = rows > kRowBlock ? 1 : 0;
+    const Ahead none;
+    for (int c0 = 0; c0 < count; c0 += kPanelWidth) {
+        const int columns = std::min(kPanelWidth, count - c0);
+        const int vectors = (columns + kLanes - 1) / kLanes;
+        const int tail = columns % kLanes;
+        const auto lastMask =
+            tail == 0 ? kAllLanes : static_cast<__mmask16>((std::uint32_t{1} << tail) - 1);
+        for (int k0 = 0; k0 < depthTotal; k0 += depthStep) {
+            const int depth = std::min(depthStep, depthTotal - k0);
+            const Ahead here = weightRegion(layer, first + c0, columns, k0, depth);
+            Ahead next;
+            if (k0 + depthStep < depthTotal)
+                next = weightRegion(layer, first + c0, columns, k0 + depthStep,
+                                    std::min(depthStep, depthTotal - k0 - depthStep));
+            else if (c0 + kPanelWidth < count)
+                next = weightRegion(layer, first + c0 + kPanelWidth,
+                                    std::min(kPanelWidth, count - c0 - kPanelWidth), 0,
+                                    std::min(depthStep, depthTotal));
+            const float* w = here.base;
+            Eigen::Index wStride = here.stride;
+            if (layer.outByIn) {
+                packTransposed(here.base, here.stride, columns, depth, panel.data());
+                w = panel.data();
+                wStride = kPanelWidth;
+            }
+            for (int r0 = 0, index = 0; r0 < rows; r0 += kRowBlock, ++index) {
+                const int block = std::min(kRowBlock, rows - r0);
+                kPanelProducts[block - 1][vectors - 1](
+                    x.data() + r0 * xStride + k0, xStride, w, wStride, depth, lastMask,
+                    out.data() + r0 * yStride + c0, yStride, k0 > 0,
+                    index == fetchingBlock ? next : none);
+            }
+        }
+    }
+}
+
+#endif
+
+} // namespace
+
+bool vectorProductAvailable() {
+#ifdef ATTNLAB_VECTOR_PRODUCT
+    return __builtin_cpu_supports("avx512f") != 0;
+#else
+    return false;
+#endif
+}
+
+void multiplyColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int first, int count,
+                     Eigen::Ref<Matrix> out, ProductKernel kernel) {
+    if (count <= 0 || x.rows() == 0)
+        return;
+#ifdef ATTNLAB_VECTOR_PRODUCT
+    if (kernel == ProductKernel::automatic && x.rows() >= kFewestRows && vectorProductAvailable()) {
+        vectorColumns(x, layer, first, count, out);
+        return;
+    }
+#endif
+    portableColumns(x, layer, first, count, out);
+}
+
+} // namespace attnlab::core::pretrained
+
+#ifdef ATTNLAB_VECTOR_PRODUCT
+#undef ATTNLAB_VECTOR_PRODUCT
+#undef ATTNLAB_AVX512
+#endif

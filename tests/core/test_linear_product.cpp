@@ -1,0 +1,147 @@
+// The product of the pretrained engine's linear layers: the vector kernels (where this processor
+// runs them) and Eigen's product against a double-precision product, on shapes that reach
+// every edge of the kernels (partial panels of columns, partial blocks of rows, depths that are
+// not a multiple of 16 or that take several passes), in both weight layouts, into a block of a
+// wider matrix whose other cells must stay untouched.
+#include "core/base/types.h"
+#include "core/pretrained/kernels.h"
+#include "core/pretrained/linear_product.h"
+
+#include "eigen_testing.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace test_linear_product {
+
+using attnlab::core::Matrix;
+using attnlab::core::pretrained::applyLinear;
+using attnlab::core::pretrained::Linear;
+using attnlab::core::pretrained::multiplyColumns;
+using attnlab::core::pretrained::ProductKernel;
+using attnlab::core::pretrained::vectorProductAvailable;
+using attnlab::testing::randomMatrix;
+
+constexpr float kUntouched = 7.25f;
+
+struct Shape {
+    int rows, in, out, first, count;
+};
+
+// The weights as stored (out × in when outByIn, else in × out) and x·W in double.
+struct Case {
+    Matrix x, stored;
+    Eigen::MatrixXd product; // x·W[:, first : first + count]
+    bool outByIn = true;
+    const float* bias = nullptr;
+
+    // A view of `stored`, taken where it is used (a Case may have been moved).
+    Linear layer() const {
+        Linear l;
+        l.weight = stored.data();
+        l.bias = bias;
+        l.in = static_cast<int>(outByIn ? stored.cols() : stored.rows());
+        l.out = static_cast<int>(outByIn ? stored.rows() : stored.cols());
+        l.outByIn = outByIn;
+        return l;
+    }
+};
+
+Case makeCase(const Shape& shape, bool outByIn, std::uint64_t seed) {
+    Case c;
+    // x is the middle of a wider matrix, so its rows have a stride of their own.
+    const Matrix wide = randomMatrix<Matrix>(shape.rows, shape.in + 5, seed);
+    c.x = wide.middleCols(2, shape.in);
+    c.stored = outByIn ? randomMatrix<Matrix>(shape.out, shape.in, seed + 1)
+                       : randomMatrix<Matrix>(shape.in, shape.out, seed + 1);
+    const Eigen::MatrixXd w = outByIn ? Eigen::MatrixXd(c.stored.cast<double>().transpose())
+                                      : Eigen::MatrixXd(c.stored.cast<double>());
+    c.product = c.x.cast<double>() * w.middleCols(shape.first, shape.count);
+    c.outByIn = outByIn;
+    return c;
+}
+
+const std::vector<Shape>& shapes() {
+    static const std::vector<Shape> all = {
+        {1, 768, 100, 0, 100},   // one row, as the prediction of a typed key (Eigen's product)
+        {3, 100, 60, 10, 50},    // the fewest rows the vector kernels take
+        {7, 33, 50, 3, 45},      // a partial row block, odd depth, a partial last panel
+        {8, 16, 48, 0, 48},      // exactly one block of rows and one panel
+        {13, 1030, 97, 5, 90},   // two passes over the depth
+        {32, 2100, 130, 0, 130}, // three passes, 32 rows as a sentence of 32 tokens
+        {20, 5, 17, 16, 1},      // depth below one register, a single column
+        {9, 64, 200, 64, 100},   // a thread's block of columns in the middle of the weights
+    };
+    return all;
+}
+
+class LinearProduct : public ::testing::TestWithParam<ProductKernel> {};
+
+TEST_P(LinearProduct, MatchesTheDoubleProductAndWritesOnlyItsBlock) {
+    std::uint64_t seed = 11;
+    for (const bool outByIn : {true, false}) {
+        for (const Shape& shape : shapes()) {
+            SCOPED_TRACE(std::string(outByIn ? "out × in" : "in × out") + ", rows " +
+                         std::to_string(shape.rows) + ", in " + std::to_string(shape.in) +
+                         ", columns " + std::to_string(shape.first) + " + " +
+                         std::to_string(shape.count) + " of " + std::to_string(shape.out));
+            const Case c = makeCase(shape, outByIn, seed += 2);
+            Matrix y = Matrix::Constant(shape.rows + 2, shape.count + 6, kUntouched);
+            Eigen::Ref<Matrix> block = y.block(1, 3, shape.rows, shape.count);
+            multiplyColumns(c.x, c.layer(), shape.first, shape.count, block, GetParam());
+            const Matrix result = y.block(1, 3, shape.rows, shape.count);
+            // Float rounding of a sum of `in` products of unit size grows with `in`; a wrong or
+            // missing term moves a cell by about one unit.
+            const double tolerance = std::max(1e-4, 2e-6 * shape.in);
+            EXPECT_EIGEN_NEAR(Eigen::MatrixXd(result.cast<double>()), c.product, tolerance);
+            Matrix outside = y;
+            outside.block(1, 3, shape.rows, shape.count).setConstant(kUntouched);
+            EXPECT_TRUE((outside.array() == kUntouched).all()) << "a cell outside the block changed";
+        }
+    }
+}
+
+TEST_P(LinearProduct, NoRowsWriteNothing) {
+    const Case c = makeCase({0, 40, 30, 0, 30}, true, 5);
+    Matrix y = Matrix::Constant(2, 30, kUntouched);
+    Eigen::Ref<Matrix> block = y.topRows(0);
+    multiplyColumns(c.x, c.layer(), 0, 30, block, GetParam());
+    EXPECT_TRUE((y.array() == kUntouched).all());
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, LinearProduct,
+                         ::testing::Values(ProductKernel::automatic, ProductKernel::portable),
+                         [](const auto& info) {
+                             return std::string(info.param == ProductKernel::automatic
+                                                    ? "Automatic"
+                                                    : "Portable");
+                         });
+
+// The layer as the engine runs it, its columns split over the threads and the bias added: the
+// two kernels agree on a product large enough to be split (GPT-2 small's Q, K, V at 32 tokens).
+TEST(LinearLayer, BothKernelsAgreeOnASplitProductWithBias) {
+    for (const bool outByIn : {true, false}) {
+        Case c = makeCase({32, 768, 2304, 0, 2304}, outByIn, 41);
+        const Matrix bias = randomMatrix<Matrix>(1, 2304, 43);
+        c.bias = bias.data();
+        Matrix automatic(32, 2304), portable(32, 2304);
+        applyLinear(c.x, c.layer(), automatic, ProductKernel::automatic);
+        applyLinear(c.x, c.layer(), portable, ProductKernel::portable);
+        EXPECT_EIGEN_NEAR(automatic, portable, 2e-3);
+        const Eigen::MatrixXd expected = c.product.rowwise() + bias.cast<double>().row(0);
+        EXPECT_EIGEN_NEAR(Eigen::MatrixXd(automatic.cast<double>()), expected, 2e-3);
+    }
+}
+
+TEST(LinearLayer, TheVectorKernelsRunWhereTheProcessorHasAvx512) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    EXPECT_EQ(vectorProductAvailable(), __builtin_cpu_supports("avx512f") != 0);
+#else
+    EXPECT_FALSE(vectorProductAvailable());
+#endif
+}
+
+} // namespace test_linear_product
