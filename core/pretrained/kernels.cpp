@@ -259,7 +259,12 @@ void attendLayer(const Eigen::Ref<const Matrix>& projections, const AttentionGeo
 void outputLogits(const Eigen::Ref<const Matrix>& hidden, const float* head, const float* bias,
                   int vocab, Eigen::Ref<Matrix> logits) {
     const int d = static_cast<int>(hidden.cols());
-    const ConstMatrixMap weights(head, vocab, d);
+    // The head is stored vocab × d, as a Linear layer's weights.
+    Linear layer;
+    layer.weight = head;
+    layer.in = d;
+    layer.out = vocab;
+    layer.outByIn = true;
     // Chunks of the vocabulary: the output head is the largest single product of a causal model,
     // and for one position a matrix-vector product that Eigen would run on one thread.
     constexpr int kChunk = 4096;
@@ -269,8 +274,7 @@ void outputLogits(const Eigen::Ref<const Matrix>& hidden, const float* head, con
     for (int c = 0; c < chunks; ++c) {
         const int first = c * kChunk;
         const int count = std::min(kChunk, vocab - first);
-        logits.middleCols(first, count).noalias() =
-            hidden * weights.middleRows(first, count).transpose();
+        multiplyColumns(hidden, layer, first, count, logits.middleCols(first, count));
     }
     if (bias != nullptr)
         logits.rowwise() += Eigen::Map<const RowVector>(bias, vocab);

@@ -29,9 +29,10 @@ void portableColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int
     }
 }
 
-// With one or two rows (a typed key, a prediction) the product is a pass over the weights;
-// Eigen's matrix–vector product reads them in storage order, faster than by panels.
-constexpr Eigen::Index kFewestRows = 3;
+// With one row (a typed key, a prediction) the product is a pass over the weights; Eigen's
+// matrix–vector product reads them in storage order, faster than by panels. From two rows on,
+// Eigen's matrix product first copies all of the weights into its own layout.
+constexpr Eigen::Index kFewestRows = 2;
 
 #ifdef ATTNLAB_VECTOR_PRODUCT
 
@@ -118,7 +119,9 @@ ATTNLAB_AVX512 void panelProduct(const float* x, Eigen::Index xStride, const flo
     const Eigen::Index lines = ahead.rows * ahead.rowLines;
     const Eigen::Index linesPerStep = depth > 0 ? (lines + depth - 1) / depth : 0;
     Eigen::Index aheadRow = 0, aheadLine = 0;
-    const auto mask = [lastMask](Eigen::Index v) { return v == Vectors - 1 ? lastMask : kAllLanes; };
+    const auto mask = [lastMask](Eigen::Index v) {
+        return v == Vectors - 1 ? lastMask : kAllLanes;
+    };
     // Zero first and the earlier passes' sums added at the end: a sum started from memory
     // makes GCC keep the accumulators in memory too.
 #pragma GCC unroll 8
@@ -163,8 +166,7 @@ ATTNLAB_AVX512 void panelProduct(const float* x, Eigen::Index xStride, const flo
 using PanelProduct = void (*)(const float*, Eigen::Index, const float*, Eigen::Index, int,
                               __mmask16, float*, Eigen::Index, bool, const Ahead&);
 
-template <int Rows>
-constexpr std::array<PanelProduct, kPanelVectors> panelProductsOf() {
+template <int Rows> constexpr std::array<PanelProduct, kPanelVectors> panelProductsOf() {
     return {&panelProduct<Rows, 1>, &panelProduct<Rows, 2>, &panelProduct<Rows, 3>};
 }
 
@@ -190,14 +192,13 @@ Ahead weightRegion(const Linear& layer, int c0, int columns, int k0, int depth) 
     return region;
 }
 
-ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer,
-                                  int first, int count, Eigen::Ref<Matrix>& out) {
+ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int first,
+                                  int count, Eigen::Ref<Matrix>& out) {
     const int rows = static_cast<int>(x.rows());
     const int depthTotal = layer.in;
     const int passes = (depthTotal + kDepthBlock - 1) / kDepthBlock;
     const int depthStep = ((depthTotal + passes - 1) / passes + kLanes - 1) / kLanes * kLanes;
-    std::vector<float> panel(layer.outByIn ? static_cast<std::size_t>(kPanelWidth) * depthStep
-                                           : 0);
+    std::vector<float> panel(layer.outByIn ? static_cast<std::size_t>(kPanelWidth) * depthStep : 0);
     const Eigen::Index xStride = x.outerStride(), yStride = out.outerStride();
     // The second block of rows (the first when there is one) fetches the next panel's weights:
     // the first block reads this panel from memory, the later ones from the cache.

@@ -17,8 +17,8 @@ namespace attnlab::core::pretrained {
 
 /// Which code computes a linear layer's product.
 enum class ProductKernel {
-    automatic, ///< the vector kernels for three rows or more when this processor has them
-               ///< (below that, and elsewhere, Eigen's product)
+    automatic, ///< the vector kernels for two rows or more when this processor has them
+               ///< (for one row, and elsewhere, Eigen's product)
     portable,  ///< Eigen's general product everywhere (tests compare the two)
 };
 

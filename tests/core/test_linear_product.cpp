@@ -67,7 +67,7 @@ Case makeCase(const Shape& shape, bool outByIn, std::uint64_t seed) {
 const std::vector<Shape>& shapes() {
     static const std::vector<Shape> all = {
         {1, 768, 100, 0, 100},   // one row, as the prediction of a typed key (Eigen's product)
-        {3, 100, 60, 10, 50},    // the fewest rows the vector kernels take
+        {2, 100, 60, 10, 50},    // the fewest rows the vector kernels take
         {7, 33, 50, 3, 45},      // a partial row block, odd depth, a partial last panel
         {8, 16, 48, 0, 48},      // exactly one block of rows and one panel
         {13, 1030, 97, 5, 90},   // two passes over the depth
@@ -99,7 +99,8 @@ TEST_P(LinearProduct, MatchesTheDoubleProductAndWritesOnlyItsBlock) {
             EXPECT_EIGEN_NEAR(Eigen::MatrixXd(result.cast<double>()), c.product, tolerance);
             Matrix outside = y;
             outside.block(1, 3, shape.rows, shape.count).setConstant(kUntouched);
-            EXPECT_TRUE((outside.array() == kUntouched).all()) << "a cell outside the block changed";
+            EXPECT_TRUE((outside.array() == kUntouched).all())
+                << "a cell outside the block changed";
         }
     }
 }
@@ -115,9 +116,8 @@ TEST_P(LinearProduct, NoRowsWriteNothing) {
 INSTANTIATE_TEST_SUITE_P(Kernels, LinearProduct,
                          ::testing::Values(ProductKernel::automatic, ProductKernel::portable),
                          [](const auto& info) {
-                             return std::string(info.param == ProductKernel::automatic
-                                                    ? "Automatic"
-                                                    : "Portable");
+                             return std::string(
+                                 info.param == ProductKernel::automatic ? "Automatic" : "Portable");
                          });
 
 // The layer as the engine runs it, its columns split over the threads and the bias added: the
