@@ -216,12 +216,11 @@ void HeatmapView::fillColorMap() {
             bulk->assign(matrix->data()); // row-major, like the colour map's storage
         } else {
             // Max over each block: rows first (whole vectorised rows), then the columns, into a
-            // buffer filled by all cores (the matrix is read once, which is most of the cost);
-            // the colour map is then written in one pass.
+            // buffer (the matrix is read once, which is most of the cost); the colour map is then
+            // written in one pass. On this thread alone: a parallel region started from the
+            // window's thread while a computation holds both cores waits at its barrier for a
+            // core, and its waiting threads spin; that stalled the window 100–400 ms.
             std::vector<float> pooledValues(static_cast<std::size_t>(rows) * cols);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static)
-#endif
             for (int block = 0; block < rows; ++block) {
                 const int first = block * m_rowPool;
                 const int count = std::min(m_rowPool, m_rows - first);
