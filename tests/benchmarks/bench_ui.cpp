@@ -59,6 +59,7 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
 #include <time.h>
 
 namespace {
@@ -264,13 +265,17 @@ public:
         QObject::connect(&m_ticker, &QTimer::timeout, [this] {
             const auto now = Clock::now();
             const double cpu = threadCpuMs();
+            const Kernel kernel = kernelShare();
             const double gap = std::chrono::duration<double, std::milli>(now - m_lastTurn).count();
             if (gap > m_worst) {
                 m_worst = gap;
                 m_worstCpu = cpu - m_lastCpu;
+                m_worstSystemMs = kernel.systemMs - m_lastKernel.systemMs;
+                m_worstFaults = kernel.faults - m_lastKernel.faults;
             }
             m_lastTurn = now;
             m_lastCpu = cpu;
+            m_lastKernel = kernel;
             if (m_onTurn)
                 m_onTurn();
         });
@@ -278,8 +283,11 @@ public:
     void start() {
         m_worst = 0.0;
         m_worstCpu = 0.0;
+        m_worstSystemMs = 0.0;
+        m_worstFaults = 0.0;
         m_lastTurn = Clock::now();
         m_lastCpu = threadCpuMs();
+        m_lastKernel = kernelShare();
         m_ticker.start();
     }
     /// Stops the timer; the longest gap since start().
@@ -290,8 +298,22 @@ public:
     /// CPU time the window's thread spent during the longest gap: about the gap when the thread
     /// was busy in one turn, far less when it waited (for a lock, or for a core).
     double worstGapCpuMs() const { return m_worstCpu; }
+    /// Of that, the time in the kernel on the thread's behalf, and its page faults.
+    double worstGapSystemMs() const { return m_worstSystemMs; }
+    double worstGapFaults() const { return m_worstFaults; }
 
 private:
+    struct Kernel {
+        double systemMs = 0.0;
+        double faults = 0.0;
+    };
+    static Kernel kernelShare() {
+        rusage usage{};
+        getrusage(RUSAGE_THREAD, &usage);
+        return {static_cast<double>(usage.ru_stime.tv_sec) * 1e3 +
+                    static_cast<double>(usage.ru_stime.tv_usec) / 1e3,
+                static_cast<double>(usage.ru_minflt + usage.ru_majflt)};
+    }
     static double threadCpuMs() {
         timespec now{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
@@ -304,6 +326,9 @@ private:
     double m_lastCpu = 0.0;
     double m_worst = 0.0;
     double m_worstCpu = 0.0;
+    double m_worstSystemMs = 0.0;
+    double m_worstFaults = 0.0;
+    Kernel m_lastKernel;
 };
 
 // The folder of the GPT-2 small shaped model, written by pretrained_reference.py when missing;
@@ -501,6 +526,7 @@ void BM_LongInput(benchmark::State& state) {
     QLineEdit* edit = window.sentenceEdit();
     const QString text = QString::fromStdString(attnlab::bench::generatedSentence(n));
     double worstStall = 0.0, worstStallCpu = 0.0, worstShown = 0.0;
+    double worstStallSystem = 0.0, worstStallFaults = 0.0;
     bool progressShown = false;
     int cancelledBefore = window.controller()->cancelledRuns();
     int droppedBefore = window.controller()->droppedResults();
@@ -532,11 +558,15 @@ void BM_LongInput(benchmark::State& state) {
         if (stall > worstStall) {
             worstStall = stall;
             worstStallCpu = meter.worstGapCpuMs();
+            worstStallSystem = meter.worstGapSystemMs();
+            worstStallFaults = meter.worstGapFaults();
         }
         worstShown = std::max(worstShown, elapsed);
     }
     state.counters["max_stall_ms"] = worstStall;
     state.counters["max_stall_cpu_ms"] = worstStallCpu;
+    state.counters["max_stall_system_ms"] = worstStallSystem;
+    state.counters["max_stall_faults"] = worstStallFaults;
     state.counters["shown_after_ms"] = worstShown;
     state.counters["progress_shown"] = progressShown ? 1 : 0;
     state.counters["stale_cancelled"] = window.controller()->cancelledRuns() - cancelledBefore +
