@@ -33,10 +33,15 @@ struct Shape {
 
 // The weights as stored (out × in when outByIn, else in × out) and x·W in double.
 struct Case {
-    Matrix x, stored;
+    Matrix wide, stored;
+    Eigen::Index offset = 0;
+    Eigen::Index in = 0;
     Eigen::MatrixXd product; // x·W[:, first : first + count]
     bool outByIn = true;
     const float* bias = nullptr;
+
+    // x: the middle of a wider matrix, so that its rows have a stride of their own.
+    Eigen::Block<const Matrix> x() const { return wide.middleCols(offset, in); }
 
     // A view of `stored`, taken where it is used (a Case may have been moved).
     Linear layer() const {
@@ -52,14 +57,14 @@ struct Case {
 
 Case makeCase(const Shape& shape, bool outByIn, std::uint64_t seed) {
     Case c;
-    // x is the middle of a wider matrix, so its rows have a stride of their own.
-    const Matrix wide = randomMatrix<Matrix>(shape.rows, shape.in + 5, seed);
-    c.x = wide.middleCols(2, shape.in);
+    c.wide = randomMatrix<Matrix>(shape.rows, shape.in + 5, seed);
+    c.offset = shape.rows == 0 ? 0 : 2; // no rows: no storage to take the middle of
+    c.in = shape.in;
     c.stored = outByIn ? randomMatrix<Matrix>(shape.out, shape.in, seed + 1)
                        : randomMatrix<Matrix>(shape.in, shape.out, seed + 1);
     const Eigen::MatrixXd w = outByIn ? Eigen::MatrixXd(c.stored.cast<double>().transpose())
                                       : Eigen::MatrixXd(c.stored.cast<double>());
-    c.product = c.x.cast<double>() * w.middleCols(shape.first, shape.count);
+    c.product = c.x().cast<double>() * w.middleCols(shape.first, shape.count);
     c.outByIn = outByIn;
     return c;
 }
@@ -91,7 +96,7 @@ TEST_P(LinearProduct, MatchesTheDoubleProductAndWritesOnlyItsBlock) {
             const Case c = makeCase(shape, outByIn, seed += 2);
             Matrix y = Matrix::Constant(shape.rows + 2, shape.count + 6, kUntouched);
             Eigen::Ref<Matrix> block = y.block(1, 3, shape.rows, shape.count);
-            multiplyColumns(c.x, c.layer(), shape.first, shape.count, block, GetParam());
+            multiplyColumns(c.x(), c.layer(), shape.first, shape.count, block, GetParam());
             const Matrix result = y.block(1, 3, shape.rows, shape.count);
             // Float rounding of a sum of `in` products of unit size grows with `in`; a wrong or
             // missing term moves a cell by about one unit.
@@ -109,7 +114,7 @@ TEST_P(LinearProduct, NoRowsWriteNothing) {
     const Case c = makeCase({0, 40, 30, 0, 30}, true, 5);
     Matrix y = Matrix::Constant(2, 30, kUntouched);
     Eigen::Ref<Matrix> block = y.topRows(0);
-    multiplyColumns(c.x, c.layer(), 0, 30, block, GetParam());
+    multiplyColumns(c.x(), c.layer(), 0, 30, block, GetParam());
     EXPECT_TRUE((y.array() == kUntouched).all());
 }
 
@@ -128,8 +133,8 @@ TEST(LinearLayer, BothKernelsAgreeOnASplitProductWithBias) {
         const Matrix bias = randomMatrix<Matrix>(1, 2304, 43);
         c.bias = bias.data();
         Matrix automatic(32, 2304), portable(32, 2304);
-        applyLinear(c.x, c.layer(), automatic, ProductKernel::automatic);
-        applyLinear(c.x, c.layer(), portable, ProductKernel::portable);
+        applyLinear(c.x(), c.layer(), automatic, ProductKernel::automatic);
+        applyLinear(c.x(), c.layer(), portable, ProductKernel::portable);
         EXPECT_EIGEN_NEAR(automatic, portable, 2e-3);
         const Eigen::MatrixXd expected = c.product.rowwise() + bias.cast<double>().row(0);
         EXPECT_EIGEN_NEAR(Eigen::MatrixXd(automatic.cast<double>()), expected, 2e-3);
