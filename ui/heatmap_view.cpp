@@ -218,8 +218,8 @@ void HeatmapView::fillColorMap() {
             // Max over each block: rows first (whole vectorised rows), then the columns, into a
             // buffer (the matrix is read once, which is most of the cost); the colour map is then
             // written in one pass. On this thread alone: a parallel region started from the
-            // window's thread while a computation holds both cores waits at its barrier for a
-            // core, and its waiting threads spin; that stalled the window 100–400 ms.
+            // window's thread while a computation holds both cores can wait at its barrier for a
+            // core while its other thread spins.
             std::vector<float> pooledValues(static_cast<std::size_t>(rows) * cols);
             for (int block = 0; block < rows; ++block) {
                 const int first = block * m_rowPool;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -198,7 +198,9 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
     const int depthTotal = layer.in;
     const int passes = (depthTotal + kDepthBlock - 1) / kDepthBlock;
     const int depthStep = ((depthTotal + passes - 1) / passes + kLanes - 1) / kLanes * kLanes;
-    std::vector<float> panel(layer.outByIn ? static_cast<std::size_t>(kPanelWidth) * depthStep : 0);
+    // Written by packTransposed before it is read: not zeroed first.
+    const auto panel = std::make_unique_for_overwrite<float[]>(
+        layer.outByIn ? static_cast<std::size_t>(kPanelWidth) * depthStep : 0);
     const Eigen::Index xStride = x.outerStride(), yStride = out.outerStride();
     // The second block of rows (the first when there is one) fetches the next panel's weights:
     // the first block reads this panel from memory, the later ones from the cache.
@@ -224,8 +226,8 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
             const float* w = here.base;
             Eigen::Index wStride = here.stride;
             if (layer.outByIn) {
-                packTransposed(here.base, here.stride, columns, depth, panel.data());
-                w = panel.data();
+                packTransposed(here.base, here.stride, columns, depth, panel.get());
+                w = panel.get();
                 wStride = kPanelWidth;
             }
             for (int r0 = 0, index = 0; r0 < rows; r0 += kRowBlock, ++index) {
