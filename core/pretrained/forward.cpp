@@ -181,14 +181,13 @@ void runLayers(const Engine& engine, const std::vector<int>& tokens,
 
         // Feed-forward block on `normed`.
         MatrixMap inner = workspace.inner.matrix(m, info.intermediate);
-        applyLinear(normed, layer.up, inner);
         if (llama) {
+            applyLinear(normed, layer.up, inner);
             MatrixMap gate = workspace.gate.matrix(m, info.intermediate);
-            applyLinear(normed, layer.gate, gate);
-            activate(gate, config.activation);
+            applyLinear(normed, layer.gate, gate, ProductKernel::automatic, config.activation);
             inner.array() *= gate.array();
         } else {
-            activate(inner, config.activation);
+            applyLinear(normed, layer.up, inner, ProductKernel::automatic, config.activation);
         }
         applyLinear(inner, layer.down, attended);
         if (bert) {

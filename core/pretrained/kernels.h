@@ -10,6 +10,7 @@
 #include "core/pretrained/transformer_config.h"
 #include "core/pretrained/weights.h"
 
+#include <optional>
 #include <vector>
 
 namespace attnlab::core::pretrained {
@@ -32,10 +33,13 @@ private:
     std::vector<float, Eigen::aligned_allocator<float>> m_data;
 };
 
-/// y = x·W + b (see Linear). `y` is n × out and may be a column block of a wider matrix. Large
-/// products are split by blocks of columns over the OpenMP threads.
+/// y = x·W + b (see Linear), then `activation` element-wise when one is given. `y` is n × out
+/// and may be a column block of a wider matrix. Large products are split by blocks of columns
+/// over the OpenMP threads, each of which adds the bias and applies the activation to its own
+/// block while it is in its cache.
 void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y,
-                 ProductKernel kernel = ProductKernel::automatic);
+                 ProductKernel kernel = ProductKernel::automatic,
+                 std::optional<Activation> activation = std::nullopt);
 
 /// y = LayerNorm(x) row by row (biased variance, as PyTorch), or RMSNorm when norm.bias is null:
 /// y = x / √(mean(x²) + ε) · weight. `y` may be `x`.

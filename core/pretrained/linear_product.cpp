@@ -202,41 +202,43 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
     const auto panel = std::make_unique_for_overwrite<float[]>(
         layer.outByIn ? static_cast<std::size_t>(kPanelWidth) * depthStep : 0);
     const Eigen::Index xStride = x.outerStride(), yStride = out.outerStride();
-    // The second block of rows (the first when there is one) fetches the next panel's weights:
-    // the first block reads this panel from memory, the later ones from the cache.
-    const int fetchingBlock = rows > kRowBlock ? 1 : 0;
-    const Ahead none;
-    for (int c0 = 0; c0 < count; c0 += kPanelWidth) {
+    const int steps = (count + kPanelWidth - 1) / kPanelWidth * passes;
+    // Step s multiplies panel s / passes over depth pass s % passes.
+    const auto regionOfStep = [&](int step) {
+        const int c0 = step / passes * kPanelWidth, k0 = step % passes * depthStep;
+        return weightRegion(layer, first + c0, std::min(kPanelWidth, count - c0), k0,
+                            std::min(depthStep, depthTotal - k0));
+    };
+    const int blocks = (rows + kRowBlock - 1) / kRowBlock;
+    for (int step = 0; step < steps; ++step) {
+        const int c0 = step / passes * kPanelWidth, k0 = step % passes * depthStep;
         const int columns = std::min(kPanelWidth, count - c0);
         const int vectors = (columns + kLanes - 1) / kLanes;
         const int tail = columns % kLanes;
         const auto lastMask =
             tail == 0 ? kAllLanes : static_cast<__mmask16>((std::uint32_t{1} << tail) - 1);
-        for (int k0 = 0; k0 < depthTotal; k0 += depthStep) {
-            const int depth = std::min(depthStep, depthTotal - k0);
-            const Ahead here = weightRegion(layer, first + c0, columns, k0, depth);
-            Ahead next;
-            if (k0 + depthStep < depthTotal)
-                next = weightRegion(layer, first + c0, columns, k0 + depthStep,
-                                    std::min(depthStep, depthTotal - k0 - depthStep));
-            else if (c0 + kPanelWidth < count)
-                next = weightRegion(layer, first + c0 + kPanelWidth,
-                                    std::min(kPanelWidth, count - c0 - kPanelWidth), 0,
-                                    std::min(depthStep, depthTotal));
-            const float* w = here.base;
-            Eigen::Index wStride = here.stride;
-            if (layer.outByIn) {
-                packTransposed(here.base, here.stride, columns, depth, panel.get());
-                w = panel.get();
-                wStride = kPanelWidth;
-            }
-            for (int r0 = 0, index = 0; r0 < rows; r0 += kRowBlock, ++index) {
-                const int block = std::min(kRowBlock, rows - r0);
-                kPanelProducts[block - 1][vectors - 1](
-                    x.data() + r0 * xStride + k0, xStride, w, wStride, depth, lastMask,
-                    out.data() + r0 * yStride + c0, yStride, k0 > 0,
-                    index == fetchingBlock ? next : none);
-            }
+        const int depth = std::min(depthStep, depthTotal - k0);
+        const Ahead here = regionOfStep(step);
+        // Every block of rows fetches an equal share of the next step's weights, so that they
+        // stream in at an even pace over the whole of this step (GPT-2 small at 32 tokens:
+        // 1.3 ms faster than fetching all of them during one block).
+        const Ahead next = step + 1 < steps ? regionOfStep(step + 1) : Ahead{};
+        const float* w = here.base;
+        Eigen::Index wStride = here.stride;
+        if (layer.outByIn) {
+            packTransposed(here.base, here.stride, columns, depth, panel.get());
+            w = panel.get();
+            wStride = kPanelWidth;
+        }
+        for (int r0 = 0, index = 0; r0 < rows; r0 += kRowBlock, ++index) {
+            const int block = std::min(kRowBlock, rows - r0);
+            Ahead share = next;
+            const Eigen::Index from = next.rows * index / blocks;
+            share.base = next.base == nullptr ? nullptr : next.base + from * next.stride;
+            share.rows = next.rows * (index + 1) / blocks - from;
+            kPanelProducts[block - 1][vectors - 1](
+                x.data() + r0 * xStride + k0, xStride, w, wStride, depth, lastMask,
+                out.data() + r0 * yStride + c0, yStride, k0 > 0, share);
         }
     }
 }

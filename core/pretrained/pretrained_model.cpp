@@ -241,8 +241,8 @@ void predict(const Engine& engine, const RunRequest& request, Workspace& workspa
     if (w.mlmTransform.weight != nullptr) {
         // BERT's masked-LM head: dense, activation, LayerNorm, then the decoder.
         MatrixMap transformed = workspace.attended.matrix(m, info.dModel);
-        applyLinear(rows, w.mlmTransform, transformed);
-        activate(transformed, engine.config.activation);
+        applyLinear(rows, w.mlmTransform, transformed, ProductKernel::automatic,
+                    engine.config.activation);
         normalizeLayer(transformed, w.mlmNorm, engine.config.normEps, transformed);
         rows = transformed;
     }

@@ -141,6 +141,28 @@ TEST(LinearLayer, BothKernelsAgreeOnASplitProductWithBias) {
     }
 }
 
+// The activation given to applyLinear reaches every thread's block of columns: one product and
+// activation matches the product, bias and activation applied one after the other.
+TEST(LinearLayer, AnActivationIsAppliedToEveryColumnOfASplitProduct) {
+    using attnlab::core::Activation;
+    using attnlab::core::pretrained::activate;
+    Case c = makeCase({32, 768, 2304, 0, 2304}, false, 47);
+    const Matrix bias = randomMatrix<Matrix>(1, 2304, 53);
+    c.bias = bias.data();
+    for (const Activation activation :
+         {Activation::GeluTanh, Activation::GeluErf, Activation::Silu, Activation::Relu}) {
+        Matrix fused(32, 2304), separate(32, 2304);
+        applyLinear(c.x(), c.layer(), fused, ProductKernel::automatic, activation);
+        applyLinear(c.x(), c.layer(), separate, ProductKernel::automatic);
+        activate(separate, activation);
+        EXPECT_EIGEN_NEAR(fused, separate, 1e-6);
+        // And it was applied: the activations differ from the plain product somewhere.
+        Matrix plain(32, 2304);
+        applyLinear(c.x(), c.layer(), plain, ProductKernel::automatic);
+        EXPECT_GT((plain - fused).cwiseAbs().maxCoeff(), 1e-2);
+    }
+}
+
 TEST(LinearLayer, TheVectorKernelsRunWhereTheProcessorHasAvx512) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     EXPECT_EQ(vectorProductAvailable(), __builtin_cpu_supports("avx512f") != 0);
