@@ -108,8 +108,6 @@ void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::
     const auto columns = [&](int first, int count) {
         auto out = y.middleCols(first, count);
         multiplyColumns(x, layer, first, count, out, kernel);
-        if (layer.bias != nullptr)
-            out.rowwise() += Eigen::Map<const RowVector>(layer.bias + first, count);
         if (activation)
             activate(out, *activation);
     };

@@ -108,13 +108,15 @@ struct Ahead {
     Eigen::Index rows = 0;
 };
 
-// Rows × (Vectors registers of columns) of y (+)= x·panel over `depth`, the accumulators held in
-// registers for the whole depth. The last register's columns are `lastMask`; masked loads
+// Rows × (Vectors registers of columns) of y = x·panel + bias over `depth` (y += x·panel when
+// `accumulate`: a later pass over the depth), the accumulators held in registers for the whole
+// depth; a null `bias` is none. The last register's columns are `lastMask`; masked loads
 // never touch the columns past it, so a panel may end where the weights end.
 template <int Rows, int Vectors>
 ATTNLAB_AVX512 void panelProduct(const float* x, Eigen::Index xStride, const float* w,
                                  Eigen::Index wStride, int depth, __mmask16 lastMask, float* y,
-                                 Eigen::Index yStride, bool accumulate, const Ahead& ahead) {
+                                 Eigen::Index yStride, bool accumulate, const float* bias,
+                                 const Ahead& ahead) {
     __m512 sums[Rows][Vectors];
     const Eigen::Index lines = ahead.rows * ahead.rowLines;
     const Eigen::Index linesPerStep = depth > 0 ? (lines + depth - 1) / depth : 0;
@@ -151,20 +153,24 @@ ATTNLAB_AVX512 void panelProduct(const float* x, Eigen::Index xStride, const flo
                 sums[r][v] = _mm512_fmadd_ps(a, b[v], sums[r][v]);
         }
     }
+    // The sums of earlier passes, or on the first pass the bias.
+    __m512 base[Vectors];
+#pragma GCC unroll 3
+    for (Eigen::Index v = 0; v < Vectors; ++v)
+        base[v] = bias != nullptr ? _mm512_maskz_loadu_ps(mask(v), bias + v * kLanes)
+                                  : _mm512_setzero_ps();
 #pragma GCC unroll 8
     for (Eigen::Index r = 0; r < Rows; ++r)
 #pragma GCC unroll 3
         for (Eigen::Index v = 0; v < Vectors; ++v) {
             float* cell = y + r * yStride + v * kLanes;
-            const __m512 total =
-                accumulate ? _mm512_add_ps(sums[r][v], _mm512_maskz_loadu_ps(mask(v), cell))
-                           : sums[r][v];
-            _mm512_mask_storeu_ps(cell, mask(v), total);
+            const __m512 earlier = accumulate ? _mm512_maskz_loadu_ps(mask(v), cell) : base[v];
+            _mm512_mask_storeu_ps(cell, mask(v), _mm512_add_ps(sums[r][v], earlier));
         }
 }
 
 using PanelProduct = void (*)(const float*, Eigen::Index, const float*, Eigen::Index, int,
-                              __mmask16, float*, Eigen::Index, bool, const Ahead&);
+                              __mmask16, float*, Eigen::Index, bool, const float*, const Ahead&);
 
 template <int Rows> constexpr std::array<PanelProduct, kPanelVectors> panelProductsOf() {
     return {&panelProduct<Rows, 1>, &panelProduct<Rows, 2>, &panelProduct<Rows, 3>};
@@ -238,7 +244,8 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
             share.rows = next.rows * (index + 1) / blocks - from;
             kPanelProducts[block - 1][vectors - 1](
                 x.data() + r0 * xStride + k0, xStride, w, wStride, depth, lastMask,
-                out.data() + r0 * yStride + c0, yStride, k0 > 0, share);
+                out.data() + r0 * yStride + c0, yStride, k0 > 0,
+                layer.bias != nullptr ? layer.bias + first + c0 : nullptr, share);
         }
     }
 }
@@ -266,6 +273,8 @@ void multiplyColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int
     }
 #endif
     portableColumns(x, layer, first, count, out);
+    if (layer.bias != nullptr)
+        out.rowwise() += Eigen::Map<const RowVector>(layer.bias + first, count);
 }
 
 } // namespace attnlab::core::pretrained

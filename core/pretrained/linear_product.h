@@ -25,8 +25,9 @@ enum class ProductKernel {
 /// True when this processor (and its operating system) run the vector kernels.
 bool vectorProductAvailable();
 
-/// Columns [first, first + count) of x·W (no bias) into `out` (x.rows() × count), on the calling
-/// thread. `layer` gives W's shape and storage (Linear::outByIn).
+/// Columns [first, first + count) of x·W + b into `out` (x.rows() × count), on the calling
+/// thread. `layer` gives W's shape and storage (Linear::outByIn) and b (none when its bias is
+/// null).
 void multiplyColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int first, int count,
                      Eigen::Ref<Matrix> out, ProductKernel kernel = ProductKernel::automatic);
 

@@ -89,23 +89,34 @@ TEST_P(LinearProduct, MatchesTheDoubleProductAndWritesOnlyItsBlock) {
     std::uint64_t seed = 11;
     for (const bool outByIn : {true, false}) {
         for (const Shape& shape : shapes()) {
-            SCOPED_TRACE(std::string(outByIn ? "out × in" : "in × out") + ", rows " +
-                         std::to_string(shape.rows) + ", in " + std::to_string(shape.in) +
-                         ", columns " + std::to_string(shape.first) + " + " +
-                         std::to_string(shape.count) + " of " + std::to_string(shape.out));
-            const Case c = makeCase(shape, outByIn, seed += 2);
-            Matrix y = Matrix::Constant(shape.rows + 2, shape.count + 6, kUntouched);
-            Eigen::Ref<Matrix> block = y.block(1, 3, shape.rows, shape.count);
-            multiplyColumns(c.x(), c.layer(), shape.first, shape.count, block, GetParam());
-            const Matrix result = y.block(1, 3, shape.rows, shape.count);
-            // Float rounding of a sum of `in` products of unit size grows with `in`; a wrong or
-            // missing term moves a cell by about one unit.
-            const double tolerance = std::max(1e-4, 2e-6 * shape.in);
-            EXPECT_EIGEN_NEAR(Eigen::MatrixXd(result.cast<double>()), c.product, tolerance);
-            Matrix outside = y;
-            outside.block(1, 3, shape.rows, shape.count).setConstant(kUntouched);
-            EXPECT_TRUE((outside.array() == kUntouched).all())
-                << "a cell outside the block changed";
+            for (const bool withBias : {false, true}) {
+                SCOPED_TRACE(std::string(outByIn ? "out × in" : "in × out") + ", rows " +
+                             std::to_string(shape.rows) + ", in " + std::to_string(shape.in) +
+                             ", columns " + std::to_string(shape.first) + " + " +
+                             std::to_string(shape.count) + " of " + std::to_string(shape.out) +
+                             (withBias ? ", bias" : ""));
+                Case c = makeCase(shape, outByIn, seed += 2);
+                const Matrix bias = randomMatrix<Matrix>(1, shape.out, seed + 1);
+                Eigen::MatrixXd expected = c.product;
+                if (withBias) {
+                    c.bias = bias.data();
+                    expected.rowwise() +=
+                        bias.cast<double>().row(0).segment(shape.first, shape.count);
+                }
+                Matrix y = Matrix::Constant(shape.rows + 2, shape.count + 6, kUntouched);
+                Eigen::Ref<Matrix> block = y.block(1, 3, shape.rows, shape.count);
+                multiplyColumns(c.x(), c.layer(), shape.first, shape.count, block, GetParam());
+                const Matrix result = y.block(1, 3, shape.rows, shape.count);
+                // Float rounding of a sum of `in` products of unit size grows with `in`; a wrong or
+                // missing term (or a bias added twice, or to the wrong columns) moves a cell by
+                // about one unit.
+                const double tolerance = std::max(1e-4, 2e-6 * shape.in);
+                EXPECT_EIGEN_NEAR(Eigen::MatrixXd(result.cast<double>()), expected, tolerance);
+                Matrix outside = y;
+                outside.block(1, 3, shape.rows, shape.count).setConstant(kUntouched);
+                EXPECT_TRUE((outside.array() == kUntouched).all())
+                    << "a cell outside the block changed";
+            }
         }
     }
 }
