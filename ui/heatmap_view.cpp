@@ -250,7 +250,7 @@ void HeatmapView::applyRange() {
         high = -std::numeric_limits<double>::infinity();
         if (const core::Matrix* matrix = currentMatrix()) {
             const auto& allowed = m_result->maps.allowed;
-            if (allowed.rows() != m_rows || allowed.cols() != m_cols || allVisible(allowed)) {
+            if (!m_anyMasked) { // (rebuildMask has read the mask of this data)
                 low = std::min(low, static_cast<double>(matrix->minCoeff()));
                 high = static_cast<double>(matrix->maxCoeff());
             } else if (allowed.any()) {
@@ -327,6 +327,50 @@ void HeatmapView::rebuildLabels() {
     m_labelLineHeight = labelLineMetrics(bold, m_queryLabels + m_keyLabels).height();
 }
 
+namespace {
+
+// A result's mask as the views draw it: whether any cell is masked, and with pooled maps which
+// blocks have a visible cell. The mask is the same for every map of a result, and at 4096 tokens
+// it is 16 MiB: scanned once per result rather than once per view (each scan took up to 19 ms of
+// the window's turn while a computation held the memory). Kept for the newest result and pooling
+// only, on the window's thread (the only one that builds views).
+struct MaskBlocks {
+    std::weak_ptr<const core::ModelOutput> result; ///< expired or another result: not this one
+    int rowPool = 0, colPool = 0;
+    bool anyMasked = false;
+    std::vector<unsigned char> visible; ///< pooled blocks, row-major; empty when none is masked
+};
+
+const MaskBlocks& maskBlocksOf(const std::shared_ptr<const core::ModelOutput>& result, int rows,
+                               int cols, int rowPool, int colPool) {
+    static MaskBlocks cache;
+    if (cache.result.lock() == result && cache.rowPool == rowPool && cache.colPool == colPool)
+        return cache;
+    cache = MaskBlocks{result, rowPool, colPool, false, {}};
+    const core::BoolMatrix& allowed = result->maps.allowed;
+    if (allVisible(allowed))
+        return cache;
+    cache.anyMasked = true;
+    const int blockCols = (cols + colPool - 1) / colPool;
+    const int blockRows = (rows + rowPool - 1) / rowPool;
+    cache.visible.assign(static_cast<std::size_t>(blockRows) * blockCols, 0);
+    Eigen::Array<bool, 1, Eigen::Dynamic> visible(cols);
+    for (int block = 0; block < blockRows; ++block) {
+        const int first = block * rowPool;
+        visible = allowed.row(first);
+        for (int r = first + 1; r < std::min(rows, first + rowPool); ++r)
+            visible = visible || allowed.row(r);
+        // A plain OR over each block's cells: a search with an early exit per block (Eigen's
+        // any()) became a library call for every few cells.
+        unsigned char* out = cache.visible.data() + static_cast<std::size_t>(block) * blockCols;
+        for (int c = 0; c < cols; ++c)
+            out[c / colPool] |= static_cast<unsigned char>(visible[c]);
+    }
+    return cache;
+}
+
+} // namespace
+
 void HeatmapView::rebuildMask() {
     // Masked cells are transparent in the colour map (their stored value stays the weight, 0),
     // so the hatched underlay shows through exactly where they are. A pooled block is
@@ -337,30 +381,21 @@ void HeatmapView::rebuildMask() {
     if (!m_result || m_rows == 0 || m_cols == 0)
         return;
     const auto& allowed = m_result->maps.allowed;
-    if (allowed.rows() != m_rows || allowed.cols() != m_cols || allVisible(allowed))
+    if (allowed.rows() != m_rows || allowed.cols() != m_cols)
         return;
-    m_anyMasked = true;
     auto* bulk = static_cast<BulkColorMapData*>(data);
     if (m_rowPool == 1 && m_colPool == 1) {
+        if (allVisible(allowed))
+            return;
+        m_anyMasked = true;
         bulk->assignVisibility(allowed.data()); // row-major, like the colour map's cells
         return;
     }
-    const int blockCols = (m_cols + m_colPool - 1) / m_colPool;
-    const int blockRows = (m_rows + m_rowPool - 1) / m_rowPool;
-    std::vector<unsigned char> blockVisible(static_cast<std::size_t>(blockRows) * blockCols);
-    Eigen::Array<bool, 1, Eigen::Dynamic> visible(m_cols);
-    for (int block = 0; block < blockRows; ++block) {
-        const int first = block * m_rowPool;
-        visible = allowed.row(first);
-        for (int r = first + 1; r < std::min(m_rows, first + m_rowPool); ++r)
-            visible = visible || allowed.row(r);
-        for (int c = 0; c < blockCols; ++c) {
-            const int begin = c * m_colPool;
-            blockVisible[static_cast<std::size_t>(block) * blockCols + c] =
-                visible.segment(begin, std::min(m_colPool, m_cols - begin)).any();
-        }
-    }
-    bulk->assignVisibility(blockVisible.data());
+    const MaskBlocks& blocks = maskBlocksOf(m_result, m_rows, m_cols, m_rowPool, m_colPool);
+    if (!blocks.anyMasked)
+        return;
+    m_anyMasked = true;
+    bulk->assignVisibility(blocks.visible.data());
 }
 
 void HeatmapView::rebuildLayout() {

@@ -54,6 +54,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -267,14 +268,18 @@ public:
             const double cpu = threadCpuMs();
             const Kernel kernel = kernelShare();
             const double gap = std::chrono::duration<double, std::milli>(now - m_lastTurn).count();
+            const double waiting = runQueueMs();
             if (gap > m_worst) {
                 m_worst = gap;
+                m_worstWaiting = waiting - m_lastWaiting;
+                m_worstAt = std::chrono::duration<double, std::milli>(m_lastTurn - m_start).count();
                 m_worstCpu = cpu - m_lastCpu;
                 m_worstSystemMs = kernel.systemMs - m_lastKernel.systemMs;
                 m_worstFaults = kernel.faults - m_lastKernel.faults;
             }
             m_lastTurn = now;
             m_lastCpu = cpu;
+            m_lastWaiting = waiting;
             m_lastKernel = kernel;
             if (m_onTurn)
                 m_onTurn();
@@ -285,7 +290,10 @@ public:
         m_worstCpu = 0.0;
         m_worstSystemMs = 0.0;
         m_worstFaults = 0.0;
-        m_lastTurn = Clock::now();
+        m_lastTurn = m_start = Clock::now();
+        m_worstAt = 0.0;
+        m_worstWaiting = 0.0;
+        m_lastWaiting = runQueueMs();
         m_lastCpu = threadCpuMs();
         m_lastKernel = kernelShare();
         m_ticker.start();
@@ -301,6 +309,12 @@ public:
     /// Of that, the time in the kernel on the thread's behalf, and its page faults.
     double worstGapSystemMs() const { return m_worstSystemMs; }
     double worstGapFaults() const { return m_worstFaults; }
+    /// When the longest gap began, in ms after start().
+    double worstGapAtMs() const { return m_worstAt; }
+    /// Of the longest gap, the time the window's thread was ready to run but waited for a core
+    /// (Linux's schedstat; 0 where the system does not say). The gap less this and the CPU time
+    /// is time the thread was blocked (a lock, the kernel).
+    double worstGapRunQueueMs() const { return m_worstWaiting; }
 
 private:
     struct Kernel {
@@ -314,6 +328,14 @@ private:
                     static_cast<double>(usage.ru_stime.tv_usec) / 1e3,
                 static_cast<double>(usage.ru_minflt + usage.ru_majflt)};
     }
+    static double runQueueMs() {
+        // The second field: nanoseconds spent runnable on a run queue, not running.
+        std::ifstream file("/proc/thread-self/schedstat");
+        double running = 0.0, waiting = 0.0;
+        if (!(file >> running >> waiting))
+            return 0.0;
+        return waiting / 1e6;
+    }
     static double threadCpuMs() {
         timespec now{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
@@ -322,9 +344,12 @@ private:
 
     QTimer m_ticker;
     std::function<void()> m_onTurn;
-    Clock::time_point m_lastTurn;
+    Clock::time_point m_lastTurn, m_start;
     double m_lastCpu = 0.0;
     double m_worst = 0.0;
+    double m_worstAt = 0.0;
+    double m_worstWaiting = 0.0;
+    double m_lastWaiting = 0.0;
     double m_worstCpu = 0.0;
     double m_worstSystemMs = 0.0;
     double m_worstFaults = 0.0;
@@ -526,7 +551,8 @@ void BM_LongInput(benchmark::State& state) {
     QLineEdit* edit = window.sentenceEdit();
     const QString text = QString::fromStdString(attnlab::bench::generatedSentence(n));
     double worstStall = 0.0, worstStallCpu = 0.0, worstShown = 0.0;
-    double worstStallSystem = 0.0, worstStallFaults = 0.0;
+    double worstStallSystem = 0.0, worstStallFaults = 0.0, worstStallAt = 0.0;
+    double worstStallRunQueue = 0.0;
     bool progressShown = false;
     int cancelledBefore = window.controller()->cancelledRuns();
     int droppedBefore = window.controller()->droppedResults();
@@ -560,6 +586,8 @@ void BM_LongInput(benchmark::State& state) {
             worstStallCpu = meter.worstGapCpuMs();
             worstStallSystem = meter.worstGapSystemMs();
             worstStallFaults = meter.worstGapFaults();
+            worstStallAt = meter.worstGapAtMs();
+            worstStallRunQueue = meter.worstGapRunQueueMs();
         }
         worstShown = std::max(worstShown, elapsed);
     }
@@ -567,6 +595,8 @@ void BM_LongInput(benchmark::State& state) {
     state.counters["max_stall_cpu_ms"] = worstStallCpu;
     state.counters["max_stall_system_ms"] = worstStallSystem;
     state.counters["max_stall_faults"] = worstStallFaults;
+    state.counters["max_stall_at_ms"] = worstStallAt;
+    state.counters["max_stall_run_queue_ms"] = worstStallRunQueue;
     state.counters["shown_after_ms"] = worstShown;
     state.counters["progress_shown"] = progressShown ? 1 : 0;
     state.counters["stale_cancelled"] = window.controller()->cancelledRuns() - cancelledBefore +

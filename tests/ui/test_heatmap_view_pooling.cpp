@@ -145,6 +145,46 @@ TEST(HeatmapPooling, FullyMaskedBlocksStayTransparentOthersNot) {
     EXPECT_FALSE(shown.view.isMasked(1999, 0));
 }
 
+// The pooled mask is worked out once per result and shared by the views of that result: a
+// later result of the same size, with another mask, must get its own (also when the earlier
+// result is gone and the new one may sit at its address), and so must a second view.
+TEST(HeatmapPooling, EachResultGetsTheMaskBlocksOfItsOwnMask) {
+    ShownView shown;
+    ShownView second;
+    const int n = 1500;
+    const auto alphaAt = [](HeatmapView& view, int key, int value) -> int {
+        for (int k = 0; k < view.plot()->plottableCount(); ++k)
+            if (auto* m = qobject_cast<QCPColorMap*>(view.plot()->plottable(k)))
+                return m->data()->alpha(key, value);
+        return -1;
+    };
+    core::BoolMatrix causal = core::BoolMatrix::Constant(n, n, true);
+    core::BoolMatrix anticausal = core::BoolMatrix::Constant(n, n, true);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            causal(i, j) = j <= i;
+            anticausal(i, j) = j >= i;
+        }
+    auto first = resultWith(core::Matrix::Constant(n, n, 0.2f), &causal);
+    shown.view.setData(first, 0);
+    second.view.setData(first, 0);
+    for (HeatmapView* view : {&shown.view, &second.view}) {
+        EXPECT_EQ(alphaAt(*view, 100, 0), 0) << "the top-right block of a causal mask";
+        EXPECT_EQ(alphaAt(*view, 0, 100), 255);
+    }
+    shown.view.setData(nullptr, 0);
+    second.view.setData(nullptr, 0);
+    first.reset();
+    shown.view.setData(resultWith(core::Matrix::Constant(n, n, 0.2f), &anticausal), 0);
+    EXPECT_EQ(alphaAt(shown.view, 100, 0), 255) << "the new mask, not the earlier one";
+    EXPECT_EQ(alphaAt(shown.view, 0, 100), 0);
+    EXPECT_TRUE(shown.view.isMasked(1499, 0));
+    shown.view.setData(resultWith(core::Matrix::Constant(n, n, 0.2f)), 0);
+    EXPECT_EQ(alphaAt(shown.view, 0, 100), 255) << "no mask: every block visible";
+    EXPECT_EQ(alphaAt(shown.view, 100, 0), 255);
+    EXPECT_FALSE(shown.view.isMasked(1499, 0));
+}
+
 TEST(HeatmapPooling, AutoRangeSpansTheVisibleValues) {
     ShownView shown;
     const int n = 1200;
