@@ -266,7 +266,7 @@ void attendLayer(const Eigen::Ref<const Matrix>& projections, const AttentionGeo
 }
 
 void outputLogits(const Eigen::Ref<const Matrix>& hidden, const float* head, const float* bias,
-                  int vocab, Eigen::Ref<Matrix> logits) {
+                  int vocab, Matrix& logits) {
     const int d = static_cast<int>(hidden.cols());
     // The head is stored vocab × d, as a Linear layer's weights.
     Linear layer;

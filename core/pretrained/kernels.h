@@ -93,6 +93,6 @@ void attendLayer(const Eigen::Ref<const Matrix>& projections, const AttentionGeo
 
 /// logits (m × vocab) = hidden (m × d) · headᵀ (+ bias), split over the vocabulary across threads.
 void outputLogits(const Eigen::Ref<const Matrix>& hidden, const float* head, const float* bias,
-                  int vocab, Eigen::Ref<Matrix> logits);
+                  int vocab, Matrix& logits);
 
 } // namespace attnlab::core::pretrained
