@@ -354,17 +354,28 @@ const MaskBlocks& maskBlocksOf(const std::shared_ptr<const core::ModelOutput>& r
     const int blockCols = (cols + colPool - 1) / colPool;
     const int blockRows = (rows + rowPool - 1) / rowPool;
     cache.visible.assign(static_cast<std::size_t>(blockRows) * blockCols, 0);
-    Eigen::Array<bool, 1, Eigen::Dynamic> visible(cols);
+    // Plain ORs of bytes, which the compiler vectorises: the rows of a block into one row, then
+    // the cells of each block of that row (a search with an early exit per block, Eigen's any(),
+    // became a library call for every few cells).
+    static_assert(sizeof(bool) == 1);
+    std::vector<unsigned char> visible(static_cast<std::size_t>(cols));
+    const auto* cells = reinterpret_cast<const unsigned char*>(allowed.data()); // row-major
     for (int block = 0; block < blockRows; ++block) {
         const int first = block * rowPool;
-        visible = allowed.row(first);
-        for (int r = first + 1; r < std::min(rows, first + rowPool); ++r)
-            visible = visible || allowed.row(r);
-        // A plain OR over each block's cells: a search with an early exit per block (Eigen's
-        // any()) became a library call for every few cells.
+        std::fill(visible.begin(), visible.end(), 0);
+        for (int r = first; r < std::min(rows, first + rowPool); ++r) {
+            const unsigned char* row = cells + static_cast<std::size_t>(r) * cols;
+            for (int j = 0; j < cols; ++j)
+                visible[static_cast<std::size_t>(j)] |= row[j];
+        }
         unsigned char* out = cache.visible.data() + static_cast<std::size_t>(block) * blockCols;
-        for (int c = 0; c < cols; ++c)
-            out[c / colPool] |= static_cast<unsigned char>(visible[c]);
+        for (int c = 0; c < blockCols; ++c) {
+            const int begin = c * colPool, end = std::min(cols, begin + colPool);
+            unsigned char any = 0;
+            for (int j = begin; j < end; ++j)
+                any |= visible[static_cast<std::size_t>(j)];
+            out[c] = any;
+        }
     }
     return cache;
 }

@@ -104,7 +104,7 @@ void intervenedHead(const Eigen::Ref<const Matrix>& q, const Eigen::Ref<const Ma
 
 void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::Ref<Matrix> y,
                  ProductKernel kernel, std::optional<Activation> activation) {
-    // Columns [first, first + count) of y = x·W + b, as one single-threaded product.
+    // Columns [first, first + count) of y = activation(x·W + b), as one single-threaded product.
     const auto columns = [&](int first, int count) {
         auto out = y.middleCols(first, count);
         multiplyColumns(x, layer, first, count, out, kernel);
