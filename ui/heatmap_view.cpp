@@ -329,15 +329,14 @@ void HeatmapView::rebuildLabels() {
 
 namespace {
 
-// A result's mask as the views draw it: whether any cell is masked, and with pooled maps which
-// blocks have a visible cell. The mask is the same for every map of a result, and at 4096 tokens
+// A result's mask as pooled views draw it: which blocks have a visible cell (none listed when no
+// cell is masked). The mask is the same for every map of a result, and at 4096 tokens
 // it is 16 MiB: pooled once per result rather than once per view (2 ms on an idle machine, up to
 // 19 ms of the window's turn in a profile while a computation held the cores and the memory). Kept
 // for the newest result and pooling only, on the window's thread (the only one that builds views).
 struct MaskBlocks {
     std::weak_ptr<const core::ModelOutput> result; ///< expired or another result: not this one
     int rowPool = 0, colPool = 0;
-    bool anyMasked = false;
     std::vector<unsigned char> visible; ///< pooled blocks, row-major; empty when none is masked
 };
 
@@ -346,11 +345,10 @@ const MaskBlocks& maskBlocksOf(const std::shared_ptr<const core::ModelOutput>& r
     static MaskBlocks cache;
     if (cache.result.lock() == result && cache.rowPool == rowPool && cache.colPool == colPool)
         return cache;
-    cache = MaskBlocks{result, rowPool, colPool, false, {}};
+    cache = MaskBlocks{result, rowPool, colPool, {}};
     const core::BoolMatrix& allowed = result->maps.allowed;
     if (allVisible(allowed))
         return cache;
-    cache.anyMasked = true;
     const int blockCols = (cols + colPool - 1) / colPool;
     const int blockRows = (rows + rowPool - 1) / rowPool;
     cache.visible.assign(static_cast<std::size_t>(blockRows) * blockCols, 0);
@@ -394,7 +392,7 @@ void HeatmapView::rebuildMask() {
         return;
     }
     const MaskBlocks& blocks = maskBlocksOf(m_result, m_rows, m_cols, m_rowPool, m_colPool);
-    if (!blocks.anyMasked)
+    if (blocks.visible.empty()) // no cell masked
         return;
     m_anyMasked = true;
     bulk->assignVisibility(blocks.visible.data());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace attnlab::core::pretrained {
 namespace {
@@ -181,13 +182,14 @@ void runLayers(const Engine& engine, const std::vector<int>& tokens,
 
         // Feed-forward block on `normed`.
         MatrixMap inner = workspace.inner.matrix(m, info.intermediate);
+        // The activation goes on the up projection, or on Llama's gate (SwiGLU) when it has one.
+        const std::optional<Activation> none;
+        applyLinear(normed, layer.up, inner, ProductKernel::automatic,
+                    llama ? none : config.activation);
         if (llama) {
-            applyLinear(normed, layer.up, inner);
             MatrixMap gate = workspace.gate.matrix(m, info.intermediate);
             applyLinear(normed, layer.gate, gate, ProductKernel::automatic, config.activation);
             inner.array() *= gate.array();
-        } else {
-            applyLinear(normed, layer.up, inner, ProductKernel::automatic, config.activation);
         }
         applyLinear(inner, layer.down, attended);
         if (bert) {
