@@ -56,16 +56,27 @@ private:
 
 namespace {
 
+// The run's options: every head's stages while they are small, else those of `tracedHeads`
+// (a head past the count stands for head 1, which the pages fall back to).
+core::RunOptions runOptions(const core::Config& config, const std::vector<int>& tracedHeads) {
+    core::RunOptions options;
+    for (int head : tracedHeads)
+        options.traceHeads.push_back(head < config.heads ? head : 0);
+    options.traceAllCells = AttentionController::kFullTraceCells;
+    return options;
+}
+
 // Fills in the table and runs the model; shared by the synchronous path and the worker.
 core::ModelOutput runModel(const core::Model& model, core::Config config,
-                           detail::LexiconCache& lexicons, const core::ProgressCallback& progress) {
+                           const std::vector<int>& tracedHeads, detail::LexiconCache& lexicons,
+                           const core::ProgressCallback& progress) {
     const core::ModelCapabilities capabilities = model.capabilities(config);
     if (capabilities.attentionSettings) {
         core::validate(config); // before builtinLexicon sees an out-of-range d_model
         if (config.embeddings == core::EmbeddingSource::Builtin)
             config.table = lexicons.get(config.dModel);
     }
-    return model.run(config, {}, progress);
+    return model.run(config, runOptions(config, tracedHeads), progress);
 }
 
 // The text of an error in the interface language where the core gave a message template.
@@ -113,6 +124,7 @@ AttentionController::shareResult(core::ModelOutput&& result) {
 struct AttentionController::Job {
     quint64 generation = 0;
     core::Config config;
+    std::vector<int> tracedHeads;
     std::shared_ptr<const core::Model> model; ///< the model of the request, kept alive for the run
     std::atomic<bool> cancel{false};
 };
@@ -316,7 +328,7 @@ void AttentionController::recompute() {
         timer.start();
         std::shared_ptr<const core::ModelOutput> result;
         try {
-            result = shareResult(runModel(*m_model, config, *m_lexicons, {}));
+            result = shareResult(runModel(*m_model, config, m_tracedHeads, *m_lexicons, {}));
         } catch (const core::InputError& error) {
             emit failed(coreText(error.message()), QString::fromStdString(error.setting()));
             return;
@@ -324,13 +336,14 @@ void AttentionController::recompute() {
             emit failed(QString::fromStdString(error.what()), {});
             return;
         }
-        deliver(std::move(result), timer.nsecsElapsed() / 1000, std::move(config));
+        deliver(std::move(result), timer.nsecsElapsed() / 1000, std::move(config), generation);
         return;
     }
 
     auto job = std::make_shared<Job>();
     job->generation = generation;
     job->config = std::move(config);
+    job->tracedHeads = m_tracedHeads;
     job->model = m_model;
     if (m_running) {
         m_running->cancel = true;
@@ -341,6 +354,36 @@ void AttentionController::recompute() {
         startWorker(std::move(job));
     }
     setBusy(true);
+}
+
+void AttentionController::setTracedHeads(std::vector<int> heads) {
+    std::sort(heads.begin(), heads.end());
+    heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+    m_tracedHeads = std::move(heads);
+    // A run under way was asked for the heads of its request; its result comes back through the
+    // pages, which call this again. A newest request that failed has no result to complete.
+    if (m_running || m_pending || !lacksTracedStages() || !m_jobs.isCurrent(m_lastResultGeneration))
+        return;
+    // Later, not inside the delivery of a result that other views are still taking in.
+    QMetaObject::invokeMethod(
+        this,
+        [this, generation = m_lastResultGeneration] {
+            if (m_jobs.isCurrent(generation) && !m_running && lacksTracedStages())
+                recompute();
+        },
+        Qt::QueuedConnection);
+}
+
+bool AttentionController::lacksTracedStages() const {
+    if (!m_lastResult || !m_lastResult->trace)
+        return false;
+    const std::vector<core::HeadTrace>& heads = m_lastResult->trace->heads;
+    // Every kind of attention keeps a traced head's queries (linear attention has no scores).
+    return std::any_of(m_tracedHeads.begin(), m_tracedHeads.end(), [&heads](int head) {
+        const auto index =
+            static_cast<std::size_t>(head < static_cast<int>(heads.size()) ? head : 0);
+        return head >= 0 && index < heads.size() && heads[index].q.size() == 0;
+    });
 }
 
 void AttentionController::startWorker(std::shared_ptr<Job> job) {
@@ -358,7 +401,8 @@ void AttentionController::startWorker(std::shared_ptr<Job> job) {
             const auto progress = [&job](int, int) { return !job->cancel.load(); };
             if (job->cancel.load())
                 throw core::Cancelled();
-            result = shareResult(runModel(*job->model, job->config, *lexicons, progress));
+            result = shareResult(
+                runModel(*job->model, job->config, job->tracedHeads, *lexicons, progress));
         } catch (const core::Cancelled&) {
             cancelled = true;
             ++m_cancelledRuns;
@@ -388,7 +432,7 @@ void AttentionController::finishJob(std::shared_ptr<Job> job,
     const bool newest = m_jobs.isCurrent(job->generation);
     if (newest && !cancelled) {
         if (result)
-            deliver(std::move(result), elapsed, job->config);
+            deliver(std::move(result), elapsed, job->config, job->generation);
         else
             emit failed(error, field);
     } else if (!cancelled) {
@@ -400,10 +444,11 @@ void AttentionController::finishJob(std::shared_ptr<Job> job,
 }
 
 void AttentionController::deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed,
-                                  core::Config config) {
+                                  core::Config config, quint64 generation) {
     config.table.reset(); // the cache and the file own the tables
     m_lastResult = result;
     m_lastResultConfig = std::move(config);
+    m_lastResultGeneration = generation;
     m_lastElapsed = elapsed;
     emit resultReady(std::move(result), elapsed);
 }

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 namespace attnlab::ui {
 
@@ -67,6 +68,17 @@ public:
     bool isBusy() const { return m_busy; }
     /// Generation of the newest request; each request increments it.
     quint64 generation() const { return m_jobs.current(); }
+
+    /// The heads whose stages the teaching pages show. A run of more than kFullTraceCells
+    /// n_q · n_k · heads cells keeps the stages (Q, K, V, S, L, C) of these heads only, which
+    /// spares it two n × n matrices per other head (1 GiB at 4096 tokens and 8 heads). When the
+    /// newest result lacks one of them, the configuration runs again with it. A head past the
+    /// result's count stands for head 1, which the pages then show.
+    void setTracedHeads(std::vector<int> heads);
+    const std::vector<int>& tracedHeads() const { return m_tracedHeads; }
+    /// Up to this many n_q · n_k · heads cells a run keeps every head's stages (32 MiB of
+    /// scores and logits).
+    static constexpr double kFullTraceCells = 4.0 * 1024 * 1024;
 
     /// Work below `limit` runs synchronously; 0 sends everything to the worker (tests).
     void setSyncWorkLimit(double limit) { m_syncWorkLimit = limit; }
@@ -121,11 +133,12 @@ signals:
 private:
     struct Job;
     core::Config preparedConfig();
+    bool lacksTracedStages() const;
     void startWorker(std::shared_ptr<Job> job);
     void finishJob(std::shared_ptr<Job> job, std::shared_ptr<const core::ModelOutput> result,
                    qint64 elapsed, const QString& error, const QString& field, bool cancelled);
     void deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed,
-                 core::Config config);
+                 core::Config config, quint64 generation);
     void setBusy(bool busy);
 
     core::Config m_config;
@@ -146,6 +159,8 @@ private:
 
     std::shared_ptr<const core::ModelOutput> m_lastResult;
     core::Config m_lastResultConfig;
+    quint64 m_lastResultGeneration = 0;
+    std::vector<int> m_tracedHeads{0};
     qint64 m_lastElapsed = 0;
     JobTracker m_jobs;
     double m_syncWorkLimit = kDefaultSyncWorkLimit;

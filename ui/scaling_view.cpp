@@ -294,7 +294,13 @@ void ScalingView::updateHistogram() {
     if (!head || head->scores.size() == 0) {
         m_histogram = {};
         m_bars->data()->clear();
-        m_histogramLabel->setText(tr("Raw scores of the current head: no result yet."));
+        // A long input keeps only the shown heads' stages; the run that adds this one's follows.
+        const bool coming = head && head->q.size() == 0;
+        m_histogramLabel->setText(
+            coming ? tr("Raw scores of head %1: being computed (with this many tokens a run "
+                        "keeps only the stages of the heads the pages show).")
+                         .arg(m_head + 1)
+                   : tr("Raw scores of the current head: no result yet."));
         m_histogramPlot->replot(QCustomPlot::rpQueuedReplot);
         updateMarkers();
         return;

@@ -34,6 +34,12 @@ constexpr int kMaxTermsSpelledOut = 6; // longer sums are summarised
 bool weightsOnly(const core::ModelOutput& result) {
     return !result.trace || result.config.attention == core::AttentionKind::Linear;
 }
+// A long input keeps the stages of the heads the pages show only (AttentionController::
+// setTracedHeads); another head's come with the run that follows when it is chosen.
+bool stagesKept(const core::ModelOutput& result, int head) {
+    return result.trace && head >= 0 && head < static_cast<int>(result.trace->heads.size()) &&
+           result.trace->heads[static_cast<std::size_t>(head)].traced();
+}
 QString param(double value) {
     return QString::number(value, 'g', 4);
 }
@@ -179,6 +185,7 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
             return;
         m_head = index;
         rebuild();
+        emit headChosen(index);
     });
     rebuild();
 }
@@ -302,7 +309,7 @@ void StepView::rebuild() {
         m_headBox->setCurrentIndex(heads > 0 ? m_head : -1);
         m_headBox->setEnabled(heads > 1);
     }
-    if (m_result && heads > 0 && !weightsOnly(*m_result))
+    if (m_result && heads > 0 && !weightsOnly(*m_result) && stagesKept(*m_result, m_head))
         m_stages = core::stepStages(*m_result, m_head);
 
     std::vector<StageKind> kinds;
@@ -503,6 +510,10 @@ QString StepView::formulaText() const {
                   "is φ(q_i)·φ(k_j) divided by the row's sum, as the heatmaps show.");
     if (weightsOnly(*m_result))
         return tr("This model keeps only its weights: there are no intermediate stages to show.");
+    if (!stagesKept(*m_result, m_head))
+        return tr("Computing the stages of head %1: with this many tokens a run keeps only the "
+                  "stages of the head shown here.")
+            .arg(m_head + 1);
     const core::Config& config = m_result->config;
     QString formula = scoringFormula(config.scoring);
     const core::ScoringEntry& scoring = core::scoringEntry(config.scoring);

@@ -70,6 +70,8 @@ public:
 signals:
     /// A cell of a query × key stage was selected: head, query row, key column.
     void cellSelected(int head, int query, int key);
+    /// The user chose another head in the page's own head box.
+    void headChosen(int head);
 
 protected:
     void showEvent(QShowEvent* event) override;

@@ -75,8 +75,10 @@ TeachingPanel::TeachingPanel(QWidget* parent) : QTabWidget(parent) {
     connect(m_steps, &StepView::cellSelected, this, [this](int head, int query, int key) {
         m_lines->setSelection(head, query, key);
         m_scaling->setSelection(head, query, key);
+        reportTracedHeads();
         emit cellSelected(head, query, key);
     });
+    connect(m_steps, &StepView::headChosen, this, &TeachingPanel::reportTracedHeads);
 }
 
 TeachingPanel::~TeachingPanel() = default;
@@ -109,6 +111,12 @@ void TeachingPanel::setResult(std::shared_ptr<const core::ModelOutput> result) {
     m_editor->setResult(m_result);
     m_stale = {m_steps, m_compare, m_scaling, m_lines};
     refreshShownPage();
+    reportTracedHeads();
+}
+
+void TeachingPanel::reportTracedHeads() {
+    if (m_workspace)
+        m_workspace->setTracedHeads({m_steps->head(), m_scaling->histogramHead()});
 }
 
 void TeachingPanel::refreshShownPage() {
@@ -133,6 +141,7 @@ void TeachingPanel::setSelection(int head, int query, int key) {
     m_compare->setSelection(head, query, key);
     m_scaling->setSelection(head, query, key);
     m_lines->setSelection(head, query, key);
+    reportTracedHeads();
 }
 
 void TeachingPanel::setColorMap(ColorMap map) {

@@ -77,6 +77,8 @@ signals:
 
 private:
     core::Config workspaceConfig() const;
+    /// Tells the workspace which heads' stages the Steps and Why √d_k pages show.
+    void reportTracedHeads();
     void refreshShownPage();
 
     AttentionController* m_workspace = nullptr;

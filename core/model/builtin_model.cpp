@@ -349,7 +349,8 @@ ModelOutput runBuiltin(const Config& config, const RunOptions& options,
     // Heads whose S and L are kept: the teaching pages show one head at a time, so a caller may
     // ask for only that one and save two n_q × n_k matrices per other head.
     std::vector<char> traced(static_cast<std::size_t>(config.heads), options.trace ? 1 : 0);
-    if (options.trace && !options.traceHeads.empty()) {
+    const double cells = static_cast<double>(nq) * nk * config.heads;
+    if (options.trace && !options.traceHeads.empty() && cells > options.traceAllCells) {
         std::fill(traced.begin(), traced.end(), 0);
         for (int h : options.traceHeads)
             if (h >= 0 && h < config.heads)

@@ -111,6 +111,10 @@ public:
 struct RunOptions {
     bool trace = true;           ///< keep the intermediate matrices (the teaching pages)
     std::vector<int> traceHeads; ///< heads whose Q, K, V, S, L, C are kept; empty = all
+    /// With traceHeads given, every head is still traced while n_q · n_k · heads is at most
+    /// this many cells: a small trace costs little, and a caller that shows one head at a time
+    /// then needs no second run when another head is shown. Default 0: traceHeads at any size.
+    double traceAllCells = 0;
     /// Only each head's weights (an export of the weights): entropy, argmax and the mean and
     /// maximum over heads are left empty where the model can skip them. Default false.
     bool weightsOnly = false;

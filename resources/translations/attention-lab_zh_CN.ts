@@ -3346,6 +3346,10 @@ Restart now?</source>
         <source>Raw scores S of head %1 (%2, d_k = %3): %4 cells, mean %5, variance %6</source>
         <translation>第 %1 个头的原始分数 S（%2，d_k = %3）：%4 个单元格，均值 %5，方差 %6</translation>
     </message>
+    <message>
+        <source>Raw scores of head %1: being computed (with this many tokens a run keeps only the stages of the heads the pages show).</source>
+        <translation>第 %1 个头的原始分数：正在计算（词元这么多时，一次运行只保留各页面所显示的头的中间步骤）。</translation>
+    </message>
 </context>
 <context>
     <name>attnlab::ui::SparseMaskControls</name>
@@ -3613,6 +3617,10 @@ Normalise each row, then mix the value vectors.</source>
     <message>
         <source>Linear attention forms no scores or logits: the weight of key j for query i is φ(q_i)·φ(k_j) divided by the row&apos;s sum, as the heatmaps show.</source>
         <translation>线性注意力不计算分数和 logits：查询 i 对键 j 的权重是 φ(q_i)·φ(k_j) 除以该行之和，如热力图所示。</translation>
+    </message>
+    <message>
+        <source>Computing the stages of head %1: with this many tokens a run keeps only the stages of the head shown here.</source>
+        <translation>正在计算第 %1 个头的各步骤：词元这么多时，一次运行只保留此处所显示的头的中间步骤。</translation>
     </message>
 </context>
 <context>

@@ -555,6 +555,26 @@ TEST_P(ModelConformance, RunOptionsChangeOnlyTheTrace) {
         }
     }
     EXPECT_EIGEN_NEAR(one.trace->output, output().trace->output, 0.0);
+
+    // A run of at most traceAllCells cells keeps every head's stages all the same; one cell more
+    // and only the heads asked for keep theirs.
+    const double cells =
+        static_cast<double>(maps().queries()) * static_cast<double>(maps().keys()) * maps().heads;
+    lastHead.traceAllCells = cells;
+    const ModelOutput small = c.model->run(c.config, lastHead);
+    lastHead.traceAllCells = cells - 1;
+    const ModelOutput large = c.model->run(c.config, lastHead);
+    expectSameMaps(small.maps, maps());
+    expectSameMaps(large.maps, maps());
+    for (int h = 0; h < maps().heads; ++h) {
+        const HeadTrace& full = output().trace->heads[static_cast<std::size_t>(h)];
+        const HeadTrace& all = small.trace->heads[static_cast<std::size_t>(h)];
+        const HeadTrace& chosen = large.trace->heads[static_cast<std::size_t>(h)];
+        EXPECT_EQ(all.traced(), full.traced()) << "head " << h;
+        EXPECT_EQ(all.q.size(), full.q.size()) << "head " << h;
+        EXPECT_EQ(chosen.traced(), full.traced() && h == maps().heads - 1) << "head " << h;
+        EXPECT_EQ(chosen.q.size(), h == maps().heads - 1 ? full.q.size() : 0) << "head " << h;
+    }
 }
 
 TEST_P(ModelConformance, ProgressIsReportedAndCancels) {

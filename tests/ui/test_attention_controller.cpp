@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 // The tests of a program are compiled in batches (cmake/compile_time.cmake): each file's
 // names live in a namespace of their own.
@@ -258,6 +259,94 @@ TEST(AttentionController, NewestRequestWinsOnTheWorker) {
     // The first ran and was stopped; the three in between were replaced before they ran.
     EXPECT_EQ(controller.cancelledRuns() + controller.droppedResults(), 4);
     EXPECT_GE(controller.droppedResults(), 3);
+}
+
+// Past kFullTraceCells a run keeps the stages of the shown heads only; showing another head
+// runs again with its stages, a head already kept runs nothing, and a short input keeps every
+// head's stages without a second run.
+TEST(AttentionController, LongInputsKeepTheStagesOfTheShownHeadsOnly) {
+    core::Config config = largeConfig(1100);
+    config.dModel = 16;
+    config.heads = 4;
+    config.scoring = core::ScoringFunction::ScaledDot;
+    ASSERT_GT(1100.0 * 1100.0 * 4, AttentionController::kFullTraceCells);
+    const auto kept = [](const core::ModelOutput& result) {
+        std::vector<int> heads;
+        for (std::size_t h = 0; h < result.trace->heads.size(); ++h)
+            if (result.trace->heads[h].traced())
+                heads.push_back(static_cast<int>(h));
+        return heads;
+    };
+    for (const double syncLimit : {0.0, 1e12}) { // on the worker, and at once
+        SCOPED_TRACE(syncLimit);
+        AttentionController controller;
+        controller.setSyncWorkLimit(syncLimit);
+        controller.setTracedHeads({2});
+        QSignalSpy ready(&controller, &AttentionController::resultReady);
+        controller.setConfig(config);
+        ASSERT_TRUE(waitUntilIdle(controller));
+        ASSERT_EQ(ready.count(), 1);
+        const std::shared_ptr<const core::ModelOutput> first = controller.lastResult();
+        EXPECT_EQ(kept(*first), std::vector<int>({2}));
+
+        // Head 4 shown as well: the same configuration runs again, with its stages.
+        const quint64 before = controller.generation();
+        controller.setTracedHeads({3, 2});
+        EXPECT_EQ(ready.count(), 1) << "not inside the call: after the event loop's turn";
+        ASSERT_TRUE(waitUntilIdle(controller));
+        ASSERT_EQ(ready.count(), 2);
+        EXPECT_EQ(controller.generation(), before + 1);
+        const std::shared_ptr<const core::ModelOutput> second = controller.lastResult();
+        EXPECT_EQ(kept(*second), std::vector<int>({2, 3}));
+        EXPECT_EIGEN_NEAR(second->trace->heads[3].scores,
+                          core::runBuiltin(config).trace->heads[3].scores, 0.0);
+        for (std::size_t h = 0; h < 4; ++h)
+            EXPECT_EIGEN_NEAR(second->maps.weights[h], first->maps.weights[h], 0.0);
+
+        // A head already kept runs nothing; a head past the count stands for head 1.
+        controller.setTracedHeads({3});
+        ASSERT_TRUE(waitUntilIdle(controller));
+        EXPECT_EQ(ready.count(), 2);
+        controller.setTracedHeads({7});
+        ASSERT_TRUE(waitUntilIdle(controller));
+        ASSERT_EQ(ready.count(), 3);
+        EXPECT_EQ(kept(*controller.lastResult()), std::vector<int>({0}));
+
+        // A short input keeps every head's stages.
+        controller.setConfig(smallConfig());
+        ASSERT_TRUE(waitUntilIdle(controller));
+        ASSERT_EQ(ready.count(), 4);
+        EXPECT_EQ(kept(*controller.lastResult()), std::vector<int>({0, 1}));
+        controller.setTracedHeads({1});
+        ASSERT_TRUE(waitUntilIdle(controller));
+        EXPECT_EQ(ready.count(), 4);
+    }
+}
+
+// When the newest request failed, the result on screen is an older one: showing another head
+// does not run the failing configuration again.
+TEST(AttentionController, ShowingAHeadAfterAFailedRequestRunsNothing) {
+    core::Config config = largeConfig(1100);
+    config.dModel = 16;
+    config.heads = 4;
+    config.scoring = core::ScoringFunction::ScaledDot;
+    AttentionController controller;
+    controller.setTracedHeads({0});
+    QSignalSpy ready(&controller, &AttentionController::resultReady);
+    QSignalSpy failed(&controller, &AttentionController::failed);
+    controller.setConfig(config);
+    ASSERT_TRUE(waitUntilIdle(controller));
+    ASSERT_EQ(ready.count(), 1);
+    config.heads = 0;
+    controller.setConfig(config);
+    ASSERT_TRUE(waitUntilIdle(controller));
+    ASSERT_EQ(failed.count(), 1);
+    const quint64 generation = controller.generation();
+    controller.setTracedHeads({1});
+    ASSERT_TRUE(waitUntilIdle(controller));
+    EXPECT_EQ(controller.generation(), generation);
+    EXPECT_EQ(ready.count(), 1);
+    EXPECT_EQ(failed.count(), 1);
 }
 
 TEST(AttentionController, SmallRequestCancelsLargeRunningWork) {

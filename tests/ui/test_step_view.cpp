@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <QComboBox>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -100,6 +101,38 @@ TEST(StepView, TablesEqualTheCoreIntermediatesForEveryScoringFunction) {
         EXPECT_EQ(view.table(StageKind::Weights)->coloring(), MatrixTable::Coloring::Weights);
         EXPECT_TRUE(view.caption(StageKind::Logits).contains(QStringLiteral("0.5")));
     }
+}
+
+// A long input keeps the stages of the shown heads only: another head's page says its stages
+// are coming and shows none, instead of stopping at the missing matrices; a head chosen in the
+// page's own box is announced, so that the window can run again with it.
+TEST(StepView, AHeadWithoutItsStagesSaysTheyAreComing) {
+    const core::Config config = manualConfig(4, 12, 3);
+    core::RunOptions firstOnly;
+    firstOnly.traceHeads = {0};
+    const auto result =
+        std::make_shared<const core::ModelOutput>(core::runBuiltin(config, firstOnly));
+    StepView view;
+    view.setResult(result);
+    EXPECT_FALSE(view.stages().empty());
+    EXPECT_NE(view.table(StageKind::Scores), nullptr);
+    QSignalSpy chosen(&view, &StepView::headChosen);
+    auto* box = view.findChild<QComboBox*>();
+    ASSERT_NE(box, nullptr);
+    box->setCurrentIndex(2);
+    ASSERT_EQ(chosen.count(), 1);
+    EXPECT_EQ(chosen.at(0).at(0).toInt(), 2);
+    EXPECT_EQ(view.head(), 2);
+    EXPECT_TRUE(view.stages().empty());
+    EXPECT_EQ(view.table(StageKind::Scores), nullptr);
+    EXPECT_TRUE(view.formulaText().contains(QStringLiteral("head 3")))
+        << view.formulaText().toStdString();
+    EXPECT_TRUE(view.arithmeticText().isEmpty());
+    // A selection made elsewhere moves the page without announcing it.
+    view.setSelection(0, 1, 2);
+    EXPECT_EQ(chosen.count(), 1);
+    EXPECT_FALSE(view.stages().empty());
+    EXPECT_FALSE(view.arithmeticText().isEmpty());
 }
 
 TEST(StepView, MaskedLogitsShowMinusInfinity) {

@@ -172,4 +172,39 @@ TEST(TeachingPanel, HiddenPagesTakeTheResultWhenShown) {
     EXPECT_EQ(panel.compareView()->resultA(), second) << "the page on screen follows at once";
 }
 
+// A long input keeps the stages of the heads the Steps and Why √d_k pages show: a head chosen
+// on the Steps page, or a cell of another head selected in the window, brings its stages with
+// a second run of the same sentence.
+TEST(TeachingPanel, AHeadShownOnALongInputGetsItsStages) {
+    Window w;
+    core::Config config;
+    config.tokenizer.mode = core::TokenizerMode::Whitespace;
+    for (int i = 0; i < 1100; ++i)
+        config.sentence += (i ? " w" : "w") + std::to_string(i);
+    config.dModel = 16;
+    config.heads = 4;
+    ASSERT_GT(1100.0 * 1100.0 * 4, AttentionController::kFullTraceCells);
+    w.controller.setConfig(config);
+    ASSERT_TRUE(w.controller.waitForBackgroundWork(60000));
+    ASSERT_NE(w.panel.result(), nullptr);
+    ui::StepView* steps = w.panel.stepView();
+    EXPECT_EQ(steps->head(), 0);
+    EXPECT_FALSE(steps->stages().empty());
+    EXPECT_FALSE(w.panel.result()->trace->heads[2].traced());
+
+    auto* box = steps->findChild<QComboBox*>();
+    ASSERT_NE(box, nullptr);
+    box->setCurrentIndex(2);
+    EXPECT_TRUE(steps->stages().empty()) << "until the run with its stages arrives";
+    ASSERT_TRUE(w.controller.waitForBackgroundWork(60000));
+    EXPECT_TRUE(w.panel.result()->trace->heads[2].traced());
+    EXPECT_FALSE(steps->stages().empty());
+
+    w.panel.setSelection(3, 5, 1);
+    ASSERT_TRUE(w.controller.waitForBackgroundWork(60000));
+    EXPECT_TRUE(w.panel.result()->trace->heads[3].traced());
+    EXPECT_EQ(steps->head(), 3);
+    EXPECT_FALSE(steps->stages().empty());
+}
+
 } // namespace test_teaching_panel
