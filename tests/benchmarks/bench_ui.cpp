@@ -6,7 +6,9 @@
 //   ui/long_input/n:4096/heads:H   a 4096-token sentence pasted, then one more key while it
 //       computes: the longest gap between two turns of the event loop from the paste until
 //       the new heatmaps are painted, whether the progress bar showed, whether the stale
-//       computation was cancelled, and the time until the heatmaps show.
+//       computation was cancelled, and the time until the heatmaps show. Of the longest gap:
+//       the window thread's CPU time, its wait for a core, and the virtual machine's steal
+//       time (the host running something else instead of its cores).
 //   ui/model_keystroke/gpt2-small/n:32   the same with a GPT-2 small shaped model (12 layers ×
 //       12 heads, d_model 768, random weights, one token per byte) open and the model view
 //       showing all 144 maps: the model's forward pass, the grid's thumbnails and its paint.
@@ -62,6 +64,7 @@
 
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 namespace {
 
@@ -269,9 +272,11 @@ public:
             const Kernel kernel = kernelShare();
             const double gap = std::chrono::duration<double, std::milli>(now - m_lastTurn).count();
             const double waiting = runQueueMs();
+            const double steal = stealMs();
             if (gap > m_worst) {
                 m_worst = gap;
                 m_worstWaiting = waiting - m_lastWaiting;
+                m_worstSteal = steal - m_lastSteal;
                 m_worstAt = std::chrono::duration<double, std::milli>(m_lastTurn - m_start).count();
                 m_worstCpu = cpu - m_lastCpu;
                 m_worstSystemMs = kernel.systemMs - m_lastKernel.systemMs;
@@ -280,6 +285,7 @@ public:
             m_lastTurn = now;
             m_lastCpu = cpu;
             m_lastWaiting = waiting;
+            m_lastSteal = steal;
             m_lastKernel = kernel;
             if (m_onTurn)
                 m_onTurn();
@@ -294,6 +300,8 @@ public:
         m_worstAt = 0.0;
         m_worstWaiting = 0.0;
         m_lastWaiting = runQueueMs();
+        m_worstSteal = 0.0;
+        m_lastSteal = stealMs();
         m_lastCpu = threadCpuMs();
         m_lastKernel = kernelShare();
         m_ticker.start();
@@ -315,6 +323,11 @@ public:
     /// (Linux's schedstat; 0 where the system does not say). The gap less this and the CPU time
     /// is time the thread was blocked (a lock, the kernel).
     double worstGapRunQueueMs() const { return m_worstWaiting; }
+    /// Of the longest gap, the time the host of a virtual machine ran something else instead of
+    /// its virtual cores (steal time, summed over all of them, in steps of 10 ms; 0 on a
+    /// physical machine). In a gap whose thread neither ran nor waited for a core, the core
+    /// it was on was taken away.
+    double worstGapStealMs() const { return m_worstSteal; }
 
 private:
     struct Kernel {
@@ -336,6 +349,18 @@ private:
             return 0.0;
         return waiting / 1e6;
     }
+    static double stealMs() {
+        // The eighth number of the first line of /proc/stat, in clock ticks.
+        std::ifstream file("/proc/stat");
+        std::string cpu;
+        double fields[8] = {};
+        if (!(file >> cpu) || cpu != "cpu")
+            return 0.0;
+        for (double& field : fields)
+            if (!(file >> field))
+                return 0.0;
+        return fields[7] * 1e3 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
     static double threadCpuMs() {
         timespec now{};
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
@@ -349,6 +374,8 @@ private:
     double m_worst = 0.0;
     double m_worstAt = 0.0;
     double m_worstWaiting = 0.0;
+    double m_worstSteal = 0.0;
+    double m_lastSteal = 0.0;
     double m_lastWaiting = 0.0;
     double m_worstCpu = 0.0;
     double m_worstSystemMs = 0.0;
@@ -552,7 +579,7 @@ void BM_LongInput(benchmark::State& state) {
     const QString text = QString::fromStdString(attnlab::bench::generatedSentence(n));
     double worstStall = 0.0, worstStallCpu = 0.0, worstShown = 0.0;
     double worstStallSystem = 0.0, worstStallFaults = 0.0, worstStallAt = 0.0;
-    double worstStallRunQueue = 0.0;
+    double worstStallRunQueue = 0.0, worstStallSteal = 0.0;
     bool progressShown = false;
     int cancelledBefore = window.controller()->cancelledRuns();
     int droppedBefore = window.controller()->droppedResults();
@@ -588,6 +615,7 @@ void BM_LongInput(benchmark::State& state) {
             worstStallFaults = meter.worstGapFaults();
             worstStallAt = meter.worstGapAtMs();
             worstStallRunQueue = meter.worstGapRunQueueMs();
+            worstStallSteal = meter.worstGapStealMs();
         }
         worstShown = std::max(worstShown, elapsed);
     }
@@ -597,6 +625,7 @@ void BM_LongInput(benchmark::State& state) {
     state.counters["max_stall_faults"] = worstStallFaults;
     state.counters["max_stall_at_ms"] = worstStallAt;
     state.counters["max_stall_run_queue_ms"] = worstStallRunQueue;
+    state.counters["max_stall_steal_ms"] = worstStallSteal;
     state.counters["shown_after_ms"] = worstShown;
     state.counters["progress_shown"] = progressShown ? 1 : 0;
     state.counters["stale_cancelled"] = window.controller()->cancelledRuns() - cancelledBefore +
