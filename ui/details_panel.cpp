@@ -86,6 +86,45 @@ private:
     QColor m_color;
 };
 
+// The row's bars. Where a bar would be narrower than two pixels (hundreds of keys in the
+// chart's width) each column of pixels gets one bar as tall as the tallest key it holds, in one
+// call: drawing thousands of sub-pixel bars one polygon at a time took about 8 ms of the turn
+// that shows a result of 4096 tokens, for the same picture.
+class RowBars : public QCPBars {
+public:
+    using QCPBars::QCPBars;
+
+protected:
+    void draw(QCPPainter* painter) override {
+        QCPBarsDataContainer::const_iterator begin, end;
+        getVisibleDataBounds(begin, end);
+        const double keyPixels =
+            std::abs(mKeyAxis->coordToPixel(1.0) - mKeyAxis->coordToPixel(0.0));
+        if (end - begin < 2 || keyPixels * width() >= 2.0) {
+            QCPBars::draw(painter);
+            return;
+        }
+        const double base = mValueAxis->coordToPixel(0.0);
+        QVector<QRectF> columns;
+        for (auto it = begin; it != end; ++it) {
+            const double left = std::floor(mKeyAxis->coordToPixel(it->key));
+            const double top = mValueAxis->coordToPixel(it->value);
+            if (!columns.isEmpty() && columns.back().left() == left) {
+                QRectF& column = columns.back();
+                column.setTop(std::min(column.top(), std::min(top, base)));
+                column.setBottom(std::max(column.bottom(), std::max(top, base)));
+            } else {
+                columns.append(QRectF(QPointF(left, std::min(top, base)),
+                                      QPointF(left + 1.0, std::max(top, base))));
+            }
+        }
+        painter->setAntialiasing(false);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(brush());
+        painter->drawRects(columns);
+    }
+};
+
 bool masked(const core::ModelOutput& result, int query, int key) {
     const auto& allowed = result.maps.allowed;
     if (query < 0 || key < 0 || query >= allowed.rows() || key >= allowed.cols())
@@ -130,7 +169,7 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     // Masked keys get a hatched column behind the (zero) bar, like the hatched heatmap cells.
     m_maskedBars = new HatchedBars(x, y, maskedHatchColor(ColorMap::Viridis));
     m_maskedBars->setWidth(0.9);
-    m_bars = new QCPBars(x, y);
+    m_bars = new RowBars(x, y);
     m_bars->setWidth(0.7);
     m_bars->setPen(Qt::NoPen);
     m_bars->setBrush(kBarColor);

@@ -239,6 +239,64 @@ TEST(DetailsPanel, Renders) {
     EXPECT_LT(pixel.blue(), 60);
 }
 
+// A row of thousands of keys, hundreds per pixel column of the chart: every column the keys
+// span is drawn, each as tall as the tallest key it holds, so the strongest key keeps its
+// height and nothing rises above it.
+TEST(DetailsPanel, AThousandKeyRowKeepsEachColumnsTallestBar) {
+    core::Config config;
+    config.tokenizer.mode = core::TokenizerMode::Whitespace;
+    for (int i = 0; i < 3000; ++i)
+        config.sentence += (i ? " w" : "w") + std::to_string(i);
+    config.heads = 1;
+    config.projection = core::ProjectionInit::Random;
+    config.temperature = 0.2f; // a row of keys of many heights
+    const auto result = run(config);
+    DetailsPanel panel;
+    panel.resize(460, 360);
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&panel));
+    const int query = 7;
+    panel.setRow(result, 0, query, -1);
+    QCustomPlot* plot = panel.plot();
+    plot->replot();
+    const QImage image = plot->toPixmap().toImage();
+    image.save(QDir(QStringLiteral(ATTNLAB_TEST_OUTPUT_DIR))
+                   .filePath(QStringLiteral("details_3000_keys.png")));
+    const core::Matrix& weights = result->maps.weights[0];
+    Eigen::Index strongest = 0;
+    const double top = weights.row(query).maxCoeff(&strongest);
+    ASSERT_GT(top, 0.05);
+    const QColor bar(0x31, 0x68, 0x8e);
+    const auto isBar = [&](int x, int y) { return image.pixelColor(x, y) == bar; };
+    // The tallest key's column is filled up to (nearly) its height and not above it.
+    const int x = qFloor(plot->xAxis->coordToPixel(static_cast<double>(strongest)));
+    EXPECT_TRUE(isBar(x, qRound(plot->yAxis->coordToPixel(top * 0.5))));
+    EXPECT_TRUE(isBar(x, qRound(plot->yAxis->coordToPixel(top)) + 2));
+    EXPECT_FALSE(isBar(x, qRound(plot->yAxis->coordToPixel(top)) - 3));
+    // Each column of pixels is as tall as the tallest key that falls in it: filled a pixel below
+    // that height wherever it is two pixels or more, empty three pixels above it.
+    const int first = qFloor(plot->xAxis->coordToPixel(0.0));
+    const int last = qFloor(plot->xAxis->coordToPixel(2999.0));
+    std::vector<double> tallest(static_cast<std::size_t>(last - first + 1), 0.0);
+    for (Eigen::Index key = 0; key < weights.cols(); ++key) {
+        const int column = qFloor(plot->xAxis->coordToPixel(static_cast<double>(key))) - first;
+        auto& height = tallest[static_cast<std::size_t>(column)];
+        height = std::max(height, static_cast<double>(weights(query, key)));
+    }
+    const double foot = plot->yAxis->coordToPixel(0.0);
+    int checked = 0;
+    for (int column = first; column <= last; ++column) {
+        const double height =
+            plot->yAxis->coordToPixel(tallest[static_cast<std::size_t>(column - first)]);
+        if (foot - height >= 2.0) {
+            ++checked;
+            EXPECT_TRUE(isBar(column, qRound(height) + 1)) << "column " << column;
+        }
+        EXPECT_FALSE(isBar(column, qRound(height) - 3)) << "column " << column;
+    }
+    EXPECT_GE(checked, 5);
+}
+
 // A masked key's column is hatched with thin diagonal lines, as masked heatmap cells are: some
 // pixels of the hatch colour, on a diagonal grid, and none in the column of a key that is seen.
 TEST(DetailsPanel, AMaskedKeysColumnIsHatched) {
