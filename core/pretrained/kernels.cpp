@@ -126,10 +126,12 @@ void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::
 #else
         const int parts = 1, part = 0;
 #endif
-        // Block edges on multiples of 16 columns (a cache line of floats).
-        const int blocks = (layer.out + 15) / 16;
-        const int first = std::min(layer.out, blocks * part / parts * 16);
-        const int last = std::min(layer.out, blocks * (part + 1) / parts * 16);
+        // Block edges on multiples of 16 columns (a cache line of floats), or of a panel for
+        // packed weights.
+        const int unit = layer.packed ? kPackedPanelColumns : 16;
+        const int blocks = (layer.out + unit - 1) / unit;
+        const int first = std::min(layer.out, blocks * part / parts * unit);
+        const int last = std::min(layer.out, blocks * (part + 1) / parts * unit);
         if (last > first)
             columns(first, last - first);
     }

@@ -1,5 +1,7 @@
 #include "core/pretrained/linear_product.h"
 
+#include "core/base/memory.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -20,7 +22,19 @@ using ConstWeights = Eigen::Map<const Matrix>;
 
 void portableColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int first, int count,
                      Eigen::Ref<Matrix> out) {
-    if (layer.outByIn) {
+    if (layer.packed) {
+        // Panel by panel: each is an in × 48 matrix of its own.
+        using Panel = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
+        constexpr int kWidth = kPackedPanelColumns;
+        for (int c = first; c < first + count;) {
+            const int offset = c % kWidth, columns = std::min(kWidth - offset, first + count - c);
+            const Panel panel(
+                layer.weight + static_cast<Eigen::Index>(c / kWidth) * kWidth * layer.in + offset,
+                layer.in, columns, Eigen::OuterStride<>(kWidth));
+            out.middleCols(c - first, columns).noalias() = x * panel;
+            c += columns;
+        }
+    } else if (layer.outByIn) {
         const ConstWeights w(layer.weight, layer.out, layer.in);
         out.noalias() = x * w.middleRows(first, count).transpose();
     } else {
@@ -40,7 +54,8 @@ constexpr __mmask16 kAllLanes = 0xFFFF;
 constexpr int kLanes = 16;                          // floats in one AVX-512 register
 constexpr int kPanelVectors = 3;                    // registers across one panel of columns
 constexpr int kPanelWidth = kLanes * kPanelVectors; // 48 output columns per panel
-constexpr int kRowBlock = 8;                        // rows of x per pass over a panel
+static_assert(kPanelWidth == kPackedPanelColumns);
+constexpr int kRowBlock = 8; // rows of x per pass over a panel
 // A pass over at most this much depth keeps a panel of weights (48 × 1024 floats, 192 KiB) and
 // eight rows of x in the core's own cache while every row block of x reads them again.
 constexpr int kDepthBlock = 1024;
@@ -184,7 +199,14 @@ constexpr std::array<std::array<PanelProduct, kPanelVectors>, kRowBlock> kPanelP
 // The weights of columns [c0, c0 + columns) × depth [k0, k0 + depth) as rows of cache lines.
 Ahead weightRegion(const Linear& layer, int c0, int columns, int k0, int depth) {
     Ahead region;
-    if (layer.outByIn) {
+    if (layer.packed) {
+        region.base = layer.weight +
+                      static_cast<Eigen::Index>(c0 / kPanelWidth) * kPanelWidth * layer.in +
+                      static_cast<Eigen::Index>(k0) * kPanelWidth;
+        region.stride = kPanelWidth;
+        region.rowLines = (columns + kLanes - 1) / kLanes;
+        region.rows = depth;
+    } else if (layer.outByIn) {
         region.base = layer.weight + static_cast<Eigen::Index>(c0) * layer.in + k0;
         region.stride = layer.in;
         region.rowLines = (depth + kLanes - 1) / kLanes;
@@ -206,7 +228,7 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
     const int depthStep = ((depthTotal + passes - 1) / passes + kLanes - 1) / kLanes * kLanes;
     // Written by packTransposed before it is read: not zeroed first.
     const auto panel = std::make_unique_for_overwrite<float[]>(
-        layer.outByIn ? static_cast<std::size_t>(kPanelWidth) * depthStep : 0);
+        layer.outByIn && !layer.packed ? static_cast<std::size_t>(kPanelWidth) * depthStep : 0);
     const Eigen::Index xStride = x.outerStride(), yStride = out.outerStride();
     const int steps = (count + kPanelWidth - 1) / kPanelWidth * passes;
     // Step s multiplies panel s / passes over depth pass s % passes.
@@ -231,7 +253,9 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
         const Ahead next = step + 1 < steps ? regionOfStep(step + 1) : Ahead{};
         const float* w = here.base;
         Eigen::Index wStride = here.stride;
-        if (layer.outByIn) {
+        if (layer.packed) {
+            wStride = kPanelWidth;
+        } else if (layer.outByIn) {
             packTransposed(here.base, here.stride, columns, depth, panel.get());
             w = panel.get();
             wStride = kPanelWidth;
@@ -250,9 +274,47 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
     }
 }
 
+// Packed weights (Linear::packed) of `layer` as stored.
+ATTNLAB_AVX512 std::unique_ptr<float[]> packPanels(const Linear& layer) {
+    const int panels = (layer.out + kPanelWidth - 1) / kPanelWidth;
+    auto packed = std::make_unique_for_overwrite<float[]>(packedFloats(layer.in, layer.out));
+    // Read from front to back at every product: on huge pages the walk takes fewer address
+    // translations (a typed key of GPT-2 small: 1-2 ms faster).
+    adviseHugePages(packed.get(), packedFloats(layer.in, layer.out) * sizeof(float));
+    for (int p = 0; p < panels; ++p) {
+        const int c0 = p * kPanelWidth, columns = std::min(kPanelWidth, layer.out - c0);
+        float* panel = packed.get() + static_cast<std::size_t>(p) * kPanelWidth * layer.in;
+        if (layer.outByIn) {
+            packTransposed(layer.weight + static_cast<Eigen::Index>(c0) * layer.in, layer.in,
+                           columns, layer.in, panel);
+        } else {
+            for (Eigen::Index k = 0; k < layer.in; ++k)
+                std::copy_n(layer.weight + k * layer.out + c0, columns, panel + k * kPanelWidth);
+        }
+        if (columns < kPanelWidth)
+            for (Eigen::Index k = 0; k < layer.in; ++k)
+                std::fill(panel + k * kPanelWidth + columns, panel + (k + 1) * kPanelWidth, 0.0f);
+    }
+    return packed;
+}
+
 #endif
 
 } // namespace
+
+std::size_t packedFloats(int in, int out) {
+    return static_cast<std::size_t>((out + kPackedPanelColumns - 1) / kPackedPanelColumns) *
+           kPackedPanelColumns * static_cast<std::size_t>(in);
+}
+
+std::unique_ptr<float[]> packWeights(const Linear& layer) {
+#ifdef ATTNLAB_VECTOR_PRODUCT
+    if (vectorProductAvailable() && !layer.packed)
+        return packPanels(layer);
+#endif
+    (void)layer;
+    return nullptr;
+}
 
 bool vectorProductAvailable() {
 #ifdef ATTNLAB_VECTOR_PRODUCT
@@ -267,7 +329,10 @@ void multiplyColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int
     if (count <= 0 || x.rows() == 0)
         return;
 #ifdef ATTNLAB_VECTOR_PRODUCT
-    if (kernel == ProductKernel::automatic && x.rows() >= kFewestRows && vectorProductAvailable()) {
+    // Packed weights are read in order by the kernels, for one row as well; a block of columns
+    // that starts inside a panel (not one applyLinear gives) takes Eigen's product.
+    const bool vector = layer.packed ? first % kPanelWidth == 0 : x.rows() >= kFewestRows;
+    if (kernel == ProductKernel::automatic && vector && vectorProductAvailable()) {
         vectorColumns(x, layer, first, count, out);
         return;
     }

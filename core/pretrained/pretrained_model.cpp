@@ -269,6 +269,7 @@ std::shared_ptr<const PretrainedModel> PretrainedModel::load(const std::string& 
     info.folder = folder;
     info.fileBytes = tensors.totalBytes();
     info.convertedBytes = engine.weights.convertedBytes;
+    info.packedBytes = engine.weights.packedBytes;
     info.weightsDtype = engine.weights.dtypes;
     if (info.family == TransformerFamily::Llama)
         engine.ropeInverseFrequencies = ropeInverseFrequencies(

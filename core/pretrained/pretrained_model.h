@@ -110,7 +110,10 @@ class PretrainedModel {
 public:
     /// Reads config.json and the safetensors weights (memory-mapped) of a model folder. F32
     /// weights are used in place; F16 and BF16 are converted to F32 once (4 bytes per weight in
-    /// memory, twice the file; see ModelInfo::convertedBytes). `progress` is called per layer
+    /// memory, twice the file; see ModelInfo::convertedBytes). Where the processor runs the
+    /// vector kernels, the linear layers' weights are copied once more into the layout those
+    /// read (ModelInfo::packedBytes), and the file's pages or the converted copy let go, so the
+    /// memory stays about that of the weights. `progress` is called per layer
     /// bound. Throws FileError / InputError with a message naming the folder, file, tensor or key
     /// and what is supported; Cancelled when `progress` returns false.
     static std::shared_ptr<const PretrainedModel> load(const std::string& folder,

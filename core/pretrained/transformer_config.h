@@ -50,6 +50,9 @@ struct ModelInfo {
     std::string weightsDtype;       ///< "F32", "F16", "BF16" or "mixed", as stored on disk
     std::size_t fileBytes = 0;      ///< total size of the weight files
     std::size_t convertedBytes = 0; ///< memory holding F16/BF16 (or misaligned F32) weights as F32
+    /// Memory holding the linear layers' weights in the product kernels' layout (copied once at
+    /// load where the processor runs those kernels; 0 elsewhere)
+    std::size_t packedBytes = 0;
 };
 
 /// The hyper-parameters the forward pass needs beyond ModelInfo.

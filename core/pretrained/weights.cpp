@@ -1,5 +1,7 @@
 #include "core/pretrained/weights.h"
 
+#include "core/pretrained/linear_product.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -41,6 +43,14 @@ public:
     const float* require(const std::string& name, const Shape& shape) {
         return requireAny({name}, shape);
     }
+    // The weights of `layer` (its shape and storage set), packed for the product kernels where
+    // they run (layer.packed then true).
+    const float* requireLinear(const std::string& name, Linear& layer) {
+        const Shape shape = layer.outByIn ? Shape{layer.out, layer.in} : Shape{layer.in, layer.out};
+        if (const SafetensorsTensor* tensor = m_set.find(name))
+            return bind(*tensor, shape, &layer);
+        return require(name, shape); // the error naming the missing tensor
+    }
 
     const float* optionalAny(const std::vector<std::string>& names, const Shape& shape) {
         for (const std::string& name : names)
@@ -59,27 +69,51 @@ public:
     }
 
 private:
-    const float* bind(const SafetensorsTensor& tensor, const Shape& shape) {
+    // The tensor's floats: the file's own where they are F32 and aligned, else a converted copy.
+    // With `packInto`, a linear layer's weights are copied once more into the product kernels'
+    // layout where those run (packInto->packed set), and the file's pages or the converted copy
+    // are let go.
+    const float* bind(const SafetensorsTensor& tensor, const Shape& shape,
+                      Linear* packInto = nullptr) {
         if (tensor.shape != shape)
             throw InputError("'" + *tensor.file + "': tensor '" + tensor.name + "' has shape " +
                              tensor.shapeText() + ", but this " + m_info.architecture +
                              " (as config.json describes it) needs " + shapeText(shape));
         m_dtypes.insert(std::string(toString(tensor.dtype)));
         const auto file = m_files.at(tensor.file);
-        if (const float* inPlace = floatDataInPlace(tensor)) {
+        const float* data = floatDataInPlace(tensor);
+        const bool inPlace = data != nullptr;
+        std::unique_ptr<float[]> converted;
+        if (inPlace) {
             file->mapping().prefetch(tensor.fileOffset, tensor.byteLength);
+        } else {
+            converted = std::make_unique_for_overwrite<float[]>(
+                static_cast<std::size_t>(tensor.elementCount()));
+            readAsFloat(tensor, converted.get()); // throws for dtypes other than F32, F16, BF16
+            data = converted.get();
+        }
+        if (packInto != nullptr) {
+            Linear layer = *packInto;
+            layer.weight = data;
+            if (std::unique_ptr<float[]> packed = packWeights(layer)) {
+                // The packed copy is what runs: drop the file's pages from resident memory.
+                file->mapping().release(tensor.fileOffset, tensor.byteLength);
+                m_weights.packedBytes += packedFloats(layer.in, layer.out) * sizeof(float);
+                m_weights.owned.push_back(std::move(packed));
+                packInto->packed = true;
+                return m_weights.owned.back().get();
+            }
+        }
+        if (inPlace) {
             if (std::find(m_weights.mapped.begin(), m_weights.mapped.end(), file) ==
                 m_weights.mapped.end())
                 m_weights.mapped.push_back(file);
-            return inPlace;
+            return data;
         }
-        const std::size_t count = static_cast<std::size_t>(tensor.elementCount());
-        auto copy = std::make_unique_for_overwrite<float[]>(count);
-        readAsFloat(tensor, copy.get()); // throws for dtypes other than F32, F16, BF16
         // The converted copy is what runs: drop the file's pages from resident memory.
         file->mapping().release(tensor.fileOffset, tensor.byteLength);
-        m_weights.convertedBytes += count * sizeof(float);
-        m_weights.owned.push_back(std::move(copy));
+        m_weights.convertedBytes += static_cast<std::size_t>(tensor.elementCount()) * sizeof(float);
+        m_weights.owned.push_back(std::move(converted));
         return m_weights.owned.back().get();
     }
 
@@ -114,7 +148,7 @@ Linear linear(Binder& binder, const std::string& base, int in, int out, bool bia
     layer.in = in;
     layer.out = out;
     layer.outByIn = outByIn;
-    layer.weight = binder.require(base + ".weight", outByIn ? Shape{out, in} : Shape{in, out});
+    layer.weight = binder.requireLinear(base + ".weight", layer);
     if (bias)
         layer.bias = binder.require(base + ".bias", {out});
     return layer;

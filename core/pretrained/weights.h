@@ -19,6 +19,10 @@ struct Linear {
     int in = 0;
     int out = 0;
     bool outByIn = true; ///< stored out × in (Linear) rather than in × out (Conv1D)
+    /// Copied into the vector kernels' layout (packWeights): panels of 48 columns one after
+    /// the other, each `in` rows of 48 floats, the last panel's missing columns zero. outByIn
+    /// then says how the file stored them.
+    bool packed = false;
 };
 
 /// LayerNorm (weight and bias) or RMSNorm (weight only, bias null) over `size` features.
@@ -54,10 +58,12 @@ struct ModelWeights {
     Linear mlmTransform;               ///< BERT cls.predictions.transform.dense
     Norm mlmNorm;                      ///< BERT cls.predictions.transform.LayerNorm
 
-    std::vector<std::unique_ptr<float[]>> owned; ///< F32 copies of F16/BF16/misaligned tensors
+    /// F32 copies of F16/BF16/misaligned tensors, and the packed weights of the linear layers
+    std::vector<std::unique_ptr<float[]>> owned;
     std::vector<std::shared_ptr<const SafetensorsFile>> mapped; ///< files used in place
-    std::size_t convertedBytes = 0;
-    std::string dtypes; ///< "F32", "F16", "BF16" or "mixed"
+    std::size_t convertedBytes = 0; ///< of `owned`, the converted tensors kept as they are
+    std::size_t packedBytes = 0;    ///< of `owned`, the linear layers' packed weights
+    std::string dtypes;             ///< "F32", "F16", "BF16" or "mixed"
 };
 
 /// Binds every weight `config` needs from `tensors` (whose names may carry the "transformer.",

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ using attnlab::core::Matrix;
 using attnlab::core::pretrained::applyLinear;
 using attnlab::core::pretrained::Linear;
 using attnlab::core::pretrained::multiplyColumns;
+using attnlab::core::pretrained::packWeights;
 using attnlab::core::pretrained::ProductKernel;
 using attnlab::core::pretrained::vectorProductAvailable;
 using attnlab::testing::randomMatrix;
@@ -39,6 +41,7 @@ struct Case {
     Eigen::MatrixXd product; // x·W[:, first : first + count]
     bool outByIn = true;
     const float* bias = nullptr;
+    std::shared_ptr<float[]> packed; // packWeights' copy of `stored`, when taken (usePacked)
 
     // x: the middle of a wider matrix, so that its rows have a stride of their own.
     Eigen::Block<const Matrix> x() const { return wide.middleCols(offset, in); }
@@ -51,7 +54,16 @@ struct Case {
         l.in = static_cast<int>(outByIn ? stored.cols() : stored.rows());
         l.out = static_cast<int>(outByIn ? stored.rows() : stored.cols());
         l.outByIn = outByIn;
+        if (packed) {
+            l.weight = packed.get();
+            l.packed = true;
+        }
         return l;
+    }
+    // Runs from packed weights from now on; false where the vector kernels do not run.
+    bool usePacked() {
+        packed = packWeights(layer());
+        return packed != nullptr;
     }
 };
 
@@ -87,38 +99,42 @@ class LinearProduct : public ::testing::TestWithParam<ProductKernel> {};
 
 TEST_P(LinearProduct, MatchesTheDoubleProductAndWritesOnlyItsBlock) {
     std::uint64_t seed = 11;
-    for (const bool outByIn : {true, false}) {
-        for (const Shape& shape : shapes()) {
-            for (const bool withBias : {false, true}) {
-                SCOPED_TRACE(std::string(outByIn ? "out × in" : "in × out") + ", rows " +
-                             std::to_string(shape.rows) + ", in " + std::to_string(shape.in) +
-                             ", columns " + std::to_string(shape.first) + " + " +
-                             std::to_string(shape.count) + " of " + std::to_string(shape.out) +
-                             (withBias ? ", bias" : ""));
-                Case c = makeCase(shape, outByIn, seed += 2);
-                const Matrix bias = randomMatrix<Matrix>(1, shape.out, seed + 1);
-                Eigen::MatrixXd expected = c.product;
-                if (withBias) {
-                    c.bias = bias.data();
-                    expected.rowwise() +=
-                        bias.cast<double>().row(0).segment(shape.first, shape.count);
+    for (const bool packed : {false, true})
+        for (const bool outByIn : {true, false}) {
+            for (const Shape& shape : shapes()) {
+                for (const bool withBias : {false, true}) {
+                    SCOPED_TRACE(std::string(packed ? "packed from " : "") +
+                                 std::string(outByIn ? "out × in" : "in × out") + ", rows " +
+                                 std::to_string(shape.rows) + ", in " + std::to_string(shape.in) +
+                                 ", columns " + std::to_string(shape.first) + " + " +
+                                 std::to_string(shape.count) + " of " + std::to_string(shape.out) +
+                                 (withBias ? ", bias" : ""));
+                    Case c = makeCase(shape, outByIn, seed += 2);
+                    if (packed && !c.usePacked())
+                        continue; // no vector kernels here: weights are never packed
+                    const Matrix bias = randomMatrix<Matrix>(1, shape.out, seed + 1);
+                    Eigen::MatrixXd expected = c.product;
+                    if (withBias) {
+                        c.bias = bias.data();
+                        expected.rowwise() +=
+                            bias.cast<double>().row(0).segment(shape.first, shape.count);
+                    }
+                    Matrix y = Matrix::Constant(shape.rows + 2, shape.count + 6, kUntouched);
+                    Eigen::Ref<Matrix> block = y.block(1, 3, shape.rows, shape.count);
+                    multiplyColumns(c.x(), c.layer(), shape.first, shape.count, block, GetParam());
+                    const Matrix result = y.block(1, 3, shape.rows, shape.count);
+                    // Float rounding of a sum of `in` products of unit size grows with `in`; a
+                    // wrong or missing term (or a bias added twice, or to the wrong columns) moves
+                    // a cell by about one unit.
+                    const double tolerance = std::max(1e-4, 2e-6 * shape.in);
+                    EXPECT_EIGEN_NEAR(Eigen::MatrixXd(result.cast<double>()), expected, tolerance);
+                    Matrix outside = y;
+                    outside.block(1, 3, shape.rows, shape.count).setConstant(kUntouched);
+                    EXPECT_TRUE((outside.array() == kUntouched).all())
+                        << "a cell outside the block changed";
                 }
-                Matrix y = Matrix::Constant(shape.rows + 2, shape.count + 6, kUntouched);
-                Eigen::Ref<Matrix> block = y.block(1, 3, shape.rows, shape.count);
-                multiplyColumns(c.x(), c.layer(), shape.first, shape.count, block, GetParam());
-                const Matrix result = y.block(1, 3, shape.rows, shape.count);
-                // Float rounding of a sum of `in` products of unit size grows with `in`; a wrong or
-                // missing term (or a bias added twice, or to the wrong columns) moves a cell by
-                // about one unit.
-                const double tolerance = std::max(1e-4, 2e-6 * shape.in);
-                EXPECT_EIGEN_NEAR(Eigen::MatrixXd(result.cast<double>()), expected, tolerance);
-                Matrix outside = y;
-                outside.block(1, 3, shape.rows, shape.count).setConstant(kUntouched);
-                EXPECT_TRUE((outside.array() == kUntouched).all())
-                    << "a cell outside the block changed";
             }
         }
-    }
 }
 
 TEST_P(LinearProduct, NoRowsWriteNothing) {
@@ -139,16 +155,47 @@ INSTANTIATE_TEST_SUITE_P(Kernels, LinearProduct,
 // The layer as the engine runs it, its columns split over the threads and the bias added: the
 // two kernels agree on a product large enough to be split (GPT-2 small's Q, K, V at 32 tokens).
 TEST(LinearLayer, BothKernelsAgreeOnASplitProductWithBias) {
+    for (const bool packed : {false, true})
+        for (const bool outByIn : {true, false})
+            for (const int rows : {32, 1}) { // a sentence, and a typed key's one new row
+                SCOPED_TRACE(std::string(packed ? "packed, " : "") +
+                             (outByIn ? "out × in" : "in × out") + ", rows " +
+                             std::to_string(rows));
+                Case c = makeCase({rows, 768, 2304, 0, 2304}, outByIn, 41);
+                if (packed && !c.usePacked())
+                    continue;
+                const Matrix bias = randomMatrix<Matrix>(1, 2304, 43);
+                c.bias = bias.data();
+                Matrix automatic(rows, 2304), portable(rows, 2304);
+                applyLinear(c.x(), c.layer(), automatic, ProductKernel::automatic);
+                applyLinear(c.x(), c.layer(), portable, ProductKernel::portable);
+                EXPECT_EIGEN_NEAR(automatic, portable, 2e-3);
+                const Eigen::MatrixXd expected = c.product.rowwise() + bias.cast<double>().row(0);
+                EXPECT_EIGEN_NEAR(Eigen::MatrixXd(automatic.cast<double>()), expected, 2e-3);
+            }
+}
+
+// Packed weights are panels of 48 columns, each `in` rows of 48 floats, one after the other,
+// the last panel's missing columns zero; whatever the stored layout, every weight is where the
+// kernels read it. Where the kernels do not run, nothing is packed.
+TEST(LinearLayer, PackedWeightsAreWherePanelsReadThem) {
     for (const bool outByIn : {true, false}) {
-        Case c = makeCase({32, 768, 2304, 0, 2304}, outByIn, 41);
-        const Matrix bias = randomMatrix<Matrix>(1, 2304, 43);
-        c.bias = bias.data();
-        Matrix automatic(32, 2304), portable(32, 2304);
-        applyLinear(c.x(), c.layer(), automatic, ProductKernel::automatic);
-        applyLinear(c.x(), c.layer(), portable, ProductKernel::portable);
-        EXPECT_EIGEN_NEAR(automatic, portable, 2e-3);
-        const Eigen::MatrixXd expected = c.product.rowwise() + bias.cast<double>().row(0);
-        EXPECT_EIGEN_NEAR(Eigen::MatrixXd(automatic.cast<double>()), expected, 2e-3);
+        Case c = makeCase({1, 21, 100, 0, 100}, outByIn, 53);
+        const Linear stored = c.layer();
+        const std::unique_ptr<float[]> packed = packWeights(stored);
+        ASSERT_EQ(packed != nullptr, vectorProductAvailable());
+        if (!packed)
+            continue;
+        ASSERT_EQ(attnlab::core::pretrained::packedFloats(21, 100), 3u * 48 * 21);
+        for (int k = 0; k < 21; ++k)
+            for (int column = 0; column < 3 * 48; ++column) {
+                const float value = packed[static_cast<std::size_t>(column / 48) * 48 * 21 +
+                                           static_cast<std::size_t>(k) * 48 + column % 48];
+                const float expected = column >= 100 ? 0.0f
+                                       : outByIn     ? c.stored(column, k)
+                                                     : c.stored(k, column);
+                ASSERT_EQ(value, expected) << "depth " << k << ", column " << column;
+            }
     }
 }
 

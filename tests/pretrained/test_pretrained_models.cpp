@@ -10,6 +10,7 @@
 #include "core/attention/rollout.h"
 #include "core/base/file_io.h"
 #include "core/base/npy.h"
+#include "core/pretrained/linear_product.h"
 #include "core/pretrained/pretrained_model.h"
 
 #include "eigen_testing.h"
@@ -211,9 +212,18 @@ TEST(PretrainedModelInfo, DescribesTheArchitecture) {
     EXPECT_EQ(llama->info().bosTokenId, 1);
     EXPECT_EQ(llama->info().convertedBytes, 0u); // F32 is used in place
     EXPECT_GT(llama->info().fileBytes, 0u);
+    // The linear layers' weights are packed for the vector kernels where these run: all of
+    // them, a whole number of 48-column panels each.
+    const bool packs = pretrained::vectorProductAvailable();
+    EXPECT_EQ(llama->info().packedBytes > 0, packs);
+    if (packs) {
+        EXPECT_EQ(llama->info().packedBytes % (48 * sizeof(float)), 0u);
+        EXPECT_LT(llama->info().packedBytes, 2 * llama->info().fileBytes);
+    }
     const auto wide = loadVariant("llama_headdim_f16");
     EXPECT_EQ(wide->info().headDim, 16);
     EXPECT_GT(wide->info().convertedBytes, 0u); // F16 is converted once
+    EXPECT_EQ(wide->info().packedBytes > 0, packs);
     EXPECT_DOUBLE_EQ(wide->config().ropeLinearFactor, 2.0);
     const auto bert = loadVariant("bert_model_gamma_f16");
     EXPECT_FALSE(bert->info().causal);
