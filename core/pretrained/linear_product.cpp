@@ -1,7 +1,5 @@
 #include "core/pretrained/linear_product.h"
 
-#include "core/base/memory.h"
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -278,9 +276,6 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
 ATTNLAB_AVX512 std::unique_ptr<float[]> packPanels(const Linear& layer) {
     const int panels = (layer.out + kPanelWidth - 1) / kPanelWidth;
     auto packed = std::make_unique_for_overwrite<float[]>(packedFloats(layer.in, layer.out));
-    // Read from front to back at every product: on huge pages the walk takes fewer address
-    // translations (a typed key of GPT-2 small: 1-2 ms faster).
-    adviseHugePages(packed.get(), packedFloats(layer.in, layer.out) * sizeof(float));
     for (int p = 0; p < panels; ++p) {
         const int c0 = p * kPanelWidth, columns = std::min(kPanelWidth, layer.out - c0);
         float* panel = packed.get() + static_cast<std::size_t>(p) * kPanelWidth * layer.in;

@@ -8,7 +8,7 @@
 // so that a product streams them from memory in order. Weights as a file stores them run too:
 // those of a GPT-2 Conv1D (in × out) read where they lie, 48 columns at a stride, and those of a
 // Linear (out × in) transposed a panel at a time with register shuffles; at 32 tokens GPT-2
-// small's pass took 1.8 times as long that way on the development machine. Eigen's general
+// small's pass took 1.7 times as long that way on the development machine. Eigen's general
 // product packs every block of the weights with scalar copies first, which costs as much as the
 // multiplication when only 32 rows use it. Elsewhere, and when asked, Eigen's product computes
 // it. Both give the same sums up to the order of float additions.
