@@ -49,6 +49,15 @@ core::Config largeConfig(int tokens, const std::string& tag = "w") {
     return config;
 }
 
+// 1100 tokens, 4 heads: past the cells up to which a run keeps every head's stages, quick to run.
+core::Config longTraceConfig() {
+    core::Config config = largeConfig(1100);
+    config.dModel = 16;
+    config.heads = 4;
+    config.scoring = core::ScoringFunction::ScaledDot;
+    return config;
+}
+
 // Waits until every run (and load) on the workers has finished and reported back.
 bool waitUntilIdle(AttentionController& controller, int timeoutMs = 60000) {
     return controller.waitForBackgroundWork(timeoutMs) && !controller.isBusy();
@@ -265,10 +274,7 @@ TEST(AttentionController, NewestRequestWinsOnTheWorker) {
 // runs again with its stages, a head already kept runs nothing, and a short input keeps every
 // head's stages without a second run.
 TEST(AttentionController, LongInputsKeepTheStagesOfTheShownHeadsOnly) {
-    core::Config config = largeConfig(1100);
-    config.dModel = 16;
-    config.heads = 4;
-    config.scoring = core::ScoringFunction::ScaledDot;
+    const core::Config config = longTraceConfig();
     ASSERT_GT(1100.0 * 1100.0 * 4, AttentionController::kFullTraceCells);
     const auto kept = [](const core::ModelOutput& result) {
         std::vector<int> heads;
@@ -326,10 +332,7 @@ TEST(AttentionController, LongInputsKeepTheStagesOfTheShownHeadsOnly) {
 // When the newest request failed, the result on screen is an older one: showing another head
 // does not run the failing configuration again.
 TEST(AttentionController, ShowingAHeadAfterAFailedRequestRunsNothing) {
-    core::Config config = largeConfig(1100);
-    config.dModel = 16;
-    config.heads = 4;
-    config.scoring = core::ScoringFunction::ScaledDot;
+    core::Config config = longTraceConfig();
     AttentionController controller;
     controller.setTracedHeads({0});
     QSignalSpy ready(&controller, &AttentionController::resultReady);
