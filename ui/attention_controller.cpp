@@ -336,7 +336,8 @@ void AttentionController::recompute() {
             emit failed(QString::fromStdString(error.what()), {});
             return;
         }
-        deliver(std::move(result), timer.nsecsElapsed() / 1000, std::move(config), generation);
+        deliver(std::move(result), timer.nsecsElapsed() / 1000, std::move(config), generation,
+                m_tracedHeads);
         return;
     }
 
@@ -375,7 +376,11 @@ void AttentionController::setTracedHeads(std::vector<int> heads) {
 }
 
 bool AttentionController::lacksTracedStages() const {
-    if (!m_lastResult || !m_lastResult->trace)
+    // A run asked for these heads already: running again would give the same (a model that keeps
+    // no stages per head, whatever it is asked).
+    if (!m_lastResult || !m_lastResult->trace ||
+        std::includes(m_lastResultTracedHeads.begin(), m_lastResultTracedHeads.end(),
+                      m_tracedHeads.begin(), m_tracedHeads.end()))
         return false;
     const std::vector<core::HeadTrace>& heads = m_lastResult->trace->heads;
     // Every kind of attention keeps a traced head's queries (linear attention has no scores).
@@ -432,7 +437,7 @@ void AttentionController::finishJob(std::shared_ptr<Job> job,
     const bool newest = m_jobs.isCurrent(job->generation);
     if (newest && !cancelled) {
         if (result)
-            deliver(std::move(result), elapsed, job->config, job->generation);
+            deliver(std::move(result), elapsed, job->config, job->generation, job->tracedHeads);
         else
             emit failed(error, field);
     } else if (!cancelled) {
@@ -444,11 +449,13 @@ void AttentionController::finishJob(std::shared_ptr<Job> job,
 }
 
 void AttentionController::deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed,
-                                  core::Config config, quint64 generation) {
+                                  core::Config config, quint64 generation,
+                                  std::vector<int> tracedHeads) {
     config.table.reset(); // the cache and the file own the tables
     m_lastResult = result;
     m_lastResultConfig = std::move(config);
     m_lastResultGeneration = generation;
+    m_lastResultTracedHeads = std::move(tracedHeads);
     m_lastElapsed = elapsed;
     emit resultReady(std::move(result), elapsed);
 }

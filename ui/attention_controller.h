@@ -138,7 +138,7 @@ private:
     void finishJob(std::shared_ptr<Job> job, std::shared_ptr<const core::ModelOutput> result,
                    qint64 elapsed, const QString& error, const QString& field, bool cancelled);
     void deliver(std::shared_ptr<const core::ModelOutput> result, qint64 elapsed,
-                 core::Config config, quint64 generation);
+                 core::Config config, quint64 generation, std::vector<int> tracedHeads);
     void setBusy(bool busy);
 
     core::Config m_config;
@@ -160,6 +160,7 @@ private:
     std::shared_ptr<const core::ModelOutput> m_lastResult;
     core::Config m_lastResultConfig;
     quint64 m_lastResultGeneration = 0;
+    std::vector<int> m_lastResultTracedHeads; ///< the heads its run was asked to trace
     std::vector<int> m_tracedHeads{0};
     qint64 m_lastElapsed = 0;
     JobTracker m_jobs;

@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -327,6 +328,50 @@ TEST(AttentionController, LongInputsKeepTheStagesOfTheShownHeadsOnly) {
         ASSERT_TRUE(waitUntilIdle(controller));
         EXPECT_EQ(ready.count(), 4);
     }
+}
+
+// A model whose runs keep no head's stages, whatever they are asked (the built-in layer's run
+// with its trace stripped to the projections): a head it lacks is asked for once, not again.
+class StagelessModel : public core::Model {
+public:
+    std::string name() const override { return "stageless"; }
+    core::ModelCapabilities capabilities(const core::Config& config) const override {
+        return m_builtin.capabilities(config);
+    }
+    core::ModelOutput run(const core::Config& config, const core::RunOptions& options,
+                          const core::ProgressCallback& progress) const override {
+        ++runs;
+        core::ModelOutput output = m_builtin.run(config, options, progress);
+        for (core::HeadTrace& head : output.trace->heads)
+            head = core::HeadTrace{head.wq, head.wk, head.wv};
+        return output;
+    }
+    double estimateWork(const core::Config& config) const override {
+        return m_builtin.estimateWork(config);
+    }
+    mutable std::atomic<int> runs{0};
+
+private:
+    core::BuiltinModel m_builtin;
+};
+
+TEST(AttentionController, AHeadAModelNeverKeepsIsAskedForOnce) {
+    AttentionController controller;
+    auto model = std::make_shared<StagelessModel>();
+    controller.setModel(model);
+    controller.setConfig(smallConfig());
+    ASSERT_TRUE(waitUntilIdle(controller));
+    const int before = model->runs.load();
+    controller.setTracedHeads({1});
+    ASSERT_TRUE(waitUntilIdle(controller));
+    EXPECT_EQ(model->runs.load(), before + 1);
+    controller.setTracedHeads({1}); // as the pages do when that result arrives
+    controller.setTracedHeads({1, 0});
+    ASSERT_TRUE(waitUntilIdle(controller));
+    EXPECT_EQ(model->runs.load(), before + 2) << "head 1 again, then head 0 once";
+    controller.setTracedHeads({0});
+    ASSERT_TRUE(waitUntilIdle(controller));
+    EXPECT_EQ(model->runs.load(), before + 2);
 }
 
 // When the newest request failed, the result on screen is an older one: showing another head
