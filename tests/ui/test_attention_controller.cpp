@@ -342,8 +342,13 @@ public:
                           const core::ProgressCallback& progress) const override {
         ++runs;
         core::ModelOutput output = m_builtin.run(config, options, progress);
-        for (core::HeadTrace& head : output.trace->heads)
-            head = core::HeadTrace{head.wq, head.wk, head.wv};
+        for (core::HeadTrace& head : output.trace->heads) {
+            core::HeadTrace projections;
+            projections.wq = head.wq;
+            projections.wk = head.wk;
+            projections.wv = head.wv;
+            head = std::move(projections);
+        }
         return output;
     }
     double estimateWork(const core::Config& config) const override {
