@@ -56,12 +56,16 @@ private:
 
 namespace {
 
-// The run's options: every head's stages while they are small, else those of `tracedHeads`
-// (a head past the count stands for head 1, which the pages fall back to).
+// A shown head past the count of `heads` stands for head 1, which the pages fall back to.
+int shownHead(int head, int heads) {
+    return head < heads ? head : 0;
+}
+
+// The run's options: every head's stages while they are small, else those of `tracedHeads`.
 core::RunOptions runOptions(const core::Config& config, const std::vector<int>& tracedHeads) {
     core::RunOptions options;
     for (int head : tracedHeads)
-        options.traceHeads.push_back(head < config.heads ? head : 0);
+        options.traceHeads.push_back(shownHead(head, config.heads));
     options.traceAllCells = AttentionController::kFullTraceCells;
     return options;
 }
@@ -383,11 +387,10 @@ bool AttentionController::lacksTracedStages() const {
                       m_tracedHeads.begin(), m_tracedHeads.end()))
         return false;
     const std::vector<core::HeadTrace>& heads = m_lastResult->trace->heads;
-    // Every kind of attention keeps a traced head's queries (linear attention has no scores).
-    return std::any_of(m_tracedHeads.begin(), m_tracedHeads.end(), [&heads](int head) {
-        const auto index =
-            static_cast<std::size_t>(head < static_cast<int>(heads.size()) ? head : 0);
-        return head >= 0 && index < heads.size() && heads[index].q.size() == 0;
+    const int count = static_cast<int>(heads.size());
+    return std::any_of(m_tracedHeads.begin(), m_tracedHeads.end(), [&heads, count](int head) {
+        const int shown = shownHead(head, count);
+        return head >= 0 && shown < count && !heads[static_cast<std::size_t>(shown)].hasStages();
     });
 }
 

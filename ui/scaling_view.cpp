@@ -295,7 +295,7 @@ void ScalingView::updateHistogram() {
         m_histogram = {};
         m_bars->data()->clear();
         // A long input keeps only the shown heads' stages; the run that adds this one's follows.
-        const bool coming = head && head->q.size() == 0;
+        const bool coming = head && !head->hasStages();
         m_histogramLabel->setText(
             coming ? tr("Raw scores of head %1: being computed (with this many tokens a run "
                         "keeps only the stages of the heads the pages show).")

@@ -38,7 +38,7 @@ bool weightsOnly(const core::ModelOutput& result) {
 // setTracedHeads); another head's come with the run that follows when it is chosen.
 bool stagesKept(const core::ModelOutput& result, int head) {
     return result.trace && head >= 0 && head < static_cast<int>(result.trace->heads.size()) &&
-           result.trace->heads[static_cast<std::size_t>(head)].traced();
+           result.trace->heads[static_cast<std::size_t>(head)].hasStages();
 }
 QString param(double value) {
     return QString::number(value, 'g', 4);

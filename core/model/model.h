@@ -26,6 +26,9 @@ struct HeadTrace {
                     ///< mask (maskedLogits() applies it)
     Matrix context; ///< C = A V, n_q × d_v
     bool traced() const { return scores.size() > 0; }
+    /// The run kept this head's stages (Q, K, V and C, and S and L but for linear attention,
+    /// which has none): false for a head outside RunOptions::traceHeads.
+    bool hasStages() const { return q.size() > 0; }
 };
 
 /// Every number of a run of the built-in layer, stage by stage: what the Steps, Your numbers,

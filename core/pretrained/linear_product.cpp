@@ -18,6 +18,12 @@ namespace {
 
 using ConstWeights = Eigen::Map<const Matrix>;
 
+// The first weight of the packed panel that holds column `column` (Linear::packed).
+const float* packedPanel(const Linear& layer, int column) {
+    return layer.weight +
+           static_cast<Eigen::Index>(column / kPackedPanelColumns) * kPackedPanelColumns * layer.in;
+}
+
 void portableColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int first, int count,
                      Eigen::Ref<Matrix> out) {
     if (layer.packed) {
@@ -26,9 +32,8 @@ void portableColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int
         constexpr int kWidth = kPackedPanelColumns;
         for (int c = first; c < first + count;) {
             const int offset = c % kWidth, columns = std::min(kWidth - offset, first + count - c);
-            const Panel panel(
-                layer.weight + static_cast<Eigen::Index>(c / kWidth) * kWidth * layer.in + offset,
-                layer.in, columns, Eigen::OuterStride<>(kWidth));
+            const Panel panel(packedPanel(layer, c) + offset, layer.in, columns,
+                              Eigen::OuterStride<>(kWidth));
             out.middleCols(c - first, columns).noalias() = x * panel;
             c += columns;
         }
@@ -198,22 +203,15 @@ constexpr std::array<std::array<PanelProduct, kPanelVectors>, kRowBlock> kPanelP
 Ahead weightRegion(const Linear& layer, int c0, int columns, int k0, int depth) {
     Ahead region;
     if (layer.packed) {
-        region.base = layer.weight +
-                      static_cast<Eigen::Index>(c0 / kPanelWidth) * kPanelWidth * layer.in +
-                      static_cast<Eigen::Index>(k0) * kPanelWidth;
+        region.base = packedPanel(layer, c0) + static_cast<Eigen::Index>(k0) * kPanelWidth;
         region.stride = kPanelWidth;
         region.rowLines = (columns + kLanes - 1) / kLanes;
         region.rows = depth;
-    } else if (layer.outByIn) {
+    } else { // out × in (vectorColumns takes no other)
         region.base = layer.weight + static_cast<Eigen::Index>(c0) * layer.in + k0;
         region.stride = layer.in;
         region.rowLines = (depth + kLanes - 1) / kLanes;
         region.rows = columns;
-    } else {
-        region.base = layer.weight + static_cast<Eigen::Index>(k0) * layer.out + c0;
-        region.stride = layer.out;
-        region.rowLines = (columns + kLanes - 1) / kLanes;
-        region.rows = depth;
     }
     return region;
 }
@@ -226,7 +224,7 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
     const int depthStep = ((depthTotal + passes - 1) / passes + kLanes - 1) / kLanes * kLanes;
     // Written by packTransposed before it is read: not zeroed first.
     const auto panel = std::make_unique_for_overwrite<float[]>(
-        layer.outByIn && !layer.packed ? static_cast<std::size_t>(kPanelWidth) * depthStep : 0);
+        layer.packed ? 0 : static_cast<std::size_t>(kPanelWidth) * depthStep);
     const Eigen::Index xStride = x.outerStride(), yStride = out.outerStride();
     const int steps = (count + kPanelWidth - 1) / kPanelWidth * passes;
     // Step s multiplies panel s / passes over depth pass s % passes.
@@ -250,13 +248,9 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
         // 1.3 ms faster than fetching all of them during one block).
         const Ahead next = step + 1 < steps ? regionOfStep(step + 1) : Ahead{};
         const float* w = here.base;
-        Eigen::Index wStride = here.stride;
-        if (layer.packed) {
-            wStride = kPanelWidth;
-        } else if (layer.outByIn) {
+        if (!layer.packed) {
             packTransposed(here.base, here.stride, columns, depth, panel.get());
             w = panel.get();
-            wStride = kPanelWidth;
         }
         for (int r0 = 0, index = 0; r0 < rows; r0 += kRowBlock, ++index) {
             const int block = std::min(kRowBlock, rows - r0);
@@ -265,7 +259,7 @@ ATTNLAB_AVX512 void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linea
             share.base = next.base == nullptr ? nullptr : next.base + from * next.stride;
             share.rows = next.rows * (index + 1) / blocks - from;
             kPanelProducts[block - 1][vectors - 1](
-                x.data() + r0 * xStride + k0, xStride, w, wStride, depth, lastMask,
+                x.data() + r0 * xStride + k0, xStride, w, kPanelWidth, depth, lastMask,
                 out.data() + r0 * yStride + c0, yStride, k0 > 0,
                 layer.bias != nullptr ? layer.bias + first + c0 : nullptr, share);
         }
@@ -325,8 +319,11 @@ void multiplyColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int
         return;
 #ifdef ATTNLAB_VECTOR_PRODUCT
     // Packed weights are read in order by the kernels, for one row as well; a block of columns
-    // that starts inside a panel (not one applyLinear gives) takes Eigen's product.
-    const bool vector = layer.packed ? first % kPanelWidth == 0 : x.rows() >= kFewestRows;
+    // that starts inside a panel (not one applyLinear gives) takes Eigen's product. Unpacked, the
+    // kernels take an out × in layer's (the output head, which is the token embeddings) from two
+    // rows on, and leave in × out weights, which loading packs wherever the kernels run, to it.
+    const bool vector =
+        layer.packed ? first % kPanelWidth == 0 : layer.outByIn && x.rows() >= kFewestRows;
     if (kernel == ProductKernel::automatic && vector && vectorProductAvailable()) {
         vectorColumns(x, layer, first, count, out);
         return;

@@ -5,10 +5,10 @@
 //
 // On processors with AVX-512 the product runs in kernels written for this shape. The weights
 // a model loads are packed once (packWeights): panels of 48 columns, each read front to back,
-// so that a product streams them from memory in order. Weights as a file stores them run too:
-// those of a GPT-2 Conv1D (in × out) read where they lie, 48 columns at a stride, and those of a
-// Linear (out × in) transposed a panel at a time with register shuffles; at 32 tokens GPT-2
-// small's pass took 1.7 times as long that way on the development machine. Eigen's general
+// so that a product streams them from memory in order (GPT-2 small at 32 tokens took 1.7 times
+// as long reading a Conv1D's in × out weights where they lie, 48 columns at a stride, on the
+// development machine). An out × in layer left as stored (the output head, which is the token
+// embeddings) is transposed a panel at a time with register shuffles. Eigen's general
 // product packs every block of the weights with scalar copies first, which costs as much as the
 // multiplication when only 32 rows use it. Elsewhere, and when asked, Eigen's product computes
 // it. Both give the same sums up to the order of float additions.
