@@ -128,7 +128,7 @@ void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::
 #endif
         // Block edges on multiples of 16 columns (a cache line of floats), or of a panel for
         // packed weights.
-        const int unit = layer.packed ? kPackedPanelColumns : 16;
+        const int unit = layer.packed() ? kPackedPanelColumns : 16;
         const int blocks = (layer.out + unit - 1) / unit;
         const int first = std::min(layer.out, blocks * part / parts * unit);
         const int last = std::min(layer.out, blocks * (part + 1) / parts * unit);

@@ -44,7 +44,7 @@ public:
         return requireAny({name}, shape);
     }
     // The weights of `layer` (its shape and storage set), packed for the product kernels where
-    // they run (layer.packed then true).
+    // they run (layer.panelWidth then set).
     const float* requireLinear(const std::string& name, Linear& layer) {
         const Shape shape = layer.outByIn ? Shape{layer.out, layer.in} : Shape{layer.in, layer.out};
         if (const SafetensorsTensor* tensor = m_set.find(name))
@@ -71,7 +71,7 @@ public:
 private:
     // The tensor's floats: the file's own where they are F32 and aligned, else a converted copy.
     // With `packInto`, a linear layer's weights are copied once more into the product kernels'
-    // layout where those run (packInto->packed set), and the file's pages or the converted copy
+    // layout where those run (packInto->panelWidth set), and the file's pages or the converted copy
     // are let go.
     const float* bind(const SafetensorsTensor& tensor, const Shape& shape,
                       Linear* packInto = nullptr) {
@@ -95,12 +95,12 @@ private:
         if (packInto != nullptr) {
             Linear layer = *packInto;
             layer.weight = data;
-            if (std::unique_ptr<float[]> packed = packWeights(layer)) {
+            if (PackedWeights packed = packWeights(layer); packed.floats) {
                 // The packed copy is what runs: drop the file's pages from resident memory.
                 file->mapping().release(tensor.fileOffset, tensor.byteLength);
                 m_weights.packedBytes += packedFloats(layer.in, layer.out) * sizeof(float);
-                m_weights.owned.push_back(std::move(packed));
-                packInto->packed = true;
+                m_weights.owned.push_back(std::move(packed.floats));
+                packInto->panelWidth = packed.panelWidth;
                 return m_weights.owned.back().get();
             }
         }

@@ -19,10 +19,12 @@ struct Linear {
     int in = 0;
     int out = 0;
     bool outByIn = true; ///< stored out × in (Linear) rather than in × out (Conv1D)
-    /// Copied into the vector kernels' layout (packWeights): panels of 48 columns one after
-    /// the other, each `in` rows of 48 floats, the last panel's missing columns zero. outByIn
-    /// then says how the file stored them.
-    bool packed = false;
+    /// 0: as stored. Else copied into the vector kernels' layout (packWeights): panels of this
+    /// many columns one after the other, each `in` rows of panelWidth floats, the columns past
+    /// `out` zero. outByIn then says how the file stored them.
+    int panelWidth = 0;
+
+    bool packed() const { return panelWidth > 0; }
 };
 
 /// LayerNorm (weight and bias) or RMSNorm (weight only, bias null) over `size` features.

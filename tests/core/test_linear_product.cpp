@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct Case {
     bool outByIn = true;
     const float* bias = nullptr;
     std::shared_ptr<float[]> packed; // packWeights' copy of `stored`, when taken (usePacked)
+    int panelWidth = 0;              // of `packed`
 
     // x: the middle of a wider matrix, so that its rows have a stride of their own.
     Eigen::Block<const Matrix> x() const { return wide.middleCols(offset, in); }
@@ -56,13 +58,15 @@ struct Case {
         l.outByIn = outByIn;
         if (packed) {
             l.weight = packed.get();
-            l.packed = true;
+            l.panelWidth = panelWidth;
         }
         return l;
     }
-    // Runs from packed weights from now on; false where the vector kernels do not run.
-    bool usePacked() {
-        packed = packWeights(layer());
+    // Runs from weights packed for `kernel` from now on; false where it runs no vector kernels.
+    bool usePacked(ProductKernel kernel) {
+        attnlab::core::pretrained::PackedWeights copy = packWeights(layer(), kernel);
+        packed = std::move(copy.floats);
+        panelWidth = copy.panelWidth;
         return packed != nullptr;
     }
 };
@@ -91,26 +95,46 @@ const std::vector<Shape>& shapes() {
         {32, 2100, 130, 0, 130}, // three passes, 32 rows as a sentence of 32 tokens
         {20, 5, 17, 16, 1},      // depth below one register, a single column
         {9, 64, 200, 64, 100},   // a thread's block of columns in the middle of the weights
+        {6, 40, 96, 0, 96},      // one block of rows of the AVX2 kernels, two whole panels
+        {11, 24, 41, 0, 41},     // AVX2: blocks of 5 and 6 rows, strips of 16, 16 and 9 columns
+        {1, 50, 110, 0, 110},    // one row over whole panels and a last one of 14 columns
     };
     return all;
+}
+
+std::string kernelName(ProductKernel kernel) {
+    switch (kernel) {
+    case ProductKernel::automatic:
+        return "Automatic";
+    case ProductKernel::avx2:
+        return "Avx2";
+    case ProductKernel::portable:
+        return "Portable";
+    }
+    return "Unknown";
 }
 
 class LinearProduct : public ::testing::TestWithParam<ProductKernel> {};
 
 TEST_P(LinearProduct, MatchesTheDoubleProductAndWritesOnlyItsBlock) {
     std::uint64_t seed = 11;
-    for (const bool packed : {false, true})
+    // Weights as stored, and packed for each kernel set (a layout the kernel asked for does not
+    // read takes Eigen's product).
+    for (const std::optional<ProductKernel> packing :
+         {std::optional<ProductKernel>(), std::optional(ProductKernel::automatic),
+          std::optional(ProductKernel::avx2)})
         for (const bool outByIn : {true, false}) {
             for (const Shape& shape : shapes()) {
                 for (const bool withBias : {false, true}) {
-                    SCOPED_TRACE(std::string(packed ? "packed from " : "") +
+                    SCOPED_TRACE((packing ? "packed for " + kernelName(*packing) + " from "
+                                          : std::string()) +
                                  std::string(outByIn ? "out × in" : "in × out") + ", rows " +
                                  std::to_string(shape.rows) + ", in " + std::to_string(shape.in) +
                                  ", columns " + std::to_string(shape.first) + " + " +
                                  std::to_string(shape.count) + " of " + std::to_string(shape.out) +
                                  (withBias ? ", bias" : ""));
                     Case c = makeCase(shape, outByIn, seed += 2);
-                    if (packed && !c.usePacked())
+                    if (packing && !c.usePacked(*packing))
                         continue; // no vector kernels here: weights are never packed
                     const Matrix bias = randomMatrix<Matrix>(1, shape.out, seed + 1);
                     Eigen::MatrixXd expected = c.product;
@@ -146,57 +170,69 @@ TEST_P(LinearProduct, NoRowsWriteNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, LinearProduct,
-                         ::testing::Values(ProductKernel::automatic, ProductKernel::portable),
-                         [](const auto& info) {
-                             return std::string(
-                                 info.param == ProductKernel::automatic ? "Automatic" : "Portable");
-                         });
+                         ::testing::Values(ProductKernel::automatic, ProductKernel::avx2,
+                                           ProductKernel::portable),
+                         [](const auto& info) { return kernelName(info.param); });
 
-// The layer as the engine runs it, its columns split over the threads and the bias added: the
-// two kernels agree on a product large enough to be split (GPT-2 small's Q, K, V at 32 tokens).
-TEST(LinearLayer, BothKernelsAgreeOnASplitProductWithBias) {
-    for (const bool packed : {false, true})
-        for (const bool outByIn : {true, false})
-            for (const int rows : {32, 1}) { // a sentence, and a typed key's one new row
-                SCOPED_TRACE(std::string(packed ? "packed, " : "") +
-                             (outByIn ? "out × in" : "in × out") + ", rows " +
-                             std::to_string(rows));
-                Case c = makeCase({rows, 768, 2304, 0, 2304}, outByIn, 41);
-                if (packed && !c.usePacked())
-                    continue;
-                const Matrix bias = randomMatrix<Matrix>(1, 2304, 43);
-                c.bias = bias.data();
-                Matrix automatic(rows, 2304), portable(rows, 2304);
-                applyLinear(c.x(), c.layer(), automatic, ProductKernel::automatic);
-                applyLinear(c.x(), c.layer(), portable, ProductKernel::portable);
-                EXPECT_EIGEN_NEAR(automatic, portable, 2e-3);
-                const Eigen::MatrixXd expected = c.product.rowwise() + bias.cast<double>().row(0);
-                EXPECT_EIGEN_NEAR(Eigen::MatrixXd(automatic.cast<double>()), expected, 2e-3);
-            }
+// The layer as the engine runs it, its columns split over the threads and the bias added: each
+// kernel agrees with Eigen's product on one large enough to be split (GPT-2 small's Q, K, V at
+// 32 tokens).
+TEST(LinearLayer, TheKernelsAgreeOnASplitProductWithBias) {
+    for (const ProductKernel kernel : {ProductKernel::automatic, ProductKernel::avx2})
+        for (const bool packed : {false, true})
+            for (const bool outByIn : {true, false})
+                for (const int rows : {32, 1}) { // a sentence, and a typed key's one new row
+                    SCOPED_TRACE(kernelName(kernel) + (packed ? ", packed, " : ", ") +
+                                 (outByIn ? "out × in" : "in × out") + ", rows " +
+                                 std::to_string(rows));
+                    Case c = makeCase({rows, 768, 2304, 0, 2304}, outByIn, 41);
+                    if (packed && !c.usePacked(kernel))
+                        continue;
+                    const Matrix bias = randomMatrix<Matrix>(1, 2304, 43);
+                    c.bias = bias.data();
+                    Matrix vector(rows, 2304), portable(rows, 2304);
+                    applyLinear(c.x(), c.layer(), vector, kernel);
+                    applyLinear(c.x(), c.layer(), portable, ProductKernel::portable);
+                    EXPECT_EIGEN_NEAR(vector, portable, 2e-3);
+                    const Eigen::MatrixXd expected =
+                        c.product.rowwise() + bias.cast<double>().row(0);
+                    EXPECT_EIGEN_NEAR(Eigen::MatrixXd(vector.cast<double>()), expected, 2e-3);
+                }
 }
 
-// Packed weights are panels of 48 columns, each `in` rows of 48 floats, one after the other,
-// the last panel's missing columns zero; whatever the stored layout, every weight is where the
-// kernels read it. Where the kernels do not run, nothing is packed.
+// Packed weights are panels of 48 columns (AVX-512) or 16 (AVX2), each `in` rows of that many
+// floats, one after the other, the columns past the layer's zero up to a multiple of 48;
+// whatever the stored layout, every weight is where the kernels read it. Where the kernels do
+// not run, nothing is packed.
 TEST(LinearLayer, PackedWeightsAreWherePanelsReadThem) {
-    for (const bool outByIn : {true, false}) {
-        Case c = makeCase({1, 21, 100, 0, 100}, outByIn, 53);
-        const Linear stored = c.layer();
-        const std::unique_ptr<float[]> packed = packWeights(stored);
-        ASSERT_EQ(packed != nullptr, vectorProductAvailable());
-        if (!packed)
-            continue;
-        ASSERT_EQ(attnlab::core::pretrained::packedFloats(21, 100), 3u * 48 * 21);
-        for (int k = 0; k < 21; ++k)
-            for (int column = 0; column < 3 * 48; ++column) {
-                const float value = packed[static_cast<std::size_t>(column / 48) * 48 * 21 +
-                                           static_cast<std::size_t>(k) * 48 + column % 48];
-                const float expected = column >= 100 ? 0.0f
-                                       : outByIn     ? c.stored(column, k)
-                                                     : c.stored(k, column);
-                ASSERT_EQ(value, expected) << "depth " << k << ", column " << column;
+    ASSERT_EQ(attnlab::core::pretrained::packedFloats(21, 100), 3u * 48 * 21);
+    for (const ProductKernel kernel : {ProductKernel::automatic, ProductKernel::avx2})
+        for (const bool outByIn : {true, false}) {
+            SCOPED_TRACE(kernelName(kernel) + (outByIn ? ", out × in" : ", in × out"));
+            Case c = makeCase({1, 21, 100, 0, 100}, outByIn, 53);
+            const Linear stored = c.layer();
+            const attnlab::core::pretrained::PackedWeights packed = packWeights(stored, kernel);
+            if (kernel == ProductKernel::automatic) {
+                ASSERT_EQ(packed.floats != nullptr, vectorProductAvailable());
             }
-    }
+            if (!packed.floats)
+                continue;
+            const int width = packed.panelWidth;
+            ASSERT_TRUE(width == 48 || width == 16) << width;
+            if (kernel == ProductKernel::avx2) {
+                EXPECT_EQ(width, 16);
+            }
+            for (int k = 0; k < 21; ++k)
+                for (int column = 0; column < 3 * 48; ++column) {
+                    const float value =
+                        packed.floats[static_cast<std::size_t>(column / width) * width * 21 +
+                                      static_cast<std::size_t>(k) * width + column % width];
+                    const float expected = column >= 100 ? 0.0f
+                                           : outByIn     ? c.stored(column, k)
+                                                         : c.stored(k, column);
+                    ASSERT_EQ(value, expected) << "depth " << k << ", column " << column;
+                }
+        }
 }
 
 // The activation given to applyLinear reaches every thread's block of columns: one product and
@@ -221,9 +257,11 @@ TEST(LinearLayer, AnActivationIsAppliedToEveryColumnOfASplitProduct) {
     }
 }
 
-TEST(LinearLayer, TheVectorKernelsRunWhereTheProcessorHasAvx512) {
+TEST(LinearLayer, TheVectorKernelsRunWhereTheProcessorHasAvx512OrAvx2WithFma) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    EXPECT_EQ(vectorProductAvailable(), __builtin_cpu_supports("avx512f") != 0);
+    EXPECT_EQ(vectorProductAvailable(),
+              __builtin_cpu_supports("avx512f") != 0 ||
+                  (__builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0));
 #else
     EXPECT_FALSE(vectorProductAvailable());
 #endif
