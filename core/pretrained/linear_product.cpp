@@ -258,9 +258,8 @@ ATTNLAB_AVX2 void product256(const float* x, Eigen::Index xStride, const float* 
     __m256i mask[Vectors];
 #pragma GCC unroll 2
     for (Eigen::Index v = 0; v < Vectors; ++v)
-        mask[v] = _mm256_cmpgt_epi32(
-            _mm256_set1_epi32(columns - static_cast<int>(v) * kLanes256),
-            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        mask[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns - static_cast<int>(v) * kLanes256),
+                                     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     __m256 sums[Rows][Vectors];
     Prefetcher prefetcher(ahead, depth);
 #pragma GCC unroll 6
@@ -356,7 +355,9 @@ void packTransposed256(const float* w, Eigen::Index stride, int columns, int dep
 constexpr KernelSet kAvx512 = {8, kPanel512, &product512For, &packTransposed512};
 constexpr KernelSet kAvx2 = {6, kPanel256, &product256For, &packTransposed256};
 
-bool hasAvx512() { return __builtin_cpu_supports("avx512f") != 0; }
+bool hasAvx512() {
+    return __builtin_cpu_supports("avx512f") != 0;
+}
 bool hasAvx2() {
     return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
 }
@@ -395,8 +396,8 @@ void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int f
     const int width = kernels.panelWidth;
     const int depthTotal = layer.in;
     const int passes = (depthTotal + kDepthBlock - 1) / kDepthBlock;
-    const int depthStep = ((depthTotal + passes - 1) / passes + kLanes512 - 1) / kLanes512 *
-                          kLanes512;
+    const int depthStep =
+        ((depthTotal + passes - 1) / passes + kLanes512 - 1) / kLanes512 * kLanes512;
     // Written by packTransposed before it is read: not zeroed first, but for the columns of a
     // last partial panel, which the 256-bit kernels read.
     const auto panel = std::make_unique_for_overwrite<float[]>(
