@@ -4,6 +4,7 @@
 #include "cell_numbers.h"
 #include "label_metrics.h"
 #include "plot_lines.h"
+#include "queued_resize_plot.h"
 #include "view_options.h"
 
 #include <qcustomplot.h>
@@ -27,7 +28,7 @@ namespace attnlab::ui {
 using namespace detail;
 
 HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent) {
-    m_plot = new QCustomPlot(this);
+    m_plot = new QueuedResizePlot(this);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
