@@ -23,6 +23,9 @@ constexpr double kParallelFlops = 8e6;
 // microseconds (GPT-2 small at 32 tokens: 0.4 ms faster with the norms split, 0.6 ms with the
 // heads).
 constexpr double kAwakeParallelFlops = 1e5;
+// Below this many rows a linear layer's product takes as long as reading its weights from
+// memory, whatever the rows (applyLinear).
+constexpr double kMemoryBoundRows = 8.0;
 // Causal attention is computed in blocks of query rows so that the cells above the diagonal,
 // which the mask removes anyway, are mostly never multiplied.
 constexpr int kCausalBlock = 64;
@@ -114,8 +117,12 @@ void applyLinear(const Eigen::Ref<const Matrix>& x, const Linear& layer, Eigen::
     // Threads take whole blocks of output columns: one fork and join per product, and none of
     // the waiting between threads inside a shared product, which costs dearly when another
     // program holds a core.
-    const double flops = 2.0 * static_cast<double>(x.rows()) * layer.in * layer.out;
-    if (!worthParallel(flops)) {
+    // With a few rows (a typed key) a product is a pass over its weights from memory, which
+    // two cores read about twice as fast as one: the work counts as that of at least eight rows
+    // (one row through GPT-2 small's layers, 340 MB of weights, was read by one thread).
+    const double work = 2.0 * std::max<double>(static_cast<double>(x.rows()), kMemoryBoundRows) *
+                        layer.in * layer.out;
+    if (!worthParallel(work)) {
         columns(0, layer.out);
         return;
     }
