@@ -4,8 +4,8 @@
 // engine (see kernels.h for the layer itself).
 //
 // On processors with AVX-512, or AVX2 with FMA, the product runs in kernels written for this
-// shape. The weights
-// a model loads are packed once (packWeights): panels of 48 columns, each read front to back,
+// shape. The weights a model loads are packed once (packWeights): panels of 48 columns for the
+// AVX-512 kernels, 16 for the AVX2 ones, each read front to back,
 // so that a product streams them from memory in order (GPT-2 small at 32 tokens took 1.7 times
 // as long reading a Conv1D's in × out weights where they lie, 48 columns at a stride, on the
 // development machine). An out × in layer left as stored (the output head, which is the token
