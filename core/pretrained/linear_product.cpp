@@ -448,7 +448,8 @@ void vectorColumns(const Eigen::Ref<const Matrix>& x, const Linear& layer, int f
 std::unique_ptr<float[]> packPanels(const Linear& layer, const KernelSet& kernels) {
     const int width = kernels.panelWidth;
     const std::size_t floats = packedFloats(layer.in, layer.out);
-    const int panels = static_cast<int>(floats / (static_cast<std::size_t>(width) * layer.in));
+    const int panels =
+        (layer.out + kPackedPanelColumns - 1) / kPackedPanelColumns * kPackedPanelColumns / width;
     auto packed = std::make_unique_for_overwrite<float[]>(floats);
     for (int p = 0; p < panels; ++p) {
         const int c0 = p * width, columns = std::clamp(layer.out - c0, 0, width);
